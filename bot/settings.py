@@ -1,0 +1,48 @@
+"""Deployment settings, read once from the environment and validated with messages that say what to fix.
+
+Handlers never read `os.environ`; they are given a `Settings` (or the values they need).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    #: Unset: a SQLite file at `sqlite_path` (the embedded default). Set: e.g.
+    #: postgresql+psycopg://user@127.0.0.1:5432/coregroup
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    sqlite_path: Path = Field(default=Path("coregroup.db"), alias="COREGROUP_SQLITE_PATH")
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    channel_prefix: str = Field(default="cg-", alias="COREGROUP_CHANNEL_PREFIX")
+
+    graph_tenant_id: str | None = Field(default=None, alias="GRAPH_TENANT_ID")
+    graph_client_id: str | None = Field(default=None, alias="GRAPH_CLIENT_ID")
+    graph_client_secret: str | None = Field(default=None, alias="GRAPH_CLIENT_SECRET")
+    graph_organiser: str | None = Field(default=None, alias="GRAPH_ORGANISER")
+    graph_base_url: str = Field(default="https://graph.microsoft.com/v1.0", alias="GRAPH_BASE_URL")
+    graph_authority: str = Field(default="https://login.microsoftonline.com", alias="GRAPH_AUTHORITY")
+
+    #: Months a closed case is kept before `coregroup purge` may remove it (never under 3).
+    retention_months: int = Field(default=12, alias="COREGROUP_RETENTION_MONTHS")
+    #: Store the child's name (never sent to chat). Off by default.
+    store_child_name: bool = Field(default=False, alias="COREGROUP_STORE_CHILD_NAME")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.sqlite_path}"
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,140 @@
+"""Working-day arithmetic for the four UK nations.
+
+Counting conventions are those of the rule catalogue (`docs/rules.md`, "Counting conventions"):
+
+* a working day is Monday-Friday and not a bank holiday of the nation (the `holidays` package,
+  `UK` with subdivision ENG / WLS / SCT / NIR, observed days included), nor a local closure day;
+* "within N working days of X": the N-th working day after X; X itself never counts;
+* "N working days before Y": the N-th working day before Y;
+* a calendar deadline that is not a working day moves back to the previous working day.
+
+A calendar is built once per (nation, closures) and shared by every case: the working days are held
+as a sorted array of ordinals so each step is one bisection, which is what lets a sweep of tens of
+thousands of cases run in well under a second.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Final
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+NATIONS: Final[dict[str, str]] = {
+    "england": "ENG",
+    "wales": "WLS",
+    "scotland": "SCT",
+    "northern-ireland": "NIR",
+}
+
+FIRST_YEAR: Final = 2000
+LAST_YEAR: Final = 2075
+
+
+class DateOutOfRange(ValueError):
+    """A date the calendar has no bank-holiday data for."""
+
+
+class WorkingCalendar:
+    """Bank holidays and closures of one nation, with O(log n) working-day steps."""
+
+    def __init__(self, nation: str, closures: Iterable[date] = ()) -> None:
+        if nation not in NATIONS:
+            raise ValueError(f"unknown nation {nation!r}; allowed: {', '.join(NATIONS)}")
+        self.nation = nation
+        self.closures = frozenset(closures)
+        bank = holidays.UK(subdiv=NATIONS[nation], years=range(FIRST_YEAR, LAST_YEAR + 1))
+        self.holiday_names: dict[date, str] = {d: str(n) for d, n in bank.items()}
+        for d in self.closures:
+            self.holiday_names.setdefault(d, "local closure day")
+        start = date(FIRST_YEAR, 1, 1).toordinal()
+        end = date(LAST_YEAR, 12, 31).toordinal()
+        off = {d.toordinal() for d in self.holiday_names}
+        self._days: list[int] = [
+            o for o in range(start, end + 1) if (o + 6) % 7 < 5 and o not in off
+        ]
+        self._first = start
+        self._last = end
+
+    def _check(self, d: date) -> int:
+        o = d.toordinal()
+        if not self._first <= o <= self._last:
+            raise DateOutOfRange(
+                f"{d.isoformat()} is outside the supported years {FIRST_YEAR}-{LAST_YEAR}"
+            )
+        return o
+
+    def is_working_day(self, d: date) -> bool:
+        o = self._check(d)
+        i = bisect.bisect_left(self._days, o)
+        return i < len(self._days) and self._days[i] == o
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after `d` (n >= 1); `d` itself never counts."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        i = bisect.bisect_right(self._days, self._check(d)) + n - 1
+        if i >= len(self._days):
+            raise DateOutOfRange(f"{n} working days after {d.isoformat()} is past {LAST_YEAR}")
+        return date.fromordinal(self._days[i])
+
+    def subtract_working_days(self, d: date, n: int) -> date:
+        """The n-th working day before `d` (n >= 1); `d` itself never counts."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        i = bisect.bisect_left(self._days, self._check(d)) - n
+        if i < 0:
+            raise DateOutOfRange(f"{n} working days before {d.isoformat()} is before {FIRST_YEAR}")
+        return date.fromordinal(self._days[i])
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days in (start, end]: how many working days `end` is after `start`.
+
+        Negative when `end` is before `start`, so that
+        `working_days_between(d, add_working_days(d, n)) == n`.
+        """
+        a, b = self._check(start), self._check(end)
+        if b >= a:
+            return bisect.bisect_right(self._days, b) - bisect.bisect_right(self._days, a)
+        return -(bisect.bisect_right(self._days, a) - bisect.bisect_right(self._days, b))
+
+    def roll_back(self, d: date) -> date:
+        """`d` if it is a working day, else the working day before it."""
+        i = bisect.bisect_right(self._days, self._check(d)) - 1
+        if i < 0:
+            raise DateOutOfRange(f"no working day on or before {d.isoformat()}")
+        return date.fromordinal(self._days[i])
+
+    def roll_forward(self, d: date) -> date:
+        """`d` if it is a working day, else the next working day (for sending, never deadlines)."""
+        i = bisect.bisect_left(self._days, self._check(d))
+        if i >= len(self._days):
+            raise DateOutOfRange(f"no working day on or after {d.isoformat()}")
+        return date.fromordinal(self._days[i])
+
+    def add_calendar(self, d: date, n: int, unit: str) -> date:
+        """X + N days/weeks/months (a 31st rolls to the month's end), moved back to a working day."""
+        if unit == "days":
+            raw = d + timedelta(days=n)
+        elif unit == "weeks":
+            raw = d + timedelta(weeks=n)
+        elif unit == "months":
+            raw = d + relativedelta(months=n)
+        else:
+            raise ValueError(f"unknown calendar unit {unit!r}")
+        self._check(raw)
+        return self.roll_back(raw)
+
+    def non_working_between(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Bank holidays and closures in (start, end], for messages that explain a date."""
+        return sorted((d, n) for d, n in self.holiday_names.items() if start < d <= end)
+
+
+@lru_cache(maxsize=64)
+def calendar_for(nation: str, closures: frozenset[date] = frozenset()) -> WorkingCalendar:
+    """One calendar per nation and closure set for the whole process."""
+    return WorkingCalendar(nation, closures)

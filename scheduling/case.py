@@ -1,0 +1,399 @@
+"""The state of one case as the engine sees it, and how to read it from CASE.json.
+
+The engine is a pure function of this state, so the database (`storage.repository.case_state`), the
+`coregroup timeline` CLI and the tests all build the same immutable value. It carries dates, kinds
+and rule-relevant flags only: no names, no free text about the child.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final, Literal
+
+Plan = Literal["cp", "cin", "lac"]
+PLANS: Final[tuple[str, ...]] = ("cp", "cin", "lac")
+
+#: Meeting kinds that are core group meetings (they count for the "next core group" clocks).
+CORE_GROUP_KINDS: Final = frozenset(
+    {"core_group", "school_move_core_group", "resolution_review_core_group"}
+)
+MEETING_KINDS: Final = (*sorted(CORE_GROUP_KINDS), "resolution_tier1", "resolution_tier2")
+MEETING_STATUSES: Final = ("held", "scheduled", "cancelled")
+VISIT_BY: Final = ("lead_social_worker", "professional")
+
+
+class CaseError(ValueError):
+    """Bad case input: names the field, says what is wrong, shows a valid example."""
+
+    def __init__(self, field: str, problem: str, example: str) -> None:
+        self.field = field
+        self.problem = problem
+        self.example = example
+        super().__init__(f"{field}: {problem}. For example: {example}")
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    date: date
+    kind: str = "core_group"
+    #: held / scheduled / cancelled; None means "held if on or before today, else scheduled".
+    status: str | None = None
+    social_worker_present: bool = True
+    minutes_circulated: date | None = None
+    chair_update_sent: date | None = None
+    #: None = attendance not recorded; otherwise how many professional members attended.
+    professionals_present: int | None = None
+    lead_sw_present: bool | None = None
+
+    def is_held(self, today: date) -> bool:
+        if self.status is None:
+            return self.date <= today
+        return self.status == "held"
+
+    def is_scheduled(self, today: date) -> bool:
+        if self.status is None:
+            return self.date > today
+        return self.status == "scheduled"
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    date: date
+    by: str = "professional"
+    seen_alone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A significant change in the child's circumstances and when it was reported to the chair."""
+
+    date: date
+    reported: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    raised: date
+    stage: int = 1
+    stage_started: date | None = None
+    resolved: date | None = None
+
+    @property
+    def clock_start(self) -> date:
+        return self.stage_started or self.raised
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Cwm Taf Morgannwg's two-tier resolution process (004 §5)."""
+
+    requested: date | None = None
+    tier1_meetings: tuple[date, ...] = ()
+    tier2_meetings: tuple[date, ...] = ()
+    significant_risk_reduction: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CaseState:
+    profile: str
+    plan: str
+    start: date
+    registered: date | None = None
+    review_conferences: tuple[date, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    visits: tuple[Visit, ...] = ()
+    school_moves: tuple[date, ...] = ()
+    significant_changes: tuple[Change, ...] = ()
+    resolution: Resolution = field(default_factory=Resolution)
+    escalations: tuple[Escalation, ...] = ()
+    #: Working days between lead social worker visits, where the core group agrees it (004 §2).
+    lead_visit_every: int | None = None
+
+    @property
+    def registered_on(self) -> date:
+        return self.registered or self.start
+
+
+# --- reading CASE.json -------------------------------------------------------------------------
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTHS = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def parse_date(value: Any, field_name: str, example: str = "2027-01-05") -> date:
+    """A YYYY-MM-DD date, with a message that says why a near-miss is wrong."""
+    ex = f'"{field_name}": "{example}"'
+    if not isinstance(value, str):
+        raise CaseError(field_name, f"expected a date as YYYY-MM-DD, got {value!r}", ex)
+    m = _ISO.match(value.strip())
+    if not m:
+        raise CaseError(field_name, f"{value!r} is not a date in the form YYYY-MM-DD", ex)
+    y, mo, d = (int(g) for g in m.groups())
+    if not 1 <= mo <= 12:
+        raise CaseError(field_name, f"{value!r} has month {mo}; months run 01 to 12", ex)
+    last = _cal.monthrange(y, mo)[1]
+    if not 1 <= d <= last:
+        raise CaseError(
+            field_name, f"{value!r} is not a real date: {_MONTHS[mo]} {y} has {last} days", ex
+        )
+    return date(y, mo, d)
+
+
+def _opt_date(value: Any, field_name: str) -> date | None:
+    return None if value is None else parse_date(value, field_name)
+
+
+def _list(raw: Mapping[str, Any], key: str, example: str) -> list[Any]:
+    value = raw.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise CaseError(key, f"expected a list, got {type(value).__name__}", example)
+    return value
+
+
+def _obj(value: Any, field_name: str, example: str) -> Mapping[str, Any]:
+    if not isinstance(value, dict):
+        raise CaseError(field_name, f"expected an object, got {value!r}", example)
+    return value
+
+
+def _bool(value: Any, field_name: str, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise CaseError(field_name, f"expected true or false, got {value!r}", f'"{field_name}": true')
+    return value
+
+
+def _choice(value: Any, field_name: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise CaseError(
+            field_name,
+            f"{value!r} is not one of {', '.join(allowed)}",
+            f'"{field_name.rsplit(".", 1)[-1]}": "{allowed[0]}"',
+        )
+    return str(value)
+
+
+_KNOWN = {
+    "profile",
+    "plan",
+    "start",
+    "registered",
+    "review_conferences",
+    "meetings",
+    "visits",
+    "school_moves",
+    "significant_changes",
+    "resolution",
+    "escalations",
+    "lead_visit_every",
+    "reference",
+}
+
+
+def case_from_dict(raw: Any) -> CaseState:
+    """Validate a CASE.json document. Raises CaseError naming the first bad field."""
+    if not isinstance(raw, dict):
+        raise CaseError("(file)", "expected a JSON object", '{"profile": "suffolk", "plan": "cp", '
+                        '"start": "2026-12-18"}')
+    unknown = sorted(set(raw) - _KNOWN)
+    if unknown:
+        raise CaseError(unknown[0], f"unknown field; known fields are {', '.join(sorted(_KNOWN))}",
+                        '"start": "2026-12-18"')
+    for key, ex in (("profile", '"profile": "suffolk"'), ("plan", '"plan": "cp"'),
+                    ("start", '"start": "2026-12-18"')):
+        if raw.get(key) in (None, ""):
+            raise CaseError(key, "is missing", ex)
+    profile = raw["profile"]
+    if not isinstance(profile, str):
+        raise CaseError("profile", f"expected a profile name, got {profile!r}", '"profile": "suffolk"')
+    plan = _choice(raw["plan"], "plan", PLANS)
+    start = parse_date(raw["start"], "start", "2026-12-18")
+    registered = _opt_date(raw.get("registered"), "registered")
+
+    reviews = tuple(
+        parse_date(v, f"review_conferences[{i}]", "2027-03-10")
+        for i, v in enumerate(_list(raw, "review_conferences", '"review_conferences": ["2027-03-10"]'))
+    )
+    for i, r in enumerate(reviews):
+        if r <= start:
+            raise CaseError(
+                f"review_conferences[{i}]",
+                f"{r.isoformat()} is not after the start ({start.isoformat()}); a review conference "
+                "follows the conference that started the plan",
+                '"review_conferences": ["2027-03-10"]',
+            )
+
+    meetings = []
+    mex = '"meetings": [{"kind": "core_group", "date": "2027-01-05"}]'
+    for i, m in enumerate(_list(raw, "meetings", mex)):
+        f = f"meetings[{i}]"
+        m = _obj(m, f, mex)
+        if "date" not in m:
+            raise CaseError(f"{f}.date", "is missing", mex)
+        d = parse_date(m["date"], f"{f}.date")
+        if d < start:
+            raise CaseError(f"{f}.date", f"{d.isoformat()} is before the start "
+                            f"({start.isoformat()})", mex)
+        status = m.get("status")
+        meetings.append(
+            Meeting(
+                date=d,
+                kind=_choice(m.get("kind", "core_group"), f"{f}.kind", MEETING_KINDS),
+                status=None if status is None else _choice(status, f"{f}.status", MEETING_STATUSES),
+                social_worker_present=_bool(m.get("social_worker_present"),
+                                            f"{f}.social_worker_present", True),
+                minutes_circulated=_opt_date(m.get("minutes_circulated"), f"{f}.minutes_circulated"),
+                chair_update_sent=_opt_date(m.get("chair_update_sent"), f"{f}.chair_update_sent"),
+                professionals_present=_opt_int(m.get("professionals_present"),
+                                               f"{f}.professionals_present"),
+                lead_sw_present=None if m.get("lead_sw_present") is None else _bool(
+                    m.get("lead_sw_present"), f"{f}.lead_sw_present", True),
+            )
+        )
+
+    visits = []
+    vex = '"visits": [{"date": "2027-01-08", "by": "lead_social_worker", "seen_alone": true}]'
+    for i, v in enumerate(_list(raw, "visits", vex)):
+        f = f"visits[{i}]"
+        v = _obj(v, f, vex)
+        if "date" not in v:
+            raise CaseError(f"{f}.date", "is missing", vex)
+        visits.append(
+            Visit(
+                date=parse_date(v["date"], f"{f}.date"),
+                by=_choice(v.get("by", "professional"), f"{f}.by", VISIT_BY),
+                seen_alone=_bool(v.get("seen_alone"), f"{f}.seen_alone", False),
+            )
+        )
+
+    school_moves = tuple(
+        parse_date(v, f"school_moves[{i}]")
+        for i, v in enumerate(_list(raw, "school_moves", '"school_moves": ["2027-02-01"]'))
+    )
+    changes = []
+    cex = '"significant_changes": ["2027-02-03"] or [{"date": "2027-02-03", "reported": null}]'
+    for i, c in enumerate(_list(raw, "significant_changes", cex)):
+        f = f"significant_changes[{i}]"
+        if isinstance(c, dict):
+            if "date" not in c:
+                raise CaseError(f"{f}.date", "is missing", cex)
+            changes.append(Change(parse_date(c["date"], f"{f}.date"),
+                                  _opt_date(c.get("reported"), f"{f}.reported")))
+        else:
+            changes.append(Change(parse_date(c, f)))
+
+    rex = '"resolution": {"requested": null, "tier1_meetings": ["2027-04-20"]}'
+    res_raw = _obj(raw.get("resolution") or {}, "resolution", rex)
+    resolution = Resolution(
+        requested=_opt_date(res_raw.get("requested"), "resolution.requested"),
+        tier1_meetings=tuple(sorted(
+            parse_date(v, f"resolution.tier1_meetings[{i}]")
+            for i, v in enumerate(_list(res_raw, "tier1_meetings", rex)))),
+        tier2_meetings=tuple(sorted(
+            parse_date(v, f"resolution.tier2_meetings[{i}]")
+            for i, v in enumerate(_list(res_raw, "tier2_meetings", rex)))),
+        significant_risk_reduction=_bool(res_raw.get("significant_risk_reduction"),
+                                         "resolution.significant_risk_reduction", False),
+    )
+
+    escalations = []
+    eex = '"escalations": [{"raised": "2027-01-10", "stage": 1, "resolved": null}]'
+    for i, e in enumerate(_list(raw, "escalations", eex)):
+        f = f"escalations[{i}]"
+        e = _obj(e, f, eex)
+        if "raised" not in e:
+            raise CaseError(f"{f}.raised", "is missing", eex)
+        stage = e.get("stage", 1)
+        if not isinstance(stage, int) or isinstance(stage, bool) or stage < 1:
+            raise CaseError(f"{f}.stage", f"expected a stage number from 1, got {stage!r}", eex)
+        escalations.append(
+            Escalation(
+                raised=parse_date(e["raised"], f"{f}.raised"),
+                stage=stage,
+                stage_started=_opt_date(e.get("stage_started"), f"{f}.stage_started"),
+                resolved=_opt_date(e.get("resolved"), f"{f}.resolved"),
+            )
+        )
+
+    return CaseState(
+        profile=profile,
+        plan=plan,
+        start=start,
+        registered=registered,
+        review_conferences=tuple(sorted(reviews)),
+        meetings=tuple(sorted(meetings, key=lambda m: m.date)),
+        visits=tuple(sorted(visits, key=lambda v: v.date)),
+        school_moves=tuple(sorted(school_moves)),
+        significant_changes=tuple(sorted(changes, key=lambda c: c.date)),
+        resolution=resolution,
+        escalations=tuple(escalations),
+        lead_visit_every=_opt_int(raw.get("lead_visit_every"), "lead_visit_every"),
+    )
+
+
+def _opt_int(value: Any, field_name: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise CaseError(field_name, f"expected a whole number, got {value!r}", f'"{field_name}": 10')
+    return value
+
+
+def case_to_dict(case: CaseState) -> dict[str, Any]:
+    """The CASE.json form of a state (inverse of `case_from_dict`), used by the DB export."""
+
+    def iso(d: date | None) -> str | None:
+        return None if d is None else d.isoformat()
+
+    return {
+        "profile": case.profile,
+        "plan": case.plan,
+        "start": case.start.isoformat(),
+        "registered": iso(case.registered),
+        "review_conferences": [d.isoformat() for d in case.review_conferences],
+        "meetings": [
+            {"kind": m.kind, "date": m.date.isoformat(), "status": m.status,
+             "social_worker_present": m.social_worker_present,
+             "minutes_circulated": iso(m.minutes_circulated),
+             "chair_update_sent": iso(m.chair_update_sent),
+             "professionals_present": m.professionals_present,
+             "lead_sw_present": m.lead_sw_present}
+            for m in case.meetings
+        ],
+        "visits": [{"date": v.date.isoformat(), "by": v.by, "seen_alone": v.seen_alone}
+                   for v in case.visits],
+        "school_moves": [d.isoformat() for d in case.school_moves],
+        "significant_changes": [{"date": c.date.isoformat(), "reported": iso(c.reported)}
+                                for c in case.significant_changes],
+        "resolution": {
+            "requested": iso(case.resolution.requested),
+            "tier1_meetings": [d.isoformat() for d in case.resolution.tier1_meetings],
+            "tier2_meetings": [d.isoformat() for d in case.resolution.tier2_meetings],
+            "significant_risk_reduction": case.resolution.significant_risk_reduction,
+        },
+        "escalations": [{"raised": e.raised.isoformat(), "stage": e.stage,
+                         "stage_started": iso(e.stage_started), "resolved": iso(e.resolved)}
+                        for e in case.escalations],
+        "lead_visit_every": case.lead_visit_every,
+    }
