@@ -8,6 +8,7 @@ and rule-relevant flags only: no names, no free text about the child.
 from __future__ import annotations
 
 import calendar as _cal
+import datetime as _dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,23 +39,23 @@ class CaseError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Meeting:
-    date: date
+    date: _dt.date
     kind: str = "core_group"
     #: held / scheduled / cancelled; None means "held if on or before today, else scheduled".
     status: str | None = None
     social_worker_present: bool = True
-    minutes_circulated: date | None = None
-    chair_update_sent: date | None = None
+    minutes_circulated: _dt.date | None = None
+    chair_update_sent: _dt.date | None = None
     #: None = attendance not recorded; otherwise how many professional members attended.
     professionals_present: int | None = None
     lead_sw_present: bool | None = None
 
-    def is_held(self, today: date) -> bool:
+    def is_held(self, today: _dt.date) -> bool:
         if self.status is None:
             return self.date <= today
         return self.status == "held"
 
-    def is_scheduled(self, today: date) -> bool:
+    def is_scheduled(self, today: _dt.date) -> bool:
         if self.status is None:
             return self.date > today
         return self.status == "scheduled"
@@ -62,7 +63,7 @@ class Meeting:
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    date: date
+    date: _dt.date
     by: str = "professional"
     seen_alone: bool = False
 
@@ -71,19 +72,19 @@ class Visit:
 class Change:
     """A significant change in the child's circumstances and when it was reported to the chair."""
 
-    date: date
-    reported: date | None = None
+    date: _dt.date
+    reported: _dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Escalation:
-    raised: date
+    raised: _dt.date
     stage: int = 1
-    stage_started: date | None = None
-    resolved: date | None = None
+    stage_started: _dt.date | None = None
+    resolved: _dt.date | None = None
 
     @property
-    def clock_start(self) -> date:
+    def clock_start(self) -> _dt.date:
         return self.stage_started or self.raised
 
 
@@ -91,9 +92,9 @@ class Escalation:
 class Resolution:
     """Cwm Taf Morgannwg's two-tier resolution process (004 §5)."""
 
-    requested: date | None = None
-    tier1_meetings: tuple[date, ...] = ()
-    tier2_meetings: tuple[date, ...] = ()
+    requested: _dt.date | None = None
+    tier1_meetings: tuple[_dt.date, ...] = ()
+    tier2_meetings: tuple[_dt.date, ...] = ()
     significant_risk_reduction: bool = False
 
 
@@ -101,12 +102,12 @@ class Resolution:
 class CaseState:
     profile: str
     plan: str
-    start: date
-    registered: date | None = None
-    review_conferences: tuple[date, ...] = ()
+    start: _dt.date
+    registered: _dt.date | None = None
+    review_conferences: tuple[_dt.date, ...] = ()
     meetings: tuple[Meeting, ...] = ()
     visits: tuple[Visit, ...] = ()
-    school_moves: tuple[date, ...] = ()
+    school_moves: tuple[_dt.date, ...] = ()
     significant_changes: tuple[Change, ...] = ()
     resolution: Resolution = field(default_factory=Resolution)
     escalations: tuple[Escalation, ...] = ()
@@ -114,7 +115,7 @@ class CaseState:
     lead_visit_every: int | None = None
 
     @property
-    def registered_on(self) -> date:
+    def registered_on(self) -> _dt.date:
         return self.registered or self.start
 
 
