@@ -20,7 +20,10 @@ MEETING = MeetingFacts("meeting:2027-02-10:core_group", date(2027, 2, 10),
                        reports_in=frozenset({"p2"}))
 
 
-def kinds(today: date, facts: CaseFacts = CaseFacts()) -> list[tuple[str, str, str]]:
+NO_FACTS = CaseFacts()
+
+
+def kinds(today: date, facts: CaseFacts = NO_FACTS) -> list[tuple[str, str, str]]:
     return sorted((p.kind, p.stage, p.audience)
                   for p in plan_reminders(timeline(CASE, today), facts, ENG, today))
 
