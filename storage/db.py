@@ -1,0 +1,115 @@
+"""Engines, sessions and the schema check: the only place that knows SQLite from PostgreSQL.
+
+`DATABASE_URL` unset → a SQLite file (WAL, foreign keys on, write transactions take the write lock
+at BEGIN so two writers queue instead of failing half-way); set → that URL, PostgreSQL through
+psycopg 3. Repository code is the same for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from bot.settings import Settings
+
+#: How long a SQLite writer waits for the write lock before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def normalise_url(url: str) -> str:
+    """Accept the URL forms people paste (postgres://, postgresql://) and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (below) so a write transaction can be BEGIN IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(settings: Settings | str, **kwargs: Any) -> Engine:
+    """An engine for the deployment's database (Settings) or for an explicit URL (tests, bench)."""
+    url = normalise_url(
+        settings if isinstance(settings, str) else settings.effective_database_url
+    )
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, **kwargs)
+        _sqlite_setup(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+@dataclass
+class Store:
+    """Opens transactions on one database. Create one per process and share it.
+
+    Repository functions take the `Session` a `transaction()` yields, so a handler can make several
+    changes (and remember the chat request id) atomically.
+    """
+
+    engine: Engine
+
+    @classmethod
+    def open(cls, settings: Settings | str, *, check_schema: bool = True) -> Store:
+        """The store for a deployment; refuses a database whose schema is behind this code."""
+        store = cls(make_engine(settings))
+        if check_schema:
+            from storage.migrate import require_current
+
+            require_current(store.engine)
+        return store
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A write transaction: committed if the block succeeds, rolled back if it raises."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            if is_sqlite(self.engine):
+                session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (never committed; SQLite readers do not take the write lock)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,342 @@
+"""The record: SQLModel tables for core groups and everything that happens in them.
+
+Choices that matter beyond one function:
+
+- Times are stored as UTC (`UTCDateTime`: naive UTC in the column, aware UTC in Python) so SQLite
+  and PostgreSQL hold the same values; the engine's dates are the Europe/London date of them.
+- The child's name is not a column of `CoreGroup`: it lives in `ChildIdentity`, written only when
+  the deployment enables it, so the pseudonymous case reference and the key that re-identifies it
+  are kept apart (ICO guidance on pseudonymisation) and nothing that reads a case can leak it.
+- Nothing that happens to a case is overwritten: members leave with a date, meetings are
+  cancelled (not deleted), plan actions are only ever achieved, escalations are resolved.
+- `Meeting.professionals_present` / `lead_sw_present` are kept in step with `Attendance` by the
+  repository in the same transaction, so the reminder sweep reads one row per meeting instead of
+  aggregating attendance for 50,000 cases.
+- Every constraint and index gets a predictable name (the metadata naming convention) so Alembic
+  can alter them on SQLite (batch mode) and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+# --- vocabularies (kept as strings in the database; checked by the repository) ----------------
+
+CASE_STATUSES: Final = ("active", "closed")
+MEMBER_KINDS: Final = ("professional", "family")
+#: Roles the rules look at; any other role (e.g. "school", "police", "gp") is free text.
+LEAD_SOCIAL_WORKER: Final = "lead_social_worker"
+SOCIAL_WORKER_ROLES: Final = frozenset({LEAD_SOCIAL_WORKER, "social_worker", "practice_lead"})
+#: Meeting kinds the engine knows (scheduling.case.MEETING_KINDS) plus review conferences.
+REVIEW_CONFERENCE: Final = "review_conference"
+ATTENDANCE_STATUSES: Final = ("attended", "apologies", "absent")
+ACTION_STATUSES: Final = ("open", "achieved")
+CASE_EVENT_KINDS: Final = ("school_move", "significant_change")
+PLATFORMS: Final = ("slack", "teams")
+REMINDER_STATUSES: Final = ("pending", "claimed", "sent", "dead")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as naive UTC, identical on SQLite and PostgreSQL.
+
+    Naive datetimes are refused: a time without a zone is the classic source of one-hour errors
+    across the clock change, and everything in coregroup is given an aware `now`.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: coregroup stores aware datetimes only")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def _dt(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class CoreGroup(SQLModel, table=True):
+    """A case: one child's core group, known in chat only by its reference."""
+
+    __tablename__ = "core_group"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=32)
+    profile: str = Field(max_length=64)
+    plan: str = Field(max_length=8)
+    #: The start event (ICPC, SWA completion, first LAC review).
+    start: date
+    registered: date | None = None
+    status: str = Field(default="active", max_length=16, index=True)
+    slack_channel_id: str | None = Field(default=None, unique=True, max_length=64)
+    teams_channel_id: str | None = Field(default=None, unique=True, max_length=255)
+    #: Working days between lead social worker visits, where the core group agrees it.
+    lead_visit_every: int | None = None
+    #: Wales resolution process: the date a resolution (Tier 1) was requested.
+    resolution_requested: date | None = None
+    significant_risk_reduction: bool = False
+    created_at: datetime = _dt()
+    created_by: str = Field(max_length=128)
+    closed_at: datetime | None = _dt(nullable=True)
+
+
+class ChildIdentity(SQLModel, table=True):
+    """The re-identifying key, kept apart from the case; only written when the deployment allows."""
+
+    __tablename__ = "child_identity"
+
+    case_id: int = Field(foreign_key="core_group.id", primary_key=True)
+    name: str = Field(max_length=255)
+
+
+class Member(SQLModel, table=True):
+    """A person in a core group for a period (joined_on .. left_on)."""
+
+    __tablename__ = "member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id", index=True)
+    display_name: str = Field(max_length=255)
+    role: str = Field(max_length=64)
+    kind: str = Field(default="professional", max_length=16)
+    agency: str | None = Field(default=None, max_length=255)
+    email: str | None = Field(default=None, max_length=320)
+    slack_user_id: str | None = Field(default=None, max_length=64, index=True)
+    teams_user_id: str | None = Field(default=None, max_length=255, index=True)
+    line_manager_name: str | None = Field(default=None, max_length=255)
+    line_manager_email: str | None = Field(default=None, max_length=320)
+    line_manager_slack_user_id: str | None = Field(default=None, max_length=64)
+    line_manager_teams_user_id: str | None = Field(default=None, max_length=255)
+    joined_on: date
+    left_on: date | None = None
+    away_from: date | None = None
+    away_until: date | None = None
+    cover_member_id: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = _dt()
+
+    def active_on(self, day: date) -> bool:
+        return self.joined_on <= day and (self.left_on is None or day < self.left_on)
+
+    def away_on(self, day: date) -> bool:
+        return (
+            self.away_from is not None
+            and self.away_from <= day
+            and (self.away_until is None or day <= self.away_until)
+        )
+
+
+class Meeting(SQLModel, table=True):
+    """A core group, review conference or Wales resolution meeting.
+
+    Mapping to the engine (`storage.repository.case_state`): kinds in
+    `scheduling.case.MEETING_KINDS` become `CaseState.meetings` (date = Europe/London date of
+    `starts_at`, status passed explicitly); `review_conference` rows that are not cancelled become
+    `CaseState.review_conferences`; held `resolution_tier1/2` rows also fill `Resolution`.
+    """
+
+    __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_case_id_starts_at", "case_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id")
+    kind: str = Field(default="core_group", max_length=40)
+    status: str = Field(default="scheduled", max_length=16)
+    starts_at: datetime = _dt()
+    ends_at: datetime | None = _dt(nullable=True)
+    venue: str | None = Field(default=None, max_length=255)
+    online_url: str | None = Field(default=None, max_length=1024)
+    chair_member_id: int | None = Field(default=None, foreign_key="member.id")
+    minute_taker_member_id: int | None = Field(default=None, foreign_key="member.id")
+    #: None = not said; then derived from attendance (any social worker attended) or True.
+    social_worker_present: bool | None = None
+    #: Kept in step with Attendance: None until attendance is recorded.
+    professionals_present: int | None = None
+    lead_sw_present: bool | None = None
+    minutes_circulated_at: datetime | None = _dt(nullable=True)
+    chair_update_sent_at: datetime | None = _dt(nullable=True)
+    calendar_event_id: str | None = Field(default=None, max_length=255)
+    cancel_reason: str | None = Field(default=None, max_length=255)
+    created_at: datetime = _dt()
+    updated_at: datetime = _dt()
+
+
+class Attendance(SQLModel, table=True):
+    """Who attended a meeting, who sent apologies, who simply did not come."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    member_id: int = Field(foreign_key="member.id")
+    status: str = Field(max_length=16)
+    recorded_at: datetime = _dt()
+
+
+class WrittenReport(SQLModel, table=True):
+    """A member's written report for a meeting: requested, due, submitted."""
+
+    __tablename__ = "written_report"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id")
+    member_id: int = Field(foreign_key="member.id")
+    requested_at: datetime | None = _dt(nullable=True)
+    due_at: datetime | None = _dt(nullable=True)
+    submitted_at: datetime | None = _dt(nullable=True)
+    text: str | None = Field(default=None, sa_type=Text)
+
+
+class Visit(SQLModel, table=True):
+    """A visit to the child. `by` is "lead_social_worker" or "professional" (the engine's terms)."""
+
+    __tablename__ = "visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id", index=True)
+    visited_on: date
+    by: str = Field(max_length=32)
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    seen_alone: bool = False
+    recorded_at: datetime = _dt()
+
+
+class PlanAction(SQLModel, table=True):
+    """An action in the plan. Never deleted (Suffolk §2.3): status goes open → achieved."""
+
+    __tablename__ = "plan_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id", index=True)
+    text: str = Field(sa_type=Text)
+    owner_member_id: int | None = Field(default=None, foreign_key="member.id")
+    due_on: date | None = None
+    status: str = Field(default="open", max_length=16)
+    created_at: datetime = _dt()
+    achieved_at: datetime | None = _dt(nullable=True)
+
+
+class Escalation(SQLModel, table=True):
+    """An inter-agency disagreement moving through stages until resolved.
+
+    Engine mapping: `scheduling.case.Escalation(raised, stage, stage_started, resolved)`, each the
+    Europe/London date of the `*_at` column.
+    """
+
+    __tablename__ = "escalation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id", index=True)
+    raised_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    about_member_id: int | None = Field(default=None, foreign_key="member.id")
+    about: str | None = Field(default=None, max_length=255)
+    stage: int = 1
+    raised_at: datetime = _dt()
+    stage_started_at: datetime = _dt()
+    resolved_at: datetime | None = _dt(nullable=True)
+
+
+class CaseEvent(SQLModel, table=True):
+    """School moves and significant changes: dates the engine counts from.
+
+    Engine mapping: kind "school_move" → `CaseState.school_moves`; kind "significant_change" →
+    `CaseState.significant_changes` as `Change(occurred_on, reported_on)` (reported to the chair).
+    """
+
+    __tablename__ = "case_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id", index=True)
+    kind: str = Field(max_length=32)
+    occurred_on: date
+    reported_on: date | None = None
+    recorded_at: datetime = _dt()
+
+
+class Reminder(SQLModel, table=True):
+    """The outbox: one row per reminder that should go out once.
+
+    The key (case, rule, subject, stage) is unique, so a sweep that runs twice, or two bot
+    processes sweeping at once, enqueue it once. `available_at` is when a row may next be claimed:
+    its due time, then claim time + lease (a crashed sender's rows come back), then a retry time.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        UniqueConstraint("case_id", "rule", "subject", "stage"),
+        Index("ix_reminder_status_available_at", "status", "available_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id")
+    rule: str = Field(max_length=64)
+    subject: str = Field(max_length=128)
+    stage: str = Field(max_length=32)
+    recipient: str = Field(max_length=128)
+    due_at: datetime = _dt()
+    available_at: datetime = _dt()
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = _dt(nullable=True)
+    sent_at: datetime | None = _dt(nullable=True)
+    last_error: str | None = Field(default=None, max_length=1024)
+    payload: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    created_at: datetime = _dt()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only, hash-chained history of every change and every message sent.
+
+    `hash` = SHA-256 of the event's canonical JSON including `prev_hash`, so editing or deleting a
+    row breaks the chain at that row (`storage.audit.verify`). Payloads hold ids, dates, kinds and
+    statuses only, never names or free text, so the log can outlive a purged case.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _dt()
+    actor: str = Field(max_length=128)
+    action: str = Field(max_length=64)
+    case_id: int | None = Field(default=None, index=True)
+    case_ref: str | None = Field(default=None, max_length=32)
+    entity: str | None = Field(default=None, max_length=32)
+    entity_id: int | None = None
+    before: str | None = Field(default=None, sa_type=Text)
+    after: str | None = Field(default=None, sa_type=Text)
+    prev_hash: str = Field(max_length=64, unique=True)
+    hash: str = Field(max_length=64)
+
+
+class ProcessedRequest(SQLModel, table=True):
+    """Chat platforms retry: a request/event id seen once is not acted on twice."""
+
+    __tablename__ = "processed_request"
+
+    key: str = Field(primary_key=True, max_length=255)
+    received_at: datetime = _dt(index=True)
