@@ -1,0 +1,831 @@
+"""The `/coregroup` grammar: a line of text → one typed command, or a `CommandError`.
+
+Platform-neutral on purpose: Slack's slash command, the console and (later) Teams all hand the text
+after `/coregroup` to `parse()`. Slack's escaping (`<@U123|name>`, `<mailto:…|…>`, `&amp;`) is
+undone here so the adapters stay thin.
+
+Every error names the problem in the words of the person who typed it and carries a correct
+example to copy, because the reader is on a phone between visits and cannot look up a manual.
+Checks that need the record (is the date before the case's start? is this person a member?) belong
+to the handlers; this module needs nothing but the text.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Final
+
+from scheduling.case import PLANS
+
+SLASH: Final = "/coregroup"
+
+#: One correct example per sub-command, shown in errors and in `help`.
+EXAMPLES: Final[dict[str, str]] = {
+    "new": f"{SLASH} new CG-0001 profile:suffolk plan:cp start:2027-01-04",
+    "add": f'{SLASH} add @someone role:"health visitor" agency:"NHS"',
+    "add_email": (
+        f'{SLASH} add email:someone@example.org name:"A. Teacher" role:"designated teacher" '
+        'agency:"School"'
+    ),
+    "remove": f"{SLASH} remove @someone",
+    "members": f"{SLASH} members",
+    "meeting": f'{SLASH} meeting 2027-02-26 10:00 venue:"Family centre"',
+    "review": f"{SLASH} review 2027-03-30 14:00",
+    "held": f"{SLASH} held 2027-01-15",
+    "minutes": f"{SLASH} minutes sent 2027-01-20",
+    "cancel": f"{SLASH} cancel",
+    "visit": f"{SLASH} visit 2027-01-12 seen-alone",
+    "report": f"{SLASH} report",
+    "apologies": f"{SLASH} apologies",
+    "action": f'{SLASH} action add "Book the dental check-up" owner:@someone due:2027-02-01',
+    "action_done": f"{SLASH} action done 1",
+    "actions": f"{SLASH} actions",
+    "concern": f'{SLASH} concern "The plan is not reducing the risk"',
+    "escalate": f"{SLASH} escalate",
+    "resolve": f"{SLASH} resolve",
+    "resolution": f"{SLASH} resolution request",
+    "tier1": f"{SLASH} tier1 2027-05-10 10:00",
+    "tier2": f"{SLASH} tier2 2027-08-02 10:00",
+    "status": f"{SLASH} status",
+    "rota": f"{SLASH} rota",
+    "close": f"{SLASH} close",
+    "change": f"{SLASH} change start:2027-01-04",
+    "help": f"{SLASH} help",
+}
+
+#: What each sub-command does, one line each, in the order `help` lists them.
+SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
+    ("new", "start a core group (opens a form without arguments)"),
+    ("add", "add a member, from the workspace or by email"),
+    ("remove", "take a member out of the core group"),
+    ("members", "list the members and their roles"),
+    ("meeting", "schedule the next core group"),
+    ("review", "record the date of the review conference"),
+    ("held", "record that a meeting took place, with attendance and apologies"),
+    ("minutes", "record that the minutes went to every member"),
+    ("cancel", "cancel the next scheduled meeting"),
+    ("visit", "record a visit to the child"),
+    ("report", "write your report for the next meeting"),
+    ("apologies", "send apologies for the next meeting"),
+    ("action", "add a plan action, or mark one done"),
+    ("actions", "list the plan's actions"),
+    ("concern", "raise a disagreement, with its stage clock"),
+    ("escalate", "move the open concern to the next stage"),
+    ("resolve", "close the open concern"),
+    ("resolution", "Wales: request the resolution process (Appendix 3)"),
+    ("tier1", "Wales: record the Tier 1 meeting"),
+    ("tier2", "Wales: record the Tier 2 meeting"),
+    ("status", "what is due, overdue and next"),
+    ("rota", "the chair and minute-taker rota"),
+    ("change", "change the profile or start date (lead social worker)"),
+    ("close", "close the case (lead social worker)"),
+    ("help", "this list"),
+)
+
+_MONTHS: Final = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+REFERENCE_RE: Final = re.compile(r"^[A-Z]{1,6}-\d{1,8}$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
+_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+_QUOTES: Final = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}
+
+
+class CommandError(ValueError):
+    """Input we could not use: `problem` says why, `example` is a correct line to copy."""
+
+    def __init__(self, problem: str, example: str) -> None:
+        self.problem = problem
+        self.example = example
+        super().__init__(f"{problem} Try `{example}`.")
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """Base: `case` is an explicit reference; None means "the case of this channel"."""
+
+    case: str | None = None
+    #: The sub-command's name, for messages and audit.
+    name: str = field(default="", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Help(Command):
+    topic: str | None = None
+    name: str = field(default="help", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewCase(Command):
+    reference: str | None = None  # None: open the form
+    profile: str | None = None
+    plan: str | None = None
+    start: date | None = None
+    name: str = field(default="new", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddMember(Command):
+    user: str | None = None  # a workspace user id
+    email: str | None = None  # someone outside the workspace
+    display_name: str | None = None
+    role: str = ""
+    agency: str | None = None
+    name: str = field(default="add", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveMember(Command):
+    user: str
+    name: str = field(default="remove", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListMembers(Command):
+    name: str = field(default="members", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleMeeting(Command):
+    day: date
+    at: time
+    venue: str | None = None
+    online: bool = False
+    #: Set by the "Book it anyway" button after a warning about the rule's window.
+    confirmed: bool = False
+    name: str = field(default="meeting", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleReview(Command):
+    day: date
+    at: time | None = None
+    name: str = field(default="review", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordHeld(Command):
+    day: date | None = None
+    #: None: ask with the attendance form.
+    attended: tuple[str, ...] | None = None
+    apologies: tuple[str, ...] = ()
+    name: str = field(default="held", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MinutesSent(Command):
+    day: date | None = None
+    name: str = field(default="minutes", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelMeeting(Command):
+    name: str = field(default="cancel", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordVisit(Command):
+    day: date
+    seen_alone: bool = False
+    by: str | None = None
+    name: str = field(default="visit", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteReport(Command):
+    text: str | None = None  # None: open the form
+    name: str = field(default="report", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SendApologies(Command):
+    name: str = field(default="apologies", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddAction(Command):
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    name: str = field(default="action", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionDone(Command):
+    number: int
+    name: str = field(default="action_done", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListActions(Command):
+    name: str = field(default="actions", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RaiseConcern(Command):
+    text: str
+    name: str = field(default="concern", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalate(Command):
+    name: str = field(default="escalate", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resolve(Command):
+    name: str = field(default="resolve", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolutionRequest(Command):
+    """Cwm Taf Morgannwg Appendix 3; `reason` None opens the form."""
+
+    reason: str | None = None
+    requested: date | None = None
+    name: str = field(default="resolution", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TierMeeting(Command):
+    tier: int
+    day: date
+    at: time | None = None
+    name: str = field(default="tier", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Status(Command):
+    name: str = field(default="status", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rota(Command):
+    name: str = field(default="rota", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CloseCase(Command):
+    name: str = field(default="close", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeCase(Command):
+    profile: str | None = None
+    start: date | None = None
+    name: str = field(default="change", init=False)
+
+
+# --- tokens --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    text: str
+    key: str | None = None  # `key:value` → key
+    quoted: bool = False
+
+
+def unescape(text: str) -> str:
+    """Undo Slack's HTML escaping of the three characters it escapes."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def tokenize(text: str) -> list[_Tok]:
+    """Split on spaces; "double quotes" (straight or curly) keep spaces; `key:value` pairs."""
+    for curly, straight in _QUOTES.items():
+        text = text.replace(curly, straight)
+    out: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        if text[i] == "<":  # a Slack entity: <@U123|name>, <mailto:a@b|a@b>, <#C1|name>
+            j = text.find(">", i)
+            if j != -1:
+                out.append(_Tok(text[i : j + 1]))
+                i = j + 1
+                continue
+        start = i
+        key: str | None = None
+        buf: list[str] = []
+        quoted = False
+        while i < n and not text[i].isspace():
+            ch = text[i]
+            if ch == ":" and key is None and not quoted and buf and re.fullmatch(
+                r"[a-zA-Z][a-zA-Z_-]*", "".join(buf)
+            ):
+                key = "".join(buf).lower().replace("-", "_")
+                buf = []
+                i += 1
+                continue
+            if ch == '"':
+                end = text.find('"', i + 1)
+                if end == -1:
+                    raise CommandError(
+                        f"A quote opened at `{text[start:start + 20]}` is never closed.",
+                        EXAMPLES["add"],
+                    )
+                buf.append(text[i + 1 : end])
+                quoted = True
+                i = end + 1
+                continue
+            buf.append(ch)
+            i += 1
+        out.append(_Tok("".join(buf), key, quoted))
+    return out
+
+
+# --- values --------------------------------------------------------------------------------------
+
+
+def parse_date(raw: str, example: str) -> date:
+    """YYYY-MM-DD, with a near miss explained (`February 2027 has 28 days`)."""
+    m = _ISO.match(raw)
+    if not m:
+        uk = _UK.match(raw)
+        if uk:
+            d, mo, y = (int(g) for g in uk.groups())
+            if y < 100:
+                y += 2000
+            hint = f"{y:04d}-{mo:02d}-{d:02d}"
+            raise CommandError(
+                f"I couldn't read `{raw}`: write dates as year-month-day, here `{hint}`.", example
+            )
+        raise CommandError(
+            f"I couldn't read `{raw}` as a date: write it as year-month-day, like 2027-02-26.",
+            example,
+        )
+    y, mo, d = (int(g) for g in m.groups())
+    if not 1 <= mo <= 12:
+        raise CommandError(f"I couldn't read `{raw}`: months run from 01 to 12.", example)
+    if not 2000 <= y <= 2075:
+        raise CommandError(f"I couldn't read `{raw}`: the year should be between 2000 and 2075.",
+                           example)
+    last = _cal.monthrange(y, mo)[1]
+    if not 1 <= d <= last:
+        raise CommandError(
+            f"I couldn't read `{raw}` — {_MONTHS[mo]} {y} has {last} days.", example
+        )
+    return date(y, mo, d)
+
+
+def parse_time(raw: str, example: str) -> time:
+    """`10:00`, `14.30`, `10am`, `2:30pm`."""
+    m = _TIME.match(raw.strip())
+    if not m:
+        raise CommandError(f"I couldn't read `{raw}` as a time: write it as 10:00 or 14:30.",
+                           example)
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    ampm = (m.group(3) or "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            raise CommandError(f"I couldn't read `{raw}`: with am/pm the hour runs 1 to 12.",
+                               example)
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    elif m.group(2) is None:
+        raise CommandError(f"I couldn't read `{raw}` as a time: write it as {hour:02d}:00.",
+                           example)
+    if hour > 23 or minute > 59:
+        raise CommandError(f"I couldn't read `{raw}`: there is no such time of day.", example)
+    return time(hour, minute)
+
+
+def parse_user(raw: str, example: str) -> str:
+    """A workspace user id from a mention (`<@U123|name>`) or a bare id (`@U123`, `U123`)."""
+    m = _USER.match(raw)
+    if m:
+        return m.group(1) or m.group(2)
+    if raw.startswith("@"):
+        raise CommandError(
+            f"I couldn't tell who `{raw}` is. Pick the person from the list Slack shows as you "
+            "type @, so their mention turns blue.",
+            example,
+        )
+    raise CommandError(f"`{raw}` is not a person: mention them with @.", example)
+
+
+def parse_email(raw: str, example: str) -> str:
+    m = _MAILTO.match(raw)
+    value = m.group(1) if m else raw
+    if not _EMAIL.match(value):
+        raise CommandError(f"`{value}` is not an email address.", example)
+    return value.lower()
+
+
+def parse_reference(raw: str, example: str) -> str:
+    ref = raw.upper()
+    if not REFERENCE_RE.match(ref):
+        raise CommandError(
+            f"`{raw}` is not a case reference: use letters, a hyphen and digits, like CG-0001 "
+            "(never a name).",
+            example,
+        )
+    return ref
+
+
+# --- the parser ----------------------------------------------------------------------------------
+
+
+class _Args:
+    """The tokens of one sub-command, consumed as they are understood; leftovers are errors."""
+
+    def __init__(self, sub: str, toks: list[_Tok], example: str) -> None:
+        self.sub = sub
+        self.example = example
+        self.case: str | None = None
+        self.positional: list[_Tok] = []
+        self.keys: dict[str, _Tok] = {}
+        for t in toks:
+            if t.key == "case":
+                self.case = parse_reference(t.text, example)
+            elif t.key is not None:
+                if t.key in self.keys:
+                    raise CommandError(f"`{t.key}:` is given twice.", example)
+                self.keys[t.key] = t
+            elif not t.quoted and REFERENCE_RE.match(t.text.upper()) and sub != "new":
+                self.case = t.text.upper()
+            else:
+                self.positional.append(t)
+
+    def key(self, name: str) -> str | None:
+        t = self.keys.pop(name, None)
+        if t is None:
+            return None
+        if not t.text.strip():
+            raise CommandError(f"`{name}:` needs a value.", self.example)
+        return t.text.strip()
+
+    def flag(self, *words: str) -> bool:
+        for i, t in enumerate(self.positional):
+            if not t.quoted and t.text.lower() in words:
+                del self.positional[i]
+                return True
+        return False
+
+    def take(self) -> _Tok | None:
+        return self.positional.pop(0) if self.positional else None
+
+    def need(self, what: str) -> _Tok:
+        t = self.take()
+        if t is None:
+            raise CommandError(f"`{self.sub}` needs {what}.", self.example)
+        return t
+
+    def done(self) -> None:
+        if self.keys:
+            k = next(iter(self.keys))
+            raise CommandError(f"`{self.sub}` does not take `{k}:`.", self.example)
+        if self.positional:
+            raise CommandError(
+                f"I didn't understand `{self.positional[0].text}` after `{self.sub}`.",
+                self.example,
+            )
+
+
+def parse(text: str) -> Command:
+    """The command in `text` (what follows `/coregroup`). Raises CommandError."""
+    text = unescape(text).strip()
+    if text.lower().startswith(SLASH):
+        text = text[len(SLASH) :].strip()
+    if not text:
+        return Help()
+    head_raw, _, rest_raw = text.partition(" ")
+    if head_raw.lower() in _FREE_TEXT:
+        return _FREE_TEXT[head_raw.lower()](head_raw.lower(), rest_raw)
+    toks = tokenize(text)
+    head = toks[0].text.lower() if toks[0].key is None else ""
+    rest = toks[1:]
+    fn = _SUBCOMMANDS.get(head)
+    if fn is None:
+        near = _closest(head)
+        hint = f" Did you mean `{near}`?" if near else ""
+        raise CommandError(
+            f"I don't know `{toks[0].text}`.{hint} `{SLASH} help` lists everything I can do.",
+            EXAMPLES.get(near or "", EXAMPLES["status"]),
+        )
+    return fn(head, rest)
+
+
+def _closest(word: str) -> str | None:
+    import difflib
+
+    names = [*_SUBCOMMANDS, *_FREE_TEXT]
+    match = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def _p_help(sub: str, toks: list[_Tok]) -> Command:
+    topic = toks[0].text.lower() if toks else None
+    return Help(topic=topic)
+
+
+def _p_new(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["new"]
+    a = _Args(sub, toks, ex)
+    if not a.positional and not a.keys:
+        return NewCase()
+    ref = parse_reference(a.need("a case reference such as CG-0001").text, ex)
+    profile = a.key("profile")
+    plan = a.key("plan")
+    start_raw = a.key("start")
+    missing = [k for k, v in (("profile", profile), ("plan", plan), ("start", start_raw)) if not v]
+    if missing:
+        raise CommandError(f"`new` needs {', '.join(k + ':' for k in missing)} too.", ex)
+    assert profile and plan and start_raw
+    if plan.lower() not in PLANS:
+        raise CommandError(f"`plan:{plan}` is not a plan type: use cp, cin or lac.", ex)
+    start = parse_date(start_raw, ex)
+    a.done()
+    return NewCase(reference=ref, profile=profile.lower(), plan=plan.lower(), start=start)
+
+
+def _p_add(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["add"]
+    a = _Args(sub, toks, ex)
+    email_raw = a.key("email")
+    if email_raw is None:
+        # An address typed straight after `add` (Slack links it as <mailto:…>).
+        first = a.positional[0].text if a.positional else ""
+        if _MAILTO.match(first) or _EMAIL.match(first):
+            email_raw = a.need("an email").text
+    if email_raw is not None:
+        ex = EXAMPLES["add_email"]
+        a.example = ex
+        email = parse_email(email_raw, ex)
+        display = a.key("name")
+        role = a.key("role")
+        if not display or not role:
+            raise CommandError(
+                "Someone outside the workspace needs `name:` and `role:` as well as the email.", ex
+            )
+        agency = a.key("agency")
+        a.done()
+        return AddMember(case=a.case, email=email, display_name=display, role=role,
+                         agency=agency)
+    who = a.need("a person (@someone) or an email address")
+    user = parse_user(who.text, ex)
+    role = a.key("role")
+    if not role:
+        raise CommandError("`add` needs the person's `role:`.", ex)
+    agency = a.key("agency")
+    display = a.key("name")
+    a.done()
+    return AddMember(case=a.case, user=user, role=role, agency=agency, display_name=display)
+
+
+def _p_remove(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["remove"]
+    a = _Args(sub, toks, ex)
+    user = parse_user(a.need("the person to remove (@someone)").text, ex)
+    a.done()
+    return RemoveMember(case=a.case, user=user)
+
+
+def _simple(cls: type[Command], example: str) -> Callable[[str, list[_Tok]], Command]:
+    def parse_simple(sub: str, toks: list[_Tok]) -> Command:
+        a = _Args(sub, toks, example)
+        a.done()
+        return cls(case=a.case)
+
+    return parse_simple
+
+
+def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["meeting"]
+    a = _Args(sub, toks, ex)
+    day = parse_date(a.need("a date and a time").text, ex)
+    at = parse_time(a.need("a time").text, ex)
+    online = a.flag("online", "teams", "virtual")
+    venue = a.key("venue")
+    confirmed = a.flag("confirm", "confirmed")
+    a.done()
+    return ScheduleMeeting(case=a.case, day=day, at=at, venue=venue, online=online,
+                           confirmed=confirmed)
+
+
+def _p_review(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["review"]
+    a = _Args(sub, toks, ex)
+    day = parse_date(a.need("the conference date").text, ex)
+    t = a.take()
+    at = parse_time(t.text, ex) if t else None
+    a.done()
+    return ScheduleReview(case=a.case, day=day, at=at)
+
+
+def _users_list(raw: str | None, example: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    parts = [p for p in re.split(r"[,\s]+", raw) if p]
+    return tuple(parse_user(p, example) for p in parts)
+
+
+def _p_held(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["held"]
+    a = _Args(sub, toks, ex)
+    t = a.take()
+    day = parse_date(t.text, ex) if t else None
+    attended_raw = a.key("attended")
+    apologies = _users_list(a.key("apologies"), ex)
+    a.done()
+    attended = _users_list(attended_raw, ex) if attended_raw is not None else None
+    return RecordHeld(case=a.case, day=day, attended=attended, apologies=apologies)
+
+
+def _p_minutes(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["minutes"]
+    a = _Args(sub, toks, ex)
+    a.flag("sent", "circulated")
+    t = a.take()
+    day = parse_date(t.text, ex) if t else None
+    a.done()
+    return MinutesSent(case=a.case, day=day)
+
+
+def _p_visit(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["visit"]
+    a = _Args(sub, toks, ex)
+    day = parse_date(a.need("the date of the visit").text, ex)
+    seen_alone = a.flag("seen-alone", "seen_alone", "alone")
+    by_raw = a.key("by")
+    if by_raw is None and a.flag("by"):
+        by_raw = a.need("the person after `by` (by @someone)").text
+    by = parse_user(by_raw, ex) if by_raw else None
+    a.done()
+    return RecordVisit(case=a.case, day=day, seen_alone=seen_alone, by=by)
+
+
+def _free_text(rest: str) -> tuple[str, str | None]:
+    """Free text as typed (colons and all), minus an explicit `case:REF`, quotes stripped."""
+    case = None
+    m = re.search(r"(?:^|\s)case:([A-Za-z]{1,6}-\d{1,8})(?=\s|$)", rest)
+    if m:
+        case = m.group(1).upper()
+        rest = rest[: m.start()] + rest[m.end() :]
+    for curly, straight in _QUOTES.items():
+        rest = rest.replace(curly, straight)
+    rest = rest.strip()
+    if len(rest) >= 2 and rest[0] == rest[-1] == '"':
+        rest = rest[1:-1].strip()
+    return rest, case
+
+
+def _p_report(sub: str, rest: str) -> Command:
+    text, case = _free_text(rest)
+    return WriteReport(case=case, text=text or None)
+
+
+def _p_action(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["action"]
+    a = _Args(sub, toks, ex)
+    verb = a.need("`add` or `done`").text.lower()
+    if verb in ("done", "achieved", "achieve", "complete"):
+        ex = EXAMPLES["action_done"]
+        a.example = ex
+        raw = a.need("the action's number (see `/coregroup actions`)").text.lstrip("#")
+        if not raw.isdigit() or int(raw) < 1:
+            raise CommandError(f"`{raw}` is not an action number.", ex)
+        a.done()
+        return ActionDone(case=a.case, number=int(raw))
+    if verb in ("delete", "remove"):
+        raise CommandError(
+            "Plan actions are never deleted: they stay on the record and are marked done.",
+            EXAMPLES["action_done"],
+        )
+    if verb != "add":
+        raise CommandError(f"`action {verb}`: use `action add` or `action done`.", ex)
+    t = a.need('the action in quotes ("…")')
+    if not t.quoted:
+        words = [t.text]
+        while a.positional and not a.positional[0].quoted:
+            words.append(a.positional.pop(0).text)
+        text = " ".join(words)
+    else:
+        text = t.text
+    if not text.strip():
+        raise CommandError("The action's text is empty.", ex)
+    owner_raw = a.key("owner")
+    owner = parse_user(owner_raw, ex) if owner_raw else None
+    due_raw = a.key("due")
+    due = parse_date(due_raw, ex) if due_raw else None
+    a.done()
+    return AddAction(case=a.case, text=text.strip(), owner=owner, due=due)
+
+
+def _p_concern(sub: str, rest: str) -> Command:
+    text, case = _free_text(rest)
+    if not text:
+        raise CommandError("Say briefly what the concern is about, in quotes.", EXAMPLES["concern"])
+    return RaiseConcern(case=case, text=text)
+
+
+def _p_resolution(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["resolution"]
+    a = _Args(sub, toks, ex)
+    a.flag("request", "requested")
+    reason = a.key("reason")
+    t = a.take()
+    requested = parse_date(t.text, ex) if t else None
+    a.done()
+    return ResolutionRequest(case=a.case, reason=reason, requested=requested)
+
+
+def _p_tier(sub: str, toks: list[_Tok]) -> Command:
+    tier = 1 if sub in ("tier1", "tier-1") else 2
+    ex = EXAMPLES[f"tier{tier}"]
+    a = _Args(sub, toks, ex)
+    day = parse_date(a.need("the meeting date").text, ex)
+    t = a.take()
+    at = parse_time(t.text, ex) if t else None
+    a.done()
+    return TierMeeting(case=a.case, tier=tier, day=day, at=at)
+
+
+def _p_change(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["change"]
+    a = _Args(sub, toks, ex)
+    profile = a.key("profile")
+    start_raw = a.key("start")
+    if not profile and not start_raw:
+        raise CommandError("`change` needs `profile:` or `start:`.", ex)
+    start = parse_date(start_raw, ex) if start_raw else None
+    a.done()
+    return ChangeCase(case=a.case, profile=profile.lower() if profile else None, start=start)
+
+
+_SUBCOMMANDS: Final = {
+    "help": _p_help,
+    "new": _p_new,
+    "add": _p_add,
+    "remove": _p_remove,
+    "members": _simple(ListMembers, EXAMPLES["members"]),
+    "meeting": _p_meeting,
+    "review": _p_review,
+    "held": _p_held,
+    "minutes": _p_minutes,
+    "cancel": _simple(CancelMeeting, EXAMPLES["cancel"]),
+    "visit": _p_visit,
+    "apologies": _simple(SendApologies, EXAMPLES["apologies"]),
+    "action": _p_action,
+    "actions": _simple(ListActions, EXAMPLES["actions"]),
+    "escalate": _simple(Escalate, EXAMPLES["escalate"]),
+    "resolve": _simple(Resolve, EXAMPLES["resolve"]),
+    "resolution": _p_resolution,
+    "tier1": _p_tier,
+    "tier2": _p_tier,
+    "status": _simple(Status, EXAMPLES["status"]),
+    "rota": _simple(Rota, EXAMPLES["rota"]),
+    "close": _simple(CloseCase, EXAMPLES["close"]),
+    "change": _p_change,
+}
+
+
+_FREE_TEXT: Final = {"report": _p_report, "concern": _p_concern}
+
+
+def to_text(cmd: Command) -> str:
+    """A command back as the line that produces it: carried by buttons such as "Book it anyway"."""
+    parts: list[str] = []
+    if isinstance(cmd, ScheduleMeeting):
+        parts = ["meeting", cmd.day.isoformat(), f"{cmd.at:%H:%M}"]
+        if cmd.venue:
+            parts.append(f'venue:"{cmd.venue}"')
+        if cmd.online:
+            parts.append("online")
+        if cmd.confirmed:
+            parts.append("confirm")
+    elif isinstance(cmd, ScheduleReview):
+        parts = ["review", cmd.day.isoformat()] + ([f"{cmd.at:%H:%M}"] if cmd.at else [])
+    elif isinstance(cmd, TierMeeting):
+        parts = [f"tier{cmd.tier}", cmd.day.isoformat()] + ([f"{cmd.at:%H:%M}"] if cmd.at else [])
+    else:
+        raise TypeError(f"no text form for {type(cmd).__name__}")
+    if cmd.case:
+        parts.append(f"case:{cmd.case}")
+    return " ".join(parts)
