@@ -170,11 +170,12 @@ class Meeting(SQLModel, table=True):
     online_url: str | None = Field(default=None, max_length=1024)
     chair_member_id: int | None = Field(default=None, foreign_key="member.id")
     minute_taker_member_id: int | None = Field(default=None, foreign_key="member.id")
-    #: None = not said; then derived from attendance (any social worker attended) or True.
+    #: Said when the meeting was recorded as held; None = not said (then see below).
     social_worker_present: bool | None = None
-    #: Kept in step with Attendance: None until attendance is recorded.
+    #: Kept in step with Attendance by the repository; None until attendance is recorded.
     professionals_present: int | None = None
     lead_sw_present: bool | None = None
+    social_worker_attended: bool | None = None
     minutes_circulated_at: datetime | None = _dt(nullable=True)
     chair_update_sent_at: datetime | None = _dt(nullable=True)
     calendar_event_id: str | None = Field(default=None, max_length=255)
@@ -323,8 +324,8 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = _dt()
     actor: str = Field(max_length=128)
     action: str = Field(max_length=64)
-    case_id: int | None = Field(default=None, index=True)
-    case_ref: str | None = Field(default=None, max_length=32)
+    case_id: int | None = None
+    case_ref: str | None = Field(default=None, max_length=32, index=True)
     entity: str | None = Field(default=None, max_length=32)
     entity_id: int | None = None
     before: str | None = Field(default=None, sa_type=Text)

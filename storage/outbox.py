@@ -20,11 +20,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
-from storage.models import Reminder
+from storage import audit
+from storage.errors import InvalidState, InvalidValue, UnknownRecord
+from storage.models import CoreGroup, Reminder
+from storage.repository import _insert
 
 DEFAULT_LEASE: Final = timedelta(minutes=5)
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None:
+        raise InvalidValue(field, f"{value!r} has no time zone", "an aware datetime")
+    return value
 
 
 def enqueue(
@@ -39,8 +49,32 @@ def enqueue(
     now: datetime,
     payload: dict[str, Any] | None = None,
 ) -> Reminder | None:
-    """Add a reminder; the same (case, rule, subject, stage) again is a no-op returning None."""
-    raise NotImplementedError
+    """Add a reminder; the same (case, rule, subject, stage) again is a no-op returning None.
+
+    Uses INSERT … ON CONFLICT DO NOTHING, so two sweeps racing on the same key both succeed and
+    exactly one row exists afterwards.
+    """
+    _aware(due_at, "due_at")
+    _aware(now, "now")
+    for field, value, size in (("rule", rule, 64), ("subject", subject, 128),
+                               ("stage", stage, 32), ("recipient", recipient, 128)):
+        if not isinstance(value, str) or not value or len(value) > size:
+            raise InvalidValue(field, f"{value!r} is not a key part (1 to {size} characters)",
+                               'rule="minutes_circulated", subject="meeting:12", stage="due"')
+    if session.get(CoreGroup, case_id) is None:
+        raise UnknownRecord("case id", case_id, "the database", "an id from active_case_states")
+    stmt = (
+        _insert(session, Reminder)
+        .values(case_id=case_id, rule=rule, subject=subject, stage=stage, recipient=recipient,
+                due_at=due_at, available_at=due_at, status="pending", attempts=0,
+                payload=payload, created_at=now)
+        .on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"])
+        .returning(Reminder.__table__.c.id)  # type: ignore[attr-defined]
+    )
+    new_id = session.execute(stmt).scalar()
+    if new_id is None:
+        return None
+    return session.get(Reminder, new_id)
 
 
 def claim_due(
@@ -51,11 +85,56 @@ def claim_due(
     worker: str,
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[Reminder]:
-    raise NotImplementedError
+    """Take up to `limit` reminders that are due and not taken; they are leased to `worker`.
+
+    Commit the transaction straight after (then send): the rows are yours until `now + lease`.
+    """
+    _aware(now, "now")
+    if limit < 1:
+        raise InvalidValue("limit", f"{limit} is not a positive number", "limit=50")
+    if not worker:
+        raise InvalidValue("worker", "is empty", 'worker="host-1:4242"')
+    stmt = (
+        select(Reminder)
+        .where(col(Reminder.status).in_(("pending", "claimed")),
+               col(Reminder.available_at) <= now)
+        .order_by(col(Reminder.available_at), col(Reminder.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = list(session.scalars(stmt))
+    for r in rows:
+        r.status = "claimed"
+        r.claimed_by = worker
+        r.claimed_at = now
+        r.available_at = now + lease
+        r.attempts += 1
+    session.flush()
+    return rows
+
+
+def _claimed(session: Session, reminder_id: int, worker: str) -> Reminder:
+    r = session.get(Reminder, reminder_id, with_for_update=True)
+    if r is None:
+        raise UnknownRecord("reminder", reminder_id, "the outbox", "an id from claim_due")
+    if r.status == "sent":
+        raise InvalidState(f"Reminder {reminder_id} was already sent.", "claim_due(...) again")
+    return r
 
 
 def mark_sent(session: Session, reminder_id: int, *, now: datetime, worker: str) -> Reminder:
-    raise NotImplementedError
+    """The message went out: never send it again. Audited (what was sent, to whom, when)."""
+    _aware(now, "now")
+    r = _claimed(session, reminder_id, worker)
+    r.status, r.sent_at, r.last_error = "sent", now, None
+    session.flush()
+    case = session.get(CoreGroup, r.case_id)
+    audit.append(session, actor=f"system:{worker}", now=now, action="reminder.sent",
+                 case_id=r.case_id, case_ref=None if case is None else case.reference,
+                 entity="reminder", entity_id=r.id,
+                 after={"rule": r.rule, "subject": r.subject, "stage": r.stage,
+                        "recipient": r.recipient, "attempts": r.attempts})
+    return r
 
 
 def mark_failed(
@@ -68,9 +147,24 @@ def mark_failed(
     retry_at: datetime | None,
 ) -> Reminder:
     """A failed send: retried from `retry_at`, or given up (status "dead") when it is None."""
-    raise NotImplementedError
+    _aware(now, "now")
+    if retry_at is not None:
+        _aware(retry_at, "retry_at")
+    r = _claimed(session, reminder_id, worker)
+    r.last_error = (error or "unknown error")[:1024]
+    if retry_at is None:
+        r.status = "dead"
+    else:
+        r.status, r.available_at = "pending", retry_at
+    session.flush()
+    return r
 
 
 def reminders(session: Session, *, case_id: int | None = None, status: str | None = None
               ) -> list[Reminder]:
-    raise NotImplementedError
+    stmt = select(Reminder).order_by(col(Reminder.id))
+    if case_id is not None:
+        stmt = stmt.where(col(Reminder.case_id) == case_id)
+    if status is not None:
+        stmt = stmt.where(col(Reminder.status) == status)
+    return list(session.scalars(stmt))

@@ -8,32 +8,94 @@ Conventions (all functions):
   members, actions and escalations by their integer id within that case.
 - `actor` is who did it, as an id string (`"slack:U123"`, `"teams:29:1ab…"`, `"cli"`,
   `"system:sweep"`), never a person's name. `now` is an aware datetime from the injected clock:
-  storage never reads the real clock.
+  storage never reads the real clock. "Today" is the Europe/London date of `now`.
 - Bad input raises a `storage.errors.StorageError` subclass before anything is written.
+- Audit payloads carry ids, dates, kinds and statuses, never names, emails, venues or free text.
+
+How the record maps to the engine's `scheduling.case.CaseState` (`case_state`,
+`active_case_states`):
+
+- profile, plan, start, registered, lead_visit_every ← `CoreGroup` columns.
+- meetings ← `Meeting` rows of kind core_group, school_move_core_group,
+  resolution_review_core_group, resolution_tier1, resolution_tier2 (every status), ordered by
+  start: date = Europe/London date of `starts_at`; status held / scheduled / cancelled passed
+  explicitly; minutes_circulated / chair_update_sent = London dates of the `*_at` columns;
+  professionals_present = professional members recorded as attended and lead_sw_present = the lead
+  social worker recorded as attended (both only for held meetings with attendance recorded, else
+  None); social_worker_present = what was said when it was held, else whether any social worker
+  was recorded attending, else True.
+- review_conferences ← dates of `review_conference` meetings that are not cancelled.
+- resolution ← `CoreGroup.resolution_requested`, `.significant_risk_reduction`, and the dates of
+  held resolution_tier1 / resolution_tier2 meetings.
+- visits ← `Visit(visited_on, by, seen_alone)`; escalations ← `Escalation` (London dates of
+  raised_at / stage_started_at / resolved_at); school_moves and significant_changes ← `CaseEvent`.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Final, Literal, NoReturn
+from typing import Any, Final, Literal, NoReturn, TypeVar, cast
+from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlmodel import Session, SQLModel, col
 
-from scheduling.case import CaseState
+from scheduling.case import MEETING_KINDS, PLANS, VISIT_BY, CaseState, Change, Resolution
+from scheduling.case import Escalation as CaseEscalation
+from scheduling.case import Meeting as CaseMeeting
+from scheduling.case import Visit as CaseVisit
+from storage import audit
+from storage.errors import (
+    ActionsAreNeverDeleted,
+    AlreadyExists,
+    CaseClosed,
+    ChildNameDisabled,
+    InvalidState,
+    InvalidValue,
+    MeetingInPast,
+    NotAMember,
+    PurgeTooSoon,
+    UnknownCase,
+    UnknownChannel,
+    UnknownRecord,
+)
 from storage.models import (
+    ATTENDANCE_STATUSES,
+    LEAD_SOCIAL_WORKER,
+    MEMBER_KINDS,
+    REVIEW_CONFERENCE,
+    SOCIAL_WORKER_ROLES,
     Attendance,
     CaseEvent,
+    ChildIdentity,
     CoreGroup,
     Escalation,
     Meeting,
     Member,
     PlanAction,
+    ProcessedRequest,
+    Reminder,
     Visit,
     WrittenReport,
 )
+
+LONDON: Final = ZoneInfo("Europe/London")
+#: Every kind a Meeting row may have.
+ALL_MEETING_KINDS: Final[tuple[str, ...]] = (*MEETING_KINDS, REVIEW_CONFERENCE)
+TIER_KINDS: Final = ("resolution_tier1", "resolution_tier2")
+#: Retention floor: a closed case is kept at least this long (re-referrals; Sandwell).
+MIN_RETENTION_MONTHS: Final = 3
+_REFERENCE = re.compile(r"^[A-Z][A-Z0-9]{0,9}-[A-Z0-9]{1,20}$")
+_PROFILE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_ROLE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 class _Unset(Enum):
@@ -44,6 +106,7 @@ class _Unset(Enum):
 UNSET: Final = _Unset.UNSET
 
 Platform = Literal["slack", "teams"]
+_T = TypeVar("_T", bound=SQLModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +120,195 @@ class ActiveCase:
     state: CaseState
 
 
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def london_date(at: datetime) -> date:
+    return at.astimezone(LONDON).date()
+
+
+def _aware(value: datetime, field: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InvalidValue(field, f"{value!r} has no time zone; times must be aware",
+                           "datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo('Europe/London'))")
+    return value
+
+
+def _today(now: datetime) -> date:
+    return london_date(_aware(now, "now"))
+
+
+def _actor(actor: str) -> str:
+    if not isinstance(actor, str) or not actor.strip() or len(actor) > 128:
+        raise InvalidValue("actor", f"{actor!r} is not a user id", '"slack:U0123ABCD"')
+    return actor.strip()
+
+
+def _text(value: str | None, field: str, *, max_len: int, example: str,
+          required: bool = False) -> str | None:
+    if value is None:
+        if required:
+            raise InvalidValue(field, "is required", example)
+        return None
+    if not isinstance(value, str):
+        raise InvalidValue(field, f"expected text, got {type(value).__name__}", example)
+    value = value.strip()
+    if not value:
+        if required:
+            raise InvalidValue(field, "is empty", example)
+        return None
+    if len(value) > max_len:
+        raise InvalidValue(field, f"is {len(value)} characters; at most {max_len}", example)
+    return value
+
+
+def _req(value: str | None, field: str, *, max_len: int, example: str) -> str:
+    out = _text(value, field, max_len=max_len, example=example, required=True)
+    assert out is not None
+    return out
+
+
+def normalise_reference(reference: str) -> str:
+    return reference.strip().upper() if isinstance(reference, str) else reference
+
+
+def normalise_role(role: str) -> str:
+    """ "Health visitor" → "health_visitor": roles are compared, so one spelling."""
+    return re.sub(r"[\s\-]+", "_", role.strip().lower())
+
+
+def _choice(value: str, field: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise InvalidValue(field, f"{value!r} is not one of {', '.join(allowed)}",
+                           f'{field}="{allowed[0]}"')
+    return value
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _insert(session: Session, model: type[SQLModel]) -> Any:
+    """INSERT that understands ON CONFLICT on both backends."""
+    table = model.__table__  # type: ignore[attr-defined]
+    if _dialect(session) == "postgresql":
+        return pg_dialect.insert(table)
+    return sqlite_dialect.insert(table)
+
+
+_CASE_FIELDS: Final = ("reference", "profile", "plan", "start", "registered", "status",
+                       "lead_visit_every", "resolution_requested", "significant_risk_reduction",
+                       "slack_channel_id", "teams_channel_id", "closed_at")
+_MEMBER_FIELDS: Final = ("role", "kind", "joined_on", "left_on", "away_from", "away_until",
+                         "cover_member_id", "slack_user_id", "teams_user_id")
+_MEETING_FIELDS: Final = ("kind", "status", "starts_at", "ends_at", "chair_member_id",
+                          "minute_taker_member_id", "calendar_event_id", "social_worker_present",
+                          "minutes_circulated_at", "chair_update_sent_at")
+_ESCALATION_FIELDS: Final = ("stage", "raised_by_member_id", "about_member_id", "raised_at",
+                             "stage_started_at", "resolved_at")
+
+
+def _snap(obj: SQLModel, fields: Sequence[str]) -> dict[str, Any]:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _audit(session: Session, case: CoreGroup | None, *, actor: str, now: datetime, action: str,
+           entity: str | None = None, entity_id: int | None = None,
+           before: Mapping[str, Any] | None = None,
+           after: Mapping[str, Any] | None = None) -> None:
+    audit.append(session, actor=actor, now=now, action=action,
+                 case_id=None if case is None else case.id,
+                 case_ref=None if case is None else case.reference,
+                 entity=entity, entity_id=entity_id, before=before, after=after)
+
+
+def _case(session: Session, reference: str, *, writable: bool = True) -> CoreGroup:
+    """The case by reference; for a change, also locks its row (PostgreSQL) and refuses closed."""
+    ref = normalise_reference(reference)
+    stmt = select(CoreGroup).where(col(CoreGroup.reference) == ref)
+    if writable:
+        stmt = stmt.with_for_update()
+    case = session.scalars(stmt).first()
+    if case is None:
+        raise UnknownCase(str(reference))
+    if writable and case.status != "active":
+        raise CaseClosed(case.reference)
+    return case
+
+
+def _cid(case: CoreGroup) -> int:
+    assert case.id is not None
+    return case.id
+
+
+def _id(obj: Meeting | Member) -> int:
+    assert obj.id is not None
+    return obj.id
+
+
+def _rowcount(result: Any) -> int:
+    """Rows a DML statement touched (Session.execute is typed as returning a plain Result)."""
+    return int(result.rowcount)
+
+
+def _one_of_case(session: Session, model: type[_T], ident: int, case: CoreGroup,
+                 what: str, example: str) -> _T:
+    obj = session.get(model, ident) if isinstance(ident, int) else None
+    if obj is None or getattr(obj, "case_id", None) != case.id:
+        raise UnknownRecord(what, ident, case.reference, example)
+    return obj
+
+
+def _member(session: Session, case: CoreGroup, member_id: int, *, on: date | None = None,
+            include_left: bool = False) -> Member:
+    """A member of this case (current on `on`, unless include_left) or NotAMember."""
+    m = session.get(Member, member_id) if isinstance(member_id, int) else None
+    if m is None or m.case_id != case.id:
+        raise NotAMember(member_id, case.reference)
+    if not include_left and on is not None and m.left_on is not None and m.left_on <= on:
+        raise NotAMember(member_id, case.reference)
+    return m
+
+
+def _meeting(session: Session, case: CoreGroup, meeting_id: int) -> Meeting:
+    return _one_of_case(session, Meeting, meeting_id, case, "meeting",
+                        f"/coregroup meetings {case.reference} (lists the meeting numbers)")
+
+
+def _check_profile(profile: str) -> str:
+    profile = profile.strip().lower() if isinstance(profile, str) else profile
+    names: list[str] | None = None
+    try:
+        from scheduling.profiles import profile_names
+
+        names = list(profile_names())
+    except ImportError:  # the engine is optional for storage; fall back to the name's shape
+        names = None
+    if names:
+        if profile not in names:
+            raise InvalidValue("profile", f"{profile!r} is not a known profile; known: "
+                               f"{', '.join(names)}", f'profile="{names[0]}"')
+    elif not isinstance(profile, str) or not _PROFILE.match(profile):
+        raise InvalidValue("profile", f"{profile!r} is not a profile name", 'profile="suffolk"')
+    return profile
+
+
+def _check_date(value: date | None, field: str, example: str = "date(2027, 1, 5)") -> None:
+    if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise InvalidValue(field, f"expected a date, got {value!r}", example)
+
+
 # --- cases -------------------------------------------------------------------------------------
+
+
+def _next_reference(session: Session) -> str:
+    n = (session.execute(select(func.max(col(CoreGroup.id)))).scalar() or 0) + 1
+    while True:
+        ref = f"CG-{n:04d}"
+        if session.scalars(select(col(CoreGroup.id)).where(col(CoreGroup.reference) == ref)).first() \
+                is None:
+            return ref
+        n += 1
 
 
 def create_case(
@@ -73,27 +324,87 @@ def create_case(
     lead_visit_every: int | None = None,
 ) -> CoreGroup:
     """A new active case; `reference` defaults to the next free CG-NNNN."""
-    raise NotImplementedError
+    actor = _actor(actor)
+    _today(now)
+    profile = _check_profile(profile)
+    plan = _choice(plan, "plan", PLANS)
+    _check_date(start, "start", "date(2026, 12, 18)")
+    _check_date(registered, "registered")
+    if registered is not None and registered < start:
+        raise InvalidValue("registered", f"{registered} is before the start ({start})",
+                           f"registered=date({start.year}, {start.month}, {start.day})")
+    _check_visit_every(lead_visit_every)
+    if reference is not None:
+        ref = normalise_reference(reference)
+        if not _REFERENCE.match(ref or ""):
+            raise InvalidValue("reference", f"{reference!r} is not a case reference "
+                               "(letters, a dash, then letters or digits)", '"CG-0421"')
+        if session.scalars(select(col(CoreGroup.id)).where(col(CoreGroup.reference) == ref)).first():
+            raise AlreadyExists(f"A case with reference {ref}",
+                                "leave the reference out to get the next free one")
+    else:
+        ref = _next_reference(session)
+    case = CoreGroup(reference=ref, profile=profile, plan=plan, start=start,
+                     registered=registered, lead_visit_every=lead_visit_every, created_at=now,
+                     created_by=actor)
+    session.add(case)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.created", entity="case",
+           entity_id=case.id, after=_snap(case, _CASE_FIELDS))
+    return case
+
+
+def _check_visit_every(value: int | None) -> None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise InvalidValue("lead_visit_every", f"expected a number of working days, got {value!r}",
+                           "lead_visit_every=10")
 
 
 def get_case(session: Session, reference: str) -> CoreGroup:
-    raise NotImplementedError
+    return _case(session, reference, writable=False)
 
 
 def case_by_channel(session: Session, channel_id: str) -> CoreGroup:
     """The case linked to a Slack or Teams channel (UnknownChannel if none)."""
-    raise NotImplementedError
+    case = session.scalars(
+        select(CoreGroup).where(
+            (col(CoreGroup.slack_channel_id) == channel_id)
+            | (col(CoreGroup.teams_channel_id) == channel_id)
+        )
+    ).first()
+    if case is None:
+        raise UnknownChannel(channel_id)
+    return case
 
 
 def list_cases(session: Session, *, status: str | None = "active") -> list[CoreGroup]:
-    raise NotImplementedError
+    stmt = select(CoreGroup).order_by(col(CoreGroup.id))
+    if status is not None:
+        stmt = stmt.where(col(CoreGroup.status) == status)
+    return list(session.scalars(stmt))
 
 
 def link_channel(
     session: Session, reference: str, *, actor: str, now: datetime, platform: Platform,
     channel_id: str,
 ) -> CoreGroup:
-    raise NotImplementedError
+    """Link the case to its chat channel (one channel per case per platform)."""
+    actor = _actor(actor)
+    _today(now)
+    _choice(platform, "platform", ("slack", "teams"))
+    channel_id = _req(channel_id, "channel_id", max_len=255, example='"C0123ABCD"')
+    case = _case(session, reference)
+    column = CoreGroup.slack_channel_id if platform == "slack" else CoreGroup.teams_channel_id
+    other = session.scalars(select(CoreGroup).where(col(column) == channel_id)).first()
+    if other is not None and other.id != case.id:
+        raise AlreadyExists(f"A link from this channel (to {other.reference})",
+                            "create a new channel for this case")
+    before = _snap(case, _CASE_FIELDS)
+    setattr(case, f"{platform}_channel_id", channel_id)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.channel_linked", entity="case",
+           entity_id=case.id, before=before, after=_snap(case, _CASE_FIELDS))
+    return case
 
 
 def update_case(
@@ -106,30 +417,123 @@ def update_case(
     registered: date | _Unset | None = UNSET,
     lead_visit_every: int | _Unset | None = UNSET,
 ) -> CoreGroup:
-    raise NotImplementedError
+    actor = _actor(actor)
+    _today(now)
+    case = _case(session, reference)
+    changes: dict[str, Any] = {}
+    if profile is not UNSET:
+        changes["profile"] = _check_profile(profile)
+    if registered is not UNSET:
+        _check_date(registered, "registered")
+        if registered is not None and registered < case.start:
+            raise InvalidValue("registered", f"{registered} is before the start ({case.start})",
+                               f"registered=date({case.start.year}, {case.start.month}, "
+                               f"{case.start.day})")
+        changes["registered"] = registered
+    if lead_visit_every is not UNSET:
+        _check_visit_every(lead_visit_every)
+        changes["lead_visit_every"] = lead_visit_every
+    before = _snap(case, _CASE_FIELDS)
+    for key, value in changes.items():
+        setattr(case, key, value)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.updated", entity="case",
+           entity_id=case.id, before=before, after=_snap(case, _CASE_FIELDS))
+    return case
 
 
 def close_case(session: Session, reference: str, *, actor: str, now: datetime) -> CoreGroup:
-    raise NotImplementedError
+    """Close the case: it leaves the sweep, and reminders not yet sent are dropped."""
+    actor = _actor(actor)
+    _today(now)
+    case = _case(session, reference)
+    before = _snap(case, _CASE_FIELDS)
+    case.status = "closed"
+    case.closed_at = now
+    dropped = _rowcount(session.execute(
+        update(Reminder)
+        .where(col(Reminder.case_id) == case.id, col(Reminder.status).in_(("pending", "claimed")))
+        .values(status="dead", last_error="case closed")
+    ))
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.closed", entity="case",
+           entity_id=case.id, before=before,
+           after={**_snap(case, _CASE_FIELDS), "reminders_dropped": dropped})
+    return case
 
 
 def reopen_case(session: Session, reference: str, *, actor: str, now: datetime) -> CoreGroup:
     """A re-referral soon after closure reopens the same record (why purge waits ≥ 3 months)."""
-    raise NotImplementedError
+    actor = _actor(actor)
+    _today(now)
+    case = _case(session, reference, writable=False)
+    if case.status == "active":
+        raise InvalidState(f"{case.reference} is already open.",
+                           f"/coregroup status {case.reference}")
+    before = _snap(case, _CASE_FIELDS)
+    case.status = "active"
+    case.closed_at = None
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.reopened", entity="case",
+           entity_id=case.id, before=before, after=_snap(case, _CASE_FIELDS))
+    return case
 
 
 def set_child_name(
     session: Session, reference: str, name: str, *, actor: str, now: datetime, enabled: bool
 ) -> None:
     """Store the child's name apart from the case; `enabled` is Settings.store_child_name."""
-    raise NotImplementedError
+    if not enabled:
+        raise ChildNameDisabled()
+    actor = _actor(actor)
+    _today(now)
+    name = _req(name, "name", max_len=255, example='"…"')
+    case = _case(session, reference)
+    row = session.get(ChildIdentity, case.id)
+    had = row is not None
+    if row is None:
+        session.add(ChildIdentity(case_id=_cid(case), name=name))
+    else:
+        row.name = name
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.child_name_set", entity="case",
+           entity_id=case.id, before={"child_name_stored": had},
+           after={"child_name_stored": True})
 
 
 def child_name(session: Session, reference: str) -> str | None:
-    raise NotImplementedError
+    """Never for chat: for the council's own export or screens, where the deployment allows."""
+    case = _case(session, reference, writable=False)
+    row = session.get(ChildIdentity, case.id)
+    return None if row is None else row.name
 
 
 # --- members -----------------------------------------------------------------------------------
+
+_MEMBER_TEXT: Final = {
+    "display_name": 255, "agency": 255, "email": 320, "slack_user_id": 64,
+    "teams_user_id": 255, "line_manager_name": 255, "line_manager_email": 320,
+    "line_manager_slack_user_id": 64, "line_manager_teams_user_id": 255,
+}
+
+
+def _check_email(value: str | None, field: str) -> None:
+    if value is not None and (value.count("@") != 1 or " " in value):
+        raise InvalidValue(field, f"{value!r} is not an email address",
+                           f'{field}="name@agency.example"')
+
+
+def _duplicate_member(session: Session, case: CoreGroup, today: date, *, exclude: int | None,
+                      slack_user_id: str | None, teams_user_id: str | None,
+                      email: str | None) -> None:
+    for m in members(session, case.reference, on=today):
+        if m.id == exclude:
+            continue
+        if (slack_user_id and m.slack_user_id == slack_user_id) \
+                or (teams_user_id and m.teams_user_id == teams_user_id) \
+                or (email and m.email and m.email.lower() == email.lower()):
+            raise AlreadyExists(f"Member {m.id} of {case.reference} with that user",
+                                f"/coregroup members {case.reference}")
 
 
 def add_member(
@@ -151,7 +555,39 @@ def add_member(
     line_manager_teams_user_id: str | None = None,
     joined_on: date | None = None,
 ) -> Member:
-    raise NotImplementedError
+    """Add someone to the core group. People outside the workspace have no chat id (email only)."""
+    actor = _actor(actor)
+    today = _today(now)
+    values: dict[str, str | None] = {
+        "display_name": display_name, "agency": agency, "email": email,
+        "slack_user_id": slack_user_id, "teams_user_id": teams_user_id,
+        "line_manager_name": line_manager_name, "line_manager_email": line_manager_email,
+        "line_manager_slack_user_id": line_manager_slack_user_id,
+        "line_manager_teams_user_id": line_manager_teams_user_id,
+    }
+    clean = {k: _text(v, k, max_len=_MEMBER_TEXT[k], example=f'{k}="…"')
+             for k, v in values.items()}
+    if clean["display_name"] is None:
+        raise InvalidValue("display_name", "is required", 'display_name="A. Practitioner"')
+    _check_email(clean["email"], "email")
+    _check_email(clean["line_manager_email"], "line_manager_email")
+    role = normalise_role(_req(role, "role", max_len=64, example='role="health visitor"'))
+    if not _ROLE.match(role):
+        raise InvalidValue("role", f"{role!r} is not a role", 'role="health visitor"')
+    kind = _choice(kind, "kind", MEMBER_KINDS)
+    _check_date(joined_on, "joined_on")
+    case = _case(session, reference)
+    _duplicate_member(session, case, today, exclude=None, slack_user_id=clean["slack_user_id"],
+                      teams_user_id=clean["teams_user_id"], email=clean["email"])
+    member = Member(case_id=_cid(case), display_name=clean["display_name"], role=role,
+                    kind=kind, joined_on=joined_on or today, created_at=now)
+    for key, value in clean.items():
+        setattr(member, key, value)
+    session.add(member)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="member.added", entity="member",
+           entity_id=member.id, after=_snap(member, _MEMBER_FIELDS))
+    return member
 
 
 def update_member(
@@ -164,37 +600,121 @@ def update_member(
     changes: Mapping[str, str | None],
 ) -> Member:
     """Change contact/role fields (display_name, role, agency, email, chat ids, line manager)."""
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    allowed = {*_MEMBER_TEXT, "role", "kind"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidValue(unknown[0], f"cannot be changed here; changeable: "
+                           f"{', '.join(sorted(allowed))}", 'changes={"role": "chair"}')
+    clean: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "role":
+            role = normalise_role(_req(value, "role", max_len=64, example='role="chair"'))
+            if not _ROLE.match(role):
+                raise InvalidValue("role", f"{role!r} is not a role", 'role="health visitor"')
+            clean[key] = role
+        elif key == "kind":
+            clean[key] = _choice(value or "", "kind", MEMBER_KINDS)
+        elif key == "display_name":
+            clean[key] = _req(value, key, max_len=255, example='display_name="A. Practitioner"')
+        else:
+            clean[key] = _text(value, key, max_len=_MEMBER_TEXT[key], example=f'{key}="…"')
+    _check_email(clean.get("email"), "email")
+    _check_email(clean.get("line_manager_email"), "line_manager_email")
+    case = _case(session, reference)
+    member = _member(session, case, member_id, on=today)
+    _duplicate_member(session, case, today, exclude=member.id,
+                      slack_user_id=clean.get("slack_user_id"),
+                      teams_user_id=clean.get("teams_user_id"), email=clean.get("email"))
+    before = _snap(member, _MEMBER_FIELDS)
+    for key, value in clean.items():
+        setattr(member, key, value)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="member.updated", entity="member",
+           entity_id=member.id, before=before,
+           after={**_snap(member, _MEMBER_FIELDS), "fields_changed": sorted(clean)})
+    return member
 
 
 def remove_member(
     session: Session, reference: str, member_id: int, *, actor: str, now: datetime,
     left_on: date | None = None,
 ) -> Member:
-    """The member leaves (left_on, default today); their history stays on the record."""
-    raise NotImplementedError
+    """The member leaves (left_on, default today); their history stays on the record.
+
+    Anyone they were covering for loses the cover (in the same transaction, audited).
+    """
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(left_on, "left_on")
+    case = _case(session, reference)
+    member = _member(session, case, member_id, on=today)
+    left = left_on or today
+    if left < member.joined_on:
+        raise InvalidValue("left_on", f"{left} is before they joined ({member.joined_on})",
+                           f"left_on=date({today.year}, {today.month}, {today.day})")
+    before = _snap(member, _MEMBER_FIELDS)
+    member.left_on = left
+    covered = list(session.scalars(
+        select(Member).where(col(Member.case_id) == case.id,
+                             col(Member.cover_member_id) == member.id)))
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="member.removed", entity="member",
+           entity_id=member.id, before=before, after=_snap(member, _MEMBER_FIELDS))
+    for other in covered:
+        ob = _snap(other, _MEMBER_FIELDS)
+        other.cover_member_id = None
+        session.flush()
+        _audit(session, case, actor=actor, now=now, action="member.cover_cleared",
+               entity="member", entity_id=other.id, before=ob,
+               after=_snap(other, _MEMBER_FIELDS))
+    return member
 
 
 def get_member(session: Session, reference: str, member_id: int) -> Member:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    return _member(session, case, member_id, include_left=True)
 
 
 def members(
     session: Session, reference: str, *, on: date | None = None, include_left: bool = False
 ) -> list[Member]:
-    raise NotImplementedError
+    """Members in joining order: those current on `on` (default: not yet left), or everyone."""
+    case = _case(session, reference, writable=False)
+    rows = session.scalars(select(Member).where(col(Member.case_id) == case.id)
+                           .order_by(col(Member.id)))
+    if include_left:
+        return list(rows)
+    if on is None:
+        return [m for m in rows if m.left_on is None]
+    return [m for m in rows if m.active_on(on)]
 
 
 def member_by_user(
     session: Session, reference: str, platform: Platform, user_id: str, *, on: date | None = None
 ) -> Member:
     """The current member of this case with that Slack/Teams user id (NotAMember if none)."""
-    raise NotImplementedError
+    _choice(platform, "platform", ("slack", "teams"))
+    for m in members(session, reference, on=on):
+        if (m.slack_user_id if platform == "slack" else m.teams_user_id) == user_id:
+            return m
+    raise NotAMember(user_id, normalise_reference(reference))
 
 
 def cases_for_user(session: Session, platform: Platform, user_id: str) -> list[CoreGroup]:
     """Active cases where this chat user is a current member (App Home, "my cases")."""
-    raise NotImplementedError
+    _choice(platform, "platform", ("slack", "teams"))
+    column = Member.slack_user_id if platform == "slack" else Member.teams_user_id
+    stmt = (
+        select(CoreGroup)
+        .join(Member, col(Member.case_id) == col(CoreGroup.id))
+        .where(col(column) == user_id, col(Member.left_on).is_(None),
+               col(CoreGroup.status) == "active")
+        .order_by(col(CoreGroup.reference))
+        .distinct()
+    )
+    return list(session.scalars(stmt))
 
 
 def set_away(
@@ -208,16 +728,113 @@ def set_away(
     away_until: date | None,
     cover_member_id: int | None = None,
 ) -> Member:
-    raise NotImplementedError
+    """A member is away (leave, sickness) from..until, optionally with a colleague covering."""
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(away_from, "away_from")
+    _check_date(away_until, "away_until")
+    if away_until is not None and away_until < away_from:
+        raise InvalidValue("away_until", f"{away_until} is before away_from ({away_from})",
+                           "away_from=date(2027, 2, 1), away_until=date(2027, 2, 12)")
+    case = _case(session, reference)
+    member = _member(session, case, member_id, on=today)
+    if cover_member_id is not None:
+        if cover_member_id == member_id:
+            raise InvalidValue("cover_member_id", "a member cannot cover for themselves",
+                               "cover_member_id=<a colleague's member number>")
+        cover = _member(session, case, cover_member_id, on=today)
+        if cover.away_on(away_from):
+            raise InvalidState(f"Member {cover.id} is away themselves on {away_from}.",
+                               "choose another colleague to cover")
+    before = _snap(member, _MEMBER_FIELDS)
+    member.away_from, member.away_until = away_from, away_until
+    member.cover_member_id = cover_member_id
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="member.away", entity="member",
+           entity_id=member.id, before=before, after=_snap(member, _MEMBER_FIELDS))
+    return member
 
 
 def clear_away(
     session: Session, reference: str, member_id: int, *, actor: str, now: datetime
 ) -> Member:
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    case = _case(session, reference)
+    member = _member(session, case, member_id, on=today)
+    before = _snap(member, _MEMBER_FIELDS)
+    member.away_from = member.away_until = member.cover_member_id = None
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="member.back", entity="member",
+           entity_id=member.id, before=before, after=_snap(member, _MEMBER_FIELDS))
+    return member
+
+
+def cover_for(session: Session, reference: str, member_id: int, on: date) -> Member:
+    """Who to contact instead of `member_id` on `on`: their cover if they are away, else them."""
+    m = get_member(session, reference, member_id)
+    if m.away_on(on) and m.cover_member_id is not None:
+        cover = session.get(Member, m.cover_member_id)
+        if cover is not None and cover.active_on(on):
+            return cover
+    return m
 
 
 # --- meetings ----------------------------------------------------------------------------------
+
+
+def _check_meeting_input(session: Session, case: CoreGroup, today: date, *, kind: str,
+                         starts_at: datetime, ends_at: datetime | None,
+                         chair_member_id: int | None,
+                         minute_taker_member_id: int | None) -> None:
+    _choice(kind, "kind", ALL_MEETING_KINDS)
+    if london_date(starts_at) < case.start:
+        raise InvalidValue("starts_at", f"{london_date(starts_at)} is before the case started "
+                           f"({case.start})", "a date on or after the start event")
+    if kind == REVIEW_CONFERENCE and london_date(starts_at) <= case.start:
+        raise InvalidValue("starts_at", "a review conference comes after the conference that "
+                           f"started the plan ({case.start})", "a later date")
+    if ends_at is not None and ends_at <= starts_at:
+        raise InvalidValue("ends_at", f"{ends_at.isoformat()} is not after the start",
+                           "ends_at one or two hours after starts_at")
+    for mid in (chair_member_id, minute_taker_member_id):
+        if mid is not None:
+            _member(session, case, mid, on=today)
+
+
+def _new_meeting(session: Session, reference: str, *, actor: str, now: datetime,
+                 starts_at: datetime, kind: str, ends_at: datetime | None, venue: str | None,
+                 online_url: str | None, chair_member_id: int | None,
+                 minute_taker_member_id: int | None, status: str,
+                 social_worker_present: bool | None) -> Meeting:
+    actor = _actor(actor)
+    today = _today(now)
+    _aware(starts_at, "starts_at")
+    if ends_at is not None:
+        _aware(ends_at, "ends_at")
+    if status == "scheduled" and starts_at <= now:
+        raise MeetingInPast(starts_at, now)
+    if status == "held" and starts_at > now:
+        raise InvalidValue("starts_at", f"{starts_at.isoformat()} is in the future; schedule the "
+                           "meeting instead", "schedule_meeting(…, starts_at=…)")
+    venue = _text(venue, "venue", max_len=255, example='venue="Family centre"')
+    online_url = _text(online_url, "online_url", max_len=1024,
+                       example='online_url="https://meet.example/…"')
+    case = _case(session, reference)
+    _check_meeting_input(session, case, today, kind=kind, starts_at=starts_at, ends_at=ends_at,
+                         chair_member_id=chair_member_id,
+                         minute_taker_member_id=minute_taker_member_id)
+    meeting = Meeting(case_id=_cid(case), kind=kind, status=status, starts_at=starts_at,
+                      ends_at=ends_at, venue=venue, online_url=online_url,
+                      chair_member_id=chair_member_id,
+                      minute_taker_member_id=minute_taker_member_id,
+                      social_worker_present=social_worker_present, created_at=now,
+                      updated_at=now)
+    session.add(meeting)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action=f"meeting.{status}", entity="meeting",
+           entity_id=meeting.id, after=_snap(meeting, _MEETING_FIELDS))
+    return meeting
 
 
 def schedule_meeting(
@@ -235,7 +852,11 @@ def schedule_meeting(
     minute_taker_member_id: int | None = None,
 ) -> Meeting:
     """A future meeting (MeetingInPast otherwise; use `record_held_meeting` for past ones)."""
-    raise NotImplementedError
+    return _new_meeting(session, reference, actor=actor, now=now, starts_at=starts_at, kind=kind,
+                        ends_at=ends_at, venue=venue, online_url=online_url,
+                        chair_member_id=chair_member_id,
+                        minute_taker_member_id=minute_taker_member_id, status="scheduled",
+                        social_worker_present=None)
 
 
 def record_held_meeting(
@@ -254,14 +875,42 @@ def record_held_meeting(
     social_worker_present: bool | None = None,
 ) -> Meeting:
     """A meeting that already took place (onboarding an existing case, a missed booking)."""
-    raise NotImplementedError
+    return _new_meeting(session, reference, actor=actor, now=now, starts_at=starts_at, kind=kind,
+                        ends_at=ends_at, venue=venue, online_url=online_url,
+                        chair_member_id=chair_member_id,
+                        minute_taker_member_id=minute_taker_member_id, status="held",
+                        social_worker_present=social_worker_present)
+
+
+def _scheduled(meeting: Meeting, case: CoreGroup, doing: str) -> None:
+    if meeting.status != "scheduled":
+        raise InvalidState(f"Meeting {meeting.id} of {case.reference} is {meeting.status}; only a "
+                           f"scheduled meeting can be {doing}.",
+                           f"/coregroup meetings {case.reference}")
 
 
 def reschedule_meeting(
     session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
     starts_at: datetime, ends_at: datetime | None = None,
 ) -> Meeting:
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    _aware(starts_at, "starts_at")
+    if ends_at is not None:
+        _aware(ends_at, "ends_at")
+    if starts_at <= now:
+        raise MeetingInPast(starts_at, now)
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    _scheduled(meeting, case, "moved")
+    _check_meeting_input(session, case, today, kind=meeting.kind, starts_at=starts_at,
+                         ends_at=ends_at, chair_member_id=None, minute_taker_member_id=None)
+    before = _snap(meeting, _MEETING_FIELDS)
+    meeting.starts_at, meeting.ends_at, meeting.updated_at = starts_at, ends_at, now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="meeting.rescheduled", entity="meeting",
+           entity_id=meeting.id, before=before, after=_snap(meeting, _MEETING_FIELDS))
+    return meeting
 
 
 def update_meeting(
@@ -277,7 +926,35 @@ def update_meeting(
     minute_taker_member_id: int | _Unset | None = UNSET,
     calendar_event_id: str | _Unset | None = UNSET,
 ) -> Meeting:
-    raise NotImplementedError
+    """Venue, link, chair, minute-taker, calendar event id; UNSET leaves a field as it is."""
+    actor = _actor(actor)
+    today = _today(now)
+    changes: dict[str, Any] = {}
+    if venue is not UNSET:
+        changes["venue"] = _text(venue, "venue", max_len=255, example='venue="Family centre"')
+    if online_url is not UNSET:
+        changes["online_url"] = _text(online_url, "online_url", max_len=1024,
+                                      example='online_url="https://meet.example/…"')
+    if calendar_event_id is not UNSET:
+        changes["calendar_event_id"] = _text(calendar_event_id, "calendar_event_id",
+                                             max_len=255, example='"AAMkAG…"')
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    for field, mid in (("chair_member_id", chair_member_id),
+                       ("minute_taker_member_id", minute_taker_member_id)):
+        if mid is not UNSET:
+            if mid is not None:
+                _member(session, case, mid, on=today)
+            changes[field] = mid
+    before = _snap(meeting, _MEETING_FIELDS)
+    for key, value in changes.items():
+        setattr(meeting, key, value)
+    meeting.updated_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="meeting.updated", entity="meeting",
+           entity_id=meeting.id, before=before,
+           after={**_snap(meeting, _MEETING_FIELDS), "fields_changed": sorted(changes)})
+    return meeting
 
 
 def hold_meeting(
@@ -285,14 +962,60 @@ def hold_meeting(
     social_worker_present: bool | None = None,
 ) -> Meeting:
     """Mark a scheduled meeting as held (on or after its start date)."""
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    _scheduled(meeting, case, "recorded as held")
+    if london_date(meeting.starts_at) > today:
+        raise InvalidState(f"Meeting {meeting.id} of {case.reference} is on "
+                           f"{london_date(meeting.starts_at)}; it can be recorded as held from "
+                           "that day.", f"/coregroup meetings {case.reference}")
+    before = _snap(meeting, _MEETING_FIELDS)
+    meeting.status = "held"
+    if social_worker_present is not None:
+        meeting.social_worker_present = social_worker_present
+    meeting.updated_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="meeting.held", entity="meeting",
+           entity_id=meeting.id, before=before, after=_snap(meeting, _MEETING_FIELDS))
+    return meeting
 
 
 def cancel_meeting(
     session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
     reason: str | None = None,
 ) -> Meeting:
-    raise NotImplementedError
+    actor = _actor(actor)
+    _today(now)
+    reason = _text(reason, "reason", max_len=255, example='reason="chair unwell"')
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    _scheduled(meeting, case, "cancelled")
+    before = _snap(meeting, _MEETING_FIELDS)
+    meeting.status = "cancelled"
+    meeting.cancel_reason = reason
+    meeting.updated_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="meeting.cancelled", entity="meeting",
+           entity_id=meeting.id, before=before, after=_snap(meeting, _MEETING_FIELDS))
+    return meeting
+
+
+def _refresh_attendance_counts(session: Session, meeting: Meeting) -> None:
+    rows = session.execute(
+        select(col(Attendance.status), col(Member.kind), col(Member.role))
+        .join(Member, col(Member.id) == col(Attendance.member_id))
+        .where(col(Attendance.meeting_id) == meeting.id)
+    ).all()
+    if not rows:
+        meeting.professionals_present = meeting.lead_sw_present = None
+        meeting.social_worker_attended = None
+        return
+    came = [(kind, role) for status, kind, role in rows if status == "attended"]
+    meeting.professionals_present = sum(1 for kind, _ in came if kind == "professional")
+    meeting.lead_sw_present = any(role == LEAD_SOCIAL_WORKER for _, role in came)
+    meeting.social_worker_attended = any(role in SOCIAL_WORKER_ROLES for _, role in came)
 
 
 def record_attendance(
@@ -306,46 +1029,130 @@ def record_attendance(
     apologies: Iterable[int] = (),
     absent: Iterable[int] = (),
 ) -> list[Attendance]:
-    """Record (or correct) who attended / sent apologies; members not named are left as they are."""
-    raise NotImplementedError
+    """Record (or correct) who attended / sent apologies; members not named are left as they are.
+
+    Before a meeting this is the RSVP ("Attending", "Sending apologies"); after it, the minute-
+    taker's record. Only a held meeting's attendance counts towards quorum in `case_state`.
+    """
+    actor = _actor(actor)
+    _today(now)
+    wanted: dict[int, str] = {}
+    for status, ids in (("attended", attended), ("apologies", apologies), ("absent", absent)):
+        assert status in ATTENDANCE_STATUSES
+        for mid in ids:
+            if mid in wanted:
+                raise InvalidValue("attendance", f"member {mid} is listed twice",
+                                   "attended=[3, 4], apologies=[5]")
+            wanted[mid] = status
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    if meeting.status == "cancelled":
+        raise InvalidState(f"Meeting {meeting.id} of {case.reference} was cancelled.",
+                           f"/coregroup meetings {case.reference}")
+    day = london_date(meeting.starts_at)
+    for mid in wanted:
+        m = _member(session, case, mid)
+        if m.left_on is not None and m.left_on <= day:
+            raise NotAMember(mid, case.reference)
+    existing = {a.member_id: a for a in session.scalars(
+        select(Attendance).where(col(Attendance.meeting_id) == meeting.id))}
+    out: list[Attendance] = []
+    for mid, status in wanted.items():
+        row = existing.get(mid)
+        if row is None:
+            row = Attendance(meeting_id=_id(meeting), member_id=mid, status=status, recorded_at=now)
+            session.add(row)
+        else:
+            row.status, row.recorded_at = status, now
+        out.append(row)
+    session.flush()
+    _refresh_attendance_counts(session, meeting)
+    meeting.updated_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="meeting.attendance", entity="meeting",
+           entity_id=meeting.id, after={"attendance": {str(k): v for k, v in wanted.items()}})
+    return out
 
 
 def attendance(session: Session, reference: str, meeting_id: int) -> list[Attendance]:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    meeting = _meeting(session, case, meeting_id)
+    return list(session.scalars(select(Attendance).where(col(Attendance.meeting_id) == meeting.id)
+                                .order_by(col(Attendance.member_id))))
+
+
+def _mark_meeting_time(session: Session, reference: str, meeting_id: int, *, actor: str,
+                       now: datetime, at: datetime | None, field: str, action: str) -> Meeting:
+    actor = _actor(actor)
+    _today(now)
+    when = _aware(at, "at") if at is not None else now
+    if when > now:
+        raise InvalidValue("at", f"{when.isoformat()} is in the future", "leave it out for now")
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    if meeting.status != "held":
+        raise InvalidState(f"Meeting {meeting.id} of {case.reference} is {meeting.status}, not "
+                           "held.", f"/coregroup meetings {case.reference}")
+    before = _snap(meeting, _MEETING_FIELDS)
+    setattr(meeting, field, when)
+    meeting.updated_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action=action, entity="meeting",
+           entity_id=meeting.id, before=before, after=_snap(meeting, _MEETING_FIELDS))
+    return meeting
 
 
 def mark_minutes_circulated(
     session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
     at: datetime | None = None,
 ) -> Meeting:
-    raise NotImplementedError
+    return _mark_meeting_time(session, reference, meeting_id, actor=actor, now=now, at=at,
+                              field="minutes_circulated_at", action="meeting.minutes_circulated")
 
 
 def mark_chair_update_sent(
     session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
     at: datetime | None = None,
 ) -> Meeting:
-    raise NotImplementedError
+    return _mark_meeting_time(session, reference, meeting_id, actor=actor, now=now, at=at,
+                              field="chair_update_sent_at", action="meeting.chair_update_sent")
 
 
 def get_meeting(session: Session, reference: str, meeting_id: int) -> Meeting:
-    raise NotImplementedError
+    return _meeting(session, _case(session, reference, writable=False), meeting_id)
 
 
 def meetings(
     session: Session, reference: str, *, status: str | None = None
 ) -> list[Meeting]:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    stmt = select(Meeting).where(col(Meeting.case_id) == case.id)
+    if status is not None:
+        stmt = stmt.where(col(Meeting.status) == status)
+    return list(session.scalars(stmt.order_by(col(Meeting.starts_at), col(Meeting.id))))
 
 
 def next_meeting(
     session: Session, reference: str, *, now: datetime, kinds: Sequence[str] | None = None
 ) -> Meeting | None:
     """The earliest scheduled meeting starting at or after `now`."""
-    raise NotImplementedError
+    _aware(now, "now")
+    case = _case(session, reference, writable=False)
+    stmt = select(Meeting).where(col(Meeting.case_id) == case.id,
+                                 col(Meeting.status) == "scheduled",
+                                 col(Meeting.starts_at) >= now)
+    if kinds is not None:
+        stmt = stmt.where(col(Meeting.kind).in_(list(kinds)))
+    return session.scalars(stmt.order_by(col(Meeting.starts_at), col(Meeting.id)).limit(1)).first()
 
 
 # --- written reports ---------------------------------------------------------------------------
+
+
+def _report_snap(r: WrittenReport) -> dict[str, Any]:
+    return {"meeting_id": r.meeting_id, "member_id": r.member_id, "requested_at": r.requested_at,
+            "due_at": r.due_at, "submitted_at": r.submitted_at,
+            "chars": None if r.text is None else len(r.text)}
 
 
 def request_reports(
@@ -359,7 +1166,37 @@ def request_reports(
     due_at: datetime | None = None,
 ) -> list[WrittenReport]:
     """Ask members for a written report; asking again only updates the due time."""
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    if due_at is not None:
+        _aware(due_at, "due_at")
+    ids = list(dict.fromkeys(member_ids))
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    if meeting.status == "cancelled":
+        raise InvalidState(f"Meeting {meeting.id} of {case.reference} was cancelled.",
+                           f"/coregroup meetings {case.reference}")
+    for mid in ids:
+        _member(session, case, mid, on=today)
+    existing = {r.member_id: r for r in session.scalars(
+        select(WrittenReport).where(col(WrittenReport.meeting_id) == meeting.id))}
+    out: list[WrittenReport] = []
+    for mid in ids:
+        row = existing.get(mid)
+        if row is None:
+            row = WrittenReport(meeting_id=_id(meeting), member_id=mid, requested_at=now,
+                                due_at=due_at)
+            session.add(row)
+        else:
+            row.requested_at = row.requested_at or now
+            if due_at is not None:
+                row.due_at = due_at
+        out.append(row)
+    session.flush()
+    for row in out:
+        _audit(session, case, actor=actor, now=now, action="report.requested", entity="report",
+               entity_id=row.id, after=_report_snap(row))
+    return out
 
 
 def submit_report(
@@ -372,16 +1209,46 @@ def submit_report(
     actor: str,
     now: datetime,
 ) -> WrittenReport:
-    raise NotImplementedError
+    """A member's written report (requested or not); sending it again replaces the text."""
+    actor = _actor(actor)
+    _today(now)
+    body = _req(text, "text", max_len=20_000, example='text="Seen at school on 4 Jan; …"')
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    if meeting.status == "cancelled":
+        raise InvalidState(f"Meeting {meeting.id} of {case.reference} was cancelled.",
+                           f"/coregroup meetings {case.reference}")
+    member = _member(session, case, member_id)
+    if member.left_on is not None and member.left_on <= london_date(meeting.starts_at):
+        raise NotAMember(member_id, case.reference)
+    row = session.scalars(select(WrittenReport).where(
+        col(WrittenReport.meeting_id) == meeting.id,
+        col(WrittenReport.member_id) == member_id)).first()
+    before = None if row is None else _report_snap(row)
+    if row is None:
+        row = WrittenReport(meeting_id=_id(meeting), member_id=member_id)
+        session.add(row)
+    row.text, row.submitted_at = body, now
+    session.flush()
+    _audit(session, case, actor=actor, now=now,
+           action="report.submitted" if before is None or before["submitted_at"] is None
+           else "report.resubmitted",
+           entity="report", entity_id=row.id, before=before, after=_report_snap(row))
+    return row
 
 
 def reports(session: Session, reference: str, meeting_id: int) -> list[WrittenReport]:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    meeting = _meeting(session, case, meeting_id)
+    return list(session.scalars(select(WrittenReport)
+                                .where(col(WrittenReport.meeting_id) == meeting.id)
+                                .order_by(col(WrittenReport.member_id))))
 
 
 def outstanding_reports(session: Session, reference: str, meeting_id: int) -> list[WrittenReport]:
     """Requested and not yet submitted."""
-    raise NotImplementedError
+    return [r for r in reports(session, reference, meeting_id)
+            if r.requested_at is not None and r.submitted_at is None]
 
 
 # --- visits, actions, events --------------------------------------------------------------------
@@ -398,12 +1265,44 @@ def record_visit(
     member_id: int | None = None,
     seen_alone: bool = False,
 ) -> Visit:
-    """`by` is "lead_social_worker" or "professional"."""
-    raise NotImplementedError
+    """`by` is "lead_social_worker" or "professional" (the engine's two kinds of visit)."""
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(on, "on")
+    if on > today:
+        raise InvalidValue("on", f"{on} is in the future; record a visit once it has happened",
+                           f"on=date({today.year}, {today.month}, {today.day})")
+    by = _choice(by, "by", VISIT_BY)
+    if not isinstance(seen_alone, bool):
+        raise InvalidValue("seen_alone", f"expected true or false, got {seen_alone!r}",
+                           "seen_alone=True")
+    case = _case(session, reference)
+    if member_id is not None:
+        _member(session, case, member_id, on=on)
+    visit = Visit(case_id=_cid(case), visited_on=on, by=by, member_id=member_id,
+                  seen_alone=seen_alone, recorded_at=now)
+    session.add(visit)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="visit.recorded", entity="visit",
+           entity_id=visit.id, after=_snap(visit, ("visited_on", "by", "member_id",
+                                                   "seen_alone")))
+    return visit
 
 
 def visits(session: Session, reference: str) -> list[Visit]:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    return list(session.scalars(select(Visit).where(col(Visit.case_id) == case.id)
+                                .order_by(col(Visit.visited_on), col(Visit.id))))
+
+
+def _action_snap(a: PlanAction) -> dict[str, Any]:
+    return {"owner_member_id": a.owner_member_id, "due_on": a.due_on, "status": a.status,
+            "achieved_at": a.achieved_at, "chars": len(a.text)}
+
+
+def _action(session: Session, case: CoreGroup, action_id: int) -> PlanAction:
+    return _one_of_case(session, PlanAction, action_id, case, "plan action",
+                        f"/coregroup actions {case.reference} (lists the action numbers)")
 
 
 def add_action(
@@ -416,7 +1315,20 @@ def add_action(
     owner_member_id: int | None = None,
     due_on: date | None = None,
 ) -> PlanAction:
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    body = _req(text, "text", max_len=2000, example='text="Health visitor to check weight"')
+    _check_date(due_on, "due_on")
+    case = _case(session, reference)
+    if owner_member_id is not None:
+        _member(session, case, owner_member_id, on=today)
+    action = PlanAction(case_id=_cid(case), text=body, owner_member_id=owner_member_id,
+                        due_on=due_on, created_at=now)
+    session.add(action)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="action.added", entity="action",
+           entity_id=action.id, after=_action_snap(action))
+    return action
 
 
 def update_action(
@@ -429,51 +1341,147 @@ def update_action(
     owner_member_id: int | _Unset | None = UNSET,
     due_on: date | _Unset | None = UNSET,
 ) -> PlanAction:
-    raise NotImplementedError
+    """Reassign or re-date an open action (its text is the plan's wording and stays)."""
+    actor = _actor(actor)
+    today = _today(now)
+    if due_on is not UNSET:
+        _check_date(due_on, "due_on")
+    case = _case(session, reference)
+    action = _action(session, case, action_id)
+    if action.status != "open":
+        raise InvalidState(f"Action {action.id} of {case.reference} is already achieved.",
+                           f"/coregroup actions {case.reference}")
+    if owner_member_id is not UNSET and owner_member_id is not None:
+        _member(session, case, owner_member_id, on=today)
+    before = _action_snap(action)
+    if owner_member_id is not UNSET:
+        action.owner_member_id = owner_member_id
+    if due_on is not UNSET:
+        action.due_on = due_on
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="action.updated", entity="action",
+           entity_id=action.id, before=before, after=_action_snap(action))
+    return action
 
 
 def achieve_action(
     session: Session, reference: str, action_id: int, *, actor: str, now: datetime
 ) -> PlanAction:
-    raise NotImplementedError
+    actor = _actor(actor)
+    _today(now)
+    case = _case(session, reference)
+    action = _action(session, case, action_id)
+    if action.status == "achieved":
+        raise InvalidState(f"Action {action.id} of {case.reference} is already achieved.",
+                           f"/coregroup actions {case.reference}")
+    before = _action_snap(action)
+    action.status, action.achieved_at = "achieved", now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="action.achieved", entity="action",
+           entity_id=action.id, before=before, after=_action_snap(action))
+    return action
 
 
 def delete_action(
     session: Session, reference: str, action_id: int, *, actor: str, now: datetime
 ) -> NoReturn:
     """Always refuses: actions are never deleted (ActionsAreNeverDeleted)."""
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    raise ActionsAreNeverDeleted(action_id, case.reference)
 
 
 def actions(session: Session, reference: str, *, status: str | None = None) -> list[PlanAction]:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    stmt = select(PlanAction).where(col(PlanAction.case_id) == case.id)
+    if status is not None:
+        stmt = stmt.where(col(PlanAction.status) == status)
+    return list(session.scalars(stmt.order_by(col(PlanAction.id))))
+
+
+def _event_snap(e: CaseEvent) -> dict[str, Any]:
+    return _snap(e, ("kind", "occurred_on", "reported_on"))
+
+
+def _new_event(session: Session, reference: str, *, actor: str, now: datetime, kind: str,
+               on: date, reported_on: date | None) -> CaseEvent:
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(on, "on")
+    _check_date(reported_on, "reported_on")
+    if kind == "significant_change" and on > today:
+        raise InvalidValue("on", f"{on} is in the future; record a change once it has happened",
+                           f"on=date({today.year}, {today.month}, {today.day})")
+    if reported_on is not None and (reported_on < on or reported_on > today):
+        raise InvalidValue("reported_on", f"{reported_on} must be between the change ({on}) "
+                           f"and today ({today})", "leave it out until it is reported")
+    case = _case(session, reference)
+    event = CaseEvent(case_id=_cid(case), kind=kind, occurred_on=on, reported_on=reported_on,
+                      recorded_at=now)
+    session.add(event)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action=f"event.{kind}", entity="case_event",
+           entity_id=event.id, after=_event_snap(event))
+    return event
 
 
 def record_school_move(
     session: Session, reference: str, *, actor: str, now: datetime, on: date
 ) -> CaseEvent:
-    raise NotImplementedError
+    """A school move (past or planned): the school-move core group clock counts from it."""
+    return _new_event(session, reference, actor=actor, now=now, kind="school_move", on=on,
+                      reported_on=None)
 
 
 def record_significant_change(
     session: Session, reference: str, *, actor: str, now: datetime, on: date,
     reported_on: date | None = None,
 ) -> CaseEvent:
-    raise NotImplementedError
+    """A significant change in the child's circumstances; `reported_on` = told the chair."""
+    return _new_event(session, reference, actor=actor, now=now, kind="significant_change",
+                      on=on, reported_on=reported_on)
 
 
 def mark_change_reported(
     session: Session, reference: str, event_id: int, *, actor: str, now: datetime,
     on: date | None = None,
 ) -> CaseEvent:
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(on, "on")
+    case = _case(session, reference)
+    event = _one_of_case(session, CaseEvent, event_id, case, "significant change",
+                         f"/coregroup changes {case.reference}")
+    if event.kind != "significant_change":
+        raise UnknownRecord("significant change", event_id, case.reference,
+                            f"/coregroup changes {case.reference}")
+    day = on or today
+    if day < event.occurred_on or day > today:
+        raise InvalidValue("on", f"{day} must be between the change ({event.occurred_on}) and "
+                           f"today ({today})", "leave it out for today")
+    before = _event_snap(event)
+    event.reported_on = day
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="event.change_reported",
+           entity="case_event", entity_id=event.id, before=before, after=_event_snap(event))
+    return event
 
 
 def case_events(session: Session, reference: str) -> list[CaseEvent]:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    return list(session.scalars(select(CaseEvent).where(col(CaseEvent.case_id) == case.id)
+                                .order_by(col(CaseEvent.occurred_on), col(CaseEvent.id))))
 
 
 # --- escalation and the Wales resolution process -----------------------------------------------
+
+
+def _escalation(session: Session, case: CoreGroup, escalation_id: int) -> Escalation:
+    esc = _one_of_case(session, Escalation, escalation_id, case, "escalation",
+                       f"/coregroup escalations {case.reference}")
+    if esc.resolved_at is not None:
+        raise InvalidState(f"Escalation {esc.id} of {case.reference} is already resolved.",
+                           f"/coregroup escalate {case.reference} (raises a new one)")
+    return esc
 
 
 def raise_escalation(
@@ -486,52 +1494,257 @@ def raise_escalation(
     about_member_id: int | None = None,
     about: str | None = None,
 ) -> Escalation:
-    raise NotImplementedError
+    """A disagreement raised at stage 1; `about` is a short subject kept on the record only."""
+    actor = _actor(actor)
+    today = _today(now)
+    about = _text(about, "about", max_len=255, example='about="threshold for the plan"')
+    case = _case(session, reference)
+    for mid in (raised_by_member_id, about_member_id):
+        if mid is not None:
+            _member(session, case, mid, on=today)
+    esc = Escalation(case_id=_cid(case), raised_by_member_id=raised_by_member_id,
+                     about_member_id=about_member_id, about=about, stage=1, raised_at=now,
+                     stage_started_at=now)
+    session.add(esc)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="escalation.raised", entity="escalation",
+           entity_id=esc.id, after=_snap(esc, _ESCALATION_FIELDS))
+    return esc
 
 
 def advance_escalation(
     session: Session, reference: str, escalation_id: int, *, actor: str, now: datetime
 ) -> Escalation:
     """Move to the next stage; its clock starts now."""
-    raise NotImplementedError
+    actor = _actor(actor)
+    _today(now)
+    case = _case(session, reference)
+    esc = _escalation(session, case, escalation_id)
+    before = _snap(esc, _ESCALATION_FIELDS)
+    esc.stage += 1
+    esc.stage_started_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="escalation.advanced",
+           entity="escalation", entity_id=esc.id, before=before,
+           after=_snap(esc, _ESCALATION_FIELDS))
+    return esc
 
 
 def resolve_escalation(
     session: Session, reference: str, escalation_id: int, *, actor: str, now: datetime
 ) -> Escalation:
-    raise NotImplementedError
+    actor = _actor(actor)
+    _today(now)
+    case = _case(session, reference)
+    esc = _escalation(session, case, escalation_id)
+    before = _snap(esc, _ESCALATION_FIELDS)
+    esc.resolved_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="escalation.resolved",
+           entity="escalation", entity_id=esc.id, before=before,
+           after=_snap(esc, _ESCALATION_FIELDS))
+    return esc
 
 
 def escalations(
     session: Session, reference: str, *, open_only: bool = False
 ) -> list[Escalation]:
-    raise NotImplementedError
+    case = _case(session, reference, writable=False)
+    stmt = select(Escalation).where(col(Escalation.case_id) == case.id)
+    if open_only:
+        stmt = stmt.where(col(Escalation.resolved_at).is_(None))
+    return list(session.scalars(stmt.order_by(col(Escalation.raised_at), col(Escalation.id))))
 
 
 def request_resolution(
     session: Session, reference: str, *, actor: str, now: datetime, on: date | None = None
 ) -> CoreGroup:
     """Wales (Cwm Taf Morgannwg §5): a resolution (Tier 1) request."""
-    raise NotImplementedError
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(on, "on")
+    day = on or today
+    if day > today:
+        raise InvalidValue("on", f"{day} is in the future", "leave it out for today")
+    case = _case(session, reference)
+    before = _snap(case, _CASE_FIELDS)
+    case.resolution_requested = day
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="resolution.requested", entity="case",
+           entity_id=case.id, before=before, after=_snap(case, _CASE_FIELDS))
+    return case
 
 
 def set_significant_risk_reduction(
     session: Session, reference: str, value: bool, *, actor: str, now: datetime
 ) -> CoreGroup:
-    raise NotImplementedError
+    """Wales: Tier 1 found significant risk reduction (no Tier 2), or no longer does."""
+    actor = _actor(actor)
+    _today(now)
+    if not isinstance(value, bool):
+        raise InvalidValue("value", f"expected true or false, got {value!r}", "value=True")
+    case = _case(session, reference)
+    before = _snap(case, _CASE_FIELDS)
+    case.significant_risk_reduction = value
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="resolution.risk_reduction",
+           entity="case", entity_id=case.id, before=before, after=_snap(case, _CASE_FIELDS))
+    return case
 
 
 # --- the engine's view ---------------------------------------------------------------------------
 
+_CASE_COLS: Final = (
+    col(CoreGroup.id), col(CoreGroup.reference), col(CoreGroup.profile), col(CoreGroup.plan),
+    col(CoreGroup.start), col(CoreGroup.registered), col(CoreGroup.lead_visit_every),
+    col(CoreGroup.resolution_requested), col(CoreGroup.significant_risk_reduction),
+    col(CoreGroup.slack_channel_id), col(CoreGroup.teams_channel_id),
+)
+
+
+def _load_states(conn: Connection, cases: Sequence[Any]) -> Iterator[ActiveCase]:
+    """CaseStates for case rows (`_CASE_COLS`, sorted by id) with one query per table.
+
+    Child rows are fetched by id range (an index range scan, no giant IN list) and grouped here.
+    """
+    if not cases:
+        return
+    lo, hi = cases[0][0], cases[-1][0]
+    wanted = {c[0] for c in cases}
+
+    meetings_by: dict[int, list[CaseMeeting]] = defaultdict(list)
+    reviews_by: dict[int, list[date]] = defaultdict(list)
+    tier1_by: dict[int, list[date]] = defaultdict(list)
+    tier2_by: dict[int, list[date]] = defaultdict(list)
+    m_stmt = (
+        select(col(Meeting.case_id), col(Meeting.kind), col(Meeting.status), col(Meeting.starts_at),
+               col(Meeting.social_worker_present), col(Meeting.professionals_present),
+               col(Meeting.lead_sw_present), col(Meeting.social_worker_attended),
+               col(Meeting.minutes_circulated_at), col(Meeting.chair_update_sent_at))
+        .where(col(Meeting.case_id).between(lo, hi))
+        .order_by(col(Meeting.case_id), col(Meeting.starts_at), col(Meeting.id))
+    )
+    for (cid, kind, status, starts_at, swp, pp, lsp, swa, minutes_at,
+         chair_at) in conn.execute(m_stmt):
+        if cid not in wanted:
+            continue
+        day = starts_at.astimezone(LONDON).date()
+        if kind == REVIEW_CONFERENCE:
+            if status != "cancelled":
+                reviews_by[cid].append(day)
+            continue
+        held = status == "held"
+        if held and kind == "resolution_tier1":
+            tier1_by[cid].append(day)
+        elif held and kind == "resolution_tier2":
+            tier2_by[cid].append(day)
+        meetings_by[cid].append(CaseMeeting(
+            date=day,
+            kind=kind,
+            status=status,
+            social_worker_present=(swp if swp is not None
+                                   else swa if swa is not None and held else True),
+            minutes_circulated=None if minutes_at is None else london_date(minutes_at),
+            chair_update_sent=None if chair_at is None else london_date(chair_at),
+            professionals_present=pp if held else None,
+            lead_sw_present=lsp if held else None,
+        ))
+
+    visits_by: dict[int, list[CaseVisit]] = defaultdict(list)
+    v_stmt = (
+        select(col(Visit.case_id), col(Visit.visited_on), col(Visit.by), col(Visit.seen_alone))
+        .where(col(Visit.case_id).between(lo, hi))
+        .order_by(col(Visit.case_id), col(Visit.visited_on), col(Visit.id))
+    )
+    for cid, on, by, alone in conn.execute(v_stmt):
+        if cid in wanted:
+            visits_by[cid].append(CaseVisit(on, by, alone))
+
+    moves_by: dict[int, list[date]] = defaultdict(list)
+    changes_by: dict[int, list[Change]] = defaultdict(list)
+    e_stmt = (
+        select(col(CaseEvent.case_id), col(CaseEvent.kind), col(CaseEvent.occurred_on),
+               col(CaseEvent.reported_on))
+        .where(col(CaseEvent.case_id).between(lo, hi))
+        .order_by(col(CaseEvent.case_id), col(CaseEvent.occurred_on), col(CaseEvent.id))
+    )
+    for cid, kind, on, reported in conn.execute(e_stmt):
+        if cid not in wanted:
+            continue
+        if kind == "school_move":
+            moves_by[cid].append(on)
+        else:
+            changes_by[cid].append(Change(on, reported))
+
+    esc_by: dict[int, list[CaseEscalation]] = defaultdict(list)
+    x_stmt = (
+        select(col(Escalation.case_id), col(Escalation.stage), col(Escalation.raised_at),
+               col(Escalation.stage_started_at), col(Escalation.resolved_at))
+        .where(col(Escalation.case_id).between(lo, hi))
+        .order_by(col(Escalation.case_id), col(Escalation.raised_at), col(Escalation.id))
+    )
+    for cid, stage, raised, started, resolved in conn.execute(x_stmt):
+        if cid in wanted:
+            esc_by[cid].append(CaseEscalation(
+                raised=london_date(raised), stage=stage, stage_started=london_date(started),
+                resolved=None if resolved is None else london_date(resolved)))
+
+    empty: tuple[Any, ...] = ()
+    for (cid, ref, profile, plan, start, registered, every, requested, reduction, slack,
+         teams) in cases:
+        state = CaseState(
+            profile=profile,
+            plan=plan,
+            start=start,
+            registered=registered,
+            review_conferences=tuple(sorted(reviews_by.get(cid, empty))),
+            meetings=tuple(meetings_by.get(cid, empty)),
+            visits=tuple(visits_by.get(cid, empty)),
+            school_moves=tuple(moves_by.get(cid, empty)),
+            significant_changes=tuple(changes_by.get(cid, empty)),
+            resolution=Resolution(
+                requested=requested,
+                tier1_meetings=tuple(tier1_by.get(cid, empty)),
+                tier2_meetings=tuple(tier2_by.get(cid, empty)),
+                significant_risk_reduction=bool(reduction),
+            ),
+            escalations=tuple(esc_by.get(cid, empty)),
+            lead_visit_every=every,
+        )
+        yield ActiveCase(cid, ref, slack, teams, state)
+
 
 def case_state(session: Session, reference: str) -> CaseState:
-    """Exactly the engine's `CaseState` for a case (same as CASE.json would give)."""
-    raise NotImplementedError
+    """Exactly the engine's `CaseState` for a case (the same value CASE.json would give).
+
+    Works for closed cases too (the record is still there); see the module docstring for the
+    mapping from tables to fields.
+    """
+    case = _case(session, reference, writable=False)
+    conn = session.connection()
+    row = conn.execute(select(*_CASE_COLS).where(col(CoreGroup.id) == case.id)).one()
+    return next(_load_states(conn, [row])).state
 
 
 def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[ActiveCase]:
-    """Every active case, in batches of bulk queries (never one query per case)."""
-    raise NotImplementedError
+    """Every active case, in batches of bulk queries (never one query per case).
+
+    Streams: at most `batch_size` cases' rows are in memory at once. Use a `Store.read()`
+    session; the batches are read in one transaction.
+    """
+    conn = session.connection()
+    last: int = 0
+    while True:
+        rows = conn.execute(
+            select(*_CASE_COLS)
+            .where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
+            .order_by(col(CoreGroup.id))
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return
+        yield from _load_states(conn, rows)
+        last = cast(int, rows[-1][0])
 
 
 # --- chat idempotency -----------------------------------------------------------------------------
@@ -540,16 +1753,31 @@ def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[
 def first_time(session: Session, key: str, *, now: datetime) -> bool:
     """True the first time a platform request/event id is seen, False on a retry.
 
-    Call it in the same transaction as the change it guards: a failed handler rolls it back too.
+    Call it in the same transaction as the change it guards: a failed handler rolls it back too,
+    so the platform's retry is then processed. Keys look like "slack:Ev0123" or "teams:<id>".
     """
-    raise NotImplementedError
+    key = _req(key, "key", max_len=255, example='"slack:Ev0123ABCD"')
+    _aware(now, "now")
+    stmt = _insert(session, ProcessedRequest).values(key=key, received_at=now) \
+        .on_conflict_do_nothing(index_elements=["key"])
+    return bool(_rowcount(session.execute(stmt)))
 
 
 def forget_requests(session: Session, *, before: datetime) -> int:
-    raise NotImplementedError
+    """Drop request ids older than any platform retries (Slack retries for minutes, not days)."""
+    _aware(before, "before")
+    result = session.execute(delete(ProcessedRequest)
+                             .where(col(ProcessedRequest.received_at) < before))
+    return _rowcount(result)
 
 
 # --- retention ---------------------------------------------------------------------------------
+
+
+def latest_purgeable(today: date, retention_months: int) -> date:
+    """The latest `--closed-before` date allowed today (retention, never under 3 months)."""
+    months = max(retention_months, MIN_RETENTION_MONTHS)
+    return today - relativedelta(months=months) + timedelta(days=1)
 
 
 def purge_closed_cases(
@@ -559,6 +1787,55 @@ def purge_closed_cases(
     now: datetime,
     closed_before: date,
     retention_months: int,
+    dry_run: bool = False,
 ) -> list[str]:
-    """Remove closed cases past retention (never < 3 months closed); returns their references."""
-    raise NotImplementedError
+    """Remove closed cases past retention (never < 3 months closed); returns their references.
+
+    The audit log is kept (it holds no names or free text) and gains one `case.purged` line per
+    case saying what was removed. The caller should `export` a case before it is purged.
+    """
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(closed_before, "closed_before")
+    latest = latest_purgeable(today, retention_months)
+    if closed_before > latest:
+        raise PurgeTooSoon(closed_before.isoformat(), latest.isoformat(),
+                           max(retention_months, MIN_RETENTION_MONTHS))
+    candidates = list(session.scalars(
+        select(CoreGroup).where(col(CoreGroup.status) == "closed")
+        .order_by(col(CoreGroup.id)).with_for_update()))
+    doomed = [c for c in candidates
+              if c.closed_at is not None and london_date(c.closed_at) < closed_before]
+    if dry_run:
+        return [c.reference for c in doomed]
+    for case in doomed:
+        _purge_one(session, case, actor=actor, now=now, closed_before=closed_before)
+    session.expire_all()
+    return [c.reference for c in doomed]
+
+
+def _purge_one(session: Session, case: CoreGroup, *, actor: str, now: datetime,
+               closed_before: date) -> None:
+    cid = _cid(case)
+    meeting_ids = select(col(Meeting.id)).where(col(Meeting.case_id) == cid).scalar_subquery()
+    counts: dict[str, int] = {
+        "attendance": _rowcount(session.execute(
+            delete(Attendance).where(col(Attendance.meeting_id).in_(meeting_ids)))),
+        "written_report": _rowcount(session.execute(
+            delete(WrittenReport).where(col(WrittenReport.meeting_id).in_(meeting_ids)))),
+    }
+    models: tuple[Any, ...] = (Meeting, Visit, PlanAction, Escalation, CaseEvent, Reminder,
+                               ChildIdentity)
+    for model in models:
+        table = model.__table__
+        counts[table.name] = _rowcount(session.execute(
+            delete(table).where(table.c.case_id == cid)))
+    session.execute(update(Member).where(col(Member.case_id) == cid).values(cover_member_id=None))
+    counts["member"] = _rowcount(session.execute(delete(Member).where(col(Member.case_id) == cid)))
+    closed_at, reference = case.closed_at, case.reference
+    session.execute(delete(CoreGroup).where(col(CoreGroup.id) == cid))
+    session.expunge(case)
+    audit.append(session, actor=actor, now=now, action="case.purged", case_id=cid,
+                 case_ref=reference, entity="case", entity_id=cid,
+                 after={"reference": reference, "closed_at": closed_at,
+                        "closed_before": closed_before, "rows_removed": counts})
