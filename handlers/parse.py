@@ -193,6 +193,8 @@ class RecordHeld(Command):
     #: None: ask with the attendance form.
     attended: tuple[str, ...] | None = None
     apologies: tuple[str, ...] = ()
+    #: Set by the attendance form: the meeting it was opened for.
+    meeting_id: int | None = None
     name: str = field(default="held", init=False)
 
 
@@ -218,6 +220,8 @@ class RecordVisit(Command):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteReport(Command):
     text: str | None = None  # None: open the form
+    #: Set by the report form: the meeting it was opened for.
+    meeting_id: int | None = None
     name: str = field(default="report", init=False)
 
 
@@ -276,6 +280,14 @@ class TierMeeting(Command):
     day: date
     at: time | None = None
     name: str = field(default="tier", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OpenForm(Command):
+    """A sub-command typed without its arguments, where a form asks for them instead."""
+
+    form: str
+    name: str = field(default="form", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -568,6 +580,8 @@ def _p_new(sub: str, toks: list[_Tok]) -> Command:
 def _p_add(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["add"]
     a = _Args(sub, toks, ex)
+    if not a.positional and not a.keys:
+        return AddMember(case=a.case)
     email_raw = a.key("email")
     if email_raw is None:
         # An address typed straight after `add` (Slack links it as <mailto:…>).
@@ -619,6 +633,8 @@ def _simple(cls: type[Command], example: str) -> Callable[[str, list[_Tok]], Com
 def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["meeting"]
     a = _Args(sub, toks, ex)
+    if not a.positional and not a.keys:
+        return OpenForm(case=a.case, form="meeting")
     day = parse_date(a.need("a date and a time").text, ex)
     at = parse_time(a.need("a time").text, ex)
     online = a.flag("online", "teams", "virtual")
@@ -704,6 +720,8 @@ def _p_report(sub: str, rest: str) -> Command:
 def _p_action(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["action"]
     a = _Args(sub, toks, ex)
+    if not a.positional and not a.keys:
+        return OpenForm(case=a.case, form="action")
     verb = a.need("`add` or `done`").text.lower()
     if verb in ("done", "achieved", "achieve", "complete"):
         ex = EXAMPLES["action_done"]

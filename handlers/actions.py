@@ -1,0 +1,113 @@
+"""Plan actions: `action add`, `action done N`, `actions`. Never a delete (Suffolk §2.3, §3.4).
+
+Actions are numbered 1, 2, 3… in the order they were added to the case; because they are never
+deleted the numbers never shift, so "action done 3" means the same thing next month.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.common import Context, member_of, mention, not_before_start, resolve_case, short
+from handlers.forms import action_form
+from handlers.parse import EXAMPLES, ActionDone, AddAction, CommandError, ListActions
+from handlers.replies import Message, Outcome, only
+from scheduling.wording import long_date
+from storage import repository as repo
+from storage.errors import NotAMember
+from storage.models import Member, PlanAction
+
+
+def _numbered(s: Session, reference: str) -> list[PlanAction]:
+    return sorted(repo.actions(s, reference), key=lambda a: a.id or 0)
+
+
+def open_action_form(ctx: Context, reference: str | None) -> Outcome:
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, reference)
+        member_of(s, ctx, case)
+    return Outcome(form=action_form(case.reference), reference=case.reference)
+
+
+def add_action(ctx: Context, cmd: AddAction) -> Outcome:
+    ex = EXAMPLES["action"]
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        owner: Member | None = None
+        if cmd.owner:
+            try:
+                owner = repo.member_by_user(s, case.reference, ctx.actor.platform, cmd.owner,
+                                            on=ctx.today)
+            except NotAMember:
+                raise CommandError(
+                    f"<@{cmd.owner}> isn't a member of {case.reference}'s core group; an action's "
+                    "owner must be.",
+                    ex,
+                ) from None
+        if cmd.due is not None:
+            not_before_start(cmd.due, case, ex, "an action's due date")
+        action = repo.add_action(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                                 text=cmd.text, owner_member_id=owner.id if owner else None,
+                                 due_on=cmd.due)
+        number = [a.id for a in _numbered(s, case.reference)].index(action.id) + 1
+    parts = []
+    if owner:
+        parts.append(f"owner {mention(owner)}")
+    if cmd.due:
+        parts.append(f"due {long_date(cmd.due)}")
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: plan action {number} added",
+        (f"“{cmd.text}”" + (f" — {', '.join(parts)}" if parts else ""),),
+        context=(f"Mark it done with `/coregroup action done {number}`; actions are never "
+                 "deleted",),
+    ), "channel")
+    return out
+
+
+def action_done(ctx: Context, cmd: ActionDone) -> Outcome:
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        numbered = _numbered(s, case.reference)
+        if not 1 <= cmd.number <= len(numbered):
+            raise CommandError(
+                f"{case.reference} has {len(numbered)} plan action"
+                f"{'s' if len(numbered) != 1 else ''}; there is no number {cmd.number}.",
+                f"{EXAMPLES['actions']} (to see their numbers)",
+            )
+        action = numbered[cmd.number - 1]
+        assert action.id is not None
+        if action.status == "achieved":
+            return only(Message(f"{case.reference}: action {cmd.number} is already done.",
+                                ("Nothing has changed.",)))
+        repo.achieve_action(s, case.reference, action.id, actor=ctx.actor.audit_id, now=ctx.now)
+    out = Outcome(reference=case.reference)
+    out.say(Message(f"{case.reference}: plan action {cmd.number} done", (f"“{action.text}”",)),
+            "channel")
+    return out
+
+
+def list_actions(ctx: Context, cmd: ListActions) -> Outcome:
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        numbered = _numbered(s, case.reference)
+        people = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
+    lines = []
+    for i, a in enumerate(numbered, start=1):
+        owner = people.get(a.owner_member_id) if a.owner_member_id else None
+        bits = [mention(owner)] if owner else []
+        if a.due_on:
+            late = a.status == "open" and a.due_on < ctx.today
+            bits.append(f"{'**was due**' if late else 'due'} {short(a.due_on)}")
+        state = "done" if a.status == "achieved" else "open"
+        lines.append(f"{i}. [{state}] {a.text}" + (f" — {', '.join(bits)}" if bits else ""))
+    open_count = sum(1 for a in numbered if a.status == "open")
+    return only(Message(
+        f"{case.reference}: {open_count} open plan action{'s' if open_count != 1 else ''} of "
+        f"{len(numbered)}",
+        tuple(lines) or ("No actions yet.",),
+        context=(f"Add one: `{EXAMPLES['action']}`",),
+    ))

@@ -1,0 +1,182 @@
+"""Starting, changing and closing a core group, and `help`.
+
+`new` does the quick part (the record, the caller as lead social worker) inside the request and
+leaves the slow part (the private channel, the pinned summary) to an effect run after the
+acknowledgement, so Slack never waits on channel creation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.common import (
+    Context,
+    Refusal,
+    Rules,
+    case_obligations,
+    member_of,
+    require_lead,
+    resolve_case,
+    rule_context,
+    rule_title,
+    when,
+)
+from handlers.forms import new_case_form
+from handlers.parse import EXAMPLES, SLASH, SUMMARIES, ChangeCase, CloseCase, CommandError, Help
+from handlers.parse import NewCase as NewCaseCmd
+from handlers.replies import ArchiveChannel, CreateChannel, Message, Outcome, only
+from scheduling.engine import Obligation
+from scheduling.profiles import ProfileError, load_profile, profile_names
+from scheduling.wording import long_date
+from storage import repository as repo
+from storage.models import LEAD_SOCIAL_WORKER, CoreGroup
+
+#: How many deadlines the pinned summary shows.
+SUMMARY_DEADLINES = 4
+
+
+def channel_name(prefix: str, reference: str) -> str:
+    """A Slack-valid channel name (lowercase, no spaces or dots, ≤ 80) from prefix + reference."""
+    name = re.sub(r"[^a-z0-9_-]+", "-", f"{prefix}{reference}".lower()).strip("-")
+    return name[:80]
+
+
+def _profile(name: str, example: str) -> Rules:
+    from handlers.common import rules_for
+
+    try:
+        load_profile(name)
+    except ProfileError:
+        raise CommandError(
+            f"I don't know the profile `{name}`. Profiles: {', '.join(profile_names())}.", example
+        ) from None
+    return rules_for(name)
+
+
+def summary_message(case: CoreGroup, rules: Rules, obs: list[Obligation], ctx: Context) -> Message:
+    """The pinned summary: what the case follows and its first deadlines, each with its source."""
+    open_obs = [o for o in obs if o.status != "met"][:SUMMARY_DEADLINES]
+    lines = [
+        f"Follows **{rules.profile.title}** ({rules.profile.nation.replace('-', ' ').title()}), "
+        f"{case.plan} plan, started {long_date(case.start)}.",
+    ]
+    for o in open_obs:
+        lines.append(f"**{rule_title(o.rule)}** by {when(o.due, ctx.today, rules.calendar)}")
+    first = open_obs[0] if open_obs else None
+    preview = f"{case.reference}: core group set up"
+    if first:
+        preview += f"; {rule_title(first.rule).lower()} due by {long_date(first.due)}"
+    return Message(
+        preview,
+        tuple(lines),
+        context=tuple(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation)
+                      for o in open_obs),
+    )
+
+
+def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
+    if cmd.reference is None:
+        return Outcome(form=new_case_form(profile_names()))
+    ex = EXAMPLES["new"]
+    assert cmd.profile and cmd.plan and cmd.start
+    rules = _profile(cmd.profile, ex)
+    if cmd.plan not in rules.profile.plans:
+        raise CommandError(
+            f"The {rules.profile.title} profile covers {', '.join(rules.profile.plans)} plans, not "
+            f"`{cmd.plan}`.",
+            ex.replace("plan:cp", f"plan:{rules.profile.plans[0]}"),
+        )
+    if cmd.start > ctx.today:
+        raise CommandError(
+            f"`start:` is the date of the conference that started the plan; "
+            f"{long_date(cmd.start)} is still to come.",
+            ex,
+        )
+    person = ctx.directory.person(ctx.actor.user_id) if ctx.directory else None
+    with ctx.write() as s:
+        case = repo.create_case(
+            s, actor=ctx.actor.audit_id, now=ctx.now, profile=cmd.profile, plan=cmd.plan,
+            start=cmd.start, registered=cmd.start, reference=cmd.reference,
+        )
+        repo.add_member(
+            s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+            display_name=person.name if person else ctx.actor.user_id,
+            role=LEAD_SOCIAL_WORKER, email=person.email if person else None,
+            slack_user_id=ctx.actor.user_id if ctx.actor.platform == "slack" else None,
+            teams_user_id=ctx.actor.user_id if ctx.actor.platform == "teams" else None,
+            joined_on=cmd.start if cmd.start <= ctx.today else ctx.today,
+        )
+        rules, obs = case_obligations(s, case, ctx.today)
+    summary = summary_message(case, rules, obs, ctx)
+    name = channel_name(ctx.config.channel_prefix, case.reference)
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference} is set up and you are its lead social worker.",
+        (f"I'm creating the private channel #{name} and pinning the first deadlines there.",
+         f"Next: add the core group with `{EXAMPLES['add']}`."),
+    ))
+    out.effects.append(CreateChannel(case.reference, name, (ctx.actor.user_id,), summary))
+    return out
+
+
+def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
+    ex = EXAMPLES["change"]
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_of(s, ctx, case)
+        what = "change its profile" if cmd.profile else "change its start date"
+        require_lead(me, case, ctx.config, what)
+        if cmd.start is not None:
+            raise Refusal(Message(
+                f"{case.reference}: the start date can't be changed in chat yet.",
+                ("Nothing has changed. The start date is the conference date on the record; "
+                 "ask your system administrator to correct it.",),
+            ))
+        assert cmd.profile
+        rules = _profile(cmd.profile, ex.replace("start:2027-01-04", "profile:suffolk"))
+        if case.plan not in rules.profile.plans:
+            raise CommandError(
+                f"The {rules.profile.title} profile doesn't cover {case.plan} plans.",
+                f"{SLASH} change profile:shropshire",
+            )
+        before = case.profile
+        case = repo.update_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                                profile=cmd.profile)
+        _, obs = case_obligations(s, case, ctx.today)
+    nxt = next((o for o in obs if o.status != "met"), None)
+    detail = [f"It followed {load_profile(before).title}; deadlines are recounted."]
+    if nxt:
+        detail.append(f"Next: **{rule_title(nxt.rule)}** by {when(nxt.due, ctx.today, rules.calendar)}")
+    out = Outcome(reference=case.reference)
+    out.say(Message(f"{case.reference} now follows {rules.profile.title}.", tuple(detail),
+                    context=(rule_context(nxt.rule, rules, case.plan),) if nxt else ()),
+            "channel")
+    return out
+
+
+def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_of(s, ctx, case)
+        require_lead(me, case, ctx.config, "close it")
+        case = repo.close_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now)
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference} is closed.",
+        ("Its record is kept for the retention period and can be exported; no more reminders "
+         "will be sent. The channel is archived.",),
+    ), "channel")
+    out.effects.append(ArchiveChannel(case.reference))
+    return out
+
+
+def help_text(ctx: Context, cmd: Help) -> Outcome:
+    if cmd.topic and cmd.topic in EXAMPLES:
+        summary = dict(SUMMARIES).get(cmd.topic, "")
+        return only(Message(f"`{SLASH} {cmd.topic}`: {summary}", (f"`{EXAMPLES[cmd.topic]}`",)))
+    lines = tuple(f"`{name}` — {what}" for name, what in SUMMARIES)
+    return only(Message(
+        f"What I can do with `{SLASH}` (in a core group's channel the case is implied):",
+        lines,
+        context=(f"Example: `{EXAMPLES['meeting']}`",),
+    ))

@@ -1,0 +1,300 @@
+"""What every handler shares: who is acting, where, against which store and clock; access checks;
+and the wording that turns rules and dates into the bot's sentences.
+
+Handlers are plain functions of (context, command) → `Outcome`. The context carries the ports they
+need (store, clock, a directory of chat users) so that Slack, the console and Teams run the same
+code, and tests run it with no network at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Final, Literal, Protocol
+
+from sqlmodel import Session
+
+from bot.clock import LONDON, Clock, london_today
+from handlers.parse import EXAMPLES, CommandError
+from handlers.replies import Message
+from scheduling.calendar import WorkingCalendar, calendar_for
+from scheduling.engine import Obligation, obligations
+from scheduling.profiles import Profile, load_profile
+from scheduling.wording import INTERPRETATION_NOTE, RULE_TITLES, long_date, short_date
+from storage import repository as repo
+from storage.db import Store
+from storage.errors import NotAMember, StorageError, UnknownChannel
+from storage.models import LEAD_SOCIAL_WORKER, SOCIAL_WORKER_ROLES, CoreGroup, Member
+
+Platform = Literal["slack", "teams"]
+
+#: Roles that count as family members (the rest are professionals).
+FAMILY_ROLES: Final = frozenset(
+    {"parent", "mother", "father", "carer", "step_parent", "grandparent", "child", "young_person",
+     "family", "family_member", "guardian", "aunt", "uncle", "sibling"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """What the chat platform says about a user: enough to add them to a core group."""
+
+    name: str
+    email: str | None = None
+    is_bot: bool = False
+
+
+class Directory(Protocol):
+    """Looks up chat users by id (Slack: `users.info`). None means "no such user"."""
+
+    def person(self, user_id: str) -> Person | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Deployment choices handlers need (from `bot.settings`, never from the environment)."""
+
+    channel_prefix: str = "cg-"
+    #: Roles that may close a case or change its profile besides the lead social worker.
+    manager_roles: frozenset[str] = frozenset(
+        {"team_manager", "practice_lead", "manager", "service_manager"}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who typed the command. `origin` ("slack", "console") goes into the audit log."""
+
+    user_id: str
+    platform: Platform = "slack"
+    origin: str = "slack"
+
+    @property
+    def audit_id(self) -> str:
+        return f"{self.origin}:{self.user_id}"
+
+
+class Duplicate(Exception):
+    """The platform retried a request that was already handled."""
+
+
+class Refusal(Exception):
+    """The person may not do this; nothing changed. The message says why and what to do."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(message.preview)
+
+
+@dataclass
+class Context:
+    actor: Actor
+    store: Store
+    clock: Clock
+    #: The channel the command was typed in (implies the case), if any.
+    channel_id: str | None = None
+    #: The platform's id for this request (trigger id, event id): a retry carries the same one.
+    request_key: str | None = None
+    directory: Directory | None = None
+    config: Config = field(default_factory=Config)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def today(self) -> date:
+        return london_today(self.clock)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read transaction whose objects stay readable after it ends (they are detached
+        before the rollback that would otherwise expire them)."""
+        with self.store.read() as s:
+            try:
+                yield s
+            finally:
+                s.expunge_all()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction that remembers `request_key`, so a retry changes nothing twice."""
+        with self.store.transaction() as s:
+            if self.request_key and not repo.first_time(s, self.request_key, now=self.now):
+                raise Duplicate(self.request_key)
+            yield s
+
+
+# --- the case in question, and may this person touch it? ---------------------------------------
+
+
+def resolve_case(s: Session, ctx: Context, explicit: str | None) -> CoreGroup:
+    """The case named in the command, else the case of the channel it was typed in."""
+    if explicit:
+        return repo.get_case(s, explicit)
+    if ctx.channel_id:
+        try:
+            return repo.case_by_channel(s, ctx.channel_id)
+        except UnknownChannel:
+            pass
+    raise CommandError(
+        "Which case? This isn't a core group's channel, so add the case reference.",
+        f"{EXAMPLES['status']} CG-0001",
+    )
+
+
+def refusal_not_member(reference: str) -> Refusal:
+    return Refusal(
+        Message(
+            f"Only members of {reference}'s core group can see or change its record.",
+            ('Ask the lead social worker to add you: `/coregroup add @you role:"…"`.',),
+        )
+    )
+
+
+def member_of(s: Session, ctx: Context, case: CoreGroup) -> Member:
+    """The acting person as a current member of `case`, or a refusal naming what to do."""
+    try:
+        return repo.member_by_user(s, case.reference, ctx.actor.platform, ctx.actor.user_id,
+                                   on=ctx.today)
+    except NotAMember:
+        raise refusal_not_member(case.reference) from None
+
+
+def role_key(role: str) -> str:
+    """Roles are stored as snake_case keys (`health_visitor`) and shown with spaces."""
+    return re.sub(r"[^a-z0-9]+", "_", role.strip().lower()).strip("_")
+
+
+def role_label(role: str) -> str:
+    return role.replace("_", " ")
+
+
+def is_lead_or_manager(member: Member, config: Config) -> bool:
+    return member.role == LEAD_SOCIAL_WORKER or member.role in config.manager_roles
+
+
+def require_lead(member: Member, case: CoreGroup, config: Config, what: str) -> None:
+    if not is_lead_or_manager(member, config):
+        raise Refusal(
+            Message(
+                f"Only {case.reference}'s lead social worker or their manager can {what}.",
+                ("Nothing has changed. Ask the lead social worker if this needs doing.",),
+            )
+        )
+
+
+def is_social_worker(member: Member) -> bool:
+    return member.role in SOCIAL_WORKER_ROLES
+
+
+def is_family(member: Member) -> bool:
+    return member.kind == "family"
+
+
+def mention(member: Member) -> str:
+    """How a member is named in chat: a mention for workspace users, else their role."""
+    if member.slack_user_id:
+        return f"<@{member.slack_user_id}>"
+    return f"{member.display_name} ({role_label(member.role)})"
+
+
+# --- the engine ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    profile: Profile
+    calendar: WorkingCalendar
+
+
+def rules_for(profile_name: str) -> Rules:
+    profile = load_profile(profile_name)
+    return Rules(profile, calendar_for(profile.nation, profile.closures))
+
+
+def case_obligations(s: Session, case: CoreGroup, today: date) -> tuple[Rules, list[Obligation]]:
+    rules = rules_for(case.profile)
+    state = repo.case_state(s, case.reference)
+    return rules, obligations(state, rules.profile, rules.calendar, today)
+
+
+_DOC = re.compile(r"^\d{3}_[0-9a-f]+\.txt\s*")
+
+
+def source_label(source: str, profile: Profile) -> str:
+    """`002_…txt §2.1` → `Suffolk guidance §2.1`: readers know the council, not our file names."""
+    if _DOC.match(source):
+        return f"{profile.title} guidance {_DOC.sub('', source)}".strip()
+    return source
+
+
+def rule_context(rule_id: str, rules: Rules, plan: str, *, interpretation: bool | None = None
+                 ) -> str:
+    """The small last line: `first_core_group · Suffolk guidance §2.1 · <the rule in words>`."""
+    rule = rules.profile.rules.get(rule_id)
+    spec = rule.for_plan(plan) if rule else None
+    if spec is None:
+        return rule_id
+    parts = [rule_id, source_label(spec.source, rules.profile), spec.text.rstrip(".")]
+    if interpretation if interpretation is not None else spec.interpretation:
+        parts.append(INTERPRETATION_NOTE)
+    return " · ".join(parts)
+
+
+def rule_title(rule_id: str) -> str:
+    return RULE_TITLES.get(rule_id, rule_id.replace("_", " "))
+
+
+def when(d: date, today: date, cal: WorkingCalendar) -> str:
+    """`Tue 5 Jan 2027`, with "in 3 working days" beside dates in the next two weeks."""
+    text = long_date(d)
+    if d == today:
+        return f"{text} (today)"
+    if 0 < (d - today).days <= 14:
+        n = cal.working_days_between(today, d)
+        if n == 1 and (d - today).days == 1:
+            return f"{text} (tomorrow)"
+        return f"{text} (in {n} working day{'s' if n != 1 else ''})"
+    if d < today and (today - d).days <= 14:
+        n = cal.working_days_between(d, today)
+        return f"{text} ({n} working day{'s' if n != 1 else ''} ago)"
+    return text
+
+
+def short(d: date) -> str:
+    return short_date(d)
+
+
+def at_london(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=LONDON)
+
+
+def london_date(dt: datetime) -> date:
+    return dt.astimezone(LONDON).date()
+
+
+def london_time(dt: datetime) -> str:
+    return f"{dt.astimezone(LONDON):%H:%M}"
+
+
+# --- turning errors into replies --------------------------------------------------------------
+
+
+def error_message(exc: CommandError | StorageError) -> Message:
+    if isinstance(exc, CommandError):
+        return Message(exc.problem, (f"Try `{exc.example}`",))
+    detail = (f"Try `{exc.example}`",) if exc.example else ()
+    return Message(exc.message, detail)
+
+
+def not_before_start(day: date, case: CoreGroup, example: str, what: str) -> None:
+    if day < case.start:
+        raise CommandError(
+            f"{long_date(day)} is before {case.reference} started ({long_date(case.start)}): "
+            f"{what} can't be earlier than that.",
+            example,
+        )

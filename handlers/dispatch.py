@@ -1,0 +1,120 @@
+"""One entry point for every platform: text (or a command object) in, `Outcome` out.
+
+Errors become replies here, in one place: bad input names the problem and shows a correct example,
+a refusal says why and what to do, and a platform retry of a request already handled produces
+nothing at all. Anything else is a bug and propagates to the adapter's error handler (which logs
+the traceback and tells the person something went wrong).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from handlers import actions, cases, escalation, meetings, members, reports, status, visits
+from handlers.common import Context, Duplicate, Refusal, error_message
+from handlers.parse import (
+    ActionDone,
+    AddAction,
+    AddMember,
+    CancelMeeting,
+    ChangeCase,
+    CloseCase,
+    Command,
+    CommandError,
+    Escalate,
+    Help,
+    ListActions,
+    ListMembers,
+    MinutesSent,
+    NewCase,
+    OpenForm,
+    RaiseConcern,
+    RecordHeld,
+    RecordVisit,
+    RemoveMember,
+    ResolutionRequest,
+    Resolve,
+    Rota,
+    ScheduleMeeting,
+    ScheduleReview,
+    SendApologies,
+    Status,
+    TierMeeting,
+    WriteReport,
+    parse,
+)
+from handlers.replies import Message, Outcome, only
+from scheduling.case import CaseError
+from scheduling.profiles import ProfileError
+from storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context, Any], Outcome]
+
+
+def _open_form(ctx: Context, cmd: OpenForm) -> Outcome:
+    if cmd.form == "meeting":
+        return meetings.open_meeting_form(ctx, cmd.case)
+    if cmd.form == "action":
+        return actions.open_action_form(ctx, cmd.case)
+    raise CommandError(f"There is no `{cmd.form}` form.", "/coregroup help")
+
+
+ROUTES: dict[type[Command], Handler] = {
+    Help: cases.help_text,
+    NewCase: cases.new_case,
+    ChangeCase: cases.change_case,
+    CloseCase: cases.close_case,
+    AddMember: members.add_member,
+    RemoveMember: members.remove_member,
+    ListMembers: members.list_members,
+    ScheduleMeeting: meetings.schedule_meeting,
+    ScheduleReview: meetings.schedule_review,
+    RecordHeld: meetings.record_held,
+    MinutesSent: meetings.minutes_sent,
+    CancelMeeting: meetings.cancel_meeting,
+    TierMeeting: meetings.tier_meeting,
+    WriteReport: reports.write_report,
+    SendApologies: reports.send_apologies,
+    RecordVisit: visits.record_visit,
+    AddAction: actions.add_action,
+    ActionDone: actions.action_done,
+    ListActions: actions.list_actions,
+    RaiseConcern: escalation.raise_concern,
+    Escalate: escalation.escalate,
+    Resolve: escalation.resolve,
+    ResolutionRequest: escalation.resolution_request,
+    Status: status.status,
+    Rota: status.rota,
+    OpenForm: _open_form,
+}
+
+
+def handle(ctx: Context, command: Command) -> Outcome:
+    """Run one command. Never raises for bad input, refusals or retries."""
+    try:
+        return ROUTES[type(command)](ctx, command)
+    except Duplicate:
+        log.info("duplicate request ignored", extra={"command": command.name})
+        return Outcome(duplicate=True)
+    except Refusal as exc:
+        log.info("refused", extra={"command": command.name})
+        return only(exc.message)
+    except (CommandError, StorageError) as exc:
+        return only(error_message(exc))
+    except CaseError as exc:
+        return only(Message(f"{exc.problem[:1].upper()}{exc.problem[1:]}.",
+                            (f"Try `{exc.example}`",)))
+    except ProfileError as exc:
+        return only(Message(str(exc)))
+
+
+def handle_text(ctx: Context, text: str) -> Outcome:
+    try:
+        command = parse(text)
+    except CommandError as exc:
+        return only(error_message(exc))
+    return handle(ctx, command)

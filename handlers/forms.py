@@ -1,0 +1,273 @@
+"""Forms: where typing a command is awkward, the same command is reachable by filling in fields.
+
+A form is described neutrally (`handlers.replies.Form`); its submission comes back as a mapping of
+field id → value and is turned into the very command object the text grammar produces, so a form
+and a typed line run the same handler. Checks that need only the values happen here and name the
+field, so Slack can show the problem beside it before the modal closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from handlers.parse import (
+    EXAMPLES,
+    AddAction,
+    AddMember,
+    Command,
+    CommandError,
+    NewCase,
+    RecordHeld,
+    ResolutionRequest,
+    ScheduleMeeting,
+    WriteReport,
+    parse_date,
+    parse_email,
+    parse_reference,
+    parse_time,
+)
+from handlers.replies import Form, FormField, Option
+from scheduling.case import PLANS
+
+FormValue = str | list[str] | None
+
+PLAN_LABELS = {
+    "cp": "Child protection plan (cp)",
+    "cin": "Child in need plan (cin)",
+    "lac": "Looked-after child (lac)",
+}
+
+
+class FormError(Exception):
+    """Problems with the submitted values: field id → what is wrong."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+def new_case_form(profiles: Iterable[str]) -> Form:
+    return Form(
+        id="new",
+        title="New core group",
+        intro="Use the case reference only (like CG-0001), never the child's name.",
+        fields=(
+            FormField("reference", "Case reference", placeholder="CG-0001"),
+            FormField("profile", "Local guidance", "select",
+                      options=tuple(Option(p, p) for p in profiles)),
+            FormField("plan", "Plan type", "select",
+                      options=tuple(Option(p, PLAN_LABELS[p]) for p in PLANS), initial="cp"),
+            FormField("start", "Date of the conference (start event)", "date"),
+        ),
+        submit="Create",
+    )
+
+
+def add_member_form(reference: str) -> Form:
+    return Form(
+        id="add",
+        title="Add a member",
+        context=reference,
+        intro="Pick someone in the workspace, or give the email of someone outside it.",
+        fields=(
+            FormField("user", "Person in the workspace", "user", optional=True),
+            FormField("email", "…or their email (outside the workspace)", "email", optional=True),
+            FormField("name", "Their name (outside the workspace only)", optional=True),
+            FormField("role", "Role", placeholder="health visitor"),
+            FormField("agency", "Agency", optional=True, placeholder="NHS"),
+        ),
+        submit="Add",
+    )
+
+
+def meeting_form(reference: str) -> Form:
+    return Form(
+        id="meeting",
+        title="Book a core group",
+        context=reference,
+        fields=(
+            FormField("date", "Date", "date"),
+            FormField("time", "Time", "time", initial="10:00"),
+            FormField("venue", "Venue", optional=True, placeholder="Family centre"),
+            FormField("online", "Online", "checkbox", optional=True,
+                      options=(Option("online", "Online meeting"),)),
+        ),
+        submit="Book",
+    )
+
+
+def held_form(reference: str, meeting_id: int, day: date,
+              members: Sequence[tuple[int, str]]) -> Form:
+    """Attendance and apologies; members are offered by id so people outside Slack count too."""
+    opts = tuple(Option(f"m:{mid}", label[:75]) for mid, label in members)
+    return Form(
+        id="held",
+        title="Meeting held",
+        context=f"{reference}|{meeting_id}",
+        fields=(
+            FormField("date", "Date it was held", "date", initial=day.isoformat()),
+            FormField("attended", "Who attended", "multi_select", options=opts),
+            FormField("apologies", "Who sent apologies", "multi_select", optional=True,
+                      options=opts),
+        ),
+        submit="Record",
+    )
+
+
+def report_form(reference: str, meeting_id: int, meeting_label: str) -> Form:
+    return Form(
+        id="report",
+        title="Written report",
+        context=f"{reference}|{meeting_id}",
+        intro=f"Your report for the core group on {meeting_label}: contact with the family, work "
+              "done, concerns, progress against the plan.",
+        fields=(FormField("text", "Report", "long_text"),),
+        submit="Send report",
+    )
+
+
+def action_form(reference: str) -> Form:
+    return Form(
+        id="action",
+        title="Add a plan action",
+        context=reference,
+        fields=(
+            FormField("text", "Action", "long_text"),
+            FormField("owner", "Owner", "user", optional=True),
+            FormField("due", "Due", "date", optional=True),
+        ),
+        submit="Add",
+    )
+
+
+def resolution_form(reference: str, today: date) -> Form:
+    """Cwm Taf Morgannwg Appendix 3, the resolution request, reduced to what the record needs."""
+    return Form(
+        id="resolution",
+        title="Resolution request",
+        context=reference,
+        intro="Appendix 3: a request for the resolution process (Tier 1). Keep it brief and "
+              "factual; the full form stays on the case record.",
+        fields=(
+            FormField("requested", "Date of the request", "date", initial=today.isoformat()),
+            FormField("reason", "Why the plan is not reducing the risk", "long_text"),
+        ),
+        submit="Send request",
+    )
+
+
+# --- submissions ---------------------------------------------------------------------------------
+
+
+def _one(values: Mapping[str, FormValue], key: str) -> str | None:
+    v = values.get(key)
+    if isinstance(v, list):
+        v = v[0] if v else None
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+def _many(values: Mapping[str, FormValue], key: str) -> tuple[str, ...]:
+    v = values.get(key)
+    if v is None:
+        return ()
+    return tuple(v) if isinstance(v, list) else (v,)
+
+
+def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Command:
+    """The command a submitted form stands for; FormError names the fields to fix."""
+    errors: dict[str, str] = {}
+
+    def need(key: str, what: str) -> str:
+        v = _one(values, key)
+        if v is None:
+            errors[key] = f"Please give {what}."
+            return ""
+        return v
+
+    def dated(key: str, what: str, example: str, required: bool = True) -> date | None:
+        raw = need(key, what) if required else _one(values, key)
+        if not raw:
+            return None
+        try:
+            return parse_date(raw, example)
+        except CommandError as exc:
+            errors[key] = exc.problem
+            return None
+
+    ref, _, extra = context.partition("|")
+    meeting_id = int(extra) if extra.isdigit() else None
+    if form_id == "new":
+        reference = need("reference", "the case reference")
+        if reference:
+            try:
+                reference = parse_reference(reference, EXAMPLES["new"])
+            except CommandError as exc:
+                errors["reference"] = exc.problem
+        profile = need("profile", "the local guidance")
+        plan = need("plan", "the plan type")
+        start = dated("start", "the conference date", EXAMPLES["new"])
+        _raise(errors)
+        return NewCase(reference=reference, profile=profile, plan=plan, start=start)
+    if form_id == "add":
+        user, email = _one(values, "user"), _one(values, "email")
+        role = need("role", "their role")
+        if not user and not email:
+            errors["user"] = "Pick a person, or give an email address below."
+        if email:
+            try:
+                email = parse_email(email, EXAMPLES["add_email"])
+            except CommandError as exc:
+                errors["email"] = exc.problem
+            if not user and not _one(values, "name"):
+                errors["name"] = "Give the name of someone added by email."
+        _raise(errors)
+        if user:
+            return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"))
+        return AddMember(case=ref, email=email, display_name=_one(values, "name"), role=role,
+                         agency=_one(values, "agency"))
+    if form_id == "meeting":
+        day = dated("date", "the date", EXAMPLES["meeting"])
+        raw_time = need("time", "the time")
+        at = None
+        if raw_time:
+            try:
+                at = parse_time(raw_time, EXAMPLES["meeting"])
+            except CommandError as exc:
+                errors["time"] = exc.problem
+        _raise(errors)
+        assert day and at
+        return ScheduleMeeting(case=ref, day=day, at=at, venue=_one(values, "venue"),
+                               online=bool(_many(values, "online")))
+    if form_id == "held":
+        day = dated("date", "the date it was held", EXAMPLES["held"])
+        attended = _many(values, "attended")
+        if not attended:
+            errors["attended"] = "Pick who attended."
+        apologies = _many(values, "apologies")
+        both = set(attended) & set(apologies)
+        if both:
+            errors["apologies"] = "Someone can't both attend and send apologies."
+        _raise(errors)
+        return RecordHeld(case=ref, day=day, attended=attended, apologies=apologies,
+                          meeting_id=meeting_id)
+    if form_id == "report":
+        text = need("text", "your report")
+        _raise(errors)
+        return WriteReport(case=ref, text=text, meeting_id=meeting_id)
+    if form_id == "action":
+        text = need("text", "the action")
+        due = dated("due", "the due date", EXAMPLES["action"], required=False)
+        _raise(errors)
+        return AddAction(case=ref, text=text, owner=_one(values, "owner"), due=due)
+    if form_id == "resolution":
+        requested = dated("requested", "the date of the request", EXAMPLES["resolution"])
+        reason = need("reason", "the reason")
+        _raise(errors)
+        return ResolutionRequest(case=ref, reason=reason, requested=requested)
+    raise FormError({"_": f"unknown form {form_id!r}"})
+
+
+def _raise(errors: Mapping[str, str]) -> None:
+    if errors:
+        raise FormError(errors)

@@ -1,0 +1,80 @@
+"""App Home: the person's core groups, newest first, each with *their own* next obligations.
+
+Reports they owe, actions they own, visits that fall to them: what they can act on, not the whole
+case (that is `/coregroup status`, one button away).
+"""
+
+from __future__ import annotations
+
+from handlers.common import (
+    Context,
+    case_obligations,
+    london_date,
+    london_time,
+    rule_context,
+    rule_title,
+    when,
+)
+from handlers.replies import Button, Message
+from handlers.status import meeting_label
+from storage import repository as repo
+from storage.errors import NotAMember
+from storage.models import LEAD_SOCIAL_WORKER
+
+#: App Home holds 100 blocks; a case takes up to 4.
+HOME_CASES = 20
+LEAD_RULES = ("first_core_group", "second_core_group", "next_core_group", "lead_sw_visit",
+              "review_conference", "final_core_group_window", "significant_change_to_conference_chair")
+PROFESSIONAL_RULES = ("child_seen",)
+
+
+def home(ctx: Context) -> list[Message]:
+    """One message per case the person is a member of, newest first (empty: none)."""
+    out: list[Message] = []
+    with ctx.read() as s:
+        cases = repo.cases_for_user(s, ctx.actor.platform, ctx.actor.user_id)
+        cases.sort(key=lambda c: (c.created_at, c.id or 0), reverse=True)
+        for case in cases[:HOME_CASES]:
+            try:
+                me = repo.member_by_user(s, case.reference, ctx.actor.platform,
+                                         ctx.actor.user_id, on=ctx.today)
+            except NotAMember:
+                continue
+            rules, obs = case_obligations(s, case, ctx.today)
+            nxt = repo.next_meeting(s, case.reference, now=ctx.now)
+            lines: list[str] = []
+            context: list[str] = []
+            if nxt is not None and nxt.id is not None:
+                mine = [r for r in repo.outstanding_reports(s, case.reference, nxt.id)
+                        if r.member_id == me.id]
+                if mine:
+                    due = london_date(mine[0].due_at) if mine[0].due_at else \
+                        london_date(nxt.starts_at)
+                    lines.append(f"Your written report for the {meeting_label(nxt.kind)}: due by "
+                                 f"**{when(due, ctx.today, rules.calendar)}**")
+            numbered = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
+            for i, a in enumerate(numbered, start=1):
+                if a.status == "open" and a.owner_member_id == me.id:
+                    due_txt = f" — due {when(a.due_on, ctx.today, rules.calendar)}" \
+                        if a.due_on else ""
+                    lines.append(f"Action {i}: {a.text[:80]}{due_txt}")
+            wanted = LEAD_RULES if me.role == LEAD_SOCIAL_WORKER else PROFESSIONAL_RULES
+            for o in obs:
+                if o.rule in wanted and o.status != "met":
+                    flag = "**Overdue**: " if o.status == "overdue" else ""
+                    lines.append(f"{flag}{rule_title(o.rule)} by "
+                                 f"{when(o.due, ctx.today, rules.calendar)}")
+                    context.append(rule_context(o.rule, rules, case.plan,
+                                                interpretation=o.interpretation))
+            head = case.reference
+            if nxt is not None:
+                head += (f" — next {meeting_label(nxt.kind)} "
+                         f"{when(london_date(nxt.starts_at), ctx.today, rules.calendar)} at "
+                         f"{london_time(nxt.starts_at)}")
+            out.append(Message(
+                head,
+                tuple(lines[:6]) or ("Nothing due from you.",),
+                (Button("Status", "cg.run", f"status case:{case.reference}"),),
+                tuple(context[:3]),
+            ))
+    return out

@@ -1,0 +1,460 @@
+"""Meetings: `meeting`, `review`, `held`, `minutes sent`, `cancel`, and the Wales `tier1`/`tier2`.
+
+Booking checks the date against the rule that governs the next core group and, when it falls
+outside the window, says which rule and clause and asks before booking (nothing is written until
+the person confirms). Recording a meeting as held shows whether it was quorate under the case's
+profile, and what is due next (the minutes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time, timedelta
+
+from sqlmodel import Session
+
+from handlers.common import (
+    Context,
+    Rules,
+    at_london,
+    case_obligations,
+    london_date,
+    london_time,
+    member_of,
+    mention,
+    not_before_start,
+    resolve_case,
+    rule_context,
+    rule_title,
+    rules_for,
+    source_label,
+    when,
+)
+from handlers.forms import held_form, meeting_form
+from handlers.parse import (
+    EXAMPLES,
+    CancelMeeting,
+    CommandError,
+    MinutesSent,
+    RecordHeld,
+    ScheduleMeeting,
+    ScheduleReview,
+    TierMeeting,
+    to_text,
+)
+from handlers.replies import Button, EmailInvitation, Message, Outcome, only
+from handlers.status import meeting_label, rota_for_next
+from scheduling.case import CORE_GROUP_KINDS
+from scheduling.engine import Obligation, after
+from scheduling.wording import long_date
+from storage import repository as repo
+from storage.errors import NotAMember, UnknownRecord
+from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
+
+#: Rules whose open obligation says by when the next core group must be held.
+BOOKING_RULES = (
+    "first_core_group",
+    "second_core_group",
+    "next_core_group",
+    "post_review_core_group",
+    "school_move_core_group",
+    "resolution_review_core_group",
+)
+HOLDABLE = (*sorted(CORE_GROUP_KINDS), "resolution_tier1", "resolution_tier2")
+DEFAULT_TIME = time(10, 0)
+
+
+def _future(ctx: Context, day: date, at: time, example: str) -> None:
+    if at_london(day, at) <= ctx.now:
+        raise CommandError(
+            f"{long_date(day)} at {at:%H:%M} has already passed. To record a meeting that took "
+            f"place, use `{EXAMPLES['held']}`.",
+            example,
+        )
+
+
+def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
+    ex = EXAMPLES["meeting"]
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        not_before_start(cmd.day, case, ex, "a core group")
+        _future(ctx, cmd.day, cmd.at, ex)
+        rules, obs = case_obligations(s, case, ctx.today)
+    if not cmd.confirmed:
+        warning = _window_warning(case.reference, case.plan, cmd, rules, obs, ctx)
+        if warning is not None:
+            return only(warning)
+    venue = cmd.venue
+    if cmd.online:
+        venue = f"{venue} (and online)" if venue else "Online"
+    with ctx.write() as s:
+        slot = rota_for_next(s, case.reference, rules.profile.social_worker_may_chair, ctx.today)
+        meeting = repo.schedule_meeting(
+            s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+            starts_at=at_london(cmd.day, cmd.at), ends_at=at_london(cmd.day, cmd.at) +
+            timedelta(hours=1), venue=venue,
+            chair_member_id=slot.chair.id if slot.chair else None,
+            minute_taker_member_id=slot.minutes.id if slot.minutes else None,
+        )
+        external = [m for m in repo.members(s, case.reference, on=ctx.today)
+                    if not m.slack_user_id and m.id is not None]
+    where = f", {venue}" if venue else ""
+    lines = [f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**{where}."]
+    if slot.chair or slot.minutes:
+        lines.append(
+            f"Chair: {mention(slot.chair) if slot.chair else 'to agree'}; minutes: "
+            f"{mention(slot.minutes) if slot.minutes else 'to agree'} (from `/coregroup rota`)."
+        )
+    lines.append("If you can't come, send apologies and a written report before the meeting.")
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: core group booked for {when(cmd.day, ctx.today, rules.calendar)}",
+        tuple(lines),
+        (Button("Sending apologies", "cg.run", f"apologies case:{case.reference}"),
+         Button("Write my report", "cg.run", f"report case:{case.reference}")),
+        (rule_context("written_report", rules, case.plan),)
+        if "written_report" in rules.profile.rules else (),
+    ), "channel")
+    for m in external:
+        assert m.id is not None and meeting.id is not None
+        out.effects.append(EmailInvitation(case.reference, m.id, meeting.id))
+    return out
+
+
+def _window_warning(reference: str, plan: str, cmd: ScheduleMeeting, rules: Rules,
+                    obs: list[Obligation], ctx: Context) -> Message | None:
+    """A question (with buttons) when the date is outside the governing rule's window."""
+    pending = [o for o in obs if o.rule in BOOKING_RULES and o.status != "met"]
+    if not pending:
+        return None
+    o = min(pending, key=lambda o: o.due)
+    spec_rule = rules.profile.rules[o.rule]
+    spec = spec_rule.for_plan(plan) or spec_rule.spec
+    problem = None
+    if cmd.day > o.due:
+        late = rules.calendar.working_days_between(o.due, cmd.day)
+        problem = (f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after "
+                   f"the latest date, **{long_date(o.due)}**")
+        if o.limit and cmd.day <= o.limit:
+            problem += f" (the outer limit is {long_date(o.limit)})"
+    elif o.earliest and cmd.day < o.earliest:
+        problem = f"{long_date(cmd.day)} is before the earliest date, {long_date(o.earliest)}"
+    if problem is None:
+        return None
+    confirmed = replace(cmd, confirmed=True, case=reference)
+    return Message(
+        f"{reference}: {rule_title(o.rule).lower()} — {long_date(cmd.day)} is outside the window",
+        (f"{problem}, under {source_label(spec.source, rules.profile)} ({o.about}).",
+         "Book it anyway (and record why in the minutes), or pick another date."),
+        (Button("Book it anyway", "cg.run", to_text(confirmed)),
+         Button("Pick another date", "cg.dismiss", "")),
+        (rule_context(o.rule, rules, plan, interpretation=o.interpretation),),
+    )
+
+
+def open_meeting_form(ctx: Context, reference: str | None) -> Outcome:
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, reference)
+        member_of(s, ctx, case)
+    return Outcome(form=meeting_form(case.reference), reference=case.reference)
+
+
+def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
+    ex = EXAMPLES["review"]
+    at = cmd.at or DEFAULT_TIME
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        if cmd.day <= case.start:
+            raise CommandError(
+                f"A review conference follows the conference that started the plan "
+                f"({long_date(case.start)}); {long_date(cmd.day)} is not after it.",
+                ex,
+            )
+        rules, before = case_obligations(s, case, ctx.today)
+        due = next((o for o in before if o.rule == "review_conference"), None)
+        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now \
+            else repo.record_held_meeting
+        record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+               starts_at=at_london(cmd.day, at), kind=REVIEW_CONFERENCE)
+        _, after_obs = case_obligations(s, case, ctx.today)
+    lines = [f"Review conference on **{when(cmd.day, ctx.today, rules.calendar)}**."]
+    context = []
+    if due is not None:
+        context.append(rule_context("review_conference", rules, case.plan))
+        if cmd.day > due.due:
+            lines.append(f"That is after the latest date the rule allows, {long_date(due.due)}.")
+    window = next((o for o in after_obs if o.rule == "final_core_group_window"
+                   and o.status != "met"), None)
+    if window is not None:
+        span = f"between {long_date(window.earliest)} and " if window.earliest else "by "
+        lines.append(f"The last core group before it should be held {span}"
+                     f"{long_date(window.due)}.")
+        context.append(rule_context(window.rule, rules, case.plan))
+    out = Outcome(reference=case.reference)
+    out.say(Message(f"{case.reference}: review conference set for {long_date(cmd.day)}",
+                    tuple(lines), context=tuple(context)), "channel")
+    return out
+
+
+def _find_scheduled(s: Session, reference: str, day: date | None, today: date) -> Meeting | None:
+    scheduled = [m for m in repo.meetings(s, reference, status="scheduled") if m.kind in HOLDABLE]
+    if day is not None:
+        same = [m for m in scheduled if london_date(m.starts_at) == day]
+        return same[0] if same else None
+    past = [m for m in scheduled if london_date(m.starts_at) <= today]
+    return max(past, key=lambda m: m.starts_at) if past else None
+
+
+def _member_ids(s: Session, reference: str, ctx: Context, who: tuple[str, ...]) -> list[int]:
+    ids: list[int] = []
+    for w in who:
+        if w.startswith("m:"):
+            mid = int(w[2:])
+            try:
+                repo.get_member(s, reference, mid)
+            except (UnknownRecord, NotAMember):
+                raise CommandError(f"Member {mid} isn't in {reference}'s core group.",
+                                   EXAMPLES["held"]) from None
+            ids.append(mid)
+            continue
+        try:
+            m = repo.member_by_user(s, reference, ctx.actor.platform, w, on=ctx.today)
+        except NotAMember:
+            raise CommandError(
+                f"<@{w}> isn't a member of {reference}'s core group.",
+                f"{EXAMPLES['held']} attended:@someone,@someone-else apologies:@another",
+            ) from None
+        assert m.id is not None
+        ids.append(m.id)
+    return ids
+
+
+def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
+    ex = EXAMPLES["held"]
+    if cmd.day is not None and cmd.day > ctx.today:
+        raise CommandError(f"{long_date(cmd.day)} hasn't happened yet: record a meeting as held "
+                           "on or after the day.", ex)
+    if cmd.attended is None:
+        return _held_form(ctx, cmd)
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        if cmd.day is not None:
+            not_before_start(cmd.day, case, ex, "a core group")
+        if cmd.meeting_id is not None:
+            meeting: Meeting | None = repo.get_meeting(s, case.reference, cmd.meeting_id)
+        else:
+            meeting = _find_scheduled(s, case.reference, cmd.day, ctx.today)
+        attended = _member_ids(s, case.reference, ctx, cmd.attended)
+        apologies = _member_ids(s, case.reference, ctx, cmd.apologies)
+        both = set(attended) & set(apologies)
+        if both:
+            raise CommandError("Someone can't both attend and send apologies.", ex)
+        if meeting is None:
+            if cmd.day is None:
+                raise CommandError("No meeting was booked on or before today: give the date.", ex)
+            meeting = repo.record_held_meeting(
+                s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                starts_at=at_london(cmd.day, DEFAULT_TIME),
+            )
+        elif meeting.status != "held":
+            meeting = repo.hold_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
+                                        now=ctx.now)
+        repo.record_attendance(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
+                               now=ctx.now, attended=attended, apologies=apologies)
+        people = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
+        rules, obs = case_obligations(s, case, ctx.today)
+    day = london_date(meeting.starts_at)
+    present = [people[i] for i in attended if i in people]
+    lines = [f"Attended: {len(present)}; apologies: {len(apologies)}."]
+    context = []
+    quorum_line, quorum_ctx = _quorum(present, rules, case.plan)
+    if quorum_line:
+        lines.append(quorum_line)
+        context.append(quorum_ctx)
+    sw_there = any(m.role in SOCIAL_WORKER_ROLES for m in present)
+    if not sw_there and "chair_update_to_lead_sw" in rules.profile.rules:
+        spec = rules.profile.rules["chair_update_to_lead_sw"].spec
+        assert spec.period is not None
+        lines.append(f"The social worker wasn't there: the chair updates the lead social worker "
+                     f"by {long_date(after(rules.calendar, day, spec.period))}.")
+        context.append(rule_context("chair_update_to_lead_sw", rules, case.plan))
+    minutes = [o for o in obs if o.rule == "minutes_circulated" and o.status != "met"
+               and day.isoformat() in o.about]
+    if minutes:
+        due_text = when(minutes[0].due, ctx.today, rules.calendar)
+        lines.append(f"Minutes go to every member by **{due_text}**.")
+        context.append(rule_context("minutes_circulated", rules, case.plan,
+                                    interpretation=minutes[0].interpretation))
+    nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
+    if nxt is not None:
+        lines.append(f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}.")
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: {meeting_label(meeting.kind)} on {long_date(day)} recorded as held",
+        tuple(lines),
+        (Button("Mark minutes sent", "cg.run", f"minutes sent case:{case.reference}",
+                primary=True),) if minutes else (),
+        tuple(context),
+    ), "channel")
+    return out
+
+
+def _id(meeting: Meeting) -> int:
+    assert meeting.id is not None
+    return meeting.id
+
+
+def _quorum(present: list[Member], rules: Rules, plan: str) -> tuple[str | None, str]:
+    rule = rules.profile.rules.get("quorum")
+    spec = rule.for_plan(plan) if rule else None
+    if spec is None:
+        return None, ""
+    pros = sum(1 for m in present if m.kind == "professional")
+    ok = True
+    why = []
+    if spec.min_professionals is not None:
+        ok = ok and pros >= spec.min_professionals
+        why.append(f"{pros} professional member{'s' if pros != 1 else ''} attended; at least "
+                   f"{spec.min_professionals} needed")
+    if spec.lead_sw_required:
+        lead = any(m.role in SOCIAL_WORKER_ROLES for m in present)
+        ok = ok and lead
+        why.append("the lead social worker or a representative " +
+                   ("attended" if lead else "did not attend"))
+    line = f"Quorate: **{'yes' if ok else 'no'}** — {'; '.join(why)}."
+    return line, rule_context("quorum", rules, plan)
+
+
+def _held_form(ctx: Context, cmd: RecordHeld) -> Outcome:
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        if cmd.day is not None:
+            not_before_start(cmd.day, case, EXAMPLES["held"], "a core group")
+        meeting = _find_scheduled(s, case.reference, cmd.day, ctx.today)
+        people = repo.members(s, case.reference, on=ctx.today)
+    if meeting is None:
+        if cmd.day is None:
+            raise CommandError("No meeting was booked on or before today: give the date it was "
+                               "held.", EXAMPLES["held"])
+        mid, day = 0, cmd.day
+    else:
+        mid, day = _id(meeting), london_date(meeting.starts_at)
+    options = [(m.id, _label(m)) for m in people if m.id is not None]
+    return Outcome(form=held_form(case.reference, mid, day, options), reference=case.reference)
+
+
+def _label(m: Member) -> str:
+    role = m.role.replace("_", " ")
+    return f"{m.display_name} ({role})"
+
+
+def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
+    ex = EXAMPLES["minutes"]
+    day = cmd.day or ctx.today
+    if day > ctx.today:
+        raise CommandError(f"{long_date(day)} is still to come: record the minutes once sent.",
+                           ex)
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        not_before_start(day, case, ex, "minutes")
+        held = [m for m in repo.meetings(s, case.reference, status="held")
+                if m.kind in HOLDABLE and m.minutes_circulated_at is None
+                and london_date(m.starts_at) <= day]
+        if not held:
+            raise CommandError(
+                f"{case.reference} has no meeting held on or before {long_date(day)} still "
+                "waiting for its minutes.",
+                f"{EXAMPLES['held']} (record the meeting first)",
+            )
+        meeting = max(held, key=lambda m: m.starts_at)
+        repo.mark_minutes_circulated(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
+                                     now=ctx.now, at=at_london(day, time(12, 0))
+                                     if cmd.day else ctx.now)
+    rules = rules_for(case.profile)
+    mday = london_date(meeting.starts_at)
+    lines = []
+    context = []
+    rule = rules.profile.rules.get("minutes_circulated")
+    spec = rule.for_plan(case.plan) if rule else None
+    if spec is not None and spec.period is not None:
+        due = after(rules.calendar, mday, spec.period)
+        if day <= due:
+            lines.append(f"On time: they were due by {long_date(due)}.")
+        else:
+            late = rules.calendar.working_days_between(due, day)
+            lines.append(f"{late} working day{'s' if late != 1 else ''} after the due date, "
+                         f"{long_date(due)}.")
+        context.append(rule_context("minutes_circulated", rules, case.plan))
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: minutes of the {meeting_label(meeting.kind)} on {long_date(mday)} "
+        f"sent {long_date(day)}", tuple(lines), context=tuple(context)), "channel")
+    return out
+
+
+def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        meeting = repo.next_meeting(s, case.reference, now=ctx.now)
+        if meeting is None:
+            raise CommandError(f"{case.reference} has no meeting booked to cancel.",
+                               EXAMPLES["status"])
+        repo.cancel_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
+                            now=ctx.now)
+        rules, obs = case_obligations(s, case, ctx.today)
+    day = london_date(meeting.starts_at)
+    lines = []
+    nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
+    if nxt is not None:
+        lines.append(f"The next core group is still due by "
+                     f"**{when(nxt.due, ctx.today, rules.calendar)}**.")
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: the {meeting_label(meeting.kind)} on {long_date(day)} at "
+        f"{london_time(meeting.starts_at)} is cancelled",
+        tuple(lines),
+        (Button("Book another date", "cg.run", f"meeting case:{case.reference}", primary=True),)
+        if nxt else (),
+        (rule_context(nxt.rule, rules, case.plan),) if nxt else (),
+    ), "channel")
+    return out
+
+
+def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
+    ex = EXAMPLES[f"tier{cmd.tier}"]
+    at = cmd.at or DEFAULT_TIME
+    kind = f"resolution_tier{cmd.tier}"
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        rules = rules_for(case.profile)
+        if f"resolution_tier{cmd.tier}_meeting" not in rules.profile.rules:
+            raise CommandError(
+                f"Tier 1 and Tier 2 meetings belong to Cwm Taf Morgannwg's resolution process; "
+                f"{case.reference} follows {rules.profile.title}.",
+                f"{EXAMPLES['concern']} (to raise a concern instead)",
+            )
+        not_before_start(cmd.day, case, ex, f"a Tier {cmd.tier} meeting")
+        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now \
+            else repo.record_held_meeting
+        record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+               starts_at=at_london(cmd.day, at), kind=kind)
+        rules, obs = case_obligations(s, case, ctx.today)
+    follow = [o for o in obs if o.rule.startswith("resolution_") and o.status != "met"]
+    lines = [f"Tier {cmd.tier} meeting on **{when(cmd.day, ctx.today, rules.calendar)}** at "
+             f"{at:%H:%M}."]
+    for o in follow[:3]:
+        lines.append(f"{rule_title(o.rule)} by {when(o.due, ctx.today, rules.calendar)}.")
+    out = Outcome(reference=case.reference)
+    out.say(Message(f"{case.reference}: Tier {cmd.tier} resolution meeting recorded for "
+                    f"{long_date(cmd.day)}", tuple(lines),
+                    context=tuple(rule_context(o.rule, rules, case.plan) for o in follow[:3])),
+            "channel")
+    return out
+

@@ -1,0 +1,159 @@
+"""Who is in the core group: `add`, `remove`, `members`.
+
+Membership is what access hangs on (only current members read or change a case), so adding is
+idempotent (a retried or repeated `add` never makes a second member) and removing keeps the
+person's history on the record with a leaving date.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from handlers.common import (
+    FAMILY_ROLES,
+    Context,
+    Refusal,
+    is_lead_or_manager,
+    member_of,
+    mention,
+    resolve_case,
+    role_key,
+    role_label,
+)
+from handlers.forms import add_member_form
+from handlers.parse import EXAMPLES, AddMember, CommandError, ListMembers, RemoveMember
+from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
+from storage import repository as repo
+from storage.errors import NotAMember
+from storage.models import LEAD_SOCIAL_WORKER, Member
+
+
+def _kind(role: str) -> str:
+    return "family" if role in FAMILY_ROLES else "professional"
+
+
+def add_member(ctx: Context, cmd: AddMember) -> Outcome:
+    if not cmd.role and cmd.user is None and cmd.email is None:
+        with ctx.read() as s:
+            case = resolve_case(s, ctx, cmd.case)
+            member_of(s, ctx, case)
+        return Outcome(form=add_member_form(case.reference), reference=case.reference)
+    role = role_key(cmd.role)
+    if not role:
+        raise CommandError("The role is empty.", EXAMPLES["add"])
+    person = None
+    if cmd.user and ctx.directory is not None:
+        person = ctx.directory.person(cmd.user)
+        if person is None:
+            raise CommandError(
+                f"I can't find <@{cmd.user}> in this workspace. Pick them from the list as "
+                "you type @, or add someone outside the workspace by email.",
+                EXAMPLES["add_email"],
+            )
+        if person.is_bot:
+            raise CommandError("Bots can't be core group members.", EXAMPLES["add"])
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        existing = _existing(s, case.reference, ctx, cmd)
+        if existing is not None:
+            return only(Message(
+                f"{case.reference}: {mention(existing)} is already in the core group "
+                f"({role_label(existing.role)}).",
+                ("Nothing has changed.",),
+            ))
+        if role == LEAD_SOCIAL_WORKER and any(
+            m.role == LEAD_SOCIAL_WORKER for m in repo.members(s, case.reference, on=ctx.today)
+        ):
+            raise CommandError(
+                f"{case.reference} already has a lead social worker; add a colleague as "
+                "\"social worker\".",
+                f'{EXAMPLES["add"].split(" role:")[0]} role:"social worker" agency:"Children\'s '
+                'services"',
+            )
+        member = repo.add_member(
+            s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+            display_name=(cmd.display_name or (person.name if person else None)
+                          or cmd.user or "member"),
+            role=role, kind=_kind(role), agency=cmd.agency,
+            email=cmd.email or (person.email if person else None),
+            slack_user_id=cmd.user if ctx.actor.platform == "slack" else None,
+            teams_user_id=cmd.user if ctx.actor.platform == "teams" else None,
+            joined_on=ctx.today,
+        )
+    agency = f", {member.agency}" if member.agency else ""
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: {mention(member)} joined the core group as "
+        f"{role_label(member.role)}{agency}.",
+        () if member.slack_user_id else
+        ("They are outside the workspace, so they get meeting invitations and reminders by "
+         "email.",),
+    ), "channel")
+    if member.slack_user_id:
+        out.effects.append(Invite(case.reference, (member.slack_user_id,)))
+    else:
+        assert member.id is not None
+        out.effects.append(EmailInvitation(case.reference, member.id))
+    return out
+
+
+def _existing(s: Session, reference: str, ctx: Context, cmd: AddMember) -> Member | None:
+    if cmd.user:
+        try:
+            return repo.member_by_user(s, reference, ctx.actor.platform, cmd.user, on=ctx.today)
+        except NotAMember:
+            return None
+    for m in repo.members(s, reference, on=ctx.today):
+        if cmd.email and m.email and m.email.lower() == cmd.email.lower():
+            return m
+    return None
+
+
+def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_of(s, ctx, case)
+        try:
+            target = repo.member_by_user(s, case.reference, ctx.actor.platform, cmd.user,
+                                         on=ctx.today)
+        except NotAMember:
+            raise CommandError(
+                f"<@{cmd.user}> isn't a member of {case.reference}'s core group.",
+                f"{EXAMPLES['members']} (to see who is)",
+            ) from None
+        if target.id != me.id and not is_lead_or_manager(me, ctx.config):
+            raise Refusal(Message(
+                f"Only {case.reference}'s lead social worker can take someone else out of the "
+                "core group.",
+                ("Nothing has changed. You can remove yourself: `/coregroup remove @you`.",),
+            ))
+        assert target.id is not None
+        repo.remove_member(s, case.reference, target.id, actor=ctx.actor.audit_id, now=ctx.now)
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: {mention(target)} has left the core group.",
+        ("Their contributions stay on the record.",),
+    ), "channel")
+    out.effects.append(Kick(case.reference, cmd.user))
+    return out
+
+
+def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        people = repo.members(s, case.reference, on=ctx.today)
+    order = {LEAD_SOCIAL_WORKER: 0}
+    people.sort(key=lambda m: (order.get(m.role, 1), m.kind != "professional", m.id or 0))
+    lines = []
+    for m in people:
+        agency = f" — {m.agency}" if m.agency else ""
+        where = "" if m.slack_user_id else " (by email)"
+        lines.append(f"**{role_label(m.role).capitalize()}**: {mention(m)}{agency}{where}")
+    return only(Message(
+        f"{case.reference}: {len(people)} member{'s' if len(people) != 1 else ''} in the core "
+        "group",
+        tuple(lines),
+        context=(f"Add someone: `{EXAMPLES['add']}`",),
+    ))

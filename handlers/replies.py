@@ -1,0 +1,159 @@
+"""What a handler hands back: messages, forms and slow work, with no platform's types in them.
+
+Each chat platform renders these its own way (Block Kit for Slack, text for the console, Adaptive
+Cards for Teams) but in the same order, the order of messages.md: a one-line preview (case
+reference, what, when), the detail, the buttons for the expected answers, then the rule and its
+source, small.
+
+Text uses a tiny neutral markup that every renderer can map: `**bold**` and `` `code` ``.
+Slow work that must not hold up the acknowledgement (creating a channel, inviting people,
+publishing App Home) is described as `Effect` values and performed by the adapter after the ack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Audience = Literal["actor", "channel", "user"]
+FieldKind = Literal[
+    "text", "long_text", "date", "time", "select", "multi_select", "user", "email", "checkbox"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    #: Stable id the adapter routes on (`cg.run`, `cg.form`, `cg.dismiss`).
+    action: str
+    #: Opaque to the adapter: a command line for `cg.run`, a form id for `cg.form`.
+    value: str = ""
+    primary: bool = False
+    danger: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    #: One line that works as a notification preview: case reference, what, when.
+    preview: str
+    #: Detail lines (dates written out); more than ~6 lines belongs in a form or thread.
+    detail: tuple[str, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    #: Rule id · source · how it counts; shown last and small.
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    message: Message
+    #: actor: only the person who acted sees it; channel: the case's channel; user: a DM.
+    audience: Audience = "actor"
+    #: For `user`: the chat user id to message.
+    user: str | None = None
+    #: Pin it in the channel (the case summary).
+    pin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    id: str
+    label: str
+    kind: FieldKind = "text"
+    optional: bool = False
+    options: tuple[Option, ...] = ()
+    #: Initial value: a string, or the selected values of a multi_select.
+    initial: str | tuple[str, ...] | None = None
+    hint: str | None = None
+    placeholder: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form the person fills in; its submission comes back as `handlers.forms.submit`."""
+
+    id: str
+    title: str  # at most 24 characters (Slack's modal title limit)
+    fields: tuple[FormField, ...]
+    submit: str = "Save"
+    #: Carried through the form unchanged (case reference, meeting id): never personal data.
+    context: str = ""
+    intro: str | None = None
+
+
+# --- slow work after the acknowledgement -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreateChannel:
+    """Create the case's private channel, link it, invite `members`, post and pin `summary`."""
+
+    reference: str
+    name: str
+    members: tuple[str, ...]
+    summary: Message
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    reference: str
+    users: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Kick:
+    reference: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveChannel:
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class EmailInvitation:
+    """Someone outside the workspace hears by email (calendar invitations through Graph/ICS).
+
+    Carries member and meeting ids only; the adapter that sends it looks the address up.
+    """
+
+    reference: str
+    member_id: int
+    meeting_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshHome:
+    users: tuple[str, ...]
+
+
+Effect = CreateChannel | Invite | Kick | ArchiveChannel | EmailInvitation | RefreshHome
+
+
+@dataclass
+class Outcome:
+    """Everything one command produced, in the order it should reach people."""
+
+    replies: list[Reply] = field(default_factory=list)
+    form: Form | None = None
+    effects: list[Effect] = field(default_factory=list)
+    #: The case the command was about (for routing channel replies), if any.
+    reference: str | None = None
+    #: True when the request was a platform retry already handled: send nothing.
+    duplicate: bool = False
+
+    def say(self, message: Message, audience: Audience = "actor", *, user: str | None = None,
+            pin: bool = False) -> Outcome:
+        self.replies.append(Reply(message, audience, user, pin))
+        return self
+
+
+def only(message: Message) -> Outcome:
+    """An outcome that is one private reply to the person who acted."""
+    return Outcome(replies=[Reply(message)])

@@ -1,0 +1,197 @@
+"""`status` (what is due, overdue and next, each with its rule and source) and `rota`.
+
+Everything a reminder says can also be seen here at any time (messages.md, "Noise"), so status
+reads the same engine output the reminder sweep does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from handlers.common import (
+    Context,
+    case_obligations,
+    is_social_worker,
+    london_date,
+    london_time,
+    member_of,
+    mention,
+    resolve_case,
+    rule_context,
+    rule_title,
+    when,
+)
+from handlers.parse import EXAMPLES, Rota, Status
+from handlers.replies import Button, Message, Outcome, only
+from scheduling.case import CORE_GROUP_KINDS
+from storage import repository as repo
+from storage.models import Member
+
+#: How many obligations `status` lists before pointing at the rest.
+STATUS_LINES = 8
+ROTA_MEETINGS = 4
+MEETING_LABELS = {
+    "core_group": "core group",
+    "school_move_core_group": "school core group",
+    "resolution_review_core_group": "resolution review core group",
+    "resolution_tier1": "Tier 1 meeting",
+    "resolution_tier2": "Tier 2 meeting",
+    "review_conference": "review conference",
+}
+
+
+def meeting_label(kind: str) -> str:
+    return MEETING_LABELS.get(kind, kind.replace("_", " "))
+
+
+def status(ctx: Context, cmd: Status) -> Outcome:
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        rules, obs = case_obligations(s, case, ctx.today)
+        nxt = repo.next_meeting(s, case.reference, now=ctx.now)
+        missing = repo.outstanding_reports(s, case.reference, nxt.id) if nxt and nxt.id else []
+        by_id = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
+        open_actions = repo.actions(s, case.reference, status="open")
+        all_actions = repo.actions(s, case.reference)
+    cal = rules.calendar
+    pending = [o for o in obs if o.status != "met"]
+    overdue = [o for o in pending if o.status == "overdue"]
+    lines: list[str] = []
+    context: list[str] = []
+    for o in pending[:STATUS_LINES]:
+        flag = "**Overdue**" if o.status == "overdue" else "Due"
+        lines.append(f"{flag}: {rule_title(o.rule)} by {when(o.due, ctx.today, cal)} — {o.about}")
+        context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
+    if len(pending) > STATUS_LINES:
+        lines.append(f"…and {len(pending) - STATUS_LINES} more.")
+    if nxt is not None:
+        day = london_date(nxt.starts_at)
+        where = f", {nxt.venue}" if nxt.venue else ""
+        lines.append(f"Next meeting: {meeting_label(nxt.kind)} on {when(day, ctx.today, cal)} at "
+                     f"{london_time(nxt.starts_at)}{where}")
+    else:
+        lines.append("No meeting is booked.")
+    if missing:
+        who = ", ".join(mention(by_id[r.member_id]) for r in missing if r.member_id in by_id)
+        lines.append(f"Written reports still awaited: {who}")
+    if open_actions:
+        numbers = {a.id: i + 1 for i, a in enumerate(all_actions)}
+        late = [a for a in open_actions if a.due_on and a.due_on < ctx.today]
+        text = f"Open plan actions: {len(open_actions)}"
+        if late:
+            text += f" ({len(late)} past due: " + ", ".join(
+                f"no. {numbers[a.id]}" for a in late) + ")"
+        lines.append(text)
+    head = f"{case.reference}: "
+    if case.status == "closed":
+        head += "closed"
+    elif overdue:
+        head += f"{len(overdue)} overdue — {rule_title(overdue[0].rule).lower()} was due " \
+                f"{when(overdue[0].due, ctx.today, cal)}"
+    elif pending:
+        head += f"next, {rule_title(pending[0].rule).lower()} by " \
+                f"{when(pending[0].due, ctx.today, cal)}"
+    else:
+        head += "nothing is due"
+    buttons: list[Button] = []
+    if nxt is None and case.status == "active":
+        buttons.append(Button("Book the next core group", "cg.run",
+                              f"meeting case:{case.reference}", primary=True))
+    return only(Message(head, tuple(lines), tuple(buttons), tuple(context)))
+
+
+# --- rota -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RotaSlot:
+    chair: Member | None
+    minutes: Member | None
+
+
+def _interleave_by_agency(people: Sequence[Member]) -> list[Member]:
+    """Round-robin across agencies so the chair moves between agencies (004 §3)."""
+    groups: dict[str, list[Member]] = {}
+    for m in sorted(people, key=lambda m: m.id or 0):
+        groups.setdefault((m.agency or m.role).lower(), []).append(m)
+    out: list[Member] = []
+    queues = list(groups.values())
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
+
+
+def plan_rota(members: Sequence[Member], held: int, sw_may_chair: bool,
+              count: int = ROTA_MEETINGS) -> list[RotaSlot]:
+    """Chair and minute-taker for the next `count` meetings, continuing from `held` meetings.
+
+    Pure and deterministic so the rota shown today is the rota applied when a meeting is booked.
+    Family members neither chair nor minute; where the profile says so, social workers never
+    chair.
+    """
+    pros = [m for m in members if m.kind == "professional"]
+    chairs = _interleave_by_agency([m for m in pros if sw_may_chair or not is_social_worker(m)])
+    takers = _interleave_by_agency(pros)
+    slots = []
+    for i in range(count):
+        chair = chairs[(held + i) % len(chairs)] if chairs else None
+        minutes = None
+        if takers:
+            for k in range(len(takers)):
+                cand = takers[(held + i + 1 + k) % len(takers)]
+                if chair is None or cand.id != chair.id:
+                    minutes = cand
+                    break
+        slots.append(RotaSlot(chair, minutes))
+    return slots
+
+
+def rota(ctx: Context, cmd: Rota) -> Outcome:
+    from handlers.common import rules_for
+
+    with ctx.read() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        people = repo.members(s, case.reference, on=ctx.today)
+        all_meetings = repo.meetings(s, case.reference)
+    rules = rules_for(case.profile)
+    profile = rules.profile
+    held = sum(1 for m in all_meetings if m.status == "held" and m.kind in CORE_GROUP_KINDS)
+    upcoming = sorted((m for m in all_meetings
+                       if m.status == "scheduled" and m.kind in CORE_GROUP_KINDS),
+                      key=lambda m: m.starts_at)
+    slots = plan_rota(people, held, profile.social_worker_may_chair)
+    lines = []
+    for i, slot in enumerate(slots):
+        label = (f"{meeting_label(upcoming[i].kind).capitalize()} "
+                 f"{when(london_date(upcoming[i].starts_at), ctx.today, rules.calendar)}"
+                 if i < len(upcoming) else f"Meeting {held + i + 1}")
+        chair = mention(slot.chair) if slot.chair else "no one eligible yet"
+        minutes = mention(slot.minutes) if slot.minutes else "no one yet"
+        lines.append(f"{label}: chair {chair}; minutes {minutes}")
+    if profile.social_worker_may_chair:
+        rule = (f"chair · {profile.title}: chaired by a member the core group agrees; "
+                "the rota moves between agencies")
+    else:
+        rule = (f"chair · {profile.title} guidance §3: the chair must not be the social worker "
+                "and rotates between agencies")
+    hint = () if any(s.chair for s in slots) else (
+        f"Add a member from another agency to chair: `{EXAMPLES['add']}`",)
+    return only(Message(f"{case.reference}: chair and minute-taker rota", (*lines, *hint),
+                        context=(rule,)))
+
+
+def rota_for_next(s: Session, reference: str, sw_may_chair: bool, today: date) -> RotaSlot:
+    """The rota slot of the next meeting to book (used when a meeting is scheduled)."""
+    people = repo.members(s, reference, on=today)
+    all_meetings = repo.meetings(s, reference)
+    taken = sum(1 for m in all_meetings
+                if m.status in ("held", "scheduled") and m.kind in CORE_GROUP_KINDS)
+    return plan_rota(people, taken, sw_may_chair, 1)[0]

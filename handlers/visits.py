@@ -1,0 +1,66 @@
+"""`visit`: a visit to the child, by the lead social worker or another professional.
+
+Suffolk counts both (§8.1 every 15 working days for the lead social worker, §8.3 every 10 for any
+professional); Newham asks that the child is seen alone (§1.2). The reply says when the next visit
+is due under the case's profile.
+"""
+
+from __future__ import annotations
+
+from handlers.common import (
+    Context,
+    case_obligations,
+    member_of,
+    mention,
+    not_before_start,
+    resolve_case,
+    rule_context,
+    rule_title,
+    when,
+)
+from handlers.parse import EXAMPLES, CommandError, RecordVisit
+from handlers.replies import Message, Outcome
+from scheduling.wording import long_date
+from storage import repository as repo
+from storage.errors import NotAMember
+from storage.models import LEAD_SOCIAL_WORKER
+
+VISIT_RULES = ("lead_sw_visit", "child_seen")
+
+
+def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
+    ex = EXAMPLES["visit"]
+    if cmd.day > ctx.today:
+        raise CommandError(f"{long_date(cmd.day)} is still to come: record a visit once it has "
+                           "happened.", ex)
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_of(s, ctx, case)
+        not_before_start(cmd.day, case, ex, "a visit")
+        visitor = me
+        if cmd.by and cmd.by != ctx.actor.user_id:
+            try:
+                visitor = repo.member_by_user(s, case.reference, ctx.actor.platform, cmd.by,
+                                              on=ctx.today)
+            except NotAMember:
+                raise CommandError(
+                    f"<@{cmd.by}> isn't a member of {case.reference}'s core group.",
+                    f"{ex} by @someone",
+                ) from None
+        if visitor.kind != "professional":
+            raise CommandError("Visits are recorded for professionals in the core group.", ex)
+        by = "lead_social_worker" if visitor.role == LEAD_SOCIAL_WORKER else "professional"
+        repo.record_visit(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, on=cmd.day,
+                          by=by, member_id=visitor.id, seen_alone=cmd.seen_alone)
+        rules, obs = case_obligations(s, case, ctx.today)
+    who = "the lead social worker" if by == "lead_social_worker" else mention(visitor)
+    lines = [f"By {who}; child {'seen alone' if cmd.seen_alone else 'not seen alone'}."]
+    context = []
+    for o in obs:
+        if o.rule in VISIT_RULES and o.status != "met":
+            lines.append(f"{rule_title(o.rule)}: next by {when(o.due, ctx.today, rules.calendar)}")
+            context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
+    out = Outcome(reference=case.reference)
+    out.say(Message(f"{case.reference}: visit on {long_date(cmd.day)} recorded", tuple(lines),
+                    context=tuple(context)), "channel")
+    return out
