@@ -14,11 +14,13 @@ class StorageError(Exception):
     """Base of every error the repository raises on bad input or a state that forbids the change."""
 
     kind: str = "storage_error"
+    #: How the one-line form introduces the example.
+    example_prefix: str = "For example:"
 
     def __init__(self, message: str, example: str = "") -> None:
         self.message = message
         self.example = example
-        super().__init__(f"{message} For example: {example}" if example else message)
+        super().__init__(f"{message} {self.example_prefix} {example}" if example else message)
 
 
 class UnknownCase(StorageError):
@@ -159,6 +161,7 @@ class DatabaseBehind(StorageError):
     """The schema is older than this code: the app refuses to start rather than corrupt it."""
 
     kind = "database_behind"
+    example_prefix = "Run:"
 
     def __init__(self, current: str | None, head: str) -> None:
         self.current = current
