@@ -1758,9 +1758,10 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     """
     key = _req(key, "key", max_len=255, example='"slack:Ev0123ABCD"')
     _aware(now, "now")
-    stmt = _insert(session, ProcessedRequest).values(key=key, received_at=now) \
-        .on_conflict_do_nothing(index_elements=["key"])
-    return bool(_rowcount(session.execute(stmt)))
+    table = ProcessedRequest.__table__  # type: ignore[attr-defined]
+    stmt = (_insert(session, ProcessedRequest).values(key=key, received_at=now)
+            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key))
+    return session.execute(stmt).scalar() is not None
 
 
 def forget_requests(session: Session, *, before: datetime) -> int:
