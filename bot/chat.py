@@ -1,0 +1,201 @@
+"""The chat port: what the bot needs from a chat platform, and how a handler's `Outcome` reaches
+people through it.
+
+One small interface (post, post privately, DM, update, pin, open a form, create a private channel,
+invite, remove, archive, publish a home page) with an adapter per platform beside it: Slack
+(`bot.slack.chat.SlackChat`), the console (`bot.console.ConsoleChat`), Teams later. The reminder
+sweep delivers its outbox rows through the same port.
+
+`deliver()` is the one place that turns an `Outcome` into calls on the port, in the order people
+should see things: the private answer first (fast feedback), then the slow work (channel creation,
+invitations), then what the whole core group sees. It is run after the acknowledgement.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Literal, Protocol
+
+from handlers.common import Context
+from handlers.home import home
+from handlers.replies import (
+    ArchiveChannel,
+    CreateChannel,
+    Effect,
+    EmailInvitation,
+    Form,
+    Invite,
+    Kick,
+    Message,
+    Outcome,
+    RefreshHome,
+)
+from storage import repository as repo
+from storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+#: How many alternative names to try when a channel name is taken (cg-cg-0001-2, -3…).
+NAME_ATTEMPTS = 5
+
+
+class ChatError(Exception):
+    """A platform call failed in a way the person should hear about; `code` is the platform's."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        self.code = code
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+class ChatPort(Protocol):
+    """What handlers' outcomes need from a chat platform. Message ids are opaque strings."""
+
+    platform: str
+
+    def post_message(self, channel: str, message: Message, *, thread: str | None = None) -> str: ...
+
+    def post_ephemeral(self, channel: str, user: str, message: Message) -> None: ...
+
+    def direct_message(self, user: str, message: Message) -> str: ...
+
+    def update_message(self, channel: str, message_id: str, message: Message) -> None: ...
+
+    def pin(self, channel: str, message_id: str) -> None: ...
+
+    def open_form(self, trigger: str, form: Form, *, channel: str | None = None) -> None: ...
+
+    def create_private_channel(self, name: str) -> str: ...
+
+    def invite(self, channel: str, users: Sequence[str]) -> None: ...
+
+    def kick(self, channel: str, user: str) -> None: ...
+
+    def archive(self, channel: str) -> None: ...
+
+    def publish_home(self, user: str, cases: Sequence[Message]) -> None: ...
+
+
+#: Sends the email/calendar invitation for someone outside the workspace (Graph or ICS adapter).
+EmailSender = Callable[[EmailInvitation], None]
+
+
+def _log_email(effect: EmailInvitation) -> None:
+    log.info("email invitation not sent: no calendar adapter configured",
+             extra={"member_id": effect.member_id, "meeting_id": effect.meeting_id})
+
+
+def case_channel(ctx: Context, reference: str, platform: str) -> str | None:
+    with ctx.read() as s:
+        try:
+            case = repo.get_case(s, reference)
+        except StorageError:
+            return None
+    return case.teams_channel_id if platform == "teams" else case.slack_channel_id
+
+
+def deliver(
+    outcome: Outcome,
+    *,
+    ctx: Context,
+    port: ChatPort,
+    reply_to_actor: Callable[[Message], object],
+    trigger: str | None = None,
+    email: EmailSender = _log_email,
+) -> None:
+    """Carry out `outcome`: private replies, the form, slow effects, then channel posts."""
+    if outcome.duplicate:
+        return
+    for r in outcome.replies:
+        if r.audience == "actor":
+            reply_to_actor(r.message)
+    if outcome.form is not None:
+        if trigger is None:
+            reply_to_actor(Message("This needs a form, which can't be opened from here."))
+        else:
+            port.open_form(trigger, outcome.form, channel=ctx.channel_id)
+    for effect in outcome.effects:
+        try:
+            _apply(effect, ctx=ctx, port=port, email=email)
+        except ChatError as exc:
+            log.warning("chat effect failed", extra={"effect": type(effect).__name__,
+                                                     "code": exc.code})
+            reply_to_actor(Message(_effect_failure(effect, exc)))
+    channel = case_channel(ctx, outcome.reference, port.platform) if outcome.reference else None
+    for r in outcome.replies:
+        if r.audience == "channel":
+            if channel is None:
+                reply_to_actor(r.message)
+                continue
+            message_id = port.post_message(channel, r.message)
+            if r.pin:
+                port.pin(channel, message_id)
+            if ctx.channel_id != channel:
+                reply_to_actor(r.message)
+        elif r.audience == "user" and r.user:
+            port.direct_message(r.user, r.message)
+
+
+def _effect_failure(effect: Effect, exc: ChatError) -> str:
+    ref = getattr(effect, "reference", "")
+    if isinstance(effect, CreateChannel):
+        return (f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
+                "Ask your Slack admin to check the app's permissions.")
+    if isinstance(effect, Invite):
+        who = ", ".join(f"<@{u}>" for u in effect.users)
+        return f"{ref}: {who} is a member, but I couldn't invite them to the channel ({exc.code})."
+    return f"{ref}: the record is saved, but a chat step failed ({exc.code})."
+
+
+def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender) -> None:
+    if isinstance(effect, CreateChannel):
+        _create_channel(effect, ctx=ctx, port=port)
+    elif isinstance(effect, Invite):
+        channel = case_channel(ctx, effect.reference, port.platform)
+        if channel:
+            port.invite(channel, effect.users)
+    elif isinstance(effect, Kick):
+        channel = case_channel(ctx, effect.reference, port.platform)
+        if channel:
+            port.kick(channel, effect.user)
+    elif isinstance(effect, ArchiveChannel):
+        channel = case_channel(ctx, effect.reference, port.platform)
+        if channel:
+            port.archive(channel)
+    elif isinstance(effect, EmailInvitation):
+        email(effect)
+    elif isinstance(effect, RefreshHome):
+        for user in effect.users:
+            port.publish_home(user, home(_as(ctx, user)))
+
+
+def _as(ctx: Context, user: str) -> Context:
+    from dataclasses import replace
+
+    from handlers.common import Actor
+
+    return replace(ctx, actor=Actor(user, ctx.actor.platform, ctx.actor.origin), request_key=None)
+
+
+def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> None:
+    """Create, link, invite, post and pin; a second run for the same case does nothing new."""
+    if case_channel(ctx, effect.reference, port.platform):
+        return
+    channel_id = None
+    for attempt in range(NAME_ATTEMPTS):
+        name = effect.name if attempt == 0 else f"{effect.name[:76]}-{attempt + 1}"
+        try:
+            channel_id = port.create_private_channel(name)
+            break
+        except ChatError as exc:
+            if exc.code != "name_taken" or attempt == NAME_ATTEMPTS - 1:
+                raise
+    assert channel_id is not None
+    platform: Literal["slack", "teams"] = "teams" if port.platform == "teams" else "slack"
+    with ctx.store.transaction() as s:
+        repo.link_channel(s, effect.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                          platform=platform, channel_id=channel_id)
+    if effect.members:
+        port.invite(channel_id, effect.members)
+    message_id = port.post_message(channel_id, effect.summary)
+    port.pin(channel_id, message_id)

@@ -1,0 +1,1 @@
+"""The Slack adapter: verify, acknowledge, parse, render, send. No business rules live here."""

@@ -1,0 +1,72 @@
+"""HTTP mode: the Bolt app behind Starlette, served by uvicorn, at `/slack/events`.
+
+Bolt's own Starlette adapter calls the synchronous `App.dispatch` on the event loop, which would
+serialise every request behind the slowest one; here dispatch runs in Starlette's thread pool so
+the loop keeps accepting while acknowledgements are prepared.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+EVENTS_PATH = "/slack/events"
+
+
+def http_app(bolt: App, path: str = EVENTS_PATH) -> Starlette:
+    async def events(request: Request) -> Response:
+        body = await request.body()
+        bolt_request = to_bolt_request(request, body)
+        bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
+        return to_starlette_response(bolt_response)
+
+    async def health(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    return Starlette(routes=[Route(path, events, methods=["POST"]),
+                             Route("/healthz", health, methods=["GET"])])
+
+
+class ServerThread:
+    """uvicorn serving an ASGI app from a background thread on a free port (tests, benchmarks).
+
+    `coregroup serve` runs uvicorn in the foreground instead; this exists so the same HTTP stack
+    can be driven from a test or `bench/ack.py` without a subprocess.
+    """
+
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0,
+                 **config: object) -> None:
+        import threading
+
+        import uvicorn
+
+        self._config = uvicorn.Config(app, host=host, port=port, log_level="warning",
+                                      lifespan="off", **config)  # type: ignore[arg-type]
+        self.server = uvicorn.Server(self._config)
+        self._thread = threading.Thread(target=self.server.run, name="uvicorn", daemon=True)
+
+    def __enter__(self) -> ServerThread:
+        import time
+
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    @property
+    def url(self) -> str:
+        sock = self.server.servers[0].sockets[0]
+        host, port = sock.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=10)
