@@ -104,12 +104,13 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only transaction (never committed; SQLite readers do not take the write lock)."""
+        """A read-only transaction (never committed; SQLite readers do not take the write lock).
+
+        Closing (rather than rolling back) ends the transaction without expiring what was loaded,
+        so objects read here stay usable, detached, after the block.
+        """
         with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
