@@ -150,7 +150,9 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
     for m in people:
         agency = f" — {m.agency}" if m.agency else ""
         where = "" if m.slack_user_id else " (by email)"
-        lines.append(f"**{role_label(m.role).capitalize()}**: {mention(m)}{agency}{where}")
+        label = role_label(m.role)
+        label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
+        lines.append(f"**{label}**: {mention(m)}{agency}{where}")
     return only(Message(
         f"{case.reference}: {len(people)} member{'s' if len(people) != 1 else ''} in the core "
         "group",

@@ -1,0 +1,177 @@
+"""`coregroup serve` (the Slack bot) and `coregroup console` (the same commands in a terminal).
+
+`serve` uses Socket Mode when SLACK_APP_TOKEN is set -- an outbound WebSocket, so no public URL or
+inbound firewall rule is needed, which suits council networks -- and otherwise HTTP on `--port`
+at /slack/events. Settings come from the environment (bot.settings); each missing one is named on
+its own line and the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import datetime
+from typing import Any
+
+from bot.cli import UsageError
+from bot.clock import LONDON, Clock, fixed_clock, system_clock
+from bot.settings import Settings, load_settings
+from handlers.common import Config
+
+log = logging.getLogger("coregroup")
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser(
+        "serve",
+        help="run the Slack bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)",
+        description="Run the Slack bot. Socket Mode when SLACK_APP_TOKEN is set (no public URL "
+        "needed); otherwise HTTP on --port at /slack/events.",
+    )
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="HTTP address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
+    serve.add_argument("--workers", type=int, default=8,
+                       help="threads for the slow work after each acknowledgement (default 8)")
+    serve.set_defaults(func=cmd_serve)
+
+    console = subparsers.add_parser(
+        "console",
+        help="try every /coregroup command in a terminal, no Slack needed",
+        description="Type /coregroup commands (or pipe a script of them) and see what the bot "
+        "would post. Uses DATABASE_URL, or the SQLite file by default.",
+    )
+    console.add_argument("script", nargs="?", help="a file of lines to run instead of stdin")
+    console.add_argument("--user", default="U0YOU",
+                         help="the Slack-style user id you act as (default U0YOU)")
+    console.add_argument("--now", metavar="YYYY-MM-DDTHH:MM",
+                         help="pretend it is this London time (default: the real clock)")
+    console.set_defaults(func=cmd_console)
+
+
+# --- serve ---------------------------------------------------------------------------------------
+
+
+def check_serve_settings(settings: Settings) -> list[str]:
+    """One line per missing or malformed setting (empty: ready to serve)."""
+    problems = []
+    if not settings.slack_bot_token:
+        problems.append("SLACK_BOT_TOKEN is not set: the bot token (xoxb-…) from the Slack "
+                        "app's OAuth & Permissions page")
+    elif not settings.slack_bot_token.startswith("xoxb-"):
+        problems.append("SLACK_BOT_TOKEN should be a bot token starting xoxb-")
+    if settings.slack_app_token:
+        if not settings.slack_app_token.startswith("xapp-"):
+            problems.append("SLACK_APP_TOKEN should be an app-level token starting xapp- "
+                            "(with the connections:write scope), or unset for HTTP mode")
+    elif not settings.slack_signing_secret:
+        problems.append("SLACK_SIGNING_SECRET is not set: the signing secret from the Slack "
+                        "app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)")
+    if not settings.slack_api_url.startswith(("http://", "https://")):
+        problems.append(f"SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/ "
+                        f"(got {settings.slack_api_url!r})")
+    return problems
+
+
+def _fail(problems: list[str]) -> None:
+    for line in problems[:-1]:
+        sys.stderr.write(f"coregroup: {line}\n")
+    raise UsageError(problems[-1])
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    problems = check_serve_settings(settings)
+    if problems:
+        _fail(problems)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from slack_bolt.error import BoltError
+
+    from bot.slack.app import build_app
+    from bot.slack.listeners import SlackDeps
+    from bot.slack.worker import Worker
+    from storage.db import Store
+    from storage.errors import StorageError
+
+    try:
+        store = Store.open(settings)
+    except StorageError as exc:
+        raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
+                         ) from None
+    deps = SlackDeps(store=store, clock=system_clock,
+                     config=Config(channel_prefix=settings.channel_prefix),
+                     worker=Worker(threads=args.workers))
+    socket_mode = bool(settings.slack_app_token)
+    assert settings.slack_bot_token
+    try:
+        app = build_app(token=settings.slack_bot_token,
+                        signing_secret=settings.slack_signing_secret,
+                        api_url=settings.slack_api_url, deps=deps, socket_mode=socket_mode)
+    except BoltError as exc:
+        raise UsageError(f"Slack refused SLACK_BOT_TOKEN ({exc})") from None
+    except OSError as exc:
+        raise UsageError(f"could not reach the Slack Web API at {settings.slack_api_url} "
+                         f"({type(exc).__name__})") from None
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        log.info("serving over Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token).start()
+        return 0
+    import uvicorn
+
+    from bot.slack.http import EVENTS_PATH, http_app
+
+    log.info("serving HTTP on %s:%d%s", args.host, args.port, EVENTS_PATH)
+    uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
+                log_level="info")
+    return 0
+
+
+# --- console -------------------------------------------------------------------------------------
+
+
+def _console_clock(now: str | None) -> Clock:
+    if not now:
+        return system_clock
+    try:
+        at = datetime.fromisoformat(now)
+    except ValueError:
+        raise UsageError(f"--now {now!r} is not a time like 2027-01-04T14:00") from None
+    return fixed_clock(at if at.tzinfo else at.replace(tzinfo=LONDON))
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+    from storage import migrate
+    from storage.db import Store, is_sqlite
+    from storage.errors import StorageError
+
+    settings = load_settings()
+    clock = _console_clock(args.now)
+    if not (args.user[:1] in "UW" and args.user[1:].isalnum() and args.user.isupper()):
+        raise UsageError(f"--user {args.user!r} should look like a Slack user id, e.g. U0LEAD")
+    store = Store.open(settings, check_schema=False)
+    try:
+        if is_sqlite(store.engine):
+            migrate.upgrade(store.engine)  # a fresh install just works
+        else:
+            migrate.require_current(store.engine)
+    except StorageError as exc:
+        raise UsageError(f"{exc.message} Run: {exc.example}") from None
+    config = Config(channel_prefix=settings.channel_prefix)
+    try:
+        if args.script:
+            try:
+                source = open(args.script, encoding="utf-8")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise UsageError(f"cannot read {args.script}: {exc.strerror}") from None
+            with source:
+                run_console(store, clock, user=args.user, source=source, config=config)
+        else:
+            run_console(store, clock, user=args.user, config=config)
+    finally:
+        store.dispose()
+    return 0

@@ -1,0 +1,384 @@
+"""`coregroup console`: the same handlers through a terminal, so anyone can try every command
+without a Slack workspace, and see the messages the bot would post.
+
+The console is one more adapter behind the chat port: channels are simulated (created, joined,
+archived), forms are asked field by field on the same input (so a piped script can fill them in),
+buttons are numbered and pressed with `/press N`. It reads lines such as
+
+    /coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04
+
+and a few console-only lines: `/as U0HV` (act as someone else), `/in #channel` or `/in CG-0001`
+(type in a case's channel), `/time 2027-01-15T16:00` (move the clock), `/press 1`, `/home`,
+`/quit`. Lines starting with `#` are comments, for scripted demos.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TextIO
+
+from bot.chat import ChatError, deliver
+from bot.clock import LONDON, Clock
+from handlers.common import Actor, Config, Context, Person
+from handlers.dispatch import handle, handle_text
+from handlers.forms import FormError, FormValue, submit
+from handlers.home import home
+from handlers.replies import Button, Form, FormField, Message
+from storage.db import Store
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_MENTION = re.compile(r"<@([A-Z0-9]+)>")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def plain(text: str) -> str:
+    """Neutral markup for a terminal: bold dropped, mentions as @U…."""
+    return _MENTION.sub(r"@\1", _BOLD.sub(r"\1", text))
+
+
+class ConsoleDirectory:
+    """Anyone with a Slack-like id (`U…`) exists in the console's pretend workspace."""
+
+    def person(self, user_id: str) -> Person | None:
+        if not _USER_ID.match(user_id):
+            return None
+        return Person(name=f"user {user_id}")
+
+
+@dataclass
+class ConsoleChannel:
+    id: str
+    name: str
+    members: set[str] = field(default_factory=set)
+    pins: list[str] = field(default_factory=list)
+    archived: bool = False
+
+
+class Lines:
+    """The input, one line at a time, shared by commands and the forms they open."""
+
+    def __init__(self, source: TextIO, out: TextIO, interactive: bool) -> None:
+        self.source = source
+        self.out = out
+        self.interactive = interactive
+
+    def read(self, prompt: str = "> ") -> str | None:
+        if self.interactive:
+            self.out.write(prompt)
+            self.out.flush()
+        line = self.source.readline()
+        if line == "":
+            return None
+        line = line.rstrip("\n")
+        if not self.interactive:
+            self.out.write(f"{prompt}{line}\n")
+        return line
+
+
+def channel_id_for(name: str) -> str:
+    """Console channel ids are derived from the name, so a later session finds them again."""
+    return "C" + re.sub(r"[^A-Z0-9]", "", name.upper())[:30]
+
+
+class ConsoleChat:
+    """The chat port, printed. Forms are filled in from the input; buttons are remembered."""
+
+    platform = "slack"  # the console pretends to be a Slack workspace (U… ids)
+
+    def __init__(self, session: ConsoleSession) -> None:
+        self.session = session
+        self.channels: dict[str, ConsoleChannel] = {}
+        self._ts = itertools.count(1)
+
+    @property
+    def out(self) -> TextIO:
+        return self.session.out
+
+    def _print(self, where: str, message: Message) -> str:
+        ts = f"m{next(self._ts)}"
+        self.out.write(f"\n  {where}\n")
+        self.out.write(f"  {plain(message.preview)}\n")
+        for line in message.detail:
+            self.out.write(f"    {plain(line)}\n")
+        if message.buttons:
+            start = len(self.session.buttons) + 1
+            labels = []
+            for i, b in enumerate(message.buttons):
+                self.session.buttons.append(b)
+                labels.append(f"[{start + i}] {b.label}")
+            self.out.write(f"    {'  '.join(labels)}   (press with /press N)\n")
+        for c in message.context:
+            self.out.write(f"    · {plain(c)}\n")
+        return ts
+
+    def _channel_label(self, channel: str) -> str:
+        ch = self.channels.get(channel)
+        return f"#{ch.name}" if ch else channel
+
+    def post_message(self, channel: str, message: Message, *, thread: str | None = None) -> str:
+        ch = self.channels.get(channel)
+        if ch is not None and ch.archived:
+            raise ChatError("is_archived", channel)
+        return self._print(f"{self._channel_label(channel)} · coregroup", message)
+
+    def post_ephemeral(self, channel: str, user: str, message: Message) -> None:
+        self._print(f"(only @{user} sees this)", message)
+
+    def direct_message(self, user: str, message: Message) -> str:
+        return self._print(f"coregroup → @{user} (direct message)", message)
+
+    def update_message(self, channel: str, message_id: str, message: Message) -> None:
+        self._print(f"{self._channel_label(channel)} · coregroup (edited)", message)
+
+    def pin(self, channel: str, message_id: str) -> None:
+        self.channels[channel].pins.append(message_id)
+        self.out.write(f"    (pinned in {self._channel_label(channel)})\n")
+
+    def open_form(self, trigger: str, form: Form, *, channel: str | None = None) -> None:
+        self.session.fill_form(form, channel)
+
+    def create_private_channel(self, name: str) -> str:
+        if any(c.name == name for c in self.channels.values()):
+            raise ChatError("name_taken", name)
+        ch = ConsoleChannel(channel_id_for(name), name)
+        self.channels[ch.id] = ch
+        self.out.write(f"\n  (private channel #{name} created)\n")
+        self.session.created.append(ch.id)
+        return ch.id
+
+    def invite(self, channel: str, users: Sequence[str]) -> None:
+        ch = self.channels[channel]
+        new = [u for u in users if u not in ch.members]
+        ch.members.update(new)
+        if new:
+            self.out.write(f"    ({', '.join('@' + u for u in new)} invited to #{ch.name})\n")
+
+    def kick(self, channel: str, user: str) -> None:
+        ch = self.channels[channel]
+        if user in ch.members:
+            ch.members.discard(user)
+            self.out.write(f"    (@{user} removed from #{ch.name})\n")
+
+    def archive(self, channel: str) -> None:
+        ch = self.channels[channel]
+        ch.archived = True
+        self.out.write(f"    (#{ch.name} archived)\n")
+
+    def publish_home(self, user: str, cases: Sequence[Message]) -> None:
+        self.out.write(f"\n  App Home of @{user}: your core groups, newest first\n")
+        if not cases:
+            self.out.write("    You aren't in any core group yet.\n")
+        for m in cases:
+            self._print("", m)
+
+
+@dataclass
+class ConsoleSession:
+    store: Store
+    clock: Clock
+    user: str
+    source: TextIO
+    out: TextIO
+    interactive: bool = False
+    config: Config = field(default_factory=Config)
+    channel: str | None = None
+    buttons: list[Button] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    chat: ConsoleChat = field(init=False)
+    lines: Lines = field(init=False)
+    _triggers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        self.chat = ConsoleChat(self)
+        self.lines = Lines(self.source, self.out, self.interactive)
+        self._restore_channels()
+
+    def _restore_channels(self) -> None:
+        """Channels of cases made in earlier console sessions (the record keeps their ids)."""
+        from storage import repository as repo
+
+        with self.store.read() as s:
+            for case in repo.list_cases(s, status=None):
+                cid = case.slack_channel_id
+                if cid and cid not in self.chat.channels:
+                    members = {m.slack_user_id for m in repo.members(s, case.reference)
+                               if m.slack_user_id}
+                    name = f"{self.config.channel_prefix}{case.reference}".lower()
+                    self.chat.channels[cid] = ConsoleChannel(cid, name, members,
+                                                             archived=case.status == "closed")
+
+    # -- running commands --
+
+    def context(self, *, user: str | None = None) -> Context:
+        return Context(
+            actor=Actor(user or self.user, "slack", "console"),
+            store=self.store,
+            clock=self.clock,
+            channel_id=self.channel,
+            request_key=None,
+            directory=ConsoleDirectory(),
+            config=self.config,
+        )
+
+    def tell(self, message: Message) -> None:
+        self.chat.post_ephemeral(self.channel or "", self.user, message)
+
+    def run(self, text: str) -> None:
+        ctx = self.context()
+        self.created.clear()
+        outcome = handle_text(ctx, text)
+        deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell,
+                trigger=f"t{next(self._triggers)}")
+        self._follow_new_channel()
+
+    def _follow_new_channel(self) -> None:
+        if self.created:
+            self.channel = self.created[-1]
+            self.out.write(f"  (you are now typing in #{self.chat.channels[self.channel].name})\n")
+
+    def fill_form(self, form: Form, channel: str | None) -> None:
+        """Ask each field on the input, then submit as Slack would."""
+        self.out.write(f"\n  Form: {form.title}\n")
+        if form.intro:
+            self.out.write(f"    {plain(form.intro)}\n")
+        while True:
+            values: dict[str, FormValue] = {}
+            for f in form.fields:
+                value = self._ask(f)
+                if value is None:
+                    self.out.write("    (form cancelled)\n")
+                    return
+                values[f.id] = value
+            try:
+                command = submit(form.id, values, form.context)
+            except FormError as exc:
+                for key, problem in exc.errors.items():
+                    self.out.write(f"    {key}: {problem}\n")
+                self.out.write("    Please fill the form in again.\n")
+                continue
+            break
+        ctx = replace(self.context(), channel_id=channel)
+        outcome = handle(ctx, command)
+        deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell)
+
+    def _ask(self, f: FormField) -> FormValue:
+        hint = ""
+        if f.options:
+            hint = " — " + ", ".join(f"{i}) {o.label}" for i, o in enumerate(f.options, 1))
+            hint += " — by number" + (", several separated by commas" if f.kind in (
+                "multi_select", "checkbox") else "")
+        if f.kind == "date":
+            hint += " — YYYY-MM-DD"
+        if f.initial and isinstance(f.initial, str):
+            hint += f" [{f.initial}]"
+        if f.optional:
+            hint += " (optional)"
+        line = self.lines.read(f"    {f.label}{hint}: ")
+        if line is None:
+            return None
+        line = line.strip()
+        if not line and isinstance(f.initial, str):
+            line = f.initial
+        if f.options:
+            picked = [self._option(f, p.strip()) for p in line.split(",") if p.strip()]
+            if f.kind in ("multi_select", "checkbox"):
+                return picked
+            return picked[0] if picked else ""
+        if f.kind == "user":
+            line = line.lstrip("@").strip("<>").lstrip("@")
+        return line
+
+    @staticmethod
+    def _option(f: FormField, answer: str) -> str:
+        """An answer by number (1, 2…) or by the option's value, as typed."""
+        if answer.isdigit() and 1 <= int(answer) <= len(f.options):
+            return f.options[int(answer) - 1].value
+        for o in f.options:
+            if answer.lower() in (o.value.lower(), o.label.lower()):
+                return o.value
+        return answer
+
+    # -- the loop --
+
+    def meta(self, line: str) -> bool:
+        """Console-only lines; True when handled (False: not a console command)."""
+        word, _, rest = line.partition(" ")
+        rest = rest.strip()
+        if word == "/as":
+            self.user = rest.lstrip("@") or self.user
+            self.out.write(f"  (you are now @{self.user})\n")
+        elif word == "/in":
+            self._switch_channel(rest)
+        elif word == "/time":
+            at = datetime.fromisoformat(rest)
+            at = at if at.tzinfo else at.replace(tzinfo=LONDON)
+            self.clock = _fixed(at)
+            self.out.write(f"  (the time is now {at:%a %d %b %Y %H:%M})\n")
+        elif word == "/press":
+            self._press(rest)
+        elif word == "/home":
+            self.chat.publish_home(self.user, home(self.context()))
+        elif word in ("/help", "/?"):
+            self.out.write(__doc__ or "")
+        else:
+            return False
+        return True
+
+    def _switch_channel(self, where: str) -> None:
+        where = where.lstrip("#")
+        if not where or where in ("direct", "dm"):
+            self.channel = None
+            self.out.write("  (you are now in a direct message with the bot)\n")
+            return
+        for ch in self.chat.channels.values():
+            if ch.name == where or ch.id == where or ch.name.endswith(where.lower()):
+                self.channel = ch.id
+                self.out.write(f"  (you are now typing in #{ch.name})\n")
+                return
+        self.out.write(f"  (no channel called {where} in this console session)\n")
+
+    def _press(self, which: str) -> None:
+        if not which.isdigit() or not 1 <= int(which) <= len(self.buttons):
+            self.out.write(f"  (no button {which}: buttons are numbered 1 to "
+                           f"{len(self.buttons)})\n")
+            return
+        button = self.buttons[int(which) - 1]
+        self.out.write(f"  (pressed “{button.label}”)\n")
+        if button.action == "cg.run":
+            self.run(button.value)
+
+    def loop(self) -> None:
+        if self.interactive:
+            self.out.write("coregroup console — type /coregroup help, /help for console "
+                           "commands, /quit to leave.\n")
+        while True:
+            line = self.lines.read()
+            if line is None:
+                break
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line in ("/quit", "/exit"):
+                break
+            if self.meta(line):
+                continue
+            self.run(line)
+        self.out.write("\n")
+
+
+def _fixed(at: datetime) -> Clock:
+    return lambda: at
+
+
+def run_console(store: Store, clock: Clock, *, user: str, source: TextIO | None = None,
+                out: TextIO | None = None, config: Config | None = None) -> None:
+    source = source or sys.stdin
+    out = out or sys.stdout
+    session = ConsoleSession(store=store, clock=clock, user=user, source=source, out=out,
+                             interactive=source.isatty(), config=config or Config())
+    session.loop()
