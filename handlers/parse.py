@@ -327,7 +327,7 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def tokenize(text: str) -> list[_Tok]:
+def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
     """Split on spaces; "double quotes" (straight or curly) keep spaces; `key:value` pairs."""
     for curly, straight in _QUOTES.items():
         text = text.replace(curly, straight)
@@ -361,7 +361,7 @@ def tokenize(text: str) -> list[_Tok]:
                 if end == -1:
                     raise CommandError(
                         f"A quote opened at `{text[start:start + 20]}` is never closed.",
-                        EXAMPLES["add"],
+                        example,
                     )
                 buf.append(text[i + 1 : end])
                 quoted = True
@@ -530,7 +530,7 @@ def parse(text: str) -> Command:
     head_raw, _, rest_raw = text.partition(" ")
     if head_raw.lower() in _FREE_TEXT:
         return _FREE_TEXT[head_raw.lower()](head_raw.lower(), rest_raw)
-    toks = tokenize(text)
+    toks = tokenize(text, EXAMPLES.get(head_raw.lower(), EXAMPLES["help"]))
     head = toks[0].text.lower() if toks[0].key is None else ""
     rest = toks[1:]
     fn = _SUBCOMMANDS.get(head)
