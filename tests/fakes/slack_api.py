@@ -169,7 +169,6 @@ def validate_blocks(
     if len(blocks) > limit:
         errors.append(f"must provide no more than {limit} items [json-pointer:/blocks]")
     block_ids: set[str] = set()
-    action_ids: set[str] = set()
     primaries = 0
     buttons = 0
     for i, block in enumerate(blocks):
@@ -185,6 +184,8 @@ def validate_blocks(
                 errors.append(f"block_id {bid!r} is not unique [json-pointer:{where}/block_id]")
             block_ids.add(str(bid))
         kind = block["type"]
+        # Slack: an action_id must be unique among the elements of its containing block.
+        action_ids: set[str] = set()
         if kind == "section":
             text, fields = block.get("text"), block.get("fields")
             if text is None and not fields:
