@@ -100,7 +100,9 @@ class Call:
     status: int = 200
     ok: bool = True
     error: str | None = None
+    #: `time.monotonic()` when the request arrived, and when it was answered (after any delay).
     at: float = field(default_factory=time.monotonic)
+    answered_at: float = 0.0
 
 
 @dataclass
@@ -569,6 +571,7 @@ class FakeSlackAPI:
             status = exc.status
             body = {"ok": False, "error": exc.error, **exc.extra}
             call.ok, call.error, call.status = False, exc.error, status
+        call.answered_at = time.monotonic()
         with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
