@@ -5,13 +5,17 @@ suites fast)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from bot.clock import LONDON
-from handlers.common import Person
+from handlers.common import Context, Person
 from storage import migrate
 from storage.db import Store, make_engine
+
+#: Makes a handler context: `ctx(user="U0LEAD", channel=None, key=None)`.
+CtxFactory = Callable[..., Context]
 
 #: Invented people: ids and role-like names only, never real names.
 PEOPLE: dict[str, Person] = {

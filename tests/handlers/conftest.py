@@ -4,19 +4,17 @@ directory of invented chat users, and a context factory."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
 
-from fakes.env import FakeDirectory, MovableClock, migrated_template, store_from
+from fakes.env import CtxFactory, FakeDirectory, MovableClock, migrated_template, store_from
 
 from handlers.common import Actor, Context
 from storage.db import Store
-
-CtxFactory = Callable[..., Context]
 
 
 @pytest.fixture(scope="session")

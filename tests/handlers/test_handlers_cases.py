@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import CtxFactory
-from fakes.env import MovableClock
+from fakes.env import CtxFactory, MovableClock
 from sqlmodel import func, select
 
 from handlers.common import Context

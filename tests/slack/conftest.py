@@ -1,5 +1,5 @@
-"""Fixtures for the Slack suite: the real Bolt app (HTTP mode, behind our Starlette endpoint)
-against the fake Web API server, a migrated SQLite store, and a clock you can move.
+"""Fixtures for the Slack suite: the real Bolt app (HTTP mode, behind our Starlette endpoint, under
+uvicorn) against the fake Web API server, a migrated SQLite store, and a clock you can move.
 
 `slack.send(request)` posts a signed request the way Slack does and returns the HTTP response;
 `slack.settle()` waits until the slow work after the acknowledgement has finished.
@@ -9,28 +9,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
 
-from fakes import signing
 from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
 from fakes.slack_api import FakeSlackAPI, User
+from fakes.slack_harness import TOKEN, SlackHarness, running
 
-from bot.slack.app import build_app
-from bot.slack.http import EVENTS_PATH, ServerThread, http_app
-from bot.slack.listeners import SlackDeps
-from bot.slack.worker import Worker
-from handlers.common import Config
 from storage.db import Store
-
-TOKEN = "xoxb-test"
 
 
 @pytest.fixture(scope="session")
@@ -52,84 +41,9 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def fake() -> Iterator[FakeSlackAPI]:
-    users = [
-        User(uid, uid.lower(), p.name, p.email, is_bot=p.is_bot)
-        for uid, p in PEOPLE.items()
-    ]
+    users = [User(uid, uid.lower(), p.name, p.email, is_bot=p.is_bot) for uid, p in PEOPLE.items()]
     with FakeSlackAPI(TOKEN, users=users) as api:
         yield api
-
-
-@dataclass
-class SlackHarness:
-    fake: FakeSlackAPI
-    deps: SlackDeps
-    client: httpx.Client
-    store: Store
-    clock: MovableClock
-
-    def send(self, req: signing.SignedRequest) -> httpx.Response:
-        return self.client.post(EVENTS_PATH, content=req.body.encode(), headers=req.headers)
-
-    def command(self, text: str, *, user: str = "U0LEAD", channel: str = "D0DIRECT",
-                retry: int | None = None, settle: bool = True, **kw: Any) -> httpx.Response:
-        req = signing.slash_command(text, user_id=user, channel_id=channel,
-                                    response_url=self.fake.response_url(), **kw)
-        if retry:
-            req = req.with_retry(retry)
-        resp = self.send(req)
-        if settle:
-            self.settle()
-        return resp
-
-    def settle(self, timeout: float = 10.0) -> None:
-        assert self.deps.worker.drain(timeout), "slow work did not finish in time"
-
-    def replies(self) -> list[dict[str, Any]]:
-        """What was sent back through response_url (ephemeral answers), oldest first."""
-        return self.fake.args_of("response_url")
-
-    def last_reply_text(self) -> str:
-        return _all_text(self.replies()[-1])
-
-    def channel_posts(self, channel: str | None = None) -> list[dict[str, Any]]:
-        return [a for a in self.fake.args_of("chat.postMessage")
-                if channel is None or a["channel"] == channel]
-
-
-def _all_text(payload: dict[str, Any]) -> str:
-    parts = [str(payload.get("text", ""))]
-    for b in payload.get("blocks") or []:
-        if "text" in b and isinstance(b["text"], dict):
-            parts.append(b["text"].get("text", ""))
-        for el in b.get("elements", []) or []:
-            if isinstance(el, dict):
-                t = el.get("text")
-                parts.append(t.get("text", "") if isinstance(t, dict) else str(t or ""))
-    return "\n".join(parts)
-
-
-all_text = _all_text
-
-
-def make_deps(store: Store, clock: MovableClock) -> SlackDeps:
-    return SlackDeps(store=store, clock=clock, config=Config(channel_prefix="cg-"),
-                     worker=Worker(threads=8))
-
-
-@contextmanager
-def running(fake: FakeSlackAPI, store: Store, clock: MovableClock) -> Iterator[SlackHarness]:
-    """The bot's HTTP endpoint served by uvicorn on a free port, as `coregroup serve` runs it."""
-    deps = make_deps(store, clock)
-    app = build_app(token=TOKEN, signing_secret=signing.SIGNING_SECRET, api_url=fake.base_url,
-                    deps=deps)
-    with ServerThread(http_app(app)) as server, httpx.Client(base_url=server.url,
-                                                             timeout=30) as client:
-        try:
-            yield SlackHarness(fake, deps, client, store, clock)
-        finally:
-            deps.worker.drain(10)
-            deps.worker.shutdown()
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ member or meeting -- whether the retry reaches the same process or another one."
 
 from __future__ import annotations
 
-from conftest import SlackHarness, running
 from fakes import signing
 from fakes.env import MovableClock
 from fakes.slack_api import FakeSlackAPI
+from fakes.slack_harness import SlackHarness, running
 
 from storage import repository as repo
 from storage.db import Store

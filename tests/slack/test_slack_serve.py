@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import TOKEN
 from fakes import signing
 from fakes.env import migrated_template
 from fakes.slack_api import FakeSlackAPI
+from fakes.slack_harness import TOKEN
 
 from bot.cli import main
 from bot.slack.http import ServerThread

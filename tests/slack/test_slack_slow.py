@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import SlackHarness
 from fakes import signing
+from fakes.slack_harness import SlackHarness
 
 ACK_LIMIT = 3.0
 DELAY = 5.0

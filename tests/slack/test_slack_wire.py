@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 import pytest
-from conftest import SlackHarness, all_text
 from fakes import signing
+from fakes.slack_harness import SlackHarness, all_text
 from sqlmodel import func, select
 
 from storage import repository as repo
