@@ -33,6 +33,10 @@ NATIONS: Final[dict[str, str]] = {
 
 FIRST_YEAR: Final = 2000
 LAST_YEAR: Final = 2075
+#: Cap on remembered deadlines per calendar (about 30 MB at most); past it, deadlines are computed
+#: afresh. A sweep touches a few thousand distinct (date, period) pairs, so the cap is never reached
+#: in practice.
+_MEMO_MAX: Final = 250_000
 
 
 class DateOutOfRange(ValueError):
@@ -59,6 +63,7 @@ class WorkingCalendar:
         ]
         self._first = start
         self._last = end
+        self._memo: dict[tuple[date, int, str], date] = {}
 
     def _check(self, d: date) -> int:
         o = d.toordinal()
@@ -128,6 +133,23 @@ class WorkingCalendar:
             raise ValueError(f"unknown calendar unit {unit!r}")
         self._check(raw)
         return self.roll_back(raw)
+
+    def after(self, d: date, n: int, unit: str) -> date:
+        """`n` working days / days / weeks / months after `d`, as `add_working_days` or `add_calendar`.
+
+        Remembered per calendar: every case in a sweep counts from the same few hundred dates with
+        the same handful of periods, and a month step through `relativedelta` costs more than the
+        rest of a rule, so the sweep's throughput hangs on not repeating it.
+        """
+        key = (d, n, unit)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        due = self.add_working_days(d, n) if unit == "working_days" else self.add_calendar(d, n, unit)
+        if len(self._memo) < _MEMO_MAX:
+            self._memo[key] = due
+        return due
 
     def non_working_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Bank holidays and closures in (start, end], for messages that explain a date."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -72,7 +72,7 @@ class PlanNotCovered(CaseError):
     """The profile has no rules for this plan type."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per case on the sweep's hot path, never shared
 class _Facts:
     """What several rules look at, computed once per case."""
 
@@ -86,9 +86,7 @@ class _Facts:
 
 def after(cal: WorkingCalendar, d: date, p: Period) -> date:
     """The deadline `p` after `d` under the catalogue's counting conventions."""
-    if p.unit == "working_days":
-        return cal.add_working_days(d, p.n)
-    return cal.add_calendar(d, p.n, p.unit)
+    return cal.after(d, p.n, p.unit)
 
 
 def before(cal: WorkingCalendar, d: date, p: Period) -> date:
@@ -126,11 +124,32 @@ _Out = list[Obligation]
 _RuleFn = Callable[[Rule, RuleSpec, _Facts, WorkingCalendar, Profile, _Out], None]
 
 
+# Obligation's generated __init__ goes through object.__setattr__ once per field (it is frozen) and was
+# the largest single cost of a sweep; the rule functions below build it by setting the slots directly.
+# Same fields, same values, same frozen object afterwards.
+_OB_FIELDS = tuple(f.name for f in fields(Obligation))
+assert _OB_FIELDS == ("rule", "due", "status", "about", "source", "interpretation", "subject",
+                      "earliest", "limit", "met_on"), "update _ob when Obligation changes"
+(_set_rule, _set_due, _set_status, _set_about, _set_source, _set_interpretation, _set_subject,
+ _set_earliest, _set_limit, _set_met_on) = (getattr(Obligation, n).__set__ for n in _OB_FIELDS)
+_new = object.__new__
+
+
 def _ob(rule: Rule, spec: RuleSpec, due: date, status: str, about: str, subject: str,
         earliest: date | None = None, limit: date | None = None,
         met_on: date | None = None) -> Obligation:
-    return Obligation(rule.id, due, status, about, spec.source, spec.interpretation, subject,
-                      earliest, limit, met_on)
+    o: Obligation = _new(Obligation)
+    _set_rule(o, rule.id)
+    _set_due(o, due)
+    _set_status(o, status)
+    _set_about(o, about)
+    _set_source(o, spec.source)
+    _set_interpretation(o, spec.interpretation)
+    _set_subject(o, subject)
+    _set_earliest(o, earliest)
+    _set_limit(o, limit)
+    _set_met_on(o, met_on)
+    return o
 
 
 def first_core_group(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
@@ -526,30 +545,61 @@ def check_plan(case: CaseState, profile: Profile) -> None:
         )
 
 
+_Step = tuple[_RuleFn, Rule, RuleSpec]
+#: (profile, plan) -> the rule functions to run with their specs, in catalogue order. Keyed by the
+#: profile's id with the profile kept in the value, so an id is never reused while its entry lives.
+_PLANS: dict[tuple[int, str], tuple[Profile, list[_Step]]] = {}
+
+
+def _steps(profile: Profile, plan: str) -> list[_Step]:
+    """Which rules apply to a plan under a profile, worked out once rather than once per case."""
+    key = (id(profile), plan)
+    hit = _PLANS.get(key)
+    if hit is not None and hit[0] is profile:
+        return hit[1]
+    steps: list[_Step] = []
+    for rid, rule in profile.rules.items():
+        spec = rule.for_plan(plan)
+        if spec is not None:
+            steps.append((RULES[rid], rule, spec))
+    if len(_PLANS) >= 256:  # profile files loaded over and over (tests, a long-lived shell)
+        _PLANS.clear()
+    _PLANS[key] = (profile, steps)
+    return steps
+
+
+def _sort_key(o: Obligation) -> tuple[date, int, str]:
+    return (o.due, _ORDER[o.rule], o.about)
+
+
 def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
                 today: date) -> list[Obligation]:
     """Every open, overdue or (for one-off rules) met obligation of the case, sorted by due date."""
-    check_plan(case, profile)
+    if case.plan not in profile.plans:
+        check_plan(case, profile)
     held: list[date] = []
     scheduled: list[Meeting] = []
     for m in case.meetings:
         if m.kind in CORE_GROUP_KINDS:
-            if m.is_held(today):
-                held.append(m.date)
-            elif m.is_scheduled(today) and m.date >= today:
+            # Meeting.is_held / is_scheduled, inlined: this loop runs for every meeting of every case
+            status, d = m.status, m.date
+            if status is None:
+                if d <= today:
+                    held.append(d)
+                else:
+                    scheduled.append(m)
+            elif status == "held":
+                held.append(d)
+            elif status == "scheduled" and d >= today:
                 scheduled.append(m)
     reviews = case.review_conferences
     i = bisect.bisect_right(reviews, today)
-    held_reviews = list(reviews[:i])
-    upcoming = list(reviews[i:])
-    facts = _Facts(case, today, held, scheduled, held_reviews, upcoming)
+    facts = _Facts(case, today, held, scheduled, list(reviews[:i]), list(reviews[i:]))
     out: list[Obligation] = []
-    plan = case.plan
-    for rid, rule in profile.rules.items():
-        spec = rule.for_plan(plan)
-        if spec is not None:
-            RULES[rid](rule, spec, facts, cal, profile, out)
-    out.sort(key=lambda o: (o.due, _ORDER[o.rule], o.about))
+    for fn, rule, spec in _steps(profile, case.plan):
+        fn(rule, spec, facts, cal, profile, out)
+    if len(out) > 1:
+        out.sort(key=_sort_key)
     return out
 
 
