@@ -34,24 +34,19 @@ How the record maps to the engine's `scheduling.case.CaseState` (`case_state`,
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any, Final, Literal, NoReturn, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session, SQLModel, col
 
-from scheduling.case import MEETING_KINDS, PLANS, VISIT_BY, CaseState, Change, Resolution
-from scheduling.case import Escalation as CaseEscalation
-from scheduling.case import Meeting as CaseMeeting
-from scheduling.case import Visit as CaseVisit
+from scheduling.case import MEETING_KINDS, PLANS, VISIT_BY, CaseState
 from storage import audit
 from storage.errors import (
     ActionsAreNeverDeleted,
@@ -86,6 +81,7 @@ from storage.models import (
     Visit,
     WrittenReport,
 )
+from storage.states import CASE_COLUMNS, ActiveCase, Parsers, load_states
 
 LONDON: Final = ZoneInfo("Europe/London")
 #: Every kind a Meeting row may have.
@@ -107,17 +103,6 @@ UNSET: Final = _Unset.UNSET
 
 Platform = Literal["slack", "teams"]
 _T = TypeVar("_T", bound=SQLModel)
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveCase:
-    """One case as the reminder sweep needs it: ids to key reminders on, and the engine's state."""
-
-    id: int
-    reference: str
-    slack_channel_id: str | None
-    teams_channel_id: str | None
-    state: CaseState
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -1594,126 +1579,6 @@ def set_significant_risk_reduction(
 
 # --- the engine's view ---------------------------------------------------------------------------
 
-_CASE_COLS: Final = (
-    col(CoreGroup.id), col(CoreGroup.reference), col(CoreGroup.profile), col(CoreGroup.plan),
-    col(CoreGroup.start), col(CoreGroup.registered), col(CoreGroup.lead_visit_every),
-    col(CoreGroup.resolution_requested), col(CoreGroup.significant_risk_reduction),
-    col(CoreGroup.slack_channel_id), col(CoreGroup.teams_channel_id),
-)
-
-
-def _load_states(conn: Connection, cases: Sequence[Any]) -> Iterator[ActiveCase]:
-    """CaseStates for case rows (`_CASE_COLS`, sorted by id) with one query per table.
-
-    Child rows are fetched by id range (an index range scan, no giant IN list) and grouped here.
-    """
-    if not cases:
-        return
-    lo, hi = cases[0][0], cases[-1][0]
-    wanted = {c[0] for c in cases}
-
-    meetings_by: dict[int, list[CaseMeeting]] = defaultdict(list)
-    reviews_by: dict[int, list[date]] = defaultdict(list)
-    tier1_by: dict[int, list[date]] = defaultdict(list)
-    tier2_by: dict[int, list[date]] = defaultdict(list)
-    m_stmt = (
-        select(col(Meeting.case_id), col(Meeting.kind), col(Meeting.status), col(Meeting.starts_at),
-               col(Meeting.social_worker_present), col(Meeting.professionals_present),
-               col(Meeting.lead_sw_present), col(Meeting.social_worker_attended),
-               col(Meeting.minutes_circulated_at), col(Meeting.chair_update_sent_at))
-        .where(col(Meeting.case_id).between(lo, hi))
-        .order_by(col(Meeting.case_id), col(Meeting.starts_at), col(Meeting.id))
-    )
-    for (cid, kind, status, starts_at, swp, pp, lsp, swa, minutes_at,
-         chair_at) in conn.execute(m_stmt):
-        if cid not in wanted:
-            continue
-        day = starts_at.astimezone(LONDON).date()
-        if kind == REVIEW_CONFERENCE:
-            if status != "cancelled":
-                reviews_by[cid].append(day)
-            continue
-        held = status == "held"
-        if held and kind == "resolution_tier1":
-            tier1_by[cid].append(day)
-        elif held and kind == "resolution_tier2":
-            tier2_by[cid].append(day)
-        meetings_by[cid].append(CaseMeeting(
-            date=day,
-            kind=kind,
-            status=status,
-            social_worker_present=(swp if swp is not None
-                                   else swa if swa is not None and held else True),
-            minutes_circulated=None if minutes_at is None else london_date(minutes_at),
-            chair_update_sent=None if chair_at is None else london_date(chair_at),
-            professionals_present=pp if held else None,
-            lead_sw_present=lsp if held else None,
-        ))
-
-    visits_by: dict[int, list[CaseVisit]] = defaultdict(list)
-    v_stmt = (
-        select(col(Visit.case_id), col(Visit.visited_on), col(Visit.by), col(Visit.seen_alone))
-        .where(col(Visit.case_id).between(lo, hi))
-        .order_by(col(Visit.case_id), col(Visit.visited_on), col(Visit.id))
-    )
-    for cid, on, by, alone in conn.execute(v_stmt):
-        if cid in wanted:
-            visits_by[cid].append(CaseVisit(on, by, alone))
-
-    moves_by: dict[int, list[date]] = defaultdict(list)
-    changes_by: dict[int, list[Change]] = defaultdict(list)
-    e_stmt = (
-        select(col(CaseEvent.case_id), col(CaseEvent.kind), col(CaseEvent.occurred_on),
-               col(CaseEvent.reported_on))
-        .where(col(CaseEvent.case_id).between(lo, hi))
-        .order_by(col(CaseEvent.case_id), col(CaseEvent.occurred_on), col(CaseEvent.id))
-    )
-    for cid, kind, on, reported in conn.execute(e_stmt):
-        if cid not in wanted:
-            continue
-        if kind == "school_move":
-            moves_by[cid].append(on)
-        else:
-            changes_by[cid].append(Change(on, reported))
-
-    esc_by: dict[int, list[CaseEscalation]] = defaultdict(list)
-    x_stmt = (
-        select(col(Escalation.case_id), col(Escalation.stage), col(Escalation.raised_at),
-               col(Escalation.stage_started_at), col(Escalation.resolved_at))
-        .where(col(Escalation.case_id).between(lo, hi))
-        .order_by(col(Escalation.case_id), col(Escalation.raised_at), col(Escalation.id))
-    )
-    for cid, stage, raised, started, resolved in conn.execute(x_stmt):
-        if cid in wanted:
-            esc_by[cid].append(CaseEscalation(
-                raised=london_date(raised), stage=stage, stage_started=london_date(started),
-                resolved=None if resolved is None else london_date(resolved)))
-
-    empty: tuple[Any, ...] = ()
-    for (cid, ref, profile, plan, start, registered, every, requested, reduction, slack,
-         teams) in cases:
-        state = CaseState(
-            profile=profile,
-            plan=plan,
-            start=start,
-            registered=registered,
-            review_conferences=tuple(sorted(reviews_by.get(cid, empty))),
-            meetings=tuple(meetings_by.get(cid, empty)),
-            visits=tuple(visits_by.get(cid, empty)),
-            school_moves=tuple(moves_by.get(cid, empty)),
-            significant_changes=tuple(changes_by.get(cid, empty)),
-            resolution=Resolution(
-                requested=requested,
-                tier1_meetings=tuple(tier1_by.get(cid, empty)),
-                tier2_meetings=tuple(tier2_by.get(cid, empty)),
-                significant_risk_reduction=bool(reduction),
-            ),
-            escalations=tuple(esc_by.get(cid, empty)),
-            lead_visit_every=every,
-        )
-        yield ActiveCase(cid, ref, slack, teams, state)
-
-
 def case_state(session: Session, reference: str) -> CaseState:
     """Exactly the engine's `CaseState` for a case (the same value CASE.json would give).
 
@@ -1722,8 +1587,8 @@ def case_state(session: Session, reference: str) -> CaseState:
     """
     case = _case(session, reference, writable=False)
     conn = session.connection()
-    row = conn.execute(select(*_CASE_COLS).where(col(CoreGroup.id) == case.id)).one()
-    return next(_load_states(conn, [row])).state
+    row = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
+    return next(load_states(conn, [row])).state
 
 
 def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[ActiveCase]:
@@ -1733,17 +1598,18 @@ def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[
     session; the batches are read in one transaction.
     """
     conn = session.connection()
+    parsers = Parsers()
     last: int = 0
     while True:
         rows = conn.execute(
-            select(*_CASE_COLS)
+            select(*CASE_COLUMNS)
             .where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
             .order_by(col(CoreGroup.id))
             .limit(batch_size)
         ).all()
         if not rows:
             return
-        yield from _load_states(conn, rows)
+        yield from load_states(conn, rows, parsers)
         last = cast(int, rows[-1][0])
 
 

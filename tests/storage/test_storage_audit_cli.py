@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot.cli import main
-from storage import audit
+from storage import audit, migrate
 from storage import repository as repo
 from storage.db import Store, make_engine
 
@@ -187,7 +187,7 @@ def test_db_commands(empty_db_url: str, monkeypatch: pytest.MonkeyPatch,
     assert "Run: coregroup db upgrade" in capsys.readouterr().err
     assert main(["db", "current"]) == 1
     assert main(["db", "upgrade"]) == 0
-    assert "upgraded from empty to 0001" in capsys.readouterr().out
+    assert f"upgraded from empty to {migrate.head()}" in capsys.readouterr().out
     assert main(["db", "current"]) == 0
     assert "(current)" in capsys.readouterr().out
     assert main(["db", "downgrade", "base"]) == 0
