@@ -84,6 +84,10 @@ SCENARIOS: list[dict[str, Any]] = [
     _s("sct-new-year-2028", "2027-12-31",
        "3 days from Fri 31 Dec 2027 is Mon 3 Jan 2028 (holiday): back to 31 Dec",
        profile="scotland", plan="cp", start="2027-12-20", significant_changes=["2027-12-31"]),
+    _s("sct-change-on-christmas", "2027-12-27",
+       "DOUBT: a change on Sat 25 Dec 2027 + 3 days = Tue 28 (observed), rolled back past the event "
+       "to Fri 24 Dec: due before it happened",
+       profile="scotland", plan="cp", start="2027-12-01", significant_changes=["2027-12-25"]),
     _s("sct-august", "2027-06-22", "6 weeks after 21 Jun 2027 is Scotland's Summer Bank Holiday, 2 Aug",
        profile="scotland", plan="cp", start="2027-06-07", meetings=[_held("2027-06-21")]),
     # --- Northern Ireland --------------------------------------------------------------------

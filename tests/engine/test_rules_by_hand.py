@@ -93,6 +93,9 @@ BY_HAND: list[tuple[str, str, str, str]] = [
     ("sct-new-year-2028", "first_core_group", "2028-01-14", ""),
     # CPPM Mon 20 Dec 2027: Dec 21-24 (4) [27, 28] 29,30,31 (7) [Mon 3 Jan, Tue 4 Jan = 2 Jan observed]
     # Jan 5,6,7 (10), 10-14 → 15
+    ("sct-change-on-christmas", "significant_change_to_conference_chair", "2027-12-24", ""),
+    # change Sat 25 Dec 2027 + 3 days = Tue 28 Dec (observed) ← Mon 27 (observed) ← Sun 26 ← Sat 25
+    # ← Fri 24 Dec: the convention puts the deadline the day BEFORE the change (reported as a doubt)
     ("sct-august", "next_core_group", "2027-07-30", ""),
     # Mon 21 Jun 2027 + 42 days = Mon 2 Aug (Scotland's Summer holiday) ← Sun ← Sat ← Fri 30 Jul
     ("sct-st-andrew", "review_conference", "2027-05-14", ""),
