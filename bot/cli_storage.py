@@ -87,18 +87,26 @@ def _open_store(check: bool = True) -> Any:
 
 def _db_upgrade(args: argparse.Namespace) -> int:
     from storage import migrate
+    from storage.repository import rebuild_snapshots
 
     store = _open_store(check=False)
     try:
         before = migrate.current(store.engine)
         migrate.upgrade(store.engine, args.revision)
         after = migrate.current(store.engine)
+        rebuilt = None
+        if after != before and after == migrate.head():
+            # A migration may change what a case's state is made of: rewrite the snapshots.
+            with store.transaction() as session:
+                rebuilt = rebuild_snapshots(session)
     finally:
         store.dispose()
     if before == after:
         _out(f"database already at {after or 'base'}; nothing to do")
     else:
         _out(f"database upgraded from {before or 'empty'} to {after}")
+    if rebuilt:
+        _out(f"rewrote the state snapshots of {rebuilt} case(s)")
     return 0
 
 

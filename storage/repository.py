@@ -81,7 +81,15 @@ from storage.models import (
     Visit,
     WrittenReport,
 )
-from storage.states import CASE_COLUMNS, ActiveCase, Parsers, load_states
+from storage.states import (
+    CASE_COLUMNS,
+    ActiveCase,
+    Decoder,
+    Parsers,
+    assemble,
+    encode,
+    load_states,
+)
 
 LONDON: Final = ZoneInfo("Europe/London")
 #: Every kind a Meeting row may have.
@@ -201,10 +209,38 @@ def _audit(session: Session, case: CoreGroup | None, *, actor: str, now: datetim
            entity: str | None = None, entity_id: int | None = None,
            before: Mapping[str, Any] | None = None,
            after: Mapping[str, Any] | None = None) -> None:
+    """Record a change. Every change passes here, so it also refreshes the case's snapshot."""
+    if case is not None:
+        refresh_snapshot(session, case)
     audit.append(session, actor=actor, now=now, action=action,
                  case_id=None if case is None else case.id,
                  case_ref=None if case is None else case.reference,
                  entity=entity, entity_id=entity_id, before=before, after=after)
+
+
+def refresh_snapshot(session: Session, case: CoreGroup) -> None:
+    """Recompute `case.state_snapshot` from the tables (in the caller's transaction)."""
+    session.flush()
+    conn = session.connection()
+    row = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
+    case.state_snapshot = encode(next(load_states(conn, [row])).state)
+    session.flush()
+
+
+def rebuild_snapshots(session: Session, *, batch_size: int = 2000) -> int:
+    """Rewrite every case's snapshot from the tables (after a migration); returns how many."""
+    conn = session.connection()
+    last, n = 0, 0
+    while True:
+        rows = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) > last)
+                            .order_by(col(CoreGroup.id)).limit(batch_size)).all()
+        if not rows:
+            return n
+        for active in load_states(conn, rows):
+            conn.execute(update(CoreGroup).where(col(CoreGroup.id) == active.id)
+                         .values(state_snapshot=encode(active.state)))
+            n += 1
+        last = cast(int, rows[-1][0])
 
 
 def _case(session: Session, reference: str, *, writable: bool = True) -> CoreGroup:
@@ -1592,24 +1628,30 @@ def case_state(session: Session, reference: str) -> CaseState:
 
 
 def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[ActiveCase]:
-    """Every active case, in batches of bulk queries (never one query per case).
+    """Every active case, in batches (never one query per case).
 
-    Streams: at most `batch_size` cases' rows are in memory at once. Use a `Store.read()`
-    session; the batches are read in one transaction.
+    Reads each case's snapshot (one row per case); a case without a current snapshot is computed
+    from the tables with bulk queries. Streams: at most `batch_size` cases are in memory at once.
+    Use a `Store.read()` session; the batches are read in one transaction.
     """
     conn = session.connection()
+    decoder = Decoder()
     parsers = Parsers()
     last: int = 0
     while True:
         rows = conn.execute(
-            select(*CASE_COLUMNS)
+            select(*CASE_COLUMNS, col(CoreGroup.state_snapshot))
             .where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
             .order_by(col(CoreGroup.id))
             .limit(batch_size)
         ).all()
         if not rows:
             return
-        yield from load_states(conn, rows, parsers)
+        decoded = [(row, decoder.decode(row[-1])) for row in rows]
+        stale = [row for row, facts in decoded if facts is None]
+        computed = {a.id: a for a in load_states(conn, stale, parsers)} if stale else {}
+        for row, facts in decoded:
+            yield assemble(row, facts) if facts is not None else computed[cast(int, row[0])]
         last = cast(int, rows[-1][0])
 
 

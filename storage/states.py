@@ -13,6 +13,14 @@ is turning rows into Python objects, so:
 
 Within a case, facts are ordered by date and then by their other columns, the same on both
 backends; the engine only needs date order.
+
+Even so, ~700,000 rows cost seconds. So each case also carries `CoreGroup.state_snapshot`: its
+child-table facts encoded as one short string, rewritten by the repository in the same transaction
+as every change to the case (it is refreshed where the audit event is written, which no change
+skips). The sweep reads 50,000 snapshot strings instead of 700,000 rows; a case whose snapshot is
+missing or in an older format is computed from the tables instead (and `coregroup db upgrade`
+rewrites them all). `case_state` for one case always reads the tables, and the tests check that
+both ways give the same value.
 """
 
 from __future__ import annotations
@@ -161,7 +169,7 @@ def _rows(conn: Connection, case_id: Any, columns: Sequence[Any], lo: int, hi: i
     stmt = (select(case_id, *_raw(*columns)).where(case_id.between(lo, hi))
             .order_by(case_id, *columns))
     out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in conn.execute(stmt):
+    for row in conn.execute(stmt).all():  # fetchall: iterating the result fetches row by row
         out[row[0]].append(row[1:])
     return out
 
@@ -218,27 +226,149 @@ def load_states(conn: Connection, cases: Sequence[Any],
     escalation = p.escalation
     escalations = {cid: tuple(map(escalation, keys)) for cid, keys in
                    _rows(conn, col(Escalation.case_id), ESCALATION_COLUMNS, lo, hi).items()}
-    for (cid, ref, profile, plan, start, registered, every, requested, reduction, slack,
-         teams) in cases:
+    for row in cases:
+        cid = row[0]
         tier1, tier2 = tiers.get(cid, ((), ()))
-        if requested is None and not reduction and not tier1 and not tier2:
-            resolution = _NO_RESOLUTION
+        yield assemble(row, Facts(meetings.get(cid, ()), reviews.get(cid, ()), tier1, tier2,
+                                  visits.get(cid, ()), moves.get(cid, ()), changes.get(cid, ()),
+                                  escalations.get(cid, ())))
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a case's child tables contribute to its CaseState (the part a snapshot stores)."""
+
+    meetings: tuple[CaseMeeting, ...] = ()
+    review_conferences: tuple[date, ...] = ()
+    tier1: tuple[date, ...] = ()
+    tier2: tuple[date, ...] = ()
+    visits: tuple[CaseVisit, ...] = ()
+    school_moves: tuple[date, ...] = ()
+    changes: tuple[Change, ...] = ()
+    escalations: tuple[CaseEscalation, ...] = ()
+
+
+def assemble(row: Sequence[Any], facts: Facts) -> ActiveCase:
+    """A case row (`CASE_COLUMNS`) and its facts → the sweep's ActiveCase."""
+    (cid, ref, profile, plan, start, registered, every, requested, reduction, slack,
+     teams) = row[:11]
+    if requested is None and not reduction and not facts.tier1 and not facts.tier2:
+        resolution = _NO_RESOLUTION
+    else:
+        resolution = Resolution(requested=requested, tier1_meetings=facts.tier1,
+                                tier2_meetings=facts.tier2,
+                                significant_risk_reduction=bool(reduction))
+    state = CaseState(
+        profile=profile,
+        plan=plan,
+        start=start,
+        registered=registered,
+        review_conferences=facts.review_conferences,
+        meetings=facts.meetings,
+        visits=facts.visits,
+        school_moves=facts.school_moves,
+        significant_changes=facts.changes,
+        resolution=resolution,
+        escalations=facts.escalations,
+        lead_visit_every=every,
+    )
+    return ActiveCase(cid, ref, slack, teams, state)
+
+
+# --- snapshots ------------------------------------------------------------------------------------
+
+#: Bump when the encoding changes: older snapshots are then ignored (and rewritten on upgrade).
+SNAPSHOT_FORMAT: Final = "f1"
+_SECTIONS: Final = 8
+
+
+def _o(d: date | None) -> str:
+    return "" if d is None else d.isoformat()
+
+
+def _b(v: bool | None) -> str:
+    return "" if v is None else "1" if v else "0"
+
+
+def encode(state: CaseState) -> str:
+    """The child-table facts of a state as one string: sections `;`, items `,`, fields `|`.
+
+    Every value is a date, a number, a flag or a fixed-vocabulary word, so no separator can
+    occur inside one.
+    """
+    res = state.resolution
+    sections = (
+        ",".join(f"{m.date.isoformat()}|{m.kind}|{m.status}|{_b(m.social_worker_present)}|"
+                 f"{_o(m.minutes_circulated)}|{_o(m.chair_update_sent)}|"
+                 f"{'' if m.professionals_present is None else m.professionals_present}|"
+                 f"{_b(m.lead_sw_present)}" for m in state.meetings),
+        ",".join(d.isoformat() for d in state.review_conferences),
+        ",".join(d.isoformat() for d in res.tier1_meetings),
+        ",".join(d.isoformat() for d in res.tier2_meetings),
+        ",".join(f"{v.date.isoformat()}|{v.by}|{_b(v.seen_alone)}" for v in state.visits),
+        ",".join(d.isoformat() for d in state.school_moves),
+        ",".join(f"{c.date.isoformat()}|{_o(c.reported)}" for c in state.significant_changes),
+        ",".join(f"{e.raised.isoformat()}|{e.stage}|{_o(e.stage_started)}|{_o(e.resolved)}"
+                 for e in state.escalations),
+    )
+    return ";".join((SNAPSHOT_FORMAT, *sections))
+
+
+class Decoder:
+    """Snapshot strings → Facts, each distinct item decoded once per sweep."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] = {}
+
+    def _day(self, text: str) -> date:
+        d: date | None = self._cache.get(text)
+        if d is None:
+            d = self._cache[text] = date.fromisoformat(text)
+        return d
+
+    def _opt(self, text: str) -> date | None:
+        return self._day(text) if text else None
+
+    def _item(self, tag: str, text: str) -> Any:
+        key = tag + text
+        got = self._cache.get(key)
+        if got is not None:
+            return got
+        f = text.split("|")
+        if tag == "m":
+            got = CaseMeeting(date=self._day(f[0]), kind=f[1], status=f[2],
+                              social_worker_present=f[3] == "1",
+                              minutes_circulated=self._opt(f[4]),
+                              chair_update_sent=self._opt(f[5]),
+                              professionals_present=int(f[6]) if f[6] else None,
+                              lead_sw_present=None if f[7] == "" else f[7] == "1")
+        elif tag == "v":
+            got = CaseVisit(self._day(f[0]), f[1], f[2] == "1")
+        elif tag == "c":
+            got = Change(self._day(f[0]), self._opt(f[1]))
         else:
-            resolution = Resolution(requested=requested, tier1_meetings=tier1,
-                                    tier2_meetings=tier2,
-                                    significant_risk_reduction=bool(reduction))
-        state = CaseState(
-            profile=profile,
-            plan=plan,
-            start=start,
-            registered=registered,
-            review_conferences=reviews.get(cid, ()),
-            meetings=meetings.get(cid, ()),
-            visits=visits.get(cid, ()),
-            school_moves=moves.get(cid, ()),
-            significant_changes=changes.get(cid, ()),
-            resolution=resolution,
-            escalations=escalations.get(cid, ()),
-            lead_visit_every=every,
-        )
-        yield ActiveCase(cid, ref, slack, teams, state)
+            got = CaseEscalation(raised=self._day(f[0]), stage=int(f[1]),
+                                 stage_started=self._opt(f[2]), resolved=self._opt(f[3]))
+        self._cache[key] = got
+        return got
+
+    def _items(self, tag: str, section: str) -> tuple[Any, ...]:
+        if not section:
+            return ()
+        item = self._item
+        return tuple(item(tag, t) for t in section.split(","))
+
+    def _days(self, section: str) -> tuple[date, ...]:
+        return tuple(map(self._day, section.split(","))) if section else ()
+
+    def decode(self, snapshot: str | None) -> Facts | None:
+        """The facts, or None when the snapshot is missing or in another format."""
+        if not snapshot:
+            return None
+        parts = snapshot.split(";")
+        if parts[0] != SNAPSHOT_FORMAT or len(parts) != _SECTIONS + 1:
+            return None
+        _, m, rc, t1, t2, v, sm, ch, esc = parts
+        return Facts(self._items("m", m), self._days(rc), self._days(t1), self._days(t2),
+                     self._items("v", v), self._days(sm), self._items("c", ch),
+                     self._items("e", esc))

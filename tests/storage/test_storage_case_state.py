@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select, update
+from sqlmodel import col
+
 from scheduling.case import (
     CaseState,
     Change,
@@ -16,7 +19,9 @@ from scheduling.case import (
     case_to_dict,
 )
 from storage import repository as repo
+from storage import states
 from storage.db import Store
+from storage.models import CoreGroup
 
 LONDON = ZoneInfo("Europe/London")
 A = "cli"
@@ -155,3 +160,40 @@ def test_active_case_states_streams_in_batches_and_agrees(store: Store) -> None:
             assert a.state == repo.case_state(s, a.reference)
         assert streamed[0].slack_channel_id == "C0AAA"
         assert streamed[0].id == repo.get_case(s, refs[0]).id
+
+
+def test_snapshot_encodes_the_same_state(store: Store) -> None:
+    """The sweep's one-row-per-case snapshot decodes to exactly what the tables give."""
+    ref = build_rich_case(store)
+    assert states.Decoder().decode(states.encode(EXPECTED)) is not None
+    with store.read() as s:
+        case = repo.get_case(s, ref)
+        facts = states.Decoder().decode(case.state_snapshot)
+        assert facts is not None
+        row = s.connection().execute(
+            select(*states.CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
+        assert states.assemble(row, facts).state == EXPECTED
+        assert [a.state for a in repo.active_case_states(s)] == [EXPECTED]
+
+
+def test_missing_or_old_snapshots_fall_back_to_the_tables(store: Store) -> None:
+    ref = build_rich_case(store)
+    t0 = at(2027, 7, 10, 9)
+    with store.transaction() as s:
+        other = repo.create_case(s, actor=A, now=t0, profile="suffolk", plan="cp",
+                                 start=date(2027, 7, 1)).reference
+        repo.record_visit(s, other, actor=A, now=t0, on=date(2027, 7, 2), by="professional")
+    with store.read() as s:
+        want = {a.reference: a.state for a in repo.active_case_states(s)}
+    with store.transaction() as s:
+        s.execute(update(CoreGroup).where(col(CoreGroup.reference) == ref)
+                  .values(state_snapshot=None))
+        s.execute(update(CoreGroup).where(col(CoreGroup.reference) == other)
+                  .values(state_snapshot="f0;old format"))
+    with store.read() as s:
+        assert {a.reference: a.state for a in repo.active_case_states(s)} == want
+    with store.transaction() as s:
+        assert repo.rebuild_snapshots(s) == 2
+    with store.read() as s:
+        assert all(states.Decoder().decode(c.state_snapshot) for c in repo.list_cases(s))
+        assert {a.reference: a.state for a in repo.active_case_states(s)} == want
