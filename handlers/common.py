@@ -202,6 +202,21 @@ def mention(member: Member) -> str:
     return f"{member.display_name} ({role_label(member.role)})"
 
 
+def case_version(s: Session, case: CoreGroup) -> int:
+    """A number that changes whenever the case's record changes: its latest audit event id.
+
+    Every change is audited in its own transaction (storage's guarantee), so this is a cheap,
+    exact cache key for views computed from the record. (A helper here until storage.repository
+    offers one.)
+    """
+    from sqlalchemy import func, select
+
+    from storage.models import AuditEvent
+
+    stmt = select(func.max(AuditEvent.id)).where(AuditEvent.case_id == case.id)  # type: ignore[arg-type]
+    return int(s.execute(stmt).scalar() or 0)
+
+
 # --- the engine ------------------------------------------------------------------------------
 
 

@@ -6,15 +6,19 @@ reads the same engine output the reminder sweep does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from threading import Lock
 
 from sqlmodel import Session
 
+from bot.clock import LONDON
 from handlers.common import (
     Context,
     case_obligations,
+    case_version,
     is_social_worker,
     london_date,
     london_time,
@@ -29,7 +33,9 @@ from handlers.parse import EXAMPLES, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
 from scheduling.case import CORE_GROUP_KINDS
 from storage import repository as repo
-from storage.models import Member
+from storage.models import CoreGroup, Member
+
+CacheKey = tuple[str, int, int, str]
 
 #: How many obligations `status` lists before pointing at the rest.
 STATUS_LINES = 8
@@ -48,16 +54,65 @@ def meeting_label(kind: str) -> str:
     return MEETING_LABELS.get(kind, kind.replace("_", " "))
 
 
+class _StatusCache:
+    """Status answers by (database, case, record version, minute): many members asking about
+    the same case, or asking again, cost three small queries instead of the whole record and the
+    engine. The minute bounds how stale "next meeting" and "in N working days" can be. A miss is
+    computed once: concurrent askers wait for it rather than all computing it at once."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._items: OrderedDict[CacheKey, Message] = OrderedDict()
+        self._computing: dict[CacheKey, Lock] = {}
+        self._lock = Lock()
+        self._size = size
+
+    def _get(self, key: CacheKey) -> Message | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def get_or_compute(self, key: CacheKey, compute: Callable[[], Message]) -> Message:
+        found = self._get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            key_lock = self._computing.setdefault(key, Lock())
+        with key_lock:
+            found = self._get(key)
+            if found is None:
+                found = compute()
+                with self._lock:
+                    self._items[key] = found
+                    while len(self._items) > self._size:
+                        self._items.popitem(last=False)
+        with self._lock:
+            self._computing.pop(key, None)
+        return found
+
+
+STATUS_CACHE = _StatusCache()
+
+
 def status(ctx: Context, cmd: Status) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
-        rules, obs = case_obligations(s, case, ctx.today)
-        nxt = repo.next_meeting(s, case.reference, now=ctx.now)
-        missing = repo.outstanding_reports(s, case.reference, nxt.id) if nxt and nxt.id else []
-        by_id = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
-        open_actions = repo.actions(s, case.reference, status="open")
-        all_actions = repo.actions(s, case.reference)
+        assert case.id is not None
+        key = (str(ctx.store.engine.url), case.id, case_version(s, case),
+               ctx.now.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"))
+        message = STATUS_CACHE.get_or_compute(key, lambda: _status_message(s, ctx, case))
+    return only(message)
+
+
+def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
+    rules, obs = case_obligations(s, case, ctx.today)
+    nxt = repo.next_meeting(s, case.reference, now=ctx.now)
+    missing = repo.outstanding_reports(s, case.reference, nxt.id) if nxt and nxt.id else []
+    by_id = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
+    all_actions = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
+    open_actions = [a for a in all_actions if a.status == "open"]
     cal = rules.calendar
     pending = [o for o in obs if o.status != "met"]
     overdue = [o for o in pending if o.status == "overdue"]
@@ -102,7 +157,7 @@ def status(ctx: Context, cmd: Status) -> Outcome:
     if nxt is None and case.status == "active":
         buttons.append(Button("Book the next core group", "cg.run",
                               f"meeting case:{case.reference}", primary=True))
-    return only(Message(head, tuple(lines), tuple(buttons), tuple(context)))
+    return Message(head, tuple(lines), tuple(buttons), tuple(context))
 
 
 # --- rota -------------------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The client carries `RateLimitErrorRetryHandler` (Bolt copies the client's retry handlers into every
 per-request client), so a burst of HTTP 429 is retried after Slack's `Retry-After` rather than
 failing a step. The token is checked once here (`auth.test`) rather than on the first request, so
-no acknowledgement ever waits on the Web API.
+no acknowledgement ever waits on the Web API. Listeners run inline (`process_before_response`):
+each one only hands its work to the worker and acknowledges, so the ack is the HTTP response.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def build_app(
         signing_secret=signing_secret or "",
         request_verification_enabled=not socket_mode,
         token_verification_enabled=True,
-        process_before_response=False,
+        # Our listeners only queue the work and ack, so Bolt may run them inline: this skips
+        # Bolt's thread hop and its 10 ms polling for the ack (process_before_response=False).
+        process_before_response=True,
         logger=log,
     )
     register(app, deps)
