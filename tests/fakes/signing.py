@@ -62,7 +62,7 @@ def sign(
         headers={
             "content-type": content_type,
             "x-slack-request-timestamp": ts,
-            "x-slack-signature": signature,
+            "x-slack-signature": str(signature),
         },
     )
 

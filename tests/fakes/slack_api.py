@@ -558,7 +558,8 @@ class FakeSlackAPI:
         delay = self.delay_methods.get(method, self.delay)
         if delay:
             time.sleep(delay)
-        status, body, extra_headers = 200, {"ok": True}, {}
+        status, extra_headers = 200, {}
+        body: dict[str, Any] = {"ok": True}
         try:
             with self._lock:
                 retry = self._rate_limits.get(method)

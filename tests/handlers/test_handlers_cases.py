@@ -295,3 +295,14 @@ def test_invite_effect_on_add(ctx: CtxFactory, store: Store) -> None:
     setup_case(ctx, store)
     out = run(ctx(channel=CHANNEL), 'add <@U0POLICE> role:police agency:Police')
     assert Invite("CG-0001", ("U0POLICE",)) in out.effects
+
+
+def test_status_is_fresh_after_every_change(ctx: CtxFactory, store: Store) -> None:
+    """Status is cached by the record's version: a change in the same minute still shows."""
+    setup_case(ctx, store)
+    first = text(run(ctx(channel=CHANNEL), "status"))
+    assert "Open plan actions" not in first
+    assert first == text(run(ctx("U0HV", CHANNEL), "status"))  # served from the cache
+    run(ctx(channel=CHANNEL), 'action add "Weigh the baby" due:2027-01-05')
+    assert "Open plan actions: 1" in text(run(ctx(channel=CHANNEL), "status"))
+    assert "Only members" in text(run(ctx("U0OTHER", CHANNEL), "status"))  # access still checked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fakes.slack_api import FakeSlackAPI, User, validate_blocks
 from slack_sdk import WebClient
@@ -9,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 
 @pytest.fixture
-def api() -> FakeSlackAPI:
+def api() -> Iterator[FakeSlackAPI]:
     with FakeSlackAPI("xoxb-test", users=[User("U0A", "a", "Person A")]) as fake:
         yield fake
 

@@ -76,7 +76,7 @@ def load_subset(source: str) -> Any:
 def manifest() -> dict[str, Any]:
     data = load_subset(MANIFEST.read_text(encoding="utf-8"))
     try:
-        import yaml  # type: ignore[import-untyped]
+        import yaml
     except ImportError:
         return data
     assert yaml.safe_load(MANIFEST.read_text(encoding="utf-8")) == data

@@ -41,8 +41,8 @@ def test_missing_settings_one_line_each(env: pytest.MonkeyPatch,
     env.setenv("SLACK_BOT_TOKEN", "xoxp-user-token")
     env.setenv("SLACK_APP_TOKEN", "not-an-app-token")
     assert main(["serve"]) == 2
-    err = capsys.readouterr().err
-    assert "starting xoxb-" in err and "starting xapp-" in err
+    text = capsys.readouterr().err
+    assert "starting xoxb-" in text and "starting xapp-" in text
 
 
 def test_database_behind_is_one_line(env: pytest.MonkeyPatch,

@@ -225,3 +225,17 @@ def test_rate_limited_calls_are_retried_after_retry_after(slack: SlackHarness) -
     assert [c.status for c in posts] == [429, 200]
     assert posts[1].at - posts[0].at >= 0.9
     assert len(slack.fake.channel_named("cg-cg-0001").pins) == 1  # type: ignore[union-attr]
+
+
+def test_app_home_button_answers_by_direct_message(slack: SlackHarness) -> None:
+    start_case(slack)
+    slack.send(signing.app_home_opened("U0HV"))
+    slack.settle()
+    view = slack.fake.args_of("views.publish")[-1]["view"]
+    (status,) = [el for b in view["blocks"] if b["type"] == "actions" for el in b["elements"]]
+    press = signing.block_actions(status["action_id"], status["value"], user_id="U0HV",
+                                  view={"id": "VHOME", "type": "home"})
+    assert slack.send(press).status_code == 200
+    slack.settle()
+    dm = slack.fake.args_of("chat.postMessage")[-1]
+    assert dm["channel"] == "U0HV" and dm["text"].startswith("CG-0001: next")
