@@ -306,3 +306,37 @@ def test_status_is_fresh_after_every_change(ctx: CtxFactory, store: Store) -> No
     run(ctx(channel=CHANNEL), 'action add "Weigh the baby" due:2027-01-05')
     assert "Open plan actions: 1" in text(run(ctx(channel=CHANNEL), "status"))
     assert "Only members" in text(run(ctx("U0OTHER", CHANNEL), "status"))  # access still checked
+
+
+EVERY_SUB_COMMAND = [
+    "status", "rota", "members", "actions", "add <@U0POLICE> role:police", "remove <@U0HV>",
+    "meeting 2027-01-15 10:00", "meeting", "review 2027-03-10", "held", "held 2027-01-04",
+    "minutes sent", "cancel", "visit 2027-01-04", "report", "report All well.", "apologies",
+    'action add "x"', "action done 1", "action", 'concern "x"', "escalate", "resolve",
+    "resolution request", "tier1 2027-03-01", "tier2 2027-03-01", "close",
+    "change profile:newham",
+]
+
+
+@pytest.mark.parametrize("line", EVERY_SUB_COMMAND)
+def test_a_non_member_is_refused_everything(ctx: CtxFactory, store: Store, line: str) -> None:
+    setup_case(ctx, store)
+    run(ctx(channel=CHANNEL), 'action add "An action"')
+    before = snapshot(store)
+    out = run(ctx("U0OTHER", CHANNEL), line)
+    assert "Only members of CG-0001's core group" in text(out), text(out)
+    assert out.form is None and not out.effects
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("line", [
+    "meeting 2027-01-03 10:00", "review 2027-01-03", "held 2027-01-03 attended:<@U0LEAD>",
+    "minutes sent 2027-01-03", "visit 2027-01-03", 'action add "x" due:2027-01-03',
+])
+def test_dates_before_the_start_are_refused(ctx: CtxFactory, store: Store, line: str) -> None:
+    setup_case(ctx, store)
+    before = snapshot(store)
+    t = text(run(ctx(channel=CHANNEL), line))
+    assert ("before CG-0001 started" in t or "is not after it" in t), t
+    assert "Try `/coregroup " in t
+    assert snapshot(store) == before
