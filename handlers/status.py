@@ -134,6 +134,9 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     if missing:
         who = ", ".join(mention(by_id[r.member_id]) for r in missing if r.member_id in by_id)
         lines.append(f"Written reports still awaited: {who}")
+        if "written_report" in rules.profile.rules and not any(
+                c.startswith("written_report ·") for c in context):
+            context.append(rule_context("written_report", rules, case.plan))
     if open_actions:
         numbers = {a.id: i + 1 for i, a in enumerate(all_actions)}
         late = [a for a in open_actions if a.due_on and a.due_on < ctx.today]
