@@ -41,7 +41,7 @@ from typing import Any, Final, Literal, NoReturn, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session, SQLModel, col
@@ -236,10 +236,11 @@ def rebuild_snapshots(session: Session, *, batch_size: int = 2000) -> int:
                             .order_by(col(CoreGroup.id)).limit(batch_size)).all()
         if not rows:
             return n
-        for active in load_states(conn, rows):
-            conn.execute(update(CoreGroup).where(col(CoreGroup.id) == active.id)
-                         .values(state_snapshot=encode(active.state)))
-            n += 1
+        table = CoreGroup.__table__  # type: ignore[attr-defined]
+        values = [{"case": a.id, "snapshot": encode(a.state)} for a in load_states(conn, rows)]
+        conn.execute(update(table).where(table.c.id == bindparam("case"))
+                     .values(state_snapshot=bindparam("snapshot")), values)
+        n += len(values)
         last = cast(int, rows[-1][0])
 
 

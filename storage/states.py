@@ -315,51 +315,60 @@ def encode(state: CaseState) -> str:
 
 
 class Decoder:
-    """Snapshot strings → Facts, each distinct item decoded once per sweep."""
+    """Snapshot strings → Facts, each distinct item decoded once per sweep.
+
+    The same items recur across thousands of cases, so after warm-up decoding a section is
+    `tuple(map(cache.__getitem__, items))`, done in C.
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[str, Any] = {}
+        self._days_cache: dict[str, date] = {}
+        self._caches: dict[str, dict[str, Any]] = {"m": {}, "v": {}, "c": {}, "e": {}}
+        self._day_lists: dict[str, tuple[date, ...]] = {"": ()}
 
     def _day(self, text: str) -> date:
-        d: date | None = self._cache.get(text)
+        d = self._days_cache.get(text)
         if d is None:
-            d = self._cache[text] = date.fromisoformat(text)
+            d = self._days_cache[text] = date.fromisoformat(text)
         return d
 
     def _opt(self, text: str) -> date | None:
         return self._day(text) if text else None
 
-    def _item(self, tag: str, text: str) -> Any:
-        key = tag + text
-        got = self._cache.get(key)
-        if got is not None:
-            return got
+    def _parse(self, tag: str, text: str) -> Any:
         f = text.split("|")
         if tag == "m":
-            got = CaseMeeting(date=self._day(f[0]), kind=f[1], status=f[2],
-                              social_worker_present=f[3] == "1",
-                              minutes_circulated=self._opt(f[4]),
-                              chair_update_sent=self._opt(f[5]),
-                              professionals_present=int(f[6]) if f[6] else None,
-                              lead_sw_present=None if f[7] == "" else f[7] == "1")
-        elif tag == "v":
-            got = CaseVisit(self._day(f[0]), f[1], f[2] == "1")
-        elif tag == "c":
-            got = Change(self._day(f[0]), self._opt(f[1]))
-        else:
-            got = CaseEscalation(raised=self._day(f[0]), stage=int(f[1]),
-                                 stage_started=self._opt(f[2]), resolved=self._opt(f[3]))
-        self._cache[key] = got
-        return got
+            return CaseMeeting(date=self._day(f[0]), kind=f[1], status=f[2],
+                               social_worker_present=f[3] == "1",
+                               minutes_circulated=self._opt(f[4]),
+                               chair_update_sent=self._opt(f[5]),
+                               professionals_present=int(f[6]) if f[6] else None,
+                               lead_sw_present=None if f[7] == "" else f[7] == "1")
+        if tag == "v":
+            return CaseVisit(self._day(f[0]), f[1], f[2] == "1")
+        if tag == "c":
+            return Change(self._day(f[0]), self._opt(f[1]))
+        return CaseEscalation(raised=self._day(f[0]), stage=int(f[1]),
+                              stage_started=self._opt(f[2]), resolved=self._opt(f[3]))
 
     def _items(self, tag: str, section: str) -> tuple[Any, ...]:
         if not section:
             return ()
-        item = self._item
-        return tuple(item(tag, t) for t in section.split(","))
+        cache = self._caches[tag]
+        texts = section.split(",")
+        try:
+            return tuple(map(cache.__getitem__, texts))
+        except KeyError:  # first sight of an item: parse the new ones, then look up again
+            for t in texts:
+                if t not in cache:
+                    cache[t] = self._parse(tag, t)
+            return tuple(map(cache.__getitem__, texts))
 
     def _days(self, section: str) -> tuple[date, ...]:
-        return tuple(map(self._day, section.split(","))) if section else ()
+        got = self._day_lists.get(section)
+        if got is None:
+            got = self._day_lists[section] = tuple(map(self._day, section.split(",")))
+        return got
 
     def decode(self, snapshot: str | None) -> Facts | None:
         """The facts, or None when the snapshot is missing or in another format."""
@@ -369,6 +378,6 @@ class Decoder:
         if parts[0] != SNAPSHOT_FORMAT or len(parts) != _SECTIONS + 1:
             return None
         _, m, rc, t1, t2, v, sm, ch, esc = parts
-        return Facts(self._items("m", m), self._days(rc), self._days(t1), self._days(t2),
-                     self._items("v", v), self._days(sm), self._items("c", ch),
-                     self._items("e", esc))
+        days, items = self._days, self._items
+        return Facts(items("m", m), days(rc), days(t1), days(t2), items("v", v), days(sm),
+                     items("c", ch), items("e", esc))
