@@ -244,8 +244,13 @@ def rebuild_snapshots(session: Session, *, batch_size: int = 2000) -> int:
         last = cast(int, rows[-1][0])
 
 
-def _case(session: Session, reference: str, *, writable: bool = True) -> CoreGroup:
-    """The case by reference; for a change, also locks its row (PostgreSQL) and refuses closed."""
+def _case(session: Session, reference: str, *, writable: bool = True,
+          closed_ok: bool = False) -> CoreGroup:
+    """The case by reference; for a change, also locks its row and refuses a closed case.
+
+    The row lock (PostgreSQL; SQLite has one writer anyway) serialises changes to one case, so
+    its snapshot is always recomputed from a consistent view.
+    """
     ref = normalise_reference(reference)
     stmt = select(CoreGroup).where(col(CoreGroup.reference) == ref)
     if writable:
@@ -253,7 +258,7 @@ def _case(session: Session, reference: str, *, writable: bool = True) -> CoreGro
     case = session.scalars(stmt).first()
     if case is None:
         raise UnknownCase(str(reference))
-    if writable and case.status != "active":
+    if writable and not closed_ok and case.status != "active":
         raise CaseClosed(case.reference)
     return case
 
@@ -488,7 +493,7 @@ def reopen_case(session: Session, reference: str, *, actor: str, now: datetime) 
     """A re-referral soon after closure reopens the same record (why purge waits ≥ 3 months)."""
     actor = _actor(actor)
     _today(now)
-    case = _case(session, reference, writable=False)
+    case = _case(session, reference, closed_ok=True)
     if case.status == "active":
         raise InvalidState(f"{case.reference} is already open.",
                            f"/coregroup status {case.reference}")
