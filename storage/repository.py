@@ -69,6 +69,7 @@ from storage.models import (
     REVIEW_CONFERENCE,
     SOCIAL_WORKER_ROLES,
     Attendance,
+    AuditEvent,
     CaseEvent,
     ChildIdentity,
     CoreGroup,
@@ -389,6 +390,17 @@ def _check_visit_every(value: int | None) -> None:
 
 def get_case(session: Session, reference: str) -> CoreGroup:
     return _case(session, reference, writable=False)
+
+
+def case_version(session: Session, reference: str) -> int:
+    """A number that grows with every change to the case: its latest audit event id.
+
+    Every change writes an audit event in its own transaction, so this is an exact, cheap cache
+    key for views computed from the record (0 for a reference with no history).
+    """
+    ref = normalise_reference(reference)
+    stmt = select(func.max(col(AuditEvent.id))).where(col(AuditEvent.case_ref) == ref)
+    return int(session.execute(stmt).scalar() or 0)
 
 
 def case_by_channel(session: Session, channel_id: str) -> CoreGroup:

@@ -467,3 +467,14 @@ def test_every_change_is_audited_with_the_actor(store: Store, now: datetime,
         assert all("Family centre" not in (e.after or "") for e in events)
         assert all("lead@council.example" not in (e.after or "") for e in events)
         assert audit.verify(s).ok
+
+
+def test_case_version_moves_with_every_change(store: Store, now: datetime,
+                                              case: dict[str, Any]) -> None:
+    with store.read() as s:
+        v1 = repo.case_version(s, case["ref"])
+        assert v1 > 0 and repo.case_version(s, "CG-9999") == 0
+    with store.transaction() as s:
+        repo.record_visit(s, case["ref"], actor=ACTOR, now=now, on=now.date(), by="professional")
+    with store.read() as s:
+        assert repo.case_version(s, case["ref"]) > v1
