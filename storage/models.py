@@ -104,6 +104,13 @@ class CoreGroup(SQLModel, table=True):
     #: Derived, never edited by hand: the case's meetings/visits/… as the engine sees them,
     #: rewritten with every change (storage.states). Lets the sweep read one row per case.
     state_snapshot: str | None = Field(default=None, sa_type=Text)
+    #: The pinned summary the bot edits in place after every change (one per platform).
+    slack_summary_ts: str | None = Field(default=None, max_length=64)
+    teams_summary_id: str | None = Field(default=None, max_length=255)
+    #: Teams conversation reference (JSON) so reminders can be posted proactively.
+    teams_conversation: str | None = Field(default=None, sa_type=Text)
+    #: Quiet digest: one reminder message a morning instead of separate posts.
+    digest: bool = False
 
 
 class ChildIdentity(SQLModel, table=True):
@@ -187,6 +194,8 @@ class Meeting(SQLModel, table=True):
     minutes_circulated_at: datetime | None = _dt(nullable=True)
     chair_update_sent_at: datetime | None = _dt(nullable=True)
     calendar_event_id: str | None = Field(default=None, max_length=255)
+    #: RFC 5545 SEQUENCE of the invitation: raised on every change that is sent out.
+    calendar_sequence: int = 0
     cancel_reason: str | None = Field(default=None, max_length=255)
     created_at: datetime = _dt()
     updated_at: datetime = _dt()
@@ -317,6 +326,25 @@ class Reminder(SQLModel, table=True):
     sent_at: datetime | None = _dt(nullable=True)
     last_error: str | None = Field(default=None, max_length=1024)
     payload: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    created_at: datetime = _dt()
+
+
+class ChatThread(SQLModel, table=True):
+    """Where the bot's messages about one thing live, so later ones go in the same thread.
+
+    `key` is the reminder thread key (a meeting's engine subject, "meeting:YYYY-MM-DD:kind") or a
+    message the bot edits in place (e.g. "bundle:<subject>", the chair's bundle of reports).
+    """
+
+    __tablename__ = "chat_thread"
+    __table_args__ = (UniqueConstraint("case_id", "key", "platform"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id")
+    key: str = Field(max_length=128)
+    platform: str = Field(max_length=16)
+    channel: str = Field(max_length=255)
+    message_id: str = Field(max_length=255)
     created_at: datetime = _dt()
 
 
