@@ -177,6 +177,10 @@ class ScheduleMeeting(Command):
     online: bool = False
     #: Set by the "Book it anyway" button after a warning about the rule's window.
     confirmed: bool = False
+    #: `move`: change the date of the next booked meeting instead of booking another.
+    move: bool = False
+    #: Family members the lead social worker invites: ("all",) or ("m:12", ...).
+    family: tuple[str, ...] = ()
     name: str = field(default="meeting", init=False)
 
 
@@ -640,9 +644,14 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     online = a.flag("online", "teams", "virtual")
     venue = a.key("venue")
     confirmed = a.flag("confirm", "confirmed")
+    move = a.flag("move", "moved", "reschedule")
+    family_raw = a.key("family")
+    family = tuple(p for p in re.split(r"[,\s]+", family_raw) if p) if family_raw else ()
+    if a.flag("family"):
+        family = ("all",)
     a.done()
     return ScheduleMeeting(case=a.case, day=day, at=at, venue=venue, online=online,
-                           confirmed=confirmed)
+                           confirmed=confirmed, move=move, family=family)
 
 
 def _p_review(sub: str, toks: list[_Tok]) -> Command:
@@ -836,6 +845,10 @@ def to_text(cmd: Command) -> str:
             parts.append(f'venue:"{cmd.venue}"')
         if cmd.online:
             parts.append("online")
+        if cmd.move:
+            parts.append("move")
+        if cmd.family:
+            parts.append(f"family:{','.join(cmd.family)}")
         if cmd.confirmed:
             parts.append("confirm")
     elif isinstance(cmd, ScheduleReview):
