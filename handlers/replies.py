@@ -13,6 +13,7 @@ publishing App Home) is described as `Effect` values and performed by the adapte
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 Audience = Literal["actor", "channel", "user"]
@@ -133,7 +134,28 @@ class RefreshHome:
     users: tuple[str, ...]
 
 
-Effect = CreateChannel | Invite | Kick | ArchiveChannel | EmailInvitation | RefreshHome
+@dataclass(frozen=True, slots=True)
+class SyncInvitation:
+    """A meeting's calendar invitation has work waiting in the outbox (recorded by the handler in
+    the same transaction as the change); the adapter wakes the calendar worker to send it."""
+
+    reference: str
+    meeting_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfferSlots:
+    """"Book the next one before you leave": look up times for the next meeting before
+    `deadline` (free/busy where the calendar can read it) and offer them in the channel."""
+
+    reference: str
+    deadline: date
+    kind: str = "core_group"
+    venue: str | None = None
+
+
+Effect = (CreateChannel | Invite | Kick | ArchiveChannel | EmailInvitation | RefreshHome
+          | SyncInvitation | OfferSlots)
 
 
 @dataclass
