@@ -154,8 +154,16 @@ class OfferSlots:
     venue: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    """Edit the case's pinned summary in place: the record changed (added by `handlers.dispatch`
+    after every successful change, so no handler has to remember it)."""
+
+    reference: str
+
+
 Effect = (CreateChannel | Invite | Kick | ArchiveChannel | EmailInvitation | RefreshHome
-          | SyncInvitation | OfferSlots)
+          | SyncInvitation | OfferSlots | RefreshSummary)
 
 
 @dataclass
