@@ -481,6 +481,85 @@ def update_case(
     return case
 
 
+def change_start(
+    session: Session, reference: str, start: date, *, actor: str, now: datetime
+) -> CoreGroup:
+    """Correct the start event's date (the conference that started the plan).
+
+    A registration date that equalled the old start moves with it. The whole record is then
+    re-read as the engine reads it and validated (`case_from_dict`), so a start after a recorded
+    meeting, visit or review is refused and the transaction leaves nothing changed.
+    """
+    from scheduling.case import CaseError, case_from_dict, case_to_dict
+
+    actor = _actor(actor)
+    today = _today(now)
+    _check_date(start, "start", "date(2027, 1, 4)")
+    if start > today:
+        raise InvalidValue("start", f"{start} is still to come; the start is the conference "
+                           "that started the plan", f"start=date({today.year}, {today.month}, "
+                           f"{today.day})")
+    case = _case(session, reference)
+    before = _snap(case, _CASE_FIELDS)
+    old = case.start
+    case.start = start
+    if case.registered is not None and (case.registered == old or case.registered < start):
+        case.registered = start
+    session.flush()
+    try:
+        case_from_dict(case_to_dict(case_state(session, case.reference)))
+    except CaseError as exc:
+        raise InvalidState(f"{case.reference} can't start on {start}: {exc.problem}.",
+                           f"/coregroup change start:{old}") from None
+    _audit(session, case, actor=actor, now=now, action="case.start_changed", entity="case",
+           entity_id=case.id, before=before, after=_snap(case, _CASE_FIELDS))
+    return case
+
+
+def set_digest(
+    session: Session, reference: str, value: bool, *, actor: str, now: datetime
+) -> CoreGroup:
+    """Quiet digest on or off: the sweep gathers the channel's reminders into one morning post."""
+    actor = _actor(actor)
+    _today(now)
+    if not isinstance(value, bool):
+        raise InvalidValue("value", f"expected true or false, got {value!r}", "value=True")
+    case = _case(session, reference)
+    before = {"digest": case.digest}
+    case.digest = value
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.digest", entity="case",
+           entity_id=case.id, before=before, after={"digest": value})
+    return case
+
+
+def summary_message_id(session: Session, reference: str, platform: Platform) -> str | None:
+    """The id of the case's pinned summary on that platform (Slack ts, Teams activity id)."""
+    _choice(platform, "platform", ("slack", "teams"))
+    case = _case(session, reference, writable=False, closed_ok=True)
+    return case.slack_summary_ts if platform == "slack" else case.teams_summary_id
+
+
+def set_summary_message_id(
+    session: Session, reference: str, platform: Platform, message_id: str | None, *,
+    actor: str, now: datetime,
+) -> CoreGroup:
+    """Remember which message is the pinned summary, so later changes edit it in place."""
+    actor = _actor(actor)
+    _today(now)
+    _choice(platform, "platform", ("slack", "teams"))
+    if message_id is not None:
+        message_id = _req(message_id, "message_id", max_len=255, example='"1700000000.000100"')
+    case = _case(session, reference)
+    column = "slack_summary_ts" if platform == "slack" else "teams_summary_id"
+    before = {column: getattr(case, column)}
+    setattr(case, column, message_id)
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.summary_pinned", entity="case",
+           entity_id=case.id, before=before, after={column: message_id})
+    return case
+
+
 def close_case(session: Session, reference: str, *, actor: str, now: datetime) -> CoreGroup:
     """Close the case: it leaves the sweep, and reminders not yet sent are dropped."""
     actor = _actor(actor)
