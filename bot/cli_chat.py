@@ -114,6 +114,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"could not reach the Slack Web API at {settings.slack_api_url} "
                          f"({type(exc).__name__})") from None
+    from bot.scheduler import SweepJob, start
+    from bot.slack.chat import SlackChat
+
+    # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
+    start(SweepJob(store, SlackChat(app.client), system_clock, bundle_at=settings.bundle_time),
+          settings.sweep_minutes)
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

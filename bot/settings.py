@@ -5,6 +5,7 @@ Handlers never read `os.environ`; they are given a `Settings` (or the values the
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 from pydantic import Field
@@ -36,6 +37,11 @@ class Settings(BaseSettings):
     retention_months: int = Field(default=12, alias="COREGROUP_RETENTION_MONTHS")
     #: Store the child's name (never sent to chat). Off by default.
     store_child_name: bool = Field(default=False, alias="COREGROUP_STORE_CHILD_NAME")
+
+    #: Minutes between reminder sweeps in `coregroup serve`.
+    sweep_minutes: int = Field(default=5, ge=1, le=1440, alias="COREGROUP_SWEEP_MINUTES")
+    #: London time the chair gets the bundle of written reports, the working day before a meeting.
+    bundle_time: time = Field(default=time(10, 0), alias="COREGROUP_BUNDLE_TIME")
 
     @property
     def effective_database_url(self) -> str:

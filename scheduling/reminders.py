@@ -42,8 +42,8 @@ PLAN: Final[tuple[PlanRow, ...]] = (
             "Say whether you are coming", ("Attending", "Sending apologies")),
     PlanRow("report_request", "written_report", "3 WD before the meeting", "member",
             "Send your written report", ("Write my report",)),
-    PlanRow("missing_reports", "written_report", "1 WD before the meeting", "chair",
-            "Chase the missing reports", ("Remind them now",)),
+    PlanRow("chair_bundle", "written_report", "1 WD before the meeting, at 10:00", "chair",
+            "Read the reports in; chase the ones still missing"),
     PlanRow("final_window", "final_core_group_window", "the day the window opens", "channel",
             "Hold the final core group before the review", ("Book it",)),
     PlanRow("minutes_soon", "minutes_circulated", "2 WD before due", "minute_taker+lead_sw",
@@ -117,6 +117,9 @@ class Planned:
     thread: str | None = None
     progress: tuple[int, int] | None = None  # (reports in, reports expected)
     obligation: Obligation | None = None
+    #: For the chair's bundle: member ids whose report is in, and those still missing.
+    received: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
 
     @property
     def row(self) -> PlanRow:
@@ -134,11 +137,12 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
 
     def add(kind: str, ob: Obligation | None, subject: str, stage: str, audience: str,
             send_on: date, due: date, expires_on: date, thread: str | None = None,
-            progress: tuple[int, int] | None = None) -> None:
+            progress: tuple[int, int] | None = None, received: tuple[str, ...] = (),
+            waiting: tuple[str, ...] = ()) -> None:
         if send_on <= today <= expires_on:
             rule = ROWS[kind].rule
             out.append(Planned(kind, rule, subject, stage, audience, send_on, due, expires_on,
-                               thread, progress, ob))
+                               thread, progress, ob, received, waiting))
 
     booked = {m.subject for m in facts.meetings}
     for ob in obligations:
@@ -196,10 +200,13 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
                 add("report_request", None, m.subject, f"report:{member}", f"member:{member}",
                     _wd_before(cal, m.date, 3), m.date, last_day, thread=m.subject,
                     progress=progress)
-        missing = [p for p in expected if p not in m.reports_in]
-        if missing:
-            add("missing_reports", None, m.subject, "missing_reports", "chair",
-                _wd_before(cal, m.date, 1), m.date, last_day, thread=m.subject, progress=progress)
+        if expected:
+            # The chair's bundle: what is in and who has sent nothing (sent even when all are in,
+            # so the chair has the reports the day before). Delivered at a fixed time (10:00).
+            add("chair_bundle", None, m.subject, "bundle", "chair", _wd_before(cal, m.date, 1),
+                m.date, last_day, thread=m.subject, progress=progress,
+                received=tuple(p for p in expected if p in m.reports_in),
+                waiting=tuple(p for p in expected if p not in m.reports_in))
 
     for a in facts.actions:
         if a.achieved or a.due is None:

@@ -53,10 +53,11 @@ def test_meeting_nags_attendance_reports_and_chair() -> None:
     # p2 sent apologies and their report is in; p1 is attending.
     got = kinds(date(2027, 2, 5), facts)
     assert [g for g in got if g[0] == "report_request"] == [("report_request", "report:p3", "member:p3")]
-    # 1 WD before = Tue 9 Feb: the chair gets the missing list with progress 1 of 2.
+    # 1 WD before = Tue 9 Feb: the chair gets the bundle: p2's report in, p3 missing (1 of 2).
     plans = [p for p in plan_reminders(timeline(CASE, date(2027, 2, 9)), facts, ENG, date(2027, 2, 9))
-             if p.kind == "missing_reports"]
+             if p.kind == "chair_bundle"]
     assert len(plans) == 1 and plans[0].audience == "chair" and plans[0].progress == (1, 2)
+    assert plans[0].received == ("p2",) and plans[0].waiting == ("p3",)
     # Nothing about the meeting on the day itself.
     assert not [g for g in kinds(date(2027, 2, 10), facts) if g[0] in ("attendance", "report_request")]
 

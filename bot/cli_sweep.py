@@ -1,0 +1,103 @@
+"""`coregroup sweep [--now ISO] [--dry-run]`: one reminder sweep by hand.
+
+Plans every active case, puts what is due in the outbox and delivers the rows that are due now —
+through Slack when SLACK_BOT_TOKEN is set, else printed by the console adapter, so it works on a
+fresh install with SQLite. `--dry-run` prints what would be queued and writes nothing. One line per
+reminder: case reference, kind, audience, send time (London).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from datetime import datetime
+from typing import Any, TextIO
+
+from bot.cli import UsageError
+from bot.clock import LONDON, Clock, fixed_clock, system_clock
+from bot.settings import Settings, load_settings
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "sweep",
+        help="run one reminder sweep now (plan, queue, deliver what is due)",
+        description="Plan reminders for every active case, queue them in the outbox and deliver "
+        "the ones due now. Without SLACK_BOT_TOKEN they are printed instead of sent.",
+    )
+    p.add_argument("--now", metavar="YYYY-MM-DDTHH:MM",
+                   help="pretend it is this London time (default: the real clock)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be queued; write nothing, send nothing")
+    p.set_defaults(func=cmd_sweep)
+
+
+def parse_now(now: str | None) -> Clock:
+    if not now:
+        return system_clock
+    try:
+        at = datetime.fromisoformat(now)
+    except ValueError:
+        raise UsageError(f"--now {now!r} is not a time; try --now 2027-01-05T09:30") from None
+    return fixed_clock(at if at.tzinfo else at.replace(tzinfo=LONDON))
+
+
+def chat_port(settings: Settings, store: Any, clock: Clock, out: TextIO) -> Any:
+    """Slack when configured, else the console adapter (prints what would be posted)."""
+    if settings.slack_bot_token:
+        from bot.slack.app import make_client
+        from bot.slack.chat import SlackChat
+
+        return SlackChat(make_client(settings.slack_bot_token, settings.slack_api_url))
+    from bot.console import ConsoleSession
+
+    return ConsoleSession(store, clock, user="U0BOT", source=io.StringIO(), out=out).chat
+
+
+def _when(at: datetime) -> str:
+    return f"{at.astimezone(LONDON):%a %d %b %Y %H:%M}"
+
+
+def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    from bot.delivery import Delivery, Pacer
+    from scheduling.sweep import sweep
+    from storage import migrate
+    from storage.db import Store, is_sqlite
+    from storage.errors import StorageError
+
+    out = out or sys.stdout
+    settings = load_settings()
+    clock = parse_now(args.now)
+    store = Store.open(settings, check_schema=False)
+    try:
+        try:
+            if is_sqlite(store.engine) and not args.dry_run:
+                migrate.upgrade(store.engine)  # a fresh install just works
+            else:
+                migrate.require_current(store.engine)
+        except StorageError as exc:
+            raise UsageError(f"{exc.message} Run: {exc.example}") from None
+        now = clock()
+        result = sweep(store, now, dry_run=args.dry_run,
+                       bundle_at=settings.bundle_time)
+        if args.dry_run:
+            for o in sorted(result.planned, key=lambda o: (o.send_at, o.reference, o.stage)):
+                out.write(f"{o.reference}  {o.planned.kind:<22} {o.audience:<22} "
+                          f"{_when(o.send_at)}\n")
+            out.write(f"dry run: {len(result.planned)} reminder(s) planned for "
+                      f"{result.cases} active case(s); nothing written or sent\n")
+            return 0
+        console = io.StringIO()
+        port = chat_port(settings, store, clock, console)
+        sent = Delivery(store, port, clock=clock, pacer=Pacer(1.0)).run()
+        for s in sent:
+            out.write(f"{s.reference}  {s.kind:<22} {s.audience:<22} {_when(now)}  {s.outcome}"
+                      f"{'  → ' + s.destination if s.destination else ''}\n")
+        if console.getvalue():
+            out.write(console.getvalue())
+        out.write(f"{result.inserted} new reminder(s) queued for {result.cases} active case(s); "
+                  f"{sum(1 for s in sent if s.outcome in ('sent', 'digest'))} sent now\n")
+    finally:
+        store.dispose()
+    return 0

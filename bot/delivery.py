@@ -1,0 +1,481 @@
+"""Reminder delivery: due outbox rows → chat messages, exactly once per row.
+
+For each batch: claim (`storage.outbox.claim_due`, a lease) → for each row: still wanted? inside
+working hours? → resolve the audience to a chat destination → send through the `ChatPort` → mark
+the row sent (its own short transaction). Only the port is used, so Slack, the console and Teams
+deliver alike.
+
+Exactly once, and what a crash costs. A row is marked sent only after the platform accepted the
+message, in a transaction of its own. If the process dies between the send and the mark, the row
+stays claimed; when its lease runs out (default 5 minutes) any sweep claims it again and sends it
+again. So a crash causes at most one duplicate per row in flight — and a delivery process has one
+row in flight at a time — and loses nothing (tests/reminders/test_crash.py kills a real process
+exactly there). Two processes never hold the same row: claiming uses `FOR UPDATE SKIP LOCKED` on
+PostgreSQL and the single write lock on SQLite.
+
+Still wanted. The sweep queued the row when it was due; by the time it goes, the person may have
+answered, the minutes may have gone, the meeting may be cancelled. Delivery re-plans the row's case
+(the same pure `scheduling.sweep.plan_case`) and skips a row the plan no longer contains — that is
+how answering stops the nagging. The message is rendered from the fresh plan, so progress ("3 of 5
+reports in") is as of sending.
+
+Audiences: `channel`, `lead_sw`, `chair`, `minute_taker` (the meeting's, else the lead social
+worker), `lead_sw_manager`, `raiser`, `next_stage` (the lead social worker's manager — the
+escalation's next step is management), `owner` / `member:<id>`. A member who is away on the day
+(`away_from..away_until`) has their nags sent to their cover, else their line manager, with a line
+saying why. Someone with no chat id on this platform (email only), or a role nobody holds, falls
+back to the case channel, naming the role, never a person.
+
+Noise: reminders for the channel about one meeting reply in one thread (`chat_thread`, key = the
+meeting subject; the first message starts it). A core group in quiet mode (`digest`) gets one
+channel message a day listing that day's channel reminders, edited in place as more come due.
+
+Rate limits: at most one message per `interval` seconds per destination (a pacer with an injected
+clock and sleep); Slack's 429 + Retry-After is waited out and retried by slack_sdk's
+`RateLimitErrorRetryHandler` on the client (bot/slack/app.py). Any other failure is retried with
+backoff (1, 5, 30, 120 minutes); after `max_attempts` the row is dead, and the case channel and the
+log say so (ids and the error code only — no names, no message text).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time as _time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.chat import ChatError, ChatPort
+from bot.clock import Clock
+from handlers.common import rules_for
+from handlers.nags import digest, render
+from handlers.replies import Message
+from scheduling.hours import LONDON, in_working_hours, next_send_time
+from scheduling.sweep import BUNDLE_AT, NOT_REMINDERS, Outgoing, Profiles, plan_case
+from storage import outbox, sending
+from storage.facts import Person, ReminderFacts, load_facts
+from storage.models import CoreGroup
+from storage.repository import case_state
+
+log = logging.getLogger("coregroup.delivery")
+
+BACKOFF: Final = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
+                  timedelta(hours=2))
+MAX_ATTEMPTS: Final = 5
+
+
+def default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Pacer:
+    """About one message per `interval` seconds per channel. Clock and sleep are injected so
+    tests can check the pacing without waiting."""
+
+    def __init__(self, interval: float = 1.0, *, clock: Callable[[], float] = _time.monotonic,
+                 sleep: Callable[[float], None] = _time.sleep) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self._last: dict[str, float] = {}
+
+    def wait(self, channel: str) -> None:
+        last = self._last.get(channel)
+        if last is not None:
+            gap = self.interval - (self.clock() - last)
+            if gap > 0:
+                self.sleep(gap)
+        self._last[channel] = self.clock()
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where one row goes: a channel (maybe in a thread) or a person's direct messages."""
+
+    kind: str  # "channel" | "dm"
+    target: str
+    note: str | None = None
+    thread_key: str | None = None
+
+
+@dataclass
+class Sent:
+    """One row handled, for the CLI and the tests."""
+
+    reminder_id: int
+    reference: str
+    kind: str
+    audience: str
+    destination: str
+    outcome: str  # sent | skipped | postponed | retry | dead | digest
+    message_id: str | None = None
+    preview: str = ""
+
+
+@dataclass
+class _Case:
+    id: int
+    reference: str
+    channel: str | None
+    status: str
+    digest: bool
+    plan: dict[tuple[str, str, str], Outgoing] = field(default_factory=dict)
+    facts: ReminderFacts | None = None
+
+
+def _label(role: str) -> str:
+    return role.replace("_", " ")
+
+
+class Delivery:
+    """Sends what is due. One instance per process; `run()` once per sweep tick."""
+
+    def __init__(self, store: Any, port: ChatPort, *, clock: Clock, worker: str | None = None,
+                 pacer: Pacer | None = None, batch: int = 50,
+                 lease: timedelta = outbox.DEFAULT_LEASE, max_attempts: int = MAX_ATTEMPTS,
+                 bundle_at: time = BUNDLE_AT) -> None:
+        self.store = store
+        self.port = port
+        self.clock = clock
+        self.worker = worker or default_worker()
+        self.pacer = pacer or Pacer()
+        self.batch = batch
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.bundle_at = bundle_at
+        self.profiles = Profiles()
+
+    # -- the loop ---------------------------------------------------------------------------------
+
+    def run(self, *, limit: int | None = None) -> list[Sent]:
+        """Deliver every row due now, batch by batch, until none is left (or `limit` rows)."""
+        done: list[Sent] = []
+        while limit is None or len(done) < limit:
+            now = self.clock()
+            with self.store.transaction() as s:
+                rows = outbox.claim_due(s, now=now, limit=self.batch, worker=self.worker,
+                                        lease=self.lease, exclude_rules=NOT_REMINDERS)
+                claimed = [(r.id, r.case_id, r.rule, r.subject, r.stage, r.recipient,
+                            r.attempts, dict(r.payload or {})) for r in rows]
+            if not claimed:
+                break
+            done += self._deliver(claimed, now)
+        return done
+
+    def _context(self, case_ids: Iterable[int], now: datetime) -> dict[int, _Case]:
+        """Case rows, fresh plans and facts for the cases of one batch (one query per table)."""
+        ids = set(case_ids)
+        today = now.astimezone(LONDON).date()
+        out: dict[int, _Case] = {}
+        with self.store.read() as s:
+            platform = self.port.platform
+            chan = CoreGroup.teams_channel_id if platform == "teams" else CoreGroup.slack_channel_id
+            rows = s.execute(select(col(CoreGroup.id), col(CoreGroup.reference), col(chan),
+                                    col(CoreGroup.status), col(CoreGroup.digest))
+                             .where(col(CoreGroup.id).in_(sorted(ids)))).all()
+            facts = load_facts(s.connection(), ids, today,
+                               digest={r[0]: bool(r[4]) for r in rows})
+            for cid, ref, channel, status, dig in rows:
+                c = _Case(cid, ref, channel, status, bool(dig), facts=facts.get(cid))
+                if status == "active":
+                    state = case_state(s, ref)
+                    for o in plan_case(cid, ref, state, c.facts, now, self.profiles,
+                                       bundle_at=self.bundle_at):
+                        c.plan[o.key[1:]] = o
+                out[cid] = c
+        return out
+
+    def _deliver(self, claimed: list[tuple[Any, ...]], now: datetime) -> list[Sent]:
+        cases = self._context({row[1] for row in claimed}, now)
+        done: list[Sent] = []
+        digests: dict[int, list[tuple[int, Outgoing]]] = {}
+        for rid, cid, rule, subject, stage, recipient, attempts, payload in claimed:
+            case = cases.get(cid)
+            kind = str(payload.get("kind", rule))
+            ref = case.reference if case else f"case {cid}"
+            fresh = case.plan.get((rule, subject, stage)) if case else None
+            if case is None or fresh is None:
+                why = "closed" if case is None or case.status != "active" else "not_due"
+                with self.store.transaction() as s:
+                    sending.skip(s, rid, now=now, worker=self.worker, why=why)
+                done.append(Sent(rid, ref, kind, recipient, "", "skipped"))
+                continue
+            prof, cal = self.profiles.get(fresh.profile)
+            if not in_working_hours(now, cal, prof.working_hours):
+                until = next_send_time(now, cal, prof.working_hours)
+                with self.store.transaction() as s:
+                    sending.postpone(s, rid, until=until)
+                done.append(Sent(rid, ref, kind, recipient, "", "postponed"))
+                continue
+            dest = self.resolve(case, fresh, now.astimezone(LONDON).date())
+            if dest.kind == "channel" and case.digest and dest.note is None:
+                digests.setdefault(cid, []).append((rid, fresh))
+                continue
+            message = self._message(case, fresh, now, dest.note)
+            done.append(self._send_one(rid, case, fresh, dest, message, attempts, now))
+        for cid, items in digests.items():
+            done += self._send_digest(cases[cid], items, now)
+        return done
+
+    # -- audiences --------------------------------------------------------------------------------
+
+    def resolve(self, case: _Case, o: Outgoing, today: date) -> Destination:
+        """The chat destination of one row's audience on `today` (see the module docstring)."""
+        platform = self.port.platform
+        facts = case.facts
+        people = facts.people if facts else {}
+        channel = case.channel or ""
+        thread = o.planned.thread
+        aud = o.audience
+        member: int | None = None
+        if aud == "channel":
+            return Destination("channel", channel, thread_key=thread)
+        if aud.startswith("member:"):
+            member = int(aud[7:]) if aud[7:].isdigit() else None
+        elif aud == "owner":
+            member = None
+        elif facts is not None:
+            roles = facts.meetings.get(o.planned.subject)
+            if aud == "lead_sw":
+                member = facts.lead_sw
+            elif aud == "chair":
+                member = roles.chair if roles and roles.chair else facts.lead_sw
+            elif aud == "minute_taker":
+                member = roles.minute_taker if roles and roles.minute_taker else facts.lead_sw
+            elif aud == "raiser":
+                member = facts.raisers.get(o.planned.subject)
+            elif aud in ("lead_sw_manager", "next_stage"):
+                lead = people.get(facts.lead_sw) if facts.lead_sw else None
+                mgr = lead.manager_id(platform) if lead else None
+                if mgr:
+                    return Destination("dm", mgr)
+                return Destination("channel", channel, thread_key=thread,
+                                   note="For the lead social worker's manager: no chat id is "
+                                        "recorded for them.")
+        person = people.get(member) if member is not None else None
+        if person is None:
+            return Destination("channel", channel, thread_key=thread,
+                               note=f"For the {_label(aud.split(':')[0])}: nobody with a chat id "
+                                    "holds this role.")
+        return self._person(person, people, platform, channel, thread, today)
+
+    def _person(self, person: Person, people: dict[int, Person] | Any, platform: str,
+                channel: str, thread: str | None, today: date) -> Destination:
+        if person.away_on(today):
+            cover = people.get(person.cover) if person.cover is not None else None
+            if cover is not None and not cover.away_on(today) and cover.chat_id(platform):
+                return Destination("dm", str(cover.chat_id(platform)),
+                                   note=f"Sent to you as cover: the {_label(person.role)} "
+                                        f"(member {person.id}) is away.")
+            mgr = person.manager_id(platform)
+            if mgr:
+                return Destination("dm", mgr,
+                                   note=f"Sent to you as line manager: the {_label(person.role)} "
+                                        f"(member {person.id}) is away.")
+        chat = person.chat_id(platform)
+        if chat:
+            return Destination("dm", chat)
+        return Destination("channel", channel, thread_key=thread,
+                           note=f"For the {_label(person.role)} (member {person.id}), who is not "
+                                "on chat: please pass it on.")
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    def _message(self, case: _Case, o: Outgoing, now: datetime, note: str | None) -> Message:
+        people = case.facts.people if case.facts else {}
+
+        def role_of(mid: str) -> str:
+            p = people.get(int(mid)) if mid.isdigit() else None
+            return _label(p.role) if p else f"member {mid}"
+
+        return render(o.payload(), case.reference, now.astimezone(LONDON).date(),
+                      role_of=role_of, note=note, rules=_rules(o.profile))
+
+    def _post(self, dest: Destination, message: Message, thread: str | None) -> str:
+        self.pacer.wait(dest.target)
+        if dest.kind == "dm":
+            return self.port.direct_message(dest.target, message)
+        return self.port.post_message(dest.target, message, thread=thread)
+
+    def _send_one(self, rid: int, case: _Case, o: Outgoing, dest: Destination, message: Message,
+                  attempts: int, now: datetime) -> Sent:
+        platform = self.port.platform
+        kind = o.planned.kind
+        sent = Sent(rid, case.reference, kind, o.audience, f"{dest.kind}:{dest.target}", "sent",
+                    preview=message.preview)
+        try:
+            if not dest.target:
+                raise ChatError("no_channel", "the case has no channel on this platform")
+            parent: str | None = None
+            if dest.kind == "channel" and dest.thread_key:
+                with self.store.read() as s:
+                    t = sending.thread(s, case.id, dest.thread_key, platform)
+                parent = t.message_id if t is not None and t.channel == dest.target else None
+            edit = None
+            if kind == "chair_bundle":
+                with self.store.read() as s:
+                    t = sending.thread(s, case.id, f"bundle:{o.planned.subject}", platform)
+                edit = t
+            if edit is not None:  # the bundle went already (a retried row): bring it up to date
+                self.pacer.wait(edit.channel)
+                self.port.update_message(edit.channel, edit.message_id, message)
+                message_id = edit.message_id
+            else:
+                message_id = self._post(dest, message, parent)
+        except Exception as exc:
+            return self._failed(rid, case, o, attempts, now, exc, sent)
+        # Between the send above and this mark is the one place a crash duplicates a message.
+        with self.store.transaction() as s:
+            outbox.mark_sent(s, rid, now=now, worker=self.worker)
+            if dest.kind == "channel" and dest.thread_key and parent is None:
+                sending.remember_thread(s, case.id, dest.thread_key, platform,
+                                        channel=dest.target, message_id=message_id, now=now)
+            if kind == "chair_bundle":
+                sending.remember_thread(s, case.id, f"bundle:{o.planned.subject}", platform,
+                                        channel=dest.target, message_id=message_id, now=now)
+        sent.message_id = message_id
+        return sent
+
+    def _failed(self, rid: int, case: _Case, o: Outgoing, attempts: int, now: datetime,
+                exc: Exception, sent: Sent) -> Sent:
+        code = exc.code if isinstance(exc, ChatError) else type(exc).__name__
+        dead = attempts >= self.max_attempts
+        retry_at = None if dead else now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        with self.store.transaction() as s:
+            outbox.mark_failed(s, rid, now=now, worker=self.worker, error=code, retry_at=retry_at)
+        log.warning("reminder not delivered", extra={
+            "reminder_id": rid, "case_id": case.id, "rule": o.planned.rule, "error": code,
+            "attempts": attempts, "dead": dead})
+        sent.outcome = "dead" if dead else "retry"
+        if dead and case.channel:
+            notice = Message(
+                f"{case.reference}: a reminder could not be delivered after {attempts} tries",
+                (f"It was the {o.planned.kind.replace('_', ' ')} reminder for the "
+                 f"{_label(o.audience.split(':')[0])} (Slack said `{code}`).",
+                 "Check the person is still in the workspace and the app is in this channel; "
+                 "`/coregroup status` shows everything that is due."),
+                (), (f"{o.planned.rule} · outbox row {rid}",))
+            try:
+                self.pacer.wait(case.channel)
+                self.port.post_message(case.channel, notice)
+            except Exception as notice_exc:
+                log.warning("dead-letter notice not posted",
+                            extra={"reminder_id": rid, "case_id": case.id,
+                                   "error": type(notice_exc).__name__})
+        return sent
+
+    def _send_digest(self, case: _Case, items: list[tuple[int, Outgoing]], now: datetime
+                     ) -> list[Sent]:
+        """Quiet mode: the day's channel reminders as one message, edited as more come due."""
+        platform = self.port.platform
+        today = now.astimezone(LONDON).date()
+        key = f"digest:{today.isoformat()}"
+        day_start = datetime.combine(today, time(0), tzinfo=LONDON).astimezone(UTC)
+        with self.store.read() as s:
+            t = sending.thread(s, case.id, key, platform)
+            earlier = [r for r in sending.sent_today(s, case.id, day_start)
+                       if (r.payload or {}).get("digest") == today.isoformat()]
+        previews = [render(r.payload or {}, case.reference, today).preview for r in earlier]
+        previews += [self._message(case, o, now, None).preview for _, o in items]
+        message = digest(case.reference, today, previews)
+        out = [Sent(rid, case.reference, o.planned.kind, o.audience, f"channel:{case.channel}",
+                    "digest", preview=self._message(case, o, now, None).preview)
+               for rid, o in items]
+        try:
+            if not case.channel:
+                raise ChatError("no_channel", "the case has no channel on this platform")
+            self.pacer.wait(case.channel)
+            if t is not None:
+                self.port.update_message(t.channel, t.message_id, message)
+                message_id = t.message_id
+            else:
+                message_id = self.port.post_message(case.channel, message)
+        except Exception as exc:
+            return [self._failed(rid, case, o, attempts_of(self.store, rid), now, exc, sent)
+                    for (rid, o), sent in zip(items, out, strict=True)]
+        with self.store.transaction() as s:
+            for rid, _o in items:
+                r = outbox.mark_sent(s, rid, now=now, worker=self.worker)
+                r.payload = {**(r.payload or {}), "digest": today.isoformat()}
+            if t is None:
+                sending.remember_thread(s, case.id, key, platform, channel=case.channel,
+                                        message_id=message_id, now=now)
+        for sent in out:
+            sent.message_id = message_id
+        return out
+
+
+def attempts_of(store: Any, rid: int) -> int:
+    from storage.models import Reminder
+
+    with store.read() as s:
+        r = s.get(Reminder, rid)
+        return r.attempts if r else 1
+
+
+_RULES: dict[str, Any] = {}
+
+
+def _rules(profile: str) -> Any:
+    got = _RULES.get(profile)
+    if got is None:
+        got = _RULES[profile] = rules_for(profile)
+    return got
+
+
+def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subject: str,
+                   clock: Clock) -> bool:
+    """A report arrived after the chair's bundle went: edit the bundle in place. False when no
+    bundle was sent for that meeting (nothing to do)."""
+    now = clock()
+    with store.read() as s:
+        case = s.scalars(select(CoreGroup).where(col(CoreGroup.reference) == reference)).first()
+        if case is None or case.id is None:
+            return False
+        t = sending.thread(s, case.id, f"bundle:{meeting_subject}", port.platform)
+        if t is None:
+            return False
+        state = case_state(s, reference)
+        facts = load_facts(s.connection(), [case.id], now.astimezone(LONDON).date())
+    c = _Case(case.id, reference, t.channel, case.status, case.digest, facts=facts.get(case.id))
+    today = now.astimezone(LONDON).date()
+    # The bundle's plan row as of the day it was for (the working day before the meeting).
+    bundle = next((o for o in plan_case(case.id, reference, state, c.facts, now)
+                   if o.planned.kind == "chair_bundle" and o.planned.subject == meeting_subject),
+                  None) or _bundle_anyway(case.id, reference, state, c.facts, meeting_subject,
+                                          today)
+    if bundle is None:
+        return False
+    port.update_message(t.channel, t.message_id, Delivery(store, port, clock=clock)._message(
+        c, bundle, now, None))
+    return True
+
+
+def _bundle_anyway(case_id: int, reference: str, state: Any, facts: ReminderFacts | None,
+                   subject: str, today: date) -> Outgoing | None:
+    """The bundle row planned for its own day, when today is past it (the meeting day itself)."""
+    if facts is None:
+        return None
+    for m in facts.plan.meetings:
+        if m.subject == subject:
+            prof = load_profile_cached(state.profile)
+            cal = prof[1]
+            day = cal.subtract_working_days(m.date, 1)
+            at = datetime.combine(day, BUNDLE_AT, tzinfo=LONDON)
+            for o in plan_case(case_id, reference, state, facts, at):
+                if o.planned.kind == "chair_bundle" and o.planned.subject == subject:
+                    return o
+    return None
+
+
+_PROFILES = Profiles()
+
+
+def load_profile_cached(name: str) -> Any:
+    return _PROFILES.get(name)

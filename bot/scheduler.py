@@ -1,0 +1,133 @@
+"""The sweep every N minutes inside `coregroup serve`, with one leader per database.
+
+APScheduler 3.x `BackgroundScheduler` with its default in-memory job store: APScheduler's FAQ
+forbids sharing a job store between processes, so nothing about the schedule is stored — the
+database outbox is the source of truth, and each process only decides *whether it sweeps*.
+
+Leader election. On PostgreSQL a process sweeps only while it holds a session-level advisory lock
+(`pg_try_advisory_lock`) on a dedicated connection kept open for the life of the process. Others try
+again at every tick; when the leader dies its connection closes, PostgreSQL releases the lock, and
+the next tick of another process takes over. (Even two sweeping at once would send each reminder
+once — unique outbox keys and SKIP LOCKED claims — the lock just saves the duplicated work.) On
+SQLite there is one process per database file by design, so it leads.
+
+`tick()` is what the job runs; it never raises (a failed sweep is logged and the next tick tries
+again), and it is callable directly so tests drive it with a simulated clock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any, Final
+
+from sqlalchemy import Connection, text
+
+from bot.chat import ChatPort
+from bot.clock import Clock
+from bot.delivery import Delivery, Sent
+from scheduling.sweep import BUNDLE_AT, SweepResult, sweep
+from storage.db import Store, is_sqlite
+
+log = logging.getLogger("coregroup.scheduler")
+
+#: The advisory lock key: any fixed 64-bit number, the same in every coregroup process.
+LOCK_KEY: Final = 0x636F726567726F75  # "coregrou" in ASCII
+
+
+class Leader:
+    """Are we the process that sweeps? Holds the PostgreSQL advisory lock once taken."""
+
+    def __init__(self, store: Store, key: int = LOCK_KEY) -> None:
+        self.store = store
+        self.key = key
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+
+    def is_leader(self) -> bool:
+        if is_sqlite(self.store.engine):
+            return True
+        with self._lock:
+            if self._conn is not None:
+                try:  # still connected? (a dropped connection has lost the lock)
+                    self._conn.execute(text("SELECT 1"))
+                    return True
+                except Exception:
+                    log.warning("leader connection lost; trying to take the lock again")
+                    self._close()
+            conn = self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                                        {"k": self.key}).scalar())
+            except Exception:
+                conn.close()
+                raise
+            if got:
+                self._conn = conn
+                log.info("this process now leads the reminder sweep")
+                return True
+            conn.close()
+            return False
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.invalidate()  # never back to the pool: the session owns the lock
+            finally:
+                self._conn = None
+
+    def release(self) -> None:
+        with self._lock:
+            self._close()
+
+
+@dataclass
+class SweepJob:
+    """One tick: if leader, sweep (plan + insert) then deliver what is due."""
+
+    store: Store
+    port: ChatPort
+    clock: Clock
+    leader: Leader | None = None
+    bundle_at: time = BUNDLE_AT
+    delivery: Delivery | None = None
+    on_tick: Callable[[SweepResult | None, list[Sent]], None] | None = None
+    ticks: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.leader = self.leader or Leader(self.store)
+        self.delivery = self.delivery or Delivery(self.store, self.port, clock=self.clock,
+                                                  bundle_at=self.bundle_at)
+
+    def tick(self) -> bool:
+        """Run one sweep if this process leads. True if it swept."""
+        self.ticks += 1
+        assert self.leader is not None and self.delivery is not None
+        try:
+            if not self.leader.is_leader():
+                return False
+            result = sweep(self.store, self.clock(), bundle_at=self.bundle_at)
+            sent = self.delivery.run()
+            log.info("sweep done", extra={"cases": result.cases, "queued": result.inserted,
+                                          "handled": len(sent)})
+            if self.on_tick:
+                self.on_tick(result, sent)
+            return True
+        except Exception:
+            log.exception("sweep failed; the next tick tries again")
+            return False
+
+
+def start(job: SweepJob, minutes: int) -> Any:
+    """A started BackgroundScheduler running `job.tick` every `minutes` (first run now)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    scheduler = BackgroundScheduler(timezone="Europe/London")
+    scheduler.add_job(job.tick, "interval", minutes=minutes, id="reminder-sweep",
+                      next_run_time=job.clock(), max_instances=1, coalesce=True,
+                      misfire_grace_time=None)
+    scheduler.start()
+    return scheduler

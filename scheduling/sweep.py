@@ -1,0 +1,230 @@
+"""One reminder sweep: active cases → obligations → planned reminders → outbox rows.
+
+    load (storage.states + storage.facts, in batches) → engine.obligations → reminders.plan_reminders
+    → one Outgoing per audience → outbox (INSERT … ON CONFLICT DO NOTHING on the unique key)
+
+`plan_case` is pure (state, facts and `now` in, rows out), so the same function decides what is
+planned in the sweep and, at delivery, whether a claimed row is still wanted (answered people,
+circulated minutes and cancelled meetings stop the nagging even for a row already queued).
+
+When a row may go out: `send_time_on(send_on)` — the start of the profile's working hours (default
+09:00–17:00 Europe/London) on the planned working day of the case's nation, or 10:00 for the chair's
+bundle — but never before the next moment inside working hours (`next_send_time(now)`). So a sweep
+at 18:00, on a Saturday or on a bank holiday queues for the next working morning, and a sweep after
+a day down sends what came due meanwhile at the next working-hours sweep, once (the key is unique).
+Times are London wall-clock, stored as UTC: 09:00 stays 09:00 across the clock changes.
+
+Audiences joined with "+" (`minute_taker+lead_sw`) become one row per person, the stage suffixed
+with the role (`before:minute_taker`), so each row is one message and exactly-once holds per row;
+a role that is the same member as an earlier one in the list is dropped (no double nag).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any, Final
+
+from scheduling.calendar import WorkingCalendar, calendar_for
+from scheduling.engine import obligations
+from scheduling.hours import LONDON, next_send_time, send_time_on
+from scheduling.profiles import Profile, load_profile
+from scheduling.reminders import CaseFacts, Planned, plan_reminders
+
+#: The chair's bundle goes at this London time the working day before the meeting.
+BUNDLE_AT: Final = time(10, 0)
+#: Rows of the outbox that are not chat reminders (the calendar worker sends them).
+NOT_REMINDERS: Final = ("calendar_invitation",)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One outbox row to be: a planned reminder for one audience, with its send time."""
+
+    case_id: int
+    reference: str
+    profile: str
+    plan: str
+    planned: Planned
+    audience: str
+    stage: str
+    send_at: datetime
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        return (self.case_id, self.planned.rule, self.planned.subject, self.stage)
+
+    def payload(self) -> dict[str, Any]:
+        """What delivery and the digest render from: ids, dates, kinds and counts, no names."""
+        p = self.planned
+        ob = p.obligation
+        return {
+            "kind": p.kind, "rule": p.rule, "subject": p.subject, "audience": self.audience,
+            "profile": self.profile, "plan": self.plan,
+            "send_on": p.send_on.isoformat(), "due": p.due.isoformat(), "thread": p.thread,
+            "progress": list(p.progress) if p.progress else None,
+            "received": list(p.received), "waiting": list(p.waiting),
+            "about": ob.about if ob else None,
+            "interpretation": bool(ob.interpretation) if ob else False,
+        }
+
+
+class Profiles:
+    """Profiles and calendars, loaded once per sweep (there are a handful; cases are many)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[Profile, WorkingCalendar]] = {}
+
+    def get(self, name: str) -> tuple[Profile, WorkingCalendar]:
+        got = self._cache.get(name)
+        if got is None:
+            prof = load_profile(name)
+            got = self._cache[name] = (prof, calendar_for(prof.nation, prof.closures))
+        return got
+
+
+def london_today(now: datetime) -> date:
+    return now.astimezone(LONDON).date()
+
+
+def _member_of(role: str, p: Planned, facts: Any) -> int | None:
+    """The member a role resolves to, for de-duplicating joined audiences (None: not a member)."""
+    if facts is None:
+        return None
+    if role.startswith("member:"):
+        return int(role[7:]) if role[7:].isdigit() else None
+    if role == "lead_sw":
+        return facts.lead_sw
+    m = facts.meetings.get(p.subject)
+    if role == "minute_taker":
+        return m.minute_taker if m and m.minute_taker else facts.lead_sw
+    if role == "chair":
+        return m.chair if m else None
+    return None
+
+
+def audiences(p: Planned, facts: Any = None) -> list[tuple[str, str]]:
+    """(audience, stage) per row: one for a single audience, one per distinct person if joined."""
+    parts = p.audience.split("+")
+    if len(parts) == 1:
+        return [(p.audience, p.stage)]
+    out: list[tuple[str, str]] = []
+    seen: set[int] = set()
+    for part in parts:
+        who = _member_of(part, p, facts)
+        if who is not None:
+            if who in seen:
+                continue
+            seen.add(who)
+        out.append((part, f"{p.stage}:{part}"))
+    return out
+
+
+def plan_case(case_id: int, reference: str, state: Any, facts: Any, now: datetime,
+              profiles: Profiles | None = None, *, bundle_at: time = BUNDLE_AT) -> list[Outgoing]:
+    """Every reminder of one case that should be in the outbox at `now` (pure).
+
+    `state` is the engine's CaseState, `facts` a `storage.facts.ReminderFacts` (or None: no
+    meetings/actions facts).
+    """
+    profile, cal = (profiles or Profiles()).get(state.profile)
+    today = london_today(now)
+    hours = profile.working_hours
+    earliest = next_send_time(now, cal, hours)
+    plan_facts: CaseFacts = facts.plan if facts is not None else CaseFacts()
+    out: list[Outgoing] = []
+    for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today):
+        at = send_time_on(p.send_on, cal, hours, bundle_at if p.kind == "chair_bundle" else None)
+        send_at = max(at, earliest)
+        for audience, stage in audiences(p, facts):
+            out.append(Outgoing(case_id, reference, state.profile, state.plan, p, audience, stage,
+                                send_at))
+    return out
+
+
+def plan_sweep(cases: Iterable[tuple[Any, Any]], now: datetime, *,
+               bundle_at: time = BUNDLE_AT) -> Iterator[Outgoing]:
+    """`plan_case` over (storage.states.ActiveCase, ReminderFacts) pairs."""
+    profiles = Profiles()
+    for case, facts in cases:
+        yield from plan_case(case.id, case.reference, case.state, facts, now, profiles,
+                             bundle_at=bundle_at)
+
+
+# --- with the database ----------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    planned: list[Outgoing]
+    inserted: int
+    cases: int
+
+
+def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
+                  bundle_at: time = BUNDLE_AT) -> tuple[list[Outgoing], int]:
+    """Plan every active case at `now` (read-only): (rows, number of cases)."""
+    from storage.facts import load_facts
+    from storage.repository import active_case_states
+
+    today = london_today(now)
+    out: list[Outgoing] = []
+    n = 0
+    profiles = Profiles()
+    with store.read() as s:
+        conn = s.connection()
+        batch: list[Any] = []
+
+        def flush() -> None:
+            facts = load_facts(conn, [c.id for c in batch], today)
+            for c in batch:
+                out.extend(plan_case(c.id, c.reference, c.state, facts.get(c.id), now, profiles,
+                                     bundle_at=bundle_at))
+
+        for case in active_case_states(s, batch_size=batch_size):
+            batch.append(case)
+            n += 1
+            if len(batch) >= batch_size:
+                flush()
+                batch = []
+        if batch:
+            flush()
+    return out, n
+
+
+def insert(store: Any, rows: list[Outgoing], now: datetime) -> int:
+    """Put rows in the outbox in one transaction; rows already there (same key) are left alone.
+
+    One executemany of INSERT … ON CONFLICT DO NOTHING, so two sweeps racing (two processes, or
+    a sweep repeated) leave exactly one row per key. Returns how many rows are new.
+    """
+    if not rows:
+        return 0
+    from sqlalchemy import func, select
+    from sqlmodel import col
+
+    from storage.models import Reminder
+    from storage.repository import _insert
+
+    values = [{"case_id": o.case_id, "rule": o.planned.rule, "subject": o.planned.subject,
+               "stage": o.stage, "recipient": o.audience, "due_at": o.send_at,
+               "available_at": o.send_at, "status": "pending", "attempts": 0,
+               "payload": o.payload(), "created_at": now} for o in rows]
+    with store.transaction() as s:
+        before = s.execute(select(func.count(col(Reminder.id)))).scalar() or 0
+        stmt = _insert(s, Reminder).on_conflict_do_nothing(
+            index_elements=["case_id", "rule", "subject", "stage"])
+        s.execute(stmt, values)
+        after = s.execute(select(func.count(col(Reminder.id)))).scalar() or 0
+    return int(after - before)
+
+
+def sweep(store: Any, now: datetime, *, dry_run: bool = False, batch_size: int = 2000,
+          bundle_at: time = BUNDLE_AT) -> SweepResult:
+    """Plan every active case and (unless `dry_run`) insert the rows. Delivery is separate
+    (`bot.delivery.Delivery`): the outbox is the hand-over, so a crash between the two loses
+    nothing."""
+    rows, n = load_and_plan(store, now, batch_size=batch_size, bundle_at=bundle_at)
+    inserted = 0 if dry_run else insert(store, rows, now)
+    return SweepResult(rows, inserted, n)

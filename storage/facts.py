@@ -1,0 +1,233 @@
+"""The reminder facts of many cases at once: who is expected at which meeting, who has answered,
+which actions are open, and who is who (lead social worker, chair, minute-taker, line manager,
+away and cover).
+
+The planner (`scheduling.reminders.plan_reminders`) needs, per case, a `CaseFacts`; delivery needs
+to turn an audience (`chair`, `lead_sw_manager`, `member:12`…) into a chat user. Both come from
+`load_facts`, which reads a whole batch of cases with one query per table (members, meetings,
+attendance, written reports, plan actions, open escalations) — never one query per case — so the
+sweep over 50,000 cases stays a handful of range scans.
+
+Only what can still cause a reminder is read: current members, meetings that are booked from today
+on or held with their minutes still outstanding, all plan actions (their numbers are their position
+in the case, so achieved ones count too), unresolved escalations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, and_, or_, select
+from sqlmodel import col
+
+from scheduling.case import CORE_GROUP_KINDS
+from scheduling.reminders import ActionFacts, CaseFacts, MeetingFacts
+from storage.models import (
+    LEAD_SOCIAL_WORKER,
+    REVIEW_CONFERENCE,
+    Attendance,
+    CoreGroup,
+    Escalation,
+    Meeting,
+    Member,
+    PlanAction,
+    WrittenReport,
+)
+
+LONDON: Final = ZoneInfo("Europe/London")
+#: Above this many ids a batch is selected by id range (an index range scan) instead of IN (…).
+_IN_LIMIT: Final = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A current member as delivery needs them: chat ids, line manager, absence and cover."""
+
+    id: int
+    role: str
+    kind: str
+    slack: str | None = None
+    teams: str | None = None
+    manager_slack: str | None = None
+    manager_teams: str | None = None
+    away_from: date | None = None
+    away_until: date | None = None
+    cover: int | None = None
+
+    def chat_id(self, platform: str) -> str | None:
+        return self.teams if platform == "teams" else self.slack
+
+    def manager_id(self, platform: str) -> str | None:
+        return self.manager_teams if platform == "teams" else self.manager_slack
+
+    def away_on(self, day: date) -> bool:
+        """Same test as `storage.models.Member.away_on`."""
+        return (self.away_from is not None and self.away_from <= day
+                and (self.away_until is None or day <= self.away_until))
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRoles:
+    id: int
+    date: date
+    kind: str
+    chair: int | None
+    minute_taker: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderFacts:
+    """Everything about one case that planning and delivery need beyond the engine's state."""
+
+    case_id: int
+    plan: CaseFacts
+    people: Mapping[int, Person] = field(default_factory=dict)
+    lead_sw: int | None = None
+    #: Meeting engine subject ("meeting:2027-01-19:core_group") → its id, chair and minute-taker.
+    meetings: Mapping[str, MeetingRoles] = field(default_factory=dict)
+    #: Escalation engine subject ("escalation:2027-01-04:1") → the member who raised it.
+    raisers: Mapping[str, int | None] = field(default_factory=dict)
+    digest: bool = False
+
+
+EMPTY: Final = CaseFacts()
+
+
+def _where(column: Any, ids: Collection[int]) -> Any:
+    if len(ids) <= _IN_LIMIT:
+        return column.in_(sorted(ids))
+    return column.between(min(ids), max(ids))
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _london(at: datetime) -> date:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(LONDON).date()
+
+
+def subject_of(day: date, kind: str) -> str:
+    """The engine's subject for a meeting (scheduling.engine: "meeting:YYYY-MM-DD:kind")."""
+    return f"meeting:{day.isoformat()}:{kind}"
+
+
+def load_facts(conn: Connection, case_ids: Collection[int], today: date,
+               digest: Mapping[int, bool] | None = None) -> dict[int, ReminderFacts]:
+    """Reminder facts for `case_ids` (closed or unknown ids simply get empty facts).
+
+    One query per table for the whole batch. `digest` (case id → flag) saves a query when the
+    caller has the case rows already.
+    """
+    ids = set(case_ids)
+    if not ids:
+        return {}
+    day_start = datetime.combine(today, time(0), tzinfo=LONDON).astimezone(UTC)
+
+    people: dict[int, dict[int, Person]] = defaultdict(dict)
+    lead: dict[int, int] = {}
+    for (cid, mid, role, kind, slack, teams, mslack, mteams, left_on, away_from, away_until,
+         cover) in conn.execute(
+            select(col(Member.case_id), col(Member.id), col(Member.role), col(Member.kind),
+                   col(Member.slack_user_id), col(Member.teams_user_id),
+                   col(Member.line_manager_slack_user_id), col(Member.line_manager_teams_user_id),
+                   col(Member.left_on), col(Member.away_from), col(Member.away_until),
+                   col(Member.cover_member_id))
+            .where(_where(col(Member.case_id), ids))
+            .order_by(col(Member.case_id), col(Member.id))).all():
+        if cid not in ids or mid is None or (left_on is not None and _day(left_on) <= today):
+            continue
+        people[cid][mid] = Person(mid, role, kind, slack, teams, mslack, mteams,
+                                  None if away_from is None else _day(away_from),
+                                  None if away_until is None else _day(away_until), cover)
+        if role == LEAD_SOCIAL_WORKER and cid not in lead:
+            lead[cid] = mid
+
+    roles: dict[int, dict[str, MeetingRoles]] = defaultdict(dict)
+    upcoming: dict[int, list[MeetingRoles]] = defaultdict(list)
+    meeting_case: dict[int, int] = {}
+    for cid, mid, kind, status, starts_at, chair, taker in conn.execute(
+            select(col(Meeting.case_id), col(Meeting.id), col(Meeting.kind), col(Meeting.status),
+                   col(Meeting.starts_at), col(Meeting.chair_member_id),
+                   col(Meeting.minute_taker_member_id))
+            .where(_where(col(Meeting.case_id), ids), col(Meeting.kind) != REVIEW_CONFERENCE,
+                   or_(and_(col(Meeting.status) == "scheduled", col(Meeting.starts_at) >= day_start),
+                       and_(col(Meeting.status) == "held",
+                            col(Meeting.minutes_circulated_at).is_(None))))
+            .order_by(col(Meeting.case_id), col(Meeting.starts_at))).all():
+        if cid not in ids or mid is None:
+            continue
+        m = MeetingRoles(mid, _london(starts_at), kind, chair, taker)
+        roles[cid][subject_of(m.date, kind)] = m
+        if status == "scheduled" and kind in CORE_GROUP_KINDS:
+            upcoming[cid].append(m)
+            meeting_case[mid] = cid
+
+    answers: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    if meeting_case:
+        mids = set(meeting_case)
+        for meeting_id, member_id, status in conn.execute(
+                select(col(Attendance.meeting_id), col(Attendance.member_id), col(Attendance.status))
+                .where(col(Attendance.meeting_id).in_(sorted(mids)))).all():
+            if status == "attended":
+                answers[meeting_id]["attending"].add(member_id)
+            elif status == "apologies":
+                answers[meeting_id]["apologies"].add(member_id)
+        for meeting_id, member_id in conn.execute(
+                select(col(WrittenReport.meeting_id), col(WrittenReport.member_id))
+                .where(col(WrittenReport.meeting_id).in_(sorted(mids)),
+                       col(WrittenReport.submitted_at).is_not(None))).all():
+            answers[meeting_id]["reports"].add(member_id)
+
+    actions: dict[int, list[ActionFacts]] = defaultdict(list)
+    for cid, _aid, owner, due_on, status in conn.execute(
+            select(col(PlanAction.case_id), col(PlanAction.id), col(PlanAction.owner_member_id),
+                   col(PlanAction.due_on), col(PlanAction.status))
+            .where(_where(col(PlanAction.case_id), ids))
+            .order_by(col(PlanAction.case_id), col(PlanAction.id))).all():
+        if cid not in ids:
+            continue
+        number = len(actions[cid]) + 1
+        actions[cid].append(ActionFacts(number, None if owner is None else str(owner),
+                                        None if due_on is None else _day(due_on),
+                                        achieved=status == "achieved"))
+
+    raisers: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for cid, raised_at, stage, by in conn.execute(
+            select(col(Escalation.case_id), col(Escalation.raised_at), col(Escalation.stage),
+                   col(Escalation.raised_by_member_id))
+            .where(_where(col(Escalation.case_id), ids), col(Escalation.resolved_at).is_(None))
+            ).all():
+        if cid in ids:
+            raisers[cid][f"escalation:{_london(raised_at).isoformat()}:{stage}"] = by
+
+    if digest is None:
+        digest = {int(i or 0): bool(d) for i, d in conn.execute(
+            select(col(CoreGroup.id), col(CoreGroup.digest)).where(_where(col(CoreGroup.id), ids)))}
+
+    out: dict[int, ReminderFacts] = {}
+    for cid in ids:
+        who = people.get(cid, {})
+        meetings = []
+        for m in upcoming.get(cid, ()):
+            a = answers.get(m.id, {})
+            present = [p for p in who.values() if p.chat_id("slack") or p.chat_id("teams")]
+            # The chair and the minute-taker are not asked for a written report.
+            professionals = tuple(str(p.id) for p in present if p.kind == "professional"
+                                  and p.id not in (m.chair, m.minute_taker))
+            meetings.append(MeetingFacts(
+                subject_of(m.date, m.kind), m.date, professionals=professionals,
+                members=tuple(str(p.id) for p in present if p.id not in (m.chair, m.minute_taker)),
+                attending=frozenset(map(str, a.get("attending", ()))),
+                apologies=frozenset(map(str, a.get("apologies", ()))),
+                reports_in=frozenset(map(str, a.get("reports", ())))))
+        acts = tuple(actions.get(cid, ()))
+        plan = CaseFacts(tuple(meetings), acts) if meetings or acts else EMPTY
+        out[cid] = ReminderFacts(cid, plan, who, lead.get(cid), roles.get(cid, {}),
+                                 raisers.get(cid, {}), bool(digest.get(cid, False)))
+    return out
