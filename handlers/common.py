@@ -195,10 +195,15 @@ def is_family(member: Member) -> bool:
     return member.kind == "family"
 
 
+def chat_id(member: Member) -> str | None:
+    """The member's chat user id (Slack or Teams), None for someone reached by email only."""
+    return member.slack_user_id or member.teams_user_id
+
+
 def mention(member: Member) -> str:
     """How a member is named in chat: a mention for workspace users, else their role."""
-    if member.slack_user_id:
-        return f"<@{member.slack_user_id}>"
+    if chat_id(member):
+        return f"<@{chat_id(member)}>"
     return f"{member.display_name} ({role_label(member.role)})"
 
 

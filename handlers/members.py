@@ -13,6 +13,7 @@ from handlers.common import (
     FAMILY_ROLES,
     Context,
     Refusal,
+    chat_id,
     is_lead_or_manager,
     member_of,
     mention,
@@ -86,12 +87,12 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
     out.say(Message(
         f"{case.reference}: {mention(member)} joined the core group as "
         f"{role_label(member.role)}{agency}.",
-        () if member.slack_user_id else
+        () if chat_id(member) else
         ("They are outside the workspace, so they get meeting invitations and reminders by "
          "email.",),
     ), "channel")
-    if member.slack_user_id:
-        out.effects.append(Invite(case.reference, (member.slack_user_id,)))
+    if chat_id(member):
+        out.effects.append(Invite(case.reference, (chat_id(member) or "",)))
     else:
         assert member.id is not None
         out.effects.append(EmailInvitation(case.reference, member.id))
@@ -149,7 +150,7 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
     lines = []
     for m in people:
         agency = f" — {m.agency}" if m.agency else ""
-        where = "" if m.slack_user_id else " (by email)"
+        where = "" if chat_id(m) else " (by email)"
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
         lines.append(f"**{label}**: {mention(m)}{agency}{where}")

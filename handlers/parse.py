@@ -106,7 +106,10 @@ REFERENCE_RE: Final = re.compile(r"^[A-Z]{1,6}-\d{1,8}$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
-_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
+#: Slack ids (U…/W…) and Teams' Bot Framework user ids (29:…, what a Teams mention carries).
+_USER = re.compile(
+    r"^<@([UW][A-Z0-9]+|29:[A-Za-z0-9_-]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$"
+)
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _QUOTES: Final = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}

@@ -1845,3 +1845,30 @@ def _purge_one(session: Session, case: CoreGroup, *, actor: str, now: datetime,
                  case_ref=reference, entity="case", entity_id=cid,
                  after={"reference": reference, "closed_at": closed_at,
                         "closed_before": closed_before, "rows_removed": counts})
+
+
+# --- Teams: the conversation reference for proactive messages ----------------------------------
+
+
+def set_teams_conversation(
+    session: Session, reference: str, conversation: str, *, actor: str, now: datetime
+) -> CoreGroup:
+    """Remember how to reach the case's Teams channel without being spoken to first.
+
+    `conversation` is the Bot Framework conversation reference as JSON (service URL, channel and
+    tenant ids, the bot's id): the sweep needs it to post reminders proactively. Holds ids only,
+    never names. Writing the same value again changes nothing and is not audited twice.
+    """
+    actor = _actor(actor)
+    _today(now)
+    conversation = _req(conversation, "conversation", max_len=4000,
+                        example='\'{"serviceUrl": "https://smba.trafficmanager.net/uk/"}\'')
+    case = _case(session, reference)
+    if case.teams_conversation == conversation:
+        return case
+    before = {"teams_conversation": case.teams_conversation}
+    case.teams_conversation = conversation
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="case.teams_conversation", entity="case",
+           entity_id=case.id, before=before, after={"teams_conversation": conversation})
+    return case
