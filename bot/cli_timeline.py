@@ -62,10 +62,15 @@ def _timeline(args: argparse.Namespace) -> int:
         profile = load_profile(case.profile, args.profile_file)
         cal = calendar_for(profile.nation, profile.closures)
         obs = obligations(case, profile, cal, today)
-    except CaseError as exc:
+    except (CaseError, ProfileError) as exc:
         raise UsageError(str(exc)) from None
-    except (ProfileError, DateOutOfRange) as exc:
-        raise UsageError(str(exc)) from None
+    except DateOutOfRange as exc:
+        # Every date of a case is checked against the calendar's years on the way in, so only a
+        # profile period long enough to run off the calendar gets here.
+        raise UsageError(
+            f"profile: a period of the {case.profile} profile counts beyond the bank-holiday "
+            f"calendar from this case's dates ({exc}). For example: period = '6 months'"
+        ) from None
     if args.json:
         doc = {"profile": profile.name, "nation": profile.nation, "today": today.isoformat(),
                "obligations": [o.as_json() for o in obs]}

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 NATIONS: Final[dict[str, str]] = {
@@ -31,8 +30,13 @@ NATIONS: Final[dict[str, str]] = {
     "northern-ireland": "NIR",
 }
 
+#: The years a case's dates may fall in (CASE.json and the chat commands refuse others).
 FIRST_YEAR: Final = 2000
 LAST_YEAR: Final = 2075
+#: The calendar holds bank holidays a little either side of those years, so that every deadline
+#: counted from an accepted date is answerable: "N working days before" a meeting early in 2000, or
+#: the longest catalogue period (15 months) or a year of working days after a date late in 2075.
+MARGIN_YEARS: Final = 3
 #: Cap on remembered deadlines per calendar (about 30 MB at most); past it, deadlines are computed
 #: afresh. A sweep touches a few thousand distinct (date, period) pairs, so the cap is never reached
 #: in practice.
@@ -51,12 +55,15 @@ class WorkingCalendar:
             raise ValueError(f"unknown nation {nation!r}; allowed: {', '.join(NATIONS)}")
         self.nation = nation
         self.closures = frozenset(closures)
-        bank = holidays.UK(subdiv=NATIONS[nation], years=range(FIRST_YEAR, LAST_YEAR + 1))
+        import holidays  # here, not at the top: `coregroup` should not pay for it until it counts
+
+        first, last = FIRST_YEAR - 1, LAST_YEAR + MARGIN_YEARS
+        bank = holidays.UK(subdiv=NATIONS[nation], years=range(first, last + 1))
         self.holiday_names: dict[date, str] = {d: str(n) for d, n in bank.items()}
         for d in self.closures:
             self.holiday_names.setdefault(d, "local closure day")
-        start = date(FIRST_YEAR, 1, 1).toordinal()
-        end = date(LAST_YEAR, 12, 31).toordinal()
+        start = date(first, 1, 1).toordinal()
+        end = date(last, 12, 31).toordinal()
         off = {d.toordinal() for d in self.holiday_names}
         self._days: list[int] = [
             o for o in range(start, end + 1) if (o + 6) % 7 < 5 and o not in off
@@ -69,7 +76,8 @@ class WorkingCalendar:
         o = d.toordinal()
         if not self._first <= o <= self._last:
             raise DateOutOfRange(
-                f"{d.isoformat()} is outside the supported years {FIRST_YEAR}-{LAST_YEAR}"
+                f"{d.isoformat()} is outside the calendar's years "
+                f"{FIRST_YEAR - 1}-{LAST_YEAR + MARGIN_YEARS}"
             )
         return o
 
@@ -84,7 +92,8 @@ class WorkingCalendar:
             raise ValueError("n must be at least 1")
         i = bisect.bisect_right(self._days, self._check(d)) + n - 1
         if i >= len(self._days):
-            raise DateOutOfRange(f"{n} working days after {d.isoformat()} is past {LAST_YEAR}")
+            raise DateOutOfRange(
+                f"{n} working days after {d.isoformat()} is past {LAST_YEAR + MARGIN_YEARS}")
         return date.fromordinal(self._days[i])
 
     def subtract_working_days(self, d: date, n: int) -> date:
@@ -93,7 +102,8 @@ class WorkingCalendar:
             raise ValueError("n must be at least 1")
         i = bisect.bisect_left(self._days, self._check(d)) - n
         if i < 0:
-            raise DateOutOfRange(f"{n} working days before {d.isoformat()} is before {FIRST_YEAR}")
+            raise DateOutOfRange(
+                f"{n} working days before {d.isoformat()} is before {FIRST_YEAR - 1}")
         return date.fromordinal(self._days[i])
 
     def working_days_between(self, start: date, end: date) -> int:

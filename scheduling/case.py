@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final, Literal
 
+from scheduling.calendar import FIRST_YEAR, LAST_YEAR
+
 Plan = Literal["cp", "cin", "lac"]
 PLANS: Final[tuple[str, ...]] = ("cp", "cin", "lac")
 
@@ -121,7 +123,8 @@ class CaseState:
 
 # --- reading CASE.json -------------------------------------------------------------------------
 
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+#: ASCII digits only: `\d` would also take Arabic-Indic or full-width digits.
+_ISO = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
 _MONTHS = [
     "",
     "January",
@@ -139,21 +142,59 @@ _MONTHS = [
 ]
 
 
+def _show(value: Any) -> str:
+    """A bad value as it goes into a one-line message: repr (so no raw newline), cut short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _key(field_name: str) -> str:
+    """The JSON key a field path ends in: `meetings[0].kind` -> `kind`."""
+    return field_name.rsplit(".", 1)[-1].partition("[")[0]
+
+
+def date_example(field_name: str, example: str = "2027-01-05") -> str:
+    """What a good value of `field_name` looks like, written the way the person would write it.
+
+    `--today` is a command-line option (`--today 2027-01-06`); `meetings[0].date` is the `date` key of a
+    meeting object (`"date": "2027-01-05"`); `review_conferences[2]` is an item of a list of dates.
+    """
+    if field_name.startswith("--"):
+        return f"{field_name} {example}"
+    last = field_name.rsplit(".", 1)[-1]
+    name, bracket, _ = last.partition("[")
+    if bracket:
+        return f'"{name}": ["{example}"]'
+    return f'"{name}": "{example}"'
+
+
 def parse_date(value: Any, field_name: str, example: str = "2027-01-05") -> date:
-    """A YYYY-MM-DD date, with a message that says why a near-miss is wrong."""
-    ex = f'"{field_name}": "{example}"'
+    """A YYYY-MM-DD date in the calendar's years, with a message that says why a near-miss is wrong.
+
+    Years outside FIRST_YEAR..LAST_YEAR are refused here, naming the field, rather than later by the
+    calendar (which cannot say which field the date came from); year 0 would otherwise reach
+    `datetime.date` and escape as a bare ValueError.
+    """
+    ex = date_example(field_name, example)
     if not isinstance(value, str):
-        raise CaseError(field_name, f"expected a date as YYYY-MM-DD, got {value!r}", ex)
+        raise CaseError(field_name, f"expected a date as YYYY-MM-DD, got {_show(value)}", ex)
     m = _ISO.match(value.strip())
     if not m:
-        raise CaseError(field_name, f"{value!r} is not a date in the form YYYY-MM-DD", ex)
+        raise CaseError(field_name, f"{_show(value)} is not a date in the form YYYY-MM-DD", ex)
     y, mo, d = (int(g) for g in m.groups())
     if not 1 <= mo <= 12:
-        raise CaseError(field_name, f"{value!r} has month {mo}; months run 01 to 12", ex)
+        raise CaseError(field_name, f"{_show(value)} has month {mo}; months run 01 to 12", ex)
+    if not FIRST_YEAR <= y <= LAST_YEAR:
+        raise CaseError(
+            field_name,
+            f"{_show(value)} is outside the years the bank-holiday calendar covers "
+            f"({FIRST_YEAR} to {LAST_YEAR})",
+            ex,
+        )
     last = _cal.monthrange(y, mo)[1]
     if not 1 <= d <= last:
         raise CaseError(
-            field_name, f"{value!r} is not a real date: {_MONTHS[mo]} {y} has {last} days", ex
+            field_name, f"{_show(value)} is not a real date: {_MONTHS[mo]} {y} has {last} days", ex
         )
     return date(y, mo, d)
 
@@ -173,7 +214,7 @@ def _list(raw: Mapping[str, Any], key: str, example: str) -> list[Any]:
 
 def _obj(value: Any, field_name: str, example: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
-        raise CaseError(field_name, f"expected an object, got {value!r}", example)
+        raise CaseError(field_name, f"expected an object, got {_show(value)}", example)
     return value
 
 
@@ -181,7 +222,8 @@ def _bool(value: Any, field_name: str, default: bool) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise CaseError(field_name, f"expected true or false, got {value!r}", f'"{field_name}": true')
+        raise CaseError(field_name, f"expected true or false, got {_show(value)}",
+                        f'"{_key(field_name)}": true')
     return value
 
 
@@ -189,8 +231,8 @@ def _choice(value: Any, field_name: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise CaseError(
             field_name,
-            f"{value!r} is not one of {', '.join(allowed)}",
-            f'"{field_name.rsplit(".", 1)[-1]}": "{allowed[0]}"',
+            f"{_show(value)} is not one of {', '.join(allowed)}",
+            f'"{_key(field_name)}": "{allowed[0]}"',
         )
     return str(value)
 
@@ -217,9 +259,10 @@ def case_from_dict(raw: Any) -> CaseState:
     if not isinstance(raw, dict):
         raise CaseError("(file)", "expected a JSON object", '{"profile": "suffolk", "plan": "cp", '
                         '"start": "2026-12-18"}')
-    unknown = sorted(set(raw) - _KNOWN)
+    unknown = sorted(str(k) for k in raw if k not in _KNOWN)
     if unknown:
-        raise CaseError(unknown[0], f"unknown field; known fields are {', '.join(sorted(_KNOWN))}",
+        name = unknown[0] if unknown[0].isprintable() and len(unknown[0]) <= 40 else _show(unknown[0])
+        raise CaseError(name, f"unknown field; known fields are {', '.join(sorted(_KNOWN))}",
                         '"start": "2026-12-18"')
     for key, ex in (("profile", '"profile": "suffolk"'), ("plan", '"plan": "cp"'),
                     ("start", '"start": "2026-12-18"')):
@@ -227,7 +270,8 @@ def case_from_dict(raw: Any) -> CaseState:
             raise CaseError(key, "is missing", ex)
     profile = raw["profile"]
     if not isinstance(profile, str):
-        raise CaseError("profile", f"expected a profile name, got {profile!r}", '"profile": "suffolk"')
+        raise CaseError("profile", f"expected a profile name, got {_show(profile)}",
+                        '"profile": "suffolk"')
     plan = _choice(raw["plan"], "plan", PLANS)
     start = parse_date(raw["start"], "start", "2026-12-18")
     registered = _opt_date(raw.get("registered"), "registered")
@@ -327,7 +371,7 @@ def case_from_dict(raw: Any) -> CaseState:
             raise CaseError(f"{f}.raised", "is missing", eex)
         stage = e.get("stage", 1)
         if not isinstance(stage, int) or isinstance(stage, bool) or stage < 1:
-            raise CaseError(f"{f}.stage", f"expected a stage number from 1, got {stage!r}", eex)
+            raise CaseError(f"{f}.stage", f"expected a stage number from 1, got {_show(stage)}", eex)
         escalations.append(
             Escalation(
                 raised=parse_date(e["raised"], f"{f}.raised"),
@@ -349,15 +393,18 @@ def case_from_dict(raw: Any) -> CaseState:
         significant_changes=tuple(sorted(changes, key=lambda c: c.date)),
         resolution=resolution,
         escalations=tuple(escalations),
-        lead_visit_every=_opt_int(raw.get("lead_visit_every"), "lead_visit_every"),
+        # Choice: at most a year of working days between visits; the catalogue gives 10 to 20.
+        lead_visit_every=_opt_int(raw.get("lead_visit_every"), "lead_visit_every", most=260),
     )
 
 
-def _opt_int(value: Any, field_name: str) -> int | None:
+def _opt_int(value: Any, field_name: str, most: int = 1000) -> int | None:
+    """A whole number from 0 to `most`; the cap keeps absurd values out of the date arithmetic."""
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise CaseError(field_name, f"expected a whole number, got {value!r}", f'"{field_name}": 10')
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
+        raise CaseError(field_name, f"expected a whole number from 0 to {most}, got {_show(value)}",
+                        f'"{_key(field_name)}": 10')
     return value
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduling.calendar import DateOutOfRange, WorkingCalendar, calendar_for
+from scheduling.calendar import FIRST_YEAR, LAST_YEAR, DateOutOfRange, WorkingCalendar, calendar_for
 from scheduling.case import case_from_dict
 from scheduling.engine import timeline
 from scheduling.profiles import load_profile
@@ -251,9 +251,22 @@ def test_local_closure_days_from_a_profile_file(tmp_path: Path) -> None:
 
 def test_out_of_range_and_bad_arguments() -> None:
     with pytest.raises(DateOutOfRange):
-        ENG.is_working_day(D(1999, 12, 31))
+        ENG.is_working_day(D(1998, 12, 31))
     with pytest.raises(DateOutOfRange):
-        ENG.add_working_days(D(2075, 12, 30), 10)
+        ENG.add_working_days(D(2078, 12, 20), 10)
+    with pytest.raises(DateOutOfRange):
+        ENG.subtract_working_days(D(1999, 1, 5), 5)
+
+
+def test_every_accepted_date_can_be_counted_from() -> None:
+    """Cases may use 2000-2075; the calendar reaches far enough either side for any catalogue rule."""
+    assert FIRST_YEAR == 2000 and LAST_YEAR == 2075
+    # 1 working day before Tue 4 Jan 2000: Mon 3 Jan was the New Year substitute day and Fri 31 Dec
+    # 1999 the Millennium bank holiday, so Thu 30 Dec 1999
+    assert ENG.subtract_working_days(D(2000, 1, 4), 1) == D(1999, 12, 30)
+    # 15 months after the last accepted day, and a year of working days after it
+    assert ENG.after(D(2075, 12, 31), 15, "months") == D(2077, 3, 31)
+    assert ENG.working_days_between(D(2075, 12, 31), ENG.add_working_days(D(2075, 12, 31), 260)) == 260
     with pytest.raises(ValueError, match="at least 1"):
         ENG.add_working_days(D(2027, 1, 4), 0)
     with pytest.raises(ValueError, match="at least 1"):
@@ -265,3 +278,17 @@ def test_out_of_range_and_bad_arguments() -> None:
 def test_one_calendar_per_nation_and_closures() -> None:
     assert calendar_for("england") is ENG
     assert calendar_for("england", frozenset({D(2026, 12, 24)})) is not ENG
+
+
+def test_bank_holiday_data_is_the_pinned_release() -> None:
+    """The golden table was reviewed against holidays 0.109; pyproject.toml pins it (<0.110) so a
+    new release's data cannot move a date under the table. Upgrading is a reviewed change."""
+    import tomllib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    assert version("holidays").split(".")[:2] == ["0", "109"]
+    deps = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"][
+        "dependencies"]
+    assert "holidays>=0.109,<0.110" in deps
+    assert any(d.startswith("python-dateutil>=2.9,<2.10") for d in deps)
