@@ -17,6 +17,7 @@ lease, so a restart loses nothing (the price is at-least-once delivery after a c
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -84,10 +85,14 @@ def claim_due(
     limit: int,
     worker: str,
     lease: timedelta = DEFAULT_LEASE,
+    rules: Collection[str] | None = None,
+    exclude_rules: Collection[str] = (),
 ) -> list[Reminder]:
     """Take up to `limit` reminders that are due and not taken; they are leased to `worker`.
 
     Commit the transaction straight after (then send): the rows are yours until `now + lease`.
+    `rules` / `exclude_rules` split the outbox between senders: the calendar worker claims only
+    `calendar_invitation` rows, the chat reminder delivery everything else.
     """
     _aware(now, "now")
     if limit < 1:
@@ -102,6 +107,10 @@ def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if rules is not None:
+        stmt = stmt.where(col(Reminder.rule).in_(tuple(rules)))
+    if exclude_rules:
+        stmt = stmt.where(col(Reminder.rule).not_in(tuple(exclude_rules)))
     rows = list(session.scalars(stmt))
     for r in rows:
         r.status = "claimed"

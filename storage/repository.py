@@ -1075,6 +1075,25 @@ def update_meeting(
     return meeting
 
 
+def raise_calendar_sequence(
+    session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
+) -> int:
+    """The invitation changed: SEQUENCE goes up by one (RFC 5545 §3.8.7.4) and the new value is
+    returned. Kept on the meeting so every later file or Graph change counts from it."""
+    actor = _actor(actor)
+    _today(now)
+    case = _case(session, reference)
+    meeting = _meeting(session, case, meeting_id)
+    before = meeting.calendar_sequence
+    meeting.calendar_sequence = before + 1
+    meeting.updated_at = now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="meeting.calendar_sequence",
+           entity="meeting", entity_id=meeting.id, before={"calendar_sequence": before},
+           after={"calendar_sequence": meeting.calendar_sequence})
+    return meeting.calendar_sequence
+
+
 def hold_meeting(
     session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
     social_worker_present: bool | None = None,
