@@ -30,6 +30,7 @@ from handlers.replies import (
     Message,
     Outcome,
     RefreshHome,
+    RefreshSummary,
 )
 from storage import repository as repo
 from storage.errors import StorageError
@@ -164,6 +165,8 @@ def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender) 
             port.archive(channel)
     elif isinstance(effect, EmailInvitation):
         email(effect)
+    elif isinstance(effect, RefreshSummary):
+        refresh_summary(effect.reference, ctx=ctx, port=port)
     elif isinstance(effect, RefreshHome):
         for user in effect.users:
             port.publish_home(user, home(_as(ctx, user)))
@@ -199,3 +202,33 @@ def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> N
         port.invite(channel_id, effect.members)
     message_id = port.post_message(channel_id, effect.summary)
     port.pin(channel_id, message_id)
+    with ctx.store.transaction() as s:
+        repo.set_summary_message_id(s, effect.reference, platform, message_id,
+                                    actor=ctx.actor.audit_id, now=ctx.now)
+
+
+def refresh_summary(reference: str, *, ctx: Context, port: ChatPort) -> bool:
+    """Edit the case's pinned summary to match the record; False when there is none to edit.
+
+    A summary that can't be edited (deleted by someone, channel archived) is logged, not told to
+    the person who acted: their change is saved and `status` shows the same facts.
+    """
+    from handlers.summary import case_summary
+
+    platform: Literal["slack", "teams"] = "teams" if port.platform == "teams" else "slack"
+    with ctx.read() as s:
+        try:
+            case = repo.get_case(s, reference)
+        except StorageError:
+            return False
+        channel = case.teams_channel_id if platform == "teams" else case.slack_channel_id
+        message_id = repo.summary_message_id(s, reference, platform)
+        if not channel or not message_id:
+            return False
+        message = case_summary(s, case, ctx)
+    try:
+        port.update_message(channel, message_id, message)
+    except ChatError as exc:
+        log.warning("pinned summary not updated", extra={"code": exc.code})
+        return False
+    return True

@@ -16,8 +16,7 @@ from typing import Any
 
 from bot.cli import UsageError
 from bot.clock import LONDON, Clock, fixed_clock, system_clock
-from bot.settings import Settings, load_settings
-from handlers.common import Config
+from bot.settings import Settings, handler_config, load_settings
 
 log = logging.getLogger("coregroup")
 
@@ -101,7 +100,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
                          ) from None
     deps = SlackDeps(store=store, clock=system_clock,
-                     config=Config(channel_prefix=settings.channel_prefix),
+                     config=handler_config(settings),
                      worker=Worker(threads=args.workers))
     socket_mode = bool(settings.slack_app_token)
     assert settings.slack_bot_token
@@ -167,7 +166,7 @@ def cmd_console(args: argparse.Namespace) -> int:
             migrate.require_current(store.engine)
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}") from None
-    config = Config(channel_prefix=settings.channel_prefix)
+    config = handler_config(settings)
     try:
         if args.script:
             try:

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from handlers.common import Config
 
 
 class Settings(BaseSettings):
@@ -25,6 +29,10 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     channel_prefix: str = Field(default="cg-", alias="COREGROUP_CHANNEL_PREFIX")
+    #: Roles that may close a case or change its profile or start date, besides the lead social
+    #: worker: comma-separated, as typed in `add … role:"…"` ("team manager, practice lead").
+    manager_roles: str = Field(default="team manager, practice lead, manager, service manager",
+                               alias="COREGROUP_MANAGER_ROLES")
 
     graph_tenant_id: str | None = Field(default=None, alias="GRAPH_TENANT_ID")
     graph_client_id: str | None = Field(default=None, alias="GRAPH_CLIENT_ID")
@@ -52,3 +60,12 @@ class Settings(BaseSettings):
 
 def load_settings() -> Settings:
     return Settings()
+
+
+def handler_config(settings: Settings) -> Config:
+    """The deployment choices handlers need, from the settings (handlers never read the
+    environment). Imported late: handlers' storage layer reads these settings too."""
+    from handlers.common import Config, role_key
+
+    roles = frozenset(role_key(r) for r in settings.manager_roles.split(",") if role_key(r))
+    return Config(channel_prefix=settings.channel_prefix, manager_roles=roles)

@@ -11,7 +11,6 @@ import re
 
 from handlers.common import (
     Context,
-    Refusal,
     Rules,
     case_obligations,
     member_of,
@@ -19,20 +18,18 @@ from handlers.common import (
     resolve_case,
     rule_context,
     rule_title,
+    rules_for,
     when,
 )
 from handlers.forms import new_case_form
 from handlers.parse import EXAMPLES, SLASH, SUMMARIES, ChangeCase, CloseCase, CommandError, Help
 from handlers.parse import NewCase as NewCaseCmd
 from handlers.replies import ArchiveChannel, CreateChannel, Message, Outcome, only
-from scheduling.engine import Obligation
+from handlers.summary import case_summary
 from scheduling.profiles import ProfileError, load_profile, profile_names
 from scheduling.wording import long_date
 from storage import repository as repo
-from storage.models import LEAD_SOCIAL_WORKER, CoreGroup
-
-#: How many deadlines the pinned summary shows.
-SUMMARY_DEADLINES = 4
+from storage.models import LEAD_SOCIAL_WORKER
 
 
 def channel_name(prefix: str, reference: str) -> str:
@@ -51,27 +48,6 @@ def _profile(name: str, example: str) -> Rules:
             f"I don't know the profile `{name}`. Profiles: {', '.join(profile_names())}.", example
         ) from None
     return rules_for(name)
-
-
-def summary_message(case: CoreGroup, rules: Rules, obs: list[Obligation], ctx: Context) -> Message:
-    """The pinned summary: what the case follows and its first deadlines, each with its source."""
-    open_obs = [o for o in obs if o.status != "met"][:SUMMARY_DEADLINES]
-    lines = [
-        f"Follows **{rules.profile.title}** ({rules.profile.nation.replace('-', ' ').title()}), "
-        f"{case.plan} plan, started {long_date(case.start)}.",
-    ]
-    for o in open_obs:
-        lines.append(f"**{rule_title(o.rule)}** by {when(o.due, ctx.today, rules.calendar)}")
-    first = open_obs[0] if open_obs else None
-    preview = f"{case.reference}: core group set up"
-    if first:
-        preview += f"; {rule_title(first.rule).lower()} due by {long_date(first.due)}"
-    return Message(
-        preview,
-        tuple(lines),
-        context=tuple(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation)
-                      for o in open_obs),
-    )
 
 
 def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
@@ -106,8 +82,7 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
             teams_user_id=ctx.actor.user_id if ctx.actor.platform == "teams" else None,
             joined_on=cmd.start if cmd.start <= ctx.today else ctx.today,
         )
-        rules, obs = case_obligations(s, case, ctx.today)
-    summary = summary_message(case, rules, obs, ctx)
+        summary = case_summary(s, case, ctx, title="core group set up")
     name = channel_name(ctx.config.channel_prefix, case.reference)
     out = Outcome(reference=case.reference)
     out.say(Message(
@@ -121,34 +96,51 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
 
 def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
     ex = EXAMPLES["change"]
+    if cmd.start is not None and cmd.start > ctx.today:
+        raise CommandError(
+            f"`start:` is the date of the conference that started the plan; "
+            f"{long_date(cmd.start)} is still to come.",
+            ex,
+        )
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_of(s, ctx, case)
         what = "change its profile" if cmd.profile else "change its start date"
         require_lead(me, case, ctx.config, what)
-        if cmd.start is not None:
-            raise Refusal(Message(
-                f"{case.reference}: the start date can't be changed in chat yet.",
-                ("Nothing has changed. The start date is the conference date on the record; "
-                 "ask your system administrator to correct it.",),
-            ))
-        assert cmd.profile
-        rules = _profile(cmd.profile, ex.replace("start:2027-01-04", "profile:suffolk"))
-        if case.plan not in rules.profile.plans:
-            raise CommandError(
-                f"The {rules.profile.title} profile doesn't cover {case.plan} plans.",
-                f"{SLASH} change profile:shropshire",
-            )
-        before = case.profile
-        case = repo.update_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                                profile=cmd.profile)
+        before_profile, before_start = case.profile, case.start
+        rules = rules_for(case.profile)
+        if cmd.profile:
+            rules = _profile(cmd.profile, ex.replace("start:2027-01-04", "profile:suffolk"))
+            if case.plan not in rules.profile.plans:
+                raise CommandError(
+                    f"The {rules.profile.title} profile doesn't cover {case.plan} plans.",
+                    f"{SLASH} change profile:shropshire",
+                )
+            case = repo.update_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                                    profile=cmd.profile)
+        if cmd.start is not None and cmd.start != case.start:
+            # The storage layer re-reads the whole record as the engine does and refuses a
+            # start after anything already recorded (a meeting, a visit, a review).
+            case = repo.change_start(s, case.reference, cmd.start, actor=ctx.actor.audit_id,
+                                     now=ctx.now)
         _, obs = case_obligations(s, case, ctx.today)
     nxt = next((o for o in obs if o.status != "met"), None)
-    detail = [f"It followed {load_profile(before).title}; deadlines are recounted."]
+    detail = []
+    changed = []
+    if cmd.profile:
+        changed.append(f"now follows {rules.profile.title}")
+        detail.append(f"It followed {load_profile(before_profile).title}.")
+    if cmd.start is not None and cmd.start != before_start:
+        changed.append(f"now starts on {long_date(case.start)}")
+        detail.append(f"The start was {long_date(before_start)}.")
+    if not changed:
+        return only(Message(f"{case.reference}: nothing to change.",
+                            (f"It already starts on {long_date(before_start)}.",)))
+    detail.append("Deadlines are recounted.")
     if nxt:
         detail.append(f"Next: **{rule_title(nxt.rule)}** by {when(nxt.due, ctx.today, rules.calendar)}")
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference} now follows {rules.profile.title}.", tuple(detail),
+    out.say(Message(f"{case.reference} {' and '.join(changed)}.", tuple(detail),
                     context=(rule_context(nxt.rule, rules, case.plan),) if nxt else ()),
             "channel")
     return out

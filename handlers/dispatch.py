@@ -12,17 +12,32 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from handlers import actions, cases, escalation, meetings, members, reports, status, visits
+from handlers import (
+    absence,
+    actions,
+    answers,
+    cases,
+    escalation,
+    meetings,
+    members,
+    risk,
+    status,
+    visits,
+)
 from handlers.common import Context, Duplicate, Refusal, error_message
 from handlers.parse import (
     ActionDone,
     AddAction,
     AddMember,
+    Attending,
+    Away,
+    Back,
     CancelMeeting,
     ChangeCase,
     CloseCase,
     Command,
     CommandError,
+    Digest,
     Escalate,
     Help,
     ListActions,
@@ -36,6 +51,7 @@ from handlers.parse import (
     RemoveMember,
     ResolutionRequest,
     Resolve,
+    RiskReduced,
     Rota,
     ScheduleMeeting,
     ScheduleReview,
@@ -45,7 +61,7 @@ from handlers.parse import (
     WriteReport,
     parse,
 )
-from handlers.replies import Message, Outcome, only
+from handlers.replies import Message, Outcome, RefreshSummary, only
 from scheduling.case import CaseError
 from scheduling.profiles import ProfileError
 from storage.errors import StorageError
@@ -77,8 +93,13 @@ ROUTES: dict[type[Command], Handler] = {
     MinutesSent: meetings.minutes_sent,
     CancelMeeting: meetings.cancel_meeting,
     TierMeeting: meetings.tier_meeting,
-    WriteReport: reports.write_report,
-    SendApologies: reports.send_apologies,
+    WriteReport: answers.write_report,
+    SendApologies: answers.send_apologies,
+    Attending: answers.attending,
+    Away: absence.away,
+    Back: absence.back,
+    Digest: absence.digest,
+    RiskReduced: risk.risk_reduced,
     RecordVisit: visits.record_visit,
     AddAction: actions.add_action,
     ActionDone: actions.action_done,
@@ -93,10 +114,28 @@ ROUTES: dict[type[Command], Handler] = {
 }
 
 
+#: Commands that only read (or open a form): no pinned summary to refresh after them. `new`
+#: pins its first summary itself (`CreateChannel`).
+READ_ONLY: frozenset[type[Command]] = frozenset(
+    {Help, Status, Rota, ListMembers, ListActions, OpenForm, NewCase}
+)
+
+
+def with_summary_refresh(command: Command, outcome: Outcome) -> Outcome:
+    """After a change to a case, edit its pinned summary in place: first, so a case that is being
+    closed shows "closed" before its channel is archived. A handler that changed nothing returns
+    no `reference` (or only a form), so nothing is refreshed."""
+    if (type(command) not in READ_ONLY and outcome.reference and outcome.form is None
+            and not outcome.duplicate
+            and not any(isinstance(e, RefreshSummary) for e in outcome.effects)):
+        outcome.effects.insert(0, RefreshSummary(outcome.reference))
+    return outcome
+
+
 def handle(ctx: Context, command: Command) -> Outcome:
     """Run one command. Never raises for bad input, refusals or retries."""
     try:
-        return ROUTES[type(command)](ctx, command)
+        return with_summary_refresh(command, ROUTES[type(command)](ctx, command))
     except Duplicate:
         log.info("duplicate request ignored", extra={"command": command.name})
         return Outcome(duplicate=True)

@@ -7,6 +7,8 @@ person's history on the record with a leaving date.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session
 
 from handlers.common import (
@@ -25,6 +27,7 @@ from handlers.forms import add_member_form
 from handlers.parse import EXAMPLES, AddMember, CommandError, ListMembers, RemoveMember
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
 from storage import repository as repo
+from scheduling.wording import long_date
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER, Member
 
@@ -151,12 +154,31 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
     for m in people:
         agency = f" — {m.agency}" if m.agency else ""
         where = "" if chat_id(m) else " (by email)"
+    by_id = {m.id: m for m in people}
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
-        lines.append(f"**{label}**: {mention(m)}{agency}{where}")
+        lines.append(f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}")
     return only(Message(
         f"{case.reference}: {len(people)} member{'s' if len(people) != 1 else ''} in the core "
         "group",
         tuple(lines),
         context=(f"Add someone: `{EXAMPLES['add']}`",),
     ))
+
+
+def _away(m: Member, by_id: dict[int | None, Member], today: date) -> str:
+    """", away until Fri 12 Feb 2027 (cover <@U…>)" for someone away now or soon; else ""."""
+    if m.away_from is None or (m.away_until is not None and m.away_until < today):
+        return ""
+    start = "" if m.away_from <= today else f" from {long_date(m.away_from)}"
+    until = f" until {long_date(m.away_until)}" if m.away_until else ""
+    cover = by_id.get(m.cover_member_id) if m.cover_member_id else None
+    if cover is not None:
+        who = f"cover {mention(cover)}"
+    elif m.line_manager_slack_user_id:
+        who = f"line manager <@{m.line_manager_slack_user_id}> hears"
+    elif m.line_manager_name:
+        who = f"line manager {m.line_manager_name} hears"
+    else:
+        who = "no cover named"
+    return f" — **away**{start}{until} ({who})"

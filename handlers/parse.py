@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar as _cal
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Final
 
@@ -40,7 +40,12 @@ EXAMPLES: Final[dict[str, str]] = {
     "cancel": f"{SLASH} cancel",
     "visit": f"{SLASH} visit 2027-01-12 seen-alone",
     "report": f"{SLASH} report",
-    "apologies": f"{SLASH} apologies",
+    "attending": f"{SLASH} attending 2027-01-15",
+    "apologies": f"{SLASH} apologies 2027-01-15",
+    "away": f"{SLASH} away 2027-02-01 until 2027-02-12 cover:@someone",
+    "back": f"{SLASH} back",
+    "digest": f"{SLASH} digest on",
+    "risk": f"{SLASH} risk reduced",
     "action": f'{SLASH} action add "Book the dental check-up" owner:@someone due:2027-02-01',
     "action_done": f"{SLASH} action done 1",
     "actions": f"{SLASH} actions",
@@ -69,8 +74,12 @@ SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
     ("minutes", "record that the minutes went to every member"),
     ("cancel", "cancel the next scheduled meeting"),
     ("visit", "record a visit to the child"),
-    ("report", "write your report for the next meeting"),
-    ("apologies", "send apologies for the next meeting"),
+    ("report", "write your report for the next meeting (or the one on a date)"),
+    ("attending", "say you will attend the next meeting (or the one on a date)"),
+    ("apologies", "send apologies for the next meeting, then your written report"),
+    ("away", "mark yourself away; your reminders go to your cover or line manager"),
+    ("back", "end your absence: reminders come to you again"),
+    ("digest", "on: one reminder message a morning in the channel; off: separate posts"),
     ("action", "add a plan action, or mark one done"),
     ("actions", "list the plan's actions"),
     ("concern", "raise a disagreement, with its stage clock"),
@@ -79,6 +88,7 @@ SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
     ("resolution", "Wales: request the resolution process (Appendix 3)"),
     ("tier1", "Wales: record the Tier 1 meeting"),
     ("tier2", "Wales: record the Tier 2 meeting"),
+    ("risk", "Wales: record significant risk reduction after Tier 1 (no Tier 2)"),
     ("status", "what is due, overdue and next"),
     ("rota", "the chair and minute-taker rota"),
     ("change", "change the profile or start date (lead social worker)"),
@@ -229,12 +239,55 @@ class WriteReport(Command):
     text: str | None = None  # None: open the form
     #: Set by the report form: the meeting it was opened for.
     meeting_id: int | None = None
+    #: The meeting's date (a reminder's button names it); None: the next meeting.
+    day: date | None = None
     name: str = field(default="report", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SendApologies(Command):
+    #: The meeting's date; None: the next meeting.
+    day: date | None = None
     name: str = field(default="apologies", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attending(Command):
+    """The caller's answer before a meeting: they will be there."""
+
+    day: date | None = None
+    name: str = field(default="attending", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Away(Command):
+    """The caller is away from `start` (None: today) until `until` (None: open-ended)."""
+
+    start: date | None = None
+    until: date | None = None
+    cover: str | None = None  # a workspace user id
+    #: Their line manager (a workspace user id), who hears when no member covers.
+    manager: str | None = None
+    name: str = field(default="away", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Back(Command):
+    name: str = field(default="back", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Digest(Command):
+    on: bool
+    name: str = field(default="digest", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskReduced(Command):
+    """Cwm Taf Morgannwg: Tier 1 found significant risk reduction (False: it no longer does)."""
+
+    reduced: bool = True
+    name: str = field(default="risk", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -535,6 +588,15 @@ def parse(text: str) -> Command:
     if not text:
         return Help()
     head_raw, _, rest_raw = text.partition(" ")
+    if REFERENCE_RE.match(head_raw.upper()) and rest_raw.strip():
+        # `CG-0001 attending 2027-01-05`: a reminder's button names the case first, so the line
+        # works from a direct message or App Home as well as the case's channel.
+        command = parse(rest_raw)
+        ref = head_raw.upper()
+        if command.case is not None and command.case != ref:
+            raise CommandError(f"The line names two cases, {ref} and {command.case}.",
+                               f"{SLASH} {ref} status")
+        return replace(command, case=ref) if command.case is None else command
     if head_raw.lower() in _FREE_TEXT:
         return _FREE_TEXT[head_raw.lower()](head_raw.lower(), rest_raw)
     toks = tokenize(text, EXAMPLES.get(head_raw.lower(), EXAMPLES["help"]))
@@ -725,8 +787,70 @@ def _free_text(rest: str) -> tuple[str, str | None]:
 
 
 def _p_report(sub: str, rest: str) -> Command:
+    """`report` (form), `report TEXT`, `report DATE` (form for that meeting), `report DATE TEXT`."""
     text, case = _free_text(rest)
+    first, _, more = text.partition(" ")
+    if _ISO.match(first):
+        day = parse_date(first, EXAMPLES["report"] + " 2027-01-15")
+        return WriteReport(case=case, text=more.strip() or None, day=day)
     return WriteReport(case=case, text=text or None)
+
+
+def _p_answer(cls: type[Attending] | type[SendApologies]) -> Callable[[str, list[_Tok]], Command]:
+    def parse_answer(sub: str, toks: list[_Tok]) -> Command:
+        ex = EXAMPLES[sub]
+        a = _Args(sub, toks, ex)
+        t = a.take()
+        day = parse_date(t.text, ex) if t else None
+        a.done()
+        return cls(case=a.case, day=day)
+
+    return parse_answer
+
+
+def _p_away(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["away"]
+    a = _Args(sub, toks, ex)
+    until_raw = a.key("until") or a.key("to")
+    cover_raw = a.key("cover")
+    manager_raw = a.key("manager")
+    start: date | None = None
+    if a.positional and not a.positional[0].quoted and a.positional[0].text.lower() not in (
+            "until", "to", "cover"):
+        start = parse_date(a.need("the first day away").text, ex)
+    if until_raw is None and a.flag("until", "to"):
+        until_raw = a.need("the last day away after `until`").text
+    if cover_raw is None and a.flag("cover"):
+        cover_raw = a.need("the person covering after `cover` (cover @someone)").text
+    if start is None and until_raw is None:
+        raise CommandError("`away` needs the first day you are away, or `until` a date.", ex)
+    until = parse_date(until_raw, ex) if until_raw else None
+    cover = parse_user(cover_raw, ex) if cover_raw else None
+    manager = parse_user(manager_raw, ex) if manager_raw else None
+    a.done()
+    if start is not None and until is not None and until < start:
+        raise CommandError(f"`until {until_raw}` is before the first day away ({start}).", ex)
+    return Away(case=a.case, start=start, until=until, cover=cover, manager=manager)
+
+
+def _p_digest(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["digest"]
+    a = _Args(sub, toks, ex)
+    word = a.need("`on` or `off`").text.lower()
+    if word not in ("on", "off"):
+        raise CommandError(f"`digest {word}`: say `digest on` or `digest off`.", ex)
+    a.done()
+    return Digest(case=a.case, on=word == "on")
+
+
+def _p_risk(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["risk"]
+    a = _Args(sub, toks, ex)
+    negated = a.flag("not", "no")
+    if not a.flag("reduced", "reduction"):
+        raise CommandError("Say `risk reduced` (or `risk not reduced` to undo it).", ex)
+    a.done()
+    return RiskReduced(case=a.case, reduced=not negated)
 
 
 def _p_action(sub: str, toks: list[_Tok]) -> Command:
@@ -821,7 +945,12 @@ _SUBCOMMANDS: Final = {
     "minutes": _p_minutes,
     "cancel": _simple(CancelMeeting, EXAMPLES["cancel"]),
     "visit": _p_visit,
-    "apologies": _simple(SendApologies, EXAMPLES["apologies"]),
+    "apologies": _p_answer(SendApologies),
+    "attending": _p_answer(Attending),
+    "away": _p_away,
+    "back": _simple(Back, EXAMPLES["back"]),
+    "digest": _p_digest,
+    "risk": _p_risk,
     "action": _p_action,
     "actions": _simple(ListActions, EXAMPLES["actions"]),
     "escalate": _simple(Escalate, EXAMPLES["escalate"]),

@@ -500,6 +500,16 @@ def change_start(
                            "that started the plan", f"start=date({today.year}, {today.month}, "
                            f"{today.day})")
     case = _case(session, reference)
+    recorded = [(london_date(m.starts_at), "meeting") for m in session.scalars(
+        select(Meeting).where(col(Meeting.case_id) == case.id,
+                              col(Meeting.status) != "cancelled"))]
+    recorded += [(v.visited_on, "visit") for v in session.scalars(
+        select(Visit).where(col(Visit.case_id) == case.id))]
+    earlier = sorted(d for d in recorded if d[0] < start)
+    if earlier:
+        day, what = earlier[0]
+        raise InvalidState(f"{case.reference} can't start on {start}: a {what} is recorded on "
+                           f"{day}, before it.", f"/coregroup change start:{day}")
     before = _snap(case, _CASE_FIELDS)
     old = case.start
     case.start = start

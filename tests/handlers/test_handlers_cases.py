@@ -167,7 +167,7 @@ BAD_INPUT: list[Bad] = [
     ("U0LEAD", "report", "no core group booked"),
     ("U0LEAD", "apologies", "no core group booked"),
     ("U0LEAD", "change profile:nowhere", "I don't know the profile"),
-    ("U0LEAD", "change start:2027-01-05", "can't be changed"),
+    ("U0LEAD", "change start:2027-01-05", "is still to come"),
     ("U0LEAD", "frobnicate", "I don't know `frobnicate`"),
     ("U0OTHER", "status", "Only members of CG-0001"),
     ("U0OTHER", "meeting 2027-01-15 10:00", "Only members of CG-0001"),

@@ -1,0 +1,257 @@
+"""The answers people give before a meeting: `attending`, `apologies`, `report`.
+
+These are what the reminder buttons run (`CG-0001 attending 2027-01-15`, `CG-0001 apologies
+2027-01-15`, `CG-0001 report 2027-01-15`), so each takes an optional meeting date and works from a
+direct message or App Home as well as the case's channel. Without a date they answer for the next
+booked core group.
+
+Storage: the answer before a meeting lives in the same `Attendance` row the minute-taker later
+corrects when the meeting is recorded as held (status "attended" = said they are coming,
+"apologies" = sent apologies); only a held meeting's attendance counts towards quorum
+(`storage.repository.record_attendance`). A written report is a `WrittenReport` row with
+`submitted_at` set. So the reminder sweep can tell "said attending", "sent apologies" and
+"report in" apart from the record alone.
+
+Progress ("2 of 3 written reports in") counts as the reminder plan does
+(`scheduling.reminders.plan_reminders`): a written report is expected from every professional
+who has not said they are attending; family members are not asked for one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from handlers.common import (
+    Context,
+    Rules,
+    london_date,
+    london_time,
+    member_of,
+    resolve_case,
+    rule_context,
+    rules_for,
+    when,
+)
+from handlers.forms import report_form
+from handlers.parse import EXAMPLES, SLASH, Attending, CommandError, SendApologies, WriteReport
+from handlers.replies import Button, Message, Outcome
+from handlers.reports import report_due
+from handlers.status import meeting_label
+from scheduling.case import CORE_GROUP_KINDS
+from scheduling.wording import long_date
+from storage import repository as repo
+from storage.models import REVIEW_CONFERENCE, CoreGroup, Meeting, Member
+
+#: Meetings people answer for: core groups and the Wales resolution meetings (not conferences,
+#: which the conference chair's service invites to).
+ANSWERABLE = frozenset({*CORE_GROUP_KINDS, "resolution_tier1", "resolution_tier2"})
+
+
+def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None,
+                 verb: str) -> Meeting:
+    """The scheduled meeting the answer is for: the one on `day`, else the next core group.
+
+    `verb` is the sub-command (`attending`…), for the example in an error."""
+    example = f"{SLASH} {verb} 2027-01-15"
+    if day is None:
+        meeting = repo.next_meeting(s, case.reference, now=ctx.now, kinds=sorted(CORE_GROUP_KINDS))
+        if meeting is None:
+            raise CommandError(
+                f"{case.reference} has no core group booked, so there is nothing to answer for "
+                "yet.",
+                EXAMPLES["meeting"],
+            )
+        return meeting
+    if day < ctx.today:
+        raise CommandError(
+            f"{long_date(day)} has passed: answers are for meetings still to come. To record who "
+            f"came, use `{EXAMPLES['held']}`.",
+            example,
+        )
+    scheduled = [m for m in repo.meetings(s, case.reference, status="scheduled")
+                 if m.kind in ANSWERABLE and m.kind != REVIEW_CONFERENCE]
+    same = [m for m in scheduled if london_date(m.starts_at) == day]
+    if same:
+        return same[0]
+    upcoming = sorted((m for m in scheduled if m.starts_at >= ctx.now), key=lambda m: m.starts_at)
+    if upcoming:
+        nxt = london_date(upcoming[0].starts_at)
+        raise CommandError(
+            f"{case.reference} has no meeting booked on {long_date(day)}; the next is on "
+            f"{long_date(nxt)}.",
+            f"{SLASH} {verb} {nxt.isoformat()}",
+        )
+    raise CommandError(f"{case.reference} has no meeting booked on {long_date(day)}.",
+                       EXAMPLES["meeting"])
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Who has answered for one meeting, counted the way the reminder plan counts."""
+
+    attending: int
+    apologies: int
+    unanswered: int
+    reports_in: int
+    reports_expected: int
+
+    def line(self) -> str:
+        s = "s" if self.reports_expected != 1 else ""
+        return (f"{self.reports_in} of {self.reports_expected} written report{s} in · "
+                f"{self.attending} attending · {self.apologies} sent apologies · "
+                f"{self.unanswered} not answered")
+
+
+def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Progress:
+    assert meeting.id is not None
+    people = repo.members(s, case.reference, on=today)
+    said: dict[int | None, str] = {a.member_id: a.status
+                                   for a in repo.attendance(s, case.reference, meeting.id)}
+    sent: set[int | None] = {r.member_id for r in repo.reports(s, case.reference, meeting.id)
+                             if r.submitted_at is not None}
+    attending = {m.id for m in people if said.get(m.id) == "attended"}
+    expected = [m for m in people if m.kind == "professional" and m.id not in attending]
+    return Progress(
+        attending=len(attending),
+        apologies=sum(1 for m in people if said.get(m.id) == "apologies"),
+        unanswered=sum(1 for m in people if m.id not in said),
+        reports_in=sum(1 for m in expected if m.id in sent),
+        reports_expected=len(expected),
+    )
+
+
+def _meeting_words(meeting: Meeting) -> str:
+    day = london_date(meeting.starts_at)
+    where = f", {meeting.venue}" if meeting.venue else ""
+    return (f"the {meeting_label(meeting.kind)} on {long_date(day)} at "
+            f"{london_time(meeting.starts_at)}{where}")
+
+
+def _report_context(rules: Rules, plan: str) -> tuple[str, ...]:
+    if "written_report" in rules.profile.rules:
+        return (rule_context("written_report", rules, plan),)
+    return ()
+
+
+def _report_button(reference: str, meeting: Meeting) -> Button:
+    day = london_date(meeting.starts_at).isoformat()
+    return Button("Write my report", "cg.run", f"{reference} report {day}", primary=True)
+
+
+def _status_of(s: Session, case: CoreGroup, meeting: Meeting, me: Member) -> str | None:
+    assert meeting.id is not None
+    return next((a.status for a in repo.attendance(s, case.reference, meeting.id)
+                 if a.member_id == me.id), None)
+
+
+def attending(ctx: Context, cmd: Attending) -> Outcome:
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_of(s, ctx, case)
+        meeting = find_meeting(s, case, ctx, cmd.day, "attending")
+        assert meeting.id is not None and me.id is not None
+        already = _status_of(s, case, meeting, me) == "attended"
+        if not already:
+            repo.record_attendance(s, case.reference, meeting.id, actor=ctx.actor.audit_id,
+                                   now=ctx.now, attended=[me.id])
+        counts = progress(s, case, meeting, ctx.today)
+    rules = rules_for(case.profile)
+    day = london_date(meeting.starts_at)
+    preview = (f"{case.reference}: you were already down as attending {_meeting_words(meeting)}"
+               if already else
+               f"{case.reference}: you're down as attending {_meeting_words(meeting)}")
+    out = Outcome(reference=None if already else case.reference)
+    out.say(Message(
+        preview,
+        (counts.line(),
+         f"If that changes, send apologies: `{SLASH} {case.reference} apologies "
+         f"{day.isoformat()}`."),
+        (Button("Sending apologies", "cg.run",
+                f"{case.reference} apologies {day.isoformat()}"),),
+        _report_context(rules, case.plan),
+    ))
+    return out
+
+
+def send_apologies(ctx: Context, cmd: SendApologies) -> Outcome:
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_of(s, ctx, case)
+        meeting = find_meeting(s, case, ctx, cmd.day, "apologies")
+        assert meeting.id is not None and me.id is not None
+        rules = rules_for(case.profile)
+        due = report_due(rules, case.plan, meeting)
+        repo.record_attendance(s, case.reference, meeting.id, actor=ctx.actor.audit_id,
+                               now=ctx.now, apologies=[me.id])
+        mine = next((r for r in repo.reports(s, case.reference, meeting.id)
+                     if r.member_id == me.id), None)
+        report_in = mine is not None and mine.submitted_at is not None
+        asked = me.kind == "professional" and not report_in
+        if asked:
+            repo.request_reports(s, case.reference, meeting.id, [me.id],
+                                 actor=ctx.actor.audit_id, now=ctx.now, due_at=due)
+        counts = progress(s, case, meeting, ctx.today)
+    detail: list[str] = []
+    if report_in:
+        preview = (f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
+                   "written report is already in")
+    elif asked:
+        by = when(london_date(due), ctx.today, rules.calendar) if due else "before the meeting"
+        preview = (f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
+                   f"written report is due by {by}")
+        detail.append("Cover contact with the family, work done, concerns and progress against "
+                      "the plan.")
+    else:
+        preview = f"{case.reference}: apologies noted for {_meeting_words(meeting)}"
+        detail.append("The social worker will tell the meeting anything you would like it to "
+                      "know.")
+    detail.append(counts.line())
+    out = Outcome(reference=case.reference)
+    out.say(Message(preview, tuple(detail),
+                    (_report_button(case.reference, meeting),) if asked else (),
+                    _report_context(rules, case.plan) if asked else ()))
+    return out
+
+
+def write_report(ctx: Context, cmd: WriteReport) -> Outcome:
+    if cmd.text is None:
+        with ctx.read() as s:
+            case = resolve_case(s, ctx, cmd.case)
+            member_of(s, ctx, case)
+            meeting = find_meeting(s, case, ctx, cmd.day, "report")
+        assert meeting.id is not None
+        label = long_date(london_date(meeting.starts_at))
+        return Outcome(form=report_form(case.reference, meeting.id, label),
+                       reference=case.reference)
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_of(s, ctx, case)
+        if cmd.meeting_id is not None:
+            meeting = repo.get_meeting(s, case.reference, cmd.meeting_id)
+        else:
+            meeting = find_meeting(s, case, ctx, cmd.day, "report")
+        assert meeting.id is not None and me.id is not None
+        rules = rules_for(case.profile)
+        if not any(r.member_id == me.id for r in repo.reports(s, case.reference, meeting.id)):
+            repo.request_reports(s, case.reference, meeting.id, [me.id],
+                                 actor=ctx.actor.audit_id, now=ctx.now,
+                                 due_at=report_due(rules, case.plan, meeting))
+        repo.submit_report(s, case.reference, meeting.id, me.id, cmd.text,
+                           actor=ctx.actor.audit_id, now=ctx.now)
+        counts = progress(s, case, meeting, ctx.today)
+    day = london_date(meeting.starts_at)
+    out = Outcome(reference=case.reference)
+    out.say(Message(
+        f"{case.reference}: your written report for the {meeting_label(meeting.kind)} on "
+        f"{long_date(day)} is in",
+        ("It is on the case record for the chair and the minutes.", counts.line()),
+    ))
+    s_ = "s" if counts.reports_expected != 1 else ""
+    out.say(Message(
+        f"{case.reference}: {counts.reports_in} of {counts.reports_expected} written report{s_} "
+        f"in for the {meeting_label(meeting.kind)} on {when(day, ctx.today, rules.calendar)}",
+    ), "channel")
+    return out
