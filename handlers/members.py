@@ -148,13 +148,13 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
         people = repo.members(s, case.reference, on=ctx.today)
+    by_id = {m.id: m for m in people}
     order = {LEAD_SOCIAL_WORKER: 0}
     people.sort(key=lambda m: (order.get(m.role, 1), m.kind != "professional", m.id or 0))
     lines = []
     for m in people:
         agency = f" — {m.agency}" if m.agency else ""
         where = "" if chat_id(m) else " (by email)"
-    by_id = {m.id: m for m in people}
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
         lines.append(f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}")
