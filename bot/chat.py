@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from handlers.common import Context
 from handlers.home import home
@@ -28,9 +28,11 @@ from handlers.replies import (
     Invite,
     Kick,
     Message,
+    OfferSlots,
     Outcome,
     RefreshHome,
     RefreshSummary,
+    SyncInvitation,
 )
 from storage import repository as repo
 from storage.errors import StorageError
@@ -77,8 +79,26 @@ class ChatPort(Protocol):
     def publish_home(self, user: str, cases: Sequence[Message]) -> None: ...
 
 
+@runtime_checkable
+class FileUploads(Protocol):
+    """Optional on a `ChatPort`: post a file (an .ics invitation) in a channel, with `comment` as
+    the message it is attached to. Returns the platform's file id. Adapters without it get the
+    calendar's message without the file (see docs/graph.md)."""
+
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
+                    comment: str | None = None) -> str: ...
+
+
 #: Sends the email/calendar invitation for someone outside the workspace (Graph or ICS adapter).
 EmailSender = Callable[[EmailInvitation], None]
+#: Hands calendar work to the calendar worker (`bot.calendar.jobs.CalendarJobs.notify`); must
+#: return at once -- the worker does the slow part.
+CalendarSender = Callable[[SyncInvitation | OfferSlots], None]
+
+
+def _log_calendar(effect: SyncInvitation | OfferSlots) -> None:
+    log.info("calendar work left in the outbox: no calendar worker in this process",
+             extra={"effect": type(effect).__name__})
 
 
 def _log_email(effect: EmailInvitation) -> None:
@@ -103,6 +123,7 @@ def deliver(
     reply_to_actor: Callable[[Message], object],
     trigger: str | None = None,
     email: EmailSender = _log_email,
+    calendar: CalendarSender = _log_calendar,
 ) -> None:
     """Carry out `outcome`: private replies, the form, slow effects, then channel posts."""
     if outcome.duplicate:
@@ -115,9 +136,13 @@ def deliver(
             reply_to_actor(Message("This needs a form, which can't be opened from here."))
         else:
             port.open_form(trigger, outcome.form, channel=ctx.channel_id)
+    later: list[SyncInvitation | OfferSlots] = []
     for effect in outcome.effects:
+        if isinstance(effect, SyncInvitation | OfferSlots):
+            later.append(effect)  # after the channel posts: the calendar's answer follows them
+            continue
         try:
-            _apply(effect, ctx=ctx, port=port, email=email)
+            _apply(effect, ctx=ctx, port=port, email=email, calendar=calendar)
         except ChatError as exc:
             log.warning("chat effect failed", extra={"effect": type(effect).__name__,
                                                      "code": exc.code})
@@ -135,6 +160,8 @@ def deliver(
                 reply_to_actor(r.message)
         elif r.audience == "user" and r.user:
             port.direct_message(r.user, r.message)
+    for job in later:
+        calendar(job)
 
 
 def _effect_failure(effect: Effect, exc: ChatError) -> str:
@@ -148,7 +175,8 @@ def _effect_failure(effect: Effect, exc: ChatError) -> str:
     return f"{ref}: the record is saved, but a chat step failed ({exc.code})."
 
 
-def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender) -> None:
+def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender,
+           calendar: CalendarSender = _log_calendar) -> None:
     if isinstance(effect, CreateChannel):
         _create_channel(effect, ctx=ctx, port=port)
     elif isinstance(effect, Invite):
@@ -165,6 +193,8 @@ def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender) 
             port.archive(channel)
     elif isinstance(effect, EmailInvitation):
         email(effect)
+    elif isinstance(effect, SyncInvitation | OfferSlots):
+        calendar(effect)
     elif isinstance(effect, RefreshSummary):
         refresh_summary(effect.reference, ctx=ctx, port=port)
     elif isinstance(effect, RefreshHome):

@@ -81,20 +81,23 @@ def add_member_form(reference: str) -> Form:
     )
 
 
-def meeting_form(reference: str) -> Form:
-    return Form(
-        id="meeting",
-        title="Book a core group",
-        context=reference,
-        fields=(
-            FormField("date", "Date", "date"),
-            FormField("time", "Time", "time", initial="10:00"),
-            FormField("venue", "Venue", optional=True, placeholder="Family centre"),
-            FormField("online", "Online", "checkbox", optional=True,
-                      options=(Option("online", "Online meeting"),)),
-        ),
-        submit="Book",
-    )
+def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form:
+    """`family`: family members with an email, offered only to the lead social worker, who
+    decides whether each gets the calendar invitation (none is ticked by default)."""
+    fields = [
+        FormField("date", "Date", "date"),
+        FormField("time", "Time", "time", initial="10:00"),
+        FormField("venue", "Venue", optional=True, placeholder="Family centre"),
+        FormField("online", "Online", "checkbox", optional=True,
+                  options=(Option("online", "Online meeting"),)),
+    ]
+    if family:
+        fields.append(FormField(
+            "family", "Send the invitation to family members", "checkbox", optional=True,
+            options=tuple(Option(f"m:{mid}", label[:75]) for mid, label in family[:10]),
+            hint="Only the people you tick get the calendar invitation."))
+    return Form(id="meeting", title="Book a core group", context=reference,
+                fields=tuple(fields), submit="Book")
 
 
 def held_form(reference: str, meeting_id: int, day: date,
@@ -238,7 +241,8 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
         _raise(errors)
         assert day and at
         return ScheduleMeeting(case=ref, day=day, at=at, venue=_one(values, "venue"),
-                               online=bool(_many(values, "online")))
+                               online=bool(_many(values, "online")),
+                               family=_many(values, "family"))
     if form_id == "held":
         day = dated("date", "the date it was held", EXAMPLES["held"])
         attended = _many(values, "attended")

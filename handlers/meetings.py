@@ -31,6 +31,7 @@ from handlers.common import (
     when,
 )
 from handlers.forms import held_form, meeting_form
+from handlers.invitations import family_ids, record_change
 from handlers.parse import (
     EXAMPLES,
     CancelMeeting,
@@ -42,7 +43,7 @@ from handlers.parse import (
     TierMeeting,
     to_text,
 )
-from handlers.replies import Button, EmailInvitation, Message, Outcome, only
+from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
 from handlers.status import meeting_label, rota_for_next
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.engine import Obligation, after
@@ -50,6 +51,9 @@ from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
+
+#: A meeting's length when the command gives none (the invitation needs an end).
+DEFAULT_LENGTH = timedelta(hours=1)
 
 #: Rules whose open obligation says by when the next core group must be held.
 BOOKING_RULES = (
@@ -73,14 +77,38 @@ def _future(ctx: Context, day: date, at: time, example: str) -> None:
         )
 
 
+def _family(s: Session, ctx: Context, reference: str, me: Member, cmd: ScheduleMeeting
+            ) -> list[int]:
+    """Family members invited to the calendar invitation: only the lead social worker (or a
+    social worker colleague) decides that, and only for people who are family members here."""
+    if not cmd.family:
+        return []
+    if me.role not in SOCIAL_WORKER_ROLES:
+        raise CommandError(f"Only {reference}'s lead social worker can invite family members to a "
+                           "meeting. Nothing has been booked.",
+                           f"{EXAMPLES['meeting']} (without family:)")
+    try:
+        return family_ids(s, reference, repo.members(s, reference, on=ctx.today), cmd.family)
+    except ValueError as exc:
+        raise CommandError(f"`{exc}` is not a family member of {reference}'s core group. Use "
+                           "`family:all`, or the family members' numbers from the booking form.",
+                           f"{EXAMPLES['meeting']} family:all") from None
+
+
 def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
     ex = EXAMPLES["meeting"]
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
-        member_of(s, ctx, case)
+        me = member_of(s, ctx, case)
         not_before_start(cmd.day, case, ex, "a core group")
         _future(ctx, cmd.day, cmd.at, ex)
+        family = _family(s, ctx, case.reference, me, cmd)
         rules, obs = case_obligations(s, case, ctx.today)
+        if cmd.move and _movable(s, case.reference, ctx) is None:
+            raise CommandError(f"{case.reference} has no core group booked to move. Book one "
+                               "instead (without `move`).", ex)
+    if cmd.move:
+        return _move_meeting(ctx, cmd, case.reference, family, rules)
     if not cmd.confirmed:
         warning = _window_warning(case.reference, case.plan, cmd, rules, obs, ctx)
         if warning is not None:
@@ -93,12 +121,12 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
         meeting = repo.schedule_meeting(
             s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
             starts_at=at_london(cmd.day, cmd.at), ends_at=at_london(cmd.day, cmd.at) +
-            timedelta(hours=1), venue=venue,
+            DEFAULT_LENGTH, venue=venue,
             chair_member_id=slot.chair.id if slot.chair else None,
             minute_taker_member_id=slot.minutes.id if slot.minutes else None,
         )
-        external = [m for m in repo.members(s, case.reference, on=ctx.today)
-                    if not m.slack_user_id and m.id is not None]
+        sync = record_change(s, ctx, case.reference, meeting, "create", online=cmd.online,
+                             venue=cmd.venue, set_venue=True, family=family)
     where = f", {venue}" if venue else ""
     lines = [f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**{where}."]
     if slot.chair or slot.minutes:
@@ -116,9 +144,52 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
         (rule_context("written_report", rules, case.plan),)
         if "written_report" in rules.profile.rules else (),
     ), "channel")
-    for m in external:
-        assert m.id is not None and meeting.id is not None
-        out.effects.append(EmailInvitation(case.reference, m.id, meeting.id))
+    _effect(out, sync)
+    return out
+
+
+def _effect(out: Outcome, effect: Effect | None) -> None:
+    if effect is not None:
+        out.effects.append(effect)
+
+
+def _movable(s: Session, reference: str, ctx: Context) -> Meeting | None:
+    return repo.next_meeting(s, reference, now=ctx.now, kinds=sorted(CORE_GROUP_KINDS))
+
+
+def _move_meeting(ctx: Context, cmd: ScheduleMeeting, reference: str, family: list[int],
+                  rules: Rules) -> Outcome:
+    """`meeting … move`: the next booked core group gets the new date (and venue, if given);
+    its calendar invitation is updated in place (same event, higher SEQUENCE)."""
+    starts = at_london(cmd.day, cmd.at)
+    with ctx.write() as s:
+        meeting = _movable(s, reference, ctx)
+        if meeting is None:
+            raise CommandError(f"{reference} has no core group booked to move.", EXAMPLES["meeting"])
+        was = meeting.starts_at
+        length = (meeting.ends_at - meeting.starts_at) if meeting.ends_at else DEFAULT_LENGTH
+        meeting = repo.reschedule_meeting(s, reference, _id(meeting), actor=ctx.actor.audit_id,
+                                          now=ctx.now, starts_at=starts, ends_at=starts + length)
+        venue_changed = cmd.venue is not None or cmd.online
+        if venue_changed:
+            shown = cmd.venue
+            if cmd.online:
+                shown = f"{shown} (and online)" if shown else "Online"
+            meeting = repo.update_meeting(s, reference, _id(meeting), actor=ctx.actor.audit_id,
+                                          now=ctx.now, venue=shown)
+        sync = record_change(s, ctx, reference, meeting, "update",
+                             online=True if cmd.online else None, venue=cmd.venue,
+                             set_venue=cmd.venue is not None, family=family or None)
+    old_day = london_date(was)
+    out = Outcome(reference=reference)
+    out.say(Message(
+        f"{reference}: core group moved to {when(cmd.day, ctx.today, rules.calendar)}",
+        (f"It was {long_date(old_day)} at {london_time(was)}; it is now "
+         f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**"
+         + (f", {meeting.venue}." if meeting.venue else "."),
+         "Everyone invited gets the updated invitation."),
+    ), "channel")
+    _effect(out, sync)
     return out
 
 
@@ -156,8 +227,12 @@ def _window_warning(reference: str, plan: str, cmd: ScheduleMeeting, rules: Rule
 def open_meeting_form(ctx: Context, reference: str | None) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, reference)
-        member_of(s, ctx, case)
-    return Outcome(form=meeting_form(case.reference), reference=case.reference)
+        me = member_of(s, ctx, case)
+        family = [(m.id, _label(m)) for m in repo.members(s, case.reference, on=ctx.today)
+                  if m.kind == "family" and m.email and m.id is not None]
+    # Only the lead social worker decides whether family members get the invitation.
+    offer = family if me.role in SOCIAL_WORKER_ROLES else []
+    return Outcome(form=meeting_form(case.reference, offer), reference=case.reference)
 
 
 def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
@@ -176,8 +251,10 @@ def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
         due = next((o for o in before if o.rule == "review_conference"), None)
         record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now \
             else repo.record_held_meeting
-        record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-               starts_at=at_london(cmd.day, at), kind=REVIEW_CONFERENCE)
+        review = record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                        starts_at=at_london(cmd.day, at), kind=REVIEW_CONFERENCE)
+        sync = record_change(s, ctx, case.reference, review, "create") \
+            if review.status == "scheduled" else None
         _, after_obs = case_obligations(s, case, ctx.today)
     lines = [f"Review conference on **{when(cmd.day, ctx.today, rules.calendar)}**."]
     context = []
@@ -195,6 +272,7 @@ def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(Message(f"{case.reference}: review conference set for {long_date(cmd.day)}",
                     tuple(lines), context=tuple(context)), "channel")
+    _effect(out, sync)
     return out
 
 
@@ -290,8 +368,13 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
                                     interpretation=minutes[0].interpretation))
     nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
     if nxt is not None:
-        lines.append(f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}.")
+        lines.append(f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}: I'll "
+                     "suggest times below, so you can book it before you leave.")
     out = Outcome(reference=case.reference)
+    if nxt is not None:
+        # The slot lookup reads calendars (Graph free/busy), so it runs after the ack.
+        out.effects.append(OfferSlots(case.reference, nxt.due, "core_group",
+                                      _plain_venue(meeting.venue)))
     out.say(Message(
         f"{case.reference}: {meeting_label(meeting.kind)} on {long_date(day)} recorded as held",
         tuple(lines),
@@ -300,6 +383,13 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         tuple(context),
     ), "channel")
     return out
+
+
+def _plain_venue(venue: str | None) -> str | None:
+    """The venue as typed, without the "(and online)" the booking adds for display."""
+    if not venue or venue == "Online":
+        return None
+    return venue.removesuffix(" (and online)")
 
 
 def _id(meeting: Meeting) -> int:
@@ -405,9 +495,13 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
         if meeting is None:
             raise CommandError(f"{case.reference} has no meeting booked to cancel.",
                                EXAMPLES["status"])
-        repo.cancel_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
-                            now=ctx.now)
+        meeting = repo.cancel_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
+                                      now=ctx.now)
         rules, obs = case_obligations(s, case, ctx.today)
+        sync = record_change(
+            s, ctx, case.reference, meeting, "cancel",
+            message=f"cancelled in the core group's channel on {long_date(ctx.today)}; a new "
+                    "date will follow")
     day = london_date(meeting.starts_at)
     lines = []
     nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
@@ -423,6 +517,7 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
         if nxt else (),
         (rule_context(nxt.rule, rules, case.plan),) if nxt else (),
     ), "channel")
+    _effect(out, sync)
     return out
 
 
@@ -443,8 +538,10 @@ def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
         not_before_start(cmd.day, case, ex, f"a Tier {cmd.tier} meeting")
         record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now \
             else repo.record_held_meeting
-        record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-               starts_at=at_london(cmd.day, at), kind=kind)
+        tier = record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                      starts_at=at_london(cmd.day, at), kind=kind)
+        sync = record_change(s, ctx, case.reference, tier, "create") \
+            if tier.status == "scheduled" else None
         rules, obs = case_obligations(s, case, ctx.today)
     follow = [o for o in obs if o.rule.startswith("resolution_") and o.status != "met"]
     lines = [f"Tier {cmd.tier} meeting on **{when(cmd.day, ctx.today, rules.calendar)}** at "
@@ -456,5 +553,6 @@ def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
                     f"{long_date(cmd.day)}", tuple(lines),
                     context=tuple(rule_context(o.rule, rules, case.plan) for o in follow[:3])),
             "channel")
+    _effect(out, sync)
     return out
 

@@ -24,10 +24,11 @@ from handlers.common import (
     role_label,
 )
 from handlers.forms import add_member_form
+from handlers.invitations import members_changed
 from handlers.parse import EXAMPLES, AddMember, CommandError, ListMembers, RemoveMember
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
-from storage import repository as repo
 from scheduling.wording import long_date
+from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER, Member
 
@@ -85,6 +86,8 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             teams_user_id=cmd.user if ctx.actor.platform == "teams" else None,
             joined_on=ctx.today,
         )
+        # Future meetings' invitations gain the new member (sent after the acknowledgement).
+        syncs = members_changed(s, ctx, case.reference)
     agency = f", {member.agency}" if member.agency else ""
     out = Outcome(reference=case.reference)
     out.say(Message(
@@ -99,6 +102,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
     else:
         assert member.id is not None
         out.effects.append(EmailInvitation(case.reference, member.id))
+    out.effects.extend(syncs)
     return out
 
 
@@ -134,12 +138,14 @@ def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
             ))
         assert target.id is not None
         repo.remove_member(s, case.reference, target.id, actor=ctx.actor.audit_id, now=ctx.now)
+        syncs = members_changed(s, ctx, case.reference)
     out = Outcome(reference=case.reference)
     out.say(Message(
         f"{case.reference}: {mention(target)} has left the core group.",
         ("Their contributions stay on the record.",),
     ), "channel")
     out.effects.append(Kick(case.reference, cmd.user))
+    out.effects.extend(syncs)
     return out
 
 

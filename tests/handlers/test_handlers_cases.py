@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from handlers.common import Context
 from handlers.dispatch import handle_text
 from handlers.home import home
-from handlers.replies import CreateChannel, EmailInvitation, Invite, Kick, Outcome
+from handlers.replies import CreateChannel, EmailInvitation, Invite, Kick, Outcome, SyncInvitation
 from scheduling.case import case_to_dict
 from storage import repository as repo
 from storage.db import Store
@@ -78,7 +78,7 @@ def test_a_whole_case(ctx: CtxFactory, store: Store, clock: MovableClock) -> Non
     assert any(isinstance(e, EmailInvitation) for e in out.effects)
     out = run(c(), 'meeting 2027-01-15 10:00 venue:"Family centre"')
     assert "core group booked for Fri 15 Jan 2027 (in 9 working days)" in text(out)
-    assert any(isinstance(e, EmailInvitation) and e.meeting_id for e in out.effects)
+    assert any(isinstance(e, SyncInvitation) and e.meeting_id for e in out.effects)
     out = run(c("U0TEACH"), "apologies")
     assert "written report is due by Thu 14 Jan 2027" in text(out)
     assert "[Write my report] report case:CG-0001" in text(out)
