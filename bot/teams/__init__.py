@@ -1,0 +1,1 @@
+"""The Microsoft Teams adapter (issue 7): SDK inbound, Bot Connector outbound, Adaptive Cards."""

@@ -1,0 +1,389 @@
+"""The Teams adapter: Microsoft's Teams SDK (`microsoft-teams-apps`) receives and authenticates,
+our handlers decide, the Bot Connector carries the answers.
+
+Inbound, the SDK's `App` serves `/api/messages` (its FastAPI adapter, under uvicorn) and validates
+every activity's JWT with the SDK's own validator: signature against the keys named by the Bot
+Framework OpenID metadata, issuer, audience (our app id), expiry, and the `serviceurl` claim
+against the activity's `serviceUrl`. An unsigned or wrongly signed activity gets 401 from the SDK
+and never reaches a listener. `TEAMS_OPENID_METADATA_URL` points the SDK at other metadata
+(national clouds, or the tests' local fake) through its `CloudEnvironment`.
+
+Each listener only queues the work on the worker and returns, so Teams gets its 200 at once (Teams
+gives a bot 15 s, then retries); parsing, the database and every connector call happen on the
+worker, as on Slack. A retried activity (same id) is dropped here, and the database's request log
+drops one that reaches another process.
+
+- `@coregroup <sub-command …>` in a channel, or the same words in the bot's 1:1 chat → the text
+  after the mention goes to `handlers.dispatch.handle_text`.
+- A card's `Action.Submit` (a message activity with `value`, or an `adaptiveCard/action` invoke
+  for Universal Actions) → a button's command line, or a form's values through
+  `handlers.forms.submit`.
+- Answers only the actor should see go to their 1:1 chat with the bot; if the app isn't installed
+  for them (Teams refuses the 1:1 chat), to a threaded reply under their message in the channel.
+- Every activity from a linked channel refreshes the stored conversation reference (audited, only
+  when it changed), so the reminder sweep can post there proactively.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from bot.chat import ChatError, EmailSender, _log_email, deliver
+from bot.clock import Clock
+from bot.slack.listeners import SeenKeys
+from bot.slack.worker import Worker
+from bot.teams.cards import (
+    CHANNEL,
+    CONTEXT,
+    FORM,
+    KIND,
+    LINE,
+    command_text,
+    people_fields,
+    submitted_values,
+)
+from bot.teams.chat import (
+    DEFAULT_SERVICE_URL,
+    Here,
+    PersonalChats,
+    TeamsChat,
+    TeamsDirectory,
+    reference_json,
+)
+from bot.teams.connector import Connector
+from handlers.common import Actor, Config, Context, Person
+from handlers.dispatch import handle, handle_text
+from handlers.forms import FormError, submit
+from handlers.replies import Message
+from storage import repository as repo
+from storage.db import Store
+from storage.errors import UnknownChannel
+from storage.models import CoreGroup, Member
+
+log = logging.getLogger("coregroup.teams")
+
+MESSAGES_PATH = "/api/messages"
+
+OOPS = Message(
+    "Something went wrong on my side; it has been logged.",
+    ("Check `@coregroup status` before trying again: part of the change may have been saved.",),
+)
+
+
+@dataclass
+class TeamsDeps:
+    store: Store
+    clock: Clock
+    connector: Connector
+    app_id: str
+    tenant_id: str | None = None
+    service_url: str = DEFAULT_SERVICE_URL
+    config: Config = field(default_factory=Config)
+    email: EmailSender = _log_email
+    worker: Worker = field(default_factory=Worker)
+    seen: SeenKeys = field(default_factory=SeenKeys)
+    personal: PersonalChats = field(default_factory=PersonalChats)
+    #: Names seen in mentions and roster look-ups: how the bot mentions people back.
+    names: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    directory_cache: OrderedDict[str, tuple[str, Person] | None] = field(
+        default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # -- lookups the chat port needs (store-backed, so the sweep's port has them too) --
+
+    def reference_for(self, channel: str) -> dict[str, Any] | None:
+        with self.store.read() as s:
+            raw = s.execute(select(col(CoreGroup.teams_conversation))
+                            .where(col(CoreGroup.teams_channel_id) == channel)).scalar()
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return None
+
+    def linked_case(self, channel: str) -> str | None:
+        with self.store.read() as s:
+            return s.execute(select(col(CoreGroup.reference))
+                             .where(col(CoreGroup.teams_channel_id) == channel)).scalar()
+
+    def name_of(self, user: str) -> str:
+        with self.lock:
+            if user in self.names:
+                return self.names[user]
+        with self.store.read() as s:
+            name = s.execute(select(col(Member.display_name))
+                             .where(col(Member.teams_user_id) == user)
+                             .order_by(col(Member.id).desc())).scalar()
+        return str(name) if name else "member"
+
+    def remember_names(self, names: Mapping[str, str]) -> None:
+        with self.lock:
+            for uid, name in names.items():
+                self.names[uid] = name
+                self.names.move_to_end(uid)
+            while len(self.names) > 20_000:
+                self.names.popitem(last=False)
+
+    def chat(self, here: Here | None = None) -> TeamsChat:
+        """The chat port, answering `here` when given; without it, proactive (the sweep)."""
+        return TeamsChat(self.connector, app_id=self.app_id, tenant_id=self.tenant_id,
+                         service_url=self.service_url, references=self.reference_for,
+                         linked_case=self.linked_case, name_of=self.name_of,
+                         personal=self.personal, here=here)
+
+    def context(self, here: Here, user: str, key: str | None) -> Context:
+        roster = here.team_id or here.conversation_id
+        return Context(
+            actor=Actor(user, "teams", "teams"),
+            store=self.store,
+            clock=self.clock,
+            channel_id=here.channel_id,
+            request_key=f"teams:{key}" if key else None,
+            directory=_NamingDirectory(
+                TeamsDirectory(self.connector, here.service_url, roster, self.directory_cache,
+                               self.lock), self),
+            config=self.config,
+        )
+
+
+class _NamingDirectory:
+    """The roster, remembering each name it finds so replies can mention the person."""
+
+    def __init__(self, inner: TeamsDirectory, deps: TeamsDeps) -> None:
+        self.inner = inner
+        self.deps = deps
+
+    def person(self, user_id: str) -> Person | None:
+        found = self.inner.lookup(user_id)
+        if found is None:
+            return None
+        self.deps.remember_names({found[0]: found[1].name})
+        return found[1]
+
+    def teams_id(self, user_ref: str) -> str | None:
+        found = self.inner.lookup(user_ref)
+        return found[0] if found else None
+
+
+def here_of(activity: Mapping[str, Any]) -> Here:
+    conv = activity.get("conversation") or {}
+    data = activity.get("channelData") or {}
+    channel = (data.get("channel") or {}).get("id")
+    if not channel and conv.get("conversationType") == "channel":
+        channel = str(conv.get("id", "")).split(";", 1)[0] or None
+    return Here(
+        service_url=str(activity.get("serviceUrl") or DEFAULT_SERVICE_URL),
+        conversation_id=str(conv.get("id") or ""),
+        tenant_id=(data.get("tenant") or {}).get("id") or conv.get("tenantId"),
+        channel_id=channel,
+        team_id=(data.get("team") or {}).get("id"),
+        bot_id=(activity.get("recipient") or {}).get("id"),
+        activity_id=activity.get("id"),
+    )
+
+
+class Listeners:
+    """What each kind of activity does (after the acknowledgement, on the worker)."""
+
+    def __init__(self, deps: TeamsDeps) -> None:
+        self.deps = deps
+
+    # -- entry: called on the event loop; must not block --
+
+    def accept(self, activity: dict[str, Any]) -> None:
+        key = activity.get("id")
+        if key and not self.deps.seen.first_time(f"teams:{key}"):
+            log.info("duplicate teams activity dropped")
+            return
+        kind = activity.get("type")
+        if kind == "message":
+            self.deps.worker.submit(self._guarded, self.on_message, activity)
+        elif kind == "invoke" and activity.get("name") == "adaptiveCard/action":
+            action = (activity.get("value") or {}).get("action") or {}
+            self.deps.worker.submit(self._guarded, self.on_submit, activity,
+                                    dict(action.get("data") or {}))
+
+    def _guarded(self, fn: Callable[..., None], activity: dict[str, Any], *args: Any) -> None:
+        try:
+            fn(activity, *args)
+        except Exception:
+            log.exception("teams listener failed on a %s", activity.get("type"))
+            try:
+                self._teller(activity)(OOPS)
+            except Exception:  # Teams is down too: the log has both
+                log.exception("could not tell the person about the failure")
+
+    # -- helpers --
+
+    def _teller(self, activity: Mapping[str, Any]) -> Callable[[Message], object]:
+        """Private answers: the person's 1:1 chat; threaded reply in the channel if that fails."""
+        here = here_of(activity)
+        port = self.deps.chat(here)
+        user = str((activity.get("from") or {}).get("id") or "")
+
+        def tell(message: Message) -> None:
+            if here.channel_id is None:  # already in a 1:1 (or group) chat: answer right there
+                port._send(here.service_url, here.conversation_id,
+                           _activity_for(message, port))
+                return
+            try:
+                port.direct_message(user, message)
+            except ChatError as exc:
+                log.info("1:1 chat refused; answering in the thread", extra={"code": exc.code})
+                thread = here.conversation_id.split(";messageid=")[-1] \
+                    if ";messageid=" in here.conversation_id else here.activity_id
+                port.post_message(here.channel_id, message, thread=thread)
+
+        return tell
+
+    def _remember(self, here: Here) -> None:
+        """Keep the linked case's conversation reference current (for proactive reminders)."""
+        if not here.channel_id:
+            return
+        value = reference_json(here)
+        with self.deps.store.transaction() as s:
+            try:
+                case = repo.case_by_channel(s, here.channel_id)
+            except UnknownChannel:
+                return
+            if case.teams_conversation != value:
+                repo.set_teams_conversation(s, case.reference, value, actor="teams:bot",
+                                            now=self.deps.clock())
+
+    def _run(self, activity: dict[str, Any], text: str, *, key: str | None) -> None:
+        here = here_of(activity)
+        user = str((activity.get("from") or {}).get("id") or "")
+        ctx = self.deps.context(here, user, key)
+        outcome = handle_text(ctx, text)
+        deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=self._teller(activity),
+                trigger=user, email=self.deps.email)
+        self._remember(here)
+
+    # -- kinds of activity --
+
+    def on_message(self, activity: dict[str, Any]) -> None:
+        value = activity.get("value")
+        if isinstance(value, dict) and value.get(KIND):
+            self.on_submit(activity, value)
+            return
+        recipient = (activity.get("recipient") or {}).get("id")
+        frm = activity.get("from") or {}
+        text, names = command_text(str(activity.get("text") or ""), activity.get("entities"),
+                                   recipient)
+        if frm.get("id") and frm.get("name"):
+            names[str(frm["id"])] = str(frm["name"])
+        self.deps.remember_names(names)
+        self._run(activity, text or "help", key=activity.get("id"))
+
+    def on_submit(self, activity: dict[str, Any], data: dict[str, Any]) -> None:
+        kind = data.get(KIND)
+        if kind == "run":
+            self._run(activity, str(data.get(LINE) or ""), key=activity.get("id"))
+        elif kind == "dismiss":
+            here = here_of(activity)
+            reply_to = activity.get("replyToId")
+            if reply_to:
+                try:
+                    self.deps.chat(here).delete_message(here.conversation_id, str(reply_to))
+                except ChatError as exc:
+                    log.info("could not remove the card", extra={"code": exc.code})
+        elif kind == "form":
+            self.on_form(activity, data)
+
+    def on_form(self, activity: dict[str, Any], data: dict[str, Any]) -> None:
+        form_id, context = str(data.get(FORM) or ""), str(data.get(CONTEXT) or "")
+        channel = str(data.get(CHANNEL) or "") or None
+        here = replace(here_of(activity), channel_id=channel)
+        user = str((activity.get("from") or {}).get("id") or "")
+        tell = self._teller(activity)
+        ctx = self.deps.context(here, user, activity.get("id"))
+        values = self._people(ctx, people_fields(data), submitted_values(data))
+        try:
+            command = submit(form_id, values, context)
+        except FormError as exc:
+            problems = [f"**{k}**: {v}" for k, v in exc.errors.items() if k != "_"] or \
+                [str(v) for v in exc.errors.values()]
+            tell(Message("That form needs another look; nothing was saved.",
+                         (*problems, "Correct it in the card and press the button again.")))
+            return
+        outcome = handle(ctx, command)
+        deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=tell, trigger=user,
+                email=self.deps.email)
+        self._remember(here)
+
+    @staticmethod
+    def _people(ctx: Context, fields: list[str], values: dict[str, Any]) -> dict[str, Any]:
+        """The people picker answers with Entra object ids; the grammar wants Teams ids."""
+        if not isinstance(ctx.directory, _NamingDirectory):
+            return values
+        for key in fields:
+            raw = values.get(key)
+            if isinstance(raw, str) and raw and not raw.startswith("29:"):
+                values[key] = ctx.directory.teams_id(raw) or raw
+        return values
+
+
+def _activity_for(message: Message, port: TeamsChat) -> dict[str, Any]:
+    from bot.teams.cards import message_activity
+
+    return message_activity(message, port.name_of)
+
+
+# --- the SDK app ---------------------------------------------------------------------------------
+
+
+def build_app(deps: TeamsDeps, *, app_password: str | None, openid_metadata_url: str | None = None,
+              messaging_path: str = MESSAGES_PATH) -> Any:
+    """The Teams SDK `App` with our two routes, initialised (its JWT validator is ready).
+
+    Returns the SDK app; `asgi(app)` is what uvicorn serves.
+    """
+    import asyncio
+
+    from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
+    from microsoft_teams.apps import App, FastAPIAdapter
+
+    cloud = with_overrides(PUBLIC, openid_metadata_url=openid_metadata_url)
+    app = App(client_id=deps.app_id, client_secret=app_password or "unused-for-inbound",
+              tenant_id=deps.tenant_id, service_url=deps.service_url, cloud=cloud,
+              http_server_adapter=FastAPIAdapter(), messaging_endpoint=messaging_path,
+              dangerously_allow_unauthenticated_requests=False)
+    listeners = Listeners(deps)
+
+    async def on_message(ctx: Any) -> None:
+        listeners.accept(ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
+
+    async def on_card_action(ctx: Any) -> Any:
+        from microsoft_teams.api.models.adaptive_card.adaptive_card_action_response import (
+            AdaptiveCardActionMessageResponse,
+        )
+
+        listeners.accept(ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
+        return AdaptiveCardActionMessageResponse(value="Got it: working on it.")
+
+    app.on_message(on_message)
+    app.on_card_action(on_card_action)
+    asyncio.run(app.initialize())
+    return app
+
+
+def asgi(app: Any) -> Any:
+    """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`."""
+    from fastapi.responses import PlainTextResponse
+
+    fastapi = app.server.adapter.app
+
+    async def health() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    if not any(getattr(r, "path", None) == "/healthz" for r in fastapi.routes):
+        fastapi.get("/healthz")(health)
+    return fastapi
