@@ -156,6 +156,8 @@ class Delivery:
     def run(self, *, limit: int | None = None) -> list[Sent]:
         """Deliver every row due now, batch by batch, until none is left (or `limit` rows)."""
         done: list[Sent] = []
+        #: Destinations whose earlier row just failed: later rows wait, so order holds per channel.
+        blocked: dict[str, datetime] = {}
         while limit is None or len(done) < limit:
             now = self.clock()
             with self.store.transaction() as s:
@@ -165,7 +167,7 @@ class Delivery:
                             r.attempts, dict(r.payload or {})) for r in rows]
             if not claimed:
                 break
-            done += self._deliver(claimed, now)
+            done += self._deliver(claimed, now, blocked)
         return done
 
     def _context(self, case_ids: Iterable[int], now: datetime) -> dict[int, _Case]:
@@ -191,7 +193,8 @@ class Delivery:
                 out[cid] = c
         return out
 
-    def _deliver(self, claimed: list[tuple[Any, ...]], now: datetime) -> list[Sent]:
+    def _deliver(self, claimed: list[tuple[Any, ...]], now: datetime,
+                 blocked: dict[str, datetime]) -> list[Sent]:
         cases = self._context({row[1] for row in claimed}, now)
         done: list[Sent] = []
         digests: dict[int, list[tuple[int, Outgoing]]] = {}
@@ -217,8 +220,17 @@ class Delivery:
             if dest.kind == "channel" and case.digest and dest.note is None:
                 digests.setdefault(cid, []).append((rid, fresh))
                 continue
+            if dest.target in blocked:
+                with self.store.transaction() as s:
+                    sending.postpone(s, rid, until=blocked[dest.target])
+                done.append(Sent(rid, ref, kind, recipient, f"{dest.kind}:{dest.target}",
+                                 "postponed"))
+                continue
             message = self._message(case, fresh, now, dest.note)
-            done.append(self._send_one(rid, case, fresh, dest, message, attempts, now))
+            result = self._send_one(rid, case, fresh, dest, message, attempts, now)
+            if result.outcome == "retry":
+                blocked[dest.target] = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+            done.append(result)
         for cid, items in digests.items():
             done += self._send_digest(cases[cid], items, now)
         return done
