@@ -81,11 +81,12 @@ def test_a_whole_case(ctx: CtxFactory, store: Store, clock: MovableClock) -> Non
     assert any(isinstance(e, SyncInvitation) and e.meeting_id for e in out.effects)
     out = run(c("U0TEACH"), "apologies")
     assert "written report is due by Thu 14 Jan 2027" in text(out)
-    assert "[Write my report] report case:CG-0001" in text(out)
+    assert "[Write my report] CG-0001 report 2027-01-15" in text(out)
     out = run(c("U0TEACH"), "report")
     assert out.form is not None and out.form.id == "report"
     out = run(c("U0TEACH"), "report Two contacts; no new concerns.")
-    assert "1 of 1 written report in" in text(out)
+    # expected from every professional not attending: lead, health visitor, teacher, GP
+    assert "1 of 4 written reports in" in text(out)
     clock.set("2027-01-15T16:00")
     out = run(c(), "held")
     assert out.form is not None and out.form.id == "held"
