@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "bot.cli_storage",
     "bot.cli_chat",
     "bot.cli_sweep",
+    "bot.cli_teams",
 )
 
 #: Sub-command -> the module whose `register(subparsers)` adds it (and maybe others).
@@ -41,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "serve": "bot.cli_chat",
     "console": "bot.cli_chat",
     "sweep": "bot.cli_sweep",
+    "teams-package": "bot.cli_teams",
 }
 
 

@@ -33,6 +33,8 @@ def register(subparsers: Any) -> None:
                        help="HTTP address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
     serve.add_argument("--workers", type=int, default=8,
                        help="threads for the slow work after each acknowledgement (default 8)")
+    serve.add_argument("--teams", action="store_true",
+                       help="serve Microsoft Teams at /api/messages instead of Slack (TEAMS_* settings)")
     serve.set_defaults(func=cmd_serve)
 
     console = subparsers.add_parser(
@@ -80,6 +82,10 @@ def _fail(problems: list[str]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if getattr(args, "teams", False):
+        from bot.cli_teams import cmd_serve_teams
+
+        return cmd_serve_teams(args)
     settings = load_settings()
     problems = check_serve_settings(settings)
     if problems:

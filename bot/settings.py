@@ -41,6 +41,24 @@ class Settings(BaseSettings):
     graph_base_url: str = Field(default="https://graph.microsoft.com/v1.0", alias="GRAPH_BASE_URL")
     graph_authority: str = Field(default="https://login.microsoftonline.com", alias="GRAPH_AUTHORITY")
 
+    #: Teams (`coregroup serve --teams`): the bot's Entra app registration, and where Teams is.
+    teams_app_id: str | None = Field(default=None, alias="TEAMS_APP_ID")
+    teams_app_password: str | None = Field(default=None, alias="TEAMS_APP_PASSWORD")
+    #: Instead of a password: a PEM private key file and its certificate's SHA-1 thumbprint.
+    teams_certificate_path: Path | None = Field(default=None, alias="TEAMS_CERTIFICATE_PATH")
+    teams_certificate_thumbprint: str | None = Field(default=None,
+                                                     alias="TEAMS_CERTIFICATE_THUMBPRINT")
+    teams_tenant_id: str | None = Field(default=None, alias="TEAMS_TENANT_ID")
+    #: Where inbound tokens' signing keys are published (national clouds; tests' local fake).
+    teams_openid_metadata_url: str = Field(
+        default="https://login.botframework.com/v1/.well-known/openidconfiguration",
+        alias="TEAMS_OPENID_METADATA_URL")
+    #: The Bot Connector for proactive messages before any activity names one (per region/cloud).
+    teams_service_url: str = Field(default="https://smba.trafficmanager.net/teams/",
+                                   alias="TEAMS_SERVICE_URL")
+    teams_authority: str = Field(default="https://login.microsoftonline.com",
+                                 alias="TEAMS_AUTHORITY")
+
     #: Months a closed case is kept before `coregroup purge` may remove it (never under 3).
     retention_months: int = Field(default=12, alias="COREGROUP_RETENTION_MONTHS")
     #: Store the child's name (never sent to chat). Off by default.

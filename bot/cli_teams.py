@@ -1,0 +1,126 @@
+"""`coregroup serve --teams` (the Teams bot over HTTP at /api/messages) and `coregroup
+teams-package` (the sideloadable app package).
+
+Settings come from the environment (bot.settings); each missing one is named on its own line and
+the exit status is 2, as for Slack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.cli import UsageError
+from bot.settings import Settings, handler_config, load_settings
+
+log = logging.getLogger("coregroup")
+
+
+def register(subparsers: Any) -> None:
+    package = subparsers.add_parser(
+        "teams-package",
+        help="zip the Teams app manifest and icons into a package you can sideload",
+        description="Build the Teams app package (manifest.json, color.png, outline.png) for "
+        "TEAMS_APP_ID, ready to upload in Teams (Apps → Manage your apps → Upload an app) or "
+        "Teams Admin Center.",
+    )
+    package.add_argument("--out", type=Path, default=Path("coregroup-teams.zip"),
+                         help="where to write the zip (default coregroup-teams.zip)")
+    package.add_argument("--app-id", help="the bot's Entra application id (default TEAMS_APP_ID)")
+    package.add_argument("--developer", default="Your council",
+                         help="the publisher's name shown in Teams")
+    package.add_argument("--website", default="https://example.org",
+                         help="the publisher's https website (privacy and terms pages under it)")
+    package.set_defaults(func=cmd_teams_package)
+
+
+def check_teams_settings(settings: Settings) -> list[str]:
+    """One line per missing or malformed Teams setting (empty: ready to serve)."""
+    problems = []
+    if not settings.teams_app_id:
+        problems.append("TEAMS_APP_ID is not set: the Application (client) ID of the bot's Entra "
+                        "app registration (Azure Bot resource → Configuration)")
+    if not settings.teams_app_password and not settings.teams_certificate_path:
+        problems.append("TEAMS_APP_PASSWORD is not set: a client secret of that app registration "
+                        "(or set TEAMS_CERTIFICATE_PATH and TEAMS_CERTIFICATE_THUMBPRINT)")
+    if settings.teams_certificate_path and not settings.teams_certificate_thumbprint:
+        problems.append("TEAMS_CERTIFICATE_THUMBPRINT is not set: the SHA-1 thumbprint of the "
+                        "certificate uploaded to the app registration")
+    if not settings.teams_tenant_id:
+        problems.append("TEAMS_TENANT_ID is not set: your Microsoft 365 tenant id (the bot is "
+                        "single-tenant)")
+    for name, value in (("TEAMS_OPENID_METADATA_URL", settings.teams_openid_metadata_url),
+                        ("TEAMS_SERVICE_URL", settings.teams_service_url),
+                        ("TEAMS_AUTHORITY", settings.teams_authority)):
+        if not value.startswith(("https://", "http://")):
+            problems.append(f"{name} must be an http(s) URL (got {value!r})")
+    return problems
+
+
+def cmd_serve_teams(args: argparse.Namespace) -> int:
+    from bot.cli_chat import _fail
+
+    settings = load_settings()
+    problems = check_teams_settings(settings)
+    if problems:
+        _fail(problems)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.clock import system_clock
+    from bot.slack.worker import Worker
+    from bot.teams.app import MESSAGES_PATH, TeamsDeps, asgi, build_app
+    from bot.teams.connector import Connector, MsalToken
+    from storage.db import Store
+    from storage.errors import StorageError
+
+    assert settings.teams_app_id and settings.teams_tenant_id
+    certificate = None
+    if settings.teams_certificate_path:
+        try:
+            key = settings.teams_certificate_path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot read TEAMS_CERTIFICATE_PATH: {exc.strerror}") from None
+        certificate = {"private_key": key,
+                       "thumbprint": str(settings.teams_certificate_thumbprint)}
+    try:
+        store = Store.open(settings)
+    except StorageError as exc:
+        raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
+                         ) from None
+    tokens = MsalToken(settings.teams_app_id, tenant_id=settings.teams_tenant_id,
+                       authority=settings.teams_authority,
+                       password=settings.teams_app_password, certificate=certificate)
+    deps = TeamsDeps(store=store, clock=system_clock, connector=Connector(tokens),
+                     app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id,
+                     service_url=settings.teams_service_url, config=handler_config(settings),
+                     worker=Worker(threads=args.workers))
+    app = build_app(deps, app_password=settings.teams_app_password,
+                    openid_metadata_url=settings.teams_openid_metadata_url)
+    from bot.scheduler import SweepJob, start
+
+    # Reminders through the same port as answers: one delivery, two adapters.
+    start(SweepJob(store, deps.chat(), system_clock, bundle_at=settings.bundle_time),
+          settings.sweep_minutes)
+    import uvicorn
+
+    log.info("serving Teams on %s:%d%s", args.host, args.port, MESSAGES_PATH)
+    uvicorn.run(asgi(app), host=args.host, port=args.port, access_log=False, log_level="info")
+    return 0
+
+
+def cmd_teams_package(args: argparse.Namespace) -> int:
+    from bot.teams.package import PackageError, build
+
+    app_id = args.app_id or load_settings().teams_app_id
+    if not app_id:
+        raise UsageError("TEAMS_APP_ID is not set (or pass --app-id): the bot's Entra "
+                         "application (client) id")
+    try:
+        out = build(args.out, app_id, developer=args.developer, website=args.website)
+    except PackageError as exc:
+        raise UsageError(str(exc)) from None
+    sys.stdout.write(f"wrote {out}: upload it in Teams (Apps → Manage your apps → Upload an app)\n")
+    return 0
