@@ -125,6 +125,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
     start(SweepJob(store, SlackChat(app.client), system_clock, bundle_at=settings.bundle_time),
           settings.sweep_minutes)
+    deps.calendar = _start_calendar(settings, store, SlackChat(app.client)).notify
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -139,6 +140,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
                 log_level="info")
     return 0
+
+
+def _start_calendar(settings: Settings, store: Any, chat: Any) -> Any:
+    """Calendar invitations (issue 6, docs/graph.md): Microsoft Graph with all four GRAPH_*
+    settings, else .ics files in the case channel. msgraph's model imports are paid here, before
+    the first request, and the worker claims the calendar outbox rows an earlier run left."""
+    from bot.calendar import make_calendar
+    from bot.calendar.graph import graph_configured, warm_up
+    from bot.calendar.jobs import CalendarJobs
+
+    if graph_configured(settings):
+        warm_up()
+    try:
+        return CalendarJobs(store, chat, system_clock,
+                            lambda publish: make_calendar(settings, publish),
+                            organiser=settings.graph_organiser, warm_up=False).start()
+    except Exception as exc:
+        raise UsageError(f"the calendar worker could not start ({type(exc).__name__}: {exc}); "
+                         "check the GRAPH_* settings (docs/graph.md)") from None
 
 
 # --- console -------------------------------------------------------------------------------------

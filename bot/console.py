@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.chat import ChatError, deliver
@@ -176,6 +177,18 @@ class ConsoleChat:
         for m in cases:
             self._print("", m)
 
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
+                    comment: str | None = None) -> str:
+        """An .ics invitation: the message is printed with the file's name, and the file is
+        written under `files_dir` so it can be opened in a calendar."""
+        folder = self.session.files_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / Path(filename).name
+        path.write_bytes(content)
+        ts = self._print(f"{self._channel_label(channel)} · coregroup",
+                         Message(comment or title, (f"📎 {filename} ({title}), saved as {path}",)))
+        return f"file-{ts}"
+
 
 @dataclass
 class ConsoleSession:
@@ -187,6 +200,8 @@ class ConsoleSession:
     interactive: bool = False
     config: Config = field(default_factory=Config)
     channel: str | None = None
+    #: Where files posted in a channel (.ics invitations) are written.
+    files_dir: Path = field(default_factory=lambda: Path("coregroup-files"))
     buttons: list[Button] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     chat: ConsoleChat = field(init=False)

@@ -120,6 +120,8 @@ class IcsFile:
     uid: str
     sequence: int
     message: str
+    #: The case the file belongs to: `publish` posts it in that case's channel.
+    case_ref: str = ""
 
 
 Publish = Callable[[IcsFile], Awaitable[None] | None]
@@ -145,6 +147,7 @@ class IcsCalendar:
             uid=invite.uid,
             sequence=invite.sequence,
             message=message,
+            case_ref=invite.case_ref,
         )
         result = self._publish(f)
         if inspect.isawaitable(result):

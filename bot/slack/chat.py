@@ -97,6 +97,15 @@ class SlackChat:
     def publish_home(self, user: str, cases: Sequence[Message]) -> None:
         _call("views.publish", self.client.views_publish, user_id=user, view=home_view(cases))
 
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
+                    comment: str | None = None) -> str:
+        """`files_upload_v2`: getUploadURLExternal, the upload itself, completeUploadExternal
+        (needs the files:write scope). `comment` becomes the message the file is attached to."""
+        r = _call("files.upload", self.client.files_upload_v2, channel=channel,
+                  filename=filename, content=content, title=title, initial_comment=comment)
+        files = r.get("files") or [r.get("file") or {}]
+        return str(files[0].get("id", ""))
+
 
 class SlackDirectory:
     """`users.info`, remembered briefly: adding five people shouldn't cost five lookups twice."""

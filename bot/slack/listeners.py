@@ -22,7 +22,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
-from bot.chat import EmailSender, _log_email, deliver
+from bot.chat import CalendarSender, EmailSender, _log_calendar, _log_email, deliver
 from bot.clock import Clock
 from bot.slack.blocks import FORM_CALLBACK, form_values, home_view, message_payload, read_metadata
 from bot.slack.chat import SlackChat, SlackDirectory
@@ -75,6 +75,8 @@ class SlackDeps:
     clock: Clock
     config: Config = field(default_factory=Config)
     email: EmailSender = _log_email
+    #: Calendar work after the ack (`CalendarJobs.notify` in `coregroup serve`).
+    calendar: CalendarSender = _log_calendar
     worker: Worker = field(default_factory=Worker)
     seen: SeenKeys = field(default_factory=SeenKeys)
     directory_cache: OrderedDict[str, Person | None] = field(default_factory=OrderedDict)
@@ -139,7 +141,7 @@ def register(app: App, deps: SlackDeps) -> None:
         outcome = handle_text(ctx, body.get("text", ""))
         deliver(outcome, ctx=ctx, port=SlackChat(client),
                 reply_to_actor=lambda m: respond(**_ephemeral(m)),
-                trigger=body.get("trigger_id"), email=deps.email)
+                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar)
 
     @app.command("/coregroup")
     def on_command(ack: Any, body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -164,7 +166,7 @@ def register(app: App, deps: SlackDeps) -> None:
         ctx = deps.context(client, body["user"]["id"], actor_channel(body), request_key(body))
         outcome = handle_text(ctx, action.get("value", ""))
         deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=teller(body, client, respond),
-                trigger=body.get("trigger_id"), email=deps.email)
+                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar)
 
     @app.action(re.compile(r"^cg\.run:"))
     def on_run(ack: Any, body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -202,7 +204,7 @@ def register(app: App, deps: SlackDeps) -> None:
             port.direct_message(user, m)
 
         deliver(outcome, ctx=ctx, port=port, reply_to_actor=tell, trigger=body.get("trigger_id"),
-                email=deps.email)
+                email=deps.email, calendar=deps.calendar)
 
     @app.view(FORM_CALLBACK)
     def on_form(ack: Any, body: dict[str, Any], client: WebClient) -> None:

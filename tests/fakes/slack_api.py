@@ -80,6 +80,8 @@ REQUIRED_ARGS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "views.push": (("trigger_id", "interactivity_pointer"), "view"),
     "views.update": ("view", ("view_id", "external_id")),
     "views.publish": ("user_id", "view"),
+    "files.getUploadURLExternal": ("filename", "length"),
+    "files.completeUploadExternal": ("files",),
 }
 
 #: Arguments Slack sends as JSON strings inside a form body.
@@ -412,6 +414,8 @@ class FakeSlackAPI:
         self.messages: list[dict[str, Any]] = []
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
+        #: Files by id (files_upload_v2): name, title, length, content (bytes), channels.
+        self.files: dict[str, dict[str, Any]] = {}
         self._rate_limits: dict[str, list[int]] = {}
         self._failures: dict[str, list[str]] = {}
         self._ids = itertools.count(1)
@@ -543,6 +547,9 @@ class FakeSlackAPI:
         length = int(req.headers.get("Content-Length") or 0)
         raw = req.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in req.headers.items()}
+        if url.path.startswith("/upload/v1/"):
+            self._receive_upload(req, url.path.rsplit("/", 1)[-1], raw, headers)
+            return
         args = self._args(url.query, raw, headers.get("content-type", ""))
         auth = headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else args.pop("token", None)
@@ -580,6 +587,31 @@ class FakeSlackAPI:
             self._send(req, status, None if call.ok else body, extra_headers)
         else:
             self._send(req, status, body, extra_headers)
+
+    def _receive_upload(self, req: BaseHTTPRequestHandler, file_id: str, raw: bytes,
+                        headers: dict[str, str]) -> None:
+        """Step 2 of files_upload_v2: the bytes, POSTed to the URL step 1 handed out. Slack checks
+        the length against the one declared in step 1; so does the fake."""
+        call = Call(method="files.upload", args={"file_id": file_id, "bytes": len(raw)},
+                    token=None, headers=headers)
+        with self._lock:
+            f = self.files.get(file_id)
+            if f is None:
+                call.ok, call.error, call.status = False, "file_not_found", 404
+            elif len(raw) != f["length"]:
+                call.ok, call.error, call.status = False, "length_mismatch", 400
+            else:
+                f["content"] = raw
+        call.answered_at = time.monotonic()
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+        data = f"OK - {len(raw)}".encode() if call.ok else str(call.error).encode()
+        req.send_response(call.status)
+        req.send_header("Content-Type", "text/plain")
+        req.send_header("Content-Length", str(len(data)))
+        req.end_headers()
+        req.wfile.write(data)
 
     @staticmethod
     def _args(query: str, raw: bytes, content_type: str) -> dict[str, Any]:
@@ -864,6 +896,49 @@ class FakeSlackAPI:
             raise _ApiError("not_found")
         self.views[view_id] = view
         return {"ok": True, "view": self._view_json(view, view_id)}
+
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        try:
+            length = int(args["length"])
+        except (TypeError, ValueError):
+            raise _ApiError("invalid_arguments") from None
+        if length <= 0:
+            raise _ApiError("invalid_arguments")
+        file_id = self._new_id("F")
+        self.files[file_id] = {"id": file_id, "name": str(args["filename"]), "length": length,
+                               "content": None, "title": None, "channels": []}
+        return {"ok": True, "file_id": file_id,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/v1/{file_id}"}
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        raw = args["files"]
+        try:
+            items = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            raise _ApiError("invalid_arguments") from None
+        if not isinstance(items, list) or not items:
+            raise _ApiError("invalid_arguments")
+        channel = args.get("channel_id") or args.get("channels")
+        if channel:
+            ch = self._channel(str(channel))
+            if ch.is_private and self.bot_user_id not in ch.members:
+                raise _ApiError("not_in_channel")
+        done = []
+        for item in items:
+            f = self.files.get(str(item.get("id")))
+            if f is None or f["content"] is None:
+                raise _ApiError("file_not_found")
+            f["title"] = item.get("title") or f["name"]
+            if channel:
+                f["channels"].append(str(channel))
+            done.append({"id": f["id"], "name": f["name"], "title": f["title"]})
+        if channel:
+            self._check_message(args, require_text=False)
+            ts = self._new_ts()
+            self.messages.append({"ts": ts, "channel": str(channel), "ephemeral": False,
+                                  "text": args.get("initial_comment") or "",
+                                  "files": [d["id"] for d in done]})
+        return {"ok": True, "files": done}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = self._check_view(args)

@@ -14,7 +14,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifest.yml"
 DOC = ROOT / "docs" / "slack.md"
-SCOPES = ["commands", "chat:write", "groups:write", "pins:write", "users:read",
+SCOPES = ["commands", "chat:write", "files:write", "groups:write", "pins:write", "users:read",
           "users:read.email"]
 
 
