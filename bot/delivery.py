@@ -23,7 +23,7 @@ Audiences: `channel`, `lead_sw`, `chair`, `minute_taker` (the meeting's, else th
 worker), `lead_sw_manager`, `raiser`, `next_stage` (the lead social worker's manager — the
 escalation's next step is management), `owner` / `member:<id>`. A member who is away on the day
 (`away_from..away_until`) has their nags sent to their cover, else their line manager, with a line
-saying why. Someone with no chat id on this platform (email only), or a role nobody holds, falls
+saying why (neither recorded: the case channel). Someone with no chat id on this platform (email only), or a role nobody holds, falls
 back to the case channel, naming the role, never a person.
 
 Noise: reminders for the channel about one meeting reply in one thread (`chat_thread`, key = the
@@ -290,6 +290,10 @@ class Delivery:
                 return Destination("dm", mgr,
                                    note=f"Sent to you as line manager: the {_label(person.role)} "
                                         f"(member {person.id}) is away.")
+            return Destination("channel", channel, thread_key=thread,
+                               note=f"For the core group: the {_label(person.role)} (member "
+                                    f"{person.id}) is away, with no cover or line manager "
+                                    "recorded.")
         chat = person.chat_id(platform)
         if chat:
             return Destination("dm", chat)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import holidays
@@ -137,7 +137,7 @@ def _who(dest: str, cases: dict[str, Case]) -> str:
     return dest
 
 
-def walk(store: Store, fake: FakeSlackAPI) -> tuple[list[str], list[tuple[str, object, str]]]:
+def walk(store: Store, fake: FakeSlackAPI) -> tuple[list[str], list[tuple[str, datetime, str]]]:
     clock = SimClock(london(START, "10:00"))
     port = SlackChat(make_client("xoxb-test", fake.base_url))
     cases: dict[str, Case] = {}
@@ -147,7 +147,7 @@ def walk(store: Store, fake: FakeSlackAPI) -> tuple[list[str], list[tuple[str, o
                                   profile=profile, start=START, prefix=prefix)
     by_ref = {c.reference: p for p, c in cases.items()}
     lines: list[str] = []
-    raw: list[tuple[str, object, str]] = []
+    raw: list[tuple[str, datetime, str]] = []
     day = START
     while day <= END:
         # Weekends: a morning and an evening tick are enough to show nothing goes out.
@@ -193,8 +193,7 @@ def test_three_months_one_case_per_profile(store: Store, fake: FakeSlackAPI) -> 
     from scheduling.profiles import load_profile
 
     for profile, at, kind in raw:
-        assert isinstance(at, type(london(START, "09:00")))
-        here = at.astimezone(LONDON)  # type: ignore[attr-defined]
+        here = at.astimezone(LONDON)
         nation = load_profile(profile).nation
         bank = holidays.country_holidays("GB", subdiv=NATION_SUBDIV[nation], years=here.year)
         assert here.weekday() < 5, (profile, here, kind)
