@@ -23,8 +23,8 @@ Audiences: `channel`, `lead_sw`, `chair`, `minute_taker` (the meeting's, else th
 worker), `lead_sw_manager`, `raiser`, `next_stage` (the lead social worker's manager — the
 escalation's next step is management), `owner` / `member:<id>`. A member who is away on the day
 (`away_from..away_until`) has their nags sent to their cover, else their line manager, with a line
-saying why (neither recorded: the case channel). Someone with no chat id on this platform (email only), or a role nobody holds, falls
-back to the case channel, naming the role, never a person.
+saying why (neither recorded: the case channel). Someone with no chat id on this platform (email
+only), or a role nobody holds, falls back to the case channel, naming the role, never a person.
 
 Noise: reminders for the channel about one meeting reply in one thread (`chat_thread`, key = the
 meeting subject; the first message starts it). A core group in quiet mode (`digest`) gets one
@@ -59,6 +59,7 @@ from handlers.replies import Message
 from scheduling.hours import LONDON, in_working_hours, next_send_time
 from scheduling.sweep import BUNDLE_AT, NOT_REMINDERS, Outgoing, Profiles, plan_case
 from storage import outbox, sending
+from storage.errors import StorageError
 from storage.facts import Person, ReminderFacts, load_facts
 from storage.models import CoreGroup
 from storage.repository import case_state
@@ -113,7 +114,7 @@ class Sent:
     kind: str
     audience: str
     destination: str
-    outcome: str  # sent | skipped | postponed | retry | dead | digest
+    outcome: str  # sent | skipped | postponed | retry | dead | digest | duplicate
     message_id: str | None = None
     preview: str = ""
 
@@ -347,6 +348,21 @@ class Delivery:
         except Exception as exc:
             return self._failed(rid, case, o, attempts, now, exc, sent)
         # Between the send above and this mark is the one place a crash duplicates a message.
+        try:
+            self._mark(rid, case, o, dest, message_id, parent, now)
+        except StorageError:
+            # Our lease ran out mid-send (a send slower than the lease) and another sender has
+            # sent and marked it: the message went twice, the record is right; say so in the log.
+            log.warning("reminder already marked by another sender",
+                        extra={"reminder_id": rid, "case_id": case.id})
+            sent.outcome = "duplicate"
+        sent.message_id = message_id
+        return sent
+
+    def _mark(self, rid: int, case: _Case, o: Outgoing, dest: Destination, message_id: str,
+              parent: str | None, now: datetime) -> None:
+        platform = self.port.platform
+        kind = o.planned.kind
         with self.store.transaction() as s:
             outbox.mark_sent(s, rid, now=now, worker=self.worker)
             if dest.kind == "channel" and dest.thread_key and parent is None:
@@ -355,8 +371,6 @@ class Delivery:
             if kind == "chair_bundle":
                 sending.remember_thread(s, case.id, f"bundle:{o.planned.subject}", platform,
                                         channel=dest.target, message_id=message_id, now=now)
-        sent.message_id = message_id
-        return sent
 
     def _failed(self, rid: int, case: _Case, o: Outgoing, attempts: int, now: datetime,
                 exc: Exception, sent: Sent) -> Sent:
