@@ -341,9 +341,9 @@ def card_submit(fake: FakeTeams, user: RosterEntry, data: dict[str, Any], *,
 
 
 def card_invoke(fake: FakeTeams, user: RosterEntry, data: dict[str, Any], *,
-                activity_id: str | None = None) -> dict[str, Any]:
+                in_channel: str | None = None, activity_id: str | None = None) -> dict[str, Any]:
     """A Universal Action (Action.Execute): an `adaptiveCard/action` invoke."""
-    activity = card_submit(fake, user, {}, activity_id=activity_id)
+    activity = card_submit(fake, user, {}, in_channel=in_channel, activity_id=activity_id)
     activity.pop("value")
     activity.update({"type": "invoke", "name": "adaptiveCard/action",
                      "value": {"action": {"type": "Action.Execute", "verb": "submit",
