@@ -9,7 +9,8 @@ buttons are numbered and pressed with `/press N`. It reads lines such as
 
 and a few console-only lines: `/as U0HV` (act as someone else), `/in #channel` or `/in CG-0001`
 (type in a case's channel), `/time 2027-01-15T16:00` (move the clock), `/press 1`, `/home`,
-`/quit`. Lines starting with `#` are comments, for scripted demos.
+`/pinned` (the channel's pinned summary as last edited), `/quit`. Lines starting with `#` are
+comments, for scripted demos.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class ConsoleChat:
     def __init__(self, session: ConsoleSession) -> None:
         self.session = session
         self.channels: dict[str, ConsoleChannel] = {}
+        #: The latest text of each channel's pinned summary (for `/pinned`).
+        self.pinned: dict[str, Message] = {}
         self._ts = itertools.count(1)
 
     @property
@@ -134,6 +137,14 @@ class ConsoleChat:
         return self._print(f"coregroup → @{user} (direct message)", message)
 
     def update_message(self, channel: str, message_id: str, message: Message) -> None:
+        ch = self.channels.get(channel)
+        if ch is not None and message_id in ch.pins:
+            # The pinned summary is edited after every change: one line, not the whole summary
+            # again (`/pinned` shows it).
+            self.pinned[channel] = message
+            self.out.write(f"    (pinned summary in {self._channel_label(channel)} updated: "
+                           f"{plain(message.preview)})\n")
+            return
         self._print(f"{self._channel_label(channel)} · coregroup (edited)", message)
 
     def pin(self, channel: str, message_id: str) -> None:
@@ -224,8 +235,10 @@ class ConsoleSession:
                     members = {m.slack_user_id for m in repo.members(s, case.reference)
                                if m.slack_user_id}
                     name = f"{self.config.channel_prefix}{case.reference}".lower()
-                    self.chat.channels[cid] = ConsoleChannel(cid, name, members,
-                                                             archived=case.status == "closed")
+                    self.chat.channels[cid] = ConsoleChannel(
+                        cid, name, members,
+                        pins=[case.slack_summary_ts] if case.slack_summary_ts else [],
+                        archived=case.status == "closed")
 
     # -- running commands --
 
@@ -336,6 +349,8 @@ class ConsoleSession:
             self.out.write(f"  (the time is now {at:%a %d %b %Y %H:%M})\n")
         elif word == "/press":
             self._press(rest)
+        elif word == "/pinned":
+            self._show_pinned()
         elif word == "/home":
             self.chat.publish_home(self.user, home(self.context()))
         elif word in ("/help", "/?"):
@@ -356,6 +371,14 @@ class ConsoleSession:
                 self.out.write(f"  (you are now typing in #{ch.name})\n")
                 return
         self.out.write(f"  (no channel called {where} in this console session)\n")
+
+    def _show_pinned(self) -> None:
+        message = self.chat.pinned.get(self.channel or "")
+        if message is None:
+            self.out.write("  (no pinned summary edited in this channel yet; `/coregroup status` "
+                           "shows the same facts)\n")
+            return
+        self.chat._print(f"{self.chat._channel_label(self.channel or '')} · pinned", message)
 
     def _press(self, which: str) -> None:
         if not which.isdigit() or not 1 <= int(which) <= len(self.buttons):

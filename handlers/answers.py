@@ -12,9 +12,10 @@ corrects when the meeting is recorded as held (status "attended" = said they are
 `submitted_at` set. So the reminder sweep can tell "said attending", "sent apologies" and
 "report in" apart from the record alone.
 
-Progress ("2 of 3 written reports in") counts as the reminder plan does
-(`scheduling.reminders.plan_reminders`): a written report is expected from every professional
-who has not said they are attending; family members are not asked for one.
+Progress ("2 of 3 written reports in") counts as the reminder sweep does (`storage.facts`,
+`scheduling.reminders.plan_reminders`), so a nag and a reply never disagree: a written report is
+expected from every professional reached in chat who has not said they are attending, except the
+meeting's chair and minute-taker; family members are not asked for one.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlmodel import Session
 from handlers.common import (
     Context,
     Rules,
+    chat_id,
     london_date,
     london_time,
     member_of,
@@ -97,6 +99,8 @@ class Progress:
     unanswered: int
     reports_in: int
     reports_expected: int
+    #: Member ids whose report is still awaited, in joining order.
+    awaited: tuple[int, ...] = ()
 
     def line(self) -> str:
         s = "s" if self.reports_expected != 1 else ""
@@ -113,13 +117,16 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Prog
     sent: set[int | None] = {r.member_id for r in repo.reports(s, case.reference, meeting.id)
                              if r.submitted_at is not None}
     attending = {m.id for m in people if said.get(m.id) == "attended"}
-    expected = [m for m in people if m.kind == "professional" and m.id not in attending]
+    running = {meeting.chair_member_id, meeting.minute_taker_member_id}
+    asked = [m for m in people if chat_id(m) and m.id not in running]
+    expected = [m for m in asked if m.kind == "professional" and m.id not in attending]
     return Progress(
         attending=len(attending),
         apologies=sum(1 for m in people if said.get(m.id) == "apologies"),
-        unanswered=sum(1 for m in people if m.id not in said),
+        unanswered=sum(1 for m in asked if m.id not in said),
         reports_in=sum(1 for m in expected if m.id in sent),
         reports_expected=len(expected),
+        awaited=tuple(m.id for m in expected if m.id not in sent and m.id is not None),
     )
 
 

@@ -80,12 +80,7 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *,
 
     if nxt is not None and nxt.id is not None and nxt.kind in CORE_GROUP_KINDS:
         counts = progress(s, case, nxt, ctx.today)
-        said: dict[int | None, str] = {
-            a.member_id: a.status for a in repo.attendance(s, case.reference, nxt.id)}
-        sent = {r.member_id for r in repo.reports(s, case.reference, nxt.id)
-                if r.submitted_at is not None}
-        awaited = [m for m in current if m.kind == "professional"
-                   and said.get(m.id) != "attended" and m.id not in sent]
+        awaited = [people[i] for i in counts.awaited if i in people]
         text = (f"**Written reports**: {counts.reports_in} of {counts.reports_expected} in for "
                 f"{long_date(london_date(nxt.starts_at))}")
         if awaited:

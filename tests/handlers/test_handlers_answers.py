@@ -19,10 +19,14 @@ from storage.db import Store
 
 def booked(ctx: CtxFactory, store: Store) -> None:
     """CG-0001 (Suffolk) with the lead, a health visitor and a teacher; a core group on Fri 15
-    Jan 2027 and another on Fri 12 Feb 2027."""
+    Jan 2027 (chair: the lead, minutes: the health visitor, from the rota) and another on Fri 12
+    Feb 2027; then a police officer and a GP reached by email join."""
     setup_case(ctx, store)
-    assert "booked" in text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00"))
+    t = text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00"))
+    assert "Chair: <@U0LEAD>; minutes: <@U0HV>" in t
     assert "booked" in text(run(ctx(channel=CHANNEL), "meeting 2027-02-12 10:00 confirm"))
+    run(ctx(channel=CHANNEL), 'add <@U0POLICE> role:police agency:Police')
+    run(ctx(channel=CHANNEL), 'add email:gp@example.org name:"Practice GP" role:gp agency:NHS')
 
 
 def answers(store: Store, day: str = "2027-01-15") -> dict[str, str]:
@@ -47,6 +51,8 @@ def test_reminder_button_lines_work_from_a_direct_message(ctx: CtxFactory, store
     dm = lambda user: ctx(user, "D0DM")  # noqa: E731
     t = text(run(dm("U0HV"), "CG-0001 attending 2027-01-15"))
     assert "CG-0001: you're down as attending the core group on Fri 15 Jan 2027 at 10:00" in t
+    # expected: teacher and police officer (not the chair or minute-taker, not the GP who is
+    # reached by email only, not anyone attending), as the reminder sweep counts
     assert "0 of 2 written reports in · 1 attending · 0 sent apologies · 2 not answered" in t
     out = run(dm("U0TEACH"), "CG-0001 apologies 2027-01-15")
     t = text(out)
@@ -99,10 +105,10 @@ def test_apologies_after_the_report_is_in_does_not_ask_again(ctx: CtxFactory,
 
 def test_family_members_are_not_asked_for_a_written_report(ctx: CtxFactory, store: Store) -> None:
     booked(ctx, store)
-    run(ctx(channel=CHANNEL), 'add <@U0POLICE> role:mother')
-    t = text(run(ctx("U0POLICE", CHANNEL), "apologies"))
+    run(ctx(channel=CHANNEL), 'add <@U0MGR> role:mother')
+    t = text(run(ctx("U0MGR", CHANNEL), "apologies"))
     assert "apologies noted" in t and "written report" not in t.split("\n")[0]
-    assert "report:U0POLICE" not in answers(store)
+    assert "report:U0MGR" not in answers(store)
 
 
 BAD_ANSWERS = [
@@ -117,7 +123,7 @@ BAD_ANSWERS = [
     ("U0HV", "away 2027-02-10 until 2027-02-01", "is before the first day away"),
     ("U0HV", "away until 2027-01-01", "has passed"),
     ("U0HV", "away 2027-02-01 cover:<@U0HV>", "can't cover for yourself"),
-    ("U0HV", "away 2027-02-01 cover:<@U0POLICE>", "isn't in CG-0001's core group"),
+    ("U0HV", "away 2027-02-01 cover:<@U0MGR>", "isn't in CG-0001's core group"),
     ("U0HV", "away 2027-02-01 manager:<@U0GHOST>", "can't find <@U0GHOST>"),
     ("U0HV", "digest maybe", "say `digest on` or `digest off`"),
     ("U0HV", "digest", "needs `on` or `off`"),
@@ -331,8 +337,8 @@ def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
     assert message.preview.startswith("CG-0001: core group summary; ")
     assert "**Next meeting**: core group on Fri 15 Jan 2027 at 10:00" in body
     assert "**First core group** by Mon 18 Jan 2027" in body
-    assert "**Written reports**: 0 of 2 in for Fri 15 Jan 2027; awaited from <@U0LEAD>, " \
-           "<@U0TEACH>" in body
+    assert "**Written reports**: 0 of 2 in for Fri 15 Jan 2027; awaited from <@U0TEACH>, " \
+           "<@U0POLICE>" in body
     assert "**Open plan actions**: 1" in body
     assert "no. 1 Weigh the baby — <@U0HV> — due Wed 20 Jan 2027" in body
     assert "Away: <@U0TEACH> from Mon 18 Jan 2027; <@U0HV> covers" in body
@@ -341,5 +347,5 @@ def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
     run(c("U0TEACH"), "report Seen at school.")
     with store.read() as s:
         message = case_summary(s, repo.get_case(s, "CG-0001"), ctx0)
-    assert "**Written reports**: 1 of 2 in for Fri 15 Jan 2027; awaited from <@U0LEAD>" in \
+    assert "**Written reports**: 1 of 2 in for Fri 15 Jan 2027; awaited from <@U0POLICE>" in \
         "\n".join(message.detail)

@@ -161,7 +161,7 @@ def test_report_form_and_apologies(slack: SlackHarness) -> None:
     slack.send(sub)
     slack.settle()
     assert "your written report" in all_text(slack.fake.args_of("chat.postEphemeral")[-1])
-    assert "1 of 3 written reports in" in all_text(slack.channel_posts(channel)[-1])
+    assert "1 of 1 written report in" in all_text(slack.channel_posts(channel)[-1])
 
 
 def test_new_form_from_a_bare_command(slack: SlackHarness) -> None:
