@@ -1,0 +1,56 @@
+"""The calendar's share of the outbox and the console's file port, without the network."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from fakes.env import MovableClock, migrated_template, store_from
+
+from bot.console import ConsoleSession
+from handlers.invitations import CALENDAR_RULE
+from storage import outbox
+from storage import repository as repo
+
+
+def test_calendar_rows_and_reminders_are_claimed_by_their_own_senders(tmp_path: Path) -> None:
+    store = store_from(migrated_template(tmp_path / "t"), tmp_path)
+    clock = MovableClock("2027-01-04T14:00")
+    now = clock()
+    with store.transaction() as s:
+        case = repo.create_case(s, reference="CG-0001", actor="test", now=now, profile="suffolk",
+                                plan="cp", start=date(2027, 1, 4))
+        assert case.id is not None
+        for rule in (CALENDAR_RULE, "minutes_circulated"):
+            outbox.enqueue(s, case_id=case.id, rule=rule, subject="meeting:1", stage="v0",
+                           recipient="calendar", due_at=now, now=now)
+        # The same key again (a retried command) adds nothing.
+        assert outbox.enqueue(s, case_id=case.id, rule=CALENDAR_RULE, subject="meeting:1",
+                              stage="v0", recipient="calendar", due_at=now, now=now) is None
+    with store.transaction() as s:
+        chat_rows = outbox.claim_due(s, now=now, limit=10, worker="delivery",
+                                     exclude_rules=(CALENDAR_RULE,))
+        assert [r.rule for r in chat_rows] == ["minutes_circulated"]
+    with store.transaction() as s:
+        calendar_rows = outbox.claim_due(s, now=now, limit=10, worker="calendar",
+                                         rules=(CALENDAR_RULE,))
+        assert [r.rule for r in calendar_rows] == [CALENDAR_RULE]
+    store.dispose()
+
+
+def test_console_upload_prints_the_file_and_writes_it(tmp_path: Path) -> None:
+    store = store_from(migrated_template(tmp_path / "t"), tmp_path)
+    out = io.StringIO()
+    session = ConsoleSession(store, MovableClock(), "U0LEAD", io.StringIO(""), out,
+                             files_dir=tmp_path / "files")
+    file_id = session.chat.upload_file("C0CASE", "CG-0001-core_group-20270115.ics",
+                                       b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "CG-0001 invitation",
+                                       comment="CG-0001: core group meeting, Fri 15 Jan 2027")
+    assert file_id
+    written = tmp_path / "files" / "CG-0001-core_group-20270115.ics"
+    assert written.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    text = out.getvalue()
+    assert "CG-0001: core group meeting, Fri 15 Jan 2027" in text
+    assert "CG-0001-core_group-20270115.ics" in text and str(written) in text
+    store.dispose()
