@@ -222,7 +222,7 @@ def command_text(text: str, entities: Sequence[Mapping[str, Any]] | None, bot_id
             continue
         if who.get("name"):
             names[uid] = str(who["name"])
-        text = text.replace(tag, f" <@{uid}> ")
+        text = text.replace(tag, f"<@{uid}>")
     text = _TAG.sub(" ", text.replace("<br>", " ").replace("<br/>", " "))
     text = html.unescape(text)
     text = _SPACES.sub(" ", text).strip()

@@ -1,0 +1,23 @@
+"""The whole story on Slack, Teams and the console side by side: the same records, and every
+step's messages the same once markup is normalised."""
+
+from __future__ import annotations
+
+from conftest import Driver
+from story import STORY, records, run
+
+
+def test_every_adapter_tells_the_same_story(every_adapter: dict[str, Driver]) -> None:
+    transcripts: dict[str, list[tuple[list[str], list[str]]]] = {}
+    for name, driver in every_adapter.items():
+        transcripts[name] = []
+        for step in STORY:
+            said = run(driver, step)
+            transcripts[name].append((said.private, said.channel))
+    slack = transcripts["slack"]
+    for name in ("teams", "console"):
+        for i, (step, a, b) in enumerate(zip(STORY, slack, transcripts[name], strict=True)):
+            assert b == a, f"step {i} ({step.text}) differs on {name}"
+    same = {name: records(d) for name, d in every_adapter.items()}
+    assert same["teams"] == same["slack"]
+    assert same["console"] == same["slack"]
