@@ -131,20 +131,20 @@ def away(ctx: Context, cmd: Away) -> Outcome:
 
 
 def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:
-    """Who gets the absent member's reminders: the cover, else the line manager, else no one."""
+    """Who gets the absent member's reminders, as `bot.delivery` routes them: the cover, else
+    the line manager (by chat id), else the case's channel."""
     whose = "their" if theirs else "your"
     if me.cover_member_id is not None:
         cover = s.get(Member, me.cover_member_id)
         if cover is not None:
             return f"{mention(cover)} (covering)"
-    if me.line_manager_slack_user_id:
-        return f"{whose} line manager <@{me.line_manager_slack_user_id}>"
-    if me.line_manager_name:
-        return f"{whose} line manager, {me.line_manager_name}"
+    manager = me.line_manager_slack_user_id or me.line_manager_teams_user_id
+    if manager:
+        return f"{whose} line manager <@{manager}>"
     if theirs:
-        return "no one yet (no cover or line manager named)"
-    return ("no one yet: name a colleague with `cover:@someone` or your line manager with "
-            "`manager:@someone`")
+        return "this channel (no cover or line manager named)"
+    return ("this channel, as no one covers: name a colleague with `cover:@someone` or your "
+            "line manager with `manager:@someone`")
 
 
 def back(ctx: Context, cmd: Back) -> Outcome:

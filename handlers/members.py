@@ -181,10 +181,9 @@ def _away(m: Member, by_id: dict[int | None, Member], today: date) -> str:
     cover = by_id.get(m.cover_member_id) if m.cover_member_id else None
     if cover is not None:
         who = f"cover {mention(cover)}"
-    elif m.line_manager_slack_user_id:
-        who = f"line manager <@{m.line_manager_slack_user_id}> hears"
-    elif m.line_manager_name:
-        who = f"line manager {m.line_manager_name} hears"
+    elif m.line_manager_slack_user_id or m.line_manager_teams_user_id:
+        who = f"line manager <@{m.line_manager_slack_user_id or m.line_manager_teams_user_id}> " \
+            "hears"
     else:
-        who = "no cover named"
+        who = "no cover named: reminders go to the channel"
     return f" — **away**{start}{until} ({who})"

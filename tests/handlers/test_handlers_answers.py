@@ -215,7 +215,9 @@ def test_away_from_a_dm_covers_every_core_group_and_names_the_line_manager(
 def test_away_without_cover_says_no_one_hears(ctx: CtxFactory, store: Store) -> None:
     booked(ctx, store)
     t = text(run(ctx("U0TEACH", CHANNEL), "away 2027-01-11"))
-    assert "until `back`" in t and "no one yet: name a colleague with `cover:@someone`" in t
+    assert "until `back`" in t
+    assert "your reminders go to this channel, as no one covers: name a colleague with " \
+           "`cover:@someone`" in t
 
 
 # --- digest and risk reduced ------------------------------------------------------------------
