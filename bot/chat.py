@@ -30,6 +30,7 @@ from handlers.replies import (
     Message,
     OfferSlots,
     Outcome,
+    RefreshBundle,
     RefreshHome,
     RefreshSummary,
     SyncInvitation,
@@ -197,6 +198,11 @@ def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender,
         calendar(effect)
     elif isinstance(effect, RefreshSummary):
         refresh_summary(effect.reference, ctx=ctx, port=port)
+    elif isinstance(effect, RefreshBundle):
+        from bot.delivery import refresh_bundle
+
+        refresh_bundle(ctx.store, port, reference=effect.reference,
+                       meeting_subject=effect.meeting_subject, clock=ctx.clock)
     elif isinstance(effect, RefreshHome):
         for user in effect.users:
             port.publish_home(user, home(_as(ctx, user)))

@@ -183,7 +183,7 @@ class Delivery:
                                     col(CoreGroup.status), col(CoreGroup.digest))
                              .where(col(CoreGroup.id).in_(sorted(ids)))).all()
             facts = load_facts(s.connection(), ids, today,
-                               digest={r[0]: bool(r[4]) for r in rows})
+                               digest={r[0]: bool(r[4]) for r in rows}, all_people=True)
             for cid, ref, channel, status, dig in rows:
                 c = _Case(cid, ref, channel, status, bool(dig), facts=facts.get(cid))
                 if status == "active":
@@ -472,7 +472,8 @@ def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subjec
         if t is None:
             return False
         state = case_state(s, reference)
-        facts = load_facts(s.connection(), [case.id], now.astimezone(LONDON).date())
+        facts = load_facts(s.connection(), [case.id], now.astimezone(LONDON).date(),
+                           all_people=True)
     c = _Case(case.id, reference, t.channel, case.status, case.digest, facts=facts.get(case.id))
     today = now.astimezone(LONDON).date()
     # The bundle's plan row as of the day it was for (the working day before the meeting).

@@ -39,7 +39,7 @@ from handlers.common import (
 )
 from handlers.forms import report_form
 from handlers.parse import EXAMPLES, SLASH, Attending, CommandError, SendApologies, WriteReport
-from handlers.replies import Button, Message, Outcome
+from handlers.replies import Button, Message, Outcome, RefreshBundle
 from handlers.reports import report_due
 from handlers.status import meeting_label
 from scheduling.case import CORE_GROUP_KINDS
@@ -261,4 +261,6 @@ def write_report(ctx: Context, cmd: WriteReport) -> Outcome:
         f"{case.reference}: {counts.reports_in} of {counts.reports_expected} written report{s_} "
         f"in for the {meeting_label(meeting.kind)} on {when(day, ctx.today, rules.calendar)}",
     ), "channel")
+    # If the chair's bundle for this meeting went already, it is brought up to date.
+    out.effects.append(RefreshBundle(case.reference, f"meeting:{day.isoformat()}:{meeting.kind}"))
     return out

@@ -162,8 +162,17 @@ class RefreshSummary:
     reference: str
 
 
+@dataclass(frozen=True, slots=True)
+class RefreshBundle:
+    """A written report came in: if the chair's bundle for that meeting has gone out already,
+    edit it in place so the chair sees the late report (`bot.delivery.refresh_bundle`)."""
+
+    reference: str
+    meeting_subject: str  # the engine's subject, "meeting:2027-01-19:core_group"
+
+
 Effect = (CreateChannel | Invite | Kick | ArchiveChannel | EmailInvitation | RefreshHome
-          | SyncInvitation | OfferSlots | RefreshSummary)
+          | SyncInvitation | OfferSlots | RefreshSummary | RefreshBundle)
 
 
 @dataclass

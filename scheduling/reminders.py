@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
 from scheduling.calendar import WorkingCalendar
@@ -130,10 +130,20 @@ def _wd_before(cal: WorkingCalendar, d: date, n: int) -> date:
     return cal.subtract_working_days(d, n)
 
 
+#: No reminder goes earlier than this before its date (10 working days is at most ~20 calendar
+#: days, across Christmas), so obligations and meetings further off are skipped unread.
+LOOKAHEAD: Final = timedelta(days=31)
+
+
 def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: WorkingCalendar,
-                   today: date) -> list[Planned]:
-    """Every reminder that is due to go out on or before `today` and has not expired."""
+                   today: date, *, booked: bool | None = None) -> list[Planned]:
+    """Every reminder that is due to go out on or before `today` and has not expired.
+
+    `booked`: whether a core group is booked (from the case state); default: whether `facts`
+    lists any meeting.
+    """
     out: list[Planned] = []
+    far = today + LOOKAHEAD
 
     def add(kind: str, ob: Obligation | None, subject: str, stage: str, audience: str,
             send_on: date, due: date, expires_on: date, thread: str | None = None,
@@ -144,9 +154,10 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
             out.append(Planned(kind, rule, subject, stage, audience, send_on, due, expires_on,
                                thread, progress, ob, received, waiting))
 
-    booked = {m.subject for m in facts.meetings}
+    if booked is None:
+        booked = bool(facts.meetings)
     for ob in obligations:
-        if ob.status == "met":
+        if ob.status == "met" or (ob.due > far and (ob.earliest is None or ob.earliest > today)):
             continue
         r = ob.rule
         if r in ("next_core_group", "first_core_group") and not booked:
@@ -186,7 +197,7 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
             add("tier2_trigger", ob, ob.subject, "trigger", "channel", ob.due, ob.due, date.max)
 
     for m in facts.meetings:
-        if m.date < today:
+        if m.date < today or m.date > far:
             continue
         last_day = cal.subtract_working_days(m.date, 1)
         expected = [p for p in m.professionals if p not in m.attending]

@@ -27,6 +27,7 @@ from datetime import date, datetime, time
 from typing import Any, Final
 
 from scheduling.calendar import WorkingCalendar, calendar_for
+from scheduling.case import CORE_GROUP_KINDS
 from scheduling.engine import obligations
 from scheduling.hours import LONDON, next_send_time, send_time_on
 from scheduling.profiles import Profile, load_profile
@@ -36,6 +37,7 @@ from scheduling.reminders import CaseFacts, Planned, plan_reminders
 BUNDLE_AT: Final = time(10, 0)
 #: Rows of the outbox that are not chat reminders (the calendar worker sends them).
 NOT_REMINDERS: Final = ("calendar_invitation",)
+_NO_FACTS: Final = CaseFacts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,15 @@ class Profiles:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[Profile, WorkingCalendar]] = {}
+        self._earliest: dict[tuple[str, datetime], datetime] = {}
+
+    def earliest(self, name: str, now: datetime) -> datetime:
+        """`next_send_time(now)` for a profile, computed once per sweep."""
+        got = self._earliest.get((name, now))
+        if got is None:
+            prof, cal = self.get(name)
+            got = self._earliest[(name, now)] = next_send_time(now, cal, prof.working_hours)
+        return got
 
     def get(self, name: str) -> tuple[Profile, WorkingCalendar]:
         got = self._cache.get(name)
@@ -128,13 +139,17 @@ def plan_case(case_id: int, reference: str, state: Any, facts: Any, now: datetim
     `state` is the engine's CaseState, `facts` a `storage.facts.ReminderFacts` (or None: no
     meetings/actions facts).
     """
-    profile, cal = (profiles or Profiles()).get(state.profile)
+    profiles = profiles or Profiles()
+    profile, cal = profiles.get(state.profile)
     today = london_today(now)
     hours = profile.working_hours
-    earliest = next_send_time(now, cal, hours)
-    plan_facts: CaseFacts = facts.plan if facts is not None else CaseFacts()
+    earliest = profiles.earliest(state.profile, now)
+    plan_facts: CaseFacts = facts.plan if facts is not None else _NO_FACTS
     out: list[Outgoing] = []
-    for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today):
+    booked = any(m.status == "scheduled" or (m.status is None and m.date >= today)
+                 for m in state.meetings if m.kind in CORE_GROUP_KINDS)
+    for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today,
+                            booked=booked):
         at = send_time_on(p.send_on, cal, hours, bundle_at if p.kind == "chair_bundle" else None)
         send_at = max(at, earliest)
         for audience, stage in audiences(p, facts):
@@ -167,17 +182,19 @@ def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
     """Plan every active case at `now` (read-only): (rows, number of cases)."""
     from storage.facts import load_facts
     from storage.repository import active_case_states
+    from storage.states import Parsers
 
     today = london_today(now)
     out: list[Outgoing] = []
     n = 0
     profiles = Profiles()
+    parsers = Parsers()
     with store.read() as s:
         conn = s.connection()
         batch: list[Any] = []
 
         def flush() -> None:
-            facts = load_facts(conn, [c.id for c in batch], today)
+            facts = load_facts(conn, [c.id for c in batch], today, parsers=parsers)
             for c in batch:
                 out.extend(plan_case(c.id, c.reference, c.state, facts.get(c.id), now, profiles,
                                      bundle_at=bundle_at))

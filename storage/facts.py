@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from typing import Any, Final
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, or_, select
@@ -31,22 +31,26 @@ from storage.models import (
     LEAD_SOCIAL_WORKER,
     REVIEW_CONFERENCE,
     Attendance,
-    CoreGroup,
     Escalation,
     Meeting,
     Member,
     PlanAction,
     WrittenReport,
 )
+from storage.states import Parsers, _raw
 
 LONDON: Final = ZoneInfo("Europe/London")
 #: Above this many ids a batch is selected by id range (an index range scan) instead of IN (…).
-_IN_LIMIT: Final = 400
+_IN_LIMIT: Final = 2500
+#: Meetings this many days ahead or nearer have their people and answers loaded.
+NEAR: Final = timedelta(days=21)
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A current member as delivery needs them: chat ids, line manager, absence and cover."""
+class Person(NamedTuple):
+    """A current member as delivery needs them: chat ids, line manager, absence and cover.
+
+    A named tuple rather than a dataclass: a sweep builds one per member of every case with a
+    meeting near, and a tuple is several times cheaper to make."""
 
     id: int
     role: str
@@ -118,100 +122,132 @@ def subject_of(day: date, kind: str) -> str:
 
 
 def load_facts(conn: Connection, case_ids: Collection[int], today: date,
-               digest: Mapping[int, bool] | None = None) -> dict[int, ReminderFacts]:
-    """Reminder facts for `case_ids` (closed or unknown ids simply get empty facts).
+               digest: Mapping[int, bool] | None = None,
+               parsers: Parsers | None = None, *, all_people: bool = False
+               ) -> dict[int, ReminderFacts]:
+    """Reminder facts for `case_ids`; a case with none (no near meeting, no action, nobody
+    needed) is left out, so `.get(case_id)` is None.
 
-    One query per table for the whole batch. `digest` (case id → flag) saves a query when the
-    caller has the case rows already.
+    One query per table for the whole batch. Values come back raw and are converted once per
+    distinct value (`storage.states.Parsers`, shared across a sweep's batches): SQLAlchemy's
+    per-value conversion made the member query six times slower than the database itself.
+
+    Only what can be due is read: meetings in the next `NEAR` days (the attendance nag goes 5
+    working days before, at most 11 calendar days across Christmas) with their members,
+    attendance and reports, and held meetings whose minutes are outstanding (the minute-taker and
+    the lead social worker). Whether anything is booked at all comes from the engine's state
+    (`scheduling.sweep.plan_case`), so later meetings are not read here. Delivery passes
+    `all_people=True` (its handful of cases, everyone: audiences, cover, line managers).
+    `digest` (case id → flag) comes from the caller; the sweep does not need it.
     """
     ids = set(case_ids)
     if not ids:
         return {}
+    p = parsers or Parsers()
     day_start = datetime.combine(today, time(0), tzinfo=LONDON).astimezone(UTC)
-
-    people: dict[int, dict[int, Person]] = defaultdict(dict)
-    lead: dict[int, int] = {}
-    for (cid, mid, role, kind, slack, teams, mslack, mteams, left_on, away_from, away_until,
-         cover) in conn.execute(
-            select(col(Member.case_id), col(Member.id), col(Member.role), col(Member.kind),
-                   col(Member.slack_user_id), col(Member.teams_user_id),
-                   col(Member.line_manager_slack_user_id), col(Member.line_manager_teams_user_id),
-                   col(Member.left_on), col(Member.away_from), col(Member.away_until),
-                   col(Member.cover_member_id))
-            .where(_where(col(Member.case_id), ids))
-            .order_by(col(Member.case_id), col(Member.id))).all():
-        if cid not in ids or mid is None or (left_on is not None and _day(left_on) <= today):
-            continue
-        people[cid][mid] = Person(mid, role, kind, slack, teams, mslack, mteams,
-                                  None if away_from is None else _day(away_from),
-                                  None if away_until is None else _day(away_until), cover)
-        if role == LEAD_SOCIAL_WORKER and cid not in lead:
-            lead[cid] = mid
 
     roles: dict[int, dict[str, MeetingRoles]] = defaultdict(dict)
     upcoming: dict[int, list[MeetingRoles]] = defaultdict(list)
-    meeting_case: dict[int, int] = {}
+    meeting_case: dict[int, int] = {}  # near meetings (their nags may be due): id -> case id
+    pending_minutes: set[int] = set()
+    subjects: dict[int, str] = {}
     for cid, mid, kind, status, starts_at, chair, taker in conn.execute(
-            select(col(Meeting.case_id), col(Meeting.id), col(Meeting.kind), col(Meeting.status),
-                   col(Meeting.starts_at), col(Meeting.chair_member_id),
-                   col(Meeting.minute_taker_member_id))
+            select(*_raw(col(Meeting.case_id), col(Meeting.id), col(Meeting.kind),
+                         col(Meeting.status), col(Meeting.starts_at), col(Meeting.chair_member_id),
+                         col(Meeting.minute_taker_member_id)))
             .where(_where(col(Meeting.case_id), ids), col(Meeting.kind) != REVIEW_CONFERENCE,
-                   or_(and_(col(Meeting.status) == "scheduled", col(Meeting.starts_at) >= day_start),
+                   or_(and_(col(Meeting.status) == "scheduled",
+                            col(Meeting.starts_at).between(day_start, day_start + NEAR)),
                        and_(col(Meeting.status) == "held",
                             col(Meeting.minutes_circulated_at).is_(None))))
             .order_by(col(Meeting.case_id), col(Meeting.starts_at))).all():
-        if cid not in ids or mid is None:
+        cid, mid = int(cid), int(mid)
+        if cid not in ids:
             continue
-        m = MeetingRoles(mid, _london(starts_at), kind, chair, taker)
+        m = MeetingRoles(mid, p.london(starts_at), kind, None if chair is None else int(chair),
+                         None if taker is None else int(taker))
         roles[cid][subject_of(m.date, kind)] = m
+        subjects[mid] = subject_of(m.date, kind)
         if status == "scheduled" and kind in CORE_GROUP_KINDS:
             upcoming[cid].append(m)
             meeting_case[mid] = cid
+        elif status == "held":
+            pending_minutes.add(cid)
+
+    # People are needed where a meeting is near (its nags), minutes are pending (the minute-taker
+    # and the lead social worker), or delivery asks for everyone (`all_people`).
+    who_for = set(ids) if all_people else set(meeting_case.values()) | pending_minutes
+    people: dict[int, dict[int, Person]] = defaultdict(dict)
+    lead: dict[int, int] = {}
+    member_rows = conn.execute(
+        select(*_raw(col(Member.case_id), col(Member.id), col(Member.role), col(Member.kind),
+                     col(Member.slack_user_id), col(Member.teams_user_id),
+                     col(Member.line_manager_slack_user_id),
+                     col(Member.line_manager_teams_user_id), col(Member.left_on),
+                     col(Member.away_from), col(Member.away_until), col(Member.cover_member_id)))
+        .where(_where(col(Member.case_id), who_for))
+        .order_by(col(Member.case_id), col(Member.id))).all() if who_for else []
+    for (cid, mid, role, kind, slack, teams, mslack, mteams, left_on, away_from, away_until,
+         cover) in member_rows:
+        if left_on is not None and p.to_date(left_on) <= today:
+            continue
+        cid, mid = int(cid), int(mid)
+        people[cid][mid] = Person(mid, role, kind, slack, teams, mslack, mteams,
+                                  None if away_from is None else p.to_date(away_from),
+                                  None if away_until is None else p.to_date(away_until),
+                                  None if cover is None else int(cover))
+        if role == LEAD_SOCIAL_WORKER and cid not in lead:
+            lead[cid] = mid
 
     answers: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     if meeting_case:
         mids = set(meeting_case)
         for meeting_id, member_id, status in conn.execute(
-                select(col(Attendance.meeting_id), col(Attendance.member_id), col(Attendance.status))
+                select(*_raw(col(Attendance.meeting_id), col(Attendance.member_id),
+                             col(Attendance.status)))
                 .where(col(Attendance.meeting_id).in_(sorted(mids)))).all():
             if status == "attended":
-                answers[meeting_id]["attending"].add(member_id)
+                answers[int(meeting_id)]["attending"].add(int(member_id))
             elif status == "apologies":
-                answers[meeting_id]["apologies"].add(member_id)
+                answers[int(meeting_id)]["apologies"].add(int(member_id))
         for meeting_id, member_id in conn.execute(
-                select(col(WrittenReport.meeting_id), col(WrittenReport.member_id))
+                select(*_raw(col(WrittenReport.meeting_id), col(WrittenReport.member_id)))
                 .where(col(WrittenReport.meeting_id).in_(sorted(mids)),
                        col(WrittenReport.submitted_at).is_not(None))).all():
-            answers[meeting_id]["reports"].add(member_id)
+            answers[int(meeting_id)]["reports"].add(int(member_id))
 
     actions: dict[int, list[ActionFacts]] = defaultdict(list)
     for cid, _aid, owner, due_on, status in conn.execute(
-            select(col(PlanAction.case_id), col(PlanAction.id), col(PlanAction.owner_member_id),
-                   col(PlanAction.due_on), col(PlanAction.status))
+            select(*_raw(col(PlanAction.case_id), col(PlanAction.id),
+                         col(PlanAction.owner_member_id), col(PlanAction.due_on),
+                         col(PlanAction.status)))
             .where(_where(col(PlanAction.case_id), ids))
             .order_by(col(PlanAction.case_id), col(PlanAction.id))).all():
+        cid = int(cid)
         if cid not in ids:
             continue
         number = len(actions[cid]) + 1
-        actions[cid].append(ActionFacts(number, None if owner is None else str(owner),
-                                        None if due_on is None else _day(due_on),
+        actions[cid].append(ActionFacts(number, None if owner is None else str(int(owner)),
+                                        p.opt_date(due_on),
                                         achieved=status == "achieved"))
 
     raisers: dict[int, dict[str, int | None]] = defaultdict(dict)
     for cid, raised_at, stage, by in conn.execute(
-            select(col(Escalation.case_id), col(Escalation.raised_at), col(Escalation.stage),
-                   col(Escalation.raised_by_member_id))
+            select(*_raw(col(Escalation.case_id), col(Escalation.raised_at),
+                         col(Escalation.stage), col(Escalation.raised_by_member_id)))
             .where(_where(col(Escalation.case_id), ids), col(Escalation.resolved_at).is_(None))
             ).all():
-        if cid in ids:
-            raisers[cid][f"escalation:{_london(raised_at).isoformat()}:{stage}"] = by
+        if int(cid) in ids:
+            raisers[int(cid)][f"escalation:{p.london(raised_at).isoformat()}:{int(stage)}"] = (
+                None if by is None else int(by))
 
-    if digest is None:
-        digest = {int(i or 0): bool(d) for i, d in conn.execute(
-            select(col(CoreGroup.id), col(CoreGroup.digest)).where(_where(col(CoreGroup.id), ids)))}
+    digest = digest or {}
 
     out: dict[int, ReminderFacts] = {}
     for cid in ids:
+        if not (cid in roles or cid in actions or cid in people or cid in raisers
+                or digest.get(cid)):
+            continue  # nothing beyond the engine's state: the caller's .get() gives None
         who = people.get(cid, {})
         meetings = []
         for m in upcoming.get(cid, ()):
@@ -221,7 +257,7 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
             professionals = tuple(str(p.id) for p in present if p.kind == "professional"
                                   and p.id not in (m.chair, m.minute_taker))
             meetings.append(MeetingFacts(
-                subject_of(m.date, m.kind), m.date, professionals=professionals,
+                subjects[m.id], m.date, professionals=professionals,
                 members=tuple(str(p.id) for p in present if p.id not in (m.chair, m.minute_taker)),
                 attending=frozenset(map(str, a.get("attending", ()))),
                 apologies=frozenset(map(str, a.get("apologies", ()))),

@@ -248,3 +248,28 @@ def test_the_pacer_spaces_messages_to_one_channel() -> None:
         p.wait(channel)
         now[0] += 0.25
     assert slept == [0.75, 0.5]  # C1 again after 0.25 s waits 0.75; C2 is its own channel
+
+
+def test_a_late_report_through_the_command_edits_the_bundle(
+        store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
+    """`CG-0001 report 2027-01-19 …` typed by the health visitor after the bundle went: the
+    handler's RefreshBundle effect, carried out by `bot.chat.deliver`, edits the chair's bundle."""
+    from bot.chat import deliver
+    from fakes.env import FakeDirectory
+    from handlers.common import Actor, Context
+    from handlers.dispatch import handle_text
+
+    clock = SimClock(london(date(2027, 1, 6), "10:00"))
+    _case_with_meeting(store, clock)
+    clock.set(date(2027, 1, 18), "10:05")
+    run_sweep(store, port, clock)
+    [posted] = [m for m in fake.messages if m.get("channel") == "UALEAD"]
+    assert posted["text"].startswith("CG-0001: 0 of 2 written reports in")
+    clock.set(date(2027, 1, 18), "16:00")
+    ctx = Context(actor=Actor("UAHV", "slack", "command"), store=store, clock=clock,
+                  directory=FakeDirectory({}))
+    outcome = handle_text(ctx, "CG-0001 report 2027-01-19 Seen twice; weight up.")
+    deliver(outcome, ctx=ctx, port=port, reply_to_actor=lambda m: None)
+    [update] = fake.args_of("chat.update")
+    assert update["ts"] == posted["ts"]
+    assert update["text"].startswith("CG-0001: 1 of 2 written reports in")
