@@ -27,10 +27,10 @@ import concurrent.futures
 import logging
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.calendar.ics import IcsFile
 from bot.calendar.invite import (
@@ -58,6 +58,7 @@ from storage.errors import StorageError
 from storage.models import LEAD_SOCIAL_WORKER, SOCIAL_WORKER_ROLES, CoreGroup, Reminder
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Used as the .ics ORGANIZER when there is no organiser mailbox and no lead social worker email.
 FALLBACK_ORGANISER = "noreply@coregroup.invalid"
@@ -158,9 +159,9 @@ class CalendarJobs:
     def notify(self, effect: SyncInvitation | OfferSlots) -> None:
         """Called after the acknowledgement; returns at once (the work runs on the worker)."""
         if isinstance(effect, OfferSlots):
-            self.worker.submit(lambda port: self.offer_slots(port, effect))
+            self.worker.submit(lambda port: _logged(self.offer_slots(port, effect), "slot offer"))
         else:
-            self.worker.submit(self.run_due)
+            self.worker.submit(lambda port: _logged(self.run_due(port), "calendar outbox pass"))
 
     def run_now(self, timeout: float = 60.0) -> list[SyncResult]:
         """Claim and carry out the due rows now and wait for them (start-up, tests, the CLI)."""
@@ -374,6 +375,16 @@ class CalendarJobs:
         await self._post(channel, slot_message(case.reference, offer, effect.venue,
                                                effect.deadline))
         return offer
+
+
+async def _logged(job: Awaitable[T], what: str) -> T | None:
+    """Nobody waits on a notify()'s future, so its failure is logged here (the outbox row, if
+    any, stays and the next pass retries it)."""
+    try:
+        return await job
+    except Exception:
+        log.exception("%s failed", what)
+        return None
 
 
 def slot_message(reference: str, offer: SlotOffer, venue: str | None, deadline: date) -> Message:

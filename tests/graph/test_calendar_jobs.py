@@ -54,3 +54,16 @@ def test_console_upload_prints_the_file_and_writes_it(tmp_path: Path) -> None:
     assert "CG-0001: core group meeting, Fri 15 Jan 2027" in text
     assert "CG-0001-core_group-20270115.ics" in text and str(written) in text
     store.dispose()
+
+
+def test_the_booking_form_carries_the_ticked_family_members() -> None:
+    from handlers.forms import submit
+    from handlers.parse import ScheduleMeeting, parse, to_text
+
+    cmd = submit("meeting", {"date": "2027-01-15", "time": "10:00", "family": ["m:3", "m:7"]},
+                 "CG-0001")
+    assert isinstance(cmd, ScheduleMeeting) and cmd.family == ("m:3", "m:7")
+    # The "Book it anyway" button carries the same choice.
+    assert parse(to_text(cmd)) == cmd
+    untouched = submit("meeting", {"date": "2027-01-15", "time": "10:00"}, "CG-0001")
+    assert isinstance(untouched, ScheduleMeeting) and untouched.family == ()

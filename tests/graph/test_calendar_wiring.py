@@ -393,3 +393,26 @@ def test_changes_made_while_the_calendar_was_down_end_in_one_invitation(
     assert "police@example.org" in attendee_set(event)
     assert [r.status for r in calendar_rows(store)] == ["sent", "sent", "sent"]
     assert meeting(store).calendar_event_id == str(event["uid"])
+
+
+def test_the_booking_form_offers_family_ticks_to_the_lead_social_worker_only(
+        slack_api: FakeSlackAPI, store: Store, clock: MovableClock) -> None:
+    with wired(slack_api, store, clock, ics_port(clock)) as (h, _jobs):
+        channel = start_case(h)
+        h.command('add email:parent@example.org name:"Parent" role:parent', channel=channel)
+        h.command("meeting", channel=channel, trigger_id="T-lead")
+        h.command("meeting", user="U0HV", channel=channel, trigger_id="T-hv")
+        views = {a["trigger_id"]: a["view"] for a in slack_api.args_of("views.open")}
+        assert set(views) == {"T-lead", "T-hv"}
+
+        def labels(view: dict[str, Any]) -> list[str]:
+            return [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
+
+        assert "Send the invitation to family members" in labels(views["T-lead"])
+        assert "Send the invitation to family members" not in labels(views["T-hv"])
+        family = next(b for b in views["T-lead"]["blocks"]
+                      if b["type"] == "input" and b["label"]["text"].startswith("Send"))
+        assert family["element"]["type"] == "checkboxes"
+        assert [o["text"]["text"] for o in family["element"]["options"]] == ["Parent (parent)"]
+        assert "initial_options" not in family["element"]  # nobody is ticked for them
+        assert slack_api.errors() == []
