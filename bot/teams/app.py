@@ -261,6 +261,11 @@ class Listeners:
     def _run(self, activity: dict[str, Any], text: str, *, key: str | None) -> None:
         here = here_of(activity)
         user = str((activity.get("from") or {}).get("id") or "")
+        if _is_new(text):
+            taken = self.deps.linked_case(here.channel_id) if here.channel_id else None
+            if here.channel_id is None or taken:
+                self._teller(activity)(_channel_taken(taken) if taken else NEW_IN_A_CHANNEL)
+                return
         ctx = self.deps.context(here, user, key)
         outcome = handle_text(ctx, text)
         deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=self._teller(activity),
@@ -304,6 +309,9 @@ class Listeners:
         here = replace(here_of(activity), channel_id=channel)
         user = str((activity.get("from") or {}).get("id") or "")
         tell = self._teller(activity)
+        if form_id == "new" and channel is None:
+            tell(NEW_IN_A_CHANNEL)
+            return
         ctx = self.deps.context(here, user, activity.get("id"))
         values = self._people(ctx, people_fields(data), submitted_values(data))
         try:
@@ -329,6 +337,32 @@ class Listeners:
             if isinstance(raw, str) and raw and not raw.startswith("29:"):
                 values[key] = ctx.directory.teams_id(raw) or raw
         return values
+
+
+#: Teams can't make a channel for the case everywhere, so `new` links the channel it is typed in;
+#: from a 1:1 chat there is none, and a case without a channel would never get channel posts.
+NEW_IN_A_CHANNEL = Message(
+    "In Teams, a core group lives in a team channel: type `@coregroup new …` there.",
+    ("I link the channel you type it in to the case; nothing has been saved yet.",
+     "Try `@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04` in the channel.",),
+)
+
+
+def _channel_taken(reference: str) -> Message:
+    return Message(
+        f"This channel is already {reference}'s core group channel.",
+        ("Nothing has been saved. Make a channel for the new case (private where your tenant "
+         "allows), add the app to it, and type `@coregroup new …` there.",),
+    )
+
+
+def _is_new(text: str) -> bool:
+    from handlers.parse import CommandError, NewCase, parse
+
+    try:
+        return isinstance(parse(text), NewCase)
+    except CommandError:
+        return text.strip().lower().split(" ", 1)[0] == "new"
 
 
 def _activity_for(message: Message, port: TeamsChat) -> dict[str, Any]:

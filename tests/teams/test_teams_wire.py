@@ -271,15 +271,27 @@ def test_proactive_posts_use_the_stored_reference(teams: TeamsHarness) -> None:
     assert put["id"] == mid and put["summary"] == "CG-0001: reminder (edited)"
 
 
-def test_new_outside_a_channel_saves_the_record_and_says_why_no_channel(
-        teams: TeamsHarness) -> None:
+def test_new_outside_a_channel_is_refused_and_saves_nothing(teams: TeamsHarness) -> None:
     from fakes.teams_connector import personal_message
 
     teams.send(personal_message(teams.fake, LEAD, NEW))
     with teams.store.read() as s:
-        case = repo.get_case(s, "CG-0001")
-    assert case.teams_channel_id is None
-    assert any("channel_required" in t for t in teams.private(LEAD))
+        assert repo.list_cases(s, status=None) == []
+    assert teams.private(LEAD) == [
+        "In Teams, a core group lives in a team channel: type `@coregroup new …` there.\n"
+        "I link the channel you type it in to the case; nothing has been saved yet.\n"
+        "Try `@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04` in the channel."]
+
+
+def test_new_in_a_channel_that_has_a_case_is_refused(teams: TeamsHarness) -> None:
+    teams.say(LEAD, NEW)
+    teams.say(LEAD, "new CG-0002 profile:suffolk plan:cp start:2027-01-04")
+    with teams.store.read() as s:
+        assert [c.reference for c in repo.list_cases(s)] == ["CG-0001"]
+    assert teams.private(LEAD)[-1] == (
+        "This channel is already CG-0001's core group channel.\n"
+        "Nothing has been saved. Make a channel for the new case (private where your tenant "
+        "allows), add the app to it, and type `@coregroup new …` there.")
 
 
 @pytest.mark.parametrize("text", ["/coregroup status", "coregroup status", "status"])
