@@ -21,7 +21,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 from typing import Any, Final
 
 from sqlalchemy import Connection, text
@@ -96,6 +96,8 @@ class SweepJob:
     delivery: Delivery | None = None
     on_tick: Callable[[SweepResult | None, list[Sent]], None] | None = None
     ticks: int = field(default=0, init=False)
+    #: Outbox keys this process has inserted: later sweeps skip them (scheduling.sweep.insert).
+    known: set[tuple[int, str, str, str]] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
         self.leader = self.leader or Leader(self.store)
@@ -109,7 +111,7 @@ class SweepJob:
         try:
             if not self.leader.is_leader():
                 return False
-            result = sweep(self.store, self.clock(), bundle_at=self.bundle_at)
+            result = sweep(self.store, self.clock(), bundle_at=self.bundle_at, known=self.known)
             sent = self.delivery.run()
             log.info("sweep done", extra={"cases": result.cases, "queued": result.inserted,
                                           "handled": len(sent)})
@@ -121,13 +123,14 @@ class SweepJob:
             return False
 
 
-def start(job: SweepJob, minutes: int) -> Any:
-    """A started BackgroundScheduler running `job.tick` every `minutes` (first run now)."""
+def start(job: SweepJob, minutes: int, *, first_run_at: datetime | None = None) -> Any:
+    """A started BackgroundScheduler running `job.tick` every `minutes`, the first run at
+    `first_run_at` (default: the job's clock now). APScheduler itself runs on real time."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="Europe/London")
     scheduler.add_job(job.tick, "interval", minutes=minutes, id="reminder-sweep",
-                      next_run_time=job.clock(), max_instances=1, coalesce=True,
+                      next_run_time=first_run_at or job.clock(), max_instances=1, coalesce=True,
                       misfire_grace_time=None)
     scheduler.start()
     return scheduler

@@ -78,6 +78,16 @@ class Profiles:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[Profile, WorkingCalendar]] = {}
         self._earliest: dict[tuple[str, datetime], datetime] = {}
+        self._horizon: dict[tuple[str, date], date] = {}
+
+    def horizon(self, name: str, today: date) -> date:
+        """The furthest meeting date whose nags can be due today: 5 working days ahead (the
+        attendance question), in this profile's calendar."""
+        got = self._horizon.get((name, today))
+        if got is None:
+            _prof, cal = self.get(name)
+            got = self._horizon[(name, today)] = cal.add_working_days(today, 5)
+        return got
 
     def earliest(self, name: str, now: datetime) -> datetime:
         """`next_send_time(now)` for a profile, computed once per sweep."""
@@ -194,7 +204,9 @@ def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
         batch: list[Any] = []
 
         def flush() -> None:
-            facts = load_facts(conn, [c.id for c in batch], today, parsers=parsers)
+            profile_of = {c.id: c.state.profile for c in batch}
+            facts = load_facts(conn, list(profile_of), today, parsers=parsers,
+                               horizon=lambda cid: profiles.horizon(profile_of[cid], today))
             for c in batch:
                 out.extend(plan_case(c.id, c.reference, c.state, facts.get(c.id), now, profiles,
                                      bundle_at=bundle_at))
@@ -210,17 +222,22 @@ def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
     return out, n
 
 
-def insert(store: Any, rows: list[Outgoing], now: datetime) -> int:
+def insert(store: Any, rows: list[Outgoing], now: datetime,
+           known: set[tuple[int, str, str, str]] | None = None) -> int:
     """Put rows in the outbox in one transaction; rows already there (same key) are left alone.
 
     One executemany of INSERT … ON CONFLICT DO NOTHING, so two sweeps racing (two processes, or
     a sweep repeated) leave exactly one row per key. Returns how many rows are new.
+
+    `known`: keys this process has put in the outbox before (outbox rows are never deleted while
+    their case is active), kept by the caller across sweeps so a sweep every few minutes does
+    not re-send the same few thousand rows to the database; it is only a shortcut — the unique
+    key decides.
     """
+    if known is not None:
+        rows = [o for o in rows if o.key not in known]
     if not rows:
         return 0
-    from sqlalchemy import func, select
-    from sqlmodel import col
-
     from storage.models import Reminder
     from storage.repository import _insert
 
@@ -229,19 +246,23 @@ def insert(store: Any, rows: list[Outgoing], now: datetime) -> int:
                "available_at": o.send_at, "status": "pending", "attempts": 0,
                "payload": o.payload(), "created_at": now} for o in rows]
     with store.transaction() as s:
-        before = s.execute(select(func.count(col(Reminder.id)))).scalar() or 0
         stmt = _insert(s, Reminder).on_conflict_do_nothing(
             index_elements=["case_id", "rule", "subject", "stage"])
-        s.execute(stmt, values)
-        after = s.execute(select(func.count(col(Reminder.id)))).scalar() or 0
-    return int(after - before)
+        result = s.execute(stmt, values)
+        new = result.rowcount
+        if new is None or new < 0:  # a driver that does not count executemany
+            new = len(values)
+    if known is not None:
+        known.update(o.key for o in rows)
+    return int(new)
 
 
 def sweep(store: Any, now: datetime, *, dry_run: bool = False, batch_size: int = 2000,
-          bundle_at: time = BUNDLE_AT) -> SweepResult:
+          bundle_at: time = BUNDLE_AT,
+          known: set[tuple[int, str, str, str]] | None = None) -> SweepResult:
     """Plan every active case and (unless `dry_run`) insert the rows. Delivery is separate
     (`bot.delivery.Delivery`): the outbox is the hand-over, so a crash between the two loses
     nothing."""
     rows, n = load_and_plan(store, now, batch_size=batch_size, bundle_at=bundle_at)
-    inserted = 0 if dry_run else insert(store, rows, now)
+    inserted = 0 if dry_run else insert(store, rows, now, known)
     return SweepResult(rows, inserted, n)

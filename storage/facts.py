@@ -16,7 +16,7 @@ in the case, so achieved ones count too), unresolved escalations.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, NamedTuple
@@ -123,8 +123,8 @@ def subject_of(day: date, kind: str) -> str:
 
 def load_facts(conn: Connection, case_ids: Collection[int], today: date,
                digest: Mapping[int, bool] | None = None,
-               parsers: Parsers | None = None, *, all_people: bool = False
-               ) -> dict[int, ReminderFacts]:
+               parsers: Parsers | None = None, *, all_people: bool = False,
+               horizon: Callable[[int], date] | None = None) -> dict[int, ReminderFacts]:
     """Reminder facts for `case_ids`; a case with none (no near meeting, no action, nobody
     needed) is left out, so `.get(case_id)` is None.
 
@@ -133,9 +133,11 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     per-value conversion made the member query six times slower than the database itself.
 
     Only what can be due is read: meetings in the next `NEAR` days (the attendance nag goes 5
-    working days before, at most 11 calendar days across Christmas) with their members,
-    attendance and reports, and held meetings whose minutes are outstanding (the minute-taker and
-    the lead social worker). Whether anything is booked at all comes from the engine's state
+    working days before: 12 calendar days across Christmas, more with local closures) — and of
+    those only the ones on or before `horizon(case_id)` when given (the sweep passes the 5th
+    working day ahead in the case's own calendar) — with their members, attendance and reports;
+    and held meetings whose minutes are outstanding (the minute-taker and the lead social worker).
+    Whether anything is booked at all comes from the engine's state
     (`scheduling.sweep.plan_case`), so later meetings are not read here. Delivery passes
     `all_people=True` (its handful of cases, everyone: audiences, cover, line managers).
     `digest` (case id → flag) comes from the caller; the sweep does not need it.
@@ -169,6 +171,8 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
         roles[cid][subject_of(m.date, kind)] = m
         subjects[mid] = subject_of(m.date, kind)
         if status == "scheduled" and kind in CORE_GROUP_KINDS:
+            if horizon is not None and m.date > horizon(cid):
+                continue  # too far off for any nag today
             upcoming[cid].append(m)
             meeting_case[mid] = cid
         elif status == "held":

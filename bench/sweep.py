@@ -1,0 +1,236 @@
+"""Benchmark: one reminder sweep over 50,000 active cases on SQLite (plan + insert into the outbox).
+
+    .venv/bin/python bench/sweep.py [--cases 50000] [--runs 3]
+
+Fills a SQLite file with N active cases, each with five members (lead social worker with a line
+manager, health visitor, teacher, a police officer and a parent without chat ids), two held core
+groups with their minutes circulated, the next core group booked 1–40 days ahead (some with
+attendance and written reports already in), recent visits, and for some cases a plan action or an
+open escalation — then rewrites every case's state snapshot, as the repository keeps them. Rows are
+inserted directly (not through the repository) so filling takes seconds, not hours.
+
+Then, in a fresh process each time (so the memory figure is the sweep's own, not the generator's),
+it times `scheduling.sweep.sweep` at 09:05 on a Tuesday: load every active case's state and
+reminder facts, run the engine, plan reminders and insert the due ones into the outbox. The first
+run inserts; later runs find every row already there (the steady state of a sweep every five
+minutes). Peak memory is the process's peak resident set (`ru_maxrss`), which includes Python and
+the imported libraries; `--tracemalloc` also reports the Python heap peak (slower).
+
+Goal: about 5,000 reminders planned, under 5 s and under 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert
+
+from storage import migrate
+from storage import repository as repo
+from storage.db import Store, make_engine
+from storage.models import (
+    Attendance,
+    CoreGroup,
+    Escalation,
+    Meeting,
+    Member,
+    PlanAction,
+    Visit,
+    WrittenReport,
+)
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2027, 6, 8, 9, 5, tzinfo=LONDON)  # a Tuesday, inside working hours
+TODAY = NOW.date()
+PROFILES = ("suffolk", "newham", "sandwell", "shropshire", "cwm-taf-morgannwg", "scotland")
+CHUNK = 5000
+DEFAULTS: dict[str, Any] = {"calendar_sequence": 0}
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=LONDON).astimezone(UTC)
+
+
+def generate(n: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]:
+    rnd = random.Random(seed)
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
+        "case", "member", "meeting", "attendance", "report", "visit", "action", "escalation")}
+    member_id = meeting_id = 0
+    for i in range(1, n + 1):
+        start = TODAY - timedelta(days=rnd.randrange(70, 200))
+        rows["case"].append({
+            "id": i, "reference": f"CG-{i:06d}", "profile": rnd.choice(PROFILES), "plan": "cp",
+            "start": start, "registered": start, "status": "active", "lead_visit_every": None,
+            "resolution_requested": None, "significant_risk_reduction": False, "digest": False,
+            "created_at": NOW, "created_by": "bench"})
+        ids = []
+        for label, role, kind, chat in (("lead", "lead_social_worker", "professional", True),
+                                        ("hv", "health_visitor", "professional", True),
+                                        ("teacher", "designated_teacher", "professional", True),
+                                        ("police", "police", "professional", False),
+                                        ("parent", "parent", "family", False)):
+            member_id += 1
+            ids.append(member_id)
+            rows["member"].append({
+                "id": member_id, "case_id": i, "display_name": f"{label} {i}", "role": role,
+                "kind": kind, "slack_user_id": f"U{label.upper()}{i}" if chat else None,
+                "line_manager_slack_user_id": f"UMGR{i}" if label == "lead" else None,
+                "joined_on": start, "created_at": NOW})
+        lead = ids[0]
+        last_held = start + timedelta(days=10)
+        for k in range(2):
+            held = last_held + timedelta(days=35 * k)
+            meeting_id += 1
+            rows["meeting"].append({
+                "id": meeting_id, "case_id": i, "kind": "core_group", "status": "held",
+                "starts_at": at(held), "chair_member_id": lead, "professionals_present": 3,
+                "lead_sw_present": True, "social_worker_present": True,
+                "social_worker_attended": True,
+                "minutes_circulated_at": at(held + timedelta(days=5)),
+                "created_at": NOW, "updated_at": NOW, "calendar_sequence": 0})
+        booked = TODAY + timedelta(days=rnd.randrange(1, 41))
+        meeting_id += 1
+        rows["meeting"].append({
+            "id": meeting_id, "case_id": i, "kind": "core_group", "status": "scheduled",
+            "starts_at": at(booked), "chair_member_id": lead, "professionals_present": None,
+            "lead_sw_present": None, "social_worker_present": None,
+            "social_worker_attended": None, "minutes_circulated_at": None,
+            "created_at": NOW, "updated_at": NOW, "calendar_sequence": 0})
+        if rnd.random() < 0.5:
+            rows["attendance"].append({"meeting_id": meeting_id, "member_id": ids[1],
+                                       "status": "attended", "recorded_at": NOW})
+        if rnd.random() < 0.3:
+            rows["attendance"].append({"meeting_id": meeting_id, "member_id": ids[2],
+                                       "status": "apologies", "recorded_at": NOW})
+            rows["report"].append({"meeting_id": meeting_id, "member_id": ids[2],
+                                   "requested_at": NOW, "submitted_at": NOW, "text": "Fine."})
+        for back in (rnd.randrange(0, 5), rnd.randrange(0, 8)):
+            rows["visit"].append({"case_id": i, "visited_on": TODAY - timedelta(days=back),
+                                  "by": "lead_social_worker", "member_id": lead,
+                                  "seen_alone": False, "recorded_at": NOW})
+        if rnd.random() < 0.05:
+            rows["action"].append({"case_id": i, "text": "Action", "owner_member_id": ids[1],
+                                   "due_on": TODAY + timedelta(days=rnd.randrange(-5, 30)),
+                                   "status": "open", "created_at": NOW})
+        if rnd.random() < 0.02:
+            raised = NOW - timedelta(days=rnd.randrange(1, 30))
+            rows["escalation"].append({"case_id": i, "raised_by_member_id": ids[1], "stage": 1,
+                                       "raised_at": raised, "stage_started_at": raised,
+                                       "resolved_at": None})
+    return rows
+
+
+def fill(url: str, n: int) -> None:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    store = Store.open(url)
+    rows = generate(n)
+    tables = (("case", CoreGroup), ("member", Member), ("meeting", Meeting),
+              ("attendance", Attendance), ("report", WrittenReport), ("visit", Visit),
+              ("action", PlanAction), ("escalation", Escalation))
+    with store.engine.begin() as conn:
+        for key, model in tables:
+            table = model.__table__  # type: ignore[attr-defined]
+            if not rows[key]:
+                continue
+            cols = set().union(*rows[key])  # one column set per executemany
+            data = [{c: r.get(c, DEFAULTS.get(c)) for c in cols} for r in rows[key]]
+            for k in range(0, len(data), CHUNK):
+                conn.execute(insert(table), data[k:k + CHUNK])
+    with store.transaction() as s:
+        repo.rebuild_snapshots(s)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    store.dispose()
+
+
+def run_once(url: str, use_tracemalloc: bool) -> dict[str, Any]:
+    """One sweep in this (fresh) process; the figures as JSON."""
+    from scheduling.sweep import sweep
+
+    store = Store.open(url)
+    if use_tracemalloc:
+        import tracemalloc
+
+        tracemalloc.start()
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = sweep(store, NOW)
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # The same sweep again in the same process: calendars and profiles are loaded (as in
+    # `coregroup serve` after its first tick) and every row is already in the outbox.
+    t1, c1 = time.perf_counter(), time.process_time()
+    again = sweep(store, NOW)
+    warm, warm_cpu = time.perf_counter() - t1, time.process_time() - c1
+    assert again.inserted == 0 and len(again.planned) == len(result.planned)
+    out: dict[str, Any] = {
+        "seconds": elapsed, "cpu": cpu, "warm_seconds": warm, "warm_cpu": warm_cpu,
+        "cases": result.cases, "planned": len(result.planned),
+        "inserted": result.inserted,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_before_mb": rss0 / 1024,
+        "kinds": {k: sum(1 for o in result.planned if o.planned.kind == k)
+                  for k in sorted({o.planned.kind for o in result.planned})},
+    }
+    if use_tracemalloc:
+        import tracemalloc
+
+        out["python_heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    store.dispose()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=50_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--run", metavar="URL", help=argparse.SUPPRESS)  # the child process
+    args = ap.parse_args()
+    if args.run:
+        print(json.dumps(run_once(args.run, args.tracemalloc)))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        t0 = time.perf_counter()
+        fill(url, args.cases)
+        print(f"filled {args.cases:,} active cases in {time.perf_counter() - t0:.0f} s")
+        for k in range(args.runs):
+            cmd = [sys.executable, __file__, "--run", url]
+            if args.tracemalloc and k == args.runs - 1:
+                cmd.append("--tracemalloc")
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if proc.returncode:
+                sys.stderr.write(proc.stderr)
+                return 1
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
+            label = "fresh process, first sweep (inserts)" if k == 0 else \
+                "fresh process, rows already there"
+            heap = (f", Python heap peak {r['python_heap_peak_mb']:.0f} MB (tracemalloc on)"
+                    if "python_heap_peak_mb" in r else "")
+            print(f"{label}: {r['cases']:,} cases, {r['planned']:,} reminders planned, "
+                  f"{r['inserted']:,} inserted in {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU); "
+                  f"same process again: {r['warm_seconds']:.2f} s ({r['warm_cpu']:.2f} s CPU); "
+                  f"peak RSS {r['peak_rss_mb']:.0f} MB (after imports {r['rss_before_mb']:.0f} "
+                  f"MB){heap}")
+            if k == 0:
+                print("  by kind: " + ", ".join(f"{k} {v:,}" for k, v in r["kinds"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The sweep job inside `coregroup serve`: one tick sweeps and delivers, a failing tick is logged
+and the next one tries again, APScheduler runs it every N minutes, SQLite always leads."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from fakes.slack_api import FakeSlackAPI
+from world import ACTOR, london, new_case
+
+from bot.delivery import Delivery, Pacer
+from bot.scheduler import Leader, SweepJob, start
+from bot.settings import Settings
+from bot.slack.app import make_client
+from bot.slack.chat import SlackChat
+from storage import outbox
+from storage import repository as repo
+from storage.db import Store
+
+
+def _job(store: Store, fake: FakeSlackAPI, at: Any) -> SweepJob:
+    port = SlackChat(make_client("xoxb-test", fake.base_url))
+    return SweepJob(store, port, lambda: at,
+                    delivery=Delivery(store, port, clock=lambda: at, worker="t", pacer=Pacer(0)))
+
+
+def test_a_tick_sweeps_and_delivers(store: Store, fake: FakeSlackAPI) -> None:
+    c = new_case(store, london(date(2027, 1, 6), "10:00"), reference="CG-0001",
+                 profile="suffolk", start=date(2027, 1, 5), prefix="A")
+    with store.transaction() as s:
+        repo.schedule_meeting(s, c.reference, actor=ACTOR, now=london(date(2027, 1, 6), "10:00"),
+                              starts_at=london(date(2027, 1, 19), "10:00"))
+    job = _job(store, fake, london(date(2027, 1, 12), "09:30"))
+    assert Leader(store).is_leader()  # SQLite: the single process leads
+    assert job.tick()
+    assert job.tick()  # the second tick finds everything sent
+    with store.read() as s:
+        assert {r.status for r in outbox.reminders(s)} == {"sent"}
+    assert len(fake.args_of("chat.postMessage")) == 3
+
+
+def test_a_failing_tick_is_logged_and_the_next_tries_again(
+        store: Store, fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
+    job = _job(store, fake, london(date(2027, 1, 12), "09:30"))
+    calls = []
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        calls.append(1)
+        raise RuntimeError("database went away")
+
+    assert job.delivery is not None
+    real = job.delivery.run
+    job.delivery.run = broken  # type: ignore[method-assign]
+    assert not job.tick()
+    assert "sweep failed" in caplog.text
+    job.delivery.run = real  # type: ignore[method-assign]
+    assert job.tick() and calls == [1]
+
+
+def test_apscheduler_runs_the_job_every_n_minutes(store: Store, fake: FakeSlackAPI) -> None:
+    job = _job(store, fake, london(date(2027, 1, 12), "09:30"))
+    scheduler = start(job, 5, first_run_at=datetime.now(UTC))  # APScheduler runs on real time
+    try:
+        [j] = scheduler.get_jobs()
+        assert j.trigger.interval.total_seconds() == 300
+        deadline = time.monotonic() + 10
+        while job.ticks == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert job.ticks == 1  # the first run is straight away, the next in five minutes
+    finally:
+        scheduler.shutdown(wait=True)
+
+
+def test_sweep_minutes_and_bundle_time_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COREGROUP_SWEEP_MINUTES", "2")
+    monkeypatch.setenv("COREGROUP_BUNDLE_TIME", "11:30")
+    s = Settings()
+    assert s.sweep_minutes == 2 and s.bundle_time.hour == 11 and s.bundle_time.minute == 30
+    monkeypatch.delenv("COREGROUP_SWEEP_MINUTES")
+    monkeypatch.delenv("COREGROUP_BUNDLE_TIME")
+    assert Settings().sweep_minutes == 5
