@@ -16,7 +16,7 @@ thousands of cases run in well under a second.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Final
@@ -37,14 +37,30 @@ LAST_YEAR: Final = 2075
 #: counted from an accepted date is answerable: "N working days before" a meeting early in 2000, or
 #: the longest catalogue period (15 months) or a year of working days after a date late in 2075.
 MARGIN_YEARS: Final = 3
-#: Cap on remembered deadlines per calendar (about 30 MB at most); past it, deadlines are computed
-#: afresh. A sweep touches a few thousand distinct (date, period) pairs, so the cap is never reached
-#: in practice.
+#: Cap on remembered deadlines per calendar and period (a few MB at most); past it, deadlines are
+#: computed afresh. A sweep touches a few thousand distinct dates per period, so the cap is never
+#: reached in practice.
 _MEMO_MAX: Final = 250_000
 
 
 class DateOutOfRange(ValueError):
     """A date the calendar has no bank-holiday data for."""
+
+
+class _Memo(dict[date, date]):
+    """Deadlines already counted for one period: `memo[d]` counts on a miss and remembers."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, count: Callable[[date], date]) -> None:
+        super().__init__()
+        self.count = count
+
+    def __missing__(self, d: date) -> date:
+        due = self.count(d)  # DateOutOfRange propagates and nothing is remembered
+        if len(self) < _MEMO_MAX:
+            self[d] = due
+        return due
 
 
 class WorkingCalendar:
@@ -70,7 +86,7 @@ class WorkingCalendar:
         ]
         self._first = start
         self._last = end
-        self._memo: dict[tuple[date, int, str], date] = {}
+        self._steppers: dict[tuple[int, str, bool], Callable[[date], date]] = {}
 
     def _check(self, d: date) -> int:
         o = d.toordinal()
@@ -144,22 +160,52 @@ class WorkingCalendar:
         self._check(raw)
         return self.roll_back(raw)
 
-    def after(self, d: date, n: int, unit: str) -> date:
-        """`n` working days / days / weeks / months after `d`, as `add_working_days` or `add_calendar`.
+    def subtract_calendar(self, d: date, n: int, unit: str) -> date:
+        """Y - N days/weeks/months, moved back to a working day."""
+        if unit == "days":
+            raw = d - timedelta(days=n)
+        elif unit == "weeks":
+            raw = d - timedelta(weeks=n)
+        elif unit == "months":
+            raw = d - relativedelta(months=n)
+        else:
+            raise ValueError(f"unknown calendar unit {unit!r}")
+        return self.roll_back(raw)
 
-        Remembered per calendar: every case in a sweep counts from the same few hundred dates with
-        the same handful of periods, and a month step through `relativedelta` costs more than the
-        rest of a rule, so the sweep's throughput hangs on not repeating it.
+    def stepper(self, n: int, unit: str, backwards: bool = False) -> Callable[[date], date]:
+        """`d -> after(d, n, unit)` (or `before`) as one function, remembered per calendar.
+
+        Every case in a sweep counts from the same few hundred dates with the same handful of
+        periods, and a month step through `relativedelta` costs more than the rest of a rule, so the
+        sweep's throughput hangs on not repeating it. The engine looks a stepper up once per
+        (profile, plan) and then pays one dictionary lookup per deadline.
         """
-        key = (d, n, unit)
-        try:
-            return self._memo[key]
-        except KeyError:
-            pass
-        due = self.add_working_days(d, n) if unit == "working_days" else self.add_calendar(d, n, unit)
-        if len(self._memo) < _MEMO_MAX:
-            self._memo[key] = due
-        return due
+        key = (n, unit, backwards)
+        known = self._steppers.get(key)
+        if known is not None:
+            return known
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        if unit not in ("working_days", "days", "weeks", "months"):
+            raise ValueError(f"unknown unit {unit!r}")
+        by_working_day = self.subtract_working_days if backwards else self.add_working_days
+        by_calendar = self.subtract_calendar if backwards else self.add_calendar
+
+        def count(d: date) -> date:
+            return by_working_day(d, n) if unit == "working_days" else by_calendar(d, n, unit)
+
+        step = _Memo(count).__getitem__  # a remembered date costs no Python frame at all
+        self._steppers[key] = step
+        return step
+
+    def after(self, d: date, n: int, unit: str) -> date:
+        """`n` working days / days / weeks / months after `d`, as `add_working_days` or `add_calendar`."""
+        return self.stepper(n, unit)(d)
+
+    def before(self, d: date, n: int, unit: str) -> date:
+        """`n` working days / days / weeks / months before `d`: the N-th working day before, or the
+        calendar date rolled back to a working day."""
+        return self.stepper(n, unit, backwards=True)(d)
 
     def non_working_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Bank holidays and closures in (start, end], for messages that explain a date."""

@@ -9,15 +9,26 @@ What is listed: the current instance of every rule the profile has for the plan 
 the next visit…), every instance that is overdue, and one `minutes_circulated` per held meeting whose
 minutes are not recorded as circulated. Choices where the catalogue is silent are marked
 "Choice:" below and listed in docs/rules.md.
+
+Speed. The reminder sweep runs this for every active case (bench/timeline.py: 50,000 of them), so the
+work per case is kept to the dates themselves:
+
+* what a rule needs from its profile (source, flags, the calendar steps for its periods) is worked out
+  once per (profile, plan, calendar) in `_Step`, not once per case;
+* every "N after / before X" is one dictionary lookup in a per-period memo (`WorkingCalendar.stepper`);
+* an `Obligation` is a named tuple built in one step, and its words -- `about`, `subject` -- are kept
+  as a function and its arguments and only written out when something reads them (the CLI, a chat
+  message, a reminder). Same words, same order; tests/engine/test_speed_same_answers.py holds the
+  engine to the answers of the slower version it replaced.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.case import CORE_GROUP_KINDS, CaseError, CaseState, Meeting
@@ -39,20 +50,36 @@ _KIND_LABEL = {
 }
 _ORDER = {rid: i for i, rid in enumerate(RULE_IDS)}
 
+#: (about, subject) of an obligation, from the arguments the rule kept.
+Describe = Callable[..., tuple[str, str]]
 
-@dataclass(frozen=True, slots=True)
-class Obligation:
+
+class Obligation(NamedTuple):
+    """One thing due on a case. Immutable; `about` and `subject` are written out when read."""
+
     rule: str
     due: date
     status: str
-    about: str
     source: str
     interpretation: bool
-    #: Stable key of the thing the obligation is about (the outbox's `subject`).
-    subject: str
-    earliest: date | None = None
-    limit: date | None = None
-    met_on: date | None = None
+    earliest: date | None
+    limit: date | None
+    met_on: date | None
+    #: The rule's place in the catalogue: the tie-break of the timeline's order after `due`.
+    order: int
+    #: `describe(*args)` gives (about, subject).
+    describe: Describe
+    args: tuple[Any, ...]
+
+    @property
+    def about(self) -> str:
+        """What the obligation is about, in words (`core group 2027-01-05`)."""
+        return self.describe(*self.args)[0]
+
+    @property
+    def subject(self) -> str:
+        """Stable key of the thing the obligation is about (the outbox's `subject`)."""
+        return self.describe(*self.args)[1]
 
     def as_json(self) -> dict[str, Any]:
         """The `--json` contract of `coregroup timeline`."""
@@ -67,21 +94,15 @@ class Obligation:
             "interpretation": self.interpretation,
         }
 
+    def __repr__(self) -> str:
+        return (f"Obligation(rule={self.rule!r}, due={self.due!r}, status={self.status!r}, "
+                f"about={self.about!r}, source={self.source!r}, "
+                f"interpretation={self.interpretation!r}, subject={self.subject!r}, "
+                f"earliest={self.earliest!r}, limit={self.limit!r}, met_on={self.met_on!r})")
+
 
 class PlanNotCovered(CaseError):
     """The profile has no rules for this plan type."""
-
-
-@dataclass(slots=True)  # not frozen: built once per case on the sweep's hot path, never shared
-class _Facts:
-    """What several rules look at, computed once per case."""
-
-    case: CaseState
-    today: date
-    held: list[date]  # held core group dates, ascending
-    scheduled: list[Meeting]  # scheduled core group meetings, ascending
-    held_reviews: list[date]
-    upcoming_reviews: list[date]
 
 
 def after(cal: WorkingCalendar, d: date, p: Period) -> date:
@@ -91,17 +112,127 @@ def after(cal: WorkingCalendar, d: date, p: Period) -> date:
 
 def before(cal: WorkingCalendar, d: date, p: Period) -> date:
     """`p` before `d`: the N-th working day before, or the calendar date rolled back."""
-    if p.unit == "working_days":
-        return cal.subtract_working_days(d, p.n)
-    if p.unit == "days":
-        raw = d - timedelta(days=p.n)
-    elif p.unit == "weeks":
-        raw = d - timedelta(weeks=p.n)
-    else:
-        from dateutil.relativedelta import relativedelta
+    return cal.before(d, p.n, p.unit)
 
-        raw = d - relativedelta(months=p.n)
-    return cal.roll_back(raw)
+
+# ---- what every rule of a (profile, plan) needs, worked out once ---------------------------------
+
+_Step = Callable[[date], date]
+
+
+class _Plan:
+    """Per (profile, plan, calendar): the steps other rules borrow (the review clock, Tier triggers)."""
+
+    __slots__ = (
+        "cal",
+        "day_before",
+        "profile",
+        "review_after",
+        "review_first",
+        "tier1_after",
+        "tier1_spec",
+        "tier2_after",
+    )
+
+    def __init__(self, profile: Profile, plan: str, cal: WorkingCalendar) -> None:
+        self.profile = profile
+        self.cal = cal
+        self.day_before = cal.stepper(1, "days", backwards=True)
+        rc = profile.rules.get("review_conference")
+        spec = rc.for_plan(plan) if rc else None
+        self.review_first: _Step | None = None
+        self.review_after: _Step | None = None
+        if spec is not None:
+            assert spec.first is not None and spec.period is not None
+            self.review_first = _stepper(cal, spec.first)
+            self.review_after = _stepper(cal, spec.period)
+        t1 = profile.rules.get("resolution_tier1_trigger")
+        self.tier1_spec = t1.for_plan(plan) if t1 else None
+        self.tier1_after = (_stepper(cal, self.tier1_spec.period)
+                            if self.tier1_spec and self.tier1_spec.period else None)
+        t2 = profile.rules.get("resolution_tier2_trigger")
+        t2spec = t2.for_plan(plan) if t2 else None
+        self.tier2_after = _stepper(cal, t2spec.period) if t2spec and t2spec.period else None
+
+
+class _Rule:
+    """One rule of a profile for one plan, with its calendar steps bound."""
+
+    __slots__ = (
+        "after",
+        "before",
+        "earliest_before",
+        "id",
+        "interpretation",
+        "limit_after",
+        "need",
+        "order",
+        "plan",
+        "source",
+        "spec",
+    )
+
+    def __init__(self, rule: Rule, spec: RuleSpec, plan: _Plan) -> None:
+        cal = plan.cal
+        self.id = rule.id
+        self.order = _ORDER[rule.id]
+        self.source = spec.source
+        self.interpretation = spec.interpretation
+        self.spec = spec
+        self.plan = plan
+        self.after = _stepper(cal, spec.period) if spec.period else None
+        self.limit_after = _stepper(cal, spec.limit) if spec.limit else None
+        self.before = (cal.stepper(spec.period.n, spec.period.unit, backwards=True)
+                       if spec.period else None)
+        self.earliest_before = (cal.stepper(spec.earliest.n, spec.earliest.unit, backwards=True)
+                                if spec.earliest else None)
+        self.need = (f"at least {spec.min_professionals} professional members"
+                     if spec.min_professionals else "the lead social worker or a representative")
+
+
+def _stepper(cal: WorkingCalendar, p: Period) -> _Step:
+    return cal.stepper(p.n, p.unit)
+
+
+_NOT_YET: Any = object()
+
+
+class _Facts:
+    """What several rules look at, computed once per case."""
+
+    __slots__ = (
+        "case",
+        "held",
+        "held_meetings",
+        "held_reviews",
+        "next_review",
+        "plan",
+        "scheduled",
+        "today",
+        "upcoming_reviews",
+    )
+
+    def __init__(self, case: CaseState, today: date, held: list[date], held_meetings: list[Meeting],
+                 scheduled: list[Meeting], held_reviews: tuple[date, ...],
+                 upcoming_reviews: tuple[date, ...]) -> None:
+        self.case = case
+        self.today = today
+        self.plan = case.plan
+        self.held = held  # held core group dates, ascending
+        self.held_meetings = held_meetings  # held meetings of every kind, in the case's order
+        self.scheduled = scheduled  # scheduled core group meetings, ascending
+        self.held_reviews = held_reviews
+        self.upcoming_reviews = upcoming_reviews
+        self.next_review: tuple[date, bool] | None = _NOT_YET
+
+
+_Out = list[Obligation]
+_RuleFn = Callable[[_Rule, _Facts, _Out], None]
+
+
+# Rules build an Obligation with `_new(Obligation, (...))`, the fields in their declared order: one
+# tuple and no Python-level __new__, which matters at seven obligations per case in a sweep.
+_new = tuple.__new__
 
 
 def _status(due: date, met_on: date | None, today: date) -> str:
@@ -120,334 +251,390 @@ def _first_after(days: list[date], d: date) -> date | None:
     return days[i] if i < len(days) else None
 
 
-_Out = list[Obligation]
-_RuleFn = Callable[[Rule, RuleSpec, _Facts, WorkingCalendar, Profile, _Out], None]
+# ---- the rules, one function per rule id, each with the words it uses ----------------------------
+
+def _t_start(plan: str, start: date) -> tuple[str, str]:
+    iso = start.isoformat()
+    return f"{_START_EVENT[plan]} {iso}", f"start:{iso}"
 
 
-# Obligation's generated __init__ goes through object.__setattr__ once per field (it is frozen) and was
-# the largest single cost of a sweep; the rule functions below build it by setting the slots directly.
-# Same fields, same values, same frozen object afterwards.
-_OB_FIELDS = tuple(f.name for f in fields(Obligation))
-assert _OB_FIELDS == ("rule", "due", "status", "about", "source", "interpretation", "subject",
-                      "earliest", "limit", "met_on"), "update _ob when Obligation changes"
-(_set_rule, _set_due, _set_status, _set_about, _set_source, _set_interpretation, _set_subject,
- _set_earliest, _set_limit, _set_met_on) = (getattr(Obligation, n).__set__ for n in _OB_FIELDS)
-_new = object.__new__
-
-
-def _ob(rule: Rule, spec: RuleSpec, due: date, status: str, about: str, subject: str,
-        earliest: date | None = None, limit: date | None = None,
-        met_on: date | None = None) -> Obligation:
-    o: Obligation = _new(Obligation)
-    _set_rule(o, rule.id)
-    _set_due(o, due)
-    _set_status(o, status)
-    _set_about(o, about)
-    _set_source(o, spec.source)
-    _set_interpretation(o, spec.interpretation)
-    _set_subject(o, subject)
-    _set_earliest(o, earliest)
-    _set_limit(o, limit)
-    _set_met_on(o, met_on)
-    return o
-
-
-def first_core_group(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                     profile: Profile, out: _Out) -> None:
-    assert spec.period is not None
+def first_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
+    assert r.after is not None
     start = f.case.start
-    due = after(cal, start, spec.period)
+    due = r.after(start)
     met = f.held[0] if f.held else None
-    out.append(_ob(rule, spec, due, _status(due, met, f.today),
-                   f"{_START_EVENT[f.case.plan]} {start.isoformat()}", f"start:{start.isoformat()}",
-                   met_on=met))
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, met, r.order, _t_start, (f.plan, start))))
 
 
-def _review_due(spec: RuleSpec, f: _Facts, cal: WorkingCalendar) -> tuple[date, date, bool]:
+def _review_due(p: _Plan, f: _Facts) -> tuple[date, date, bool]:
     """(anchor, due, is_first) of the next review conference."""
-    assert spec.first is not None and spec.period is not None
+    assert p.review_first is not None and p.review_after is not None
     if f.held_reviews:
         anchor = f.held_reviews[-1]
-        return anchor, after(cal, anchor, spec.period), False
-    return f.case.start, after(cal, f.case.start, spec.first), True
+        return anchor, p.review_after(anchor), False
+    return f.case.start, p.review_first(f.case.start), True
 
 
-def review_conference(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                      profile: Profile, out: _Out) -> None:
+def _t_review(plan: str, anchor: date, first: bool, booked: date | None) -> tuple[str, str]:
+    about = (f"first review after {_START_EVENT[plan]} {anchor.isoformat()}" if first
+             else f"next review after review conference {anchor.isoformat()}")
+    if booked is not None:
+        about += f" (booked for {booked.isoformat()})"
+    return about, f"review_after:{anchor.isoformat()}"
+
+
+def review_conference(r: _Rule, f: _Facts, out: _Out) -> None:
     # Choice: a review conference listed with a date after today is "booked": the obligation stays
     # `due` until that date passes (then the next review's clock starts from it).
-    anchor, due, first = _review_due(spec, f, cal)
-    about = (f"first review after {_START_EVENT[f.case.plan]} {anchor.isoformat()}" if first
-             else f"next review after review conference {anchor.isoformat()}")
-    if f.upcoming_reviews:
-        about += f" (booked for {f.upcoming_reviews[0].isoformat()})"
-    out.append(_ob(rule, spec, due, _status(due, None, f.today), about,
-                   f"review_after:{anchor.isoformat()}"))
+    anchor, due, first = _review_due(r.plan, f)
+    booked = f.upcoming_reviews[0] if f.upcoming_reviews else None
+    status = OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, None, r.order, _t_review, (f.plan, anchor, first, booked))))
 
 
-def _next_review(f: _Facts, cal: WorkingCalendar, profile: Profile) -> tuple[date, bool] | None:
+def _next_review(p: _Plan, f: _Facts) -> tuple[date, bool] | None:
     """The review conference ahead: the booked one, else the latest date the rule allows."""
-    if f.upcoming_reviews:
-        return f.upcoming_reviews[0], True
-    rc = profile.rules.get("review_conference")
-    spec = rc.for_plan(f.case.plan) if rc else None
-    if spec is None:
-        return None
-    return _review_due(spec, f, cal)[1], False
+    nr = f.next_review
+    if nr is _NOT_YET:
+        if f.upcoming_reviews:
+            nr = f.upcoming_reviews[0], True
+        elif p.review_first is None:
+            nr = None
+        else:
+            nr = _review_due(p, f)[1], False
+        f.next_review = nr
+    return nr
 
 
-def second_core_group(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                      profile: Profile, out: _Out) -> None:
-    met = f.held[1] if len(f.held) > 1 else None
-    if spec.before_review:
+def _t_second_before(first_review: date) -> tuple[str, str]:
+    return f"before the first review conference {first_review.isoformat()}", "second_core_group"
+
+
+def _t_second_after(first: date) -> tuple[str, str]:
+    return f"after the first core group {first.isoformat()}", "second_core_group"
+
+
+def second_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
+    held = f.held
+    met = held[1] if len(held) > 1 else None
+    if r.spec.before_review:
         reviews = f.held_reviews or f.upcoming_reviews
-        first_review = reviews[0] if reviews else None
-        if first_review is None:
-            nr = _next_review(f, cal, profile)
+        if reviews:
+            first_review = reviews[0]
+        else:
+            nr = _next_review(r.plan, f)
             if nr is None:
                 return
             first_review = nr[0]
-        due = cal.roll_back(first_review - timedelta(days=1))
-        out.append(_ob(rule, spec, due, _status(due, met, f.today),
-                       f"before the first review conference {first_review.isoformat()}",
-                       "second_core_group", met_on=met))
+        due = r.plan.day_before(first_review)
+        status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+        out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                     None, None, met, r.order, _t_second_before, (first_review,))))
         return
-    if not f.held:
+    if not held:
         return
-    assert spec.period is not None
-    due = after(cal, f.held[0], spec.period)
-    out.append(_ob(rule, spec, due, _status(due, met, f.today),
-                   f"after the first core group {f.held[0].isoformat()}", "second_core_group",
-                   met_on=met))
+    assert r.after is not None
+    due = r.after(held[0])
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, met, r.order, _t_second_after, (held[0],))))
 
 
-def next_core_group(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                    profile: Profile, out: _Out) -> None:
+def _t_next(last: date, booked: date | None) -> tuple[str, str]:
+    about = f"after core group {last.isoformat()}"
+    if booked is not None:
+        about += f" (booked for {booked.isoformat()})"
+    return about, f"after:{last.isoformat()}"
+
+
+def next_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
     if not f.held:
         return  # first_core_group covers the time before any core group is held
-    assert spec.period is not None
+    assert r.after is not None
     last = f.held[-1]
-    due = after(cal, last, spec.period)
-    limit = after(cal, last, spec.limit) if spec.limit else None
-    about = f"after core group {last.isoformat()}"
-    if f.scheduled:
-        about += f" (booked for {f.scheduled[0].date.isoformat()})"
-    out.append(_ob(rule, spec, due, _status(due, None, f.today), about,
-                   f"after:{last.isoformat()}", limit=limit))
+    due = r.after(last)
+    limit = r.limit_after(last) if r.limit_after else None
+    booked = f.scheduled[0].date if f.scheduled else None
+    status = OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, limit, None, r.order, _t_next, (last, booked))))
 
 
-def final_core_group_window(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                            profile: Profile, out: _Out) -> None:
+def _t_window(review: date, booked: bool) -> tuple[str, str]:
+    about = (f"review conference {review.isoformat()}" if booked
+             else f"review conference due by {review.isoformat()} (not booked)")
+    return about, f"before_review:{review.isoformat()}"
+
+
+def final_core_group_window(r: _Rule, f: _Facts, out: _Out) -> None:
     # Choice: the window belongs to the next review conference: the booked one, or, when none is
     # booked, the latest date the review_conference rule allows.
-    nr = _next_review(f, cal, profile)
+    nr = _next_review(r.plan, f)
     if nr is None:
         return
     review, booked = nr
-    due = cal.roll_back(review - timedelta(days=1))
-    earliest = cal.subtract_working_days(review, spec.earliest.n) if spec.earliest else None
+    due = r.plan.day_before(review)
+    earliest = r.earliest_before(review) if r.earliest_before else None
     lower = earliest if earliest else (f.held_reviews[-1] if f.held_reviews else f.case.start)
     met = None
-    i = bisect.bisect_left(f.held, lower)
-    if i < len(f.held) and f.held[i] < review and (earliest or f.held[i] > lower):
-        met = f.held[i]
-    about = (f"review conference {review.isoformat()}" if booked
-             else f"review conference due by {review.isoformat()} (not booked)")
-    out.append(_ob(rule, spec, due, _status(due, met, f.today), about,
-                   f"before_review:{review.isoformat()}", earliest=earliest, met_on=met))
+    held = f.held
+    i = bisect.bisect_left(held, lower)
+    if i < len(held) and held[i] < review and (earliest or held[i] > lower):
+        met = held[i]
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 earliest, None, met, r.order, _t_window, (review, booked))))
 
 
-def post_review_core_group(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                           profile: Profile, out: _Out) -> None:
+def _t_post_review(review: date) -> tuple[str, str]:
+    iso = review.isoformat()
+    return f"after review conference {iso}", f"after_review:{iso}"
+
+
+def post_review_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
     if not f.held_reviews:
         return
-    assert spec.period is not None
-    r = f.held_reviews[-1]
-    due = after(cal, r, spec.period)
-    met = _first_after(f.held, r)
-    out.append(_ob(rule, spec, due, _status(due, met, f.today),
-                   f"after review conference {r.isoformat()}", f"after_review:{r.isoformat()}",
-                   met_on=met))
+    assert r.after is not None
+    review = f.held_reviews[-1]
+    due = r.after(review)
+    met = _first_after(f.held, review)
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, met, r.order, _t_post_review, (review,))))
 
 
-def minutes_circulated(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                       profile: Profile, out: _Out) -> None:
-    assert spec.period is not None
-    for m in f.case.meetings:
-        if m.minutes_circulated is None and m.is_held(f.today):
-            due = after(cal, m.date, spec.period)
-            out.append(_ob(rule, spec, due, _status(due, None, f.today),
-                           f"{_KIND_LABEL.get(m.kind, m.kind)} {m.date.isoformat()}",
-                           f"meeting:{m.date.isoformat()}:{m.kind}"))
+def _t_meeting(kind: str, day: date) -> tuple[str, str]:
+    iso = day.isoformat()
+    return f"{_KIND_LABEL.get(kind, kind)} {iso}", f"meeting:{iso}:{kind}"
 
 
-def school_move_core_group(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                           profile: Profile, out: _Out) -> None:
-    assert spec.period is not None
+def minutes_circulated(r: _Rule, f: _Facts, out: _Out) -> None:
+    assert r.after is not None
+    today = f.today
+    for m in f.held_meetings:
+        if m.minutes_circulated is None:
+            due = r.after(m.date)
+            status = OVERDUE if today > due else DUE
+            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                         None, None, None, r.order, _t_meeting, (m.kind, m.date))))
+
+
+def _t_school(move: date) -> tuple[str, str]:
+    iso = move.isoformat()
+    return f"school move {iso}", f"school_move:{iso}"
+
+
+def school_move_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
+    assert r.after is not None
     moves = f.case.school_moves
     for i, move in enumerate(moves):
-        due = after(cal, move, spec.period)
+        due = r.after(move)
         met = _first_on_or_after(f.held, move)
         status = _status(due, met, f.today)
         if i == len(moves) - 1 or status == OVERDUE:
-            out.append(_ob(rule, spec, due, status, f"school move {move.isoformat()}",
-                           f"school_move:{move.isoformat()}", met_on=met))
+            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                         None, None, met, r.order, _t_school, (move,))))
 
 
-def chair_update_to_lead_sw(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                            profile: Profile, out: _Out) -> None:
-    assert spec.period is not None
-    for m in f.case.meetings:
-        if not m.social_worker_present and m.chair_update_sent is None and m.is_held(f.today):
-            due = after(cal, m.date, spec.period)
-            out.append(_ob(rule, spec, due, _status(due, None, f.today),
-                           f"{_KIND_LABEL.get(m.kind, m.kind)} {m.date.isoformat()} held without "
-                           "the social worker", f"meeting:{m.date.isoformat()}:{m.kind}"))
+def _t_without_sw(kind: str, day: date) -> tuple[str, str]:
+    iso = day.isoformat()
+    return (f"{_KIND_LABEL.get(kind, kind)} {iso} held without the social worker",
+            f"meeting:{iso}:{kind}")
 
 
-def significant_change_to_conference_chair(rule: Rule, spec: RuleSpec, f: _Facts,
-                                           cal: WorkingCalendar, profile: Profile,
-                                           out: _Out) -> None:
-    assert spec.period is not None
+def chair_update_to_lead_sw(r: _Rule, f: _Facts, out: _Out) -> None:
+    assert r.after is not None
+    today = f.today
+    for m in f.held_meetings:
+        if not m.social_worker_present and m.chair_update_sent is None:
+            due = r.after(m.date)
+            status = OVERDUE if today > due else DUE
+            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                         None, None, None, r.order, _t_without_sw, (m.kind, m.date))))
+
+
+def _t_change(day: date) -> tuple[str, str]:
+    iso = day.isoformat()
+    return f"significant change {iso}", f"change:{iso}"
+
+
+def significant_change_to_conference_chair(r: _Rule, f: _Facts, out: _Out) -> None:
+    assert r.after is not None
+    today = f.today
     for c in f.case.significant_changes:
-        if c.reported is None and c.date <= f.today:
-            due = after(cal, c.date, spec.period)
-            out.append(_ob(rule, spec, due, _status(due, None, f.today),
-                           f"significant change {c.date.isoformat()}",
-                           f"change:{c.date.isoformat()}"))
+        if c.reported is None and c.date <= today:
+            due = r.after(c.date)
+            status = OVERDUE if today > due else DUE
+            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                         None, None, None, r.order, _t_change, (c.date,))))
 
 
-def _visit_rule(rule: Rule, spec: RuleSpec, period: Period, f: _Facts, cal: WorkingCalendar,
-                out: _Out, lead_only: bool) -> None:
+def _t_visit(plan: str, anchor: date, seen: bool) -> tuple[str, str]:
+    iso = anchor.isoformat()
+    about = f"last seen {iso}" if seen else f"since the {_START_EVENT[plan]} {iso}"
+    return about, f"after:{iso}"
+
+
+def _visit_rule(r: _Rule, step: _Step, f: _Facts, out: _Out, lead_only: bool) -> None:
     last = None
+    today, start = f.today, f.case.start
     for v in f.case.visits:
-        if v.date <= f.today and v.date >= f.case.start and (
-                not lead_only or v.by == "lead_social_worker"):
+        if v.date <= today and v.date >= start and (not lead_only or v.by == "lead_social_worker"):
             last = v.date
-    anchor = last or f.case.start
-    due = after(cal, anchor, period)
-    about = (f"last seen {anchor.isoformat()}" if last
-             else f"since the {_START_EVENT[f.case.plan]} {anchor.isoformat()}")
-    out.append(_ob(rule, spec, due, _status(due, None, f.today), about,
-                   f"after:{anchor.isoformat()}"))
+    anchor = last or start
+    due = step(anchor)
+    status = OVERDUE if today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, None, r.order, _t_visit, (f.plan, anchor, last is not None))))
 
 
-def lead_sw_visit(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                  profile: Profile, out: _Out) -> None:
+def lead_sw_visit(r: _Rule, f: _Facts, out: _Out) -> None:
+    spec = r.spec
     if spec.record_only:
         return
-    period = spec.period
+    step = r.after
     if spec.per_case:
-        if not f.case.lead_visit_every:
+        every = f.case.lead_visit_every
+        if not every:
             return  # Choice: no interval agreed yet for this case: nothing to count.
-        period = Period(f.case.lead_visit_every, "working_days")
-    assert period is not None
-    _visit_rule(rule, spec, period, f, cal, out, lead_only=True)
+        step = r.plan.cal.stepper(every, "working_days")
+    assert step is not None
+    _visit_rule(r, step, f, out, lead_only=True)
 
 
-def child_seen(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-               profile: Profile, out: _Out) -> None:
-    assert spec.period is not None
-    _visit_rule(rule, spec, spec.period, f, cal, out, lead_only=False)
+def child_seen(r: _Rule, f: _Facts, out: _Out) -> None:
+    assert r.after is not None
+    _visit_rule(r, r.after, f, out, lead_only=False)
 
 
-def written_report(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                   profile: Profile, out: _Out) -> None:
+def _t_report(kind: str, day: date) -> tuple[str, str]:
+    iso = day.isoformat()
+    return f"from members who cannot attend the core group {iso}", f"meeting:{iso}:{kind}"
+
+
+def written_report(r: _Rule, f: _Facts, out: _Out) -> None:
     if not f.scheduled:
         return
-    assert spec.period is not None
+    assert r.before is not None
     m = f.scheduled[0]
-    due = before(cal, m.date, spec.period)
-    out.append(_ob(rule, spec, due, _status(due, None, f.today),
-                   f"from members who cannot attend the core group {m.date.isoformat()}",
-                   f"meeting:{m.date.isoformat()}:{m.kind}"))
+    due = r.before(m.date)
+    status = OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, None, r.order, _t_report, (m.kind, m.date))))
 
 
-def quorum(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-           profile: Profile, out: _Out) -> None:
-    need = (f"at least {spec.min_professionals} professional members" if spec.min_professionals
-            else "the lead social worker or a representative")
-    for m in reversed(f.case.meetings):
-        if m.kind in CORE_GROUP_KINDS and m.is_held(f.today):
+def _t_not_quorate(need: str, kind: str, day: date) -> tuple[str, str]:
+    iso = day.isoformat()
+    return f"core group {iso} was not quorate: {need} needed", f"meeting:{iso}:{kind}"
+
+
+def _t_quorum(need: str, kind: str, day: date) -> tuple[str, str]:
+    iso = day.isoformat()
+    return f"core group {iso}: {need} must attend", f"meeting:{iso}:{kind}"
+
+
+def quorum(r: _Rule, f: _Facts, out: _Out) -> None:
+    spec = r.spec
+    for m in reversed(f.held_meetings):
+        if m.kind in CORE_GROUP_KINDS:
             short = (spec.min_professionals is not None and m.professionals_present is not None
                      and m.professionals_present < spec.min_professionals) or (
                 spec.lead_sw_required and m.lead_sw_present is False)
             if short:
-                out.append(_ob(rule, spec, m.date, OVERDUE,
-                               f"core group {m.date.isoformat()} was not quorate: {need} needed",
-                               f"meeting:{m.date.isoformat()}:{m.kind}"))
+                out.append(_new(Obligation, (r.id, m.date, OVERDUE, r.source, r.interpretation,
+                                             None, None, None, r.order, _t_not_quorate,
+                                             (r.need, m.kind, m.date))))
             break
     if f.scheduled:
         m = f.scheduled[0]
-        out.append(_ob(rule, spec, m.date, _status(m.date, None, f.today),
-                       f"core group {m.date.isoformat()}: {need} must attend",
-                       f"meeting:{m.date.isoformat()}:{m.kind}"))
+        status = OVERDUE if f.today > m.date else DUE
+        out.append(_new(Obligation, (r.id, m.date, status, r.source, r.interpretation,
+                                     None, None, None, r.order, _t_quorum, (r.need, m.kind, m.date))))
 
 
-def escalation_stage(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                     profile: Profile, out: _Out) -> None:
-    if spec.record_only or spec.period is None:
+def _t_escalation(stages: tuple[str, ...], stage: int, start: date,
+                  raised: date) -> tuple[str, str]:
+    name = stages[stage - 1] if stage <= len(stages) else "final stage"
+    nxt = stages[stage] if stage < len(stages) else None
+    about = f"stage {stage} ({name}) since {start.isoformat()}"
+    if nxt:
+        about += f"; then {nxt}"
+    return about, f"escalation:{raised.isoformat()}:{stage}"
+
+
+def escalation_stage(r: _Rule, f: _Facts, out: _Out) -> None:
+    if r.spec.record_only or r.after is None:
         return
     for e in f.case.escalations:
         if e.resolved is not None:
             continue
         start = e.clock_start
-        due = after(cal, start, spec.period)
-        name = spec.stages[e.stage - 1] if e.stage <= len(spec.stages) else "final stage"
-        nxt = spec.stages[e.stage] if e.stage < len(spec.stages) else None
-        about = f"stage {e.stage} ({name}) since {start.isoformat()}"
-        if nxt:
-            about += f"; then {nxt}"
-        out.append(_ob(rule, spec, due, _status(due, None, f.today), about,
-                       f"escalation:{e.raised.isoformat()}:{e.stage}"))
+        due = r.after(start)
+        status = OVERDUE if f.today > due else DUE
+        out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                     None, None, None, r.order, _t_escalation,
+                                     (r.spec.stages, e.stage, start, e.raised))))
 
 
-def _tier1_trigger(spec: RuleSpec, f: _Facts, cal: WorkingCalendar) -> tuple[date, str]:
-    assert spec.period is not None and spec.review_count is not None
-    reg = f.case.registered_on
-    by_time = after(cal, reg, spec.period)
+def _tier1_trigger(p: _Plan, f: _Facts) -> tuple[date, int | None]:
+    """The automatic Tier 1 date, and the review conference number that set it (else None)."""
+    spec = p.tier1_spec
+    assert spec is not None and spec.review_count is not None and p.tier1_after is not None
+    by_time = p.tier1_after(f.case.registered_on)
     reviews = sorted({*f.held_reviews, *f.upcoming_reviews})
     if len(reviews) >= spec.review_count and reviews[spec.review_count - 1] < by_time:
-        return reviews[spec.review_count - 1], f"review conference no. {spec.review_count}"
-    return by_time, f"{spec.period} on the register since {reg.isoformat()}"
+        return reviews[spec.review_count - 1], spec.review_count
+    return by_time, None
 
 
-def resolution_tier1_trigger(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                             profile: Profile, out: _Out) -> None:
-    trigger, why = _tier1_trigger(spec, f, cal)
+def _t_tier1_trigger(count: int | None, period: Period | None, registered: date) -> tuple[str, str]:
+    why = (f"review conference no. {count}" if count is not None
+           else f"{period} on the register since {registered.isoformat()}")
+    return f"automatic Tier 1: {why}", "tier1_trigger"
+
+
+def resolution_tier1_trigger(r: _Rule, f: _Facts, out: _Out) -> None:
+    trigger, count = _tier1_trigger(r.plan, f)
     res = f.case.resolution
     started = [d for d in (res.requested, *res.tier1_meetings) if d is not None]
     met = min(started) if started else None
-    out.append(_ob(rule, spec, trigger, _status(trigger, met, f.today),
-                   f"automatic Tier 1: {why}", "tier1_trigger", met_on=met))
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > trigger else DUE
+    out.append(_new(Obligation, (r.id, trigger, status, r.source, r.interpretation,
+                                 None, None, met, r.order, _t_tier1_trigger,
+                                 (count, r.spec.period, f.case.registered_on))))
 
 
-def _tier1_start(f: _Facts, cal: WorkingCalendar, profile: Profile) -> date | None:
+def _tier1_start(p: _Plan, f: _Facts) -> date | None:
     """When the Tier 1 clock started: the request, or the automatic trigger once reached."""
     res = f.case.resolution
     candidates = [res.requested] if res.requested else []
-    trig = profile.rules.get("resolution_tier1_trigger")
-    tspec = trig.for_plan(f.case.plan) if trig else None
-    if tspec is not None:
-        t, _ = _tier1_trigger(tspec, f, cal)
+    if p.tier1_spec is not None:
+        t, _ = _tier1_trigger(p, f)
         if t <= f.today:
             candidates.append(t)
     return min(candidates) if candidates else None
 
 
-def resolution_tier1_meeting(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                             profile: Profile, out: _Out) -> None:
-    assert spec.period is not None
-    start = _tier1_start(f, cal, profile)
+def _t_tier1_meeting(why: str, start: date) -> tuple[str, str]:
+    iso = start.isoformat()
+    return f"Tier 1 meeting after the {why} {iso}", f"tier1:{iso}"
+
+
+def resolution_tier1_meeting(r: _Rule, f: _Facts, out: _Out) -> None:
+    assert r.after is not None
+    start = _tier1_start(r.plan, f)
     if start is None:
         return
-    due = after(cal, start, spec.period)
+    due = r.after(start)
     held = [d for d in f.case.resolution.tier1_meetings if d <= f.today]
     met = _first_on_or_after(held, start)
     why = "request" if start == f.case.resolution.requested else "automatic trigger"
-    out.append(_ob(rule, spec, due, _status(due, met, f.today),
-                   f"Tier 1 meeting after the {why} {start.isoformat()}",
-                   f"tier1:{start.isoformat()}", met_on=met))
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, met, r.order, _t_tier1_meeting, (why, start))))
 
 
 def _last_tier1(f: _Facts) -> date | None:
@@ -455,58 +642,67 @@ def _last_tier1(f: _Facts) -> date | None:
     return held[-1] if held else None
 
 
-def resolution_review_core_group(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                                 profile: Profile, out: _Out) -> None:
+def _t_resolution_review(t: date) -> tuple[str, str]:
+    iso = t.isoformat()
+    return f"review core group after the Tier 1 meeting {iso}", f"after_tier1:{iso}"
+
+
+def resolution_review_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
     t = _last_tier1(f)
     if t is None:
         return
-    assert spec.period is not None
-    due = after(cal, t, spec.period)
+    assert r.after is not None
+    due = r.after(t)
     met = _first_after(f.held, t)
-    out.append(_ob(rule, spec, due, _status(due, met, f.today),
-                   f"review core group after the Tier 1 meeting {t.isoformat()}",
-                   f"after_tier1:{t.isoformat()}", met_on=met))
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, met, r.order, _t_resolution_review, (t,))))
 
 
-def _tier2_trigger(spec: RuleSpec, t: date, cal: WorkingCalendar) -> date:
-    assert spec.period is not None
-    return after(cal, t, spec.period)
+def _t_tier2_trigger(t: date, reduced: bool) -> tuple[str, str]:
+    iso = t.isoformat()
+    about = (f"12-week check after the Tier 1 meeting {iso}: risk significantly reduced" if reduced
+             else f"Tier 2 unless risk is significantly reduced after the Tier 1 meeting {iso}")
+    return about, f"tier2_trigger:{iso}"
 
 
-def resolution_tier2_trigger(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                             profile: Profile, out: _Out) -> None:
+def resolution_tier2_trigger(r: _Rule, f: _Facts, out: _Out) -> None:
     t = _last_tier1(f)
     if t is None:
         return
-    due = _tier2_trigger(spec, t, cal)
+    assert r.after is not None
+    due = r.after(t)
     res = f.case.resolution
     if res.significant_risk_reduction:
         status = MET
-        about = f"12-week check after the Tier 1 meeting {t.isoformat()}: risk significantly reduced"
     else:
         t2 = _first_after([d for d in res.tier2_meetings if d <= f.today], t)
         status = MET if t2 else (OVERDUE if f.today > due else DUE)
-        about = f"Tier 2 unless risk is significantly reduced after the Tier 1 meeting {t.isoformat()}"
-    out.append(_ob(rule, spec, due, status, about, f"tier2_trigger:{t.isoformat()}"))
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, None, r.order, _t_tier2_trigger,
+                                 (t, res.significant_risk_reduction))))
 
 
-def resolution_tier2_meeting(rule: Rule, spec: RuleSpec, f: _Facts, cal: WorkingCalendar,
-                             profile: Profile, out: _Out) -> None:
+def _t_tier2_meeting(trigger: date) -> tuple[str, str]:
+    iso = trigger.isoformat()
+    return f"Tier 2 meeting after the trigger {iso}", f"tier2:{iso}"
+
+
+def resolution_tier2_meeting(r: _Rule, f: _Facts, out: _Out) -> None:
     t = _last_tier1(f)
     res = f.case.resolution
-    trig_rule = profile.rules.get("resolution_tier2_trigger")
-    tspec = trig_rule.for_plan(f.case.plan) if trig_rule else None
-    if t is None or tspec is None or res.significant_risk_reduction:
+    tier2_after = r.plan.tier2_after
+    if t is None or tier2_after is None or res.significant_risk_reduction:
         return
-    trigger = _tier2_trigger(tspec, t, cal)
+    trigger = tier2_after(t)
     if trigger > f.today:
         return
-    assert spec.period is not None
-    due = after(cal, trigger, spec.period)
+    assert r.after is not None
+    due = r.after(trigger)
     met = _first_on_or_after([d for d in res.tier2_meetings if d <= f.today], t)
-    out.append(_ob(rule, spec, due, _status(due, met, f.today),
-                   f"Tier 2 meeting after the trigger {trigger.isoformat()}",
-                   f"tier2:{trigger.isoformat()}", met_on=met))
+    status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
+    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
+                                 None, None, met, r.order, _t_tier2_meeting, (trigger,))))
 
 
 RULES: dict[str, _RuleFn] = {
@@ -545,31 +741,38 @@ def check_plan(case: CaseState, profile: Profile) -> None:
         )
 
 
-_Step = tuple[_RuleFn, Rule, RuleSpec]
-#: (profile, plan) -> the rule functions to run with their specs, in catalogue order. Keyed by the
-#: profile's id with the profile kept in the value, so an id is never reused while its entry lives.
-_PLANS: dict[tuple[int, str], tuple[Profile, list[_Step]]] = {}
+_Steps = list[tuple[_RuleFn, _Rule]]
+#: (profile, plan, calendar) -> the rule functions to run with what they need, in catalogue order.
+#: Keyed by ids with the objects kept in the value, so an id is never reused while its entry lives.
+_PLANS: dict[tuple[int, str, int], tuple[Profile, WorkingCalendar, _Steps]] = {}
 
 
-def _steps(profile: Profile, plan: str) -> list[_Step]:
+def _steps(profile: Profile, plan: str, cal: WorkingCalendar) -> _Steps:
     """Which rules apply to a plan under a profile, worked out once rather than once per case."""
-    key = (id(profile), plan)
+    key = (id(profile), plan, id(cal))
     hit = _PLANS.get(key)
-    if hit is not None and hit[0] is profile:
-        return hit[1]
-    steps: list[_Step] = []
+    if hit is not None and hit[0] is profile and hit[1] is cal:
+        return hit[2]
+    shared = _Plan(profile, plan, cal)
+    steps: _Steps = []
     for rid, rule in profile.rules.items():
         spec = rule.for_plan(plan)
         if spec is not None:
-            steps.append((RULES[rid], rule, spec))
+            steps.append((RULES[rid], _Rule(rule, spec, shared)))
     if len(_PLANS) >= 256:  # profile files loaded over and over (tests, a long-lived shell)
         _PLANS.clear()
-    _PLANS[key] = (profile, steps)
+    _PLANS[key] = (profile, cal, steps)
     return steps
 
 
-def _sort_key(o: Obligation) -> tuple[date, int, str]:
-    return (o.due, _ORDER[o.rule], o.about)
+#: The timeline's order is (due, catalogue order, about). Sorting on the first two is enough unless
+#: two obligations tie on both (two meetings whose minutes fall due the same day); only then are the
+#: words written out to break the tie, which gives the same order as sorting on all three.
+_BY_DUE_AND_RULE = itemgetter(1, 8)
+
+
+def _full_key(o: Obligation) -> tuple[date, int, str]:
+    return (o.due, o.order, o.about)
 
 
 def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
@@ -578,28 +781,30 @@ def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
     if case.plan not in profile.plans:
         check_plan(case, profile)
     held: list[date] = []
+    held_meetings: list[Meeting] = []
     scheduled: list[Meeting] = []
     for m in case.meetings:
-        if m.kind in CORE_GROUP_KINDS:
-            # Meeting.is_held / is_scheduled, inlined: this loop runs for every meeting of every case
-            status, d = m.status, m.date
-            if status is None:
-                if d <= today:
-                    held.append(d)
-                else:
-                    scheduled.append(m)
-            elif status == "held":
+        # Meeting.is_held / is_scheduled, inlined: this loop runs for every meeting of every case
+        status, d = m.status, m.date
+        if d <= today if status is None else status == "held":
+            held_meetings.append(m)
+            if m.kind in CORE_GROUP_KINDS:
                 held.append(d)
-            elif status == "scheduled" and d >= today:
-                scheduled.append(m)
+        elif (status is None or (status == "scheduled" and d >= today)) and m.kind in CORE_GROUP_KINDS:
+            scheduled.append(m)
     reviews = case.review_conferences
-    i = bisect.bisect_right(reviews, today)
-    facts = _Facts(case, today, held, scheduled, list(reviews[:i]), list(reviews[i:]))
+    if reviews:
+        i = bisect.bisect_right(reviews, today)
+        facts = _Facts(case, today, held, held_meetings, scheduled, reviews[:i], reviews[i:])
+    else:
+        facts = _Facts(case, today, held, held_meetings, scheduled, (), ())
     out: list[Obligation] = []
-    for fn, rule, spec in _steps(profile, case.plan):
-        fn(rule, spec, facts, cal, profile, out)
+    for fn, rule in _steps(profile, case.plan, cal):
+        fn(rule, facts, out)
     if len(out) > 1:
-        out.sort(key=_sort_key)
+        out.sort(key=_BY_DUE_AND_RULE)
+        if len(set(map(_BY_DUE_AND_RULE, out))) < len(out):
+            out.sort(key=_full_key)
     return out
 
 
