@@ -31,6 +31,7 @@ from handlers.common import (
     chat_id,
     london_date,
     london_time,
+    meeting_place,
     member_of,
     resolve_case,
     rule_context,
@@ -132,7 +133,8 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Prog
 
 def _meeting_words(meeting: Meeting) -> str:
     day = london_date(meeting.starts_at)
-    where = f", {meeting.venue}" if meeting.venue else ""
+    place = meeting_place(meeting.venue, meeting.online)
+    where = f", {place}" if place else ""
     return (f"the {meeting_label(meeting.kind)} on {long_date(day)} at "
             f"{london_time(meeting.starts_at)}{where}")
 

@@ -285,6 +285,14 @@ def when(d: date, today: date, cal: WorkingCalendar) -> str:
     return text
 
 
+def meeting_place(venue: str | None, online: bool) -> str:
+    """Where a meeting is, as a message says it: "Family centre", "online", "Family centre and
+    online", or "" when neither is known. (The venue is stored as typed; online is a flag.)"""
+    if venue and online:
+        return f"{venue} and online"
+    return venue or ("online" if online else "")
+
+
 def short(d: date) -> str:
     return short_date(d)
 

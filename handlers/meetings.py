@@ -20,6 +20,7 @@ from handlers.common import (
     case_obligations,
     london_date,
     london_time,
+    meeting_place,
     member_of,
     mention,
     not_before_start,
@@ -113,22 +114,19 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
         warning = _window_warning(case.reference, case.plan, cmd, rules, obs, ctx)
         if warning is not None:
             return only(warning)
-    venue = cmd.venue
-    if cmd.online:
-        venue = f"{venue} (and online)" if venue else "Online"
     with ctx.write() as s:
         slot = rota_for_next(s, case.reference, rules.profile.social_worker_may_chair, ctx.today)
         meeting = repo.schedule_meeting(
             s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
             starts_at=at_london(cmd.day, cmd.at), ends_at=at_london(cmd.day, cmd.at) +
-            DEFAULT_LENGTH, venue=venue,
+            DEFAULT_LENGTH, venue=cmd.venue, online=cmd.online,
             chair_member_id=slot.chair.id if slot.chair else None,
             minute_taker_member_id=slot.minutes.id if slot.minutes else None,
         )
         sync = record_change(s, ctx, case.reference, meeting, "create", online=cmd.online,
                              venue=cmd.venue, set_venue=True, family=family)
-    where = f", {venue}" if venue else ""
-    lines = [f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**{where}."]
+    place = meeting_place(cmd.venue, cmd.online)
+    lines = [f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**{', ' + place if place else ''}."]
     if slot.chair or slot.minutes:
         lines.append(
             f"Chair: {mention(slot.chair) if slot.chair else 'to agree'}; minutes: "
@@ -139,8 +137,8 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
     out.say(Message(
         f"{case.reference}: core group booked for {when(cmd.day, ctx.today, rules.calendar)}",
         tuple(lines),
-        (Button("Sending apologies", "cg.run", f"apologies case:{case.reference}"),
-         Button("Write my report", "cg.run", f"report case:{case.reference}")),
+        (Button("Sending apologies", "cg.run", f"{case.reference} apologies {cmd.day}"),
+         Button("Write my report", "cg.run", f"{case.reference} report {cmd.day}")),
         (rule_context("written_report", rules, case.plan),)
         if "written_report" in rules.profile.rules else (),
     ), "channel")
@@ -170,13 +168,11 @@ def _move_meeting(ctx: Context, cmd: ScheduleMeeting, reference: str, family: li
         length = (meeting.ends_at - meeting.starts_at) if meeting.ends_at else DEFAULT_LENGTH
         meeting = repo.reschedule_meeting(s, reference, _id(meeting), actor=ctx.actor.audit_id,
                                           now=ctx.now, starts_at=starts, ends_at=starts + length)
-        venue_changed = cmd.venue is not None or cmd.online
-        if venue_changed:
-            shown = cmd.venue
-            if cmd.online:
-                shown = f"{shown} (and online)" if shown else "Online"
-            meeting = repo.update_meeting(s, reference, _id(meeting), actor=ctx.actor.audit_id,
-                                          now=ctx.now, venue=shown)
+        if cmd.venue is not None or cmd.online:
+            meeting = repo.update_meeting(
+                s, reference, _id(meeting), actor=ctx.actor.audit_id, now=ctx.now,
+                venue=cmd.venue if cmd.venue is not None else repo.UNSET,
+                online=True if cmd.online else repo.UNSET)
         sync = record_change(s, ctx, reference, meeting, "update",
                              online=True if cmd.online else None, venue=cmd.venue,
                              set_venue=cmd.venue is not None, family=family or None)
@@ -186,7 +182,7 @@ def _move_meeting(ctx: Context, cmd: ScheduleMeeting, reference: str, family: li
         f"{reference}: core group moved to {when(cmd.day, ctx.today, rules.calendar)}",
         (f"It was {long_date(old_day)} at {london_time(was)}; it is now "
          f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**"
-         + (f", {meeting.venue}." if meeting.venue else "."),
+         + (f", {place}." if (place := meeting_place(meeting.venue, meeting.online)) else "."),
          "Everyone invited gets the updated invitation."),
     ), "channel")
     _effect(out, sync)

@@ -22,6 +22,7 @@ from handlers.common import (
     is_social_worker,
     london_date,
     london_time,
+    meeting_place,
     member_of,
     mention,
     resolve_case,
@@ -126,7 +127,8 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
         lines.append(f"…and {len(pending) - STATUS_LINES} more.")
     if nxt is not None:
         day = london_date(nxt.starts_at)
-        where = f", {nxt.venue}" if nxt.venue else ""
+        place = meeting_place(nxt.venue, nxt.online)
+        where = f", {place}" if place else ""
         lines.append(f"Next meeting: {meeting_label(nxt.kind)} on {when(day, ctx.today, cal)} at "
                      f"{london_time(nxt.starts_at)}{where}")
     else:

@@ -22,6 +22,7 @@ from handlers.common import (
     case_obligations,
     london_date,
     london_time,
+    meeting_place,
     mention,
     rule_context,
     rule_title,
@@ -62,11 +63,11 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *,
 
     nxt = repo.next_meeting(s, case.reference, now=ctx.now)
     if nxt is not None:
-        where = f", {nxt.venue}" if nxt.venue else ""
-        online = " (online)" if nxt.online_url and not nxt.venue else ""
+        place = meeting_place(nxt.venue, nxt.online)
+        where = f", {place}" if place else ""
         lines.append(f"**Next meeting**: {meeting_label(nxt.kind)} on "
                      f"{long_date(london_date(nxt.starts_at))} at "
-                     f"{london_time(nxt.starts_at)}{where}{online}")
+                     f"{london_time(nxt.starts_at)}{where}")
     else:
         lines.append("**Next meeting**: none booked")
 

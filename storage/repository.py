@@ -197,7 +197,7 @@ _MEMBER_FIELDS: Final = ("role", "kind", "joined_on", "left_on", "away_from", "a
                          "cover_member_id", "slack_user_id", "teams_user_id")
 _MEETING_FIELDS: Final = ("kind", "status", "starts_at", "ends_at", "chair_member_id",
                           "minute_taker_member_id", "calendar_event_id", "social_worker_present",
-                          "minutes_circulated_at", "chair_update_sent_at")
+                          "minutes_circulated_at", "chair_update_sent_at", "online")
 _ESCALATION_FIELDS: Final = ("stage", "raised_by_member_id", "about_member_id", "raised_at",
                              "stage_started_at", "resolved_at")
 
@@ -934,7 +934,7 @@ def _new_meeting(session: Session, reference: str, *, actor: str, now: datetime,
                  starts_at: datetime, kind: str, ends_at: datetime | None, venue: str | None,
                  online_url: str | None, chair_member_id: int | None,
                  minute_taker_member_id: int | None, status: str,
-                 social_worker_present: bool | None) -> Meeting:
+                 social_worker_present: bool | None, online: bool = False) -> Meeting:
     actor = _actor(actor)
     today = _today(now)
     _aware(starts_at, "starts_at")
@@ -953,7 +953,7 @@ def _new_meeting(session: Session, reference: str, *, actor: str, now: datetime,
                          chair_member_id=chair_member_id,
                          minute_taker_member_id=minute_taker_member_id)
     meeting = Meeting(case_id=_cid(case), kind=kind, status=status, starts_at=starts_at,
-                      ends_at=ends_at, venue=venue, online_url=online_url,
+                      ends_at=ends_at, venue=venue, online_url=online_url, online=bool(online),
                       chair_member_id=chair_member_id,
                       minute_taker_member_id=minute_taker_member_id,
                       social_worker_present=social_worker_present, created_at=now,
@@ -978,13 +978,16 @@ def schedule_meeting(
     online_url: str | None = None,
     chair_member_id: int | None = None,
     minute_taker_member_id: int | None = None,
+    online: bool = False,
 ) -> Meeting:
-    """A future meeting (MeetingInPast otherwise; use `record_held_meeting` for past ones)."""
+    """A future meeting (MeetingInPast otherwise; use `record_held_meeting` for past ones).
+
+    `online`: held online (with or without a venue); the venue is kept as typed."""
     return _new_meeting(session, reference, actor=actor, now=now, starts_at=starts_at, kind=kind,
                         ends_at=ends_at, venue=venue, online_url=online_url,
                         chair_member_id=chair_member_id,
                         minute_taker_member_id=minute_taker_member_id, status="scheduled",
-                        social_worker_present=None)
+                        social_worker_present=None, online=online)
 
 
 def record_held_meeting(
@@ -1053,11 +1056,17 @@ def update_meeting(
     chair_member_id: int | _Unset | None = UNSET,
     minute_taker_member_id: int | _Unset | None = UNSET,
     calendar_event_id: str | _Unset | None = UNSET,
+    online: bool | _Unset = UNSET,
 ) -> Meeting:
-    """Venue, link, chair, minute-taker, calendar event id; UNSET leaves a field as it is."""
+    """Venue, link, online, chair, minute-taker, calendar event id; UNSET leaves a field as it
+    is."""
     actor = _actor(actor)
     today = _today(now)
     changes: dict[str, Any] = {}
+    if online is not UNSET:
+        if not isinstance(online, bool):
+            raise InvalidValue("online", f"expected true or false, got {online!r}", "online=True")
+        changes["online"] = online
     if venue is not UNSET:
         changes["venue"] = _text(venue, "venue", max_len=255, example='venue="Family centre"')
     if online_url is not UNSET:

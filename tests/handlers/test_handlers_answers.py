@@ -351,3 +351,23 @@ def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
         message = case_summary(s, repo.get_case(s, "CG-0001"), ctx0)
     assert "**Written reports**: 1 of 2 in for Fri 15 Jan 2027; awaited from <@U0POLICE>" in \
         "\n".join(message.detail)
+
+
+# --- online meetings -------------------------------------------------------------------------
+
+
+def test_online_is_a_flag_and_the_venue_stays_as_typed(ctx: CtxFactory, store: Store) -> None:
+    setup_case(ctx, store)
+    t = text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00 online"))
+    assert "**Fri 15 Jan 2027 at 10:00**, online." in t
+    assert "[Sending apologies] CG-0001 apologies 2027-01-15" in t
+    t = text(run(ctx(channel=CHANNEL), 'meeting 2027-02-12 10:00 venue:"Family centre" online '
+                                       "confirm"))
+    assert "**Fri 12 Feb 2027 at 10:00**, Family centre and online." in t
+    with store.read() as s:
+        got = [(m.venue, m.online) for m in repo.meetings(s, "CG-0001")]
+    assert got == [(None, True), ("Family centre", True)]
+    assert "Next meeting: core group on Fri 15 Jan 2027 (in 9 working days) at 10:00, online" \
+        in text(run(ctx(channel=CHANNEL), "status"))
+    t = text(run(ctx("U0HV", CHANNEL), "attending"))
+    assert "attending the core group on Fri 15 Jan 2027 at 10:00, online" in t
