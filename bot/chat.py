@@ -35,6 +35,7 @@ from handlers.replies import (
     RefreshSummary,
     SyncInvitation,
 )
+from handlers.summary import case_summary
 from storage import repository as repo
 from storage.errors import StorageError
 
@@ -249,8 +250,6 @@ def refresh_summary(reference: str, *, ctx: Context, port: ChatPort) -> bool:
     A summary that can't be edited (deleted by someone, channel archived) is logged, not told to
     the person who acted: their change is saved and `status` shows the same facts.
     """
-    from handlers.summary import case_summary
-
     platform: Literal["slack", "teams"] = "teams" if port.platform == "teams" else "slack"
     with ctx.read() as s:
         try:

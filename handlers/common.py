@@ -58,7 +58,8 @@ class Config:
     """Deployment choices handlers need (from `bot.settings`, never from the environment)."""
 
     channel_prefix: str = "cg-"
-    #: Roles that may close a case or change its profile besides the lead social worker.
+    #: Roles that may close a case or change its profile or start date besides the lead social
+    #: worker (`COREGROUP_MANAGER_ROLES`, read by `bot.settings.handler_config`).
     manager_roles: frozenset[str] = frozenset(
         {"team_manager", "practice_lead", "manager", "service_manager"}
     )
