@@ -300,3 +300,26 @@ def test_the_command_word_is_optional(teams: TeamsHarness, text: str) -> None:
     teams.say(LEAD, text)
     assert teams.private(LEAD)[-1].startswith("CG-0001")
 
+
+
+def test_the_conversation_reference_is_audited_once_and_refreshed_when_it_moves(
+        teams: TeamsHarness) -> None:
+    start_case(teams)
+    teams.say(LEAD, "status")
+    teams.say(OTHER, "status")
+
+    def refs() -> list[AuditEvent]:
+        with teams.store.read() as s:
+            return list(s.exec(select(AuditEvent)
+                               .where(AuditEvent.action == "case.teams_conversation")).all())
+
+    (first,) = refs()
+    assert first.actor == "teams:bot" and first.case_ref == "CG-0001"
+    # Teams moves the tenant to another regional service URL: the next activity updates it.
+    moved = channel_message(teams.fake, LEAD, "status")
+    moved["serviceUrl"] = teams.fake.service_url.replace("127.0.0.1", "localhost")
+    assert teams.send(moved).status_code == 200
+    assert len(refs()) == 2
+    with teams.store.read() as s:
+        stored = json.loads(repo.get_case(s, "CG-0001").teams_conversation or "{}")
+    assert stored["serviceUrl"] == moved["serviceUrl"]
