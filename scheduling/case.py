@@ -261,7 +261,8 @@ def case_from_dict(raw: Any) -> CaseState:
                         '"start": "2026-12-18"}')
     unknown = sorted(str(k) for k in raw if k not in _KNOWN)
     if unknown:
-        name = unknown[0] if unknown[0].isprintable() and len(unknown[0]) <= 40 else _show(unknown[0])
+        key = unknown[0]
+        name = key if key.isprintable() and 0 < len(key) <= 40 and key.strip() == key else _show(key)
         raise CaseError(name, f"unknown field; known fields are {', '.join(sorted(_KNOWN))}",
                         '"start": "2026-12-18"')
     for key, ex in (("profile", '"profile": "suffolk"'), ("plan", '"plan": "cp"'),
