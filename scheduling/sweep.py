@@ -79,6 +79,13 @@ class Profiles:
         self._cache: dict[str, tuple[Profile, WorkingCalendar]] = {}
         self._earliest: dict[tuple[str, datetime], datetime] = {}
         self._horizon: dict[tuple[str, date], date] = {}
+        self._now: tuple[datetime, date] | None = None
+
+    def today(self, now: datetime) -> date:
+        """The London date of `now` (one conversion per sweep, not one per case)."""
+        if self._now is None or self._now[0] != now:
+            self._now = (now, london_today(now))
+        return self._now[1]
 
     def horizon(self, name: str, today: date) -> date:
         """The furthest meeting date whose nags can be due today: 5 working days ahead (the
@@ -151,13 +158,17 @@ def plan_case(case_id: int, reference: str, state: Any, facts: Any, now: datetim
     """
     profiles = profiles or Profiles()
     profile, cal = profiles.get(state.profile)
-    today = london_today(now)
+    today = profiles.today(now)
     hours = profile.working_hours
     earliest = profiles.earliest(state.profile, now)
     plan_facts: CaseFacts = facts.plan if facts is not None else _NO_FACTS
     out: list[Outgoing] = []
-    booked = any(m.status == "scheduled" or (m.status is None and m.date >= today)
-                 for m in state.meetings if m.kind in CORE_GROUP_KINDS)
+    booked = False
+    for m in state.meetings:
+        if (m.status == "scheduled" or (m.status is None and m.date >= today)) \
+                and m.kind in CORE_GROUP_KINDS:
+            booked = True
+            break
     for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today,
                             booked=booked):
         at = send_time_on(p.send_on, cal, hours, bundle_at if p.kind == "chair_bundle" else None)

@@ -41,7 +41,7 @@ from storage.states import Parsers, _raw
 
 LONDON: Final = ZoneInfo("Europe/London")
 #: Above this many ids a batch is selected by id range (an index range scan) instead of IN (…).
-_IN_LIMIT: Final = 2500
+_IN_LIMIT: Final = 500
 #: Meetings this many days ahead or nearer have their people and answers loaded.
 NEAR: Final = timedelta(days=21)
 
