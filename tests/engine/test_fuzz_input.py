@@ -54,12 +54,14 @@ BASE: dict[str, Any] = {
     "lead_visit_every": 10,
 }
 #: Where a value can be swapped: a top-level key, or a key inside the first item / the object.
-PATHS: list[tuple[str, ...]] = [(k,) for k in BASE] + [
-    ("meetings", k) for k in BASE["meetings"][0]] + [
-    ("visits", k) for k in BASE["visits"][0]] + [
-    ("escalations", k) for k in BASE["escalations"][0]] + [
-    ("resolution", k) for k in BASE["resolution"]] + [
-    ("significant_changes", "date"), ("significant_changes", "reported")]
+PATHS: list[tuple[str, ...]] = [
+    *((k,) for k in BASE),
+    *(("meetings", k) for k in BASE["meetings"][0]),
+    *(("visits", k) for k in BASE["visits"][0]),
+    *(("escalations", k) for k in BASE["escalations"][0]),
+    *(("resolution", k) for k in BASE["resolution"]),
+    ("significant_changes", "date"), ("significant_changes", "reported"),
+]
 PROFILES = st.sampled_from(["suffolk", "newham", "shropshire", "cwm-taf-morgannwg", "scotland",
                             "northern-ireland", "atlantis"])
 
