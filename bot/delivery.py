@@ -44,7 +44,7 @@ import os
 import socket
 import time as _time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
@@ -69,6 +69,8 @@ log = logging.getLogger("coregroup.delivery")
 BACKOFF: Final = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
                   timedelta(hours=2))
 MAX_ATTEMPTS: Final = 5
+#: Nags whose buttons answer for the person who presses them.
+_ANSWERED_BY_THEM: Final = frozenset({"attendance", "report_request"})
 
 
 def default_worker() -> str:
@@ -311,8 +313,13 @@ class Delivery:
             p = people.get(int(mid)) if mid.isdigit() else None
             return _label(p.role) if p else f"member {mid}"
 
-        return render(o.payload(), case.reference, now.astimezone(LONDON).date(),
-                      role_of=role_of, note=note, rules=_rules(o.profile))
+        message = render(o.payload(), case.reference, now.astimezone(LONDON).date(),
+                         role_of=role_of, note=note, rules=_rules(o.profile))
+        if note and o.planned.kind in _ANSWERED_BY_THEM:
+            # A cover or manager pressing "Attending" would answer for themselves: no buttons.
+            message = replace(message, buttons=(),
+                              detail=(*message.detail, "Only they can answer this; pass it on."))
+        return message
 
     def _post(self, dest: Destination, message: Message, thread: str | None) -> str:
         self.pacer.wait(dest.target)
@@ -387,7 +394,7 @@ class Delivery:
             notice = Message(
                 f"{case.reference}: a reminder could not be delivered after {attempts} tries",
                 (f"It was the {o.planned.kind.replace('_', ' ')} reminder for the "
-                 f"{_label(o.audience.split(':')[0])} (Slack said `{code}`).",
+                 f"{_label(o.audience.split(':')[0])} (the chat service said `{code}`).",
                  "Check the person is still in the workspace and the app is in this channel; "
                  "`/coregroup status` shows everything that is due."),
                 (), (f"{o.planned.rule} · outbox row {rid}",))

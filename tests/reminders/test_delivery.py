@@ -95,6 +95,8 @@ def test_away_members_nags_go_to_their_cover_else_their_line_manager(
     [cover] = _texts(fake, "UALEAD")
     assert "Sent to you as cover: the health visitor (member 2) is away." in cover
     assert "hv A" not in cover  # no names, ever
+    [args] = [a for a in fake.args_of("chat.postMessage") if a["channel"] == "UALEAD"]
+    assert not [b for b in args["blocks"] if b["type"] == "actions"]  # they can't answer for them
     # The teacher has no cover: nothing to a line manager either (none recorded) -> the channel.
     [fallback] = _texts(fake, "CACHAN")
     assert "designated teacher" in fallback or "member 3" in fallback
