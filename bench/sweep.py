@@ -4,7 +4,7 @@
 
 Fills a SQLite file with N active cases, each with five members (lead social worker with a line
 manager, health visitor, teacher, a police officer and a parent without chat ids), two held core
-groups with their minutes circulated, the next core group booked 1–90 days ahead (some with
+groups with their minutes circulated, the next core group booked 1–160 days ahead (some with
 attendance and written reports already in), recent visits, and for some cases a plan action or an
 open escalation — then rewrites every case's state snapshot, as the repository keeps them. Rows are
 inserted directly (not through the repository) so filling takes seconds, not hours.
@@ -39,20 +39,12 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert
+from sqlmodel import SQLModel
 
+import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage import migrate
 from storage import repository as repo
 from storage.db import Store, make_engine
-from storage.models import (
-    Attendance,
-    CoreGroup,
-    Escalation,
-    Meeting,
-    Member,
-    PlanAction,
-    Visit,
-    WrittenReport,
-)
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2027, 6, 8, 9, 5, tzinfo=LONDON)  # a Tuesday, inside working hours
@@ -103,7 +95,7 @@ def generate(n: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]:
                 "social_worker_attended": True,
                 "minutes_circulated_at": at(held + timedelta(days=5)),
                 "created_at": NOW, "updated_at": NOW, "calendar_sequence": 0})
-        booked = TODAY + timedelta(days=rnd.randrange(1, 91))
+        booked = TODAY + timedelta(days=rnd.randrange(1, 161))
         meeting_id += 1
         rows["meeting"].append({
             "id": meeting_id, "case_id": i, "kind": "core_group", "status": "scheduled",
@@ -141,12 +133,12 @@ def fill(url: str, n: int) -> None:
     engine.dispose()
     store = Store.open(url)
     rows = generate(n)
-    tables = (("case", CoreGroup), ("member", Member), ("meeting", Meeting),
-              ("attendance", Attendance), ("report", WrittenReport), ("visit", Visit),
-              ("action", PlanAction), ("escalation", Escalation))
+    tables = (("case", "core_group"), ("member", "member"), ("meeting", "meeting"),
+              ("attendance", "attendance"), ("report", "written_report"), ("visit", "visit"),
+              ("action", "plan_action"), ("escalation", "escalation"))
     with store.engine.begin() as conn:
-        for key, model in tables:
-            table = model.__table__  # type: ignore[attr-defined]
+        for key, name in tables:
+            table = SQLModel.metadata.tables[name]
             if not rows[key]:
                 continue
             cols = set().union(*rows[key])  # one column set per executemany

@@ -256,8 +256,9 @@ def test_a_late_report_through_the_command_edits_the_bundle(
         store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
     """`CG-0001 report 2027-01-19 …` typed by the health visitor after the bundle went: the
     handler's RefreshBundle effect, carried out by `bot.chat.deliver`, edits the chair's bundle."""
-    from bot.chat import deliver
     from fakes.env import FakeDirectory
+
+    from bot.chat import deliver
     from handlers.common import Actor, Context
     from handlers.dispatch import handle_text
 
