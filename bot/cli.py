@@ -52,8 +52,8 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"coregroup: {message}\n")
+        """One line, like every other bad input (argparse's usage block can run to several)."""
+        sys.stderr.write(f"{self.prog}: {message}. For example: {self.prog} --help\n")
         raise SystemExit(2)
 
 

@@ -378,11 +378,16 @@ def final_core_group_window(r: _Rule, f: _Facts, out: _Out) -> None:
     review, booked = nr
     due = r.plan.day_before(review)
     earliest = r.earliest_before(review) if r.earliest_before else None
-    lower = earliest if earliest else (f.held_reviews[-1] if f.held_reviews else f.case.start)
+    # Choice: without an earliest day (Shropshire) any core group since the last review counts, but
+    # before the first review the first core group does not: "the second and later core groups are
+    # held before the review conference" (001 quality-standard table).
+    lower = earliest if earliest else (
+        f.held_reviews[-1] if f.held_reviews else (f.held[0] if f.held else f.case.start))
     met = None
     held = f.held
-    i = bisect.bisect_left(held, lower)
-    if i < len(held) and held[i] < review and (earliest or held[i] > lower):
+    # the first core group on or after `earliest`, or strictly after the review / first core group
+    i = bisect.bisect_left(held, lower) if earliest else bisect.bisect_right(held, lower)
+    if i < len(held) and held[i] < review:
         met = held[i]
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
     out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,

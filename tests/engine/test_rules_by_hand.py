@@ -209,3 +209,22 @@ def test_oracle_checks_many_working_day_rows() -> None:
         *_, period = expected(row["rule"], row["about"], profile, row["plan"], case)
         wd += period is not None and period.unit == "working_days"
     assert wd >= 60
+
+
+def test_shropshire_window_before_the_first_review_needs_the_second_core_group() -> None:
+    """001's table: "the second and later core groups are held before the review conference". Before
+    the first review the first core group (held straight after the ICPC) does not meet the window;
+    after a review any later core group does, even when one was held on the review's own day."""
+    sc = SCENARIOS["shrop-cp-second-before-review"]
+    today = date.fromisoformat(sc["today"])
+
+    def window(doc: dict[str, object], on: date = today) -> tuple[str, date | None]:
+        [w] = [o for o in timeline(case_from_dict(doc), on) if o.rule == "final_core_group_window"]
+        return w.status, w.met_on
+
+    assert window(sc["case"]) == ("met", date(2027, 2, 25))
+    only_first = {**sc["case"], "meetings": sc["case"]["meetings"][:1]}
+    assert window(only_first) == ("due", None)
+    after_review = {**sc["case"], "review_conferences": ["2027-04-14"], "meetings": [
+        *sc["case"]["meetings"], {"date": "2027-04-14"}, {"date": "2027-05-10"}]}
+    assert window(after_review, date(2027, 6, 1)) == ("met", date(2027, 5, 10))

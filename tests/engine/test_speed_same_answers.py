@@ -2,9 +2,11 @@
 
 `same_answers.json` holds a fingerprint of every obligation list the previous engine (commit b7b0e47,
 before the tuple obligations, lazy words and per-period memos) gave for the first 2,000 synthetic cases
-of `bench/timeline.py`, each asked on three days. The full 50,000-case comparison was run once when
-the engine changed (150,000 evaluations, 944,995 obligations, identical in every field); this is the
-sample that stays in the suite. A fingerprint covers every field anyone reads: rule, due, status,
+of `bench/timeline.py`, each asked on three days -- with the one deliberate rule change made since
+(Shropshire's final window before the first review needs the second core group; see docs/rules.md)
+applied to that old engine as well. The full 50,000-case comparison was run when the engine changed
+(150,000 evaluations, 944,995 obligations, identical in every field); this is the sample that stays
+in the suite. A fingerprint covers every field anyone reads: rule, due, status,
 about, source, interpretation, subject, earliest, limit and met_on, in the timeline's order.
 
 Regenerate only when an answer is meant to change (and say why in review):
