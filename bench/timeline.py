@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import random
 import sys
@@ -146,14 +147,18 @@ def main(argv: list[str] | None = None) -> int:
         pstats.Stats(prof).sort_stats("tottime").print_stats(20)
         return 0
 
-    best = float("inf")
+    best = best_cpu = float("inf")
     total = 0
     for _ in range(args.repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         total = run(cases)
         best = min(best, time.perf_counter() - t)
+        best_cpu = min(best_cpu, time.process_time() - c)
     print(f"{len(cases):,} cases, {total:,} obligations in {best:.3f} s (best of {args.repeat}): "
           f"{len(cases) / best:,.0f} cases/s, {total / best:,.0f} obligations/s on one core")
+    # On a shared machine the wall clock includes time spent waiting for a core; CPU time does not.
+    print(f"CPU time {best_cpu:.3f} s: {len(cases) / best_cpu:,.0f} cases/s "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     return 0
 
 
