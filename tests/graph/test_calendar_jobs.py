@@ -9,6 +9,7 @@ from pathlib import Path
 from fakes.env import MovableClock, migrated_template, store_from
 
 from bot.console import ConsoleSession
+from bot.settings import Settings
 from handlers.invitations import CALENDAR_RULE
 from storage import outbox
 from storage import repository as repo
@@ -67,3 +68,22 @@ def test_the_booking_form_carries_the_ticked_family_members() -> None:
     assert parse(to_text(cmd)) == cmd
     untouched = submit("meeting", {"date": "2027-01-15", "time": "10:00"}, "CG-0001")
     assert isinstance(untouched, ScheduleMeeting) and untouched.family == ()
+
+
+def test_serve_starts_the_calendar_worker_for_the_settings_it_has(tmp_path: Path,
+                                                                  settings: Settings) -> None:
+    """`coregroup serve`'s wiring: Graph with all four GRAPH_* settings, .ics files without."""
+    from bot.calendar.graph import GraphCalendar
+    from bot.calendar.ics import IcsCalendar
+    from bot.cli_chat import _start_calendar
+
+    store = store_from(migrated_template(tmp_path / "t"), tmp_path)
+    chat = ConsoleSession(store, MovableClock(), "U0LEAD", io.StringIO(""), io.StringIO()).chat
+    for given, port in ((settings, GraphCalendar), (Settings.model_validate({}), IcsCalendar)):
+        jobs = _start_calendar(given, store, chat)
+        try:
+            assert isinstance(jobs.worker.port, port)
+            assert jobs.run_now() == []  # nothing was left in the outbox
+        finally:
+            jobs.stop()
+    store.dispose()
