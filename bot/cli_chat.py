@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bot.cli import UsageError
@@ -193,6 +194,8 @@ def cmd_console(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}") from None
     config = handler_config(settings)
+    # .ics invitations the console "posts" are written beside the SQLite file.
+    files = Path(settings.sqlite_path).parent / "coregroup-files"
     try:
         if args.script:
             try:
@@ -200,9 +203,10 @@ def cmd_console(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise UsageError(f"cannot read {args.script}: {exc.strerror}") from None
             with source:
-                run_console(store, clock, user=args.user, source=source, config=config)
+                run_console(store, clock, user=args.user, source=source, config=config,
+                            files_dir=files)
         else:
-            run_console(store, clock, user=args.user, config=config)
+            run_console(store, clock, user=args.user, config=config, files_dir=files)
     finally:
         store.dispose()
     return 0

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.chat import ChatError, deliver
 from bot.clock import LONDON, Clock
@@ -30,8 +30,11 @@ from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, FormValue, submit
 from handlers.home import home
-from handlers.replies import Button, Form, FormField, Message
+from handlers.replies import Button, Form, FormField, Message, OfferSlots, SyncInvitation
 from storage.db import Store
+
+if TYPE_CHECKING:
+    from bot.calendar.jobs import CalendarJobs
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _MENTION = re.compile(r"<@([A-Z0-9]+)>")
@@ -213,6 +216,7 @@ class ConsoleSession:
     channel: str | None = None
     #: Where files posted in a channel (.ics invitations) are written.
     files_dir: Path = field(default_factory=lambda: Path("coregroup-files"))
+    _calendar: CalendarJobs | None = field(default=None, init=False, repr=False)
     buttons: list[Button] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     chat: ConsoleChat = field(init=False)
@@ -256,12 +260,40 @@ class ConsoleSession:
     def tell(self, message: Message) -> None:
         self.chat.post_ephemeral(self.channel or "", self.user, message)
 
+    def calendar(self, effect: SyncInvitation | OfferSlots) -> None:
+        """Calendar invitations as .ics files in the simulated channel (never Graph: the console
+        is for trying things), run in step with the command -- there is no ack to protect."""
+        from bot.calendar.ics import IcsCalendar
+        from bot.calendar.jobs import CalendarJobs
+
+        if self._calendar is None:
+            def now() -> datetime:  # follows `/time`, which replaces self.clock
+                return self.clock()
+
+            self._calendar = CalendarJobs(
+                self.store, self.chat, now, lambda publish: IcsCalendar(publish, now),
+                poll=0, warm_up=False).start()
+        jobs = self._calendar
+        try:
+            if isinstance(effect, OfferSlots):
+                jobs.worker.submit(lambda port: jobs.offer_slots(port, effect)).result(30)
+            else:
+                jobs.run_now(30)
+        except Exception as exc:  # the record is saved; say the calendar step failed
+            self.tell(Message(f"{effect.reference}: the calendar step failed "
+                              f"({type(exc).__name__}); the change itself is saved."))
+
+    def close(self) -> None:
+        if self._calendar is not None:
+            self._calendar.stop()
+            self._calendar = None
+
     def run(self, text: str) -> None:
         ctx = self.context()
         self.created.clear()
         outcome = handle_text(ctx, text)
         deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell,
-                trigger=f"t{next(self._triggers)}")
+                trigger=f"t{next(self._triggers)}", calendar=self.calendar)
         self._follow_new_channel()
 
     def _follow_new_channel(self) -> None:
@@ -292,7 +324,8 @@ class ConsoleSession:
             break
         ctx = replace(self.context(), channel_id=channel)
         outcome = handle(ctx, command)
-        deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell)
+        deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell,
+                calendar=self.calendar)
 
     def _ask(self, f: FormField) -> FormValue:
         hint = ""
@@ -414,9 +447,15 @@ def _fixed(at: datetime) -> Clock:
 
 
 def run_console(store: Store, clock: Clock, *, user: str, source: TextIO | None = None,
-                out: TextIO | None = None, config: Config | None = None) -> None:
+                out: TextIO | None = None, config: Config | None = None,
+                files_dir: Path | None = None) -> None:
     source = source or sys.stdin
     out = out or sys.stdout
     session = ConsoleSession(store=store, clock=clock, user=user, source=source, out=out,
                              interactive=source.isatty(), config=config or Config())
-    session.loop()
+    if files_dir is not None:
+        session.files_dir = files_dir
+    try:
+        session.loop()
+    finally:
+        session.close()

@@ -370,7 +370,8 @@ class CalendarJobs:
         request = SlotRequest(
             case_ref=case.reference, deadline=effect.deadline,
             earliest=max(now, local(tomorrow, time(0, 0))), lead_social_worker=lead,
-            attendees=others, kind=effect.kind, nation=nation, hours=hours, closures=closures)
+            attendees=others, kind=effect.kind, nation=nation, hours=hours, closures=closures,
+            duration=DEFAULT_LENGTH)  # what a slot's button books (handlers.meetings)
         offer = await port.find_slots(request)
         await self._post(channel, slot_message(case.reference, offer, effect.venue,
                                                effect.deadline))

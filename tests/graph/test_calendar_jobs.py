@@ -87,3 +87,27 @@ def test_serve_starts_the_calendar_worker_for_the_settings_it_has(tmp_path: Path
         finally:
             jobs.stop()
     store.dispose()
+
+
+def test_the_console_posts_ics_invitations_and_offers_slots(tmp_path: Path) -> None:
+    from bot.console import run_console
+
+    store = store_from(migrated_template(tmp_path / "t"), tmp_path)
+    script = io.StringIO("\n".join([
+        "/coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04",
+        "/coregroup meeting 2027-01-15 10:00 venue:\"Family centre\"",
+        "/time 2027-01-15T16:00",
+        "/coregroup held attended:@U0LEAD",
+    ]) + "\n")
+    out = io.StringIO()
+    run_console(store, MovableClock("2027-01-04T14:00"), user="U0LEAD", source=script, out=out,
+                files_dir=tmp_path / "files")
+    text = out.getvalue()
+    assert "CG-0001: core group meeting, Fri 15 Jan 2027, 10:00–11:00 (UK time), Family centre." \
+        in text
+    ics = (tmp_path / "files" / "CG-0001-core_group-20270115.ics").read_bytes()
+    assert b"UID:coregroup-CG-0001-1@coregroup" in ics and b"SEQUENCE:0" in ics
+    # After "held": times inside the next core group's window, from working hours (no Graph).
+    assert "CG-0001: times for the next core group meeting before" in text
+    assert "Book Mon 18 Jan 10:00" in text
+    store.dispose()
