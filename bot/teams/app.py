@@ -97,6 +97,8 @@ class TeamsDeps:
     directory_cache: OrderedDict[str, tuple[str, Person] | None] = field(
         default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The Bot Connector URL of the last activity (Teams sends each tenant's regional one).
+    seen_service_url: str | None = None
 
     # -- lookups the chat port needs (store-backed, so the sweep's port has them too) --
 
@@ -132,10 +134,26 @@ class TeamsDeps:
             while len(self.names) > 20_000:
                 self.names.popitem(last=False)
 
+    def known_service_url(self) -> str:
+        """Where proactive 1:1 chats start: the tenant's regional Bot Connector as last seen in an
+        activity or a stored conversation reference, else TEAMS_SERVICE_URL."""
+        if self.seen_service_url:
+            return self.seen_service_url
+        with self.store.read() as s:
+            raw = s.execute(select(col(CoreGroup.teams_conversation))
+                            .where(col(CoreGroup.teams_conversation).is_not(None))
+                            .order_by(col(CoreGroup.id).desc()).limit(1)).scalar()
+        try:
+            url = json.loads(raw).get("serviceUrl") if raw else None
+        except (ValueError, AttributeError):
+            url = None
+        return str(url or self.service_url)
+
     def chat(self, here: Here | None = None) -> TeamsChat:
         """The chat port, answering `here` when given; without it, proactive (the sweep)."""
         return TeamsChat(self.connector, app_id=self.app_id, tenant_id=self.tenant_id,
-                         service_url=self.service_url, references=self.reference_for,
+                         service_url=here.service_url if here else self.known_service_url(),
+                         references=self.reference_for,
                          linked_case=self.linked_case, name_of=self.name_of,
                          personal=self.personal, here=here)
 
@@ -200,6 +218,8 @@ class Listeners:
 
     def accept(self, activity: dict[str, Any]) -> None:
         key = activity.get("id")
+        if activity.get("serviceUrl"):
+            self.deps.seen_service_url = str(activity["serviceUrl"])
         if key and not self.deps.seen.first_time(f"teams:{key}"):
             log.info("duplicate teams activity dropped")
             return
@@ -231,8 +251,7 @@ class Listeners:
 
         def tell(message: Message) -> None:
             if here.channel_id is None:  # already in a 1:1 (or group) chat: answer right there
-                port._send(here.service_url, here.conversation_id,
-                           _activity_for(message, port))
+                port.reply_here(message)
                 return
             try:
                 port.direct_message(user, message)
@@ -307,6 +326,9 @@ class Listeners:
         form_id, context = str(data.get(FORM) or ""), str(data.get(CONTEXT) or "")
         channel = str(data.get(CHANNEL) or "") or None
         here = replace(here_of(activity), channel_id=channel)
+        ref = self.deps.reference_for(channel) if channel else None
+        if ref and ref.get("teamId"):  # the roster to find people in is the channel's team
+            here = replace(here, team_id=str(ref["teamId"]))
         user = str((activity.get("from") or {}).get("id") or "")
         tell = self._teller(activity)
         if form_id == "new" and channel is None:
@@ -365,12 +387,6 @@ def _is_new(text: str) -> bool:
         return text.strip().lower().split(" ", 1)[0] == "new"
 
 
-def _activity_for(message: Message, port: TeamsChat) -> dict[str, Any]:
-    from bot.teams.cards import message_activity
-
-    return message_activity(message, port.name_of)
-
-
 # --- the SDK app ---------------------------------------------------------------------------------
 
 
@@ -381,15 +397,23 @@ def build_app(deps: TeamsDeps, *, app_password: str | None, openid_metadata_url:
     Returns the SDK app; `asgi(app)` is what uvicorn serves.
     """
     import asyncio
+    import warnings
 
-    from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
-    from microsoft_teams.apps import App, FastAPIAdapter
+    with warnings.catch_warnings():
+        # The SDK warns about its own internals (an HTML widget in preview, its deprecated bot
+        # client, which it still constructs); nothing here uses either.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*in preview.*")
+        from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
+        from microsoft_teams.apps import App, FastAPIAdapter
 
-    cloud = with_overrides(PUBLIC, openid_metadata_url=openid_metadata_url)
-    app = App(client_id=deps.app_id, client_secret=app_password or "unused-for-inbound",
-              tenant_id=deps.tenant_id, service_url=deps.service_url, cloud=cloud,
-              http_server_adapter=FastAPIAdapter(), messaging_endpoint=messaging_path,
-              dangerously_allow_unauthenticated_requests=False)
+        cloud = with_overrides(PUBLIC, openid_metadata_url=openid_metadata_url)
+        # The secret is only for the SDK's own sending, which this adapter doesn't use
+        # (certificate-only deployments pass a placeholder); inbound validation needs the id.
+        app = App(client_id=deps.app_id, client_secret=app_password or "unused-for-inbound",
+                  tenant_id=deps.tenant_id, service_url=deps.service_url, cloud=cloud,
+                  http_server_adapter=FastAPIAdapter(), messaging_endpoint=messaging_path,
+                  dangerously_allow_unauthenticated_requests=False)
     listeners = Listeners(deps)
 
     async def on_message(ctx: Any) -> None:

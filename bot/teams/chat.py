@@ -139,7 +139,8 @@ class TeamsChat:
                 return str(tenant)
         return self.tenant_id
 
-    def _send(self, service: str, conversation: str, activity: dict[str, Any]) -> str:
+    def send(self, service: str, conversation: str, activity: dict[str, Any]) -> str:
+        """Post an activity into a conversation (a channel, a thread, a 1:1 chat); its id."""
         r = self.connector.call("POST", service,
                                 f"v3/conversations/{quote(conversation, safe='')}/activities",
                                 activity)
@@ -149,8 +150,15 @@ class TeamsChat:
 
     def post_message(self, channel: str, message: Message, *, thread: str | None = None) -> str:
         conversation = f"{channel};messageid={thread}" if thread else channel
-        return self._send(self._service_for(channel), conversation,
+        return self.send(self._service_for(channel), conversation,
                           message_activity(message, self.name_of))
+
+    def reply_here(self, message: Message) -> str:
+        """Answer in the conversation the activity came from (a 1:1 or group chat)."""
+        if self.here is None:
+            raise ChatError("no_conversation", "nothing to answer")
+        return self.send(self.here.service_url, self.here.conversation_id,
+                         message_activity(message, self.name_of))
 
     def post_ephemeral(self, channel: str, user: str, message: Message) -> None:
         """Teams has no "only you can see this": the person gets it in their chat with the bot."""
@@ -179,7 +187,7 @@ class TeamsChat:
 
     def direct_message(self, user: str, message: Message) -> str:
         service, conversation = self._personal_chat(user)
-        return self._send(service, conversation, message_activity(message, self.name_of))
+        return self.send(service, conversation, message_activity(message, self.name_of))
 
     def update_message(self, channel: str, message_id: str, message: Message) -> None:
         activity = {**message_activity(message, self.name_of), "id": message_id}
@@ -201,7 +209,7 @@ class TeamsChat:
         """The form card goes to the person's chat with the bot (a form is theirs to fill in,
         as a Slack modal is); `trigger` is their Teams user id."""
         service, conversation = self._personal_chat(trigger)
-        self._send(service, conversation, form_activity(form, channel=channel))
+        self.send(service, conversation, form_activity(form, channel=channel))
 
     def create_private_channel(self, name: str) -> str:
         if self.here is None or not self.here.channel_id:

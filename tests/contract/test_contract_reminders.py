@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import (
+from drivers import (
     SLACK_IDS,
     TEAMS_IDS,
     ConsoleDriver,

@@ -3,7 +3,7 @@ step's messages the same once markup is normalised."""
 
 from __future__ import annotations
 
-from conftest import Driver
+from drivers import Driver
 from story import STORY, records, run
 
 

@@ -3,7 +3,7 @@ once markup is normalised. The expected text is written once, here, for all thre
 
 from __future__ import annotations
 
-from conftest import Driver
+from drivers import Driver
 from sqlmodel import func, select
 from story import NEW, STORY, Step, records, run
 

@@ -269,6 +269,12 @@ def test_proactive_posts_use_the_stored_reference(teams: TeamsHarness) -> None:
     ]
     put = teams.fake.calls[1].body
     assert put["id"] == mid and put["summary"] == "CG-0001: reminder (edited)"
+    # A fresh process (no activity seen yet) starts 1:1 chats at the tenant's regional connector
+    # from the stored reference, not at the TEAMS_SERVICE_URL default.
+    teams.deps.seen_service_url = None
+    teams.deps.service_url = "http://127.0.0.1:9/nowhere/"
+    teams.deps.personal = type(teams.deps.personal)()
+    assert teams.deps.chat().direct_message(TEACH.id, Message("CG-0001: hello"))
 
 
 def test_new_outside_a_channel_is_refused_and_saves_nothing(teams: TeamsHarness) -> None:
@@ -323,3 +329,21 @@ def test_the_conversation_reference_is_audited_once_and_refreshed_when_it_moves(
     with teams.store.read() as s:
         stored = json.loads(repo.get_case(s, "CG-0001").teams_conversation or "{}")
     assert stored["serviceUrl"] == moved["serviceUrl"]
+
+
+def test_the_people_picker_answer_becomes_the_teams_member(teams: TeamsHarness) -> None:
+    start_case(teams)
+    teams.say(LEAD, "action")
+    card = teams.last_form(LEAD)
+    owner = next(b for b in card["body"] if b.get("id") == "owner")
+    assert owner["type"] == "Input.ChoiceSet"
+    assert owner["choices.data"] == {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
+    data = card["actions"][0]["data"]
+    assert data["cg.people"] == "owner"
+    # The picker answers with the person's Entra object id; the roster maps it to their Teams id.
+    teams.submit(LEAD, {**data, "text": "Book the dental check-up", "owner": HV.aad,
+                        "due": "2027-02-01"})
+    with teams.store.read() as s:
+        (action,) = repo.actions(s, "CG-0001")
+        hv = repo.member_by_user(s, "CG-0001", "teams", HV.id)
+    assert action.owner_member_id == hv.id and str(action.due_on) == "2027-02-01"
