@@ -62,12 +62,17 @@ class SlackChat:
               **message_payload(message))
 
     def direct_message(self, user: str, message: Message) -> str:
-        """Into the app's Messages tab with the user (chat:write only; no im:write needed)."""
+        """Into the app's Messages tab with the user (chat:write only; no im:write needed).
+
+        The id is "<DM channel>:<ts>": `chat.update` wants the D… conversation id, not the user
+        id, and only this answer tells it without `im:write` (the chair's bundle is edited)."""
         r = _call("chat.postMessage", self.client.chat_postMessage, channel=user,
                   unfurl_links=False, **message_payload(message))
-        return str(r["ts"])
+        return f"{r['channel']}:{r['ts']}" if r.get("channel") else str(r["ts"])
 
     def update_message(self, channel: str, message_id: str, message: Message) -> None:
+        if ":" in message_id:  # a direct message's id (see direct_message)
+            channel, message_id = message_id.split(":", 1)
         _call("chat.update", self.client.chat_update, channel=channel, ts=message_id,
               **message_payload(message))
 

@@ -198,6 +198,13 @@ def test_the_chair_bundle_is_edited_when_a_late_report_arrives(
     [update] = fake.args_of("chat.update")
     assert update["ts"] == ts
     assert update["text"] == "CG-0001: 1 of 2 written reports in for the core group on Tue 19 Jan"
+    # The DM's id carries its conversation (Slack's chat.update wants the D… id, which the fake
+    # answers with the user id): "<channel>:<ts>".
+    from storage import sending
+
+    with store.read() as s:
+        t = sending.thread(s, c.id, "bundle:meeting:2027-01-19:core_group", "slack")
+    assert t is not None and t.message_id == f"UALEAD:{ts}" and update["channel"] == "UALEAD"
     assert "In: health visitor." in all_text(update)
     # No bundle for another meeting: nothing to edit.
     assert not refresh_bundle(store, port, reference=c.reference,
