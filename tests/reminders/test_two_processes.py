@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -123,3 +124,32 @@ def test_when_the_leader_goes_another_takes_over(pg_url: str) -> None:
         lb.release()
         a.dispose()
         b.dispose()
+
+
+def test_a_killed_leader_is_replaced_at_the_next_tick(pg_url: str) -> None:
+    """A real process takes the lock and is killed (SIGKILL): PostgreSQL ends its session, the
+    lock goes with it, and another process's next tick leads."""
+    code = ("import sys, time\n"
+            "from bot.scheduler import Leader\n"
+            "from storage.db import Store\n"
+            "leader = Leader(Store.open(sys.argv[1]))\n"
+            "print('leader' if leader.is_leader() else 'not', flush=True)\n"
+            "time.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", code, pg_url], stdout=subprocess.PIPE,
+                            text=True, env=env)
+    other = Store.open(pg_url)
+    mine = Leader(other)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "leader"
+        assert not mine.is_leader()
+        proc.kill()
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while not mine.is_leader():  # the server notices the dead session within moments
+            assert time.monotonic() < deadline, "the lock was not released"
+            time.sleep(0.05)
+    finally:
+        proc.kill()
+        mine.release()
+        other.dispose()
