@@ -166,4 +166,4 @@ def digest(reference: str, day: date, previews: list[str]) -> Message:
     n = len(previews)
     return Message(f"{reference}: {n} reminder{'s' if n != 1 else ''} for {long_date(day)}",
                    tuple(f"• {p.removeprefix(reference + ': ')}" for p in previews),
-                   (), ("Quiet digest is on: `digest off` to get them one by one",))
+                   (), ("Quiet digest is on: `/coregroup digest off` to get them one by one",))
