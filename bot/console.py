@@ -18,13 +18,14 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.chat import ChatError, deliver
+from bot.chat import ChatError, _log_calendar, deliver
 from bot.clock import LONDON, Clock
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
@@ -215,7 +216,12 @@ class ConsoleSession:
     config: Config = field(default_factory=Config)
     channel: str | None = None
     #: Where files posted in a channel (.ics invitations) are written.
-    files_dir: Path = field(default_factory=lambda: Path("coregroup-files"))
+    files_dir: Path = field(
+        default_factory=lambda: Path(tempfile.gettempdir()) / "coregroup-files")
+    #: Run calendar work (.ics files, slot offers) in step with each command: `coregroup console`
+    #: turns it on; sessions built directly (adapter contract tests) keep it off, like a Slack
+    #: deps without a calendar worker.
+    calendar_on: bool = False
     _calendar: CalendarJobs | None = field(default=None, init=False, repr=False)
     buttons: list[Button] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
@@ -266,6 +272,9 @@ class ConsoleSession:
         from bot.calendar.ics import IcsCalendar
         from bot.calendar.jobs import CalendarJobs
 
+        if not self.calendar_on:
+            _log_calendar(effect)
+            return
         if self._calendar is None:
             def now() -> datetime:  # follows `/time`, which replaces self.clock
                 return self.clock()
@@ -452,7 +461,8 @@ def run_console(store: Store, clock: Clock, *, user: str, source: TextIO | None 
     source = source or sys.stdin
     out = out or sys.stdout
     session = ConsoleSession(store=store, clock=clock, user=user, source=source, out=out,
-                             interactive=source.isatty(), config=config or Config())
+                             interactive=source.isatty(), config=config or Config(),
+                             calendar_on=True)
     if files_dir is not None:
         session.files_dir = files_dir
     try:

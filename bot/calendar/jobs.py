@@ -274,7 +274,10 @@ class CalendarJobs:
             chair = next((m for m in people if m.id == meeting.chair_member_id), None)
             lead = _lead_email(people)
             ticked = [int(i) for i in row.payload.get("family", [])]
-            venue = row.payload.get("venue", meeting.venue)
+            # The record is the source (migration 0005: venue as typed, `online` a flag); the
+            # payload only fills in for rows written before that column existed.
+            venue = meeting.venue if meeting.venue is not None else row.payload.get("venue")
+            online = bool(meeting.online or row.payload.get("online", False))
             invite = Invite(
                 uid=make_uid(ref, row.meeting_id),
                 case_ref=ref,
@@ -284,7 +287,7 @@ class CalendarJobs:
                 organiser=self.organiser or lead or FALLBACK_ORGANISER,
                 attendees=attendees_for(contacts, meeting.kind, ticked),
                 venue=str(venue) if venue else None,
-                online=bool(row.payload.get("online", False)),
+                online=online,
                 online_url=meeting.online_url,
                 sequence=row.sequence,
                 profile=case.profile,
