@@ -9,9 +9,10 @@ next start; a retry of the same change finds the same unique key and adds nothin
 
 One row per change of the invitation: rule `calendar_invitation`, subject `meeting:<id>`, stage
 `v<sequence>` (the meeting's RFC 5545 SEQUENCE, raised through the repository so it is audited).
-The payload says what changed and carries how the invitation is sent (online, the venue as typed,
-the family members the lead social worker ticked) forward from the previous row, because those
-choices belong to the invitation rather than to the meeting record.
+The payload says what changed and carries the family members the lead social worker ticked
+forward from the previous row, because that choice belongs to the invitation rather than to the
+meeting record. (It also notes online and the venue as typed, which the worker reads from the
+meeting itself since migration 0005; the payload only fills in for rows written before it.)
 """
 
 from __future__ import annotations
