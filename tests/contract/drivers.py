@@ -288,13 +288,13 @@ class _Session(ConsoleSession):
 class ConsoleDriver:
     platform = "console"
 
-    def __init__(self, store: Store, clock: MovableClock) -> None:
+    def __init__(self, store: Store, clock: MovableClock, files: Path) -> None:
         self.store = store
         self.clock = clock
         self.out = io.StringIO()
         self.session = _Session(store=store, clock=clock, user="U0LEAD",
-                                      source=io.StringIO(""), out=self.out,
-                                      config=Config(channel_prefix="cg-"))
+                                source=io.StringIO(""), out=self.out,
+                                config=Config(channel_prefix="cg-"), files_dir=files)
         self.chat = _RecordingChat(self.session)
         self.session.chat = self.chat
 
@@ -356,6 +356,6 @@ def driver_for(name: str, template: Path, directory: Path) -> Iterator[Driver]:
             with FakeTeams(roster=list(ROSTER)) as fake, teams_running(fake, store, clock) as h:
                 yield TeamsDriver(h)
         else:
-            yield ConsoleDriver(store, clock)
+            yield ConsoleDriver(store, clock, directory / "files")
     finally:
         store.dispose()
