@@ -220,6 +220,11 @@ class Listeners:
         key = activity.get("id")
         if activity.get("serviceUrl"):
             self.deps.seen_service_url = str(activity["serviceUrl"])
+        tenant = here_of(activity).tenant_id
+        if self.deps.tenant_id and tenant != self.deps.tenant_id:
+            # Case records are for this council's tenant only, whoever else installs the app.
+            log.warning("activity from another tenant dropped")
+            return
         if key and not self.deps.seen.first_time(f"teams:{key}"):
             log.info("duplicate teams activity dropped")
             return

@@ -347,3 +347,12 @@ def test_the_people_picker_answer_becomes_the_teams_member(teams: TeamsHarness) 
         (action,) = repo.actions(s, "CG-0001")
         hv = repo.member_by_user(s, "CG-0001", "teams", HV.id)
     assert action.owner_member_id == hv.id and str(action.due_on) == "2027-02-01"
+
+
+def test_an_activity_from_another_tenant_changes_nothing(teams: TeamsHarness) -> None:
+    activity = channel_message(teams.fake, LEAD, NEW)
+    activity["channelData"]["tenant"]["id"] = "99999999-0000-4000-8000-000000000000"
+    activity["conversation"]["tenantId"] = "99999999-0000-4000-8000-000000000000"
+    before = audit_count(teams)
+    assert teams.send(activity).status_code == 200  # validly signed: Teams gets its 200
+    assert audit_count(teams) == before and teams.fake.calls == []
