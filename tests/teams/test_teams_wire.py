@@ -356,3 +356,18 @@ def test_an_activity_from_another_tenant_changes_nothing(teams: TeamsHarness) ->
     before = audit_count(teams)
     assert teams.send(activity).status_code == 200  # validly signed: Teams gets its 200
     assert audit_count(teams) == before and teams.fake.calls == []
+
+
+def test_the_new_case_form_links_the_channel_it_was_opened_in(teams: TeamsHarness) -> None:
+    teams.say(LEAD, "new")
+    card = teams.last_form(LEAD)
+    data = card["actions"][0]["data"]
+    assert data["cg.form"] == "new" and data["cg.channel"] == CHANNEL
+    teams.submit(LEAD, {**data, "reference": "CG-0042", "profile": "suffolk", "plan": "cp",
+                        "start": "2027-01-04"})
+    with teams.store.read() as s:
+        case = repo.get_case(s, "CG-0042")
+    assert case.teams_channel_id == CHANNEL
+    assert json.loads(case.teams_conversation or "{}")["conversation"]["id"] == CHANNEL
+    (summary,) = teams.fake.activities(CHANNEL)
+    assert summary["summary"].startswith("CG-0042: core group set up")
