@@ -371,3 +371,18 @@ def test_the_new_case_form_links_the_channel_it_was_opened_in(teams: TeamsHarnes
     assert json.loads(case.teams_conversation or "{}")["conversation"]["id"] == CHANNEL
     (summary,) = teams.fake.activities(CHANNEL)
     assert summary["summary"].startswith("CG-0042: core group set up")
+
+
+def test_a_form_with_a_problem_says_which_field_and_saves_nothing(teams: TeamsHarness) -> None:
+    start_case(teams)
+    teams.say(LEAD, "meeting 2027-01-15 10:00")
+    teams.clock.set("2027-01-15T12:00")
+    teams.say(LEAD, "held")
+    data = teams.last_form(LEAD)["actions"][0]["data"]
+    before = audit_count(teams)
+    teams.submit(LEAD, {**data, "date": "2027-01-15", "attended": "", "apologies": ""})
+    assert audit_count(teams) == before
+    assert teams.private(LEAD)[-1] == (
+        "That form needs another look; nothing was saved.\n"
+        "**attended**: Pick who attended.\n"
+        "Correct it in the card and press the button again.")
