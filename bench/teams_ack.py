@@ -8,7 +8,7 @@ Bot Connector), and the real Teams SDK app as `coregroup serve --teams` builds i
 on a migrated SQLite file with one case. Requests are sent one after another, each a channel
 message with its own activity id and a freshly signed token (RS256, 2048-bit key), so every one
 runs the SDK's full JWT validation (the JWKS itself is cached by PyJWKClient after the first).
-Latency is from sending to the HTTP 200, which is what Teams waits for (it retries after 15 s).
+Latency is from sending to the HTTP 200, which is what Teams waits for (it expects it within 15 s).
 The work after the ack (database, Bot Connector calls) runs on the worker, and is drained between
 requests so it doesn't compete with the next acknowledgement.
 """

@@ -9,9 +9,9 @@ and never reaches a listener. `TEAMS_OPENID_METADATA_URL` points the SDK at othe
 (national clouds, or the tests' local fake) through its `CloudEnvironment`.
 
 Each listener only queues the work on the worker and returns, so Teams gets its 200 at once (Teams
-gives a bot 15 s, then retries); parsing, the database and every connector call happen on the
-worker, as on Slack. A retried activity (same id) is dropped here, and the database's request log
-drops one that reaches another process.
+expects the answer within 15 s, and may redeliver); parsing, the database and every connector
+call happen on the worker, as on Slack. A retried activity (same id) is dropped here, and the
+database's request log drops one that reaches another process.
 
 - `@coregroup <sub-command …>` in a channel, or the same words in the bot's 1:1 chat → the text
   after the mention goes to `handlers.dispatch.handle_text`.

@@ -27,7 +27,7 @@ from handlers.replies import Button, Form, FormField, Message
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-#: Teams renders Adaptive Cards up to schema 1.5 on desktop, web and mobile.
+#: The schema version Teams documents for bot cards (1.5; older mobile clients may show less).
 VERSION = "1.5"
 #: Keys of our own in Action.Submit data (inputs use the form's field ids, which never start "cg.").
 KIND, LINE, FORM, CONTEXT, CHANNEL = "cg.kind", "cg.line", "cg.form", "cg.context", "cg.channel"
