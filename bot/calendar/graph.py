@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from bot.calendar.invite import Invite, body_text, subject
+from bot.calendar.invite import Invite, body_text, london_wall, subject
 from bot.calendar.port import CalendarError, SlotOffer, SlotRequest
 from bot.calendar.slots import Busy, offer_slots
 from scheduling.hours import local
@@ -84,8 +84,7 @@ def warm_up() -> None:
 def _dttz(at: datetime) -> Any:
     from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
 
-    return DateTimeTimeZone(date_time=at.astimezone(ZoneInfo(TZ)).strftime("%Y-%m-%dT%H:%M:%S"),
-                            time_zone=TZ)
+    return DateTimeTimeZone(date_time=london_wall(at).strftime("%Y-%m-%dT%H:%M:%S"), time_zone=TZ)
 
 
 def _attendees(invite: Invite) -> list[Any]:

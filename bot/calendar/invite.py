@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,14 @@ FAMILY_NOT_INVITED: Final = frozenset({TIER1, TIER2})
 
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$")
+
+
+def london_wall(at: datetime) -> datetime:
+    """`at` as a London wall-clock time that exists. Going through UTC matters: `astimezone` to
+    the zone a datetime already has returns it unchanged, so a time in the spring-forward gap
+    (01:30 on the last Sunday of March) would be written as a wall time that never happens, which
+    calendar parsers read differently."""
+    return at.astimezone(UTC).astimezone(LONDON)
 
 
 class InviteError(ValueError):
@@ -160,11 +168,11 @@ class Invite:
 
     @property
     def local_start(self) -> datetime:
-        return self.starts_at.astimezone(LONDON)
+        return london_wall(self.starts_at)
 
     @property
     def local_end(self) -> datetime:
-        return self.ends_at.astimezone(LONDON)
+        return london_wall(self.ends_at)
 
 
 # --- agendas -------------------------------------------------------------------------------------
