@@ -69,6 +69,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
         _fail(problems)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.chat import ChatError
     from bot.clock import system_clock
     from bot.slack.worker import Worker
     from bot.teams.app import MESSAGES_PATH, TeamsDeps, asgi, build_app
@@ -85,14 +86,20 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot read TEAMS_CERTIFICATE_PATH: {exc.strerror}") from None
         certificate = {"private_key": key,
                        "thumbprint": str(settings.teams_certificate_thumbprint)}
+    tokens = MsalToken(settings.teams_app_id, tenant_id=settings.teams_tenant_id,
+                       authority=settings.teams_authority,
+                       password=settings.teams_app_password, certificate=certificate)
+    try:
+        tokens.token()  # fail fast, as `serve` does for Slack's auth.test
+    except ChatError as exc:
+        raise UsageError(f"could not get a Bot Framework token for TEAMS_APP_ID from "
+                         f"{settings.teams_authority} ({exc}): check TEAMS_APP_PASSWORD or the "
+                         f"certificate, TEAMS_TENANT_ID, and outbound HTTPS") from None
     try:
         store = Store.open(settings)
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
                          ) from None
-    tokens = MsalToken(settings.teams_app_id, tenant_id=settings.teams_tenant_id,
-                       authority=settings.teams_authority,
-                       password=settings.teams_app_password, certificate=certificate)
     deps = TeamsDeps(store=store, clock=system_clock, connector=Connector(tokens),
                      app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id,
                      service_url=settings.teams_service_url, config=handler_config(settings),

@@ -51,24 +51,33 @@ class MsalToken(TokenSource):
     """Client-credentials tokens for the bot's Entra app registration (secret or certificate).
 
     msal caches the token and renews it shortly before it expires; `refresh` bypasses the cache.
+    The msal client is made on first use (it fetches the authority's metadata), so a process
+    starts without Entra; `coregroup serve --teams` asks for one token at start-up to fail fast.
     """
 
     def __init__(self, app_id: str, *, tenant_id: str, authority: str,
                  password: str | None = None, certificate: dict[str, str] | None = None,
                  scope: str = BOT_SCOPE) -> None:
-        import msal
-
-        credential: Any = certificate if certificate else password
-        self._app = msal.ConfidentialClientApplication(
-            app_id, client_credential=credential,
-            authority=f"{authority.rstrip('/')}/{tenant_id}")
+        self._app_id = app_id
+        self._authority = f"{authority.rstrip('/')}/{tenant_id}"
+        self._credential: Any = certificate if certificate else password
         self._scope = scope
+        self._app: Any = None
         self._lock = threading.Lock()
 
     def token(self, *, refresh: bool = False) -> str:
+        import msal
+
         with self._lock:
-            result = self._app.acquire_token_for_client(scopes=[self._scope],
-                                                        force_refresh=refresh)
+            try:
+                if self._app is None:
+                    self._app = msal.ConfidentialClientApplication(
+                        self._app_id, client_credential=self._credential,
+                        authority=self._authority)
+                result = self._app.acquire_token_for_client(scopes=[self._scope],
+                                                            force_refresh=refresh)
+            except (ValueError, OSError) as exc:  # unreachable/unknown authority, bad key
+                raise ChatError("token_failed", type(exc).__name__) from exc
         if "access_token" not in result:
             raise ChatError("token_failed", str(result.get("error", "unknown")))
         return str(result["access_token"])
