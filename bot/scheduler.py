@@ -80,7 +80,14 @@ class Leader:
                 self._conn = None
 
     def release(self) -> None:
+        """Give the lead up now: unlock first, because closing the socket alone leaves the lock
+        held until the server notices the session has gone (another process could wait a tick)."""
         with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+                except Exception:
+                    log.warning("could not unlock the sweep lock; closing its connection")
             self._close()
 
 
