@@ -61,7 +61,7 @@ def check_teams_settings(settings: Settings) -> list[str]:
 
 
 def cmd_serve_teams(args: argparse.Namespace) -> int:
-    from bot.cli_chat import _fail
+    from bot.cli_chat import _fail, _start_calendar
 
     settings = load_settings()
     problems = check_teams_settings(settings)
@@ -111,6 +111,9 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     # Reminders through the same port as answers: one delivery, two adapters.
     start(SweepJob(store, deps.chat(), system_clock, bundle_at=settings.bundle_time),
           settings.sweep_minutes)
+    # Calendar invitations (Graph, else the .ics fallback) through the proactive Teams port, so
+    # failure messages and slot offers reach the case's Teams channel (docs/graph.md).
+    deps.calendar = _start_calendar(settings, store, deps.chat()).notify
     import uvicorn
 
     log.info("serving Teams on %s:%d%s", args.host, args.port, MESSAGES_PATH)

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.chat import ChatError, EmailSender, _log_email, deliver
+from bot.chat import CalendarSender, ChatError, EmailSender, _log_calendar, _log_email, deliver
 from bot.clock import Clock
 from bot.slack.listeners import SeenKeys
 from bot.slack.worker import Worker
@@ -89,6 +89,8 @@ class TeamsDeps:
     service_url: str = DEFAULT_SERVICE_URL
     config: Config = field(default_factory=Config)
     email: EmailSender = _log_email
+    #: Calendar work for the calendar worker (`CalendarJobs.notify`, set by `serve --teams`).
+    calendar: CalendarSender = _log_calendar
     worker: Worker = field(default_factory=Worker)
     seen: SeenKeys = field(default_factory=SeenKeys)
     personal: PersonalChats = field(default_factory=PersonalChats)
@@ -293,7 +295,7 @@ class Listeners:
         ctx = self.deps.context(here, user, key)
         outcome = handle_text(ctx, text)
         deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=self._teller(activity),
-                trigger=user, email=self.deps.email)
+                trigger=user, email=self.deps.email, calendar=self.deps.calendar)
         self._remember(here)
 
     # -- kinds of activity --
@@ -351,7 +353,7 @@ class Listeners:
             return
         outcome = handle(ctx, command)
         deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=tell, trigger=user,
-                email=self.deps.email)
+                email=self.deps.email, calendar=self.deps.calendar)
         self._remember(here)
 
     @staticmethod

@@ -12,6 +12,9 @@ What Teams can't do, and what this port does instead (docs/teams.md has the reas
 - Bots can't pin, invite to or remove from a standard channel, or archive it: those are no-ops (the
   team's membership is the channel's), logged by case-free ids only.
 - No App Home: `publish_home` does nothing.
+- No files from a bot in a channel (the Bot Connector's file API works in personal chats only;
+  channel files need Graph and SharePoint). `upload_file` posts the invitation's details as text
+  with a line saying to add it to the calendar by hand; with GRAPH_* set no file is needed.
 
 Where a message goes: a channel is addressed by its Teams id (`19:…@thread.tacv2`), with the
 service URL and tenant taken from the conversation reference stored for the case (so reminders
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -77,6 +81,12 @@ class Here:
 
 def reference_json(here: Here) -> str:
     return json.dumps(here.reference(), sort_keys=True, separators=(",", ":"))
+
+
+#: The sentence of an .ics message that points at the file (Teams gets no file).
+_ATTACHED = re.compile(r"\s*Open the attached [^.]*\.")
+NO_FILE_HINT = ("Teams can't take a calendar file from the bot in a channel: add it to your "
+                "calendar by hand. (With Microsoft Graph set up, the bot sends real invitations.)")
 
 
 class PersonalChats:
@@ -201,6 +211,15 @@ class TeamsChat:
             "DELETE", self._service_for(conversation),
             f"v3/conversations/{quote(conversation, safe='')}/activities/"
             f"{quote(message_id, safe='')}")
+
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
+                    comment: str | None = None) -> str:
+        """The .ics fallback on Teams: the invitation as text, because a bot can't attach a file
+        to a channel message (the Bot Connector takes files in 1:1 chats only; a channel file needs
+        a Graph upload to the team's SharePoint). `comment` already carries what, when and where;
+        its "open the attached file" sentence would point at nothing, so it is replaced."""
+        text = _ATTACHED.sub("", comment or title).strip()
+        return self.post_message(channel, Message(text, (NO_FILE_HINT,)))
 
     def pin(self, channel: str, message_id: str) -> None:
         log.debug("teams has no pins for bots; summary left unpinned")

@@ -83,3 +83,68 @@ def test_serve_teams_answers_signed_activities(env: pytest.MonkeyPatch, fake: Fa
     with store.read() as s:
         assert repo.get_case(s, "CG-0001").teams_channel_id is not None
     store.dispose()
+
+
+def test_serve_teams_starts_the_calendar_worker_on_the_teams_port(
+        env: pytest.MonkeyPatch, fake: FakeTeams, tmp_path: Path) -> None:
+    """Issue 6 x issue 7: without GRAPH_* the invitation is the .ics fallback, which on Teams is
+    text in the case's channel; the row it came from is sent, not left pending."""
+    import time
+
+    import bot.cli_chat
+    from bot.teams.chat import NO_FILE_HINT
+    from handlers.invitations import CALENDAR_RULE
+    from storage import outbox
+
+    env.setenv("TEAMS_OPENID_METADATA_URL", fake.openid_metadata_url)
+    env.setenv("TEAMS_SERVICE_URL", fake.service_url)
+    env.setattr("bot.teams.connector.MsalToken.token",
+                lambda self, refresh=False: CONNECTOR_TOKEN)
+    env.setattr("bot.scheduler.start", lambda job, minutes: None)
+    started: list[Any] = []
+    real_start = bot.cli_chat._start_calendar
+
+    def start_calendar(settings: Any, store: Any, chat: Any) -> Any:
+        started.append(real_start(settings, store, chat))
+        return started[-1]
+
+    env.setattr("bot.cli_chat._start_calendar", start_calendar)
+    heard: list[str] = []
+
+    def run(app: Any, **kw: Any) -> None:
+        from bot.teams.cards import card_text
+
+        today = date.today()  # `serve` runs on the real clock
+        day = today + timedelta(days=2)
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        with ServerThread(app) as server, httpx.Client(base_url=server.url) as client:
+            for line in (f"new CG-0001 profile:suffolk plan:cp "
+                         f"start:{(today - timedelta(days=2)).isoformat()}",
+                         f"meeting {day.isoformat()} 10:00"):
+                activity = channel_message(fake, LEAD, line)
+                token = fake.key.token(service_url=activity["serviceUrl"])
+                assert client.post("/api/messages", json=activity,
+                                   headers={"Authorization": f"Bearer {token}"}
+                                   ).status_code == 200
+                time.sleep(0.3)  # the answer runs after the acknowledgement
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                heard[:] = [card_text(a) for a in fake.activities()]
+                if any(NO_FILE_HINT in t for t in heard):
+                    break
+                time.sleep(0.05)
+
+    env.setattr("uvicorn.run", run)
+    try:
+        assert main(["serve", "--teams"]) == 0
+    finally:
+        for jobs in started:
+            jobs.stop()
+    assert [j.chat.platform for j in started] == ["teams"]
+    assert any(NO_FILE_HINT in t and "CG-0001" in t for t in heard), heard
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'template.db'}"))
+    with store.read() as s:
+        rows = [r for r in outbox.reminders(s) if r.rule == CALENDAR_RULE]
+    store.dispose()
+    assert rows and all(r.status == "sent" for r in rows)
