@@ -302,6 +302,13 @@ def at_london(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LONDON)
 
 
+def happened_at(day: date, at: time, now: datetime) -> datetime:
+    """When something recorded by its date happened: `day` at `at`, but never after `now`. A
+    date is "not in the future" for the whole of today, so `minutes sent <today>` at 10:00 must not
+    become 12:00 today and be refused by the repository as still to come."""
+    return min(at_london(day, at), now)
+
+
 def london_date(dt: datetime) -> date:
     return dt.astimezone(LONDON).date()
 

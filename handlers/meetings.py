@@ -18,6 +18,7 @@ from handlers.common import (
     Rules,
     at_london,
     case_obligations,
+    happened_at,
     london_date,
     london_time,
     meeting_place,
@@ -331,7 +332,7 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
                 raise CommandError("No meeting was booked on or before today: give the date.", ex)
             meeting = repo.record_held_meeting(
                 s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                starts_at=at_london(cmd.day, DEFAULT_TIME),
+                starts_at=happened_at(cmd.day, DEFAULT_TIME, ctx.now),
             )
         elif meeting.status != "held":
             meeting = repo.hold_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
@@ -459,7 +460,7 @@ def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
             )
         meeting = max(held, key=lambda m: m.starts_at)
         repo.mark_minutes_circulated(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
-                                     now=ctx.now, at=at_london(day, time(12, 0))
+                                     now=ctx.now, at=happened_at(day, time(12, 0), ctx.now)
                                      if cmd.day else ctx.now)
     rules = rules_for(case.profile)
     mday = london_date(meeting.starts_at)

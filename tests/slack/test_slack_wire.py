@@ -239,3 +239,20 @@ def test_app_home_button_answers_by_direct_message(slack: SlackHarness) -> None:
     slack.settle()
     dm = slack.fake.args_of("chat.postMessage")[-1]
     assert dm["channel"] == "U0HV" and dm["text"].startswith("CG-0001: next")
+
+
+def test_minutes_sent_with_todays_date_at_ten_is_accepted(slack: SlackHarness) -> None:
+    """`minutes sent <today>` at 10:00 was refused as "in the future" (the date became noon)."""
+    channel = start_case(slack)
+    slack.command("meeting 2027-01-15 10:00", channel=channel)
+    slack.clock.set("2027-01-15T16:00")
+    slack.command("held attended:<@U0LEAD|lead>,<@U0HV|hv>", channel=channel)
+    slack.clock.set("2027-01-18T10:00")
+    before = len(slack.replies())
+    assert slack.command("minutes sent 2027-01-18", channel=channel).status_code == 200
+    post = all_text(slack.channel_posts(channel)[-1])
+    assert "On time: they were due by" in post, post
+    assert not any("in the future" in all_text(r) for r in slack.replies()[before:])
+    with slack.store.read() as s:
+        stamped = repo.meetings(s, "CG-0001", status="held")[0].minutes_circulated_at
+    assert stamped is not None and stamped <= slack.clock()
