@@ -71,11 +71,8 @@ class WorkingCalendar:
             raise ValueError(f"unknown nation {nation!r}; allowed: {', '.join(NATIONS)}")
         self.nation = nation
         self.closures = frozenset(closures)
-        import holidays  # here, not at the top: `coregroup` should not pay for it until it counts
-
         first, last = FIRST_YEAR - 1, LAST_YEAR + MARGIN_YEARS
-        bank = holidays.UK(subdiv=NATIONS[nation], years=range(first, last + 1))
-        self.holiday_names: dict[date, str] = {d: str(n) for d, n in bank.items()}
+        self.holiday_names: dict[date, str] = bank_holidays(nation)
         for d in self.closures:
             self.holiday_names.setdefault(d, "local closure day")
         start = date(first, 1, 1).toordinal()
@@ -212,7 +209,66 @@ class WorkingCalendar:
         return sorted((d, n) for d, n in self.holiday_names.items() if start < d <= end)
 
 
+def live_bank_holidays(nation: str) -> dict[date, str]:
+    """Bank holidays of a nation over the calendar's years, from the `holidays` package."""
+    import holidays  # here, not at the top: `coregroup` should not pay for it until it counts
+
+    years = range(FIRST_YEAR - 1, LAST_YEAR + MARGIN_YEARS + 1)
+    bank = holidays.UK(subdiv=NATIONS[nation], years=years)
+    return {d: str(n) for d, n in sorted(bank.items())}
+
+
+def bank_holidays(nation: str) -> dict[date, str]:
+    """Bank holidays of a nation: the table in `scheduling/bank_holidays.py`, written from the
+    `holidays` package, when it was written by the installed version; else the package itself.
+
+    Why: asking `holidays` for 80 years costs about 0.2 s per nation, paid by the first sweep of
+    every fresh process (three nations: 0.6 s of a 5 s sweep). The table is the same answer read
+    in a millisecond; tests/engine/test_calendar.py checks it against the package, and
+    `python -m scheduling.calendar` rewrites it after a `holidays` upgrade (until then the
+    version check falls back to the package, so answers never go stale).
+    """
+    from importlib.metadata import version  # not `import holidays`: that alone costs 0.1 s
+
+    from scheduling import bank_holidays as table
+
+    if version("holidays") == table.HOLIDAYS_VERSION and nation in table.BANK_HOLIDAYS:
+        fromordinal = date.fromordinal
+        rows = (line.partition(" ") for line in table.BANK_HOLIDAYS[nation].splitlines())
+        return {fromordinal(int(o)): n for o, _, n in rows}
+    return live_bank_holidays(nation)
+
+
+def write_bank_holidays(path: str) -> None:
+    """Rewrite the table `bank_holidays` reads, from the installed `holidays` package."""
+    import holidays
+
+    lines = [
+        '"""Bank holidays per nation, written by `python -m scheduling.calendar` from the `holidays`',
+        'package (do not edit; see `scheduling.calendar.bank_holidays`)."""',
+        "",
+        f"HOLIDAYS_VERSION = {holidays.__version__!r}",
+        "#: nation -> one line per bank holiday: its date's ordinal, a space, its name (one string",
+        "#: per nation, so the module compiles in a millisecond).",
+        "BANK_HOLIDAYS: dict[str, str] = {",
+    ]
+    for nation in NATIONS:
+        lines.append(f"    {nation!r}: \"\"\"\\")
+        lines.extend(f"{d.toordinal()} {n}" for d, n in live_bank_holidays(nation).items())
+        lines.append('""",')
+    lines.append("}")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
 @lru_cache(maxsize=64)
 def calendar_for(nation: str, closures: frozenset[date] = frozenset()) -> WorkingCalendar:
     """One calendar per nation and closure set for the whole process."""
     return WorkingCalendar(nation, closures)
+
+
+if __name__ == "__main__":  # python -m scheduling.calendar: rewrite the bank-holiday table
+    import os
+
+    write_bank_holidays(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                     "bank_holidays.py"))
