@@ -120,7 +120,12 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Prog
     attending = {m.id for m in people if said.get(m.id) == "attended"}
     running = {meeting.chair_member_id, meeting.minute_taker_member_id}
     asked = [m for m in people if chat_id(m) and m.id not in running]
-    expected = [m for m in asked if m.kind == "professional" and m.id not in attending]
+    # A report sent unasked (by the chair, the minute-taker or someone attending) still counts:
+    # its author joins the expected, so "1 of 1 in" rather than "0 of 1" (as the sweep counts it,
+    # storage/facts.py and scheduling/reminders.py).
+    expected = [m for m in people
+                if (m in asked and m.kind == "professional" and m.id not in attending)
+                or m.id in sent]
     return Progress(
         attending=len(attending),
         apologies=sum(1 for m in people if said.get(m.id) == "apologies"),

@@ -200,7 +200,8 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
         if m.date < today or m.date > far:
             continue
         last_day = cal.subtract_working_days(m.date, 1)
-        expected = [p for p in m.professionals if p not in m.attending]
+        # Someone attending who sent a report anyway is counted with it (storage/facts.py).
+        expected = [p for p in m.professionals if p not in m.attending or p in m.reports_in]
         progress = (sum(1 for p in expected if p in m.reports_in), len(expected))
         for member in m.members:
             if member not in m.attending and member not in m.apologies:

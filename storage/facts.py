@@ -258,8 +258,11 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
             a = answers.get(m.id, {})
             present = [p for p in who.values() if p.chat_id("slack") or p.chat_id("teams")]
             # The chair and the minute-taker are not asked for a written report.
-            professionals = tuple(str(p.id) for p in present if p.kind == "professional"
-                                  and p.id not in (m.chair, m.minute_taker))
+            # So is anyone who sent one unasked: their report counts (handlers/answers.progress).
+            sent = a.get("reports", set())
+            professionals = tuple(str(p.id) for p in who.values() if p.id in sent or (
+                p.kind == "professional" and p.id not in (m.chair, m.minute_taker)
+                and (p.chat_id("slack") or p.chat_id("teams"))))
             meetings.append(MeetingFacts(
                 subjects[m.id], m.date, professionals=professionals,
                 members=tuple(str(p.id) for p in present if p.id not in (m.chair, m.minute_taker)),
