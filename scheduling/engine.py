@@ -788,14 +788,23 @@ def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
     held: list[date] = []
     held_meetings: list[Meeting] = []
     scheduled: list[Meeting] = []
+    kinds = CORE_GROUP_KINDS
     for m in case.meetings:
         # Meeting.is_held / is_scheduled, inlined: this loop runs for every meeting of every case
-        status, d = m.status, m.date
-        if d <= today if status is None else status == "held":
+        status = m.status
+        if status is None:  # CASE.json: held if on or before today, else booked
+            d = m.date
+            if d <= today:
+                held_meetings.append(m)
+                if m.kind in kinds:
+                    held.append(d)
+            elif m.kind in kinds:
+                scheduled.append(m)
+        elif status == "held":
             held_meetings.append(m)
-            if m.kind in CORE_GROUP_KINDS:
-                held.append(d)
-        elif (status is None or (status == "scheduled" and d >= today)) and m.kind in CORE_GROUP_KINDS:
+            if m.kind in kinds:
+                held.append(m.date)
+        elif status == "scheduled" and m.date >= today and m.kind in kinds:
             scheduled.append(m)
     reviews = case.review_conferences
     if reviews:

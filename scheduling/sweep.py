@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Final
 
+from sqlalchemy.types import NullType, TypeDecorator
+
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.engine import obligations
@@ -249,16 +251,36 @@ def insert(store: Any, rows: list[Outgoing], now: datetime,
         rows = [o for o in rows if o.key not in known]
     if not rows:
         return 0
+    from sqlalchemy import bindparam
+
     from storage.models import Reminder
     from storage.repository import _insert
 
-    values = [{"case_id": o.case_id, "rule": o.planned.rule, "subject": o.planned.subject,
-               "stage": o.stage, "recipient": o.audience, "due_at": o.send_at,
-               "available_at": o.send_at, "status": "pending", "attempts": 0,
-               "payload": o.payload(), "created_at": now} for o in rows]
     with store.transaction() as s:
-        stmt = _insert(s, Reminder).on_conflict_do_nothing(
-            index_elements=["case_id", "rule", "subject", "stage"])
+        # The three times go in already converted: the columns' own bind processing (UTC, then
+        # the dialect's DATETIME form) runs once per distinct value -- a sweep has a handful of
+        # send times and one `now` -- instead of once per value of thousands of rows, and the
+        # converted value is bound as is. Same stored values; about a third of the insert's CPU.
+        dialect = s.get_bind().dialect
+        table = Reminder.__table__  # type: ignore[attr-defined]
+        process = table.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+        converted: dict[datetime, Any] = {}
+
+        def at(t: datetime) -> Any:
+            got = converted.get(t)
+            if got is None:
+                got = converted[t] = process(t) if process is not None else t
+            return got
+
+        created = at(now)
+        values = [{"case_id": o.case_id, "rule": o.planned.rule, "subject": o.planned.subject,
+                   "stage": o.stage, "recipient": o.audience, "raw_due_at": at(o.send_at),
+                   "raw_available_at": at(o.send_at), "status": "pending", "attempts": 0,
+                   "payload": o.payload(), "raw_created_at": created} for o in rows]
+        stmt = _insert(s, Reminder).values(
+            {c: bindparam(f"raw_{c}", type_=_AsIs()) for c in ("due_at", "available_at",
+                                                                "created_at")}
+        ).on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"])
         result = s.execute(stmt, values)
         new = result.rowcount
         if new is None or new < 0:  # a driver that does not count executemany
@@ -266,6 +288,13 @@ def insert(store: Any, rows: list[Outgoing], now: datetime,
     if known is not None:
         known.update(o.key for o in rows)
     return int(new)
+
+
+class _AsIs(TypeDecorator[Any]):
+    """A bound value already in the driver's form (see `insert`): no conversion at all."""
+
+    impl = NullType
+    cache_ok = True
 
 
 def sweep(store: Any, now: datetime, *, dry_run: bool = False, batch_size: int = 2000,
