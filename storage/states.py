@@ -27,9 +27,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, String, select, type_coerce
@@ -45,9 +44,11 @@ LONDON: Final = ZoneInfo("Europe/London")
 _NO_RESOLUTION: Final = Resolution()
 
 
-@dataclass(frozen=True, slots=True)
-class ActiveCase:
-    """One case as the reminder sweep needs it: ids to key reminders on, and the engine's state."""
+class ActiveCase(NamedTuple):
+    """One case as the reminder sweep needs it: ids to key reminders on, and the engine's state.
+
+    A named tuple (immutable, same fields) rather than a frozen dataclass: the sweep makes 50,000
+    of them and a tuple is made in one step, not one `object.__setattr__` per field."""
 
     id: int
     reference: str
@@ -234,9 +235,10 @@ def load_states(conn: Connection, cases: Sequence[Any],
                                   escalations.get(cid, ())))
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What a case's child tables contribute to its CaseState (the part a snapshot stores)."""
+class Facts(NamedTuple):
+    """What a case's child tables contribute to its CaseState (the part a snapshot stores).
+
+    A named tuple for the same reason as `ActiveCase`: one per case per sweep."""
 
     meetings: tuple[CaseMeeting, ...] = ()
     review_conferences: tuple[date, ...] = ()
