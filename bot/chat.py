@@ -148,7 +148,7 @@ def deliver(
         except ChatError as exc:
             log.warning("chat effect failed", extra={"effect": type(effect).__name__,
                                                      "code": exc.code})
-            reply_to_actor(Message(_effect_failure(effect, exc)))
+            reply_to_actor(Message(_effect_failure(effect, exc, port.platform)))
     channel = case_channel(ctx, outcome.reference, port.platform) if outcome.reference else None
     for r in outcome.replies:
         if r.audience == "channel":
@@ -166,9 +166,12 @@ def deliver(
         calendar(job)
 
 
-def _effect_failure(effect: Effect, exc: ChatError) -> str:
+def _effect_failure(effect: Effect, exc: ChatError, platform: str = "slack") -> str:
     ref = getattr(effect, "reference", "")
     if isinstance(effect, CreateChannel):
+        if platform == "teams":  # Teams links the channel `new` was typed in; it makes none
+            return (f"{ref}: the record is saved, but I couldn't link this channel to it "
+                    f"({exc.code}). Ask your Teams admin to check the app is added to the team.")
         return (f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
                 "Ask your Slack admin to check the app's permissions.")
     if isinstance(effect, Invite):

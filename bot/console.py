@@ -326,8 +326,9 @@ class ConsoleSession:
             try:
                 command = submit(form.id, values, form.context)
             except FormError as exc:
+                labels = {f.id: f.label for f in form.fields}  # people read labels, not ids
                 for key, problem in exc.errors.items():
-                    self.out.write(f"    {key}: {problem}\n")
+                    self.out.write(f"    {labels.get(key, key)}: {problem}\n")
                 self.out.write("    Please fill the form in again.\n")
                 continue
             break

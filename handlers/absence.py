@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from handlers.common import Context, member_of, mention, resolve_case
+from handlers.common import Context, member_of, mention, people_place, resolve_case
 from handlers.parse import EXAMPLES, SLASH, Away, Back, CommandError, Digest
 from handlers.replies import Message, Outcome, RefreshSummary
 from scheduling.wording import long_date
@@ -80,8 +80,8 @@ def away(ctx: Context, cmd: Away) -> Outcome:
             raise CommandError("Name your line manager, not yourself.", ex)
         manager = ctx.directory.person(cmd.manager) if ctx.directory else None
         if ctx.directory is not None and manager is None:
-            raise CommandError(f"I can't find <@{cmd.manager}> in this workspace. Pick them from "
-                               "the list as you type @.", ex)
+            raise CommandError(f"I can't find <@{cmd.manager}> in this {people_place(ctx)}. "
+                               "Pick them from the list as you type @.", ex)
     lines: list[str] = []
     heard: list[str] = []
     with ctx.write() as s:

@@ -85,9 +85,14 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
         summary = case_summary(s, case, ctx, title="core group set up")
     name = channel_name(ctx.config.channel_prefix, case.reference)
     out = Outcome(reference=case.reference)
+    # Teams links the channel `new` was typed in (a bot can't create one everywhere); Slack and
+    # the console make the private channel.
+    where = ("I've linked the channel you typed this in and I'm posting the first deadlines "
+             "there." if ctx.actor.platform == "teams" else
+             f"I'm creating the private channel #{name} and pinning the first deadlines there.")
     out.say(Message(
         f"{case.reference} is set up and you are its lead social worker.",
-        (f"I'm creating the private channel #{name} and pinning the first deadlines there.",
+        (where,
          f"Next: add the core group with `{EXAMPLES['add']}`."),
     ))
     out.effects.append(CreateChannel(case.reference, name, (ctx.actor.user_id,), summary))

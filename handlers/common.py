@@ -309,6 +309,12 @@ def happened_at(day: date, at: time, now: datetime) -> datetime:
     return min(at_london(day, at), now)
 
 
+def people_place(ctx: Context) -> str:
+    """Where the bot looks people up, in the words of the platform: Slack's workspace, the
+    Teams team (the roster of the team the channel belongs to)."""
+    return "team" if ctx.actor.platform == "teams" else "workspace"
+
+
 def london_date(dt: datetime) -> date:
     return dt.astimezone(LONDON).date()
 

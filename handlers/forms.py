@@ -19,6 +19,7 @@ from handlers.parse import (
     CommandError,
     NewCase,
     RecordHeld,
+    RecordVisit,
     ResolutionRequest,
     ScheduleMeeting,
     WriteReport,
@@ -64,16 +65,17 @@ def new_case_form(profiles: Iterable[str]) -> Form:
     )
 
 
-def add_member_form(reference: str) -> Form:
+def add_member_form(reference: str, place: str = "workspace") -> Form:
+    """`place`: "workspace" (Slack) or "team" (Teams), where the people picker looks."""
     return Form(
         id="add",
         title="Add a member",
         context=reference,
-        intro="Pick someone in the workspace, or give the email of someone outside it.",
+        intro=f"Pick someone in the {place}, or give the email of someone outside it.",
         fields=(
-            FormField("user", "Person in the workspace", "user", optional=True),
-            FormField("email", "…or their email (outside the workspace)", "email", optional=True),
-            FormField("name", "Their name (outside the workspace only)", optional=True),
+            FormField("user", f"Person in the {place}", "user", optional=True),
+            FormField("email", f"…or their email (outside the {place})", "email", optional=True),
+            FormField("name", f"Their name (outside the {place} only)", optional=True),
             FormField("role", "Role", placeholder="health visitor"),
             FormField("agency", "Agency", optional=True, placeholder="NHS"),
         ),
@@ -141,6 +143,23 @@ def action_form(reference: str) -> Form:
             FormField("due", "Due", "date", optional=True),
         ),
         submit="Add",
+    )
+
+
+def visit_form(reference: str, today: date) -> Form:
+    """From the "Record a visit" reminder button: the date (today unless changed), whether the
+    child was seen alone, and who visited when it was not the person filling it in."""
+    return Form(
+        id="visit",
+        title="Record a visit",
+        context=reference,
+        fields=(
+            FormField("date", "Date of the visit", "date", initial=today.isoformat()),
+            FormField("seen_alone", "Seen alone", "checkbox", optional=True,
+                      options=(Option("yes", "The child was seen alone"),)),
+            FormField("by", "Visited by (leave empty if it was you)", "user", optional=True),
+        ),
+        submit="Record",
     )
 
 
@@ -264,12 +283,40 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
         due = dated("due", "the due date", EXAMPLES["action"], required=False)
         _raise(errors)
         return AddAction(case=ref, text=text, owner=_one(values, "owner"), due=due)
+    if form_id == "visit":
+        day = dated("date", "the date of the visit", EXAMPLES["visit"])
+        _raise(errors)
+        return RecordVisit(case=ref, day=day, seen_alone=bool(_many(values, "seen_alone")),
+                           by=_one(values, "by"))
     if form_id == "resolution":
         requested = dated("requested", "the date of the request", EXAMPLES["resolution"])
         reason = need("reason", "the reason")
         _raise(errors)
         return ResolutionRequest(case=ref, reason=reason, requested=requested)
     raise FormError({"_": f"unknown form {form_id!r}"})
+
+
+def problem_lines(form_id: str, errors: Mapping[str, str]) -> list[str]:
+    """The problems of a submitted form as people read them: each named by the field's label
+    ("**Who attended**: Pick who attended."), not its id. Slack shows them beside the field by
+    id instead; Teams and the console list them."""
+    labels = _labels().get(form_id, {})
+    lines = [f"**{labels.get(k, k)}**: {v}" for k, v in errors.items() if k != "_"]
+    return lines or [str(v) for v in errors.values()]
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """form id → field id → label, from the forms themselves (built once)."""
+    if not _LABELS:
+        today = date(2000, 1, 1)
+        for form in (new_case_form(()), add_member_form(""), meeting_form(""),
+                     held_form("", 0, today, ()), report_form("", 0, ""), action_form(""),
+                     visit_form("", today), resolution_form("", today)):
+            _LABELS[form.id] = {f.id: f.label for f in form.fields}
+    return _LABELS
+
+
+_LABELS: dict[str, dict[str, str]] = {}
 
 
 def _raise(errors: Mapping[str, str]) -> None:

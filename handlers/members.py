@@ -19,6 +19,7 @@ from handlers.common import (
     is_lead_or_manager,
     member_of,
     mention,
+    people_place,
     resolve_case,
     role_key,
     role_label,
@@ -42,7 +43,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         with ctx.read() as s:
             case = resolve_case(s, ctx, cmd.case)
             member_of(s, ctx, case)
-        return Outcome(form=add_member_form(case.reference), reference=case.reference)
+        return Outcome(form=add_member_form(case.reference, people_place(ctx)), reference=case.reference)
     role = role_key(cmd.role)
     if not role:
         raise CommandError("The role is empty.", EXAMPLES["add"])
@@ -51,8 +52,8 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         person = ctx.directory.person(cmd.user)
         if person is None:
             raise CommandError(
-                f"I can't find <@{cmd.user}> in this workspace. Pick them from the list as "
-                "you type @, or add someone outside the workspace by email.",
+                f"I can't find <@{cmd.user}> in this {people_place(ctx)}. Pick them from the "
+                f"list as you type @, or add someone outside the {people_place(ctx)} by email.",
                 EXAMPLES["add_email"],
             )
         if person.is_bot:
@@ -94,8 +95,8 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         f"{case.reference}: {mention(member)} joined the core group as "
         f"{role_label(member.role)}{agency}.",
         () if chat_id(member) else
-        ("They are outside the workspace, so they get meeting invitations and reminders by "
-         "email.",),
+        (f"They are outside the {people_place(ctx)}, so they get meeting invitations and "
+         "reminders by email.",),
     ), "channel")
     if chat_id(member):
         out.effects.append(Invite(case.reference, (chat_id(member) or "",)))

@@ -228,9 +228,12 @@ class CancelMeeting(Command):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RecordVisit(Command):
-    day: date
+    #: None: today (`visit today`, `visit seen-alone`), or the form when `ask` is set.
+    day: date | None = None
     seen_alone: bool = False
     by: str | None = None
+    #: Bare `visit` (the "Record a visit" reminder button): open the visit form.
+    ask: bool = False
     name: str = field(default="visit", init=False)
 
 
@@ -761,14 +764,28 @@ def _p_minutes(sub: str, toks: list[_Tok]) -> Command:
 def _p_visit(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["visit"]
     a = _Args(sub, toks, ex)
-    day = parse_date(a.need("the date of the visit").text, ex)
+    first = a.positional[0] if a.positional else None
+    word = first.text.lower() if first is not None and not first.quoted else None
+    day: date | None = None
+    dated = first is not None and word not in _VISIT_WORDS
+    if word == "today":
+        a.take()
+    elif dated:
+        day = parse_date(a.need("the date of the visit").text, ex)
     seen_alone = a.flag("seen-alone", "seen_alone", "alone")
     by_raw = a.key("by")
     if by_raw is None and a.flag("by"):
         by_raw = a.need("the person after `by` (by @someone)").text
     by = parse_user(by_raw, ex) if by_raw else None
     a.done()
-    return RecordVisit(case=a.case, day=day, seen_alone=seen_alone, by=by)
+    # Bare `visit` (the reminder's button): the form, with today filled in and "seen alone" to
+    # tick -- recording "not seen alone" for someone who only pressed a button would be wrong.
+    return RecordVisit(case=a.case, day=day, seen_alone=seen_alone, by=by,
+                       ask=first is None and not seen_alone and by is None)
+
+
+#: Words after `visit` that are not its date (so `visit seen-alone` means today).
+_VISIT_WORDS = frozenset({"today", "seen-alone", "seen_alone", "alone", "by"})
 
 
 def _free_text(rest: str) -> tuple[str, str | None]:

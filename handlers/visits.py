@@ -18,6 +18,7 @@ from handlers.common import (
     rule_title,
     when,
 )
+from handlers.forms import visit_form
 from handlers.parse import EXAMPLES, CommandError, RecordVisit
 from handlers.replies import Message, Outcome
 from scheduling.wording import long_date
@@ -30,13 +31,19 @@ VISIT_RULES = ("lead_sw_visit", "child_seen")
 
 def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
     ex = EXAMPLES["visit"]
-    if cmd.day > ctx.today:
-        raise CommandError(f"{long_date(cmd.day)} is still to come: record a visit once it has "
+    if cmd.ask:
+        with ctx.read() as s:
+            case = resolve_case(s, ctx, cmd.case)
+            member_of(s, ctx, case)
+        return Outcome(form=visit_form(case.reference, ctx.today), reference=case.reference)
+    day = cmd.day or ctx.today
+    if day > ctx.today:
+        raise CommandError(f"{long_date(day)} is still to come: record a visit once it has "
                            "happened.", ex)
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_of(s, ctx, case)
-        not_before_start(cmd.day, case, ex, "a visit")
+        not_before_start(day, case, ex, "a visit")
         visitor = me
         if cmd.by and cmd.by != ctx.actor.user_id:
             try:
@@ -50,7 +57,7 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
         if visitor.kind != "professional":
             raise CommandError("Visits are recorded for professionals in the core group.", ex)
         by = "lead_social_worker" if visitor.role == LEAD_SOCIAL_WORKER else "professional"
-        repo.record_visit(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, on=cmd.day,
+        repo.record_visit(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, on=day,
                           by=by, member_id=visitor.id, seen_alone=cmd.seen_alone)
         rules, obs = case_obligations(s, case, ctx.today)
     who = "the lead social worker" if by == "lead_social_worker" else mention(visitor)
@@ -61,6 +68,6 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
             lines.append(f"{rule_title(o.rule)}: next by {when(o.due, ctx.today, rules.calendar)}")
             context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: visit on {long_date(cmd.day)} recorded", tuple(lines),
+    out.say(Message(f"{case.reference}: visit on {long_date(day)} recorded", tuple(lines),
                     context=tuple(context)), "channel")
     return out

@@ -62,7 +62,7 @@ from bot.teams.chat import (
 from bot.teams.connector import Connector
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
-from handlers.forms import FormError, submit
+from handlers.forms import FormError, problem_lines, submit
 from handlers.replies import Message
 from storage import repository as repo
 from storage.db import Store
@@ -346,8 +346,7 @@ class Listeners:
         try:
             command = submit(form_id, values, context)
         except FormError as exc:
-            problems = [f"**{k}**: {v}" for k, v in exc.errors.items() if k != "_"] or \
-                [str(v) for v in exc.errors.values()]
+            problems = problem_lines(form_id, exc.errors)
             tell(Message("That form needs another look; nothing was saved.",
                          (*problems, "Correct it in the card and press the button again.")))
             return

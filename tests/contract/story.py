@@ -41,6 +41,18 @@ STORY: list[Step] = [
 ]
 
 
+#: Where the platforms deliberately differ: `new` on Teams links the channel it was typed in
+#: (a bot can't create one everywhere), so it says so instead of "creating the private channel".
+CREATING = "I'm creating the private channel #cg-cg-0001 and pinning the first deadlines there."
+LINKING = "I've linked the channel you typed this in and I'm posting the first deadlines there."
+WHERE_NEW = {"slack": CREATING, "console": CREATING, "teams": LINKING}
+
+
+def as_on(platform: str, text: str) -> str:
+    """Slack's wording of `text` as `platform` words it (the deliberate differences above)."""
+    return text.replace(CREATING, WHERE_NEW[platform])
+
+
 def run(driver: Any, step: Step) -> Any:
     if step.at:
         driver.clock.set(step.at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drivers import Driver
 from sqlmodel import func, select
-from story import NEW, STORY, Step, records, run
+from story import NEW, STORY, WHERE_NEW, Step, records, run
 
 from storage.models import AuditEvent
 
@@ -25,7 +25,7 @@ def test_new_case(adapter: Driver) -> None:
     said = adapter.do("lead", NEW)
     assert said.private == [
         "CG-0001 is set up and you are its lead social worker.\n"
-        "I'm creating the private channel #cg-cg-0001 and pinning the first deadlines there.\n"
+        f"{WHERE_NEW[adapter.platform]}\n"
         'Next: add the core group with `/coregroup add @someone role:"health visitor" '
         'agency:"NHS"`.']
     (summary,) = said.channel
@@ -111,6 +111,20 @@ def test_visit(adapter: Driver) -> None:
     assert records(adapter)["visits"][0][:2] == ("2027-01-18", True)
 
 
+def test_the_record_a_visit_button_opens_the_visit_form(adapter: Driver) -> None:
+    """The reminder's "Record a visit" button runs `CG-0001 visit`: the form, today filled in,
+    "seen alone" to tick; nothing is written until it is sent."""
+    upto(adapter, 3)
+    adapter.clock.set("2027-01-06T09:30")
+    before = audit_count(adapter)
+    said = adapter.do("hv", "CG-0001 visit")
+    assert said.channel == [] and audit_count(adapter) == before
+    said = adapter.fill("hv", {"date": "2027-01-06"}, {"seen_alone": ["seen alone"]})
+    assert said.channel[0].splitlines()[:2] == ["CG-0001: visit on Wed 6 Jan 2027 recorded",
+                                                "By @hv; child seen alone."]
+    assert records(adapter)["visits"][0][:2] == ("2027-01-06", True)
+
+
 def test_action(adapter: Driver) -> None:
     upto(adapter, 8)
     said = run(adapter, STORY[8])
@@ -152,8 +166,10 @@ def test_bad_input_names_the_problem_and_changes_nothing(adapter: Driver) -> Non
         "meeting 2027-13-45 10:00": "I couldn't read `2027-13-45`: months run from 01 to 12.\n"
                                     'Try `/coregroup meeting 2027-02-26 10:00 venue:"Family '
                                     'centre"`',
-        "visit": "`visit` needs the date of the visit.\nTry `/coregroup visit 2027-01-12 "
-                 "seen-alone`",
+        "visit 12/01/2027": "I couldn't read `12/01/2027`: write dates as year-month-day, here "
+                            "`2027-01-12`.\nTry `/coregroup visit 2027-01-12 seen-alone`",
+        "visit 2027-01-20": "Wed 20 Jan 2027 is still to come: record a visit once it has "
+                            "happened.\nTry `/coregroup visit 2027-01-12 seen-alone`",
     }
     for text, expected in cases.items():
         said = adapter.do("lead", text)

@@ -8,6 +8,8 @@ import pytest
 from fakes.env import CtxFactory, MovableClock
 from test_handlers_cases import CHANNEL, run, setup_case, text
 
+from handlers.dispatch import handle
+from handlers.forms import FormError, problem_lines, submit
 from storage import repository as repo
 from storage.db import Store
 
@@ -81,3 +83,52 @@ def test_visit_and_action_due_today_are_accepted(ctx: CtxFactory, store: Store,
     assert "plan action 1 added" in text(
         run(ctx(channel=CHANNEL), 'action add "Weigh the baby" due:2027-01-06'))
     assert "still to come" in text(run(ctx(channel=CHANNEL), "visit 2027-01-07"))
+
+
+# --- the "Record a visit" reminder button ------------------------------------------------------
+
+
+def test_the_record_a_visit_button_opens_a_form_for_today(ctx: CtxFactory, store: Store,
+                                                          clock: MovableClock) -> None:
+    """The reminder's button runs `CG-0001 visit` (no date): the visit form, today filled in."""
+    setup_case(ctx, store)
+    clock.set("2027-01-06T09:30")
+    out = run(ctx("U0HV"), "CG-0001 visit")  # pressed in the reminder, outside the channel
+    assert out.form is not None and out.form.id == "visit", text(out)
+    assert out.form.context == "CG-0001"
+    fields = {f.id: f for f in out.form.fields}
+    assert fields["date"].initial == "2027-01-06"
+    assert [o.label for o in fields["seen_alone"].options] == ["The child was seen alone"]
+    with store.read() as s:
+        assert repo.visits(s, "CG-0001") == []  # opening the form writes nothing
+    done = handle(ctx("U0HV"), submit("visit", {"date": "2027-01-06", "seen_alone": ["yes"],
+                                                "by": None}, out.form.context))
+    assert "visit on Wed 6 Jan 2027 recorded" in text(done), text(done)
+    with store.read() as s:
+        (visit,) = repo.visits(s, "CG-0001")
+    assert visit.visited_on.isoformat() == "2027-01-06" and visit.seen_alone
+
+
+def test_form_problems_are_named_by_the_fields_label() -> None:
+    with pytest.raises(FormError) as caught:
+        submit("visit", {"date": None}, "CG-0001")
+    assert caught.value.errors == {"date": "Please give the date of the visit."}
+    assert problem_lines("visit", caught.value.errors) == [
+        "**Date of the visit**: Please give the date of the visit."]
+    with pytest.raises(FormError) as caught:
+        submit("held", {"date": "2027-01-15"}, "CG-0001|1")
+    assert problem_lines("held", caught.value.errors) == ["**Who attended**: Pick who attended."]
+
+
+@pytest.mark.parametrize("line, seen_alone", [("visit today", False),
+                                              ("visit today seen-alone", True),
+                                              ("visit seen-alone", True)])
+def test_visit_without_a_date_means_today(ctx: CtxFactory, store: Store, clock: MovableClock,
+                                          line: str, seen_alone: bool) -> None:
+    setup_case(ctx, store)
+    clock.set("2027-01-06T09:30")
+    out = run(ctx("U0HV", CHANNEL), line)
+    assert out.form is None and "visit on Wed 6 Jan 2027 recorded" in text(out), text(out)
+    with store.read() as s:
+        (visit,) = repo.visits(s, "CG-0001")
+    assert visit.seen_alone is seen_alone

@@ -79,6 +79,12 @@ def test_other_sub_commands() -> None:
     assert parse("held") == RecordHeld()
     assert parse("visit 2027-01-12 seen-alone by <@U0HV>") == RecordVisit(
         day=date(2027, 1, 12), seen_alone=True, by="U0HV")
+    # No date: the form (the reminder's "Record a visit" button), or today when anything is said.
+    assert parse("visit") == RecordVisit(ask=True)
+    assert parse("CG-0001 visit") == RecordVisit(case="CG-0001", ask=True)
+    assert parse("visit today") == RecordVisit()
+    assert parse("visit seen-alone") == RecordVisit(seen_alone=True)
+    assert parse("visit by <@U0HV>") == RecordVisit(by="U0HV")
     assert parse("report Seen twice: all well") == WriteReport(text="Seen twice: all well")
     assert parse("report") == WriteReport()
     assert parse('action add "Book it" owner:<@U0HV> due:2027-02-01') == AddAction(
@@ -102,7 +108,7 @@ BAD = [
     ("review 2027-13-01", "months run from 01 to 12", EXAMPLES["review"]),
     ("held 2027-04-31", "April 2027 has 30 days", EXAMPLES["held"]),
     ("minutes sent 2027-1x-01", "as a date", EXAMPLES["minutes"]),
-    ("visit", "needs the date of the visit", EXAMPLES["visit"]),
+    ("visit 12/01/2027", "write dates as year-month-day, here `2027-01-12`", EXAMPLES["visit"]),
     ("visit 2027-01-12 by @someone", "couldn't tell who", EXAMPLES["visit"]),
     ("new CG-0001 profile:suffolk plan:xx start:2027-01-04", "not a plan type", EXAMPLES["new"]),
     ("new CG-0001 profile:suffolk plan:cp", "start:", EXAMPLES["new"]),

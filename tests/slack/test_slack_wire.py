@@ -196,7 +196,7 @@ BAD = [
     ("frobnicate", "U0LEAD", "I don't know `frobnicate`"),
     ("meeting 2027-02-30 10:00", "U0LEAD", "February 2027 has 28 days"),
     ("meeting 2027-01-02 10:00", "U0LEAD", "before CG-0001 started"),
-    ("visit", "U0LEAD", "needs the date of the visit"),
+    ("visit 2027-01-05", "U0LEAD", "is still to come"),
     ("add <@U0GHOST|ghost> role:police", "U0LEAD", "can't find <@U0GHOST>"),
     ("meeting 2027-01-15 10:00", "U0OTHER", "Only members of CG-0001"),
 ]

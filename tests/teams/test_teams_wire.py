@@ -136,7 +136,7 @@ def test_someone_not_in_the_team_is_refused_by_name(teams: TeamsHarness) -> None
     teams.say(LEAD, 'add @Designated Teacher role:teacher', mentions=[TEACH])
     assert audit_count(teams) == before
     assert teams.private(LEAD)[-1].startswith(
-        "I can't find <at>Designated Teacher</at> in this workspace.")
+        "I can't find <at>Designated Teacher</at> in this team.")
 
 
 def test_a_non_member_is_refused_privately_and_nothing_changes(teams: TeamsHarness) -> None:
@@ -384,5 +384,5 @@ def test_a_form_with_a_problem_says_which_field_and_saves_nothing(teams: TeamsHa
     assert audit_count(teams) == before
     assert teams.private(LEAD)[-1] == (
         "That form needs another look; nothing was saved.\n"
-        "**attended**: Pick who attended.\n"
+        "**Who attended**: Pick who attended.\n"
         "Correct it in the card and press the button again.")
