@@ -257,8 +257,8 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
         for m in upcoming.get(cid, ()):
             a = answers.get(m.id, {})
             present = [p for p in who.values() if p.chat_id("slack") or p.chat_id("teams")]
-            # The chair and the minute-taker are not asked for a written report.
-            # So is anyone who sent one unasked: their report counts (handlers/answers.progress).
+            # The chair and the minute-taker are not asked for a written report, but anyone who
+            # sent one unasked is counted with it (as handlers/answers.progress counts it).
             sent = a.get("reports", set())
             professionals = tuple(str(p.id) for p in who.values() if p.id in sent or (
                 p.kind == "professional" and p.id not in (m.chair, m.minute_taker)

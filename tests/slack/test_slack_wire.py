@@ -256,3 +256,42 @@ def test_minutes_sent_with_todays_date_at_ten_is_accepted(slack: SlackHarness) -
     with slack.store.read() as s:
         stamped = repo.meetings(s, "CG-0001", status="held")[0].minutes_circulated_at
     assert stamped is not None and stamped <= slack.clock()
+
+
+def test_the_record_a_visit_reminder_button_opens_the_visit_form(slack: SlackHarness) -> None:
+    """The reminder's button as Slack sends it (a block action in the person's DM): the visit
+    form opens with today filled in, nothing is written, and its submission records the visit."""
+    from datetime import date
+
+    from bot.slack.blocks import message_blocks
+    from handlers.nags import render
+
+    channel = start_case(slack)
+    slack.clock.set("2027-01-06T09:30")
+    reminder = render({"kind": "lead_visit_soon", "profile": "suffolk", "due": "2027-01-08",
+                       "subject": "lead_sw_visit", "about": "", "rule": "lead_sw_visit",
+                       "plan": "cp"}, "CG-0001", date(2027, 1, 6))
+    (button,) = [el for b in message_blocks(reminder) if b["type"] == "actions"
+                 for el in b["elements"]]
+    assert button["text"]["text"] == "Record a visit" and button["value"] == "CG-0001 visit"
+    before = audit_count(slack)
+    press = signing.block_actions(button["action_id"], button["value"], user_id="U0LEAD",
+                                  channel_id="D0DIRECT", response_url=slack.fake.response_url("v"))
+    assert slack.send(press).status_code == 200
+    slack.settle()
+    view = slack.fake.args_of("views.open")[-1]["view"]
+    assert view["title"]["text"] == "Record a visit"
+    date_block = next(b for b in view["blocks"] if b.get("block_id") == "date")
+    assert date_block["element"]["initial_date"] == "2027-01-06"
+    assert audit_count(slack) == before
+    seen = next(b for b in view["blocks"] if b.get("block_id") == "seen_alone")
+    values = {"date": {"v": signing.date_value("2027-01-06")},
+              "seen_alone": {"v": {"type": "checkboxes", "selected_options": [
+                  {"value": seen["element"]["options"][0]["value"]}]}}}
+    sent = signing.view_submission("cg.form", values, private_metadata=view["private_metadata"])
+    assert slack.send(sent).status_code == 200
+    slack.settle()
+    assert "visit on Wed 6 Jan 2027 recorded" in all_text(slack.channel_posts(channel)[-1])
+    with slack.store.read() as s:
+        (visit,) = repo.visits(s, "CG-0001")
+    assert visit.seen_alone and visit.visited_on == date(2027, 1, 6)
