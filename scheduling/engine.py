@@ -764,6 +764,7 @@ def _steps(profile: Profile, plan: str, cal: WorkingCalendar) -> _Steps:
         spec = rule.for_plan(plan)
         if spec is not None:
             steps.append((RULES[rid], _Rule(rule, spec, shared)))
+    steps.sort(key=lambda st: st[1].order)  # catalogue order: `obligations` relies on it
     if len(_PLANS) >= 256:  # profile files loaded over and over (tests, a long-lived shell)
         _PLANS.clear()
     _PLANS[key] = (profile, cal, steps)
@@ -774,6 +775,7 @@ def _steps(profile: Profile, plan: str, cal: WorkingCalendar) -> _Steps:
 #: two obligations tie on both (two meetings whose minutes fall due the same day); only then are the
 #: words written out to break the tie, which gives the same order as sorting on all three.
 _BY_DUE_AND_RULE = itemgetter(1, 8)
+_DUE = itemgetter(1)
 
 
 def _full_key(o: Obligation) -> tuple[date, int, str]:
@@ -818,9 +820,14 @@ def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
     out: list[Obligation] = []
     for fn, rule in steps:
         fn(rule, facts, out)
-    if len(out) > 1:
-        out.sort(key=_BY_DUE_AND_RULE)
-        if len(set(map(_BY_DUE_AND_RULE, out))) < len(out):
+    n = len(out)
+    if n > 1:
+        # the steps run in catalogue order and each appends only its own rule, so `out` is already
+        # in catalogue order: one stable sort on the due date alone orders it by (due, order)
+        out.sort(key=_DUE)
+        # a tie on (due, order) is first a tie on due: look for that first, as a set of dates
+        # (each date hashed once and remembered) costs far less than a set of (date, int) pairs
+        if len(set(map(_DUE, out))) < n and len(set(map(_BY_DUE_AND_RULE, out))) < n:
             out.sort(key=_full_key)
     return out
 
