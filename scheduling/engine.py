@@ -208,6 +208,7 @@ class _Facts:
         "next_review",
         "plan",
         "scheduled",
+        "tie",
         "today",
         "upcoming_reviews",
     )
@@ -224,6 +225,8 @@ class _Facts:
         self.held_reviews = held_reviews
         self.upcoming_reviews = upcoming_reviews
         self.next_review: tuple[date, bool] | None = _NOT_YET
+        #: set by a rule that listed two or more obligations: only then can two tie on (due, order)
+        self.tie = False
 
 
 _Out = list[Obligation]
@@ -417,6 +420,7 @@ def _t_meeting(kind: str, day: date) -> tuple[str, str]:
 
 
 def minutes_circulated(r: _Rule, f: _Facts, out: _Out) -> None:
+    n0 = len(out)
     assert r.after is not None
     today = f.today
     for m in f.held_meetings:
@@ -425,6 +429,8 @@ def minutes_circulated(r: _Rule, f: _Facts, out: _Out) -> None:
             status = OVERDUE if today > due else DUE
             out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
                                          None, None, None, r.order, _t_meeting, (m.kind, m.date))))
+    if len(out) - n0 > 1:
+        f.tie = True
 
 
 def _t_school(move: date) -> tuple[str, str]:
@@ -433,6 +439,7 @@ def _t_school(move: date) -> tuple[str, str]:
 
 
 def school_move_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
+    n0 = len(out)
     assert r.after is not None
     moves = f.case.school_moves
     for i, move in enumerate(moves):
@@ -442,6 +449,8 @@ def school_move_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
         if i == len(moves) - 1 or status == OVERDUE:
             out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
                                          None, None, met, r.order, _t_school, (move,))))
+    if len(out) - n0 > 1:
+        f.tie = True
 
 
 def _t_without_sw(kind: str, day: date) -> tuple[str, str]:
@@ -451,6 +460,7 @@ def _t_without_sw(kind: str, day: date) -> tuple[str, str]:
 
 
 def chair_update_to_lead_sw(r: _Rule, f: _Facts, out: _Out) -> None:
+    n0 = len(out)
     assert r.after is not None
     today = f.today
     for m in f.held_meetings:
@@ -459,6 +469,8 @@ def chair_update_to_lead_sw(r: _Rule, f: _Facts, out: _Out) -> None:
             status = OVERDUE if today > due else DUE
             out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
                                          None, None, None, r.order, _t_without_sw, (m.kind, m.date))))
+    if len(out) - n0 > 1:
+        f.tie = True
 
 
 def _t_change(day: date) -> tuple[str, str]:
@@ -467,6 +479,7 @@ def _t_change(day: date) -> tuple[str, str]:
 
 
 def significant_change_to_conference_chair(r: _Rule, f: _Facts, out: _Out) -> None:
+    n0 = len(out)
     assert r.after is not None
     today = f.today
     for c in f.case.significant_changes:
@@ -475,6 +488,8 @@ def significant_change_to_conference_chair(r: _Rule, f: _Facts, out: _Out) -> No
             status = OVERDUE if today > due else DUE
             out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
                                          None, None, None, r.order, _t_change, (c.date,))))
+    if len(out) - n0 > 1:
+        f.tie = True
 
 
 def _t_visit(plan: str, anchor: date, seen: bool) -> tuple[str, str]:
@@ -542,6 +557,7 @@ def _t_quorum(need: str, kind: str, day: date) -> tuple[str, str]:
 
 
 def quorum(r: _Rule, f: _Facts, out: _Out) -> None:
+    n0 = len(out)
     spec = r.spec
     for m in reversed(f.held_meetings):
         if m.kind in CORE_GROUP_KINDS:
@@ -558,6 +574,8 @@ def quorum(r: _Rule, f: _Facts, out: _Out) -> None:
         status = OVERDUE if f.today > m.date else DUE
         out.append(_new(Obligation, (r.id, m.date, status, r.source, r.interpretation,
                                      None, None, None, r.order, _t_quorum, (r.need, m.kind, m.date))))
+    if len(out) - n0 > 1:
+        f.tie = True
 
 
 def _t_escalation(stages: tuple[str, ...], stage: int, start: date,
@@ -573,6 +591,7 @@ def _t_escalation(stages: tuple[str, ...], stage: int, start: date,
 def escalation_stage(r: _Rule, f: _Facts, out: _Out) -> None:
     if r.spec.record_only or r.after is None:
         return
+    n0 = len(out)
     for e in f.case.escalations:
         if e.resolved is not None:
             continue
@@ -582,6 +601,8 @@ def escalation_stage(r: _Rule, f: _Facts, out: _Out) -> None:
         out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
                                      None, None, None, r.order, _t_escalation,
                                      (r.spec.stages, e.stage, start, e.raised))))
+    if len(out) - n0 > 1:
+        f.tie = True
 
 
 def _tier1_trigger(p: _Plan, f: _Facts) -> tuple[date, int | None]:
@@ -825,9 +846,9 @@ def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
         # the steps run in catalogue order and each appends only its own rule, so `out` is already
         # in catalogue order: one stable sort on the due date alone orders it by (due, order)
         out.sort(key=_DUE)
-        # a tie on (due, order) is first a tie on due: look for that first, as a set of dates
-        # (each date hashed once and remembered) costs far less than a set of (date, int) pairs
-        if len(set(map(_DUE, out))) < n and len(set(map(_BY_DUE_AND_RULE, out))) < n:
+        # a tie on (due, order) needs one rule to have listed two obligations (facts.tie): look
+        # for one only then, as a set of (date, int) pairs costs about as much as the sort
+        if facts.tie and len(set(map(_BY_DUE_AND_RULE, out))) < n:
             out.sort(key=_full_key)
     return out
 
