@@ -16,9 +16,11 @@ thousands of cases run in well under a second.
 from __future__ import annotations
 
 import bisect
+import json
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Final
 
 from dateutil.relativedelta import relativedelta
@@ -218,57 +220,51 @@ def live_bank_holidays(nation: str) -> dict[date, str]:
     return {d: str(n) for d, n in sorted(bank.items())}
 
 
+#: The bank-holiday table: one JSON file per nation, ISO date -> name (the shape of the `holidays`
+#: package's own snapshots, so a reviewer reads it by eye), written by `scripts/bank_holidays.py`.
+TABLE_DIR: Final = Path(__file__).with_name("bank-holidays")
+
+
 def bank_holidays(nation: str) -> dict[date, str]:
-    """Bank holidays of a nation: the table in `scheduling/bank_holidays.py`, written from the
+    """Bank holidays of a nation: the table in `scheduling/bank-holidays/`, written from the
     `holidays` package, when it was written by the installed version; else the package itself.
 
     Why: asking `holidays` for 80 years costs about 0.2 s per nation, paid by the first sweep of
     every fresh process (three nations: 0.6 s of a 5 s sweep). The table is the same answer read
-    in a millisecond; tests/engine/test_calendar.py checks it against the package, and
-    `python -m scheduling.calendar` rewrites it after a `holidays` upgrade (until then the
-    version check falls back to the package, so answers never go stale).
+    in a millisecond; tests/engine/test_bank_holiday_table.py checks it against the package, and
+    `scripts/bank_holidays.py` rewrites it after a `holidays` upgrade (until then the version
+    check falls back to the package, so answers never go stale).
     """
     from importlib.metadata import version  # not `import holidays`: that alone costs 0.1 s
 
-    from scheduling import bank_holidays as table
-
-    if version("holidays") == table.HOLIDAYS_VERSION and nation in table.BANK_HOLIDAYS:
-        fromordinal = date.fromordinal
-        rows = (line.partition(" ") for line in table.BANK_HOLIDAYS[nation].splitlines())
-        return {fromordinal(int(o)): n for o, _, n in rows}
+    path = TABLE_DIR / f"{nation}.json"
+    if path.is_file():
+        table = json.loads(path.read_text(encoding="utf-8"))
+        if table.get("holidays_version") == version("holidays"):
+            fromiso = date.fromisoformat
+            return {fromiso(d): n for d, n in table["dates"].items()}
     return live_bank_holidays(nation)
 
 
-def write_bank_holidays(path: str) -> None:
+def write_bank_holidays(folder: Path = TABLE_DIR) -> list[Path]:
     """Rewrite the table `bank_holidays` reads, from the installed `holidays` package."""
     import holidays
 
-    lines = [
-        '"""Bank holidays per nation, written by `python -m scheduling.calendar` from the `holidays`',
-        'package (do not edit; see `scheduling.calendar.bank_holidays`)."""',
-        "",
-        f"HOLIDAYS_VERSION = {holidays.__version__!r}",
-        "#: nation -> one line per bank holiday: its date's ordinal, a space, its name (one string",
-        "#: per nation, so the module compiles in a millisecond).",
-        "BANK_HOLIDAYS: dict[str, str] = {",
-    ]
+    written = []
+    folder.mkdir(parents=True, exist_ok=True)
     for nation in NATIONS:
-        lines.append(f"    {nation!r}: \"\"\"\\")
-        lines.extend(f"{d.toordinal()} {n}" for d, n in live_bank_holidays(nation).items())
-        lines.append('""",')
-    lines.append("}")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+        table = {
+            "nation": nation,
+            "holidays_version": holidays.__version__,
+            "dates": {d.isoformat(): n for d, n in live_bank_holidays(nation).items()},
+        }
+        path = folder / f"{nation}.json"
+        path.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
 
 
 @lru_cache(maxsize=64)
 def calendar_for(nation: str, closures: frozenset[date] = frozenset()) -> WorkingCalendar:
     """One calendar per nation and closure set for the whole process."""
     return WorkingCalendar(nation, closures)
-
-
-if __name__ == "__main__":  # python -m scheduling.calendar: rewrite the bank-holiday table
-    import os
-
-    write_bank_holidays(os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                     "bank_holidays.py"))
