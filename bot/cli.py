@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -104,6 +106,22 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: A folder of a council's own profile files, loaded beside the built-in ones by every command
+#: (the same name as `bot.settings.Settings.profile_dir`; read here so `timeline` stays light).
+PROFILE_DIR_ENV = "COREGROUP_PROFILE_DIR"
+
+
+def _use_profile_dir() -> None:
+    folder = os.environ.get(PROFILE_DIR_ENV, "").strip()
+    if folder:
+        from scheduling.profiles import ProfileError, use_profile_dirs
+
+        try:
+            use_profile_dirs([Path(folder)])
+        except ProfileError as exc:
+            raise UsageError(f"{PROFILE_DIR_ENV}: {exc}") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
@@ -111,6 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _use_profile_dir()
         result = args.func(args)
     except UsageError as exc:
         sys.stderr.write(f"coregroup: {exc}\n")

@@ -14,7 +14,13 @@ from bot.clock import london_today, system_clock
 from scheduling.calendar import DateOutOfRange, calendar_for
 from scheduling.case import CaseError, case_from_dict, parse_date
 from scheduling.engine import obligations
-from scheduling.profiles import Profile, ProfileError, load_profile, profile_names
+from scheduling.profiles import (
+    Profile,
+    ProfileError,
+    check_profile_file,
+    load_profile,
+    profile_names,
+)
 from scheduling.wording import INTERPRETATION_NOTE, long_date, rule_summary
 
 
@@ -31,8 +37,14 @@ def register(sub: Any) -> None:
     p.add_argument("--profile-file", metavar="PATH", type=Path, action="append", default=[])
     p.set_defaults(func=_profiles)
 
-    p = sub.add_parser("profile", help="every rule of a profile in plain English, with its source")
-    p.add_argument("name")
+    p = sub.add_parser(
+        "profile", help="every rule of a profile in plain English, with its source; "
+        "`profile check FILE` checks a council's own profile file",
+        description="coregroup profile NAME: every rule of a profile with its source. "
+        "coregroup profile check FILE: every problem of one profile file, before it goes into "
+        "COREGROUP_PROFILE_DIR.")
+    p.add_argument("name", help="a profile name, or `check`")
+    p.add_argument("file", nargs="?", type=Path, help="with `check`: the profile file")
     p.add_argument("--profile-file", metavar="PATH", type=Path, action="append", default=[])
     p.set_defaults(func=_profile)
 
@@ -129,6 +141,11 @@ def _name_of(path: Path) -> str:
 
 
 def _profile(args: argparse.Namespace) -> int:
+    if args.name == "check":
+        return _check(args.file)
+    if args.file is not None:
+        raise UsageError(f"profile takes one name; to check a file: coregroup profile check "
+                         f"{args.file}")
     try:
         p = load_profile(args.name, args.profile_file)
     except ProfileError as exc:
@@ -148,4 +165,21 @@ def _profile(args: argparse.Namespace) -> int:
     if not p.social_worker_may_chair:
         lines.append("  - The social worker never chairs the core group.")
     sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _check(path: Path | None) -> int:
+    """Every problem of a profile file, one line each (exit 2), or a one-line summary (exit 0)."""
+    if path is None:
+        raise UsageError("profile check needs a file. For example: coregroup profile check "
+                         "mycouncil.toml")
+    problems = check_profile_file(path)
+    if problems:
+        sys.stderr.write("".join(f"coregroup: {p}\n" for p in problems))
+        sys.stderr.write(f"coregroup: {len(problems)} problem(s) in {path}; nothing was loaded.\n")
+        return 2
+    p = load_profile(_name_of(path), [path])
+    sys.stdout.write(f"{path}: good — {p.title} ({p.nation}), inherits "
+                     f"{p.inherits or 'nothing'}, {len(p.rules)} rules, plans: "
+                     f"{', '.join(p.plans)}\n")
     return 0

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     #: Store the child's name (never sent to chat). Off by default.
     store_child_name: bool = Field(default=False, alias="COREGROUP_STORE_CHILD_NAME")
 
+    #: A folder of a council's own profile files (*.toml), loaded beside the built-in ones at
+    #: start-up (read by `bot.cli`, which every command goes through); checked whole first.
+    profile_dir: Path | None = Field(default=None, alias="COREGROUP_PROFILE_DIR")
+
     #: Minutes between reminder sweeps in `coregroup serve`.
     sweep_minutes: int = Field(default=5, ge=1, le=1440, alias="COREGROUP_SWEEP_MINUTES")
     #: London time the chair gets the bundle of written reports, the working day before a meeting.

@@ -2,13 +2,16 @@
 
 A local profile names the nation it `inherits` from and replaces whole rules (a rule always carries
 its own source clause, so a half-overridden rule could cite the wrong document). A council not in
-the list adds itself with its own file (`--profile-file PATH`), no code change.
+the list adds itself with its own file: `--profile-file PATH` for one command, or a folder of files
+that the running bot loads beside the built-in ones (`COREGROUP_PROFILE_DIR`, registered at start-up
+with `use_profile_dirs`), no code change and no release.
 
 Every file is validated on load; an error names the file, the key and what is allowed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -21,6 +24,11 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PROFILE_DIR: Final = Path(__file__).parent / "profiles"
+
+#: Folders of a council's own profile files, besides the built-in ones (`use_profile_dirs`). A
+#: process-wide setting made once at start-up: profiles are read by every layer (handlers, the
+#: sweep, the calendar) and threading a registry through each call would change every signature.
+_EXTRA_DIRS: list[Path] = []
 
 #: Every rule id of the catalogue (docs/rules.md). Stable: used in JSON, reminders, the database.
 RULE_IDS: Final[tuple[str, ...]] = (
@@ -204,22 +212,102 @@ def _read(path: Path) -> ProfileFile:
     try:
         return ProfileFile.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif err["type"] == "missing":
-            msg = "is required"
-        raise ProfileError(f"{path}: {key}: {msg}") from None
+        raise ProfileError(_validation_problem(path, exc.errors()[0])) from None
+
+
+def _validation_problem(path: Path, err: Any) -> str:
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "missing":
+        msg = "is required"
+    return f"{path}: {key}: {msg}"
+
+
+def _files() -> dict[str, Path]:
+    """Profile name -> file: the built-in ones, then each registered folder's."""
+    out = {p.stem: p for p in PROFILE_DIR.glob("*.toml")}
+    for folder in _EXTRA_DIRS:
+        out.update((p.stem, p) for p in folder.glob("*.toml") if p.stem not in out)
+    return out
 
 
 def profile_names() -> list[str]:
-    return sorted(p.stem for p in PROFILE_DIR.glob("*.toml"))
+    return sorted(_files())
+
+
+def use_profile_dirs(folders: Iterable[Path]) -> list[str]:
+    """Add a council's folders of profile files to the built-in ones, for this process.
+
+    Every file is checked first and nothing is added when one is wrong: a bot that started with a
+    broken profile would fail later, on a case, in front of a social worker. A file may not reuse
+    a built-in name (a council's variant gets a name of its own, so an upgrade that corrects a
+    built-in profile never silently loses to an old copy). Returns the names added.
+    """
+    folders = [Path(f) for f in folders]
+    problems: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            problems.append(f"{folder}: not a folder of profile files (*.toml)")
+            continue
+        for path in sorted(folder.glob("*.toml")):
+            if (PROFILE_DIR / path.name).exists():
+                problems.append(f"{path}: name: {path.stem!r} is a built-in profile; give the "
+                                "council's own a new name (e.g. 'mycouncil') and inherit from it")
+    if problems:
+        raise ProfileError("; ".join(problems))
+    before = set(profile_names())
+    _EXTRA_DIRS[:] = folders
+    _shipped.cache_clear()
+    try:
+        for name in sorted(set(profile_names()) - before):
+            problems += check_profile_file(_files()[name])
+    finally:
+        if problems:
+            _EXTRA_DIRS.clear()
+            _shipped.cache_clear()
+    if problems:
+        raise ProfileError("; ".join(problems))
+    return sorted(set(profile_names()) - before)
+
+
+def check_profile_file(path: Path) -> list[str]:
+    """Every problem of one profile file, each naming the key and what is allowed (empty: good).
+
+    `coregroup profile check FILE` prints these; loading stops at the first, so a council editing
+    a file would otherwise fix one problem per run.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [f"{path}: no such profile file"]
+    except OSError as exc:
+        return [f"{path}: cannot read it ({exc.strerror})"]
+    except tomllib.TOMLDecodeError as exc:
+        return [f"{path}: not valid TOML ({exc})"]
+    try:
+        pf = ProfileFile.model_validate(raw)
+    except ValidationError as exc:
+        return [_validation_problem(path, err) for err in exc.errors()]
+    problems = []
+    if pf.name != path.stem:
+        problems.append(f"{path}: name: {pf.name!r} must match the file name {path.stem!r}")
+    siblings: dict[str, tuple[ProfileFile, Path]] = {}
+    for other in path.parent.glob("*.toml"):  # a council's files may inherit from each other
+        if other != path and other.stem not in _files():
+            with contextlib.suppress(ProfileError):  # its own check names its problems
+                siblings[other.stem] = (_read(other), other)
+    try:
+        profile = _resolve(pf, path, siblings, check=False)
+    except ProfileError as exc:
+        return [*problems, str(exc)]
+    return problems + _rule_problems(profile.rules, path)
 
 
 def _resolve(pf: ProfileFile, path: Path, extra: Mapping[str, tuple[ProfileFile, Path]],
-             seen: tuple[str, ...] = ()) -> Profile:
+             seen: tuple[str, ...] = (), *, check: bool = True) -> Profile:
     if pf.name in seen:
         raise ProfileError(f"{path}: inherits: circular inheritance {' -> '.join((*seen, pf.name))}")
     parent: Profile | None = None
@@ -227,7 +315,7 @@ def _resolve(pf: ProfileFile, path: Path, extra: Mapping[str, tuple[ProfileFile,
         if pf.inherits in extra:
             ppf, ppath = extra[pf.inherits]
         elif pf.inherits in profile_names():
-            ppath = PROFILE_DIR / f"{pf.inherits}.toml"
+            ppath = _files()[pf.inherits]
             ppf = _read(ppath)
         else:
             raise ProfileError(
@@ -245,7 +333,8 @@ def _resolve(pf: ProfileFile, path: Path, extra: Mapping[str, tuple[ProfileFile,
         rules.pop(rid, None)
     for rid, spec in pf.rules.items():
         rules[rid] = Rule(rid, spec)
-    _check_rules(rules, path)
+    if check:
+        _check_rules(rules, path)
     plans = pf.plans or (parent.plans if parent else ("cp",))
     hours = pf.working_hours or (parent.working_hours if parent else WorkingHours())
     if hours.start >= hours.end:
@@ -271,6 +360,13 @@ def _resolve(pf: ProfileFile, path: Path, extra: Mapping[str, tuple[ProfileFile,
 
 #: What each rule needs beyond source and text, so a profile cannot load half-configured.
 def _check_rules(rules: Mapping[str, Rule], path: Path) -> None:
+    problems = _rule_problems(rules, path)
+    if problems:
+        raise ProfileError(problems[0])
+
+
+def _rule_problems(rules: Mapping[str, Rule], path: Path) -> list[str]:
+    problems: list[str] = []
     needs_period = {
         "first_core_group", "next_core_group", "post_review_core_group", "minutes_circulated",
         "school_move_core_group", "chair_update_to_lead_sw",
@@ -282,27 +378,28 @@ def _check_rules(rules: Mapping[str, Rule], path: Path) -> None:
         for suffix, spec in specs:
             key = f"rules.{rid}{suffix}"
             if rid in needs_period and spec.period is None:
-                raise ProfileError(f"{path}: {key}.period: is required ({PERIOD_HELP})")
+                problems.append(f"{path}: {key}.period: is required ({PERIOD_HELP})")
             if rid == "second_core_group" and spec.period is None and not spec.before_review:
-                raise ProfileError(
+                problems.append(
                     f"{path}: {key}: needs a period or before_review = true")
             if rid == "review_conference" and (spec.first is None or spec.period is None):
-                raise ProfileError(
+                problems.append(
                     f"{path}: {key}: needs first = '3 months' and period = '6 months' (or similar)")
             if rid == "lead_sw_visit" and not (spec.period or spec.record_only or spec.per_case):
-                raise ProfileError(
+                problems.append(
                     f"{path}: {key}: needs a period, record_only = true or per_case = true")
             if rid == "escalation_stage" and not spec.stages:
-                raise ProfileError(f"{path}: {key}.stages: list the stages, e.g. "
+                problems.append(f"{path}: {key}.stages: list the stages, e.g. "
                                    "['practitioners', 'first-line managers']")
             if rid == "resolution_tier1_trigger" and (spec.period is None or not spec.review_count):
-                raise ProfileError(f"{path}: {key}: needs period = '15 months' and review_count = 3")
+                problems.append(f"{path}: {key}: needs period = '15 months' and review_count = 3")
             if rid == "written_report" and spec.period is None:
-                raise ProfileError(f"{path}: {key}.period: is required: how long before the "
+                problems.append(f"{path}: {key}.period: is required: how long before the "
                                    "meeting, e.g. '1 working day'")
             if rid == "final_core_group_window" and spec.earliest is not None and \
                     spec.earliest.unit != "working_days":
-                raise ProfileError(f"{path}: {key}.earliest: must be in working days")
+                problems.append(f"{path}: {key}.earliest: must be in working days")
+    return problems
 
 
 def load_profile(name: str, extra_files: Iterable[Path] = ()) -> Profile:
@@ -329,9 +426,9 @@ def _shipped(name: str) -> Profile:
     if name not in profile_names():
         raise ProfileError(
             f"profile: unknown profile {name!r}; allowed: {', '.join(profile_names())} "
-            "(or add your own with --profile-file PATH)"
+            "(or add your own with --profile-file PATH or COREGROUP_PROFILE_DIR)"
         )
-    path = PROFILE_DIR / f"{name}.toml"
+    path = _files()[name]
     pf = _read(path)
     if pf.name != name:
         raise ProfileError(f"{path}: name: {pf.name!r} must match the file name {name!r}")
