@@ -1,27 +1,17 @@
-"""Time is injected: the one place that reads the real clock."""
+"""Time is injected: the one place that reads the real clock.
+
+London time, the `Clock` type and the fixed clock live in `scheduling.london` (every layer needs
+them); they are named here too so the runtime's modules import one place.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
-LONDON = ZoneInfo("Europe/London")
+from scheduling.london import LONDON, Clock, fixed_clock, london_today
 
-#: A clock is any callable returning an aware datetime.
-Clock = Callable[[], datetime]
+__all__ = ["LONDON", "Clock", "fixed_clock", "london_today", "system_clock"]
 
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def fixed_clock(at: datetime) -> Clock:
-    """A clock stopped at `at` (tests, `--now`)."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=LONDON)
-    return lambda: at
-
-
-def london_today(clock: Clock) -> date:
-    return clock().astimezone(LONDON).date()

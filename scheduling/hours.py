@@ -7,12 +7,10 @@ changes; everything stored is UTC.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from scheduling.calendar import WorkingCalendar
+from scheduling.london import LONDON
 from scheduling.profiles import WorkingHours
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def local(d: date, t: time) -> datetime:

@@ -13,18 +13,17 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from scheduling.case import case_to_dict
+from scheduling.london import LONDON
 from storage import audit
 from storage import repository as repo
 from storage.models import Attendance, Member, WrittenReport
 
 FORMAT: Final = "coregroup-case-record/1"
-LONDON: Final = ZoneInfo("Europe/London")
 
 
 def _iso(value: date | datetime | None) -> str | None:

@@ -20,12 +20,12 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, or_, select
 from sqlmodel import col
 
 from scheduling.case import CORE_GROUP_KINDS
+from scheduling.london import LONDON
 from scheduling.reminders import ActionFacts, CaseFacts, MeetingFacts
 from storage.models import (
     LEAD_SOCIAL_WORKER,
@@ -39,7 +39,6 @@ from storage.models import (
 )
 from storage.states import Parsers, _raw
 
-LONDON: Final = ZoneInfo("Europe/London")
 #: Above this many ids a batch is selected by id range (an index range scan) instead of IN (…).
 _IN_LIMIT: Final = 500
 #: Meetings this many days ahead or nearer have their people and answers loaded.

@@ -38,7 +38,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any, Final, Literal, NoReturn, TypeVar, cast
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, delete, func, select, update
@@ -47,6 +46,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session, SQLModel, col
 
 from scheduling.case import MEETING_KINDS, PLANS, VISIT_BY, CaseState
+from scheduling.london import LONDON
 from storage import audit
 from storage.errors import (
     ActionsAreNeverDeleted,
@@ -92,7 +92,6 @@ from storage.states import (
     load_states,
 )
 
-LONDON: Final = ZoneInfo("Europe/London")
 #: Every kind a Meeting row may have.
 ALL_MEETING_KINDS: Final[tuple[str, ...]] = (*MEETING_KINDS, REVIEW_CONFERENCE)
 TIER_KINDS: Final = ("resolution_tier1", "resolution_tier2")

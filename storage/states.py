@@ -29,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, String, select, type_coerce
 from sqlmodel import col
@@ -38,9 +37,9 @@ from scheduling.case import CaseState, Change, Resolution
 from scheduling.case import Escalation as CaseEscalation
 from scheduling.case import Meeting as CaseMeeting
 from scheduling.case import Visit as CaseVisit
+from scheduling.london import LONDON
 from storage.models import REVIEW_CONFERENCE, CaseEvent, CoreGroup, Escalation, Meeting, Visit
 
-LONDON: Final = ZoneInfo("Europe/London")
 _NO_RESOLUTION: Final = Resolution()
 
 

@@ -18,9 +18,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final
-from zoneinfo import ZoneInfo
 
-LONDON: Final = ZoneInfo("Europe/London")
+from scheduling.london import LONDON
 
 CORE_GROUP: Final = "core_group"
 SCHOOL_MOVE_CORE_GROUP: Final = "school_move_core_group"
