@@ -10,7 +10,7 @@ open escalation — then rewrites every case's state snapshot, as the repository
 inserted directly (not through the repository) so filling takes seconds, not hours.
 
 Then, in a fresh process each time (so the memory figure is the sweep's own, not the generator's),
-it times `scheduling.sweep.sweep` at 09:05 on a Tuesday: load every active case's state and
+it times `handlers.sweep.sweep` at 09:05 on a Tuesday: load every active case's state and
 reminder facts, run the engine, plan reminders and insert the due ones into the outbox. The first
 run inserts; later runs find every row already there (the steady state of a sweep every five
 minutes). Peak memory is the process's peak resident set (VmHWM in /proc/self/status), which
@@ -166,7 +166,7 @@ def peak_rss_mb() -> float:
 
 def run_once(url: str, use_tracemalloc: bool) -> dict[str, Any]:
     """One sweep in this (fresh) process; the figures as JSON."""
-    from scheduling.sweep import sweep
+    from handlers.sweep import sweep
 
     store = Store.open(url)
     if use_tracemalloc:

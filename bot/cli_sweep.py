@@ -61,7 +61,7 @@ def _when(at: datetime) -> str:
 
 def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from bot.delivery import Delivery, Pacer
-    from scheduling.sweep import sweep
+    from handlers.sweep import sweep
     from storage import migrate
     from storage.db import Store, is_sqlite
     from storage.errors import StorageError

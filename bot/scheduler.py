@@ -29,7 +29,8 @@ from sqlalchemy import Connection, text
 from bot.chat import ChatPort
 from bot.clock import Clock
 from bot.delivery import Delivery, Sent
-from scheduling.sweep import BUNDLE_AT, SweepResult, sweep
+from handlers.sweep import SweepResult, sweep
+from scheduling.sweep import BUNDLE_AT
 from storage.db import Store, is_sqlite
 
 log = logging.getLogger("coregroup.scheduler")
@@ -103,7 +104,7 @@ class SweepJob:
     delivery: Delivery | None = None
     on_tick: Callable[[SweepResult | None, list[Sent]], None] | None = None
     ticks: int = field(default=0, init=False)
-    #: Outbox keys this process has inserted: later sweeps skip them (scheduling.sweep.insert).
+    #: Outbox keys this process has inserted: later sweeps skip them (storage.outbox.insert_planned).
     known: set[tuple[int, str, str, str]] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:

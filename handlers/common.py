@@ -17,11 +17,11 @@ from typing import Final, Literal, Protocol
 
 from sqlmodel import Session
 
-from bot.clock import LONDON, Clock, london_today
 from handlers.parse import EXAMPLES, CommandError
 from handlers.replies import Message
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.engine import Obligation, obligations
+from scheduling.london import LONDON, Clock, london_today
 from scheduling.profiles import Profile, load_profile
 from scheduling.wording import INTERPRETATION_NOTE, RULE_TITLES, long_date, short_date
 from storage import repository as repo

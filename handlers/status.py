@@ -14,7 +14,6 @@ from threading import Lock
 
 from sqlmodel import Session
 
-from bot.clock import LONDON
 from handlers.common import (
     Context,
     case_obligations,
@@ -33,6 +32,7 @@ from handlers.common import (
 from handlers.parse import EXAMPLES, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
 from scheduling.case import CORE_GROUP_KINDS
+from scheduling.london import LONDON
 from storage import repository as repo
 from storage.models import CoreGroup, Member
 

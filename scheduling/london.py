@@ -27,4 +27,9 @@ def fixed_clock(at: datetime) -> Clock:
 
 
 def london_today(clock: Clock) -> date:
-    return clock().astimezone(LONDON).date()
+    return london_date(clock())
+
+
+def london_date(at: datetime) -> date:
+    """The London calendar day of an instant."""
+    return at.astimezone(LONDON).date()

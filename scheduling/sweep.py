@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Final
 
-from sqlalchemy.types import NullType, TypeDecorator
-
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.engine import obligations
-from scheduling.hours import LONDON, next_send_time, send_time_on
+from scheduling.hours import next_send_time, send_time_on
+from scheduling.london import london_date
 from scheduling.profiles import Profile, load_profile
 from scheduling.reminders import CaseFacts, Planned, plan_reminders
 
@@ -86,7 +85,7 @@ class Profiles:
     def today(self, now: datetime) -> date:
         """The London date of `now` (one conversion per sweep, not one per case)."""
         if self._now is None or self._now[0] != now:
-            self._now = (now, london_today(now))
+            self._now = (now, london_date(now))
         return self._now[1]
 
     def horizon(self, name: str, today: date) -> date:
@@ -112,10 +111,6 @@ class Profiles:
             prof = load_profile(name)
             got = self._cache[name] = (prof, calendar_for(prof.nation, prof.closures))
         return got
-
-
-def london_today(now: datetime) -> date:
-    return now.astimezone(LONDON).date()
 
 
 def _member_of(role: str, p: Planned, facts: Any) -> int | None:
@@ -188,121 +183,3 @@ def plan_sweep(cases: Iterable[tuple[Any, Any]], now: datetime, *,
     for case, facts in cases:
         yield from plan_case(case.id, case.reference, case.state, facts, now, profiles,
                              bundle_at=bundle_at)
-
-
-# --- with the database ----------------------------------------------------------------------------
-
-
-@dataclass
-class SweepResult:
-    planned: list[Outgoing]
-    inserted: int
-    cases: int
-
-
-def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
-                  bundle_at: time = BUNDLE_AT) -> tuple[list[Outgoing], int]:
-    """Plan every active case at `now` (read-only): (rows, number of cases)."""
-    from storage.facts import load_facts
-    from storage.repository import active_case_states
-    from storage.states import Parsers
-
-    today = london_today(now)
-    out: list[Outgoing] = []
-    n = 0
-    profiles = Profiles()
-    parsers = Parsers()
-    with store.read() as s:
-        conn = s.connection()
-        batch: list[Any] = []
-
-        def flush() -> None:
-            profile_of = {c.id: c.state.profile for c in batch}
-            facts = load_facts(conn, list(profile_of), today, parsers=parsers,
-                               horizon=lambda cid: profiles.horizon(profile_of[cid], today))
-            for c in batch:
-                out.extend(plan_case(c.id, c.reference, c.state, facts.get(c.id), now, profiles,
-                                     bundle_at=bundle_at))
-
-        for case in active_case_states(s, batch_size=batch_size):
-            batch.append(case)
-            n += 1
-            if len(batch) >= batch_size:
-                flush()
-                batch = []
-        if batch:
-            flush()
-    return out, n
-
-
-def insert(store: Any, rows: list[Outgoing], now: datetime,
-           known: set[tuple[int, str, str, str]] | None = None) -> int:
-    """Put rows in the outbox in one transaction; rows already there (same key) are left alone.
-
-    One executemany of INSERT … ON CONFLICT DO NOTHING, so two sweeps racing (two processes, or
-    a sweep repeated) leave exactly one row per key. Returns how many rows are new.
-
-    `known`: keys this process has put in the outbox before (outbox rows are never deleted while
-    their case is active), kept by the caller across sweeps so a sweep every few minutes does
-    not re-send the same few thousand rows to the database; it is only a shortcut — the unique
-    key decides.
-    """
-    if known is not None:
-        rows = [o for o in rows if o.key not in known]
-    if not rows:
-        return 0
-    from sqlalchemy import bindparam
-
-    from storage.models import Reminder
-    from storage.repository import _insert
-
-    with store.transaction() as s:
-        # The three times go in already converted: the columns' own bind processing (UTC, then
-        # the dialect's DATETIME form) runs once per distinct value -- a sweep has a handful of
-        # send times and one `now` -- instead of once per value of thousands of rows, and the
-        # converted value is bound as is. Same stored values; about a third of the insert's CPU.
-        dialect = s.get_bind().dialect
-        table = Reminder.__table__  # type: ignore[attr-defined]
-        process = table.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
-        converted: dict[datetime, Any] = {}
-
-        def at(t: datetime) -> Any:
-            got = converted.get(t)
-            if got is None:
-                got = converted[t] = process(t) if process is not None else t
-            return got
-
-        created = at(now)
-        values = [{"case_id": o.case_id, "rule": o.planned.rule, "subject": o.planned.subject,
-                   "stage": o.stage, "recipient": o.audience, "raw_due_at": at(o.send_at),
-                   "raw_available_at": at(o.send_at), "status": "pending", "attempts": 0,
-                   "payload": o.payload(), "raw_created_at": created} for o in rows]
-        stmt = _insert(s, Reminder).values(
-            {c: bindparam(f"raw_{c}", type_=_AsIs()) for c in ("due_at", "available_at",
-                                                                "created_at")}
-        ).on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"])
-        result = s.execute(stmt, values)
-        new = result.rowcount
-        if new is None or new < 0:  # a driver that does not count executemany
-            new = len(values)
-    if known is not None:
-        known.update(o.key for o in rows)
-    return int(new)
-
-
-class _AsIs(TypeDecorator[Any]):
-    """A bound value already in the driver's form (see `insert`): no conversion at all."""
-
-    impl = NullType
-    cache_ok = True
-
-
-def sweep(store: Any, now: datetime, *, dry_run: bool = False, batch_size: int = 2000,
-          bundle_at: time = BUNDLE_AT,
-          known: set[tuple[int, str, str, str]] | None = None) -> SweepResult:
-    """Plan every active case and (unless `dry_run`) insert the rows. Delivery is separate
-    (`bot.delivery.Delivery`): the outbox is the hand-over, so a crash between the two loses
-    nothing."""
-    rows, n = load_and_plan(store, now, batch_size=batch_size, bundle_at=bundle_at)
-    inserted = 0 if dry_run else insert(store, rows, now, known)
-    return SweepResult(rows, inserted, n)

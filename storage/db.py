@@ -11,16 +11,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from bot.settings import Settings
+
+class Settings(Protocol):
+    """What the store needs of the deployment's settings (`bot.settings.Settings` has it): storage
+    sits below the runtime and never imports it."""
+
+    @property
+    def effective_database_url(self) -> str: ...
 
 #: How long a SQLite writer waits for the write lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def insert_on_conflict(session: Session, model: type[SQLModel]) -> Any:
+    """INSERT that understands ON CONFLICT on both backends (`.on_conflict_do_nothing(...)`)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_dialect.insert(table)
+    return sqlite_dialect.insert(table)
 
 
 def normalise_url(url: str) -> str:

@@ -21,13 +21,15 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.types import NullType, TypeDecorator
 from sqlmodel import Session, col
 
+from scheduling.sweep import Outgoing
 from storage import audit
+from storage.db import insert_on_conflict
 from storage.errors import InvalidState, InvalidValue, UnknownRecord
 from storage.models import CoreGroup, Reminder
-from storage.repository import _insert
 
 DEFAULT_LEASE: Final = timedelta(minutes=5)
 
@@ -65,7 +67,7 @@ def enqueue(
     if session.get(CoreGroup, case_id) is None:
         raise UnknownRecord("case id", case_id, "the database", "an id from active_case_states")
     stmt = (
-        _insert(session, Reminder)
+        insert_on_conflict(session, Reminder)
         .values(case_id=case_id, rule=rule, subject=subject, stage=stage, recipient=recipient,
                 due_at=due_at, available_at=due_at, status="pending", attempts=0,
                 payload=payload, created_at=now)
@@ -177,3 +179,63 @@ def reminders(session: Session, *, case_id: int | None = None, status: str | Non
     if status is not None:
         stmt = stmt.where(col(Reminder.status) == status)
     return list(session.scalars(stmt))
+
+
+# --- the sweep's rows ---------------------------------------------------------------------------
+
+
+def insert_planned(store: Any, rows: list[Outgoing], now: datetime,
+           known: set[tuple[int, str, str, str]] | None = None) -> int:
+    """Put rows in the outbox in one transaction; rows already there (same key) are left alone.
+
+    One executemany of INSERT … ON CONFLICT DO NOTHING, so two sweeps racing (two processes, or
+    a sweep repeated) leave exactly one row per key. Returns how many rows are new.
+
+    `known`: keys this process has put in the outbox before (outbox rows are never deleted while
+    their case is active), kept by the caller across sweeps so a sweep every few minutes does
+    not re-send the same few thousand rows to the database; it is only a shortcut — the unique
+    key decides.
+    """
+    if known is not None:
+        rows = [o for o in rows if o.key not in known]
+    if not rows:
+        return 0
+    with store.transaction() as s:
+        # The three times go in already converted: the columns' own bind processing (UTC, then
+        # the dialect's DATETIME form) runs once per distinct value -- a sweep has a handful of
+        # send times and one `now` -- instead of once per value of thousands of rows, and the
+        # converted value is bound as is. Same stored values; about a third of the insert's CPU.
+        dialect = s.get_bind().dialect
+        table = Reminder.__table__  # type: ignore[attr-defined]
+        process = table.c.due_at.type.dialect_impl(dialect).bind_processor(dialect)
+        converted: dict[datetime, Any] = {}
+
+        def at(t: datetime) -> Any:
+            got = converted.get(t)
+            if got is None:
+                got = converted[t] = process(t) if process is not None else t
+            return got
+
+        created = at(now)
+        values = [{"case_id": o.case_id, "rule": o.planned.rule, "subject": o.planned.subject,
+                   "stage": o.stage, "recipient": o.audience, "raw_due_at": at(o.send_at),
+                   "raw_available_at": at(o.send_at), "status": "pending", "attempts": 0,
+                   "payload": o.payload(), "raw_created_at": created} for o in rows]
+        stmt = insert_on_conflict(s, Reminder).values(
+            {c: bindparam(f"raw_{c}", type_=_AsIs()) for c in ("due_at", "available_at",
+                                                                "created_at")}
+        ).on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"])
+        result = s.execute(stmt, values)
+        new = result.rowcount
+        if new is None or new < 0:  # a driver that does not count executemany
+            new = len(values)
+    if known is not None:
+        known.update(o.key for o in rows)
+    return int(new)
+
+
+class _AsIs(TypeDecorator[Any]):
+    """A bound value already in the driver's form (see `insert`): no conversion at all."""
+
+    impl = NullType
+    cache_ok = True

@@ -41,13 +41,12 @@ from typing import Any, Final, Literal, NoReturn, TypeVar, cast
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session, SQLModel, col
 
 from scheduling.case import MEETING_KINDS, PLANS, VISIT_BY, CaseState
 from scheduling.london import LONDON
 from storage import audit
+from storage.db import insert_on_conflict
 from storage.errors import (
     ActionsAreNeverDeleted,
     AlreadyExists,
@@ -179,14 +178,6 @@ def _choice(value: str, field: str, allowed: Sequence[str]) -> str:
 
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
-
-
-def _insert(session: Session, model: type[SQLModel]) -> Any:
-    """INSERT that understands ON CONFLICT on both backends."""
-    table = model.__table__  # type: ignore[attr-defined]
-    if _dialect(session) == "postgresql":
-        return pg_dialect.insert(table)
-    return sqlite_dialect.insert(table)
 
 
 _CASE_FIELDS: Final = ("reference", "profile", "plan", "start", "registered", "status",
@@ -1801,7 +1792,7 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     key = _req(key, "key", max_len=255, example='"slack:Ev0123ABCD"')
     _aware(now, "now")
     table = ProcessedRequest.__table__  # type: ignore[attr-defined]
-    stmt = (_insert(session, ProcessedRequest).values(key=key, received_at=now)
+    stmt = (insert_on_conflict(session, ProcessedRequest).values(key=key, received_at=now)
             .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key))
     return session.execute(stmt).scalar() is not None
 

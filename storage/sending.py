@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from storage import audit
+from storage.db import insert_on_conflict
 from storage.errors import InvalidState, UnknownRecord
 from storage.models import ChatThread, CoreGroup, Reminder
-from storage.repository import _insert
 
 SKIPPED: Final = "skipped"
 
@@ -68,7 +68,7 @@ def thread(session: Session, case_id: int, key: str, platform: str) -> ChatThrea
 def remember_thread(session: Session, case_id: int, key: str, platform: str, *, channel: str,
                     message_id: str, now: datetime) -> None:
     """Remember where a thread/edited message lives; the first one for a key wins."""
-    stmt = _insert(session, ChatThread).values(
+    stmt = insert_on_conflict(session, ChatThread).values(
         case_id=case_id, key=key[:128], platform=platform, channel=channel,
         message_id=message_id, created_at=now,
     ).on_conflict_do_nothing(index_elements=["case_id", "key", "platform"])

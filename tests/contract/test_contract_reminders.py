@@ -1,5 +1,5 @@
 """A case created in Teams shows the same `status`, and gets the same reminders, as the same case
-in Slack (and the console): one sweep (`scheduling.sweep.sweep`) and one delivery
+in Slack (and the console): one sweep (`handlers.sweep.sweep`) and one delivery
 (`bot.delivery.Delivery`) through each adapter's chat port."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from story import STORY, Step, run
 from bot.delivery import Delivery, Pacer
 from bot.slack.app import make_client
 from bot.slack.chat import SlackChat
-from scheduling.sweep import sweep
+from handlers.sweep import sweep
 
 
 def _port(d: Driver) -> Any:

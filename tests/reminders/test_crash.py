@@ -20,7 +20,7 @@ from pathlib import Path
 from fakes.slack_api import FakeSlackAPI
 from world import ACTOR, london, new_case
 
-from scheduling.sweep import sweep
+from handlers.sweep import sweep
 from storage import outbox
 from storage import repository as repo
 from storage.db import Store

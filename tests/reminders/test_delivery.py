@@ -225,7 +225,7 @@ def test_failures_back_off_then_the_row_is_dead_and_the_channel_hears(
     fake.fail("chat.postMessage", "user_not_found", times=3)
     at = london(date(2027, 1, 11), "09:05")
     d = Delivery(store, port, clock=lambda: at, worker="w", pacer=Pacer(0), max_attempts=3)
-    from scheduling.sweep import sweep
+    from handlers.sweep import sweep
 
     sweep(store, at)
     outcomes = []

@@ -12,7 +12,7 @@ from world import ACTOR, london, new_case
 from bot.delivery import Delivery, Pacer
 from bot.slack.app import make_client
 from bot.slack.chat import SlackChat
-from scheduling.sweep import sweep
+from handlers.sweep import sweep
 from storage import outbox
 from storage import repository as repo
 from storage.db import Store

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.chat import ChatPort
 from bot.delivery import Delivery, Pacer, Sent
-from scheduling.sweep import sweep
+from handlers.sweep import sweep
 from storage import repository as repo
 from storage.db import Store
 

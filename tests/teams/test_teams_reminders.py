@@ -9,7 +9,7 @@ from fakes.teams_harness import HV, LEAD, TEACH, TeamsHarness
 
 from bot.delivery import Delivery, Pacer
 from bot.teams.cards import CARD_TYPE, KIND, LINE
-from scheduling.sweep import sweep
+from handlers.sweep import sweep
 
 
 def booked(teams: TeamsHarness) -> None:
