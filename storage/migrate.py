@@ -16,9 +16,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, create_engine
 
-from storage.db import is_sqlite, make_engine
 from storage.errors import DatabaseAhead, DatabaseBehind
 
 ALEMBIC_INI = Path(__file__).with_name("alembic.ini")
@@ -51,7 +50,7 @@ def current(engine: Engine) -> str | None:
 def _migration_connection(engine: Engine) -> Iterator[Connection]:
     """A connection for Alembic; on SQLite, foreign keys are off while batch mode copies tables."""
     with engine.connect() as conn:
-        raw = conn.connection.driver_connection if is_sqlite(engine) else None
+        raw = conn.connection.driver_connection if engine.dialect.name == "sqlite" else None
         if raw is not None:
             raw.execute("PRAGMA foreign_keys=OFF")
         try:
@@ -93,7 +92,7 @@ def _autogenerate(argv: Sequence[str]) -> int:
         sys.stderr.write("usage: python -m storage.migrate revision -m MESSAGE\n")
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/scratch.db")
+        engine = create_engine(f"sqlite:///{tmp}/scratch.db")  # a scratch file: no WAL needed
         try:
             upgrade(engine)
             revisions = list(ScriptDirectory.from_config(alembic_config()).walk_revisions())
