@@ -351,14 +351,20 @@ def case_from_dict(raw: Any) -> CaseState:
 
     rex = '"resolution": {"requested": null, "tier1_meetings": ["2027-04-20"]}'
     res_raw = _obj(raw.get("resolution") or {}, "resolution", rex)
+
+    def tier(kind: str) -> tuple[_dt.date, ...]:
+        # A Tier meeting may be given either way: in `resolution.<kind>_meetings`, or as a meeting
+        # of kind `resolution_<kind>` (as the bot records it). Both count; a cancelled one doesn't.
+        listed = {parse_date(v, f"resolution.{kind}_meetings[{i}]")
+                  for i, v in enumerate(_list(res_raw, f"{kind}_meetings", rex))}
+        listed |= {m.date for m in meetings
+                   if m.kind == f"resolution_{kind}" and m.status != "cancelled"}
+        return tuple(sorted(listed))
+
     resolution = Resolution(
         requested=_opt_date(res_raw.get("requested"), "resolution.requested"),
-        tier1_meetings=tuple(sorted(
-            parse_date(v, f"resolution.tier1_meetings[{i}]")
-            for i, v in enumerate(_list(res_raw, "tier1_meetings", rex)))),
-        tier2_meetings=tuple(sorted(
-            parse_date(v, f"resolution.tier2_meetings[{i}]")
-            for i, v in enumerate(_list(res_raw, "tier2_meetings", rex)))),
+        tier1_meetings=tier("tier1"),
+        tier2_meetings=tier("tier2"),
         significant_risk_reduction=_bool(res_raw.get("significant_risk_reduction"),
                                          "resolution.significant_risk_reduction", False),
     )
