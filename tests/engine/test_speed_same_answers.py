@@ -5,7 +5,8 @@ before the tuple obligations, lazy words and per-period memos) gave for the firs
 of `bench/timeline.py`, each asked on three days -- with the one deliberate rule change made since
 (Shropshire's final window before the first review needs the second core group; see docs/rules.md)
 applied to that old engine as well, and regenerated once since for a deliberate catalogue change
-(Northern Ireland's review conference cited to the SBNI procedures and its child-seen rule added). The full 50,000-case comparison was run when the engine changed
+(Northern Ireland's review conference cited to the SBNI procedures and its child-seen rule
+added). The full 50,000-case comparison was run when the engine changed
 (150,000 evaluations, 944,995 obligations, identical in every field); this is the sample that stays
 in the suite. A fingerprint covers every field anyone reads: rule, due, status,
 about, source, interpretation, subject, earliest, limit and met_on, in the timeline's order.
