@@ -56,7 +56,8 @@ from bot.clock import Clock
 from handlers.common import rules_for
 from handlers.nags import digest, render
 from handlers.replies import Message
-from scheduling.hours import LONDON, in_working_hours, next_send_time
+from scheduling.hours import in_working_hours, next_send_time
+from scheduling.london import LONDON
 from scheduling.sweep import BUNDLE_AT, NOT_REMINDERS, Outgoing, Profiles, plan_case
 from storage import outbox, sending
 from storage.errors import StorageError

@@ -216,7 +216,7 @@ def live_bank_holidays(nation: str) -> dict[date, str]:
     import holidays  # here, not at the top: `coregroup` should not pay for it until it counts
 
     years = range(FIRST_YEAR - 1, LAST_YEAR + MARGIN_YEARS + 1)
-    bank = holidays.UK(subdiv=NATIONS[nation], years=years)
+    bank = holidays.country_holidays("GB", subdiv=NATIONS[nation], years=years)
     return {d: str(n) for d, n in sorted(bank.items())}
 
 
@@ -248,14 +248,14 @@ def bank_holidays(nation: str) -> dict[date, str]:
 
 def write_bank_holidays(folder: Path = TABLE_DIR) -> list[Path]:
     """Rewrite the table `bank_holidays` reads, from the installed `holidays` package."""
-    import holidays
+    from importlib.metadata import version
 
     written = []
     folder.mkdir(parents=True, exist_ok=True)
     for nation in NATIONS:
         table = {
             "nation": nation,
-            "holidays_version": holidays.__version__,
+            "holidays_version": version("holidays"),
             "dates": {d.isoformat(): n for d, n in live_bank_holidays(nation).items()},
         }
         path = folder / f"{nation}.json"

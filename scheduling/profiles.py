@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -174,7 +174,7 @@ class Rule:
 
     def for_plan(self, plan: str) -> RuleSpec | None:
         """The spec that applies to `plan`, or None when the rule does not cover it."""
-        spec = self.spec.by_plan.get(plan)  # type: ignore[call-overload]
+        spec = cast("dict[str, RuleSpec]", self.spec.by_plan).get(plan)
         if spec is not None:
             return spec
         if self.spec.plans is not None and plan not in self.spec.plans:

@@ -119,13 +119,16 @@ def _member_of(role: str, p: Planned, facts: Any) -> int | None:
         return None
     if role.startswith("member:"):
         return int(role[7:]) if role[7:].isdigit() else None
+    lead: int | None = facts.lead_sw
     if role == "lead_sw":
-        return facts.lead_sw
+        return lead
     m = facts.meetings.get(p.subject)
     if role == "minute_taker":
-        return m.minute_taker if m and m.minute_taker else facts.lead_sw
+        taker: int | None = m.minute_taker if m else None
+        return taker or lead
     if role == "chair":
-        return m.chair if m else None
+        chair: int | None = m.chair if m else None
+        return chair
     return None
 
 

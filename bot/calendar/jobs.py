@@ -49,7 +49,8 @@ from bot.clock import Clock
 from handlers.invitations import CALENDAR_RULE
 from handlers.parse import ScheduleMeeting, to_text
 from handlers.replies import Button, Message, OfferSlots, SyncInvitation
-from scheduling.hours import LONDON, local
+from scheduling.hours import local
+from scheduling.london import LONDON
 from scheduling.wording import short_date
 from storage import outbox
 from storage import repository as repo

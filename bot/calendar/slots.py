@@ -15,7 +15,8 @@ from datetime import date, datetime, time, timedelta
 from bot.calendar.invite import KIND_LABELS
 from bot.calendar.port import Slot, SlotOffer, SlotRequest
 from scheduling.calendar import DateOutOfRange, calendar_for
-from scheduling.hours import LONDON, local
+from scheduling.hours import local
+from scheduling.london import LONDON
 from scheduling.wording import long_date
 
 Busy = Sequence[tuple[datetime, datetime]]

@@ -20,7 +20,7 @@ from typing import Literal
 from bot.calendar.invite import Invite
 from bot.calendar.port import CalendarError, CalendarPort
 from bot.clock import Clock, system_clock
-from scheduling.hours import LONDON
+from scheduling.london import LONDON
 from scheduling.wording import short_date
 
 #: The attempt whose failure is reported in the channel (the row stays pending after it).
