@@ -61,10 +61,7 @@ def with_parent(d: Driver) -> None:
 
 def test_a_parent_cannot_make_an_outsider_a_manager(adapter: Driver) -> None:
     with_parent(adapter)
-    said = adapter.do("hv", 'add @other role:"team manager"', mentions=("other",))
-    outsider = member(adapter, "Someone Else")
-    assert outsider.role == "team_manager" and outsider.powers is False
-    assert "without a manager's powers" in said.text and "Ask the lead social worker" in said.text
+    added = adapter.do("hv", 'add @other role:"team manager"', mentions=("other",))
 
     for line in ("change start:2027-01-01", "close"):
         said = adapter.do("other", line)
@@ -73,6 +70,10 @@ def test_a_parent_cannot_make_an_outsider_a_manager(adapter: Driver) -> None:
     assert "Only CG-0001's lead social worker can take someone else out" in said.text
     assert records(adapter)["case"] == ("CG-0001", "suffolk", "cp", START, "active")
     assert member(adapter, "Lead Social Worker").left_on is None
+
+    outsider = member(adapter, "Someone Else")
+    assert outsider.role == "team_manager" and outsider.powers is False
+    assert "without a manager's powers" in added.text and "Ask the lead social worker" in added.text
     # Nor can the parent, or the outsider, hand the powers on.
     for who in ("hv", "other"):
         said = adapter.do(who, "grant @other", mentions=("other",))
