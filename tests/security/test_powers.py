@@ -232,3 +232,25 @@ def test_migration_keeps_only_provable_grants_and_rows_survive(old_world: str) -
         assert migrate.current(engine) == migrate.head()
     finally:
         engine.dispose()
+
+
+def test_members_shows_the_lead_a_manager_role_without_powers(adapter: Driver) -> None:
+    with_parent(adapter)
+    adapter.do("hv", 'add @other role:"team manager"', mentions=("other",))
+    adapter.do("lead", 'add @teacher role:"team manager"', mentions=("teacher",))
+    lines = adapter.do("lead", "members").text.splitlines()
+    assert any("@teacher" in x and x.endswith("— manager powers") for x in lines), lines
+    assert any("@other" in x and "no manager powers yet (`/coregroup grant @other`)" in x
+               for x in lines), lines
+    assert "grant" not in adapter.do("hv", "members").text  # only those who can grant see how
+
+
+def test_coregroup_managers_is_read_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import UsageError
+    from bot.settings import handler_config, load_settings
+
+    monkeypatch.setenv("COREGROUP_MANAGERS", "slack:U0MGR, teams:29:1team-manager,")
+    assert handler_config(load_settings()).managers == {"slack:U0MGR", "teams:29:1team-manager"}
+    monkeypatch.setenv("COREGROUP_MANAGERS", "U0MGR")
+    with pytest.raises(UsageError, match="COREGROUP_MANAGERS: 'U0MGR' is not slack:"):
+        handler_config(load_settings())
