@@ -139,16 +139,24 @@ def deliver(
         else:
             port.open_form(trigger, outcome.form, channel=ctx.channel_id)
     later: list[SyncInvitation | OfferSlots] = []
-    for effect in outcome.effects:
-        if isinstance(effect, SyncInvitation | OfferSlots):
-            later.append(effect)  # after the channel posts: the calendar's answer follows them
-            continue
+    archive: list[Effect] = []
+
+    def apply(effect: Effect) -> None:
         try:
             _apply(effect, ctx=ctx, port=port, email=email, calendar=calendar)
         except ChatError as exc:
             log.warning("chat effect failed", extra={"effect": type(effect).__name__,
                                                      "code": exc.code})
             reply_to_actor(Message(_effect_failure(effect, exc, port.platform)))
+
+    for effect in outcome.effects:
+        if isinstance(effect, SyncInvitation | OfferSlots):
+            later.append(effect)  # after the channel posts: the calendar's answer follows them
+            continue
+        if isinstance(effect, ArchiveChannel):
+            archive.append(effect)  # after the channel posts: an archived channel takes none
+            continue
+        apply(effect)
     channel = case_channel(ctx, outcome.reference, port.platform) if outcome.reference else None
     for r in outcome.replies:
         if r.audience == "channel":
@@ -162,6 +170,8 @@ def deliver(
                 reply_to_actor(r.message)
         elif r.audience == "user" and r.user:
             port.direct_message(r.user, r.message)
+    for effect in archive:
+        apply(effect)
     for job in later:
         calendar(job)
 

@@ -29,10 +29,14 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     channel_prefix: str = Field(default="cg-", alias="COREGROUP_CHANNEL_PREFIX")
-    #: Roles that may close a case or change its profile or start date, besides the lead social
-    #: worker: comma-separated, as typed in `add … role:"…"` ("team manager, practice lead").
+    #: Roles that come with the case's powers (close, change, remove others, grant) when the lead
+    #: social worker, a case manager or a deployment manager adds the member; added by anyone
+    #: else the role carries no powers. Comma-separated, as typed in `add … role:"…"`.
     manager_roles: str = Field(default="team manager, practice lead, manager, service manager",
                                alias="COREGROUP_MANAGER_ROLES")
+    #: Deployment-level managers: platform addresses, comma-separated ("slack:U0123ABC,
+    #: teams:29:1abc…"). They may grant powers and close or change any case (audited).
+    managers: str = Field(default="", alias="COREGROUP_MANAGERS")
 
     graph_tenant_id: str | None = Field(default=None, alias="GRAPH_TENANT_ID")
     graph_client_id: str | None = Field(default=None, alias="GRAPH_CLIENT_ID")
@@ -90,4 +94,22 @@ def handler_config(settings: Settings) -> Config:
     from handlers.common import Config, role_key
 
     roles = frozenset(role_key(r) for r in settings.manager_roles.split(",") if role_key(r))
-    return Config(channel_prefix=settings.channel_prefix, manager_roles=roles)
+    return Config(channel_prefix=settings.channel_prefix, manager_roles=roles,
+                  managers=manager_addresses(settings.managers))
+
+
+def manager_addresses(raw: str) -> frozenset[str]:
+    """`COREGROUP_MANAGERS` as addresses; a malformed entry stops the start, as a typo here
+    would otherwise silently leave a council without its managers."""
+    from bot.cli import UsageError
+
+    out = set()
+    for item in (x.strip() for x in raw.split(",")):
+        if not item:
+            continue
+        platform, _, user = item.partition(":")
+        if platform not in ("slack", "teams") or not user.strip():
+            raise UsageError(f"COREGROUP_MANAGERS: {item!r} is not slack:<user id> or "
+                             "teams:<user id>")
+        out.add(f"{platform}:{user.strip()}")
+    return frozenset(out)

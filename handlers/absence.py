@@ -18,7 +18,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from handlers.common import Context, member_of, mention, people_place, resolve_case
+from handlers.common import (
+    Context,
+    Refusal,
+    may_use_powers,
+    member_of,
+    mention,
+    people_place,
+    resolve_case,
+)
 from handlers.parse import EXAMPLES, SLASH, Away, Back, CommandError, Digest
 from handlers.replies import Message, Outcome, RefreshSummary
 from scheduling.wording import long_date
@@ -102,6 +110,7 @@ def away(ctx: Context, cmd: Away) -> Outcome:
                     ) from None
                 cover_id = cover.id
             if cmd.manager is not None:
+                _check_line_manager(s, ctx, m, cmd.manager)
                 field = "line_manager_slack_user_id" if ctx.actor.platform == "slack" \
                     else "line_manager_teams_user_id"
                 changes: dict[str, str | None] = {field: cmd.manager}
@@ -128,6 +137,23 @@ def away(ctx: Context, cmd: Away) -> Outcome:
     else:
         out.effects.extend(RefreshSummary(r) for r in refs)
     return out
+
+
+def _check_line_manager(s: Session, ctx: Context, m: _Mine, manager: str) -> None:
+    """A line manager hears the case's reminders, so they must be in its core group, unless the
+    person naming them holds the case's powers (the lead social worker, a case manager): any
+    member must not be able to route a child's case to anyone in the workspace."""
+    if may_use_powers(ctx, m.me):
+        return
+    try:
+        repo.member_by_user(s, m.case.reference, ctx.actor.platform, manager, on=ctx.today)
+    except NotAMember:
+        raise Refusal(Message(
+            f"<@{manager}> isn't in {m.case.reference}'s core group, so I can't send its "
+            "reminders to them.",
+            ("Nothing has changed. Ask the lead social worker to add your line manager to the "
+             "core group first, or leave `manager:` out.",),
+        )) from None
 
 
 def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:

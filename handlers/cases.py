@@ -13,8 +13,8 @@ from handlers.common import (
     Context,
     Rules,
     case_obligations,
-    member_of,
-    require_lead,
+    member_or_manager,
+    require_powers,
     resolve_case,
     rule_context,
     rule_title,
@@ -74,7 +74,7 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
             s, actor=ctx.actor.audit_id, now=ctx.now, profile=cmd.profile, plan=cmd.plan,
             start=cmd.start, registered=cmd.start, reference=cmd.reference,
         )
-        repo.add_member(
+        lead = repo.add_member(
             s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
             display_name=person.name if person else ctx.actor.user_id,
             role=LEAD_SOCIAL_WORKER, email=person.email if person else None,
@@ -82,6 +82,9 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
             teams_user_id=ctx.actor.user_id if ctx.actor.platform == "teams" else None,
             joined_on=cmd.start if cmd.start <= ctx.today else ctx.today,
         )
+        # Whoever starts a case is its lead and holds its powers, granted by themself (audited).
+        assert lead.id is not None
+        repo.grant_powers(s, case.reference, lead.id, actor=ctx.actor.audit_id, now=ctx.now)
         summary = case_summary(s, case, ctx, title="core group set up")
     name = channel_name(ctx.config.channel_prefix, case.reference)
     out = Outcome(reference=case.reference)
@@ -109,9 +112,9 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
         )
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
-        me = member_of(s, ctx, case)
+        me = member_or_manager(s, ctx, case)
         what = "change its profile" if cmd.profile else "change its start date"
-        require_lead(me, case, ctx.config, what)
+        require_powers(ctx, me, case, what)
         before_profile, before_start = case.profile, case.start
         rules = rules_for(case.profile)
         if cmd.profile:
@@ -154,8 +157,8 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
 def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
-        me = member_of(s, ctx, case)
-        require_lead(me, case, ctx.config, "close it")
+        me = member_or_manager(s, ctx, case)
+        require_powers(ctx, me, case, "close it")
         case = repo.close_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now)
     out = Outcome(reference=case.reference)
     out.say(Message(

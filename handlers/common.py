@@ -26,8 +26,8 @@ from scheduling.profiles import Profile, load_profile
 from scheduling.wording import INTERPRETATION_NOTE, RULE_TITLES, long_date, short_date
 from storage import repository as repo
 from storage.db import Store
-from storage.errors import NotAMember, StorageError, UnknownChannel
-from storage.models import LEAD_SOCIAL_WORKER, SOCIAL_WORKER_ROLES, CoreGroup, Member
+from storage.errors import NotAMember, StorageError, UnknownCase, UnknownChannel
+from storage.models import SOCIAL_WORKER_ROLES, CoreGroup, Member
 
 Platform = Literal["slack", "teams"]
 
@@ -58,11 +58,15 @@ class Config:
     """Deployment choices handlers need (from `bot.settings`, never from the environment)."""
 
     channel_prefix: str = "cg-"
-    #: Roles that may close a case or change its profile or start date besides the lead social
-    #: worker (`COREGROUP_MANAGER_ROLES`, read by `bot.settings.handler_config`).
+    #: Roles that come with the case's powers when someone who holds them (or a deployment
+    #: manager) adds the member (`COREGROUP_MANAGER_ROLES`). The words alone grant nothing: added
+    #: by anyone else, the member has the role without the powers.
     manager_roles: frozenset[str] = frozenset(
         {"team_manager", "practice_lead", "manager", "service_manager"}
     )
+    #: Deployment-level managers (`COREGROUP_MANAGERS`): platform addresses (`slack:U0123ABC`,
+    #: `teams:29:1abc…`, as `Actor.address`) who may grant powers and close or change any case.
+    managers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,12 @@ class Actor:
     @property
     def audit_id(self) -> str:
         return f"{self.origin}:{self.user_id}"
+
+    @property
+    def address(self) -> str:
+        """Who this is on their platform (`slack:U0123ABC`), whatever adapter carried the
+        command: what `COREGROUP_MANAGERS` lists."""
+        return f"{self.platform}:{self.user_id}"
 
 
 class Duplicate(Exception):
@@ -135,7 +145,12 @@ class Context:
 def resolve_case(s: Session, ctx: Context, explicit: str | None) -> CoreGroup:
     """The case named in the command, else the case of the channel it was typed in."""
     if explicit:
-        return repo.get_case(s, explicit)
+        try:
+            return repo.get_case(s, explicit)
+        except UnknownCase:
+            # The same answer as for a case the person is not in: a refusal must not tell an
+            # outsider which references exist.
+            raise refusal_not_member(repo.normalise_reference(explicit)) from None
     if ctx.channel_id:
         try:
             return repo.case_by_channel(s, ctx.channel_id)
@@ -148,6 +163,8 @@ def resolve_case(s: Session, ctx: Context, explicit: str | None) -> CoreGroup:
 
 
 def refusal_not_member(reference: str) -> Refusal:
+    """One answer for "no such case" and "not your case", word for word, so a refusal never
+    confirms that a reference exists."""
     return Refusal(
         Message(
             f"Only members of {reference}'s core group can see or change its record.",
@@ -165,6 +182,21 @@ def member_of(s: Session, ctx: Context, case: CoreGroup) -> Member:
         raise refusal_not_member(case.reference) from None
 
 
+def is_deployment_manager(ctx: Context) -> bool:
+    return ctx.actor.address in ctx.config.managers
+
+
+def member_or_manager(s: Session, ctx: Context, case: CoreGroup) -> Member | None:
+    """The acting member, or None for a deployment manager who is not in the core group (they
+    may use their powers on any case, and are audited like anyone); else the refusal."""
+    try:
+        return member_of(s, ctx, case)
+    except Refusal:
+        if is_deployment_manager(ctx):
+            return None
+        raise
+
+
 def role_key(role: str) -> str:
     """Roles are stored as snake_case keys (`health_visitor`) and shown with spaces."""
     return re.sub(r"[^a-z0-9]+", "_", role.strip().lower()).strip("_")
@@ -174,12 +206,19 @@ def role_label(role: str) -> str:
     return role.replace("_", " ")
 
 
-def is_lead_or_manager(member: Member, config: Config) -> bool:
-    return member.role == LEAD_SOCIAL_WORKER or member.role in config.manager_roles
+def has_powers(member: Member | None) -> bool:
+    """The stored grant (`Member.powers`), never the role words. Family never hold powers."""
+    return member is not None and member.powers and member.kind != "family"
 
 
-def require_lead(member: Member, case: CoreGroup, config: Config, what: str) -> None:
-    if not is_lead_or_manager(member, config):
+def may_use_powers(ctx: Context, member: Member | None) -> bool:
+    """Close, change, remove others, grant: a member granted the powers, or a deployment
+    manager (`COREGROUP_MANAGERS`)."""
+    return has_powers(member) or is_deployment_manager(ctx)
+
+
+def require_powers(ctx: Context, member: Member | None, case: CoreGroup, what: str) -> None:
+    if not may_use_powers(ctx, member):
         raise Refusal(
             Message(
                 f"Only {case.reference}'s lead social worker or their manager can {what}.",

@@ -16,8 +16,11 @@ from handlers.common import (
     Context,
     Refusal,
     chat_id,
-    is_lead_or_manager,
+    has_powers,
+    is_family,
+    may_use_powers,
     member_of,
+    member_or_manager,
     mention,
     people_place,
     resolve_case,
@@ -26,7 +29,14 @@ from handlers.common import (
 )
 from handlers.forms import add_member_form
 from handlers.invitations import members_changed
-from handlers.parse import EXAMPLES, AddMember, CommandError, ListMembers, RemoveMember
+from handlers.parse import (
+    EXAMPLES,
+    AddMember,
+    CommandError,
+    GrantPowers,
+    ListMembers,
+    RemoveMember,
+)
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
 from scheduling.wording import long_date
 from storage import repository as repo
@@ -60,7 +70,8 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             raise CommandError("Bots can't be core group members.", EXAMPLES["add"])
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
-        member_of(s, ctx, case)
+        me = member_or_manager(s, ctx, case)
+        entitled = may_use_powers(ctx, me)
         existing = _existing(s, case.reference, ctx, cmd)
         if existing is not None:
             return only(Message(
@@ -77,6 +88,14 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
                 f'{EXAMPLES["add"].split(" role:")[0]} role:"social worker" agency:"Children\'s '
                 'services"',
             )
+        if role == LEAD_SOCIAL_WORKER and not entitled:
+            # The lead's role carries the powers, so naming one is a grant.
+            raise Refusal(Message(
+                f"Only {case.reference}'s lead social worker or their manager can name a new "
+                "lead social worker.",
+                ("Nothing has changed. Ask the team manager, or add them as \"social worker\" "
+                 "for now.",),
+            ))
         member = repo.add_member(
             s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
             display_name=(cmd.display_name or (person.name if person else None)
@@ -87,10 +106,22 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             teams_user_id=cmd.user if ctx.actor.platform == "teams" else None,
             joined_on=ctx.today,
         )
+        powerful = role == LEAD_SOCIAL_WORKER or role in ctx.config.manager_roles
+        if powerful and entitled and member.kind == "professional":
+            assert member.id is not None
+            member = repo.grant_powers(s, case.reference, member.id, actor=ctx.actor.audit_id,
+                                       now=ctx.now)
         # Future meetings' invitations gain the new member (sent after the acknowledgement).
         syncs = members_changed(s, ctx, case.reference)
     agency = f", {member.agency}" if member.agency else ""
     out = Outcome(reference=case.reference)
+    if powerful and not member.powers:
+        out.say(Message(
+            f"{case.reference}: {mention(member)} is in as {role_label(member.role)}, without "
+            "a manager's powers (closing the case, changing it, removing others).",
+            ("Only the lead social worker or a case manager can grant those. Ask the lead "
+             f"social worker: `{EXAMPLES['grant'].replace('@someone', mention(member))}`.",),
+        ))
     out.say(Message(
         f"{case.reference}: {mention(member)} joined the core group as "
         f"{role_label(member.role)}{agency}.",
@@ -122,16 +153,9 @@ def _existing(s: Session, reference: str, ctx: Context, cmd: AddMember) -> Membe
 def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
-        me = member_of(s, ctx, case)
-        try:
-            target = repo.member_by_user(s, case.reference, ctx.actor.platform, cmd.user,
-                                         on=ctx.today)
-        except NotAMember:
-            raise CommandError(
-                f"<@{cmd.user}> isn't a member of {case.reference}'s core group.",
-                f"{EXAMPLES['members']} (to see who is)",
-            ) from None
-        if target.id != me.id and not is_lead_or_manager(me, ctx.config):
+        me = member_or_manager(s, ctx, case)
+        target = _target(s, case.reference, ctx, cmd.user)
+        if (me is None or target.id != me.id) and not may_use_powers(ctx, me):
             raise Refusal(Message(
                 f"Only {case.reference}'s lead social worker can take someone else out of the "
                 "core group.",
@@ -150,10 +174,61 @@ def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
     return out
 
 
+def _target(s: Session, reference: str, ctx: Context, user: str) -> Member:
+    try:
+        return repo.member_by_user(s, reference, ctx.actor.platform, user, on=ctx.today)
+    except NotAMember:
+        raise CommandError(
+            f"<@{user}> isn't a member of {reference}'s core group.",
+            f"{EXAMPLES['members']} (to see who is)",
+        ) from None
+
+
+def grant_powers(ctx: Context, cmd: GrantPowers) -> Outcome:
+    """`grant @x` / `revoke @x`: only someone who holds the powers (or a deployment manager)
+    passes them on; the grant is audited with its grantor (`member.powers_granted`)."""
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        me = member_or_manager(s, ctx, case)
+        if not may_use_powers(ctx, me):
+            raise Refusal(Message(
+                f"Only {case.reference}'s lead social worker or their manager can give or take "
+                "back a manager's powers.",
+                ("Nothing has changed. Ask the lead social worker if this needs doing.",),
+            ))
+        target = _target(s, case.reference, ctx, cmd.user)
+        assert target.id is not None
+        if is_family(target):
+            raise CommandError(
+                f"{mention(target)} is family; family members never hold a case's powers.",
+                f"{EXAMPLES['grant']} (a professional in the core group)")
+        if cmd.withdraw and me is not None and target.id == me.id:
+            raise CommandError("You can't take back your own powers; ask another manager.",
+                               f"{EXAMPLES['revoke']}")
+        if has_powers(target) != cmd.withdraw:
+            return only(Message(
+                f"{case.reference}: {mention(target)} "
+                f"{'has no' if cmd.withdraw else 'already has the'} manager powers.",
+                ("Nothing has changed.",)))
+        change = repo.withdraw_powers if cmd.withdraw else repo.grant_powers
+        change(s, case.reference, target.id, actor=ctx.actor.audit_id, now=ctx.now)
+    out = Outcome(reference=case.reference)
+    if cmd.withdraw:
+        out.say(Message(f"{case.reference}: {mention(target)} no longer has the manager powers.",
+                        ("They stay in the core group.",)), "channel")
+    else:
+        out.say(Message(
+            f"{case.reference}: {mention(target)} now has the manager powers.",
+            ("They can close the case, change its profile or start date, remove members and "
+             f"grant these powers. `{EXAMPLES['revoke'].replace('@someone', mention(target))}` "
+             "takes them back.",)), "channel")
+    return out
+
+
 def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
-        member_of(s, ctx, case)
+        me = member_of(s, ctx, case)
         people = repo.members(s, case.reference, on=ctx.today)
     by_id = {m.id: m for m in people}
     order = {LEAD_SOCIAL_WORKER: 0}
@@ -164,13 +239,25 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
         where = "" if chat_id(m) else " (by email)"
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
-        lines.append(f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}")
+        lines.append(f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}"
+                     f"{_powers(m, me, ctx)}")
     return only(Message(
         f"{case.reference}: {len(people)} member{'s' if len(people) != 1 else ''} in the core "
         "group",
         tuple(lines),
         context=(f"Add someone: `{EXAMPLES['add']}`",),
     ))
+
+
+def _powers(m: Member, me: Member, ctx: Context) -> str:
+    """Who holds the case's powers (everyone sees it); and, for those who can grant, a manager
+    role that came without them (added by someone without the right, or before migration 0006)."""
+    if has_powers(m):
+        return "" if m.role == LEAD_SOCIAL_WORKER else " — manager powers"
+    if (m.role == LEAD_SOCIAL_WORKER or m.role in ctx.config.manager_roles) \
+            and not is_family(m) and may_use_powers(ctx, me):
+        return f" — no manager powers yet (`{EXAMPLES['grant'].replace('@someone', mention(m))}`)"
+    return ""
 
 
 def _away(m: Member, by_id: dict[int | None, Member], today: date) -> str:

@@ -32,6 +32,8 @@ EXAMPLES: Final[dict[str, str]] = {
         'agency:"School"'
     ),
     "remove": f"{SLASH} remove @someone",
+    "grant": f"{SLASH} grant @someone",
+    "revoke": f"{SLASH} revoke @someone",
     "members": f"{SLASH} members",
     "meeting": f'{SLASH} meeting 2027-02-26 10:00 venue:"Family centre"',
     "review": f"{SLASH} review 2027-03-30 14:00",
@@ -68,6 +70,7 @@ SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
     ("add", "add a member, from the workspace or by email"),
     ("remove", "take a member out of the core group"),
     ("members", "list the members and their roles"),
+    ("grant", "give a member the manager powers (lead social worker; `revoke` takes them back)"),
     ("meeting", "schedule the next core group"),
     ("review", "record the date of the review conference"),
     ("held", "record that a meeting took place, with attendance and apologies"),
@@ -175,6 +178,15 @@ class AddMember(Command):
 class RemoveMember(Command):
     user: str
     name: str = field(default="remove", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GrantPowers(Command):
+    """Give (or, with `withdraw`, take back) the case's powers: close, change, remove others."""
+
+    user: str
+    withdraw: bool = False
+    name: str = field(default="grant", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -693,6 +705,14 @@ def _p_remove(sub: str, toks: list[_Tok]) -> Command:
     return RemoveMember(case=a.case, user=user)
 
 
+def _p_grant(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES[sub]
+    a = _Args(sub, toks, ex)
+    user = parse_user(a.need(f"the person to {sub} (@someone)").text, ex)
+    a.done()
+    return GrantPowers(case=a.case, user=user, withdraw=sub == "revoke")
+
+
 def _simple(cls: type[Command], example: str) -> Callable[[str, list[_Tok]], Command]:
     def parse_simple(sub: str, toks: list[_Tok]) -> Command:
         a = _Args(sub, toks, example)
@@ -955,6 +975,8 @@ _SUBCOMMANDS: Final = {
     "new": _p_new,
     "add": _p_add,
     "remove": _p_remove,
+    "grant": _p_grant,
+    "revoke": _p_grant,
     "members": _simple(ListMembers, EXAMPLES["members"]),
     "meeting": _p_meeting,
     "review": _p_review,

@@ -145,6 +145,13 @@ class Member(SQLModel, table=True):
     away_from: date | None = None
     away_until: date | None = None
     cover_member_id: int | None = Field(default=None, foreign_key="member.id")
+    #: May close the case, change its profile or start, remove others and grant these powers.
+    #: A stored fact with its grantor, never derived from the role words anyone may type
+    #: (`storage.repository.grant_powers`; migration 0006 carried over only provable grants).
+    powers: bool = False
+    #: Audit address of who granted the powers (`slack:U…`), and when.
+    powers_granted_by: str | None = Field(default=None, max_length=128)
+    powers_granted_at: datetime | None = _dt(nullable=True)
     created_at: datetime = _dt()
 
     def active_on(self, day: date) -> bool:

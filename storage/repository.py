@@ -790,6 +790,45 @@ def remove_member(
     return member
 
 
+def grant_powers(session: Session, reference: str, member_id: int, *, actor: str,
+                 now: datetime) -> Member:
+    """Give a current professional member the case's powers (close, change, remove others,
+    grant). Who may grant is the handlers' rule; here the grant is recorded with its grantor and
+    audited. Family members never hold powers. Granting again changes nothing."""
+    actor = _actor(actor)
+    case = _case(session, reference)
+    member = _member(session, case, member_id, on=_today(now))
+    if member.kind == "family":
+        raise InvalidValue("powers", "family members never hold a case's powers",
+                           f"/coregroup grant @someone (a professional in {case.reference})")
+    if member.powers:
+        return member
+    before = {"powers": False, "powers_granted_by": member.powers_granted_by}
+    member.powers, member.powers_granted_by, member.powers_granted_at = True, actor, now
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="member.powers_granted", entity="member",
+           entity_id=member.id, before=before,
+           after={"powers": True, "powers_granted_by": actor, "role": member.role})
+    return member
+
+
+def withdraw_powers(session: Session, reference: str, member_id: int, *, actor: str,
+                    now: datetime) -> Member:
+    """Take the case's powers back (audited with who withdrew them and who had granted them)."""
+    actor = _actor(actor)
+    case = _case(session, reference)
+    member = _member(session, case, member_id, on=_today(now))
+    if not member.powers:
+        return member
+    before = {"powers": True, "powers_granted_by": member.powers_granted_by}
+    member.powers, member.powers_granted_by, member.powers_granted_at = False, None, None
+    session.flush()
+    _audit(session, case, actor=actor, now=now, action="member.powers_withdrawn",
+           entity="member", entity_id=member.id, before=before,
+           after={"powers": False, "role": member.role})
+    return member
+
+
 def get_member(session: Session, reference: str, member_id: int) -> Member:
     case = _case(session, reference, writable=False)
     return _member(session, case, member_id, include_left=True)

@@ -288,13 +288,14 @@ class _Session(ConsoleSession):
 class ConsoleDriver:
     platform = "console"
 
-    def __init__(self, store: Store, clock: MovableClock, files: Path) -> None:
+    def __init__(self, store: Store, clock: MovableClock, files: Path,
+                 config: Config | None = None) -> None:
         self.store = store
         self.clock = clock
         self.out = io.StringIO()
         self.session = _Session(store=store, clock=clock, user="U0LEAD",
                                 source=io.StringIO(""), out=self.out,
-                                config=Config(channel_prefix="cg-"), files_dir=files)
+                                config=config or Config(channel_prefix="cg-"), files_dir=files)
         self.chat = _RecordingChat(self.session)
         self.session.chat = self.chat
 
@@ -341,7 +342,8 @@ class ConsoleDriver:
 
 
 @contextmanager
-def driver_for(name: str, template: Path, directory: Path) -> Iterator[Driver]:
+def driver_for(name: str, template: Path, directory: Path, config: Config | None = None
+               ) -> Iterator[Driver]:
     directory.mkdir(parents=True, exist_ok=True)
     store = store_from(template, directory)
     clock = MovableClock("2027-01-04T14:00")
@@ -349,13 +351,13 @@ def driver_for(name: str, template: Path, directory: Path) -> Iterator[Driver]:
         if name == "slack":
             users = [User(uid, uid.lower(), p.name, p.email, is_bot=p.is_bot)
                      for uid, p in PEOPLE.items()]
-            with FakeSlackAPI(TOKEN, users=users) as api, slack_running(api, store, clock) as h:
+            with FakeSlackAPI(TOKEN, users=users) as api, slack_running(api, store, clock, config) as h:
                 api.reset_calls()
                 yield SlackDriver(h)
         elif name == "teams":
-            with FakeTeams(roster=list(ROSTER)) as fake, teams_running(fake, store, clock) as h:
+            with FakeTeams(roster=list(ROSTER)) as fake, teams_running(fake, store, clock, config) as h:
                 yield TeamsDriver(h)
         else:
-            yield ConsoleDriver(store, clock, directory / "files")
+            yield ConsoleDriver(store, clock, directory / "files", config)
     finally:
         store.dispose()

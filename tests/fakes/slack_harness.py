@@ -78,15 +78,16 @@ def _all_text(payload: dict[str, Any]) -> str:
 all_text = _all_text
 
 
-def make_deps(store: Store, clock: MovableClock) -> SlackDeps:
-    return SlackDeps(store=store, clock=clock, config=Config(channel_prefix="cg-"),
+def make_deps(store: Store, clock: MovableClock, config: Config | None = None) -> SlackDeps:
+    return SlackDeps(store=store, clock=clock, config=config or Config(channel_prefix="cg-"),
                      worker=Worker(threads=8))
 
 
 @contextmanager
-def running(fake: FakeSlackAPI, store: Store, clock: MovableClock) -> Iterator[SlackHarness]:
+def running(fake: FakeSlackAPI, store: Store, clock: MovableClock,
+            config: Config | None = None) -> Iterator[SlackHarness]:
     """The bot's HTTP endpoint served by uvicorn on a free port, as `coregroup serve` runs it."""
-    deps = make_deps(store, clock)
+    deps = make_deps(store, clock, config)
     app = build_app(token=TOKEN, signing_secret=signing.SIGNING_SECRET, api_url=fake.base_url,
                     deps=deps)
     with ServerThread(http_app(app)) as server, httpx.Client(base_url=server.url,

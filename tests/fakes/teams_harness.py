@@ -91,18 +91,19 @@ class TeamsHarness:
         raise AssertionError("no form was sent")
 
 
-def make_deps(fake: FakeTeams, store: Store, clock: MovableClock, sleeps: list[float]
-              ) -> TeamsDeps:
+def make_deps(fake: FakeTeams, store: Store, clock: MovableClock, sleeps: list[float],
+              config: Config | None = None) -> TeamsDeps:
     connector = Connector(StaticToken(CONNECTOR_TOKEN), sleep=sleeps.append)
     return TeamsDeps(store=store, clock=clock, connector=connector, app_id=APP_ID,
                      tenant_id=TENANT, service_url=fake.service_url,
-                     config=Config(channel_prefix="cg-"), worker=Worker(threads=4))
+                     config=config or Config(channel_prefix="cg-"), worker=Worker(threads=4))
 
 
 @contextmanager
-def running(fake: FakeTeams, store: Store, clock: MovableClock) -> Iterator[TeamsHarness]:
+def running(fake: FakeTeams, store: Store, clock: MovableClock,
+            config: Config | None = None) -> Iterator[TeamsHarness]:
     sleeps: list[float] = []
-    deps = make_deps(fake, store, clock, sleeps)
+    deps = make_deps(fake, store, clock, sleeps, config)
     app = build_app(deps, app_password="secret", openid_metadata_url=fake.openid_metadata_url)
     with ServerThread(asgi(app)) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         try:

@@ -197,6 +197,9 @@ def test_away_from_a_dm_covers_every_core_group_and_names_the_line_manager(
     booked(ctx, store)
     run(ctx(), "new CG-0002 profile:newham plan:cp start:2027-01-04")
     run(ctx(), 'add <@U0HV> role:"health visitor" case:CG-0002')
+    # A line manager hears the case's reminders, so they must be in its core group.
+    for ref in ("CG-0001", "CG-0002"):
+        run(ctx(), f'add <@U0MGR> role:"team manager" case:{ref}')
     out = run(ctx("U0HV", "D0DM"), "away until 2027-01-29 manager:<@U0MGR>")
     t = text(out)
     assert "CG-0001, CG-0002: you're marked away from today until Fri 29 Jan 2027" in t
@@ -290,18 +293,25 @@ def test_a_start_after_recorded_events_is_refused(ctx: CtxFactory, store: Store,
 
 
 def test_configured_manager_roles(store: Store, clock: MovableClock, ctx: CtxFactory) -> None:
+    """A configured manager role comes with the powers when the lead adds the member; the powers
+    are then a stored grant, not re-read from the role words."""
     setup_case(ctx, store)
-    run(ctx(channel=CHANNEL), 'add <@U0MGR> role:"head of service"')
+    custom = Config(manager_roles=frozenset({"head_of_service"}))
 
-    def as_mgr(config: Config) -> Context:
-        c = ctx("U0MGR", CHANNEL)
+    def as_(user: str, config: Config) -> Context:
+        c = ctx(user, CHANNEL)
         c.config = config
         return c
 
-    t = text(handle_text(as_mgr(Config()), "change start:2027-01-01"))
+    run(as_("U0LEAD", Config()), 'add <@U0POLICE> role:"head of service"')
+    t = text(handle_text(as_("U0POLICE", custom), "change start:2027-01-01"))
     assert "Only CG-0001's lead social worker" in t
-    custom = Config(manager_roles=frozenset({"head_of_service"}))
-    assert "now starts on Fri 1 Jan 2027" in text(handle_text(as_mgr(custom), "change start:2027-01-01"))
+    run(as_("U0LEAD", custom), 'add <@U0MGR> role:"head of service"')
+
+    def as_mgr(config: Config) -> Context:
+        return as_("U0MGR", config)
+
+    assert "now starts on Fri 1 Jan 2027" in text(handle_text(as_mgr(Config()), "change start:2027-01-01"))
     out = handle_text(as_mgr(custom), "close")
     assert "CG-0001 is closed" in text(out)
     # the summary is refreshed before the channel is archived, so it says "closed"

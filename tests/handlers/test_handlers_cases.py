@@ -200,7 +200,8 @@ def test_case_outside_its_channel_needs_a_reference(ctx: CtxFactory, store: Stor
     setup_case(ctx, store)
     assert "Which case?" in text(run(ctx(channel="D0DM"), "status"))
     assert "CG-0001: next" in text(run(ctx(channel="D0DM"), "status CG-0001"))
-    assert "no core group with the reference" in text(run(ctx(), "status CG-0404"))
+    # The same refusal as for a case one is not in: no hint that a reference exists or not.
+    assert "Only members of CG-0404's core group" in text(run(ctx(), "status CG-0404"))
 
 
 def test_a_retry_changes_nothing_twice(ctx: CtxFactory, store: Store) -> None:
