@@ -106,6 +106,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
                          ) from None
+    leader = single_sqlite_process(store)
     deps = SlackDeps(store=store, clock=system_clock,
                      config=handler_config(settings),
                      worker=Worker(threads=args.workers))
@@ -124,7 +125,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.slack.chat import SlackChat
 
     # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
-    start(SweepJob(store, SlackChat(app.client), system_clock, bundle_at=settings.bundle_time),
+    start(SweepJob(store, SlackChat(app.client), system_clock, leader=leader,
+                   bundle_at=settings.bundle_time),
           settings.sweep_minutes)
     deps.calendar = _start_calendar(settings, store, SlackChat(app.client)).notify
     if socket_mode:
@@ -141,6 +143,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
                 log_level="info")
     return 0
+
+
+def single_sqlite_process(store: Any) -> Any:
+    """The sweep's `Leader`, taken now on SQLite: a second process on the same database file
+    would deliver reminders and calendar work a second time, so it refuses to start instead."""
+    from bot.scheduler import Leader, sqlite_lock_path
+
+    leader = Leader(store)
+    path = sqlite_lock_path(store)
+    if path is not None and not leader.is_leader():
+        raise UsageError(f"{leader.holder()} is already serving the SQLite database "
+                         f"{path.with_suffix('')}; SQLite is a single-process store. Stop that "
+                         "one first, or use PostgreSQL (DATABASE_URL) to run more than one.")
+    return leader
 
 
 def _start_calendar(settings: Settings, store: Any, chat: Any) -> Any:
