@@ -209,6 +209,8 @@ def cmd_console(args: argparse.Namespace) -> int:
             migrate.require_current(store.engine)
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}") from None
+    # The console carries out calendar work from the outbox: never beside a serve on one SQLite file.
+    leader = single_sqlite_process(store)
     config = handler_config(settings)
     # .ics invitations the console "posts" are written beside the SQLite file.
     files = Path(settings.sqlite_path).parent / "coregroup-files"
@@ -224,5 +226,6 @@ def cmd_console(args: argparse.Namespace) -> int:
         else:
             run_console(store, clock, user=args.user, config=config, files_dir=files)
     finally:
+        leader.release()
         store.dispose()
     return 0

@@ -14,6 +14,7 @@ lasts ten calls, whatever the machine's speed; real time only lets the two threa
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -25,22 +26,28 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes and pg
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reminders"))  # for world
 
-from fakes.env import migrated_template
+from fakes.env import MovableClock, migrated_template
 from fakes.slack_api import FakeSlackAPI
 from pg import PostgresServer, postgres_server
 from world import ACTOR, london, new_case
 
+from bot.calendar.ics import IcsCalendar, IcsFile
+from bot.calendar.jobs import LEASE as CALENDAR_LEASE
+from bot.calendar.jobs import CalendarJobs
 from bot.cli import main
+from bot.console import ConsoleSession
 from bot.delivery import Delivery, Pacer, Sent
 from bot.scheduler import Leader
 from bot.slack.app import make_client
 from bot.slack.chat import SlackChat
+from handlers.invitations import CALENDAR_RULE
 from scheduling.sweep import sweep
 from storage import migrate, outbox
 from storage import repository as repo
@@ -165,6 +172,61 @@ def test_two_deliverers_on_postgresql_behind_a_slow_slack_send_each_reminder_onc
         postgres_server.drop_database(url)
 
 
+def test_two_calendar_workers_behind_a_slow_calendar_send_each_invitation_once(
+        tmp_path: Path) -> None:
+    """The calendar's outbox rows too: worker A claims three invitations together and sends them
+    slowly; by the end of its second send the third's lease has run out, worker B claims and sends
+    it, and A then leaves it alone. (The slow calendar wraps the real .ics port's publish.)"""
+    url = _sqlite_url(tmp_path)
+    clock = MovableClock("2027-01-04T14:00")
+    a_store, b_store = Store.open(url), Store.open(url)
+    uploads: list[str] = []
+    chat = ConsoleSession(a_store, clock, "U0BOT", io.StringIO(""), io.StringIO(),
+                          files_dir=tmp_path / "files").chat
+
+    def sender(publish: Any, then: CalendarJobs | None) -> Any:
+        """A's calendar is slow (each send 60% of a lease); B's answers at once."""
+        async def send(f: IcsFile) -> None:
+            if then is not None:
+                clock.at += CALENDAR_LEASE * 0.6
+            uploads.append(f.filename)
+            await publish(f)
+            if then is not None and len(uploads) == 2:
+                then.run_now()  # B's pass, as A's second send ends: the third's lease is over
+        return send
+
+    b = CalendarJobs(b_store, chat, clock,
+                     lambda publish: IcsCalendar(sender(publish, None), clock),
+                     poll=0, warm_up=False, worker="host-b:calendar").start()
+    a = CalendarJobs(a_store, chat, clock, lambda publish: IcsCalendar(sender(publish, b), clock),
+                     poll=0, warm_up=False, worker="host-a:calendar").start()
+    try:
+        assert a.run_now() == [] and b.run_now() == []  # the start-up passes found nothing
+        now = clock()
+        with a_store.transaction() as s:
+            case = repo.create_case(s, reference="CG-0001", actor=ACTOR, now=now,
+                                    profile="suffolk", plan="cp", start=date(2027, 1, 4))
+            assert case.id is not None
+            repo.link_channel(s, "CG-0001", actor=ACTOR, now=now, platform="slack",
+                              channel_id="C0CASE")
+            for day in (15, 18, 19):
+                m = repo.schedule_meeting(s, "CG-0001", actor=ACTOR, now=now,
+                                          starts_at=london(date(2027, 1, day), "10:00"))
+                outbox.enqueue(s, case_id=case.id, rule=CALENDAR_RULE, subject=f"meeting:{m.id}",
+                               stage="v0", recipient="calendar", due_at=now, now=now,
+                               payload={"change": "create"})
+        a.run_now()
+    finally:
+        a.stop()
+        b.stop()
+    with a_store.read() as s:
+        rows = outbox.reminders(s)
+    a_store.dispose()
+    b_store.dispose()
+    assert {r.status for r in rows} == {"sent"} and len(rows) == 3
+    assert sorted(uploads) == sorted(set(uploads)) and len(uploads) == 3
+
+
 # --- (b) SQLite is a single-process store ----------------------------------------------------------
 
 
@@ -247,6 +309,9 @@ def test_a_second_serve_on_one_sqlite_file_refuses_to_start(
         (line,) = capsys.readouterr().err.strip().splitlines()
         assert "leads the reminder sweep" in line and "nothing was queued or sent" in line
         assert len(fake.args_of("chat.postMessage")) == posted
+        # Nor does the console (it carries out calendar work from the same outbox).
+        assert main(["console", "/dev/null"]) == 2
+        assert "single-process store" in capsys.readouterr().err
     finally:
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=30)
