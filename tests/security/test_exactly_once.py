@@ -319,6 +319,47 @@ def test_a_second_serve_on_one_sqlite_file_refuses_to_start(
     assert main(["sweep", "--now", "2027-01-12T09:30"]) == 0
 
 
+@pytest.mark.parametrize("mode", ["socket", "teams"])
+def test_socket_mode_and_teams_serve_refuse_a_held_sqlite_file(
+        mode: str, sqlite_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The same single-process rule for the other two ways to serve (in this process; a Leader
+    here stands for the serve that already runs). Neither gets as far as listening."""
+    started: list[str] = []
+    monkeypatch.setattr("uvicorn.run", lambda *_a, **_k: started.append("uvicorn"))
+    if mode == "socket":
+        class FakeSocketMode:
+            def __init__(self, *_a: Any) -> None:
+                started.append("socket")
+
+            def start(self) -> None:
+                started.append("socket started")
+
+        monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-test")
+        monkeypatch.setattr("slack_bolt.adapter.socket_mode.SocketModeHandler", FakeSocketMode)
+        argv = ["serve"]
+    else:
+        from fakes.teams_connector import APP_ID, CONNECTOR_TOKEN, TENANT
+
+        monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+        monkeypatch.setenv("TEAMS_APP_PASSWORD", "a-secret")
+        monkeypatch.setenv("TEAMS_TENANT_ID", TENANT)
+        monkeypatch.setattr("bot.teams.connector.MsalToken.token",
+                            lambda self, refresh=False: CONNECTOR_TOKEN)
+        argv = ["serve", "--teams"]
+    store = Store.open(sqlite_env["DATABASE_URL"])
+    running = Leader(store)
+    try:
+        assert running.is_leader()
+        assert main(argv) == 2
+        (line,) = [x for x in capsys.readouterr().err.splitlines() if x.startswith("coregroup:")]
+        assert "single-process store" in line and f"pid {os.getpid()}" in line
+        assert started == []
+    finally:
+        running.release()
+        store.dispose()
+
+
 # --- (c) the manual sweep honours the PostgreSQL leader lock -----------------------------------------
 
 
