@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 import time as _time
 from collections.abc import Callable, Iterable
@@ -77,7 +78,9 @@ _ANSWERED_BY_THEM: Final = frozenset({"attendance", "report_request"})
 
 
 def default_worker() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Unique per deliverer, not just per host and pid: `outbox.hold` tells senders apart by this
+    name, and two containers sharing the host's name can both be pid 1."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class Pacer:

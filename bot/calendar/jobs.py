@@ -26,6 +26,7 @@ import asyncio
 import concurrent.futures
 import logging
 import os
+import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -102,7 +103,8 @@ class _Plan:
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:calendar"
+    """Unique per calendar worker (see bot.delivery.default_worker: `outbox.hold` relies on it)."""
+    return f"{socket.gethostname()}:{os.getpid()}:calendar:{secrets.token_hex(3)}"
 
 
 class CalendarJobs:

@@ -161,6 +161,34 @@ def test_two_deliverers_behind_a_slow_slack_send_each_reminder_once(
     assert any(h.outcome == "taken" for h in handled)
 
 
+def test_a_lease_is_held_per_row_and_a_lost_row_is_left_alone(tmp_path: Path) -> None:
+    """The storage rule under (a), as a unit: the hold before a send wins only for the sender
+    that still has the row, and a late failure from the one that lost it changes nothing."""
+    from storage.errors import InvalidState
+
+    store = Store.open(_sqlite_url(tmp_path))
+    _world(store, cases=1)
+    sweep(store, START)
+    lease = timedelta(minutes=5)
+    with store.transaction() as s:
+        first, second = outbox.claim_due(s, now=START, limit=10, worker="a", lease=lease)
+    later = START + lease + timedelta(seconds=1)  # a's batch waited behind slow sends
+    with store.transaction() as s:
+        assert outbox.hold(s, first.id or 0, now=START + timedelta(minutes=1), worker="a")
+        (taken,) = outbox.claim_due(s, now=later, limit=10, worker="b", lease=lease)
+    assert taken.id == second.id  # the held row stayed a's; the waiting one went to b
+    with store.transaction() as s:
+        assert not outbox.hold(s, second.id or 0, now=later, worker="a")
+        assert outbox.hold(s, second.id or 0, now=later, worker="b")
+    with store.transaction() as s, pytest.raises(InvalidState):
+        outbox.mark_failed(s, second.id or 0, now=later, worker="a", error="timeout",
+                           retry_at=later)
+    with store.transaction() as s:
+        outbox.mark_sent(s, second.id or 0, now=later, worker="b")
+        assert not outbox.hold(s, second.id or 0, now=later, worker="b")  # sent: never again
+    store.dispose()
+
+
 @pytest.mark.postgres
 def test_two_deliverers_on_postgresql_behind_a_slow_slack_send_each_reminder_once(
         postgres_server: PostgresServer, fake: FakeSlackAPI) -> None:
