@@ -13,11 +13,14 @@ import logging
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli import UsageError
 from bot.clock import LONDON, Clock, fixed_clock, system_clock
 from bot.settings import Settings, handler_config, load_settings
+
+if TYPE_CHECKING:
+    from bot.scheduler import Leader
 
 log = logging.getLogger("coregroup")
 
@@ -145,7 +148,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def single_sqlite_process(store: Any) -> Any:
+def single_sqlite_process(store: Any) -> Leader:
     """The sweep's `Leader`, taken now on SQLite: a second process on the same database file
     would deliver reminders and calendar work a second time, so it refuses to start instead."""
     from bot.scheduler import Leader, sqlite_lock_path
