@@ -13,11 +13,14 @@ import logging
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli import UsageError
 from bot.clock import LONDON, Clock, fixed_clock, system_clock
 from bot.settings import Settings, handler_config, load_settings
+
+if TYPE_CHECKING:
+    from bot.scheduler import Leader
 
 log = logging.getLogger("coregroup")
 
@@ -106,6 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
                          ) from None
+    leader = single_sqlite_process(store)
     deps = SlackDeps(store=store, clock=system_clock,
                      config=handler_config(settings),
                      worker=Worker(threads=args.workers))
@@ -124,7 +128,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.slack.chat import SlackChat
 
     # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
-    start(SweepJob(store, SlackChat(app.client), system_clock, bundle_at=settings.bundle_time),
+    start(SweepJob(store, SlackChat(app.client), system_clock, leader=leader,
+                   bundle_at=settings.bundle_time),
           settings.sweep_minutes)
     deps.calendar = _start_calendar(settings, store, SlackChat(app.client)).notify
     if socket_mode:
@@ -141,6 +146,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
                 log_level="info")
     return 0
+
+
+def single_sqlite_process(store: Any) -> Leader:
+    """The sweep's `Leader`, taken now on SQLite: a second process on the same database file
+    would deliver reminders and calendar work a second time, so it refuses to start instead."""
+    from bot.scheduler import Leader, sqlite_lock_path
+
+    leader = Leader(store)
+    path = sqlite_lock_path(store)
+    if path is not None and not leader.is_leader():
+        raise UsageError(f"{leader.holder()} is already serving the SQLite database "
+                         f"{path.with_suffix('')}; SQLite is a single-process store. Stop that "
+                         "one first, or use PostgreSQL (DATABASE_URL) to run more than one.")
+    return leader
 
 
 def _start_calendar(settings: Settings, store: Any, chat: Any) -> Any:
@@ -193,6 +212,8 @@ def cmd_console(args: argparse.Namespace) -> int:
             migrate.require_current(store.engine)
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}") from None
+    # The console carries out calendar work from the outbox: never beside a serve on one SQLite file.
+    leader = single_sqlite_process(store)
     config = handler_config(settings)
     # .ics invitations the console "posts" are written beside the SQLite file.
     files = Path(settings.sqlite_path).parent / "coregroup-files"
@@ -208,5 +229,6 @@ def cmd_console(args: argparse.Namespace) -> int:
         else:
             run_console(store, clock, user=args.user, config=config, files_dir=files)
     finally:
+        leader.release()
         store.dispose()
     return 0

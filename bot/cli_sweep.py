@@ -4,6 +4,11 @@ Plans every active case, puts what is due in the outbox and delivers the rows th
 through Slack when SLACK_BOT_TOKEN is set, else printed by the console adapter, so it works on a
 fresh install with SQLite. `--dry-run` prints what would be queued and writes nothing. One line per
 reminder: case reference, kind, audience, send time (London).
+
+It honours the sweep's leader lock (bot/scheduler.py): when a `coregroup serve` (or another sweep)
+leads on this database — the PostgreSQL advisory lock, or the SQLite file's lock — it says so in
+one line, writes and sends nothing, and exits with status 2; that process delivers the reminders.
+`--dry-run` writes nothing, so it plans regardless.
 """
 
 from __future__ import annotations
@@ -61,6 +66,7 @@ def _when(at: datetime) -> str:
 
 def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
     from bot.delivery import Delivery, Pacer
+    from bot.scheduler import Leader
     from handlers.sweep import sweep
     from storage import migrate
     from storage.db import Store, is_sqlite
@@ -70,6 +76,7 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
     settings = load_settings()
     clock = parse_now(args.now)
     store = Store.open(settings, check_schema=False)
+    leader: Leader | None = None
     try:
         try:
             if is_sqlite(store.engine) and not args.dry_run:
@@ -78,6 +85,12 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
                 migrate.require_current(store.engine)
         except StorageError as exc:
             raise UsageError(f"{exc.message} Run: {exc.example}") from None
+        if not args.dry_run:
+            leader = Leader(store)
+            if not leader.is_leader():
+                raise UsageError(f"{leader.holder()} leads the reminder sweep on this database "
+                                 "and will deliver what is due; nothing was queued or sent. "
+                                 "Try --dry-run to see the plan.")
         now = clock()
         result = sweep(store, now, dry_run=args.dry_run,
                        bundle_at=settings.bundle_time)
@@ -99,5 +112,7 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out.write(f"{result.inserted} new reminder(s) queued for {result.cases} active case(s); "
                   f"{sum(1 for s in sent if s.outcome in ('sent', 'digest'))} sent now\n")
     finally:
+        if leader is not None:
+            leader.release()
         store.dispose()
     return 0

@@ -61,7 +61,7 @@ def check_teams_settings(settings: Settings) -> list[str]:
 
 
 def cmd_serve_teams(args: argparse.Namespace) -> int:
-    from bot.cli_chat import _fail, _start_calendar
+    from bot.cli_chat import _fail, _start_calendar, single_sqlite_process
 
     settings = load_settings()
     problems = check_teams_settings(settings)
@@ -100,6 +100,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
                          ) from None
+    leader = single_sqlite_process(store)
     deps = TeamsDeps(store=store, clock=system_clock, connector=Connector(tokens),
                      app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id,
                      service_url=settings.teams_service_url, config=handler_config(settings),
@@ -109,7 +110,8 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     from bot.scheduler import SweepJob, start
 
     # Reminders through the same port as answers: one delivery, two adapters.
-    start(SweepJob(store, deps.chat(), system_clock, bundle_at=settings.bundle_time),
+    start(SweepJob(store, deps.chat(), system_clock, leader=leader,
+                   bundle_at=settings.bundle_time),
           settings.sweep_minutes)
     # Calendar invitations (Graph, else the .ics fallback) through the proactive Teams port, so
     # failure messages and slot offers reach the case's Teams channel (docs/graph.md).

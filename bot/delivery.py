@@ -11,7 +11,10 @@ stays claimed; when its lease runs out (default 5 minutes) any sweep claims it a
 again. So a crash causes at most one duplicate per row in flight — and a delivery process has one
 row in flight at a time — and loses nothing (tests/reminders/test_crash.py kills a real process
 exactly there). Two processes never hold the same row: claiming uses `FOR UPDATE SKIP LOCKED` on
-PostgreSQL and the single write lock on SQLite.
+PostgreSQL and the single write lock on SQLite. A batch is claimed at once but each row's lease is
+taken again (`outbox.hold`) just before that row is handled: behind a slow or throttling platform
+the end of a batch outlives the batch's lease, another sweeper may claim it, and then this one
+leaves it alone (outcome "taken") instead of sending it a second time.
 
 Still wanted. The sweep queued the row when it was due; by the time it goes, the person may have
 answered, the minutes may have gone, the meeting may be cancelled. Delivery re-plans the row's case
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
 import time as _time
 from collections.abc import Callable, Iterable
@@ -75,7 +79,9 @@ _ANSWERED_BY_THEM: Final = frozenset({"attendance", "report_request"})
 
 
 def default_worker() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """Unique per deliverer, not just per host and pid: `outbox.hold` tells senders apart by this
+    name, and two containers sharing the host's name can both be pid 1."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class Pacer:
@@ -117,7 +123,7 @@ class Sent:
     kind: str
     audience: str
     destination: str
-    outcome: str  # sent | skipped | postponed | retry | dead | digest | duplicate
+    outcome: str  # sent | skipped | postponed | retry | dead | digest | duplicate | taken
     message_id: str | None = None
     preview: str = ""
 
@@ -206,6 +212,9 @@ class Delivery:
             case = cases.get(cid)
             kind = str(payload.get("kind", rule))
             ref = case.reference if case else f"case {cid}"
+            if not self._hold(rid):
+                done.append(Sent(rid, ref, kind, recipient, "", "taken"))
+                continue
             fresh = case.plan.get((rule, subject, stage)) if case else None
             if case is None or fresh is None:
                 why = "closed" if case is None or case.status != "active" else "not_due"
@@ -236,8 +245,22 @@ class Delivery:
                 blocked[dest.target] = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
             done.append(result)
         for cid, items in digests.items():
-            done += self._send_digest(cases[cid], items, now)
+            held = [(rid, o) for rid, o in items if self._hold(rid)]
+            kept = {rid for rid, _ in held}
+            done += [Sent(rid, cases[cid].reference, o.planned.kind, o.audience, "", "taken")
+                     for rid, o in items if rid not in kept]
+            if held:
+                done += self._send_digest(cases[cid], held, now)
         return done
+
+    def _hold(self, rid: int) -> bool:
+        """Take this row's lease again now, just before it is handled; False if another sender
+        has it (our lease ran out behind slow sends and it was re-claimed)."""
+        with self.store.transaction() as s:
+            held = outbox.hold(s, rid, now=self.clock(), worker=self.worker, lease=self.lease)
+        if not held:
+            log.info("reminder left to another sender", extra={"reminder_id": rid})
+        return held
 
     # -- audiences --------------------------------------------------------------------------------
 
@@ -385,8 +408,16 @@ class Delivery:
         code = exc.code if isinstance(exc, ChatError) else type(exc).__name__
         dead = attempts >= self.max_attempts
         retry_at = None if dead else now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
-        with self.store.transaction() as s:
-            outbox.mark_failed(s, rid, now=now, worker=self.worker, error=code, retry_at=retry_at)
+        try:
+            with self.store.transaction() as s:
+                outbox.mark_failed(s, rid, now=now, worker=self.worker, error=code,
+                                   retry_at=retry_at)
+        except StorageError:
+            # The send outlasted our lease and another sender holds the row now: theirs to finish.
+            log.warning("failed reminder now held by another sender",
+                        extra={"reminder_id": rid, "case_id": case.id, "error": code})
+            sent.outcome = "taken"
+            return sent
         log.warning("reminder not delivered", extra={
             "reminder_id": rid, "case_id": case.id, "rule": o.planned.rule, "error": code,
             "attempts": attempts, "dead": dead})

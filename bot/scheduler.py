@@ -8,8 +8,14 @@ Leader election. On PostgreSQL a process sweeps only while it holds a session-le
 (`pg_try_advisory_lock`) on a dedicated connection kept open for the life of the process. Others try
 again at every tick; when the leader dies its connection closes, PostgreSQL releases the lock, and
 the next tick of another process takes over. (Even two sweeping at once would send each reminder
-once — unique outbox keys and SKIP LOCKED claims — the lock just saves the duplicated work.) On
-SQLite there is one process per database file by design, so it leads.
+once — unique outbox keys, SKIP LOCKED claims and a lease re-taken before each send — the lock just
+saves the duplicated work.)
+
+SQLite is a single-process store: one `coregroup serve` per database file. The leader there holds
+an exclusive OS lock (`flock`) on `<database file>.lock` for as long as it lives; a second process
+on the same file cannot take it, so `serve` refuses to start and `coregroup sweep` refuses to
+deliver (bot/cli_chat.py, bot/cli_sweep.py). The kernel drops the lock when the process ends, even
+on SIGKILL, so a crash never leaves a stale lock behind. An in-memory database always leads.
 
 `tick()` is what the job runs; it never raises (a failed sweep is logged and the next tick tries
 again), and it is callable directly so tests drive it with a simulated clock.
@@ -17,12 +23,15 @@ again), and it is callable directly so tests drive it with a simulated clock.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any, Final
+from pathlib import Path
+from typing import IO, Any, Final
 
 from sqlalchemy import Connection, text
 
@@ -39,18 +48,30 @@ log = logging.getLogger("coregroup.scheduler")
 LOCK_KEY: Final = 0x636F726567726F75  # "coregrou" in ASCII
 
 
+def sqlite_lock_path(store: Store) -> Path | None:
+    """`<database file>.lock` for a SQLite file; None for PostgreSQL or an in-memory database."""
+    if not is_sqlite(store.engine):
+        return None
+    database = store.engine.url.database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(f"{database}.lock")
+
+
 class Leader:
-    """Are we the process that sweeps? Holds the PostgreSQL advisory lock once taken."""
+    """Are we the process that sweeps? Holds the PostgreSQL advisory lock, or the SQLite file's
+    OS lock, once taken, until `release()` (or the process ends)."""
 
     def __init__(self, store: Store, key: int = LOCK_KEY) -> None:
         self.store = store
         self.key = key
         self._conn: Connection | None = None
+        self._file: IO[str] | None = None
         self._lock = threading.Lock()
 
     def is_leader(self) -> bool:
         if is_sqlite(self.store.engine):
-            return True
+            return self._sqlite_leader()
         with self._lock:
             if self._conn is not None:
                 try:  # still connected? (a dropped connection has lost the lock)
@@ -73,6 +94,38 @@ class Leader:
             conn.close()
             return False
 
+    def _sqlite_leader(self) -> bool:
+        path = sqlite_lock_path(self.store)
+        if path is None:
+            return True
+        with self._lock:
+            if self._file is not None:
+                return True
+            handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for our lifetime
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                return False
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")  # for the refusal message of a second process
+            handle.flush()
+            self._file = handle
+            log.info("this process now holds the SQLite database (single-process store)")
+            return True
+
+    def holder(self) -> str:
+        """Who leads, as far as we can tell, for a one-line refusal (never personal data)."""
+        path = sqlite_lock_path(self.store)
+        if path is None:
+            return "another coregroup process"
+        try:
+            pid = path.read_text(encoding="utf-8").strip()
+        except OSError:
+            pid = ""
+        return f"another coregroup process{f' (pid {pid})' if pid.isdigit() else ''}"
+
     def _close(self) -> None:
         if self._conn is not None:
             try:
@@ -84,6 +137,9 @@ class Leader:
         """Give the lead up now: unlock first, because closing the socket alone leaves the lock
         held until the server notices the session has gone (another process could wait a tick)."""
         with self._lock:
+            if self._file is not None:
+                self._file.close()  # closing the descriptor drops the flock
+                self._file = None
             if self._conn is not None:
                 try:
                     self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})

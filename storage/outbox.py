@@ -5,6 +5,9 @@ Delivery is claim → send → mark, in three short transactions:
     with store.transaction() as s:
         batch = claim_due(s, now=clock(), limit=50, worker="host-1:pid")
     for r in batch:
+        with store.transaction() as s:
+            if not hold(s, r.id, now=clock(), worker="host-1:pid"):
+                continue                      # the lease ran out and another sender took it
         ...send it...
         with store.transaction() as s:
             mark_sent(s, r.id, now=clock(), worker="host-1:pid")   # or mark_failed(...)
@@ -13,6 +16,13 @@ Claiming takes rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL (two processes n
 row) and under SQLite's single write lock (the store's write transactions begin IMMEDIATE). A
 claimed row is leased: if its sender dies before marking it, it becomes claimable again after the
 lease, so a restart loses nothing (the price is at-least-once delivery after a crash mid-send).
+
+Why `hold` before each send. A batch is claimed at once but sent one row after another; behind a
+slow or throttling platform the last rows of a batch can wait longer than the lease, and another
+sweeper then claims them. `hold` re-takes one row's lease at the moment of its send and only if
+the row is still claimed by this worker — an atomic conditional UPDATE, so of two senders exactly
+one wins the row. A sender whose hold fails leaves the row to whoever holds it. What remains is one
+send that itself outlasts its lease (docs/reminders.md, "What exactly once means").
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.types import NullType, TypeDecorator
 from sqlmodel import Session, col
 
@@ -124,12 +134,52 @@ def claim_due(
     return rows
 
 
+def hold(
+    session: Session,
+    reminder_id: int,
+    *,
+    now: datetime,
+    worker: str,
+    lease: timedelta = DEFAULT_LEASE,
+) -> bool:
+    """Re-take one claimed row's lease from `now`, just before sending it. False when the row is
+    no longer this worker's (another sender re-claimed it after our lease ran out, or it was sent,
+    skipped or failed meanwhile): then do not send it.
+
+    A lease that ran out unnoticed is taken back when nobody else claimed the row: the conditional
+    UPDATE runs under the row lock (PostgreSQL) or the write lock (SQLite), so a concurrent
+    `claim_due` either sees the new lease or has already changed `claimed_by`.
+    """
+    _aware(now, "now")
+    if not worker:
+        raise InvalidValue("worker", "is empty", 'worker="host-1:4242"')
+    table = Reminder.__table__  # type: ignore[attr-defined]
+    result = session.execute(
+        update(table)
+        .where(table.c.id == reminder_id, table.c.status == "claimed",
+               table.c.claimed_by == worker)
+        .values(available_at=now + lease)
+    )
+    session.expire_all()  # objects loaded earlier in this session must not hide the new lease
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
 def _claimed(session: Session, reminder_id: int, worker: str) -> Reminder:
     r = session.get(Reminder, reminder_id, with_for_update=True)
     if r is None:
         raise UnknownRecord("reminder", reminder_id, "the outbox", "an id from claim_due")
     if r.status == "sent":
         raise InvalidState(f"Reminder {reminder_id} was already sent.", "claim_due(...) again")
+    return r
+
+
+def _owned(session: Session, reminder_id: int, worker: str) -> Reminder:
+    """The row, if `worker` still holds it: a sender whose lease ran out and whose row another
+    sender re-claimed must not overwrite that sender's state with its own failure."""
+    r = _claimed(session, reminder_id, worker)
+    if r.status == "claimed" and r.claimed_by != worker:
+        raise InvalidState(f"Reminder {reminder_id} is now held by another sender.",
+                           "leave it to them")
     return r
 
 
@@ -161,7 +211,7 @@ def mark_failed(
     _aware(now, "now")
     if retry_at is not None:
         _aware(retry_at, "retry_at")
-    r = _claimed(session, reminder_id, worker)
+    r = _owned(session, reminder_id, worker)
     r.last_error = (error or "unknown error")[:1024]
     if retry_at is None:
         r.status = "dead"

@@ -26,6 +26,7 @@ import asyncio
 import concurrent.futures
 import logging
 import os
+import secrets
 import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ from scheduling.wording import short_date
 from storage import outbox
 from storage import repository as repo
 from storage.db import Store
-from storage.errors import StorageError
+from storage.errors import InvalidState, StorageError
 from storage.models import LEAD_SOCIAL_WORKER, SOCIAL_WORKER_ROLES, CoreGroup, Reminder
 
 log = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ class _Plan:
 
 
 def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:calendar"
+    """Unique per calendar worker (see bot.delivery.default_worker: `outbox.hold` relies on it)."""
+    return f"{socket.gethostname()}:{os.getpid()}:calendar:{secrets.token_hex(3)}"
 
 
 class CalendarJobs:
@@ -180,6 +182,8 @@ class CalendarJobs:
                 if not rows:
                     return results
                 for row in rows:
+                    if not self._hold(row):
+                        continue  # our lease ran out behind slow Graph calls; another has it
                     result = await self._carry_out(port, row)
                     if result is not None:
                         results.append(result)
@@ -190,6 +194,15 @@ class CalendarJobs:
                                        lease=LEASE, rules=(CALENDAR_RULE,))
             return [_Row(r.id or 0, r.case_id, r.subject, r.stage, r.attempts,
                          dict(r.payload or {})) for r in claimed]
+
+    def _hold(self, row: _Row) -> bool:
+        """The row's lease taken again just before its Graph calls (storage.outbox.hold): rows
+        claimed together are carried out one after another, and the last may outwait the lease."""
+        with self.store.transaction() as s:
+            held = outbox.hold(s, row.id, now=self.clock(), worker=self.name, lease=LEASE)
+        if not held:
+            log.info("calendar row left to another worker", extra={"row": row.id})
+        return held
 
     async def _carry_out(self, port: CalendarPort, row: _Row) -> SyncResult | None:
         try:
@@ -235,8 +248,11 @@ class CalendarJobs:
                 if note:
                     log.info("calendar row needed no call", extra={"row": row.id, "why": note})
             else:
-                outbox.mark_failed(s, row.id, now=now, worker=self.name, error=error,
-                                   retry_at=retry_at if status == "pending" else None)
+                try:
+                    outbox.mark_failed(s, row.id, now=now, worker=self.name, error=error,
+                                       retry_at=retry_at if status == "pending" else None)
+                except InvalidState:  # Graph outlasted our lease; the row's new holder finishes it
+                    log.warning("calendar row now held by another worker", extra={"row": row.id})
 
     # -- reading the record -------------------------------------------------------------------
 
