@@ -138,8 +138,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.slack.http import EVENTS_PATH, http_app
 
     log.info("serving HTTP on %s:%d%s", args.host, args.port, EVENTS_PATH)
-    uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
-                log_level="info")
+    uvicorn.run(http_app(app, max_body_bytes=settings.max_body_bytes), host=args.host,
+                port=args.port, access_log=False, log_level="info")
     return 0
 
 

@@ -117,7 +117,8 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     import uvicorn
 
     log.info("serving Teams on %s:%d%s", args.host, args.port, MESSAGES_PATH)
-    uvicorn.run(asgi(app), host=args.host, port=args.port, access_log=False, log_level="info")
+    uvicorn.run(asgi(app, max_body_bytes=settings.max_body_bytes), host=args.host,
+                port=args.port, access_log=False, log_level="info")
     return 0
 
 
