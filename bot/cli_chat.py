@@ -91,8 +91,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     problems = check_serve_settings(settings)
     if problems:
         _fail(problems)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level)
     from slack_bolt.error import BoltError
 
     from bot.slack.app import build_app

@@ -67,8 +67,9 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     problems = check_teams_settings(settings)
     if problems:
         _fail(problems)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level)
     from bot.chat import ChatError
     from bot.clock import system_clock
     from bot.slack.worker import Worker

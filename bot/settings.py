@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     retention_months: int = Field(default=12, alias="COREGROUP_RETENTION_MONTHS")
     #: Store the child's name (never sent to chat). Off by default.
     store_child_name: bool = Field(default=False, alias="COREGROUP_STORE_CHILD_NAME")
+
+    #: Log level of `coregroup serve`: INFO in production. DEBUG shows more of our own records;
+    #: libraries' debug records (request and response bodies) are dropped whatever this says.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="COREGROUP_LOG_LEVEL")
 
     #: Where the end of the audit chain is anchored (storage/anchor.py). Unset: beside the SQLite
     #: file; with PostgreSQL, nowhere (set it, or rely on the `audit anchor` log lines).
