@@ -94,8 +94,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     problems = check_serve_settings(settings)
     if problems:
         _fail(problems)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level)
     from slack_bolt.error import BoltError
 
     from bot.slack.app import build_app
@@ -143,8 +144,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.slack.http import EVENTS_PATH, http_app
 
     log.info("serving HTTP on %s:%d%s", args.host, args.port, EVENTS_PATH)
-    uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
-                log_level="info")
+    uvicorn.run(http_app(app, max_body_bytes=settings.max_body_bytes), host=args.host,
+                port=args.port, access_log=False, log_level="info")
     return 0
 
 

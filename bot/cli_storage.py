@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.cli import UsageError
-from bot.clock import Clock, fixed_clock, london_today, system_clock
+from bot.clock import Clock, london_today, system_clock
 from bot.settings import Settings, load_settings
 
 #: Who the CLI acts as in the audit log (an operator at the terminal; never a person's name).
 CLI_ACTOR = "cli"
+
+#: The clock `export` and `purge` read. There is deliberately no `--now` option: a clock set from
+#: the command line let anyone delete a case closed today (defeating the retention floor) or
+#: backdate an audit event. Tests replace this attribute instead.
+CLOCK: Clock = system_clock
 
 
 def register(subparsers: Any) -> None:
@@ -35,7 +39,10 @@ def register(subparsers: Any) -> None:
 
     aud = subparsers.add_parser("audit", help="check or read the audit log")
     aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    ver = aud_sub.add_parser("verify", help="check every link of the hash chain")
+    ver = aud_sub.add_parser("verify", help="check every link of the hash chain and its end")
+    ver.add_argument("--anchor", metavar="ID:HASH",
+                     help="check the end against this anchor (from an `audit anchor` log line) "
+                          "instead of the anchor file")
     ver.set_defaults(func=_audit_verify)
     show = aud_sub.add_parser("show", help="a case's history, oldest first")
     show.add_argument("reference", metavar="REF", help="case reference, e.g. CG-0001")
@@ -45,7 +52,6 @@ def register(subparsers: Any) -> None:
     exp.add_argument("reference", metavar="REF", help="case reference, e.g. CG-0001")
     exp.add_argument("--out", metavar="DIR", type=Path, default=Path("."),
                      help="directory for REF-record.json and REF-record.md (default: here)")
-    exp.add_argument("--now", metavar="ISO", help=argparse.SUPPRESS)
     exp.set_defaults(func=_export)
 
     purge = subparsers.add_parser(
@@ -53,7 +59,6 @@ def register(subparsers: Any) -> None:
     purge.add_argument("--closed-before", metavar="DATE", required=True,
                        help="remove cases closed before this date (YYYY-MM-DD)")
     purge.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
-    purge.add_argument("--now", metavar="ISO", help=argparse.SUPPRESS)
     purge.set_defaults(func=_purge)
 
 
@@ -63,16 +68,6 @@ def _out(line: str) -> None:
 
 def _settings() -> Settings:
     return load_settings()
-
-
-def _clock(args: argparse.Namespace) -> Clock:
-    raw = getattr(args, "now", None)
-    if not raw:
-        return system_clock
-    try:
-        return fixed_clock(datetime.fromisoformat(raw))
-    except ValueError:
-        raise UsageError(f"--now {raw!r} is not a date-time; try --now 2027-01-05T09:00") from None
 
 
 def _open_store(check: bool = True) -> Any:
@@ -144,14 +139,28 @@ def _db_current(args: argparse.Namespace) -> int:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     from storage import audit
+    from storage.anchor import Anchored, AnchorError, AnchorFile
 
+    settings = _settings()
+    path = settings.audit_anchor_path
+    try:
+        if args.anchor:
+            anchored: Anchored | None = Anchored.parse(args.anchor)
+        else:
+            anchored = AnchorFile(path).read() if path else None
+    except (ValueError, AnchorError) as exc:
+        raise UsageError(str(exc)) from None
     store = _open_store()
     try:
         with store.read() as session:
-            result = audit.verify(session)
+            result = audit.verify(session, anchor=anchored)
     finally:
         store.dispose()
     _out(result.describe())
+    if anchored is None:
+        where = f"at {path}" if path else "configured (COREGROUP_AUDIT_ANCHOR)"
+        _out(f"note: no audit anchor {where}, so events missing from the end would not show; "
+             "see docs/security.md, or pass --anchor ID:HASH from an `audit anchor` log line")
     return 0 if result.ok else 1
 
 
@@ -182,7 +191,7 @@ def _export(args: argparse.Namespace) -> int:
     from storage.errors import StorageError
     from storage.export import write_export
 
-    now = _clock(args)()
+    now = CLOCK()
     store = _open_store()
     try:
         with store.transaction() as session:
@@ -207,7 +216,7 @@ def _purge(args: argparse.Namespace) -> int:
     except CaseError as exc:
         raise UsageError(f"--closed-before: {exc.problem} (e.g. --closed-before 2026-01-31)"
                          ) from None
-    clock = _clock(args)
+    clock = CLOCK
     settings = _settings()
     store = _open_store()
     try:

@@ -67,8 +67,9 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     problems = check_teams_settings(settings)
     if problems:
         _fail(problems)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level)
     from bot.chat import ChatError
     from bot.clock import system_clock
     from bot.slack.worker import Worker
@@ -119,7 +120,8 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     import uvicorn
 
     log.info("serving Teams on %s:%d%s", args.host, args.port, MESSAGES_PATH)
-    uvicorn.run(asgi(app), host=args.host, port=args.port, access_log=False, log_level="info")
+    uvicorn.run(asgi(app, max_body_bytes=settings.max_body_bytes), host=args.host,
+                port=args.port, access_log=False, log_level="info")
     return 0
 
 

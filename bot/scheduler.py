@@ -177,6 +177,7 @@ class SweepJob:
                 return False
             result = sweep(self.store, self.clock(), bundle_at=self.bundle_at, known=self.known)
             sent = self.delivery.run()
+            self._forget_old_requests()
             log.info("sweep done", extra={"cases": result.cases, "queued": result.inserted,
                                           "handled": len(sent)})
             if self.on_tick:
@@ -185,6 +186,14 @@ class SweepJob:
         except Exception:
             log.exception("sweep failed; the next tick tries again")
             return False
+
+
+    def _forget_old_requests(self) -> None:
+        """Keep the request log (`repo.first_time`) to its retry window; it grew forever."""
+        from storage.repository import REQUEST_LOG_KEEP, forget_requests
+
+        with self.store.transaction() as session:
+            forget_requests(session, before=self.clock() - REQUEST_LOG_KEEP)
 
 
 def start(job: SweepJob, minutes: int, *, first_run_at: datetime | None = None) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -72,6 +72,19 @@ class Settings(BaseSettings):
     #: start-up (read by `bot.cli`, which every command goes through); checked whole first.
     profile_dir: Path | None = Field(default=None, alias="COREGROUP_PROFILE_DIR")
 
+    #: Log level of `coregroup serve`: INFO in production. DEBUG shows more of our own records;
+    #: libraries' debug records (request and response bodies) are dropped whatever this says.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", alias="COREGROUP_LOG_LEVEL")
+
+    #: Where the end of the audit chain is anchored (storage/anchor.py). Unset: beside the SQLite
+    #: file; with PostgreSQL, nowhere (set it, or rely on the `audit anchor` log lines).
+    audit_anchor: Path | None = Field(default=None, alias="COREGROUP_AUDIT_ANCHOR")
+
+    #: Largest request body `coregroup serve` reads (Slack and Teams send a few KB): 413 above.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024,
+                                alias="COREGROUP_MAX_BODY_BYTES")
+
     #: Minutes between reminder sweeps in `coregroup serve`.
     sweep_minutes: int = Field(default=5, ge=1, le=1440, alias="COREGROUP_SWEEP_MINUTES")
     #: London time the chair gets the bundle of written reports, the working day before a meeting.
@@ -82,6 +95,19 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def audit_anchor_path(self) -> Path | None:
+        """COREGROUP_AUDIT_ANCHOR, else `<database file>.audit-anchor` for SQLite. PostgreSQL has
+        no default: processes on several hosts, or a container's throw-away working directory,
+        would each hold a different file."""
+        if self.audit_anchor:
+            return self.audit_anchor
+        url = self.effective_database_url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            db = Path(url[len("sqlite:///"):].split("?", 1)[0])
+            return db.with_name(db.name + ".audit-anchor")
+        return None
 
 
 def load_settings() -> Settings:

@@ -22,6 +22,7 @@ from typing import Any, Final
 from sqlalchemy import select, text
 from sqlmodel import Session, col
 
+from storage.anchor import Anchored
 from storage.models import AuditEvent
 
 GENESIS: Final = "0" * 64
@@ -118,6 +119,9 @@ def append(
     )
     session.add(event)
     session.flush()
+    # What `Store.transaction` anchors outside the table once this commits (storage/anchor.py).
+    assert event.id is not None
+    session.info["audit_last"] = Anchored(event.id, event.hash)
     return event
 
 
@@ -128,17 +132,33 @@ class Verification:
     #: The first event whose link is broken (its own hash or its pointer to the one before).
     broken_id: int | None = None
     problem: str | None = None
+    #: The last event in the table (None: the table is empty).
+    last_id: int | None = None
+    #: The end of the chain as anchored outside the table (None: no anchor to compare with).
+    anchored: Anchored | None = None
 
     def describe(self) -> str:
         if self.ok:
-            return f"audit log intact: {self.checked} events, every link checks out"
+            tail = (f"; it reaches event #{self.anchored.id}, where it was anchored"
+                    if self.anchored else "")
+            return f"audit log intact: {self.checked} events, every link checks out{tail}"
+        if self.broken_id is None:
+            return f"audit log cut short: {self.problem}"
         return f"audit log broken at event {self.broken_id}: {self.problem}"
 
 
-def verify(session: Session, *, batch: int = 5000) -> Verification:
-    """Walk the chain from the first event; stop at the first link that does not check out."""
+def verify(session: Session, *, batch: int = 5000,
+           anchor: Anchored | None = None) -> Verification:
+    """Walk the chain from the first event; stop at the first link that does not check out.
+
+    With `anchor` (storage/anchor.py), the anchored event must also be in the chain with the
+    anchored hash: events deleted from the end leave every remaining link intact, so the chain
+    alone cannot show them.
+    """
     prev = GENESIS
     checked = 0
+    last_id: int | None = None
+    reached = anchor is None
     stmt = select(AuditEvent).order_by(col(AuditEvent.id))
     for ev in session.scalars(stmt.execution_options(yield_per=batch)):
         if ev.prev_hash != prev:
@@ -150,10 +170,29 @@ def verify(session: Session, *, batch: int = 5000) -> Verification:
         if want != ev.hash:
             return Verification(False, checked, ev.id, "its contents do not match its hash "
                                 "(the row was edited)")
+        if anchor is not None and ev.id == anchor.id:
+            if ev.hash != anchor.hash:
+                return Verification(False, checked, ev.id, "it is not the event that was "
+                                    "anchored there (the end of the log was replaced)",
+                                    last_id=ev.id, anchored=anchor)
+            reached = True
         prev = ev.hash
+        last_id = ev.id
         checked += 1
         session.expunge(ev)
-    return Verification(True, checked)
+    if not reached:
+        assert anchor is not None
+        if last_id is None:
+            problem = (f"every event is missing: the log is empty but was anchored at "
+                       f"#{anchor.id}")
+        elif last_id > anchor.id:
+            problem = (f"event #{anchor.id}, where the log was anchored, is missing "
+                       f"(the log ends at #{last_id})")
+        else:
+            problem = (f"the events after #{last_id} are missing: the log ends at "
+                       f"#{last_id} but was anchored at #{anchor.id}")
+        return Verification(False, checked, None, problem, last_id=last_id, anchored=anchor)
+    return Verification(True, checked, last_id=last_id, anchored=anchor)
 
 
 def history(session: Session, reference: str) -> list[AuditEvent]:

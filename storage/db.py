@@ -19,6 +19,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
+from storage.anchor import Anchored, AnchorFile
+
 
 class Settings(Protocol):
     """What the store needs of the deployment's settings (`bot.settings.Settings` has it): storage
@@ -26,6 +28,9 @@ class Settings(Protocol):
 
     @property
     def effective_database_url(self) -> str: ...
+
+    @property
+    def audit_anchor_path(self) -> Path | None: ...
 
 #: How long a SQLite writer waits for the write lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -94,11 +99,17 @@ class Store:
     """
 
     engine: Engine
+    #: Where the end of the audit chain is anchored after each commit (storage/anchor.py).
+    anchor: AnchorFile | None = None
 
     @classmethod
     def open(cls, settings: Settings | str, *, check_schema: bool = True) -> Store:
-        """The store for a deployment; refuses a database whose schema is behind this code."""
-        store = cls(make_engine(settings))
+        """The store for a deployment; refuses a database whose schema is behind this code.
+
+        With Settings it also anchors the audit log where they say (an explicit URL is for tests
+        and benchmarks, which pass their own `anchor`)."""
+        path = None if isinstance(settings, str) else settings.audit_anchor_path
+        store = cls(make_engine(settings), anchor=AnchorFile(path) if path else None)
         if check_schema:
             from storage.migrate import require_current
 
@@ -117,6 +128,9 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+            last = session.info.pop("audit_last", None)
+            if self.anchor is not None and isinstance(last, Anchored):
+                self.anchor.advance(last)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

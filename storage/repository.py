@@ -1836,6 +1836,12 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     return session.execute(stmt).scalar() is not None
 
 
+#: How long a request id is remembered. Slack retries a request three times within about five
+#: minutes and Teams redelivers within seconds to minutes; a day covers both with a wide margin
+#: (a clock step, a long outage) while keeping the table small. Pruned by the sweep tick.
+REQUEST_LOG_KEEP: Final = timedelta(hours=24)
+
+
 def forget_requests(session: Session, *, before: datetime) -> int:
     """Drop request ids older than any platform retries (Slack retries for minutes, not days)."""
     _aware(before, "before")

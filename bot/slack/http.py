@@ -3,6 +3,11 @@
 Bolt's own Starlette adapter calls the synchronous `App.dispatch` on the event loop, which would
 serialise every request behind the slowest one; here dispatch runs in Starlette's thread pool so
 the loop keeps accepting while acknowledgements are prepared.
+
+Before Bolt sees a request: its body is capped (`bot.edge.BodyLimit`, 413 over the limit), a
+request without well-formed signature headers gets 401, and a body that cannot be decoded gets
+400. Bolt would otherwise raise on those (a garbled timestamp, bad JSON, bytes that are not UTF-8)
+and answer 500 with a traceback in the log -- for input anyone can send without the secret.
 """
 
 from __future__ import annotations
@@ -11,17 +16,36 @@ from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
+
 EVENTS_PATH = "/slack/events"
 
 
-def http_app(bolt: App, path: str = EVENTS_PATH) -> Starlette:
+def _signature_headers_ok(request: Request) -> bool:
+    """Slack's two headers are present and shaped as Slack sends them (Bolt checks the HMAC)."""
+    ts = request.headers.get("x-slack-request-timestamp", "")
+    sig = request.headers.get("x-slack-signature", "")
+    return (ts.isascii() and ts.isdigit() and len(ts) <= 12
+            and sig.startswith("v0=") and len(sig) <= 200)
+
+
+def http_app(bolt: App, path: str = EVENTS_PATH, *,
+             max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Starlette:
     async def events(request: Request) -> Response:
+        if not _signature_headers_ok(request):
+            return PlainTextResponse("invalid request", status_code=401)
         body = await request.body()
-        bolt_request = to_bolt_request(request, body)
+        try:
+            bolt_request = to_bolt_request(request, body)
+        except (ValueError, TypeError, AttributeError):
+            # Bolt parses the body as it builds the request, before checking the signature:
+            # bad JSON, bytes that are not UTF-8, or JSON that is not an object (`[1]`, `null`).
+            return PlainTextResponse("malformed request body", status_code=400)
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
@@ -29,7 +53,8 @@ def http_app(bolt: App, path: str = EVENTS_PATH) -> Starlette:
         return PlainTextResponse("ok")
 
     return Starlette(routes=[Route(path, events, methods=["POST"]),
-                             Route("/healthz", health, methods=["GET"])])
+                             Route("/healthz", health, methods=["GET"])],
+                     middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)])
 
 
 class ServerThread:

@@ -39,6 +39,7 @@ from sqlmodel import col
 
 from bot.chat import CalendarSender, ChatError, EmailSender, _log_calendar, _log_email, deliver
 from bot.clock import Clock
+from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from bot.slack.listeners import SeenKeys
 from bot.slack.worker import Worker
 from bot.teams.cards import (
@@ -439,11 +440,15 @@ def build_app(deps: TeamsDeps, *, app_password: str | None, openid_metadata_url:
     return app
 
 
-def asgi(app: Any) -> Any:
-    """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`."""
+def asgi(app: Any, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Any:
+    """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`, with the request body
+    capped (`bot.edge.BodyLimit`: 413 before an oversized body is read whole) and required to be a
+    JSON object (400 otherwise, where the SDK would answer 500 with a traceback)."""
     from fastapi.responses import PlainTextResponse
 
     fastapi = app.server.adapter.app
+    if not any(m.cls is BodyLimit for m in fastapi.user_middleware):
+        fastapi.add_middleware(BodyLimit, max_bytes=max_body_bytes, json_paths=[MESSAGES_PATH])
 
     async def health() -> PlainTextResponse:
         return PlainTextResponse("ok")

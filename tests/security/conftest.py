@@ -1,7 +1,7 @@
-"""Fixtures of the security suite: every attack runs through the real adapters (signed Slack
-requests to the Bolt app, signed Teams activities, the console) via the contract drivers, with the
-deployment's `Config` of the test; storage-level checks get an empty database on SQLite and
-PostgreSQL (`empty_db_url`)."""
+"""Fixtures of the security suite: every attack runs over the wire -- the real Slack (Bolt) and Teams
+(SDK) endpoints under uvicorn against the fake platforms, the console, and the contract drivers that
+run one story on all three with the deployment's `Config` of the test; storage-level checks get an
+empty database on SQLite and PostgreSQL (`empty_db_url`), and a clock you can move."""
 
 from __future__ import annotations
 
@@ -16,10 +16,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fake
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))  # the drivers
 
 from drivers import ADAPTERS, Driver, driver_for
-from fakes.env import migrated_template
+from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
+from fakes.slack_api import FakeSlackAPI, User
+from fakes.slack_harness import TOKEN, SlackHarness
+from fakes.slack_harness import running as slack_running
+from fakes.teams_connector import FakeTeams
+from fakes.teams_harness import ROSTER, TeamsHarness
+from fakes.teams_harness import running as teams_running
 from pg import PostgresServer, postgres_server
 
 from handlers.common import Config
+from storage.db import Store
 
 __all__ = ["postgres_server"]
 
@@ -86,3 +93,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if Path(str(item.fspath)).resolve().parent == here:
             item.add_marker(pytest.mark.filterwarnings("ignore:The bot client is deprecated"))
             item.add_marker(pytest.mark.filterwarnings("ignore:.*in preview"))
+
+
+@pytest.fixture
+def store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
+    s = store_from(sqlite_template, tmp_path)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock("2027-01-04T14:00")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlackAPI]:
+    users = [User(uid, uid.lower(), p.name, p.email, is_bot=p.is_bot) for uid, p in PEOPLE.items()]
+    with FakeSlackAPI(TOKEN, users=users) as api:
+        yield api
+
+
+@pytest.fixture
+def slack(fake: FakeSlackAPI, store: Store, clock: MovableClock) -> Iterator[SlackHarness]:
+    with slack_running(fake, store, clock) as h:
+        fake.reset_calls()
+        yield h
+
+
+@pytest.fixture
+def teams_fake() -> Iterator[FakeTeams]:
+    with FakeTeams(roster=list(ROSTER)) as f:
+        yield f
+
+
+@pytest.fixture
+def teams(teams_fake: FakeTeams, store: Store, clock: MovableClock) -> Iterator[TeamsHarness]:
+    with teams_running(teams_fake, store, clock) as h:
+        yield h

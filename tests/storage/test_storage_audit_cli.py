@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from bot.cli import main
+from bot.clock import fixed_clock
 from storage import audit, migrate
 from storage import repository as repo
 from storage.db import Store, make_engine
@@ -119,10 +120,12 @@ def test_audit_show_lists_a_cases_history(cli_env: str, store: Store, now: datet
 
 def test_export_writes_json_and_a_readable_document(
         cli_env: str, store: Store, now: datetime, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     ref = seed(store, now)
     out_dir = tmp_path / "export"
-    assert main(["export", ref, "--out", str(out_dir), "--now", "2027-01-06T10:00"]) == 0
+    monkeypatch.setattr("bot.cli_storage.CLOCK",
+                        fixed_clock(datetime.fromisoformat("2027-01-06T10:00")))
+    assert main(["export", ref, "--out", str(out_dir)]) == 0
     record: dict[str, Any] = json.loads((out_dir / f"{ref}-record.json").read_text())
     meeting = record["meetings"][0]
     assert meeting["status"] == "held" and meeting["venue"] == "Family centre"
@@ -153,7 +156,10 @@ def test_purge_respects_retention_and_leaves_an_audit_line(
                                   start=date(2026, 12, 18)).reference
         repo.close_case(s, old, actor=A, now=datetime.fromisoformat("2027-01-10T12:00+00:00"))
         repo.close_case(s, recent, actor=A, now=datetime.fromisoformat("2028-05-01T12:00+00:00"))
-    today = ["--now", "2028-06-01T09:00"]
+    # The clock is injected (the CLI has no --now: see tests/security/test_retention.py).
+    monkeypatch.setattr("bot.cli_storage.CLOCK",
+                        fixed_clock(datetime.fromisoformat("2028-06-01T09:00")))
+    today: list[str] = []
     # Inside the 12-month retention period: refused, nothing removed.
     assert main(["purge", "--closed-before", "2028-01-01", *today]) == 2
     assert "latest date allowed is 2027-06-02" in capsys.readouterr().err
