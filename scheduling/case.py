@@ -354,11 +354,12 @@ def case_from_dict(raw: Any) -> CaseState:
 
     def tier(kind: str) -> tuple[_dt.date, ...]:
         # A Tier meeting may be given either way: in `resolution.<kind>_meetings`, or as a meeting
-        # of kind `resolution_<kind>` (as the bot records it). Both count; a cancelled one doesn't.
+        # of kind `resolution_<kind>` (as the bot records it). Both count once held (no status: by
+        # its date, as for every meeting); a scheduled or cancelled one doesn't yet.
         listed = {parse_date(v, f"resolution.{kind}_meetings[{i}]")
                   for i, v in enumerate(_list(res_raw, f"{kind}_meetings", rex))}
         listed |= {m.date for m in meetings
-                   if m.kind == f"resolution_{kind}" and m.status != "cancelled"}
+                   if m.kind == f"resolution_{kind}" and m.status in (None, "held")}
         return tuple(sorted(listed))
 
     resolution = Resolution(
