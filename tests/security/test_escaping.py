@@ -118,7 +118,7 @@ def test_no_renderer_lets_typed_text_become_a_live_sequence(hostile: str) -> Non
     payload = message_payload(msg)
     texts = slack_texts(payload) + slack_texts(home_view([msg]))
     form = Form("f", "Form", (FormField("a", typed or "x", hint=typed or None),), intro=typed)
-    texts += slack_texts(modal_view(form)) + [mrkdwn(f"{typed} {ours}")]
+    texts += [*slack_texts(modal_view(form)), mrkdwn(f"{typed} {ours}")]
     assert_slack_safe(texts, {"<@U0HV>"})
     assert "<@U0HV>" in payload["blocks"][0]["text"]["text"]
     assert "<@U0HV>" in payload["text"]
