@@ -141,23 +141,17 @@ def test_no_renderer_lets_typed_text_become_a_live_sequence(hostile: str) -> Non
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff]", shown), repr(shown)
     assert "@U0HV" in shown
 
-
-@settings(max_examples=60, deadline=None)
-@given(hostile=hostile_text())
-def test_ics_properties_carry_typed_text_as_text(hostile: str) -> None:
-    """RFC 5545 escaping (icalendar's): a venue or cancellation reason is one property value,
-    read back exactly, and cannot start a property or component of its own."""
-    venue = clean(hostile).replace("\r", "")
+    # .ics (RFC 5545 escaping, icalendar's): a venue or cancellation reason is one property
+    # value, read back exactly; it cannot start a property or component of its own.
+    venue = typed or "x"
     start = datetime(2027, 1, 15, 10, tzinfo=UTC)
     invite = Invite(uid="coregroup-CG-0001-1@coregroup", case_ref="CG-0001", kind="core_group",
                     starts_at=start, ends_at=start.replace(hour=11), organiser="lead@example.org",
-                    venue=venue or "x")
-    raw = to_ics(invite, method="CANCEL", comment=venue or "x", stamp=start)
-    cal = Calendar.from_ical(raw)
+                    venue=venue)
+    cal = Calendar.from_ical(to_ics(invite, method="CANCEL", comment=venue, stamp=start))
     (event,) = cal.walk("VEVENT")
-    assert str(event["location"]) == (venue or "x")
-    assert str(event["comment"]) == (venue or "x")
-    assert len(cal.walk("VEVENT")) == 1 and len(cal.walk("VALARM")) == 0
+    assert (str(event["location"]), str(event["comment"])) == (venue, venue)
+    assert not cal.walk("VALARM")
 
 
 def test_a_mention_token_typed_or_sent_by_a_directory_is_stripped() -> None:
