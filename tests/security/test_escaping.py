@@ -29,22 +29,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fake
 
 from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
 from fakes.slack_api import FakeSlackAPI, User
-from fakes.slack_harness import TOKEN, SlackHarness, all_text, running
+from fakes.slack_harness import TOKEN, SlackHarness, all_text, make_deps, running
 from fakes.teams_connector import CHANNEL as TEAMS_CHANNEL
 from fakes.teams_connector import FakeTeams
 from fakes.teams_harness import HV, LEAD, ROSTER, TeamsHarness
 from fakes.teams_harness import running as teams_running
 from icalendar import Calendar
+from slack_bolt import BoltRequest
 
 from bot.calendar.ics import IcsCalendar, to_ics
 from bot.calendar.invite import Invite
 from bot.calendar.jobs import CalendarJobs
 from bot.console import ConsoleSession
 from bot.console import plain as console_plain
-from bot.slack.app import make_client
+from bot.slack.app import build_app, make_client
 from bot.slack.blocks import home_view, message_payload, modal_view, mrkdwn
-from bot.slack.chat import SlackChat
-from bot.teams.cards import form_card, message_activity
+from bot.slack.chat import SlackChat, SlackDirectory
+from bot.teams.cards import command_text, form_card, message_activity
 from handlers.forms import submit
 from handlers.parse import AddAction, RaiseConcern, ScheduleMeeting, parse
 from handlers.replies import MENTION_CLOSE, MENTION_OPEN, Button, Form, FormField, Message, clean
@@ -338,3 +339,53 @@ def test_console_strips_terminal_escapes_from_what_it_prints(store: Store, clock
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\ue000-\uf8ff]", text)
     assert "@U0MGR" not in text  # a typed token is not our mention
     assert "U0MGR agrees evil" in text
+
+
+# --- the wire: Socket Mode ------------------------------------------------------------------------
+
+
+def test_socket_mode_posts_typed_text_escaped_too(slack_api: FakeSlackAPI, store: Store,
+                                                  clock: MovableClock) -> None:
+    """Socket Mode hands Bolt the same payloads over a WebSocket; `SocketModeHandler` dispatches
+    them as `BoltRequest(mode="socket_mode")`, which is what this does, into the same app."""
+    deps = make_deps(store, clock)
+    app = build_app(token=TOKEN, signing_secret=None, api_url=slack_api.base_url, deps=deps,
+                    socket_mode=True)
+
+    def command(text: str, channel: str = "D0DIRECT") -> None:
+        body = {"team_id": "T0000TEST", "channel_id": channel, "user_id": "U0LEAD",
+                "user_name": "lead", "command": "/coregroup", "text": text,
+                "api_app_id": "A0000TEST", "response_url": slack_api.response_url(),
+                "trigger_id": f"1337.{len(slack_api.calls)}.trigger"}
+        resp = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+        assert resp.status == 200
+        assert deps.worker.drain(10)
+
+    try:
+        command(NEW)
+        channel = slack_api.channel_named("cg-cg-0001")
+        assert channel is not None
+        command(f'meeting 2027-01-15 10:00 venue:"{EVIL_TYPED}"', channel.id)
+        command(f"concern {EVIL_TYPED}", channel.id)
+    finally:
+        deps.worker.shutdown()
+    texts = _sent_texts(slack_api)
+    assert any("&lt;!channel&gt;" in t for t in texts)
+    for t in texts:
+        assert not SLACK_LIVE.search(re.sub(r"<@U0[A-Z]+>", "", t)), t
+
+
+def test_names_from_the_directories_are_cleaned(slack_api: FakeSlackAPI) -> None:
+    """A display name is chosen by its owner: it can't carry our token or terminal escapes."""
+    forged = f"{MENTION_OPEN}U0LEAD{MENTION_CLOSE}\x1b[2J"
+    slack_api.add_user(User("U0EVIL", "evil", forged, "evil@example.org"))
+    person = SlackDirectory(make_client(TOKEN, slack_api.base_url)).person("U0EVIL")
+    assert person is not None and person.name == "U0LEAD[2J"
+    _text, names = command_text(
+        "<at>coregroup</at> add <at>x</at>",
+        [{"type": "mention", "text": "<at>x</at>", "mentioned": {"id": "29:1x", "name": forged}}],
+        "28:bot")
+    assert names == {"29:1x": "U0LEAD[2J"}
+    card = message_activity(Message(f"hi {user_mention('29:1x')}"),
+                            lambda u: "</at><at>Lead")["attachments"][0]["content"]
+    assert card["body"][0]["text"] == "hi <at>&lt;/at&gt;&lt;at&gt;Lead</at>"
