@@ -413,6 +413,17 @@ def plain_entities(text: str) -> str:
     return _LINK.sub(lambda m: m.group(1), text)
 
 
+_PERSON = re.compile(r"<@([UW][A-Z0-9]+|29:[A-Za-z0-9_-]+)(?:\|([^>]*))?>")
+_MAIL = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
+
+
+def _spoken(text: str) -> str:
+    """A mention or mailto inside free text (a quoted value, a concern, a report) as the words
+    it reads as, `@jo` and `a@b.org`: stored text is never shown as a mention again."""
+    return _MAIL.sub(lambda m: m.group(1),
+                     _PERSON.sub(lambda m: "@" + (m.group(2) or m.group(1)), text))
+
+
 def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
     """Split on spaces; "double quotes" (straight or curly) keep spaces; `key:value` pairs."""
     for curly, straight in _QUOTES.items():
@@ -449,7 +460,7 @@ def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
                         f"A quote opened at `{text[start:start + 20]}` is never closed.",
                         example,
                     )
-                buf.append(text[i + 1 : end])
+                buf.append(_spoken(text[i + 1 : end]))
                 quoted = True
                 i = end + 1
                 continue
@@ -826,7 +837,7 @@ def _free_text(rest: str) -> tuple[str, str | None]:
     rest = rest.strip()
     if len(rest) >= 2 and rest[0] == rest[-1] == '"':
         rest = rest[1:-1].strip()
-    return rest, case
+    return _spoken(rest), case
 
 
 def _p_report(sub: str, rest: str) -> Command:

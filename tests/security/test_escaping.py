@@ -174,6 +174,13 @@ def test_parse_stores_what_was_meant_and_never_a_live_sequence() -> None:
                     '<https://evil.example|Confirm>"')
     assert isinstance(meeting, ScheduleMeeting)
     assert meeting.venue == "@channel #general https://evil.example"
+    # A person picked inside free text is kept as the words it reads as, not as a mention.
+    action = parse('action add "ring <@U0HV|hv> and <mailto:gp@example.org|gp@example.org>" '
+                   "owner:<@U0HV|hv>")
+    assert isinstance(action, AddAction) and action.owner == "U0HV"
+    assert action.text == "ring @hv and gp@example.org"
+    concern = parse("concern <@U0HV> disagrees")
+    assert isinstance(concern, RaiseConcern) and concern.text == "@U0HV disagrees"
 
 
 # --- the wire: Slack ------------------------------------------------------------------------------
