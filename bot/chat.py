@@ -35,6 +35,7 @@ from handlers.replies import (
     RefreshSummary,
     SyncInvitation,
 )
+from handlers.replies import mention as user_mention
 from handlers.summary import case_summary
 from storage import repository as repo
 from storage.errors import StorageError
@@ -185,7 +186,7 @@ def _effect_failure(effect: Effect, exc: ChatError, platform: str = "slack") -> 
         return (f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
                 "Ask your Slack admin to check the app's permissions.")
     if isinstance(effect, Invite):
-        who = ", ".join(f"<@{u}>" for u in effect.users)
+        who = ", ".join(f"{user_mention(u)}" for u in effect.users)
         return f"{ref}: {who} is a member, but I couldn't invite them to the channel ({exc.code})."
     return f"{ref}: the record is saved, but a chat step failed ({exc.code})."
 

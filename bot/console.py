@@ -31,20 +31,29 @@ from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, FormValue, submit
 from handlers.home import home
-from handlers.replies import Button, Form, FormField, Message, OfferSlots, SyncInvitation
+from handlers.replies import (
+    Button,
+    Form,
+    FormField,
+    Message,
+    OfferSlots,
+    SyncInvitation,
+    clean,
+    render,
+)
 from storage.db import Store
 
 if TYPE_CHECKING:
     from bot.calendar.jobs import CalendarJobs
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_MENTION = re.compile(r"<@([A-Z0-9]+)>")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 
 def plain(text: str) -> str:
-    """Neutral markup for a terminal: bold dropped, mentions as @U…."""
-    return _MENTION.sub(r"@\1", _BOLD.sub(r"\1", text))
+    """Neutral markup for a terminal: bold dropped, mentions as @U…, and no control characters
+    (a typed ESC sequence could otherwise move the cursor or recolour what the reader sees)."""
+    return render(_BOLD.sub(r"\1", text), escape=clean, mention=lambda u: f"@{u}")
 
 
 class ConsoleDirectory:
@@ -82,7 +91,7 @@ class Lines:
             return None
         line = line.rstrip("\n")
         if not self.interactive:
-            self.out.write(f"{prompt}{line}\n")
+            self.out.write(f"{prompt}{clean(line)}\n")
         return line
 
 
@@ -118,7 +127,7 @@ class ConsoleChat:
             labels = []
             for i, b in enumerate(message.buttons):
                 self.session.buttons.append(b)
-                labels.append(f"[{start + i}] {b.label}")
+                labels.append(f"[{start + i}] {plain(b.label)}")
             self.out.write(f"    {'  '.join(labels)}   (press with /press N)\n")
         for c in message.context:
             self.out.write(f"    · {plain(c)}\n")
@@ -312,7 +321,7 @@ class ConsoleSession:
 
     def fill_form(self, form: Form, channel: str | None) -> None:
         """Ask each field on the input, then submit as Slack would."""
-        self.out.write(f"\n  Form: {form.title}\n")
+        self.out.write(f"\n  Form: {plain(form.title)}\n")
         if form.intro:
             self.out.write(f"    {plain(form.intro)}\n")
         while True:
@@ -328,7 +337,7 @@ class ConsoleSession:
             except FormError as exc:
                 labels = {f.id: f.label for f in form.fields}  # people read labels, not ids
                 for key, problem in exc.errors.items():
-                    self.out.write(f"    {labels.get(key, key)}: {problem}\n")
+                    self.out.write(f"    {plain(labels.get(key, key))}: {plain(problem)}\n")
                 self.out.write("    Please fill the form in again.\n")
                 continue
             break
@@ -340,16 +349,16 @@ class ConsoleSession:
     def _ask(self, f: FormField) -> FormValue:
         hint = ""
         if f.options:
-            hint = " — " + ", ".join(f"{i}) {o.label}" for i, o in enumerate(f.options, 1))
+            hint = " — " + ", ".join(f"{i}) {plain(o.label)}" for i, o in enumerate(f.options, 1))
             hint += " — by number" + (", several separated by commas" if f.kind in (
                 "multi_select", "checkbox") else "")
         if f.kind == "date":
             hint += " — YYYY-MM-DD"
         if f.initial and isinstance(f.initial, str):
-            hint += f" [{f.initial}]"
+            hint += f" [{plain(f.initial)}]"
         if f.optional:
             hint += " (optional)"
-        line = self.lines.read(f"    {f.label}{hint}: ")
+        line = self.lines.read(f"    {plain(f.label)}{hint}: ")
         if line is None:
             return None
         line = line.strip()
@@ -381,7 +390,7 @@ class ConsoleSession:
         word, _, rest = line.partition(" ")
         rest = rest.strip()
         if word == "/as":
-            self.user = rest.lstrip("@") or self.user
+            self.user = clean(rest.lstrip("@")) or self.user
             self.out.write(f"  (you are now @{self.user})\n")
         elif word == "/in":
             self._switch_channel(rest)
@@ -413,7 +422,7 @@ class ConsoleSession:
                 self.channel = ch.id
                 self.out.write(f"  (you are now typing in #{ch.name})\n")
                 return
-        self.out.write(f"  (no channel called {where} in this console session)\n")
+        self.out.write(f"  (no channel called {clean(where)} in this console session)\n")
 
     def _show_pinned(self) -> None:
         message = self.chat.pinned.get(self.channel or "")
@@ -429,7 +438,7 @@ class ConsoleSession:
                            f"{len(self.buttons)})\n")
             return
         button = self.buttons[int(which) - 1]
-        self.out.write(f"  (pressed “{button.label}”)\n")
+        self.out.write(f"  (pressed “{plain(button.label)}”)\n")
         if button.action == "cg.run":
             self.run(button.value)
 

@@ -29,6 +29,7 @@ from handlers.common import (
 )
 from handlers.parse import EXAMPLES, SLASH, Away, Back, CommandError, Digest
 from handlers.replies import Message, Outcome, RefreshSummary
+from handlers.replies import mention as user_mention
 from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownChannel
@@ -88,7 +89,7 @@ def away(ctx: Context, cmd: Away) -> Outcome:
             raise CommandError("Name your line manager, not yourself.", ex)
         manager = ctx.directory.person(cmd.manager) if ctx.directory else None
         if ctx.directory is not None and manager is None:
-            raise CommandError(f"I can't find <@{cmd.manager}> in this {people_place(ctx)}. "
+            raise CommandError(f"I can't find {user_mention(cmd.manager)} in this {people_place(ctx)}. "
                                "Pick them from the list as you type @.", ex)
     lines: list[str] = []
     heard: list[str] = []
@@ -103,7 +104,7 @@ def away(ctx: Context, cmd: Away) -> Outcome:
                                                 cmd.cover, on=ctx.today)
                 except NotAMember:
                     raise CommandError(
-                        f"<@{cmd.cover}> isn't in {m.case.reference}'s core group, so they can't "
+                        f"{user_mention(cmd.cover)} isn't in {m.case.reference}'s core group, so they can't "
                         "cover there. Name a member, or leave `cover:` out and your line manager "
                         "hears instead.",
                         f"{SLASH} {m.case.reference} members (to see who is)",
@@ -149,7 +150,7 @@ def _check_line_manager(s: Session, ctx: Context, m: _Mine, manager: str) -> Non
         repo.member_by_user(s, m.case.reference, ctx.actor.platform, manager, on=ctx.today)
     except NotAMember:
         raise Refusal(Message(
-            f"<@{manager}> isn't in {m.case.reference}'s core group, so I can't send its "
+            f"{user_mention(manager)} isn't in {m.case.reference}'s core group, so I can't send its "
             "reminders to them.",
             ("Nothing has changed. Ask the lead social worker to add your line manager to the "
              "core group first, or leave `manager:` out.",),
@@ -166,7 +167,7 @@ def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:
             return f"{mention(cover)} (covering)"
     manager = me.line_manager_slack_user_id or me.line_manager_teams_user_id
     if manager:
-        return f"{whose} line manager <@{manager}>"
+        return f"{whose} line manager {user_mention(manager)}"
     if theirs:
         return "this channel (no cover or line manager named)"
     return ("this channel, as no one covers: name a colleague with `cover:@someone` or your "

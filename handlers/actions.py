@@ -12,6 +12,7 @@ from handlers.common import Context, member_of, mention, not_before_start, resol
 from handlers.forms import action_form
 from handlers.parse import EXAMPLES, ActionDone, AddAction, CommandError, ListActions
 from handlers.replies import Message, Outcome, only
+from handlers.replies import mention as user_mention
 from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
@@ -41,7 +42,7 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
                                             on=ctx.today)
             except NotAMember:
                 raise CommandError(
-                    f"<@{cmd.owner}> isn't a member of {case.reference}'s core group; an action's "
+                    f"{user_mention(cmd.owner)} isn't a member of {case.reference}'s core group; an action's "
                     "owner must be.",
                     ex,
                 ) from None

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from handlers.parse import EXAMPLES, CommandError
 from handlers.replies import Message
+from handlers.replies import mention as user_mention
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.engine import Obligation, obligations
 from scheduling.london import LONDON, Clock, london_today
@@ -243,7 +244,7 @@ def chat_id(member: Member) -> str | None:
 def mention(member: Member) -> str:
     """How a member is named in chat: a mention for workspace users, else their role."""
     if chat_id(member):
-        return f"<@{chat_id(member)}>"
+        return user_mention(chat_id(member) or "")
     return f"{member.display_name} ({role_label(member.role)})"
 
 

@@ -28,7 +28,7 @@ from handlers.parse import (
     parse_reference,
     parse_time,
 )
-from handlers.replies import Form, FormField, Option
+from handlers.replies import Form, FormField, Option, clean
 from scheduling.case import PLANS
 
 FormValue = str | list[str] | None
@@ -198,6 +198,9 @@ def _many(values: Mapping[str, FormValue], key: str) -> tuple[str, ...]:
 
 def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Command:
     """The command a submitted form stands for; FormError names the fields to fix."""
+    # What a form carries is typed text like a command's: stripped of what could pass as ours.
+    values = {k: [clean(x) for x in v] if isinstance(v, list) else
+              clean(v) if isinstance(v, str) else v for k, v in values.items()}
     errors: dict[str, str] = {}
 
     def need(key: str, what: str) -> str:

@@ -46,6 +46,7 @@ from handlers.parse import (
     to_text,
 )
 from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
+from handlers.replies import mention as user_mention
 from handlers.status import meeting_label, rota_for_next
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.engine import Obligation, after
@@ -298,7 +299,7 @@ def _member_ids(s: Session, reference: str, ctx: Context, who: tuple[str, ...]) 
             m = repo.member_by_user(s, reference, ctx.actor.platform, w, on=ctx.today)
         except NotAMember:
             raise CommandError(
-                f"<@{w}> isn't a member of {reference}'s core group.",
+                f"{user_mention(w)} isn't a member of {reference}'s core group.",
                 f"{EXAMPLES['held']} attended:@someone,@someone-else apologies:@another",
             ) from None
         assert m.id is not None

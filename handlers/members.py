@@ -38,6 +38,7 @@ from handlers.parse import (
     RemoveMember,
 )
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
+from handlers.replies import mention as user_mention
 from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
@@ -62,7 +63,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         person = ctx.directory.person(cmd.user)
         if person is None:
             raise CommandError(
-                f"I can't find <@{cmd.user}> in this {people_place(ctx)}. Pick them from the "
+                f"I can't find {user_mention(cmd.user)} in this {people_place(ctx)}. Pick them from the "
                 f"list as you type @, or add someone outside the {people_place(ctx)} by email.",
                 EXAMPLES["add_email"],
             )
@@ -179,7 +180,7 @@ def _target(s: Session, reference: str, ctx: Context, user: str) -> Member:
         return repo.member_by_user(s, reference, ctx.actor.platform, user, on=ctx.today)
     except NotAMember:
         raise CommandError(
-            f"<@{user}> isn't a member of {reference}'s core group.",
+            f"{user_mention(user)} isn't a member of {reference}'s core group.",
             f"{EXAMPLES['members']} (to see who is)",
         ) from None
 
@@ -269,9 +270,8 @@ def _away(m: Member, by_id: dict[int | None, Member], today: date) -> str:
     cover = by_id.get(m.cover_member_id) if m.cover_member_id else None
     if cover is not None:
         who = f"cover {mention(cover)}"
-    elif m.line_manager_slack_user_id or m.line_manager_teams_user_id:
-        who = f"line manager <@{m.line_manager_slack_user_id or m.line_manager_teams_user_id}> " \
-            "hears"
+    elif manager := m.line_manager_slack_user_id or m.line_manager_teams_user_id:
+        who = f"line manager {user_mention(manager)} hears"
     else:
         who = "no cover named: reminders go to the channel"
     return f" — **away**{start}{until} ({who})"

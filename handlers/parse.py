@@ -2,7 +2,11 @@
 
 Platform-neutral on purpose: Slack's slash command, the console and (later) Teams all hand the text
 after `/coregroup` to `parse()`. Slack's escaping (`<@U123|name>`, `<mailto:…|…>`, `&amp;`) is
-undone here so the adapters stay thin.
+undone here so the adapters stay thin. Text is stored as the person meant it, never as a live
+sequence: Slack's special mentions and links (`<!channel>`, `<#C1|name>`, `<https://…|label>`)
+become plain words (`@channel`, `#name`, the address itself), `&lt;!channel&gt;` becomes the
+literal `<!channel>`, and the renderers escape it all again for their surface (docs/security.md).
+Control characters and the mention token's brackets are stripped (`handlers.replies.clean`).
 
 Every error names the problem in the words of the person who typed it and carries a correct
 example to copy, because the reader is on a phone between visits and cannot look up a manual.
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Final
 
+from handlers.replies import clean
 from scheduling.case import PLANS
 
 SLASH: Final = "/coregroup"
@@ -402,6 +407,35 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+#: Slack's special mentions (`<!channel>`, `<!subteam^S1|@team>`, `<!date^…|fallback>`), channel
+#: links and links, as Slack sends them in a command's text (typed `<` arrives as `&lt;`).
+_SPECIAL = re.compile(r"<!([A-Za-z]+)[^|>]*(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|ftp)://[^|>\s]+)(?:\|[^>]*)?>")
+
+
+def plain_entities(text: str) -> str:
+    """Slack's live sequences as the words they stand for, before the text is stored.
+
+    `<!channel>` → `@channel`, `<#C1|case>` → `#case`, `<https://x|Confirm>` → `https://x` (the
+    address, never a label over it). Person mentions and mailto links stay: the grammar reads
+    them, and they are ids, never shown as typed."""
+    text = _SPECIAL.sub(lambda m: m.group(2) or f"@{m.group(1)}", text)
+    text = _CHANNEL.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
+    return _LINK.sub(lambda m: m.group(1), text)
+
+
+_PERSON = re.compile(r"<@([UW][A-Z0-9]+|29:[A-Za-z0-9_-]+)(?:\|([^>]*))?>")
+_MAIL = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
+
+
+def _spoken(text: str) -> str:
+    """A mention or mailto inside free text (a quoted value, a concern, a report) as the words
+    it reads as, `@jo` and `a@b.org`: stored text is never shown as a mention again."""
+    return _MAIL.sub(lambda m: m.group(1),
+                     _PERSON.sub(lambda m: "@" + (m.group(2) or m.group(1)), text))
+
+
 def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
     """Split on spaces; "double quotes" (straight or curly) keep spaces; `key:value` pairs."""
     for curly, straight in _QUOTES.items():
@@ -438,7 +472,7 @@ def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
                         f"A quote opened at `{text[start:start + 20]}` is never closed.",
                         example,
                     )
-                buf.append(text[i + 1 : end])
+                buf.append(_spoken(text[i + 1 : end]))
                 quoted = True
                 i = end + 1
                 continue
@@ -597,7 +631,10 @@ class _Args:
 
 def parse(text: str) -> Command:
     """The command in `text` (what follows `/coregroup`). Raises CommandError."""
-    text = unescape(text).strip()
+    return _parse(unescape(plain_entities(clean(text))).strip())
+
+
+def _parse(text: str) -> Command:
     if text.lower().startswith(SLASH):
         text = text[len(SLASH) :].strip()
     if not text:
@@ -606,7 +643,7 @@ def parse(text: str) -> Command:
     if REFERENCE_RE.match(head_raw.upper()) and rest_raw.strip():
         # `CG-0001 attending 2027-01-05`: a reminder's button names the case first, so the line
         # works from a direct message or App Home as well as the case's channel.
-        command = parse(rest_raw)
+        command = _parse(rest_raw.strip())
         ref = head_raw.upper()
         if command.case is not None and command.case != ref:
             raise CommandError(f"The line names two cases, {ref} and {command.case}.",
@@ -820,7 +857,7 @@ def _free_text(rest: str) -> tuple[str, str | None]:
     rest = rest.strip()
     if len(rest) >= 2 and rest[0] == rest[-1] == '"':
         rest = rest[1:-1].strip()
-    return rest, case
+    return _spoken(rest), case
 
 
 def _p_report(sub: str, rest: str) -> Command:

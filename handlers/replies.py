@@ -6,15 +6,74 @@ reference, what, when), the detail, the buttons for the expected answers, then t
 source, small.
 
 Text uses a tiny neutral markup that every renderer can map: `**bold**` and `` `code` ``.
+A person is named with `mention(user_id)`, a token no one can type (input is passed through
+`clean`, which strips it): each renderer turns the token into its platform's mention from the id
+and escapes everything else for its surface, so text a user typed can never become a live
+`@channel`, a mention or a disguised link (docs/security.md).
 Slow work that must not hold up the acknowledgement (creating a channel, inviting people,
 publishing App Home) is described as `Effect` values and performed by the adapter after the ack.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Final, Literal
+
+#: Brackets of a mention token: private-use characters, stripped from every input by `clean`.
+MENTION_OPEN: Final = "\ue000"
+MENTION_CLOSE: Final = "\ue001"
+_MENTION_TOKEN: Final = re.compile("\ue000([A-Za-z0-9:_-]{1,100})\ue001")
+_USER_ID: Final = re.compile(r"[A-Za-z0-9:_-]{1,100}")
+#: What input may not carry: C0/C1 controls (terminal escapes) but tab and newline, the
+#: private-use area (our mention brackets), bidi marks, overrides and isolates (text that reads
+#: other than it is stored), zero-width spaces and invisible operators (ZWJ stays, for emoji).
+_UNSAFE: Final = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
+
+
+def mention(user_id: str) -> str:
+    """The neutral form of "@this person": the adapter renders it from the id alone."""
+    if not _USER_ID.fullmatch(user_id):
+        # Not an id we could mention (it came from text): shown as typed, escaped by renderers.
+        return clean(user_id)
+    return f"{MENTION_OPEN}{user_id}{MENTION_CLOSE}"
+
+
+def clean(text: str) -> str:
+    """Input as it may be stored: no mention tokens, control characters or bidi tricks.
+
+    Applied to everything people type (commands, forms) and to names a directory returns, so the
+    only mention tokens in a message are the ones handlers made with `mention`."""
+    return _UNSAFE.sub("", text)
+
+
+def render(text: str, *, escape: Callable[[str], str], mention: Callable[[str], str]) -> str:
+    """`text` for one surface: mention tokens through `mention(id)`, the rest through `escape`.
+
+    A stray bracket (not a whole token) is dropped rather than shown."""
+    parts: list[str] = []
+    pos = 0
+    for m in _MENTION_TOKEN.finditer(text):
+        parts.append(escape(_strip_brackets(text[pos : m.start()])))
+        parts.append(mention(m.group(1)))
+        pos = m.end()
+    parts.append(escape(_strip_brackets(text[pos:])))
+    return "".join(parts)
+
+
+def mentioned(text: str) -> list[str]:
+    """The user ids mentioned in `text`, in order."""
+    return _MENTION_TOKEN.findall(text)
+
+
+def _strip_brackets(text: str) -> str:
+    return text.replace(MENTION_OPEN, "").replace(MENTION_CLOSE, "")
+
 
 Audience = Literal["actor", "channel", "user"]
 FieldKind = Literal[

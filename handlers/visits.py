@@ -21,6 +21,7 @@ from handlers.common import (
 from handlers.forms import visit_form
 from handlers.parse import EXAMPLES, CommandError, RecordVisit
 from handlers.replies import Message, Outcome
+from handlers.replies import mention as user_mention
 from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
@@ -51,7 +52,7 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
                                               on=ctx.today)
             except NotAMember:
                 raise CommandError(
-                    f"<@{cmd.by}> isn't a member of {case.reference}'s core group.",
+                    f"{user_mention(cmd.by)} isn't a member of {case.reference}'s core group.",
                     f"{ex} by @someone",
                 ) from None
         if visitor.kind != "professional":

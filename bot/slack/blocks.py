@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from handlers.forms import FormValue
-from handlers.replies import Button, Form, FormField, Message
+from handlers.replies import Button, Form, FormField, Message, render
 
 MAX_BLOCKS: Final = 50
 MAX_VIEW_BLOCKS: Final = 100
@@ -25,29 +25,35 @@ TITLE_CHARS: Final = 24
 FORM_CALLBACK: Final = "cg.form"
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-#: Slack entities we produce on purpose: user/channel mentions, special mentions, links.
-_ENTITY = re.compile(r"<(?:[@#!][^<>\s]+|https?://[^<>\s]+)>")
 
 
-def mrkdwn(text: str) -> str:
-    """Neutral markup → Slack mrkdwn: escape &, <, > (keeping our own mentions), **b** → *b*."""
-    parts: list[str] = []
-    pos = 0
-    for m in _ENTITY.finditer(text):
-        parts.append(_escape(text[pos : m.start()]))
-        parts.append(m.group(0))
-        pos = m.end()
-    parts.append(_escape(text[pos:]))
-    return _BOLD.sub(r"*\1*", "".join(parts))
+def _mention(user_id: str) -> str:
+    return f"<@{user_id}>"
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """Slack's own escaping: with `&`, `<` and `>` escaped no text can form a `<…>` entity
+    (`<!channel>`, `<@U…>`, `<https://…|disguise>`), and `&lt;` typed stays visible as typed."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def mrkdwn(text: str) -> str:
+    """Neutral markup → Slack mrkdwn: everything escaped, mentions made from their ids alone,
+    **b** → *b*. The only entities in the result are the `<@U…>` the handlers asked for."""
+    return _BOLD.sub(r"*\1*", render(text, escape=escape, mention=_mention))
+
+
+def fallback(text: str) -> str:
+    """The message's `text` (the notification, and what screen readers and old clients show):
+    Slack reads it as mrkdwn too, so it is escaped like blocks; markup removed."""
+    return _BOLD.sub(r"\1", render(text, escape=escape, mention=_mention))
+
+
 def plain(text: str) -> str:
-    """Text for plain_text fields and notification previews: markup removed."""
-    return _BOLD.sub(r"\1", text)
+    """Text for plain_text fields (buttons, labels, titles): markup removed, a mention as @id.
+
+    Slack shows plain_text literally, so nothing needs escaping; only our tokens are undone."""
+    return _BOLD.sub(r"\1", render(text, escape=str, mention=lambda u: f"@{u}"))
 
 
 def _clip(text: str, limit: int) -> str:
@@ -112,14 +118,14 @@ def message_blocks(msg: Message, *, max_blocks: int = MAX_BLOCKS) -> list[dict[s
 
 def message_payload(msg: Message) -> dict[str, Any]:
     """`text` (the notification preview, plain) and `blocks` for chat.postMessage & co."""
-    return {"text": _clip(plain(msg.preview), 3000), "blocks": message_blocks(msg)}
+    return {"text": _clip(fallback(msg.preview), 3000), "blocks": message_blocks(msg)}
 
 
 # --- forms ---------------------------------------------------------------------------------------
 
 
 def _text(text: str) -> dict[str, str]:
-    return {"type": "plain_text", "text": text}
+    return {"type": "plain_text", "text": plain(text)}
 
 
 def _option(value: str, label: str) -> dict[str, Any]:

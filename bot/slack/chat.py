@@ -18,9 +18,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.chat import ChatError
-from bot.slack.blocks import home_view, message_payload, modal_view
+from bot.slack.blocks import home_view, message_payload, modal_view, mrkdwn
 from handlers.common import Person
-from handlers.replies import Form, Message
+from handlers.replies import Form, Message, clean
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +105,11 @@ class SlackChat:
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
                     comment: str | None = None) -> str:
         """`files_upload_v2`: getUploadURLExternal, the upload itself, completeUploadExternal
-        (needs the files:write scope). `comment` becomes the message the file is attached to."""
+        (needs the files:write scope). `comment` becomes the message the file is attached to, so
+        it is mrkdwn and escaped like any message (it carries the venue someone typed)."""
         r = _call("files.upload", self.client.files_upload_v2, channel=channel,
-                  filename=filename, content=content, title=title, initial_comment=comment)
+                  filename=filename, content=content, title=title,
+                  initial_comment=mrkdwn(comment) if comment is not None else None)
         files = r.get("files") or [r.get("file") or {}]
         return str(files[0].get("id", ""))
 
@@ -134,7 +136,9 @@ class SlackDirectory:
             raise ChatError(str(exc.response.get("error")), "users.info") from exc
         profile = user.get("profile") or {}
         person = None if user.get("deleted") else Person(
-            name=profile.get("real_name") or user.get("real_name") or user.get("name") or user_id,
+            # A name is text its owner chose: cleaned like anything typed (see handlers.replies).
+            name=clean(str(profile.get("real_name") or user.get("real_name") or user.get("name")
+                           or user_id)),
             email=profile.get("email"),
             is_bot=bool(user.get("is_bot")),
         )

@@ -24,7 +24,14 @@ from slack_sdk import WebClient
 
 from bot.chat import CalendarSender, EmailSender, _log_calendar, _log_email, deliver
 from bot.clock import Clock
-from bot.slack.blocks import FORM_CALLBACK, form_values, home_view, message_payload, read_metadata
+from bot.slack.blocks import (
+    FORM_CALLBACK,
+    form_values,
+    home_view,
+    message_payload,
+    plain,
+    read_metadata,
+)
 from bot.slack.chat import SlackChat, SlackDirectory
 from bot.slack.worker import Worker
 from handlers.common import Actor, Config, Context, Person
@@ -211,7 +218,7 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             parse_form(body)
         except FormError as exc:
-            errors = {k: v for k, v in exc.errors.items() if k != "_"}
+            errors = {k: plain(v) for k, v in exc.errors.items() if k != "_"}
             if errors:
                 ack(response_action="errors", errors=errors)
                 return

@@ -3,8 +3,10 @@
 Messages become one Adaptive Card in the order of messages.md (preview, detail, buttons, then the
 rule and its source, small and subtle) with the preview as the activity's `summary`, which is what
 the Teams notification shows. The neutral markup maps almost unchanged: Adaptive Cards' TextBlock
-markdown has `**bold**`; a mention `<@29:…>` becomes `<at>Name</at>` plus a `msteams.entities`
-mention entry, as Teams requires for a mention inside a card.
+markdown has `**bold**`; a mention token (`handlers.replies.mention`) becomes `<at>Name</at>` plus a
+`msteams.entities` mention entry, as Teams requires for a mention inside a card. Everything else is
+escaped (`escape`): `&`, `<`, `>` as entities (no `<at>` or HTML from typed text) and `[`, `]`
+with a backslash (no `[Confirm](https://…)` link from typed text; a bare URL still shows as itself).
 
 Forms become a card of inputs with one `Action.Submit`; its data carries the form id, the form's
 context and the channel it was opened for (ids only, never personal data), and Teams merges the
@@ -23,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from handlers.forms import FormValue
-from handlers.replies import Button, Form, FormField, Message
+from handlers.replies import Button, Form, FormField, Message, clean, render
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -34,7 +36,6 @@ KIND, LINE, FORM, CONTEXT, CHANNEL = "cg.kind", "cg.line", "cg.form", "cg.contex
 #: Which inputs answer with several values ("a,b") and which with a person (Entra object id).
 MANY, PEOPLE = "cg.many", "cg.people"
 
-_MENTION = re.compile(r"<@(29:[A-Za-z0-9_-]+|[UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
@@ -43,6 +44,26 @@ NameOf = Callable[[str], str]
 
 def _unnamed(user_id: str) -> str:
     return "member"
+
+
+def escape(text: str) -> str:
+    """Adaptive Card TextBlock markdown for text we did not write: no tags, mentions or links.
+
+    `**bold**` and `` `code` `` are left alone (our own markup shares the string; bold typed by a
+    user is harmless)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("[", "\\[").replace("]", "\\]"))
+
+
+def _markdown(text: str) -> str:
+    """TextBlock text outside a message card (no mention entities there): mentions as @id."""
+    return render(text, escape=escape, mention=lambda u: "@" + u)
+
+
+def _name(name: str) -> str:
+    """A display name inside `<at>…</at>`: cleaned and escaped like any text (a name is chosen
+    by its owner, and `</at>` in one would end the mention early)."""
+    return escape(clean(name)) or "member"
 
 
 class _Mentions:
@@ -54,25 +75,27 @@ class _Mentions:
         self._seen: set[str] = set()
 
     def text(self, value: str) -> str:
-        def swap(m: re.Match[str]) -> str:
-            user = m.group(1)
-            tag = f"<at>{self.name_of(user)}</at>"
+        def swap(user: str) -> str:
+            name = _name(self.name_of(user))
+            tag = f"<at>{name}</at>"
             if user not in self._seen:
                 self._seen.add(user)
                 self.entities.append({"type": "mention", "text": tag,
-                                      "mentioned": {"id": user, "name": self.name_of(user)}})
+                                      "mentioned": {"id": user, "name": clean(self.name_of(user))}})
             return tag
 
-        return _MENTION.sub(swap, value)
+        return render(value, escape=escape, mention=swap)
 
 
 def plain(value: str) -> str:
-    """Text for places without markup (the notification summary): no bold, mentions as @id."""
-    return _MENTION.sub(lambda m: "@" + m.group(1), value.replace("**", ""))
+    """Text for places without markup (the notification summary): no bold, mentions as @id.
+
+    The summary is shown as plain text by Teams, so only our tokens need undoing."""
+    return render(value.replace("**", ""), escape=str, mention=lambda u: "@" + u)
 
 
 def _button(b: Button) -> dict[str, Any]:
-    action: dict[str, Any] = {"type": "Action.Submit", "title": b.label[:40]}
+    action: dict[str, Any] = {"type": "Action.Submit", "title": plain(b.label)[:40]}
     if b.action == "cg.run":
         action["data"] = {KIND: "run", LINE: b.value}
     else:
@@ -116,22 +139,22 @@ def message_activity(message: Message, name_of: NameOf = _unnamed) -> dict[str, 
 
 
 def _input(f: FormField) -> dict[str, Any]:
-    base: dict[str, Any] = {"id": f.id, "label": f.label, "isRequired": not f.optional}
+    base: dict[str, Any] = {"id": f.id, "label": plain(f.label), "isRequired": not f.optional}
     if not f.optional:
-        base["errorMessage"] = f"{f.label} is needed."
+        base["errorMessage"] = f"{plain(f.label)} is needed."
     if f.placeholder:
-        base["placeholder"] = f.placeholder
+        base["placeholder"] = plain(f.placeholder)
     initial = f.initial
     if f.kind in ("select", "multi_select", "checkbox") and f.options:
         many = f.kind != "select"
         base.update({"type": "Input.ChoiceSet", "isMultiSelect": many,
                      "style": "expanded" if many else "compact",
-                     "choices": [{"title": o.label, "value": o.value} for o in f.options]})
+                     "choices": [{"title": plain(o.label), "value": o.value} for o in f.options]})
         if initial:
             base["value"] = ",".join(initial) if isinstance(initial, tuple) else initial
         return base
     if f.kind == "checkbox":
-        base.update({"type": "Input.Toggle", "title": f.label, "valueOn": "true",
+        base.update({"type": "Input.Toggle", "title": plain(f.label), "valueOn": "true",
                      "valueOff": "false"})
         return base
     if f.kind == "user":
@@ -153,11 +176,12 @@ def _input(f: FormField) -> dict[str, Any]:
 
 def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": form.title, "weight": "Bolder", "size": "Medium",
+        {"type": "TextBlock", "text": _markdown(form.title), "weight": "Bolder", "size": "Medium",
          "wrap": True},
     ]
     if form.intro:
-        body.append({"type": "TextBlock", "text": form.intro, "wrap": True, "isSubtle": True})
+        body.append({"type": "TextBlock", "text": _markdown(form.intro), "wrap": True,
+                     "isSubtle": True})
     body += [_input(f) for f in form.fields]
     data = {KIND: "form", FORM: form.id, CONTEXT: form.context, CHANNEL: channel or "",
             MANY: ",".join(f.id for f in form.fields if f.kind in ("multi_select", "checkbox")),
@@ -221,10 +245,10 @@ def command_text(text: str, entities: Sequence[Mapping[str, Any]] | None, bot_id
             text = text.replace(tag, " ", 1)
             continue
         if who.get("name"):
-            names[uid] = str(who["name"])
+            names[uid] = clean(str(who["name"]))
         text = text.replace(tag, f"<@{uid}>")
     text = _TAG.sub(" ", text.replace("<br>", " ").replace("<br/>", " "))
-    text = html.unescape(text)
+    text = clean(html.unescape(text))
     text = _SPACES.sub(" ", text).strip()
     for prefix in ("/coregroup", "coregroup"):
         if text.lower().startswith(prefix + " ") or text.lower() == prefix:

@@ -38,7 +38,7 @@ from bot.chat import ChatError
 from bot.teams.cards import NameOf, form_activity, message_activity
 from bot.teams.connector import Connector
 from handlers.common import Person
-from handlers.replies import Form, Message
+from handlers.replies import Form, Message, clean
 
 log = logging.getLogger("coregroup.teams")
 
@@ -285,7 +285,7 @@ class TeamsDirectory:
                 raise
         else:
             found = (str(r.get("id") or user),
-                     Person(name=str(r.get("name") or r.get("givenName") or user),
+                     Person(name=clean(str(r.get("name") or r.get("givenName") or user)),
                             email=r.get("email") or r.get("userPrincipalName")))
         with self.lock:
             self.cache[user] = found

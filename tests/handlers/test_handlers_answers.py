@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from fakes.env import CtxFactory, MovableClock
-from test_handlers_cases import CHANNEL, run, setup_case, snapshot, text
+from test_handlers_cases import CHANNEL, run, setup_case, shown, snapshot, text
 
 from handlers.common import Config, Context
 from handlers.dispatch import handle_text
@@ -169,7 +169,7 @@ def test_away_with_cover_shows_in_members_and_back_clears_it(ctx: CtxFactory, st
     assert "CG-0001: you're marked away from Mon 11 Jan 2027 until Fri 22 Jan 2027" in t
     assert "your reminders go to <@U0TEACH> (covering)" in t
     channel = [r for r in out.replies if r.audience == "channel"]
-    assert channel and "<@U0HV> is away" in channel[0].message.preview
+    assert channel and "<@U0HV> is away" in shown(channel[0].message.preview)
     assert RefreshSummary("CG-0001") in out.effects
     with store.read() as s:
         hv = repo.member_by_user(s, "CG-0001", "slack", "U0HV")
@@ -345,7 +345,7 @@ def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
     ctx0 = c()
     with store.read() as s:
         message = case_summary(s, repo.get_case(s, "CG-0001"), ctx0)
-    body = "\n".join([message.preview, *message.detail, *message.context])
+    body = shown("\n".join([message.preview, *message.detail, *message.context]))
     assert message.preview.startswith("CG-0001: core group summary; ")
     assert "**Next meeting**: core group on Fri 15 Jan 2027 at 10:00" in body
     assert "**First core group** by Mon 18 Jan 2027" in body
@@ -360,7 +360,7 @@ def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
     with store.read() as s:
         message = case_summary(s, repo.get_case(s, "CG-0001"), ctx0)
     assert "**Written reports**: 1 of 2 in for Fri 15 Jan 2027; awaited from <@U0POLICE>" in \
-        "\n".join(message.detail)
+        shown("\n".join(message.detail))
 
 
 # --- online meetings -------------------------------------------------------------------------

@@ -12,7 +12,15 @@ from sqlmodel import func, select
 from handlers.common import Context
 from handlers.dispatch import handle_text
 from handlers.home import home
-from handlers.replies import CreateChannel, EmailInvitation, Invite, Kick, Outcome, SyncInvitation
+from handlers.replies import (
+    CreateChannel,
+    EmailInvitation,
+    Invite,
+    Kick,
+    Outcome,
+    SyncInvitation,
+    render,
+)
 from scheduling.case import case_to_dict
 from storage import repository as repo
 from storage.db import Store
@@ -22,12 +30,17 @@ NEW = "new CG-0001 profile:suffolk plan:cp start:2027-01-04"
 CHANNEL = "C0CASE"
 
 
+def shown(line: str) -> str:
+    """A line as these tests read it: mention tokens written the Slack way, `<@U…>`."""
+    return render(line, escape=str, mention=lambda u: f"<@{u}>")
+
+
 def text(out: Outcome) -> str:
     lines = []
     for r in out.replies:
         lines += [r.message.preview, *r.message.detail, *r.message.context]
         lines += [f"[{b.label}] {b.value}" for b in r.message.buttons]
-    return "\n".join(lines)
+    return shown("\n".join(lines))
 
 
 def run(ctx: Context, line: str) -> Outcome:

@@ -23,7 +23,7 @@ from handlers.forms import (
     report_form,
     resolution_form,
 )
-from handlers.replies import Button, Message
+from handlers.replies import Button, Message, mention
 from scheduling.profiles import profile_names
 
 
@@ -40,7 +40,8 @@ def test_order_is_preview_detail_buttons_context() -> None:
 
 
 def test_escaping_keeps_our_mentions_only() -> None:
-    assert mrkdwn("<@U0HV> & <script> **x**") == "<@U0HV> &amp; &lt;script&gt; *x*"
+    assert mrkdwn(f"{mention('U0HV')} & <script> <@U0X> **x**") == \
+        "<@U0HV> &amp; &lt;script&gt; &lt;@U0X&gt; *x*"
 
 
 def test_limits_hold_for_long_and_busy_messages() -> None:

@@ -13,13 +13,13 @@ from bot.teams.cards import (
 )
 from handlers.forms import held_form, new_case_form, submit
 from handlers.parse import NewCase, RecordHeld
-from handlers.replies import Button, Message
+from handlers.replies import Button, Message, mention
 
 HV = "29:1health-visitor"
 
 
 def test_a_message_in_the_order_of_messages_md() -> None:
-    msg = Message("CG-0001: **report** due", ("Detail for <@29:1health-visitor>.",),
+    msg = Message("CG-0001: **report** due", (f"Detail for {mention(HV)}.",),
                   (Button("I'll attend", "cg.run", "CG-0001 attending", primary=True),
                    Button("Not now", "cg.dismiss")),
                   ("written_report · Suffolk guidance §4.6",))
