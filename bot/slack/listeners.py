@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
@@ -107,11 +107,14 @@ def on_error(error: Exception, body: dict[str, Any] | None = None,
     (logger or log).exception("listener failed on a %s", kind, exc_info=error)
 
 
-def slim(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+def slim(kind: str, body: dict[str, Any], team_id: str | None = None) -> dict[str, Any]:
     """The least of a Slack body that redoes its work: what is stored in the inbound queue.
-    Names, team details and message contents Slack sends along are left out."""
+    Names and message contents Slack sends along are left out; `team_id` is what Bolt gives
+    its per-request client, so the redo calls the Web API the same way."""
     keep: dict[str, Any] = {k: body[k] for k in ("trigger_id", "response_url", "event_id")
                             if body.get(k)}
+    if team_id:
+        keep["team_id"] = team_id
     if kind == "command":
         keep.update({k: body.get(k) for k in ("user_id", "channel_id", "text")})
     elif kind in ("run", "dismiss", "form"):
@@ -134,7 +137,14 @@ def register(app: App, deps: SlackDeps) -> None:
     if deps.inbound is None:
         deps.inbound = InboundQueue(deps.store, deps.clock, deps.worker, platform="slack")
     queue = deps.inbound
-    client = app.client
+    base = app.client
+
+    def client_for(body: dict[str, Any]) -> WebClient:
+        """The client Bolt would have given this request's listener (App._init_context)."""
+        return WebClient(token=base.token, base_url=base.base_url, timeout=base.timeout,
+                         ssl=base.ssl, proxy=base.proxy, headers=base.headers,
+                         team_id=body.get("team_id"), logger=base.logger,
+                         retry_handlers=list(base.retry_handlers or []))
 
     def dedupe(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
                ) -> BoltResponse:
@@ -149,7 +159,7 @@ def register(app: App, deps: SlackDeps) -> None:
     app.error(on_error)
 
     def respond_to(body: dict[str, Any]) -> Respond:
-        return Respond(response_url=body.get("response_url"), proxy=client.proxy, ssl=client.ssl)
+        return Respond(response_url=body.get("response_url"), proxy=base.proxy, ssl=base.ssl)
 
     def tell_reply(body: dict[str, Any], m: Message) -> None:
         respond_to(body)(**_ephemeral(m))
@@ -159,7 +169,7 @@ def register(app: App, deps: SlackDeps) -> None:
         if body.get("response_url"):
             tell_reply(body, m)
         elif user:
-            SlackChat(client).direct_message(user, m)
+            SlackChat(client_for(body)).direct_message(user, m)
 
     def done_already(reply: Callable[[Message], object], outcome: Any, redo: bool) -> None:
         """A redo whose write had already committed: say so, rather than nothing."""
@@ -169,6 +179,7 @@ def register(app: App, deps: SlackDeps) -> None:
     # -- /coregroup ---------------------------------------------------------------------------
 
     def run_command(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
         ctx = deps.context(client, body["user_id"], body.get("channel_id"), request_key(body))
         outcome = handle_text(ctx, body.get("text", ""))
         reply: Callable[[Message], object] = lambda m: tell_reply(body, m)  # noqa: E731
@@ -179,8 +190,8 @@ def register(app: App, deps: SlackDeps) -> None:
     queue.register("command", run_command, tell_reply)
 
     @app.command("/coregroup")
-    def on_command(ack: Any, body: dict[str, Any]) -> None:
-        queue.accept("command", slim("command", body))
+    def on_command(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
+        queue.accept("command", slim("command", body, context.team_id))
         ack()
 
     # -- buttons ------------------------------------------------------------------------------
@@ -190,6 +201,7 @@ def register(app: App, deps: SlackDeps) -> None:
         return channel or (body.get("container") or {}).get("channel_id")
 
     def run_button(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
         action = body["actions"][0]
         ctx = deps.context(client, body["user"]["id"], actor_channel(body), request_key(body))
         outcome = handle_text(ctx, action.get("value", ""))
@@ -201,8 +213,8 @@ def register(app: App, deps: SlackDeps) -> None:
     queue.register("run", run_button, tell_user)
 
     @app.action(re.compile(r"^cg\.run:"))
-    def on_run(ack: Any, body: dict[str, Any]) -> None:
-        queue.accept("run", slim("run", body))
+    def on_run(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
+        queue.accept("run", slim("run", body, context.team_id))
         ack()
 
     def run_dismiss(body: dict[str, Any], redo: bool) -> None:
@@ -211,9 +223,9 @@ def register(app: App, deps: SlackDeps) -> None:
     queue.register("dismiss", run_dismiss, lambda body, m: None)
 
     @app.action(re.compile(r"^cg\.dismiss:"))
-    def on_dismiss(ack: Any, body: dict[str, Any]) -> None:
+    def on_dismiss(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
         if body.get("response_url"):
-            queue.accept("dismiss", slim("dismiss", body))
+            queue.accept("dismiss", slim("dismiss", body, context.team_id))
         ack()
 
     # -- forms --------------------------------------------------------------------------------
@@ -225,9 +237,10 @@ def register(app: App, deps: SlackDeps) -> None:
         return submit(form_id, values, context), channel
 
     def tell_form(body: dict[str, Any], m: Message) -> None:
-        SlackChat(client).direct_message(body["user"]["id"], m)
+        SlackChat(client_for(body)).direct_message(body["user"]["id"], m)
 
     def run_form(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
         command, channel = parse_form(body)
         user = body["user"]["id"]
         ctx = deps.context(client, user, channel, request_key(body) or f"view:{body['view']['id']}")
@@ -250,7 +263,7 @@ def register(app: App, deps: SlackDeps) -> None:
     queue.register("form", run_form, tell_form)
 
     @app.view(FORM_CALLBACK)
-    def on_form(ack: Any, body: dict[str, Any]) -> None:
+    def on_form(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
         try:
             parse_form(body)
         except FormError as exc:
@@ -260,12 +273,13 @@ def register(app: App, deps: SlackDeps) -> None:
                 return
             ack()
             return
-        queue.accept("form", slim("form", body))
+        queue.accept("form", slim("form", body, context.team_id))
         ack()
 
     # -- App Home -----------------------------------------------------------------------------
 
     def publish_home(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
         user = body["event"]["user"]
         ctx = deps.context(client, user, None, None)
         client.views_publish(user_id=user, view=home_view(home(ctx)))
@@ -273,7 +287,7 @@ def register(app: App, deps: SlackDeps) -> None:
     queue.register("home", publish_home, lambda body, m: None)
 
     @app.event("app_home_opened")
-    def on_home(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
+    def on_home(ack: Any, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") == "home":
-            queue.accept("home", slim("home", body))
+            queue.accept("home", slim("home", body, context.team_id))
         ack()
