@@ -158,10 +158,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     log.info("serving HTTP on %s:%d%s", args.host, args.port, EVENTS_PATH)
     # uvicorn stops taking connections on SIGTERM and answers the requests in flight (acks only:
-    # the work is queued), then returns here, and the queued work gets its grace period.
-    uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
-                log_level="info", timeout_graceful_shutdown=max(1, int(args.grace)))
-    _drain(deps.inbound, args.grace)
+    # the work is queued), then re-raises the signal once it has restored our handler: that
+    # lands here as _Stop, and the queued work gets its grace period.
+    with _sigterm_stops():
+        try:
+            uvicorn.run(http_app(app), host=args.host, port=args.port, access_log=False,
+                        log_level="info", timeout_graceful_shutdown=max(1, int(args.grace)))
+        except _Stop:
+            pass
+        finally:
+            _drain(deps.inbound, args.grace)
     return 0
 
 
@@ -186,8 +192,14 @@ def _sigterm_stops() -> Iterator[None]:
 
 
 def _drain(queue: Any, grace: float) -> None:
-    """Give acknowledged work `grace` seconds; the rest stays on disk for the next start."""
-    left = queue.stop(grace)
+    """Give acknowledged work `grace` seconds; the rest stays on disk for the next start. A
+    second SIGTERM cuts the wait short (nothing is lost: it is all on disk)."""
+    log.info("stopping: finishing acknowledged work for up to %.0f s", grace)
+    try:
+        left = queue.stop(grace)
+    except _Stop:
+        log.warning("second SIGTERM: stopping now; the next start finishes the queued work")
+        return
     if left:
         log.warning("stopped with %d acknowledged request(s) queued; the next start "
                     "finishes them", left)

@@ -171,7 +171,7 @@ class InboundQueue:
         """Recover, then look every `poll_seconds` for rows due again (retries, expired leases)."""
         found = self.recover()
         if found:
-            log.info("taking up acknowledged requests left unfinished", extra={"count": found})
+            log.info("taking up %d acknowledged request(s) left unfinished", found)
 
         def loop() -> None:
             while not self._stop_polling.wait(self.poll_seconds):

@@ -1,0 +1,178 @@
+"""Acknowledged means durable: a stop or a crash after the ack loses no command and leaves no
+user without an answer.
+
+A real `coregroup serve` (HTTP mode, SQLite) runs against the fake Slack Web API made slow (one
+second per call, two workers), takes 30 signed `action add` commands and acknowledges each; then
+it is stopped in the middle of the work -- SIGTERM with a short grace period (as `systemctl stop`
+or `docker stop` do, with SIGKILL if it overstays), or SIGKILL outright. A second start finishes
+what was acknowledged: every action is recorded exactly once and every `response_url` got an
+answer. Before the inbound queue the work waited in memory and most of it was lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
+
+from fakes import signing
+from fakes.env import PEOPLE, migrated_template
+from fakes.slack_api import FakeSlackAPI, User
+from fakes.slack_harness import TOKEN, all_text
+from sqlalchemy import select
+
+from storage import inbound
+from storage.db import Store, make_engine
+from storage.models import PlanAction
+
+COUNT = 30
+GRACE = 2  # seconds: far less than the queued work needs, so the stop lands in the middle
+SUPERVISOR_WAIT = 20.0  # then SIGKILL, as a service manager does to a process that overstays
+ENV_NAMES = ("SLACK_APP_TOKEN", "DATABASE_URL", "COREGROUP_SQLITE_PATH", "TEAMS_APP_ID")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlackAPI]:
+    users = [User(uid, uid.lower(), p.name, p.email, is_bot=p.is_bot) for uid, p in PEOPLE.items()]
+    with FakeSlackAPI(TOKEN, users=users) as api:
+        yield api
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{migrated_template(tmp_path)}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Serve:
+    """One `coregroup serve` process in HTTP mode, its log in a file."""
+
+    def __init__(self, fake: FakeSlackAPI, db_url: str, log: Path, *extra: str) -> None:
+        self.port = _free_port()
+        env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
+        env.update(DATABASE_URL=db_url, SLACK_BOT_TOKEN=TOKEN,
+                   SLACK_SIGNING_SECRET=signing.SIGNING_SECRET, SLACK_API_URL=fake.base_url)
+        self.log = log
+        self._out = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port),
+             "--workers", "2", *extra],
+            stdout=self._out, stderr=subprocess.STDOUT, env=env)
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        deadline = time.monotonic() + 30
+        while True:
+            assert self.proc.poll() is None, log.read_text()
+            try:
+                if self.http.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.05)
+
+    def send(self, req: signing.SignedRequest) -> httpx.Response:
+        return self.http.post("/slack/events", content=req.body.encode(), headers=req.headers)
+
+    def stop(self, sig: signal.Signals) -> int:
+        self.http.close()
+        self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=SUPERVISOR_WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            code = self.proc.wait()
+        self._out.close()
+        return code
+
+
+def _answered(fake: FakeSlackAPI) -> Counter[str]:
+    """Who heard back: an `action add` is answered in the case channel (the new action, by
+    title), anything else -- "Done already" included -- through its own `response_url`."""
+    heard = Counter(c.path.rsplit("/", 1)[-1] for c in fake.calls_to("response_url", ok=True))
+    for c in fake.calls_to("chat.postMessage", ok=True):
+        for title in re.findall(r"Task (\d\d)", all_text(c.args)):
+            heard[f"a{title}"] += 1
+    return heard
+
+
+def _wait_answered(fake: FakeSlackAPI, names: set[str], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not names <= set(_answered(fake)):
+        assert time.monotonic() < deadline, f"unanswered: {sorted(names - set(_answered(fake)))}"
+        time.sleep(0.05)
+
+
+def _store(db_url: str) -> Store:
+    return Store(make_engine(db_url))
+
+
+def _stop_in_the_middle(fake: FakeSlackAPI, db_url: str, tmp_path: Path, sig: signal.Signals
+                        ) -> None:
+    first = Serve(fake, db_url, tmp_path / "serve-1.log", "--grace", str(GRACE))
+    # serve runs on the real clock: the plan started a fortnight ago, the actions are due later
+    start, due = date.today() - timedelta(days=14), date.today() + timedelta(days=30)
+    setup = signing.slash_command(f"new CG-0001 profile:suffolk plan:cp start:{start}",
+                                  response_url=fake.response_url("setup"))
+    assert first.send(setup).status_code == 200
+    _wait_answered(fake, {"setup"})
+    fake.wait_for("pins.add", timeout=30)  # the case channel is made, its summary pinned
+    channel = fake.channel_named("cg-cg-0001")
+    assert channel is not None
+
+    fake.delay = 1.0  # Slack is slow: the work queues up behind the acks
+    names = {f"a{i:02d}" for i in range(COUNT)}
+    for i in range(COUNT):
+        req = signing.slash_command(f'action add "Task {i:02d}" due:{due}',
+                                    channel_id=channel.id,
+                                    response_url=fake.response_url(f"a{i:02d}"))
+        assert first.send(req).status_code == 200  # acknowledged
+    first.stop(sig)
+    assert not names <= set(_answered(fake)), "the stop came too late to test anything"
+
+    fake.delay = 0.0
+    second = Serve(fake, db_url, tmp_path / "serve-2.log")
+    _wait_answered(fake, names)
+    assert second.stop(signal.SIGTERM) == 0
+
+    store = _store(db_url)
+    try:
+        with store.read() as s:
+            texts = Counter(s.scalars(select(PlanAction.text)))  # type: ignore[call-overload]
+            assert inbound.waiting(s) == 0 and inbound.dead_count(s) == 0
+    finally:
+        store.dispose()
+    assert texts == Counter({f"Task {i:02d}": 1 for i in range(COUNT)})  # all, exactly once
+    per_request = _answered(fake)
+    assert all(per_request[n] >= 1 for n in names)  # every user heard back
+    logs = (tmp_path / "serve-1.log").read_text() + (tmp_path / "serve-2.log").read_text()
+    assert "Task 0" not in logs  # the queued bodies hold user text: never logged
+
+
+@pytest.mark.slow
+def test_sigterm_mid_work_then_restart_records_every_acknowledged_command_once(
+        fake: FakeSlackAPI, db_url: str, tmp_path: Path) -> None:
+    _stop_in_the_middle(fake, db_url, tmp_path, signal.SIGTERM)
+
+
+@pytest.mark.slow
+def test_sigkill_mid_work_then_restart_records_every_acknowledged_command_once(
+        fake: FakeSlackAPI, db_url: str, tmp_path: Path) -> None:
+    _stop_in_the_middle(fake, db_url, tmp_path, signal.SIGKILL)
