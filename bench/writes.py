@@ -62,10 +62,10 @@ def _pct(values: list[float], p: float) -> float:
 
 class Bot:
     def __init__(self, fake: FakeSlackAPI, db_url: str, log: Path, grace: float,
-                 workers: int) -> None:
+                 workers: int, port: int | None = None) -> None:
         import httpx
 
-        self.port = _free_port()
+        self.port = port or _free_port()
         env = {k: v for k, v in os.environ.items()
                if k not in ("SLACK_APP_TOKEN", "DATABASE_URL", "COREGROUP_SQLITE_PATH")}
         env.update(DATABASE_URL=db_url, SLACK_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT),
@@ -151,10 +151,15 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
                     refused.append(i)
 
         stopped = threading.Event()
+        bots = [bot]
 
         def terminate() -> None:
-            code = bot.stop(timeout=grace + 30)
-            say(f"SIGTERM at {sigterm_at:.0f} s: serve exited {code}")
+            t0 = time.monotonic()
+            code = bots[0].stop(timeout=grace + 30)
+            say(f"SIGTERM at {sigterm_at:.0f} s: serve exited {code} after "
+                f"{time.monotonic() - t0:.1f} s")
+            bots.append(Bot(fake, db_url, log, grace, workers, port=bots[0].port))  # same port
+            say(f"restarted {time.monotonic() - t0:.1f} s after the SIGTERM")
             stopped.set()
 
         began = time.monotonic()
@@ -171,8 +176,7 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
                 pool.submit(send, i)
         if stopper is not None:
             stopped.wait()
-            bot = Bot(fake, db_url, log, grace, workers)
-            say("restarted")
+        bot = bots[-1]
         acked = set(acks)
 
         def replied() -> dict[int, float]:
@@ -205,12 +209,12 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
         finished = time.monotonic() - began
         rec = recorded()
         rep = replied()
+        bot.stop(timeout=grace + 30)
+        http.close()
         with store.read() as s:
             left = inbound.waiting(s)
             dead = inbound.dead_count(s)
         store.dispose()
-        bot.stop(timeout=grace + 30)
-        http.close()
     reply_lat = [rep[i] - sent_at[i] for i in acked if i in rep]
     result = {
         "sent": total, "acked": len(acked), "refused": len(refused),
@@ -223,7 +227,7 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
         "load_before": load_before, "load_after": os.getloadavg(),
     }
     say(f"{total} action add sent at {rate}/s over {seconds:.0f} s; {len(acked)} acknowledged, "
-        f"{len(refused)} refused while stopped")
+        f"{len(refused)} refused (not acknowledged) while it stopped and restarted")
     say(f"recorded {result['recorded']} of {len(acked)} acknowledged (lost {result['lost']}, "
         f"recorded twice {result['twice']}); replied to {result['replied']}; "
         f"queue left {left}, dead {dead}")

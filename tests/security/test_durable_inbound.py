@@ -29,14 +29,20 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
 
 from fakes import signing
-from fakes.env import PEOPLE, migrated_template
+from fakes.env import PEOPLE, MovableClock, migrated_template
 from fakes.slack_api import FakeSlackAPI, User
-from fakes.slack_harness import TOKEN, all_text
+from fakes.slack_harness import TOKEN, all_text, running
+from pg import PostgresServer, postgres_server
 from sqlalchemy import select
 
-from storage import inbound
+from bot.inbound import COULD_NOT_FINISH, InboundQueue
+from bot.slack.worker import Worker
+from handlers.replies import Message
+from storage import inbound, migrate
 from storage.db import Store, make_engine
-from storage.models import PlanAction
+from storage.models import InboundRequest, PlanAction
+
+__all__ = ["postgres_server"]
 
 COUNT = 30
 GRACE = 2  # seconds: far less than the queued work needs, so the stop lands in the middle
@@ -54,6 +60,26 @@ def fake() -> Iterator[FakeSlackAPI]:
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{migrated_template(tmp_path)}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated store on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{migrated_template(tmp_path)}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create_database()
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    store = Store.open(url)
+    try:
+        yield store
+    finally:
+        store.dispose()
+        if request.param == "postgres":
+            server.drop_database(url)
 
 
 def _free_port() -> int:
@@ -176,3 +202,71 @@ def test_sigterm_mid_work_then_restart_records_every_acknowledged_command_once(
 def test_sigkill_mid_work_then_restart_records_every_acknowledged_command_once(
         fake: FakeSlackAPI, db_url: str, tmp_path: Path) -> None:
     _stop_in_the_middle(fake, db_url, tmp_path, signal.SIGKILL)
+
+
+# --- the ack waits for the disk ---------------------------------------------------------------
+
+
+def test_no_ack_when_the_request_cannot_be_queued(fake: FakeSlackAPI, tmp_path: Path) -> None:
+    """If the request cannot be written down, Slack gets an error (and retries) instead of an ack
+    for work that would be lost."""
+    store = Store(make_engine(f"sqlite:///{migrated_template(tmp_path)}"))
+    try:
+        with running(fake, store, MovableClock("2027-01-04T14:00")) as slack:
+            with store.engine.begin() as conn:  # the queue's table is unusable
+                conn.exec_driver_sql("ALTER TABLE inbound_request RENAME TO gone")
+            r = slack.command("help", settle=False)
+            assert r.status_code != 200
+            slack.settle()
+        assert fake.calls_to("response_url") == []  # nothing was done behind an error either
+    finally:
+        store.dispose()
+
+
+# --- the queue's rules, on both databases -------------------------------------------------------
+
+
+def test_a_row_is_taken_once_and_a_dead_lease_comes_back(any_store: Store) -> None:
+    clock = MovableClock("2027-01-04T14:00")
+    lease = timedelta(minutes=2)
+    with any_store.transaction() as s:
+        row_id = inbound.add(s, platform="slack", kind="command", body={"text": "status"},
+                             now=clock(), worker="a", lease=lease)
+    with any_store.transaction() as s:
+        assert inbound.claim_due(s, now=clock(), worker="b") == []  # leased to its writer
+        assert inbound.claim(s, row_id, now=clock(), worker="a", lease=lease) is not None
+    with any_store.transaction() as s:
+        assert inbound.claim(s, row_id, now=clock(), worker="b") is None  # taken
+    clock.set("2027-01-04T14:03")  # "a" died: its lease ran out
+    with any_store.transaction() as s:
+        (again,) = inbound.claim_due(s, now=clock(), worker="b")
+        assert again.id == row_id and again.attempts == 2
+    with any_store.transaction() as s:
+        inbound.done(s, row_id)
+    with any_store.read() as s:
+        assert inbound.waiting(s) == 0 and s.get(InboundRequest, row_id) is None
+
+
+def test_repeated_failure_tells_the_user_and_keeps_no_text(any_store: Store) -> None:
+    clock = MovableClock("2027-01-04T14:00")
+    told: list[Message] = []
+    worker = Worker(threads=1)
+    queue = InboundQueue(any_store, clock, worker, platform="slack", max_attempts=3,
+                         retry_after=timedelta(seconds=10))
+
+    def broken(body: dict[str, object], redo: bool) -> None:
+        raise RuntimeError("the platform is down")
+
+    queue.register("command", broken, lambda body, m: told.append(m))
+    queue.accept("command", {"text": "action add \"Weigh the baby\""})
+    for _ in range(3):
+        assert worker.drain(10)
+        clock.at += timedelta(seconds=11)
+        queue.poll()
+    assert worker.drain(10)
+    worker.shutdown()
+    assert told == [COULD_NOT_FINISH]  # once, after the last attempt
+    with any_store.read() as s:
+        (row,) = s.scalars(select(InboundRequest))
+        assert row.status == "dead" and row.attempts == 3 and row.body is None
+        assert "baby" not in (row.last_error or "")
