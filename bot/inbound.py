@@ -74,6 +74,7 @@ class InboundQueue:
         self.name = worker_name()
         self.kinds: dict[str, Kind] = {}
         self._queued: set[int] = set()
+        self._running: set[int] = set()
         self._lock = threading.Lock()
         self._closing = False
         self._stop_polling = threading.Event()
@@ -100,16 +101,31 @@ class InboundQueue:
 
     def _take(self, row_id: int) -> None:
         with self._lock:
-            self._queued.discard(row_id)
             if self._closing:
+                self._queued.discard(row_id)
                 return  # stopping: the row stays on disk for the next start
         with self.store.transaction() as s:
             row = inbound.claim(s, row_id, now=self.clock(), worker=self.name, lease=self.lease)
             taken = None if row is None else _detach(row)
-        if taken is not None:
-            self._run(taken)
+        if taken is None:
+            with self._lock:
+                self._queued.discard(row_id)  # done already, or another worker has it
+            return
+        self._run(taken)
 
     def _run(self, row: _Row) -> None:
+        with self._lock:
+            self._queued.discard(row.id)
+            if self._closing:
+                return  # stopping: released, for the next start
+            self._running.add(row.id)
+        try:
+            self._run_row(row)
+        finally:
+            with self._lock:
+                self._running.discard(row.id)
+
+    def _run_row(self, row: _Row) -> None:
         kind = self.kinds.get(row.kind)
         if kind is None:
             log.error("inbound request of an unknown kind", extra={"kind": row.kind})
@@ -161,6 +177,8 @@ class InboundQueue:
                 rows = [_detach(r) for r in inbound.claim_due(
                     s, now=self.clock(), worker=self.name, lease=self.lease, limit=50)]
             for r in rows:
+                with self._lock:
+                    self._queued.add(r.id)
                 self.worker.submit(self._run, r)
             total += len(rows)
             if len(rows) < 50:
@@ -192,7 +210,10 @@ class InboundQueue:
             return 0
         with self._lock:
             self._closing = True
-            left = list(self._queued)
+            # Not started, and in flight (the process exits under them): the next start, here
+            # or elsewhere, takes them at once instead of after the lease. A redo of one in
+            # flight is caught by the request log.
+            left = list(self._queued | self._running)
         self.worker.cancel_waiting()
         with self.store.transaction() as s:
             inbound.release(s, left, now=self.clock())
