@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
 
 from fakes import signing
-from fakes.env import PEOPLE, MovableClock, migrated_template
+from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
 from fakes.slack_api import FakeSlackAPI, User
 from fakes.slack_harness import TOKEN, all_text, running
 from pg import PostgresServer, postgres_server
@@ -270,3 +271,47 @@ def test_repeated_failure_tells_the_user_and_keeps_no_text(any_store: Store) -> 
         (row,) = s.scalars(select(InboundRequest))
         assert row.status == "dead" and row.attempts == 3 and row.body is None
         assert "baby" not in (row.last_error or "")
+
+
+# --- Teams: the same queue ----------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning")
+def test_teams_activities_acknowledged_before_a_stop_are_done_by_the_next_start(
+        tmp_path: Path) -> None:
+    """Through the real Teams endpoint (JWT and all): five `action add` get their 200 while the
+    workers are busy, the process stops with no grace, and the next start does all five."""
+    from fakes.teams_connector import FakeTeams
+    from fakes.teams_harness import LEAD, ROSTER
+    from fakes.teams_harness import running as teams_running
+
+    store = store_from(migrated_template(tmp_path), tmp_path)
+    clock = MovableClock("2027-01-04T14:00")
+    try:
+        with FakeTeams(roster=list(ROSTER)) as fake:
+            with teams_running(fake, store, clock) as first:
+                assert first.say(LEAD, "new CG-0001 profile:suffolk plan:cp start:2027-01-04"
+                                 ).status_code == 200
+                gate = threading.Event()
+                for _ in range(4):  # every worker thread busy
+                    first.deps.worker.submit(gate.wait, 10)
+                for i in range(5):
+                    r = first.say(LEAD, f'action add "Task {i:02d}" due:2027-01-20', settle=False)
+                    assert r.status_code == 200
+                assert first.deps.inbound is not None
+                assert first.deps.inbound.stop(0.1) == 5  # left on disk
+                gate.set()
+            with store.read() as s:
+                assert list(s.scalars(select(PlanAction.text))) == []  # type: ignore[call-overload]
+            with teams_running(fake, store, clock) as second:
+                assert second.deps.inbound is not None
+                assert second.deps.inbound.recover() == 5
+                second.settle()
+                posts = "\n".join(second.channel())
+            with store.read() as s:
+                texts = Counter(s.scalars(select(PlanAction.text)))  # type: ignore[call-overload]
+                assert inbound.waiting(s) == 0
+        assert texts == Counter({f"Task {i:02d}": 1 for i in range(5)})
+        assert all(f"Task {i:02d}" in posts for i in range(5))  # the channel heard of each
+    finally:
+        store.dispose()
