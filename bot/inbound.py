@@ -89,7 +89,7 @@ class InboundQueue:
         """Put a request on disk and hand it to the workers. Call before acknowledging."""
         if kind not in self.kinds:
             raise KeyError(kind)
-        with self.store.transaction() as s:
+        with self.store.transaction(urgent=True) as s:
             row_id = inbound.add(s, platform=self.platform, kind=kind, body=body,
                                  now=self.clock(), worker=self.name, lease=self.lease)
         with self._lock:
