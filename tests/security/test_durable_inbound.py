@@ -315,3 +315,16 @@ def test_teams_activities_acknowledged_before_a_stop_are_done_by_the_next_start(
         assert all(f"Task {i:02d}" in posts for i in range(5))  # the channel heard of each
     finally:
         store.dispose()
+
+
+@pytest.mark.slow
+def test_the_writes_bench_runs_and_loses_nothing_across_a_sigterm() -> None:
+    """A smoke run of bench/writes.py (tiny counts; its figures are in docs/slack.md)."""
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:
+        sys.path.append(root)  # bench/ is not a package of the project
+    from bench.writes import run
+
+    result = run(rate=20, seconds=1.0, sigterm_at=0.5, grace=0.5, workers=2, quiet=True)
+    assert result["acked"] > 0 and result["lost"] == 0 and result["twice"] == 0
+    assert result["replied"] == result["acked"] and result["queue_left"] == 0
