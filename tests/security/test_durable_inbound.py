@@ -328,3 +328,39 @@ def test_the_writes_bench_runs_and_loses_nothing_across_a_sigterm() -> None:
     result = run(rate=20, seconds=1.0, sigterm_at=0.5, grace=0.5, workers=2, quiet=True)
     assert result["acked"] > 0 and result["lost"] == 0 and result["twice"] == 0
     assert result["replied"] == result["acked"] and result["queue_left"] == 0
+
+
+def test_socket_mode_sigterm_disconnects_then_drains(fake: FakeSlackAPI, db_url: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """In Socket Mode a SIGTERM leaves the handler's wait, closes the socket (no new requests),
+    gives the queued work its grace and returns 0, instead of dying on the spot."""
+    from bot.cli import main
+
+    events: list[str] = []
+
+    class FakeSocketMode:
+        def __init__(self, app: object, token: str) -> None:
+            pass
+
+        def start(self) -> None:
+            handler = signal.getsignal(signal.SIGTERM)
+            events.append("custom" if callable(handler) else "default")
+            if callable(handler):  # never SIGTERM a process that would just die of it
+                threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+                threading.Event().wait(10)
+            events.append("start returned")
+
+        def close(self) -> None:
+            events.append("closed")
+
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-test")
+    monkeypatch.setenv("SLACK_API_URL", fake.base_url)
+    monkeypatch.setattr("slack_bolt.adapter.socket_mode.SocketModeHandler", FakeSocketMode)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["serve", "--grace", "1"]) == 0
+    assert events == ["custom", "closed"]  # the wait was left by the signal, then closed
+    assert signal.getsignal(signal.SIGTERM) == before  # put back
