@@ -9,8 +9,11 @@ its own line and the exit status is 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +40,9 @@ def register(subparsers: Any) -> None:
                        help="HTTP address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
     serve.add_argument("--workers", type=int, default=8,
                        help="threads for the slow work after each acknowledgement (default 8)")
+    serve.add_argument("--grace", type=float, default=20.0, metavar="SECONDS",
+                       help="on SIGTERM, time to finish acknowledged work before exiting; what is "
+                       "left stays queued for the next start (default 20)")
     serve.add_argument("--teams", action="store_true",
                        help="serve Microsoft Teams at /api/messages instead of Slack (TEAMS_* settings)")
     serve.set_defaults(func=cmd_serve)
@@ -133,20 +139,79 @@ def cmd_serve(args: argparse.Namespace) -> int:
                    bundle_at=settings.bundle_time),
           settings.sweep_minutes)
     deps.calendar = _start_calendar(settings, store, SlackChat(app.client)).notify
+    assert deps.inbound is not None
+    # What an earlier process acknowledged and did not finish is done first (bot/inbound.py).
+    deps.inbound.start()
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         log.info("serving over Socket Mode")
-        SocketModeHandler(app, settings.slack_app_token).start()
+        handler = SocketModeHandler(app, settings.slack_app_token)
+        with _sigterm_stops():
+            try:
+                handler.start()
+            except _Stop:
+                log.info("SIGTERM: disconnecting from Socket Mode")
+            finally:
+                close = getattr(handler, "close", None)
+                if close is not None:
+                    close()  # no new requests from here on
+                _drain(deps.inbound, args.grace)
         return 0
     import uvicorn
 
     from bot.slack.http import EVENTS_PATH, http_app
 
     log.info("serving HTTP on %s:%d%s", args.host, args.port, EVENTS_PATH)
-    uvicorn.run(http_app(app, max_body_bytes=settings.max_body_bytes), host=args.host,
-                port=args.port, access_log=False, log_level="info")
+    # uvicorn stops taking connections on SIGTERM and answers the requests in flight (acks only:
+    # the work is queued), then re-raises the signal once it has restored our handler: that
+    # lands here as _Stop, and the queued work gets its grace period.
+    with _sigterm_stops():
+        try:
+            uvicorn.run(http_app(app, max_body_bytes=settings.max_body_bytes), host=args.host,
+                        port=args.port, access_log=False, log_level="info",
+                        timeout_graceful_shutdown=max(1, int(args.grace)))
+        except _Stop:
+            pass
+        finally:
+            _drain(deps.inbound, args.grace)
     return 0
+
+
+class _Stop(Exception):
+    """SIGTERM in Socket Mode, raised in the main thread to leave `SocketModeHandler.start`."""
+
+
+@contextlib.contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    def stop(signum: int, frame: object) -> None:
+        raise _Stop
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (a test): nothing to install
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _drain(queue: Any, grace: float) -> None:
+    """Give acknowledged work `grace` seconds; the rest stays on disk for the next start. A
+    second SIGTERM cuts the wait short (nothing is lost: it is all on disk)."""
+    log.info("stopping: finishing acknowledged work for up to %.0f s", grace)
+    try:
+        left = queue.stop(grace)
+    except _Stop:
+        log.warning("second SIGTERM: stopping now; the next start finishes the queued work")
+        return
+    if left:
+        log.warning("stopped with %d acknowledged request(s) queued; the next start "
+                    "finishes them", left)
+    else:
+        log.info("stopped: every acknowledged request finished")
 
 
 def single_sqlite_process(store: Any) -> Leader:

@@ -119,9 +119,21 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     deps.calendar = _start_calendar(settings, store, deps.chat()).notify
     import uvicorn
 
+    from bot.cli_chat import _drain, _sigterm_stops, _Stop
+
+    assert deps.inbound is not None
+    deps.inbound.start()  # what an earlier process acknowledged and did not finish
+    grace = float(getattr(args, "grace", 20.0))
     log.info("serving Teams on %s:%d%s", args.host, args.port, MESSAGES_PATH)
-    uvicorn.run(asgi(app, max_body_bytes=settings.max_body_bytes), host=args.host,
-                port=args.port, access_log=False, log_level="info")
+    with _sigterm_stops():  # as for Slack: stop taking requests, drain for --grace, exit
+        try:
+            uvicorn.run(asgi(app, max_body_bytes=settings.max_body_bytes), host=args.host,
+                        port=args.port, access_log=False, log_level="info",
+                        timeout_graceful_shutdown=max(1, int(grace)))
+        except _Stop:
+            pass
+        finally:
+            _drain(deps.inbound, grace)
     return 0
 
 

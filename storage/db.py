@@ -7,9 +7,11 @@ psycopg 3. Repository code is the same for both.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -90,6 +92,47 @@ def make_engine(settings: Settings | str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+class _WriterLock:
+    """One writer at a time in this process, urgent ones first; re-entrant. A writer that has
+    waited SQLite's busy timeout goes on to SQLite's own lock anyway (as before this lock), so a
+    mistake here can slow a write but never hang it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._owner: int | None = None
+        self._depth = 0
+        self._urgent = 0
+
+    @contextmanager
+    def hold(self, urgent: bool) -> Iterator[None]:
+        me = threading.get_ident()
+        owned = True
+        with self._cond:
+            if self._owner == me:
+                self._depth += 1
+            else:
+                self._urgent += urgent
+                deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+                while self._owner is not None or (not urgent and self._urgent):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        owned = False
+                        break
+                    self._cond.wait(left)
+                self._urgent -= urgent
+                if owned:
+                    self._owner, self._depth = me, 1
+        try:
+            yield
+        finally:
+            if owned:
+                with self._cond:
+                    self._depth -= 1
+                    if self._depth == 0:
+                        self._owner = None
+                        self._cond.notify_all()
+
+
 @dataclass
 class Store:
     """Opens transactions on one database. Create one per process and share it.
@@ -101,6 +144,12 @@ class Store:
     engine: Engine
     #: Where the end of the audit chain is anchored after each commit (storage/anchor.py).
     anchor: AnchorFile | None = None
+
+    #: SQLite has one write lock per file and its busy handler waits by sleeping (up to 100 ms a
+    #: try): in-process writers queue here instead and go the moment the last one commits, and an
+    #: acknowledgement's short write (`urgent`) goes before the workers' waiting ones.
+    _sqlite_writer: _WriterLock = field(default_factory=lambda: _WriterLock(), init=False,
+                                        repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings | str, *, check_schema: bool = True) -> Store:
@@ -117,10 +166,13 @@ class Store:
         return store
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A write transaction: committed if the block succeeds, rolled back if it raises."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            if is_sqlite(self.engine):
+    def transaction(self, *, urgent: bool = False) -> Iterator[Session]:
+        """A write transaction: committed if the block succeeds, rolled back if it raises.
+        `urgent`: a short write someone is waiting on (an acknowledgement), first in line."""
+        sqlite = is_sqlite(self.engine)
+        with self._sqlite_writer.hold(urgent) if sqlite else nullcontext(), \
+                Session(self.engine, expire_on_commit=False) as session:
+            if sqlite:
                 session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             try:
                 yield session

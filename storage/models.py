@@ -388,3 +388,35 @@ class ProcessedRequest(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=255)
     received_at: datetime = _dt(index=True)
+
+
+INBOUND_STATUSES: Final = ("pending", "claimed", "dead")
+
+
+class InboundRequest(SQLModel, table=True):
+    """A chat request that was acknowledged but whose work is not finished yet.
+
+    Written in one short transaction before the platform hears the acknowledgement, so "acked"
+    means "on disk": a stop or crash leaves the row, and the next start redoes it (the request log
+    in `processed_request` keeps a write from happening twice). The body is the minimum needed to
+    redo the work and holds user text, so a finished row is deleted, and a dead one keeps no body.
+    `available_at` is when a row may next be claimed (as in `reminder`): a fresh row is leased to
+    the process that wrote it, a claimed row until its lease runs out, a failed one until its retry.
+    """
+
+    __tablename__ = "inbound_request"
+    __table_args__ = (
+        Index("ix_inbound_request_status_available_at", "status", "available_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    kind: str = Field(max_length=32)
+    body: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    available_at: datetime = _dt()
+    claimed_by: str | None = Field(default=None, max_length=128)
+    claimed_at: datetime | None = _dt(nullable=True)
+    last_error: str | None = Field(default=None, max_length=255)
+    created_at: datetime = _dt()

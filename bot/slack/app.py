@@ -4,7 +4,8 @@ The client carries `RateLimitErrorRetryHandler` (Bolt copies the client's retry 
 per-request client), so a burst of HTTP 429 is retried after Slack's `Retry-After` rather than
 failing a step. The token is checked once here (`auth.test`) rather than on the first request, so
 no acknowledgement ever waits on the Web API. Listeners run inline (`process_before_response`):
-each one only hands its work to the worker and acknowledges, so the ack is the HTTP response.
+each one only writes the request to the inbound queue, hands it to the worker and acknowledges, so
+the ack is the HTTP response, and it is sent only once the work is on disk.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def build_app(
         signing_secret=signing_secret or "",
         request_verification_enabled=not socket_mode,
         token_verification_enabled=True,
-        # Our listeners only queue the work and ack, so Bolt may run them inline: this skips
+        # Our listeners only queue the work (on disk) and ack, so Bolt may run them inline: this skips
         # Bolt's thread hop and its 10 ms polling for the ack (process_before_response=False).
         process_before_response=True,
         logger=log,

@@ -1,10 +1,12 @@
-"""The Slack listeners: acknowledge at once, then do the work on the worker.
+"""The Slack listeners: put the request on disk, acknowledge, then do the work on the worker.
 
 One slash command (`/coregroup`), two kinds of button (`cg.run:*` runs a command line carried in
 the button's value, `cg.dismiss:*` clears an ephemeral question), one modal callback (`cg.form`)
-and one event (`app_home_opened`). Every listener queues its work on the worker (a non-blocking
-hand-off, so no work is lost between the ack and the queue) and acknowledges at once; parsing, the
-database and every Web API call happen on the worker. A retry of something already seen (same `event_id` or
+and one event (`app_home_opened`). Every listener writes the least of the request that redoes its
+work to the inbound queue (bot/inbound.py: one short transaction, before the ack, so a stop or
+crash after the ack loses nothing) and acknowledges; the work itself, every Web API call included,
+happens on the worker, rebuilt from the stored body (the app's client, a `Respond` from the
+`response_url`). A retry of something already seen (same `event_id` or
 `trigger_id`) is acknowledged and dropped here; the database's request log catches retries that
 reach another process.
 """
@@ -19,11 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.chat import CalendarSender, EmailSender, _log_calendar, _log_email, deliver
 from bot.clock import Clock
+from bot.inbound import ALREADY_DONE, InboundQueue
 from bot.slack.blocks import (
     FORM_CALLBACK,
     form_values,
@@ -42,11 +46,6 @@ from handlers.replies import Message
 from storage.db import Store
 
 log = logging.getLogger("coregroup.slack")
-
-OOPS = Message(
-    "Something went wrong on my side; it has been logged.",
-    ("Check `/coregroup status` before trying again: part of the change may have been saved.",),
-)
 
 
 class SeenKeys:
@@ -85,6 +84,8 @@ class SlackDeps:
     #: Calendar work after the ack (`CalendarJobs.notify` in `coregroup serve`).
     calendar: CalendarSender = _log_calendar
     worker: Worker = field(default_factory=Worker)
+    #: The durable queue between the ack and the work (made by `register` when not given).
+    inbound: InboundQueue | None = None
     seen: SeenKeys = field(default_factory=SeenKeys)
     directory_cache: OrderedDict[str, Person | None] = field(default_factory=OrderedDict)
     directory_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -113,8 +114,44 @@ def on_error(error: Exception, body: dict[str, Any] | None = None,
     (logger or log).exception("listener failed on a %s", kind, exc_info=error)
 
 
+def slim(kind: str, body: dict[str, Any], team_id: str | None = None) -> dict[str, Any]:
+    """The least of a Slack body that redoes its work: what is stored in the inbound queue.
+    Names and message contents Slack sends along are left out; `team_id` is what Bolt gives
+    its per-request client, so the redo calls the Web API the same way."""
+    keep: dict[str, Any] = {k: body[k] for k in ("trigger_id", "response_url", "event_id")
+                            if body.get(k)}
+    if team_id:
+        keep["team_id"] = team_id
+    if kind == "command":
+        keep.update({k: body.get(k) for k in ("user_id", "channel_id", "text")})
+    elif kind in ("run", "dismiss", "form"):
+        keep["user"] = {"id": (body.get("user") or {}).get("id")}
+    if kind == "run":
+        keep["channel"] = {"id": (body.get("channel") or {}).get("id")}
+        keep["container"] = {"channel_id": (body.get("container") or {}).get("channel_id")}
+        keep["actions"] = [{"value": (body.get("actions") or [{}])[0].get("value", "")}]
+    elif kind == "form":
+        view = body.get("view") or {}
+        keep["view"] = {k: view.get(k) for k in ("id", "private_metadata", "state")}
+    elif kind == "home":
+        event = body.get("event") or {}
+        keep["event"] = {"user": event.get("user"), "tab": event.get("tab", "home")}
+    return keep
+
+
 def register(app: App, deps: SlackDeps) -> None:
-    """Wire every listener onto `app`."""
+    """Wire every listener onto `app`; their work goes through the inbound queue."""
+    if deps.inbound is None:
+        deps.inbound = InboundQueue(deps.store, deps.clock, deps.worker, platform="slack")
+    queue = deps.inbound
+    base = app.client
+
+    def client_for(body: dict[str, Any]) -> WebClient:
+        """The client Bolt would have given this request's listener (App._init_context)."""
+        return WebClient(token=base.token, base_url=base.base_url, timeout=base.timeout,
+                         ssl=base.ssl, proxy=base.proxy, headers=base.headers,
+                         team_id=body.get("team_id"), logger=base.logger,
+                         retry_handlers=list(base.retry_handlers or []))
 
     def dedupe(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
                ) -> BoltResponse:
@@ -128,31 +165,40 @@ def register(app: App, deps: SlackDeps) -> None:
     app.use(dedupe)
     app.error(on_error)
 
-    def later(fn: Callable[..., None], *args: Any, tell: Callable[[Message], object]) -> None:
-        def guarded() -> None:
-            try:
-                fn(*args)
-            except Exception as exc:
-                on_error(exc)
-                try:
-                    tell(OOPS)
-                except Exception as inner:  # the platform is down too: the log has both
-                    on_error(inner)
+    def respond_to(body: dict[str, Any]) -> Respond:
+        return Respond(response_url=body.get("response_url"), proxy=base.proxy, ssl=base.ssl)
 
-        deps.worker.submit(guarded)
+    def tell_reply(body: dict[str, Any], m: Message) -> None:
+        respond_to(body)(**_ephemeral(m))
+
+    def tell_user(body: dict[str, Any], m: Message) -> None:
+        user = (body.get("user") or {}).get("id") or body.get("user_id")
+        if body.get("response_url"):
+            tell_reply(body, m)
+        elif user:
+            SlackChat(client_for(body)).direct_message(user, m)
+
+    def done_already(reply: Callable[[Message], object], outcome: Any, redo: bool) -> None:
+        """A redo whose write had already committed: say so, rather than nothing."""
+        if redo and outcome.duplicate:
+            reply(ALREADY_DONE)
 
     # -- /coregroup ---------------------------------------------------------------------------
 
-    def run_command(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+    def run_command(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
         ctx = deps.context(client, body["user_id"], body.get("channel_id"), request_key(body))
         outcome = handle_text(ctx, body.get("text", ""))
-        deliver(outcome, ctx=ctx, port=SlackChat(client),
-                reply_to_actor=lambda m: respond(**_ephemeral(m)),
+        reply: Callable[[Message], object] = lambda m: tell_reply(body, m)  # noqa: E731
+        done_already(reply, outcome, redo)
+        deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=reply,
                 trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar)
 
+    queue.register("command", run_command, tell_reply)
+
     @app.command("/coregroup")
-    def on_command(ack: Any, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        later(run_command, body, client, respond, tell=lambda m: respond(**_ephemeral(m)))
+    def on_command(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
+        queue.accept("command", slim("command", body, context.team_id))
         ack()
 
     # -- buttons ------------------------------------------------------------------------------
@@ -161,29 +207,32 @@ def register(app: App, deps: SlackDeps) -> None:
         channel = (body.get("channel") or {}).get("id")
         return channel or (body.get("container") or {}).get("channel_id")
 
-    def teller(body: dict[str, Any], client: WebClient, respond: Any
-               ) -> Callable[[Message], object]:
-        user = body["user"]["id"]
-        if body.get("response_url"):
-            return lambda m: respond(**_ephemeral(m))
-        return lambda m: SlackChat(client).direct_message(user, m)
-
-    def run_button(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+    def run_button(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
         action = body["actions"][0]
         ctx = deps.context(client, body["user"]["id"], actor_channel(body), request_key(body))
         outcome = handle_text(ctx, action.get("value", ""))
-        deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=teller(body, client, respond),
+        reply: Callable[[Message], object] = lambda m: tell_user(body, m)  # noqa: E731
+        done_already(reply, outcome, redo)
+        deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=reply,
                 trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar)
 
+    queue.register("run", run_button, tell_user)
+
     @app.action(re.compile(r"^cg\.run:"))
-    def on_run(ack: Any, body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        later(run_button, body, client, respond, tell=teller(body, client, respond))
+    def on_run(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
+        queue.accept("run", slim("run", body, context.team_id))
         ack()
 
+    def run_dismiss(body: dict[str, Any], redo: bool) -> None:
+        respond_to(body)(delete_original=True)
+
+    queue.register("dismiss", run_dismiss, lambda body, m: None)
+
     @app.action(re.compile(r"^cg\.dismiss:"))
-    def on_dismiss(ack: Any, body: dict[str, Any], respond: Any) -> None:
+    def on_dismiss(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
         if body.get("response_url"):
-            later(lambda: respond(delete_original=True), tell=lambda m: None)
+            queue.accept("dismiss", slim("dismiss", body, context.team_id))
         ack()
 
     # -- forms --------------------------------------------------------------------------------
@@ -194,7 +243,11 @@ def register(app: App, deps: SlackDeps) -> None:
         values = form_values(((view.get("state") or {}).get("values")) or {})
         return submit(form_id, values, context), channel
 
-    def run_form(body: dict[str, Any], client: WebClient) -> None:
+    def tell_form(body: dict[str, Any], m: Message) -> None:
+        SlackChat(client_for(body)).direct_message(body["user"]["id"], m)
+
+    def run_form(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
         command, channel = parse_form(body)
         user = body["user"]["id"]
         ctx = deps.context(client, user, channel, request_key(body) or f"view:{body['view']['id']}")
@@ -210,11 +263,14 @@ def register(app: App, deps: SlackDeps) -> None:
                     log.info("ephemeral reply fell back to DM", extra={"error": type(exc).__name__})
             port.direct_message(user, m)
 
+        done_already(tell, outcome, redo)
         deliver(outcome, ctx=ctx, port=port, reply_to_actor=tell, trigger=body.get("trigger_id"),
                 email=deps.email, calendar=deps.calendar)
 
+    queue.register("form", run_form, tell_form)
+
     @app.view(FORM_CALLBACK)
-    def on_form(ack: Any, body: dict[str, Any], client: WebClient) -> None:
+    def on_form(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
         try:
             parse_form(body)
         except FormError as exc:
@@ -224,19 +280,21 @@ def register(app: App, deps: SlackDeps) -> None:
                 return
             ack()
             return
-        user = body["user"]["id"]
-        later(run_form, body, client,
-              tell=lambda m: SlackChat(client).direct_message(user, m))
+        queue.accept("form", slim("form", body, context.team_id))
         ack()
 
     # -- App Home -----------------------------------------------------------------------------
 
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
-        ctx = deps.context(client, event["user"], None, None)
-        client.views_publish(user_id=event["user"], view=home_view(home(ctx)))
+    def publish_home(body: dict[str, Any], redo: bool) -> None:
+        client = client_for(body)
+        user = body["event"]["user"]
+        ctx = deps.context(client, user, None, None)
+        client.views_publish(user_id=user, view=home_view(home(ctx)))
+
+    queue.register("home", publish_home, lambda body, m: None)
 
     @app.event("app_home_opened")
-    def on_home(ack: Any, event: dict[str, Any], client: WebClient) -> None:
+    def on_home(ack: Any, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         if event.get("tab", "home") == "home":
-            later(publish_home, event, client, tell=lambda m: None)
+            queue.accept("home", slim("home", body, context.team_id))
         ack()

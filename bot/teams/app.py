@@ -8,8 +8,9 @@ against the activity's `serviceUrl`. An unsigned or wrongly signed activity gets
 and never reaches a listener. `TEAMS_OPENID_METADATA_URL` points the SDK at other metadata
 (national clouds, or the tests' local fake) through its `CloudEnvironment`.
 
-Each listener only queues the work on the worker and returns, so Teams gets its 200 at once (Teams
-expects the answer within 15 s, and may redeliver); parsing, the database and every connector
+Each listener writes the activity to the inbound queue (bot/inbound.py: on disk before the 200,
+so a stop or crash loses nothing) and hands it to the worker, so Teams gets its 200 at once (Teams
+expects the answer within 15 s, and may redeliver); parsing, the handlers and every connector
 call happen on the worker, as on Slack. A retried activity (same id) is dropped here, and the
 database's request log drops one that reaches another process.
 
@@ -40,6 +41,7 @@ from sqlmodel import col
 from bot.chat import CalendarSender, ChatError, EmailSender, _log_calendar, _log_email, deliver
 from bot.clock import Clock
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from bot.inbound import ALREADY_DONE, InboundQueue
 from bot.slack.listeners import SeenKeys
 from bot.slack.worker import Worker
 from bot.teams.cards import (
@@ -74,12 +76,6 @@ log = logging.getLogger("coregroup.teams")
 
 MESSAGES_PATH = "/api/messages"
 
-OOPS = Message(
-    "Something went wrong on my side; it has been logged.",
-    ("Check `@coregroup status` before trying again: part of the change may have been saved.",),
-)
-
-
 @dataclass
 class TeamsDeps:
     store: Store
@@ -93,6 +89,8 @@ class TeamsDeps:
     #: Calendar work for the calendar worker (`CalendarJobs.notify`, set by `serve --teams`).
     calendar: CalendarSender = _log_calendar
     worker: Worker = field(default_factory=Worker)
+    #: The durable queue between the 200 and the work (made by `Listeners` when not given).
+    inbound: InboundQueue | None = None
     seen: SeenKeys = field(default_factory=SeenKeys)
     personal: PersonalChats = field(default_factory=PersonalChats)
     #: Names seen in mentions and roster look-ups: how the bot mentions people back.
@@ -216,8 +214,32 @@ class Listeners:
 
     def __init__(self, deps: TeamsDeps) -> None:
         self.deps = deps
+        if deps.inbound is None:
+            deps.inbound = InboundQueue(deps.store, deps.clock, deps.worker, platform="teams")
+        self.queue = deps.inbound
+        self._redo = threading.local()
+        self.queue.register("message", lambda activity, redo: self._again(
+            redo, self.on_message, activity), self._tell)
+        self.queue.register("card", lambda body, redo: self._again(
+            redo, self.on_submit, body["activity"], body["data"]),
+            lambda body, m: self._tell(body["activity"], m))
 
-    # -- entry: called on the event loop; must not block --
+    def _again(self, redo: bool, fn: Callable[..., None], *args: Any) -> None:
+        self._redo.value = redo
+        try:
+            fn(*args)
+        finally:
+            self._redo.value = False
+
+    def _done_already(self, outcome: Any, tell: Callable[[Message], object]) -> None:
+        """A redo (after a restart or a retry) whose write had committed: say so."""
+        if outcome.duplicate and getattr(self._redo, "value", False):
+            tell(ALREADY_DONE)
+
+    def _tell(self, activity: dict[str, Any], message: Message) -> None:
+        self._teller(activity)(message)
+
+    # -- entry: called off the event loop (it writes the activity to the inbound queue) --
 
     def accept(self, activity: dict[str, Any]) -> None:
         key = activity.get("id")
@@ -233,21 +255,11 @@ class Listeners:
             return
         kind = activity.get("type")
         if kind == "message":
-            self.deps.worker.submit(self._guarded, self.on_message, activity)
+            self.queue.accept("message", activity)
         elif kind == "invoke" and activity.get("name") == "adaptiveCard/action":
             action = (activity.get("value") or {}).get("action") or {}
-            self.deps.worker.submit(self._guarded, self.on_submit, activity,
-                                    dict(action.get("data") or {}))
-
-    def _guarded(self, fn: Callable[..., None], activity: dict[str, Any], *args: Any) -> None:
-        try:
-            fn(activity, *args)
-        except Exception:
-            log.exception("teams listener failed on a %s", activity.get("type"))
-            try:
-                self._teller(activity)(OOPS)
-            except Exception:  # Teams is down too: the log has both
-                log.exception("could not tell the person about the failure")
+            self.queue.accept("card", {"activity": activity,
+                                       "data": dict(action.get("data") or {})})
 
     # -- helpers --
 
@@ -295,6 +307,7 @@ class Listeners:
                 return
         ctx = self.deps.context(here, user, key)
         outcome = handle_text(ctx, text)
+        self._done_already(outcome, self._teller(activity))
         deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=self._teller(activity),
                 trigger=user, email=self.deps.email, calendar=self.deps.calendar)
         self._remember(here)
@@ -352,6 +365,7 @@ class Listeners:
                          (*problems, "Correct it in the card and press the button again.")))
             return
         outcome = handle(ctx, command)
+        self._done_already(outcome, tell)
         deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=tell, trigger=user,
                 email=self.deps.email, calendar=self.deps.calendar)
         self._remember(here)
@@ -423,15 +437,20 @@ def build_app(deps: TeamsDeps, *, app_password: str | None, openid_metadata_url:
                   dangerously_allow_unauthenticated_requests=False)
     listeners = Listeners(deps)
 
+    # The activity is written to the inbound queue before the 200: off the event loop.
     async def on_message(ctx: Any) -> None:
-        listeners.accept(ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
+        await asyncio.to_thread(
+            listeners.accept,
+            ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
 
     async def on_card_action(ctx: Any) -> Any:
         from microsoft_teams.api.models.adaptive_card.adaptive_card_action_response import (
             AdaptiveCardActionMessageResponse,
         )
 
-        listeners.accept(ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
+        await asyncio.to_thread(
+            listeners.accept,
+            ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
         return AdaptiveCardActionMessageResponse(value="Got it: working on it.")
 
     app.on_message(on_message)

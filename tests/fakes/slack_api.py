@@ -105,6 +105,8 @@ class Call:
     #: `time.monotonic()` when the request arrived, and when it was answered (after any delay).
     at: float = field(default_factory=time.monotonic)
     answered_at: float = 0.0
+    #: The URL path it was posted to (tells one `response_url` from another).
+    path: str = ""
 
 
 @dataclass
@@ -561,7 +563,7 @@ class FakeSlackAPI:
         else:
             self._send(req, 404, {"ok": False, "error": "not_found"})
             return
-        call = Call(method=method, args=args, token=token, headers=headers)
+        call = Call(method=method, args=args, token=token, headers=headers, path=url.path)
         delay = self.delay_methods.get(method, self.delay)
         if delay:
             time.sleep(delay)
