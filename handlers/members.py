@@ -42,7 +42,7 @@ from handlers.replies import mention as user_mention
 from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
-from storage.models import LEAD_SOCIAL_WORKER, Member
+from storage.models import LEAD_SOCIAL_WORKER, CoreGroup, Member
 
 
 def _kind(role: str) -> str:
@@ -53,7 +53,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
     if not cmd.role and cmd.user is None and cmd.email is None:
         with ctx.read() as s:
             case = resolve_case(s, ctx, cmd.case)
-            member_of(s, ctx, case)
+            _may_add(case, member_of(s, ctx, case))
         return Outcome(form=add_member_form(case.reference, people_place(ctx)), reference=case.reference)
     role = role_key(cmd.role)
     if not role:
@@ -72,6 +72,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_or_manager(s, ctx, case)
+        _may_add(case, me)
         entitled = may_use_powers(ctx, me)
         existing = _existing(s, case.reference, ctx, cmd)
         if existing is not None:
@@ -149,6 +150,16 @@ def _existing(s: Session, reference: str, ctx: Context, cmd: AddMember) -> Membe
         if cmd.email and m.email and m.email.lower() == cmd.email.lower():
             return m
     return None
+
+
+def _may_add(case: CoreGroup, me: Member | None) -> None:
+    """Family members are in the core group to take part, not to decide who else sees the
+    child's record: only professionals (and deployment managers, `me` None) add people."""
+    if me is not None and me.kind == "family":
+        raise Refusal(Message(
+            f"Only the professionals in {case.reference}'s core group can add people.",
+            ("Nothing has changed. If someone should join, ask the lead social worker.",),
+        ))
 
 
 def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:

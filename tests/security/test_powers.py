@@ -59,9 +59,22 @@ def with_parent(d: Driver) -> None:
     assert member(d, "Health Visitor").kind == "family"
 
 
-def test_a_parent_cannot_make_an_outsider_a_manager(adapter: Driver) -> None:
+def test_a_parent_cannot_add_anyone(adapter: Driver) -> None:
+    """Family take part in the core group; they don't decide who else sees the record."""
     with_parent(adapter)
-    added = adapter.do("hv", 'add @other role:"team manager"', mentions=("other",))
+    for line in ('add @other role:"team manager"', 'add @other role:"health visitor"', "add"):
+        said = adapter.do("hv", line, mentions=("other",) if "@" in line else ())
+        assert "Only the professionals in CG-0001's core group can add people" in said.text, \
+            said.text
+    with adapter.store.read() as s:
+        assert [m.display_name for m in repo.members(s, "CG-0001")] == [
+            "Lead Social Worker", "Health Visitor"]
+
+
+def test_a_professional_cannot_make_an_outsider_a_manager(adapter: Driver) -> None:
+    with_parent(adapter)
+    adapter.do("lead", 'add @teacher role:"designated teacher"', mentions=("teacher",))
+    added = adapter.do("teacher", 'add @other role:"team manager"', mentions=("other",))
 
     for line in ("change start:2027-01-01", "close"):
         said = adapter.do("other", line)
@@ -74,8 +87,8 @@ def test_a_parent_cannot_make_an_outsider_a_manager(adapter: Driver) -> None:
     outsider = member(adapter, "Someone Else")
     assert outsider.role == "team_manager" and outsider.powers is False
     assert "without a manager's powers" in added.text and "Ask the lead social worker" in added.text
-    # Nor can the parent, or the outsider, hand the powers on.
-    for who in ("hv", "other"):
+    # Nor can the parent, the professional, or the outsider hand the powers on.
+    for who in ("hv", "teacher", "other"):
         said = adapter.do(who, "grant @other", mentions=("other",))
         assert "can give or take back a manager's powers" in said.text, said.text
     assert member(adapter, "Someone Else").powers is False
@@ -87,9 +100,20 @@ def test_a_parent_cannot_name_a_new_lead_social_worker(adapter: Driver) -> None:
     with_parent(adapter)
     adapter.do("lead", "remove @lead", mentions=("lead",))  # the lead leaves the case
     said = adapter.do("hv", 'add @other role:"lead social worker"', mentions=("other",))
-    assert "can name a new lead social worker" in said.text, said.text
+    assert "Only the professionals in CG-0001's core group can add people" in said.text, said.text
     with adapter.store.read() as s:
         assert [m.role for m in repo.members(s, "CG-0001")] == ["parent"]
+
+
+def test_a_professional_cannot_name_a_new_lead_social_worker(adapter: Driver) -> None:
+    adapter.do("lead", NEW)
+    adapter.do("lead", 'add @teacher role:"designated teacher"', mentions=("teacher",))
+    adapter.do("lead", "remove @lead", mentions=("lead",))  # the lead leaves the case
+    said = adapter.do("teacher", 'add @other role:"lead social worker"', mentions=("other",))
+    assert "can name a new lead social worker" in said.text, said.text
+    with adapter.store.read() as s:
+        assert "lead_social_worker" not in [m.role for m in repo.members(s, "CG-0001")
+                                            if m.display_name == "Someone Else"]
 
 
 def test_the_lead_grants_and_revokes_and_every_grant_is_audited(adapter: Driver) -> None:
@@ -236,8 +260,10 @@ def test_migration_keeps_only_provable_grants_and_rows_survive(old_world: str) -
 
 def test_members_shows_the_lead_a_manager_role_without_powers(adapter: Driver) -> None:
     with_parent(adapter)
-    adapter.do("hv", 'add @other role:"team manager"', mentions=("other",))
-    adapter.do("lead", 'add @teacher role:"team manager"', mentions=("teacher",))
+    adapter.do("lead", 'add @teacher role:"designated teacher"', mentions=("teacher",))
+    # A manager role given by a professional without powers: in, but without them.
+    adapter.do("teacher", 'add @other role:"team manager"', mentions=("other",))
+    adapter.do("lead", "grant @teacher", mentions=("teacher",))
     lines = adapter.do("lead", "members").text.splitlines()
     assert any("@teacher" in x and x.endswith("— manager powers") for x in lines), lines
     assert any("@other" in x and "no manager powers yet (`/coregroup grant @other`)" in x

@@ -72,12 +72,15 @@ def _case_channel(fake: FakeSlackAPI) -> str:
     return str(channel.id)
 
 
-def test_a_parent_cannot_make_an_outsider_a_manager_over_socket_mode(
+def test_no_outsider_manager_over_socket_mode(
         say: Say, fake: FakeSlackAPI, store: Store) -> None:
     say("U0LEAD", NEW)
     room = _case_channel(fake)
     say("U0LEAD", 'add <@U0HV> role:"parent"', room)
-    say("U0HV", 'add <@U0OTHER> role:"team manager"', room)
+    refused = say("U0HV", 'add <@U0OTHER> role:"team manager"', room)
+    assert any("Only the professionals" in r for r in refused), refused
+    say("U0LEAD", 'add <@U0TEACH> role:"designated teacher"', room)
+    say("U0TEACH", 'add <@U0OTHER> role:"team manager"', room)
     replies = say("U0OTHER", "close CG-0001", room)
     assert any("lead social worker" in r for r in replies), replies
     say("U0OTHER", "change start:2027-01-05", room)
