@@ -1,10 +1,7 @@
-"""The chat port: what the bot needs from a chat platform, and how a handler's `Outcome` reaches
-people through it.
-
-One small interface (post, post privately, DM, update, pin, open a form, create a private channel,
-invite, remove, archive, publish a home page) with an adapter per platform beside it: Slack
-(`bot.slack.chat.SlackChat`), the console (`bot.console.ConsoleChat`), Teams later. The reminder
-sweep delivers its outbox rows through the same port.
+"""How a handler's `Outcome` reaches people through the chat port (`bot.port`: post, post
+privately, DM, update, pin, open a form, create a private channel, invite, remove, archive,
+publish a home page; an adapter per platform). The reminder sweep delivers its outbox rows through
+the same port.
 
 `deliver()` is the one place that turns an `Outcome` into calls on the port, in the order people
 should see things: the private answer first (fast feedback), then the slow work (channel creation,
@@ -14,9 +11,10 @@ invitations), then what the whole core group sees. It is run after the acknowled
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from typing import Literal, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Literal
 
+from bot.port import ChatError, ChatPort
 from handlers.common import Context
 from handlers.home import home
 from handlers.replies import (
@@ -24,7 +22,6 @@ from handlers.replies import (
     CreateChannel,
     Effect,
     EmailInvitation,
-    Form,
     Invite,
     Kick,
     Message,
@@ -46,52 +43,6 @@ log = logging.getLogger(__name__)
 NAME_ATTEMPTS = 5
 
 
-class ChatError(Exception):
-    """A platform call failed in a way the person should hear about; `code` is the platform's."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        self.code = code
-        super().__init__(f"{code}: {detail}" if detail else code)
-
-
-class ChatPort(Protocol):
-    """What handlers' outcomes need from a chat platform. Message ids are opaque strings."""
-
-    platform: str
-
-    def post_message(self, channel: str, message: Message, *, thread: str | None = None) -> str: ...
-
-    def post_ephemeral(self, channel: str, user: str, message: Message) -> None: ...
-
-    def direct_message(self, user: str, message: Message) -> str: ...
-
-    def update_message(self, channel: str, message_id: str, message: Message) -> None: ...
-
-    def pin(self, channel: str, message_id: str) -> None: ...
-
-    def open_form(self, trigger: str, form: Form, *, channel: str | None = None) -> None: ...
-
-    def create_private_channel(self, name: str) -> str: ...
-
-    def invite(self, channel: str, users: Sequence[str]) -> None: ...
-
-    def kick(self, channel: str, user: str) -> None: ...
-
-    def archive(self, channel: str) -> None: ...
-
-    def publish_home(self, user: str, cases: Sequence[Message]) -> None: ...
-
-
-@runtime_checkable
-class FileUploads(Protocol):
-    """Optional on a `ChatPort`: post a file (an .ics invitation) in a channel, with `comment` as
-    the message it is attached to. Returns the platform's file id. Adapters without it get the
-    calendar's message without the file (see docs/graph.md)."""
-
-    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
-                    comment: str | None = None) -> str: ...
-
-
 #: Sends the email/calendar invitation for someone outside the workspace (Graph or ICS adapter).
 EmailSender = Callable[[EmailInvitation], None]
 #: Hands calendar work to the calendar worker (`bot.calendar.jobs.CalendarJobs.notify`); must
@@ -99,12 +50,12 @@ EmailSender = Callable[[EmailInvitation], None]
 CalendarSender = Callable[[SyncInvitation | OfferSlots], None]
 
 
-def _log_calendar(effect: SyncInvitation | OfferSlots) -> None:
+def log_calendar(effect: SyncInvitation | OfferSlots) -> None:
     log.info("calendar work left in the outbox: no calendar worker in this process",
              extra={"effect": type(effect).__name__})
 
 
-def _log_email(effect: EmailInvitation) -> None:
+def log_email(effect: EmailInvitation) -> None:
     log.info("email invitation not sent: no calendar adapter configured",
              extra={"member_id": effect.member_id, "meeting_id": effect.meeting_id})
 
@@ -125,8 +76,8 @@ def deliver(
     port: ChatPort,
     reply_to_actor: Callable[[Message], object],
     trigger: str | None = None,
-    email: EmailSender = _log_email,
-    calendar: CalendarSender = _log_calendar,
+    email: EmailSender = log_email,
+    calendar: CalendarSender = log_calendar,
 ) -> None:
     """Carry out `outcome`: private replies, the form, slow effects, then channel posts."""
     if outcome.duplicate:
@@ -192,7 +143,7 @@ def _effect_failure(effect: Effect, exc: ChatError, platform: str = "slack") -> 
 
 
 def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender,
-           calendar: CalendarSender = _log_calendar) -> None:
+           calendar: CalendarSender = log_calendar) -> None:
     if isinstance(effect, CreateChannel):
         _create_channel(effect, ctx=ctx, port=port)
     elif isinstance(effect, Invite):

@@ -9,21 +9,18 @@ its own line and the exit status is 2.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import signal
-import sys
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli import UsageError
 from bot.clock import LONDON, Clock, fixed_clock, system_clock
+from bot.serving import Stop, drain, fail, sigterm_stops, single_sqlite_process, start_calendar
 from bot.settings import Settings, handler_config, load_settings
 
 if TYPE_CHECKING:
-    from bot.scheduler import Leader
+    pass
 
 log = logging.getLogger("coregroup")
 
@@ -85,12 +82,6 @@ def check_serve_settings(settings: Settings) -> list[str]:
     return problems
 
 
-def _fail(problems: list[str]) -> None:
-    for line in problems[:-1]:
-        sys.stderr.write(f"coregroup: {line}\n")
-    raise UsageError(problems[-1])
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     if getattr(args, "teams", False):
         from bot.cli_teams import cmd_serve_teams
@@ -99,7 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     problems = check_serve_settings(settings)
     if problems:
-        _fail(problems)
+        fail(problems)
     from bot.logs import configure_logging
 
     configure_logging(settings.log_level)
@@ -138,7 +129,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     start(SweepJob(store, SlackChat(app.client), system_clock, leader=leader,
                    bundle_at=settings.bundle_time),
           settings.sweep_minutes)
-    deps.calendar = _start_calendar(settings, store, SlackChat(app.client)).notify
+    deps.calendar = start_calendar(settings, store, SlackChat(app.client)).notify
     assert deps.inbound is not None
     # What an earlier process acknowledged and did not finish is done first (bot/inbound.py).
     deps.inbound.start()
@@ -147,16 +138,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         log.info("serving over Socket Mode")
         handler = SocketModeHandler(app, settings.slack_app_token)
-        with _sigterm_stops():
+        with sigterm_stops():
             try:
                 handler.start()
-            except _Stop:
+            except Stop:
                 log.info("SIGTERM: disconnecting from Socket Mode")
             finally:
                 close = getattr(handler, "close", None)
                 if close is not None:
                     close()  # no new requests from here on
-                _drain(deps.inbound, args.grace)
+                drain(deps.inbound, args.grace)
         return 0
     import uvicorn
 
@@ -166,85 +157,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # uvicorn stops taking connections on SIGTERM and answers the requests in flight (acks only:
     # the work is queued), then re-raises the signal once it has restored our handler: that
     # lands here as _Stop, and the queued work gets its grace period.
-    with _sigterm_stops():
+    with sigterm_stops():
         try:
             uvicorn.run(http_app(app, max_body_bytes=settings.max_body_bytes), host=args.host,
                         port=args.port, access_log=False, log_level="info",
                         timeout_graceful_shutdown=max(1, int(args.grace)))
-        except _Stop:
+        except Stop:
             pass
         finally:
-            _drain(deps.inbound, args.grace)
+            drain(deps.inbound, args.grace)
     return 0
-
-
-class _Stop(Exception):
-    """SIGTERM in Socket Mode, raised in the main thread to leave `SocketModeHandler.start`."""
-
-
-@contextlib.contextmanager
-def _sigterm_stops() -> Iterator[None]:
-    def stop(signum: int, frame: object) -> None:
-        raise _Stop
-
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not the main thread (a test): nothing to install
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _drain(queue: Any, grace: float) -> None:
-    """Give acknowledged work `grace` seconds; the rest stays on disk for the next start. A
-    second SIGTERM cuts the wait short (nothing is lost: it is all on disk)."""
-    log.info("stopping: finishing acknowledged work for up to %.0f s", grace)
-    try:
-        left = queue.stop(grace)
-    except _Stop:
-        log.warning("second SIGTERM: stopping now; the next start finishes the queued work")
-        return
-    if left:
-        log.warning("stopped with %d acknowledged request(s) queued; the next start "
-                    "finishes them", left)
-    else:
-        log.info("stopped: every acknowledged request finished")
-
-
-def single_sqlite_process(store: Any) -> Leader:
-    """The sweep's `Leader`, taken now on SQLite: a second process on the same database file
-    would deliver reminders and calendar work a second time, so it refuses to start instead."""
-    from bot.scheduler import Leader, sqlite_lock_path
-
-    leader = Leader(store)
-    path = sqlite_lock_path(store)
-    if path is not None and not leader.is_leader():
-        raise UsageError(f"{leader.holder()} is already serving the SQLite database "
-                         f"{path.with_suffix('')}; SQLite is a single-process store. Stop that "
-                         "one first, or use PostgreSQL (DATABASE_URL) to run more than one.")
-    return leader
-
-
-def _start_calendar(settings: Settings, store: Any, chat: Any) -> Any:
-    """Calendar invitations (issue 6, docs/graph.md): Microsoft Graph with all four GRAPH_*
-    settings, else .ics files in the case channel. msgraph's model imports are paid here, before
-    the first request, and the worker claims the calendar outbox rows an earlier run left."""
-    from bot.calendar import make_calendar
-    from bot.calendar.graph import graph_configured, warm_up
-    from bot.calendar.jobs import CalendarJobs
-
-    if graph_configured(settings):
-        warm_up()
-    try:
-        return CalendarJobs(store, chat, system_clock,
-                            lambda publish: make_calendar(settings, publish),
-                            organiser=settings.graph_organiser, warm_up=False).start()
-    except Exception as exc:
-        raise UsageError(f"the calendar worker could not start ({type(exc).__name__}: {exc}); "
-                         "check the GRAPH_* settings (docs/graph.md)") from None
 
 
 # --- console -------------------------------------------------------------------------------------

@@ -61,12 +61,12 @@ def check_teams_settings(settings: Settings) -> list[str]:
 
 
 def cmd_serve_teams(args: argparse.Namespace) -> int:
-    from bot.cli_chat import _fail, _start_calendar, single_sqlite_process
+    from bot.serving import fail, single_sqlite_process, start_calendar
 
     settings = load_settings()
     problems = check_teams_settings(settings)
     if problems:
-        _fail(problems)
+        fail(problems)
     from bot.logs import configure_logging
 
     configure_logging(settings.log_level)
@@ -116,24 +116,24 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
           settings.sweep_minutes)
     # Calendar invitations (Graph, else the .ics fallback) through the proactive Teams port, so
     # failure messages and slot offers reach the case's Teams channel (docs/graph.md).
-    deps.calendar = _start_calendar(settings, store, deps.chat()).notify
+    deps.calendar = start_calendar(settings, store, deps.chat()).notify
     import uvicorn
 
-    from bot.cli_chat import _drain, _sigterm_stops, _Stop
+    from bot.serving import Stop, drain, sigterm_stops
 
     assert deps.inbound is not None
     deps.inbound.start()  # what an earlier process acknowledged and did not finish
     grace = float(getattr(args, "grace", 20.0))
     log.info("serving Teams on %s:%d%s", args.host, args.port, MESSAGES_PATH)
-    with _sigterm_stops():  # as for Slack: stop taking requests, drain for --grace, exit
+    with sigterm_stops():  # as for Slack: stop taking requests, drain for --grace, exit
         try:
             uvicorn.run(asgi(app, max_body_bytes=settings.max_body_bytes), host=args.host,
                         port=args.port, access_log=False, log_level="info",
                         timeout_graceful_shutdown=max(1, int(grace)))
-        except _Stop:
+        except Stop:
             pass
         finally:
-            _drain(deps.inbound, grace)
+            drain(deps.inbound, grace)
     return 0
 
 

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.chat import ChatError, _log_calendar, deliver
+from bot.chat import ChatError, deliver, log_calendar
 from bot.clock import LONDON, Clock
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
@@ -282,7 +282,7 @@ class ConsoleSession:
         from bot.calendar.jobs import CalendarJobs
 
         if not self.calendar_on:
-            _log_calendar(effect)
+            log_calendar(effect)
             return
         if self._calendar is None:
             def now() -> datetime:  # follows `/time`, which replaces self.clock

@@ -55,8 +55,8 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.chat import ChatError, ChatPort
 from bot.clock import Clock
+from bot.port import ChatError, ChatPort
 from handlers.common import rules_for
 from handlers.nags import digest, render
 from handlers.replies import Message

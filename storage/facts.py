@@ -37,7 +37,7 @@ from storage.models import (
     PlanAction,
     WrittenReport,
 )
-from storage.states import Parsers, _raw
+from storage.states import Parsers, as_text
 
 #: Above this many ids a batch is selected by id range (an index range scan) instead of IN (…).
 _IN_LIMIT: Final = 500
@@ -153,7 +153,7 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     pending_minutes: set[int] = set()
     subjects: dict[int, str] = {}
     for cid, mid, kind, status, starts_at, chair, taker in conn.execute(
-            select(*_raw(col(Meeting.case_id), col(Meeting.id), col(Meeting.kind),
+            select(*as_text(col(Meeting.case_id), col(Meeting.id), col(Meeting.kind),
                          col(Meeting.status), col(Meeting.starts_at), col(Meeting.chair_member_id),
                          col(Meeting.minute_taker_member_id)))
             .where(_where(col(Meeting.case_id), ids), col(Meeting.kind) != REVIEW_CONFERENCE,
@@ -183,7 +183,7 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     people: dict[int, dict[int, Person]] = defaultdict(dict)
     lead: dict[int, int] = {}
     member_rows = conn.execute(
-        select(*_raw(col(Member.case_id), col(Member.id), col(Member.role), col(Member.kind),
+        select(*as_text(col(Member.case_id), col(Member.id), col(Member.role), col(Member.kind),
                      col(Member.slack_user_id), col(Member.teams_user_id),
                      col(Member.line_manager_slack_user_id),
                      col(Member.line_manager_teams_user_id), col(Member.left_on),
@@ -206,7 +206,7 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     if meeting_case:
         mids = set(meeting_case)
         for meeting_id, member_id, status in conn.execute(
-                select(*_raw(col(Attendance.meeting_id), col(Attendance.member_id),
+                select(*as_text(col(Attendance.meeting_id), col(Attendance.member_id),
                              col(Attendance.status)))
                 .where(col(Attendance.meeting_id).in_(sorted(mids)))).all():
             if status == "attended":
@@ -214,14 +214,14 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
             elif status == "apologies":
                 answers[int(meeting_id)]["apologies"].add(int(member_id))
         for meeting_id, member_id in conn.execute(
-                select(*_raw(col(WrittenReport.meeting_id), col(WrittenReport.member_id)))
+                select(*as_text(col(WrittenReport.meeting_id), col(WrittenReport.member_id)))
                 .where(col(WrittenReport.meeting_id).in_(sorted(mids)),
                        col(WrittenReport.submitted_at).is_not(None))).all():
             answers[int(meeting_id)]["reports"].add(int(member_id))
 
     actions: dict[int, list[ActionFacts]] = defaultdict(list)
     for cid, _aid, owner, due_on, status in conn.execute(
-            select(*_raw(col(PlanAction.case_id), col(PlanAction.id),
+            select(*as_text(col(PlanAction.case_id), col(PlanAction.id),
                          col(PlanAction.owner_member_id), col(PlanAction.due_on),
                          col(PlanAction.status)))
             .where(_where(col(PlanAction.case_id), ids))
@@ -236,7 +236,7 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
 
     raisers: dict[int, dict[str, int | None]] = defaultdict(dict)
     for cid, raised_at, stage, by in conn.execute(
-            select(*_raw(col(Escalation.case_id), col(Escalation.raised_at),
+            select(*as_text(col(Escalation.case_id), col(Escalation.raised_at),
                          col(Escalation.stage), col(Escalation.raised_by_member_id)))
             .where(_where(col(Escalation.case_id), ids), col(Escalation.resolved_at).is_(None))
             ).all():

@@ -64,7 +64,7 @@ CASE_COLUMNS: Final = (
 )
 
 
-def _raw(*columns: Any) -> list[Any]:
+def as_text(*columns: Any) -> list[Any]:
     return [type_coerce(c, String) for c in columns]
 
 
@@ -166,7 +166,7 @@ ESCALATION_COLUMNS: Final = (col(Escalation.raised_at), col(Escalation.stage),
 
 def _rows(conn: Connection, case_id: Any, columns: Sequence[Any], lo: int, hi: int
           ) -> dict[int, list[tuple[Any, ...]]]:
-    stmt = (select(case_id, *_raw(*columns)).where(case_id.between(lo, hi))
+    stmt = (select(case_id, *as_text(*columns)).where(case_id.between(lo, hi))
             .order_by(case_id, *columns))
     out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in conn.execute(stmt).all():  # fetchall: iterating the result fetches row by row

@@ -41,3 +41,68 @@ def test_an_upward_import_fails_the_check(tmp_path: Path) -> None:
     r = _lint(tmp_path)
     assert r.returncode != 0
     assert "scheduling.london -> bot.settings" in r.stdout
+
+
+def _private_imports() -> list[str]:
+    import ast
+
+    found = []
+    for name in PACKAGES:
+        for path in sorted((ROOT / name).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and \
+                        node.module.split(".")[0] in PACKAGES:
+                    found += [f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{a.name}"
+                              for a in node.names
+                              if a.name.startswith("_") and not a.name.startswith("__")]
+    return found
+
+
+def test_no_private_name_is_imported_across_modules() -> None:
+    # A leading underscore says "only this module relies on it"; importing one elsewhere hides a
+    # dependency the layer check and a reader would otherwise see.
+    assert _private_imports() == []
+
+
+def _cycles() -> list[list[str]]:
+    """Strongly connected groups of modules (imports inside functions included)."""
+    import grimp
+
+    graph = grimp.build_graph(*PACKAGES, cache_dir=None)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan; the graph is a few hundred modules
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph.find_modules_directly_imported_by(v):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return found
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    assert _cycles() == []

@@ -45,8 +45,8 @@ from bot.calendar.invite import (
 from bot.calendar.port import CalendarError, CalendarPort, SlotOffer, SlotRequest
 from bot.calendar.sync import Action, SyncResult, sync_invitation
 from bot.calendar.worker import CalendarWorker
-from bot.chat import ChatError, ChatPort, FileUploads
 from bot.clock import Clock
+from bot.port import ChatError, ChatPort, FileUploads
 from handlers.invitations import CALENDAR_RULE
 from handlers.parse import ScheduleMeeting, to_text
 from handlers.replies import Button, Message, OfferSlots, SyncInvitation

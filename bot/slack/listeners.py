@@ -25,7 +25,7 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.chat import CalendarSender, EmailSender, _log_calendar, _log_email, deliver
+from bot.chat import CalendarSender, EmailSender, deliver, log_calendar, log_email
 from bot.clock import Clock
 from bot.inbound import ALREADY_DONE, InboundQueue
 from bot.slack.blocks import (
@@ -80,9 +80,9 @@ class SlackDeps:
     store: Store
     clock: Clock
     config: Config = field(default_factory=Config)
-    email: EmailSender = _log_email
+    email: EmailSender = log_email
     #: Calendar work after the ack (`CalendarJobs.notify` in `coregroup serve`).
-    calendar: CalendarSender = _log_calendar
+    calendar: CalendarSender = log_calendar
     worker: Worker = field(default_factory=Worker)
     #: The durable queue between the ack and the work (made by `register` when not given).
     inbound: InboundQueue | None = None

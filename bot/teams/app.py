@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.chat import CalendarSender, ChatError, EmailSender, _log_calendar, _log_email, deliver
+from bot.chat import CalendarSender, ChatError, EmailSender, deliver, log_calendar, log_email
 from bot.clock import Clock
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from bot.inbound import ALREADY_DONE, InboundQueue
@@ -85,9 +85,9 @@ class TeamsDeps:
     tenant_id: str | None = None
     service_url: str = DEFAULT_SERVICE_URL
     config: Config = field(default_factory=Config)
-    email: EmailSender = _log_email
+    email: EmailSender = log_email
     #: Calendar work for the calendar worker (`CalendarJobs.notify`, set by `serve --teams`).
-    calendar: CalendarSender = _log_calendar
+    calendar: CalendarSender = log_calendar
     worker: Worker = field(default_factory=Worker)
     #: The durable queue between the 200 and the work (made by `Listeners` when not given).
     inbound: InboundQueue | None = None

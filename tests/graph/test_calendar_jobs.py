@@ -75,12 +75,12 @@ def test_serve_starts_the_calendar_worker_for_the_settings_it_has(tmp_path: Path
     """`coregroup serve`'s wiring: Graph with all four GRAPH_* settings, .ics files without."""
     from bot.calendar.graph import GraphCalendar
     from bot.calendar.ics import IcsCalendar
-    from bot.cli_chat import _start_calendar
+    from bot.serving import start_calendar
 
     store = store_from(migrated_template(tmp_path / "t"), tmp_path)
     chat = ConsoleSession(store, MovableClock(), "U0LEAD", io.StringIO(""), io.StringIO()).chat
     for given, port in ((settings, GraphCalendar), (Settings.model_validate({}), IcsCalendar)):
-        jobs = _start_calendar(given, store, chat)
+        jobs = start_calendar(given, store, chat)
         try:
             assert isinstance(jobs.worker.port, port)
             assert jobs.run_now() == []  # nothing was left in the outbox

@@ -102,13 +102,13 @@ def test_serve_teams_starts_the_calendar_worker_on_the_teams_port(
                 lambda self, refresh=False: CONNECTOR_TOKEN)
     env.setattr("bot.scheduler.start", lambda job, minutes: None)
     started: list[Any] = []
-    real_start = bot.cli_chat._start_calendar
+    real_start = bot.serving.start_calendar
 
     def start_calendar(settings: Any, store: Any, chat: Any) -> Any:
         started.append(real_start(settings, store, chat))
         return started[-1]
 
-    env.setattr("bot.cli_chat._start_calendar", start_calendar)
+    env.setattr("bot.serving.start_calendar", start_calendar)
     heard: list[str] = []
 
     def run(app: Any, **kw: Any) -> None:
