@@ -98,7 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from bot.slack.app import build_app
     from bot.slack.listeners import SlackDeps
-    from bot.slack.worker import Worker
+    from bot.work import Worker
     from storage.db import Store
     from storage.errors import StorageError
 

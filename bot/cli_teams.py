@@ -72,9 +72,9 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     from bot.chat import ChatError
     from bot.clock import system_clock
-    from bot.slack.worker import Worker
     from bot.teams.app import MESSAGES_PATH, TeamsDeps, asgi, build_app
     from bot.teams.connector import Connector, MsalToken
+    from bot.work import Worker
     from storage.db import Store
     from storage.errors import StorageError
 

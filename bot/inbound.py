@@ -28,7 +28,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from bot.clock import Clock
-from bot.slack.worker import Worker
+from bot.work import Worker
 from handlers.replies import Message
 from storage import inbound
 from storage.db import Store, is_sqlite

@@ -37,7 +37,7 @@ from bot.slack.blocks import (
     read_metadata,
 )
 from bot.slack.chat import SlackChat, SlackDirectory
-from bot.slack.worker import Worker
+from bot.work import SeenKeys, Worker
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, submit
@@ -46,24 +46,6 @@ from handlers.replies import Message
 from storage.db import Store
 
 log = logging.getLogger("coregroup.slack")
-
-
-class SeenKeys:
-    """The request ids this process has already taken (bounded, oldest forgotten first)."""
-
-    def __init__(self, size: int = 20_000) -> None:
-        self._keys: OrderedDict[str, None] = OrderedDict()
-        self._lock = threading.Lock()
-        self._size = size
-
-    def first_time(self, key: str) -> bool:
-        with self._lock:
-            if key in self._keys:
-                return False
-            self._keys[key] = None
-            if len(self._keys) > self._size:
-                self._keys.popitem(last=False)
-            return True
 
 
 def request_key(body: dict[str, Any]) -> str | None:

@@ -42,8 +42,6 @@ from bot.chat import CalendarSender, ChatError, EmailSender, deliver, log_calend
 from bot.clock import Clock
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from bot.inbound import ALREADY_DONE, InboundQueue
-from bot.slack.listeners import SeenKeys
-from bot.slack.worker import Worker
 from bot.teams.cards import (
     CHANNEL,
     CONTEXT,
@@ -63,6 +61,7 @@ from bot.teams.chat import (
     reference_json,
 )
 from bot.teams.connector import Connector
+from bot.work import SeenKeys, Worker
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, problem_lines, submit

@@ -16,7 +16,7 @@ import httpx
 from bot.slack.app import build_app
 from bot.slack.http import EVENTS_PATH, ServerThread, http_app
 from bot.slack.listeners import SlackDeps
-from bot.slack.worker import Worker
+from bot.work import Worker
 from fakes import signing
 from fakes.env import MovableClock
 from fakes.slack_api import FakeSlackAPI

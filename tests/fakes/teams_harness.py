@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 
 from bot.slack.http import ServerThread
-from bot.slack.worker import Worker
 from bot.teams.app import MESSAGES_PATH, TeamsDeps, asgi, build_app
 from bot.teams.cards import card_text
 from bot.teams.connector import Connector, StaticToken
+from bot.work import Worker
 from fakes.env import MovableClock
 from fakes.teams_connector import (
     APP_ID,

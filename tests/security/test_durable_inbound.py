@@ -37,7 +37,7 @@ from pg import PostgresServer, postgres_server
 from sqlalchemy import select
 
 from bot.inbound import COULD_NOT_FINISH, InboundQueue
-from bot.slack.worker import Worker
+from bot.work import Worker
 from handlers.replies import Message
 from storage import inbound, migrate
 from storage.db import Store, make_engine

@@ -1,4 +1,5 @@
-"""Slow work after the acknowledgement, on threads of its own.
+"""Slow work after the acknowledgement, on threads of its own, and the request ids a process has
+already taken -- shared by every adapter (Slack, Teams) and the inbound queue.
 
 Bolt's lazy listeners share the listener executor with the acknowledgements; when Slack is slow
 (five seconds per Web API call, say) those threads fill up with waiting work and the next
@@ -15,6 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, wait
 from functools import partial
@@ -84,3 +86,21 @@ class Worker:
             self._queue.put(None)
         for t in self._threads:
             t.join()
+
+
+class SeenKeys:
+    """The request ids this process has already taken (bounded, oldest forgotten first)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def first_time(self, key: str) -> bool:
+        with self._lock:
+            if key in self._keys:
+                return False
+            self._keys[key] = None
+            if len(self._keys) > self._size:
+                self._keys.popitem(last=False)
+            return True
