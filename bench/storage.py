@@ -108,9 +108,13 @@ def fill(store: Store, rows: dict[str, list[dict[str, Any]]]) -> None:
         for key, model in tables:
             table = model.__table__  # type: ignore[attr-defined]
             data = rows[key]
-            if key == "meeting":  # one column set per executemany
-                cols = {c.name for c in table.columns} - {"id"}
-                data = [{c: r.get(c) for c in cols} for r in data]
+            # One column set per executemany, and every column the generator leaves out gets the
+            # model's own default (new NOT NULL columns, e.g. meeting.calendar_sequence, stay
+            # filled without this bench knowing them).
+            defaults = {c.name: c.default.arg for c in table.columns
+                        if c.default is not None and not callable(c.default.arg)}
+            cols = {c.name for c in table.columns} - {"id"}
+            data = [{c: r[c] if c in r else defaults.get(c) for c in cols} for r in data]
             for k in range(0, len(data), CHUNK):
                 conn.execute(insert(table), data[k:k + CHUNK])
 
