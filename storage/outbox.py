@@ -274,11 +274,11 @@ def insert_planned(store: Any, rows: list[Outgoing], now: datetime,
         stmt = insert_on_conflict(s, Reminder).values(
             {c: bindparam(f"raw_{c}", type_=_AsIs()) for c in ("due_at", "available_at",
                                                                 "created_at")}
-        ).on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"])
-        result = s.execute(stmt, values)
-        new = result.rowcount
-        if new is None or new < 0:  # a driver that does not count executemany
-            new = len(values)
+        ).on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"]
+                                 ).returning(table.c.id)
+        # RETURNING names only the rows actually inserted (DO NOTHING returns none), on both
+        # backends; executemany's rowcount does not (psycopg counts every row it was given).
+        new = len(s.execute(stmt, values).all())
     if known is not None:
         known.update(o.key for o in rows)
     return int(new)
