@@ -79,11 +79,21 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("coregroup")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def _new_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser = _Parser(
         prog="coregroup",
         description="Core group timescales, reminders and chat for UK child protection.",
     )
+    parser.add_argument("--version", action="version", version=f"coregroup {_version()}")
     return parser, parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
 
