@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
 
 from fakes import signing
 from fakes.env import PEOPLE, FakeDirectory, MovableClock, store_from

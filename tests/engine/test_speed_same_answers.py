@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,8 +45,6 @@ def evaluations() -> list[tuple[dict[str, Any], date, list[Any]]]:
     """(CASE.json, today, obligations) for every sampled case and day, in a fixed order."""
     import random
 
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from bench.timeline import SEED, TODAY, synthetic_case
     from scheduling.calendar import calendar_for
     from scheduling.case import case_from_dict

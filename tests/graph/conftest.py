@@ -7,14 +7,10 @@ production is the two URLs (`GRAPH_BASE_URL`, `GRAPH_AUTHORITY`) and the trusted
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
-
 from fakes.graph_server import FakeGraphServer, make_certificate
 from graph_helpers import ORGANISER
 

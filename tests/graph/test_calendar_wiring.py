@@ -13,11 +13,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
+from fakes.env import PEOPLE, MovableClock
 from fakes.graph_server import FakeGraphServer
 from fakes.slack_api import FakeSlackAPI, User
 from fakes.slack_harness import TOKEN, SlackHarness, all_text, running
@@ -37,23 +36,6 @@ from storage.db import Store
 
 ACK_LIMIT = 3.0
 NEW = "new CG-0001 profile:suffolk plan:cp start:2027-01-04"
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_template(tmp_path_factory.mktemp("calendar-template"))
-
-
-@pytest.fixture
-def store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
-    s = store_from(sqlite_template, tmp_path)
-    yield s
-    s.dispose()
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock("2027-01-04T14:00")
 
 
 @pytest.fixture

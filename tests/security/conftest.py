@@ -1,43 +1,28 @@
 """Fixtures of the security suite: every attack runs over the wire -- the real Slack (Bolt) and Teams
 (SDK) endpoints under uvicorn against the fake platforms, the console, and the contract drivers that
-run one story on all three with the deployment's `Config` of the test; storage-level checks get an
-empty database on SQLite and PostgreSQL (`empty_db_url`), and a clock you can move."""
+run one story on all three with the deployment's `Config` of the test. Storage-level checks use
+`empty_db_url` (SQLite and PostgreSQL); it, the store and the clock are tests/conftest.py's."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes and pg
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))  # the drivers
-
 from drivers import ADAPTERS, Driver, driver_for
-from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
+from fakes.env import PEOPLE, MovableClock
 from fakes.slack_api import FakeSlackAPI, User
 from fakes.slack_harness import TOKEN, SlackHarness
 from fakes.slack_harness import running as slack_running
 from fakes.teams_connector import FakeTeams
 from fakes.teams_harness import ROSTER, TeamsHarness
 from fakes.teams_harness import running as teams_running
-from pg import PostgresServer, postgres_server
 
 from handlers.common import Config
 from storage.db import Store
 
-__all__ = ["postgres_server"]
-
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
 DriverFactory = Callable[..., AbstractContextManager[Driver]]
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_template(tmp_path_factory.mktemp("security-template"))
 
 
 @pytest.fixture(params=ADAPTERS)
@@ -66,45 +51,6 @@ def every_adapter(sqlite_template: Path, tmp_path: Path) -> Iterator[dict[str, D
     with ExitStack() as stack:
         yield {name: stack.enter_context(driver_for(name, sqlite_template, tmp_path / name))
                for name in ADAPTERS}
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    url = server.create_database()
-    try:
-        yield url
-    finally:
-        server.drop_database(url)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The Teams SDK warns about its own internals on every activity (as in tests/contract)."""
-    here = Path(__file__).resolve().parent
-    for item in items:
-        if Path(str(item.fspath)).resolve().parent == here:
-            item.add_marker(pytest.mark.filterwarnings("ignore:The bot client is deprecated"))
-            item.add_marker(pytest.mark.filterwarnings("ignore:.*in preview"))
-
-
-@pytest.fixture
-def store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
-    s = store_from(sqlite_template, tmp_path)
-    yield s
-    s.dispose()
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock("2027-01-04T14:00")
 
 
 @pytest.fixture

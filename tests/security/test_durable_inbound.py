@@ -26,14 +26,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
-
 from fakes import signing
 from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
 from fakes.slack_api import FakeSlackAPI, User
 from fakes.slack_harness import TOKEN, all_text, running
-from pg import PostgresServer, postgres_server
+from pg import PostgresServer
 from sqlalchemy import select
 
 from bot.inbound import COULD_NOT_FINISH, InboundQueue
@@ -42,8 +39,6 @@ from handlers.replies import Message
 from storage import inbound, migrate
 from storage.db import Store, make_engine
 from storage.models import InboundRequest, PlanAction
-
-__all__ = ["postgres_server"]
 
 COUNT = 30
 GRACE = 2  # seconds: far less than the queued work needs, so the stop lands in the middle
@@ -320,10 +315,7 @@ def test_teams_activities_acknowledged_before_a_stop_are_done_by_the_next_start(
 @pytest.mark.slow
 def test_the_writes_bench_runs_and_loses_nothing_across_a_sigterm() -> None:
     """A smoke run of bench/writes.py (tiny counts; its figures are in docs/slack.md)."""
-    root = str(Path(__file__).resolve().parents[2])
-    if root not in sys.path:
-        sys.path.append(root)  # bench/ is not a package of the project
-    from bench.writes import run
+    from bench.writes import run  # the project's root is on pytest's `pythonpath`
 
     result = run(rate=20, seconds=1.0, sigterm_at=0.5, grace=0.5, workers=2, quiet=True)
     assert result["acked"] > 0 and result["lost"] == 0 and result["twice"] == 0

@@ -14,26 +14,21 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
-
-from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
+from fakes.env import PEOPLE, MovableClock
 from fakes.slack_api import FakeSlackAPI, User
 from fakes.slack_harness import TOKEN, SlackHarness, all_text, make_deps, running
 from fakes.teams_connector import CHANNEL as TEAMS_CHANNEL
 from fakes.teams_connector import FakeTeams
 from fakes.teams_harness import HV, LEAD, ROSTER, TeamsHarness
 from fakes.teams_harness import running as teams_running
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from slack_bolt import BoltRequest
 
@@ -184,23 +179,6 @@ def test_parse_stores_what_was_meant_and_never_a_live_sequence() -> None:
 
 
 # --- the wire: Slack ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_template(tmp_path_factory.mktemp("escape-template"))
-
-
-@pytest.fixture
-def store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
-    s = store_from(sqlite_template, tmp_path)
-    yield s
-    s.dispose()
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock("2027-01-04T14:00")
 
 
 @pytest.fixture

@@ -29,13 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes and pg
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reminders"))  # for world
-
 from fakes.env import MovableClock, migrated_template
 from fakes.slack_api import FakeSlackAPI
-from pg import PostgresServer, postgres_server
+from pg import PostgresServer
 from world import ACTOR, london, new_case
 
 from bot.calendar.ics import IcsCalendar, IcsFile
@@ -52,8 +48,6 @@ from handlers.sweep import sweep
 from storage import migrate, outbox
 from storage import repository as repo
 from storage.db import Store, make_engine
-
-__all__ = ["postgres_server"]
 
 ROOT = Path(__file__).resolve().parents[2]
 START = london(date(2027, 1, 12), "09:30")

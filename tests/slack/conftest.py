@@ -1,5 +1,5 @@
 """Fixtures for the Slack suite: the real Bolt app (HTTP mode, behind our Starlette endpoint, under
-uvicorn) against the fake Web API server, a migrated SQLite store, and a clock you can move.
+uvicorn) against the fake Web API server (the store and the clock are tests/conftest.py's).
 
 `slack.send(request)` posts a signed request the way Slack does and returns the HTTP response;
 `slack.settle()` waits until the slow work after the acknowledgement has finished.
@@ -7,36 +7,14 @@ uvicorn) against the fake Web API server, a migrated SQLite store, and a clock y
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fakes
-
-from fakes.env import PEOPLE, MovableClock, migrated_template, store_from
+from fakes.env import PEOPLE, MovableClock
 from fakes.slack_api import FakeSlackAPI, User
 from fakes.slack_harness import TOKEN, SlackHarness, running
 
 from storage.db import Store
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return migrated_template(tmp_path_factory.mktemp("slack-template"))
-
-
-@pytest.fixture
-def store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
-    s = store_from(sqlite_template, tmp_path)
-    yield s
-    s.dispose()
-
-
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock("2027-01-04T14:00")
 
 
 @pytest.fixture
