@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from handlers.common import Context
 from handlers.home import home
@@ -110,12 +110,12 @@ def _log_email(effect: EmailInvitation) -> None:
 
 
 def case_channel(ctx: Context, reference: str, platform: str) -> str | None:
+    """The case's channel on the port's channel kind (`platform` is that kind's name)."""
     with ctx.read() as s:
         try:
-            case = repo.get_case(s, reference)
+            return repo.channel_of(s, reference, platform)
         except StorageError:
             return None
-    return case.teams_channel_id if platform == "teams" else case.slack_channel_id
 
 
 def deliver(
@@ -228,7 +228,7 @@ def _as(ctx: Context, user: str) -> Context:
 
     from handlers.common import Actor
 
-    return replace(ctx, actor=Actor(user, ctx.actor.platform, ctx.actor.origin), request_key=None)
+    return replace(ctx, actor=Actor(user, ctx.actor.channel, ctx.actor.origin), request_key=None)
 
 
 def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> None:
@@ -245,10 +245,10 @@ def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> N
             if exc.code != "name_taken" or attempt == NAME_ATTEMPTS - 1:
                 raise
     assert channel_id is not None
-    platform: Literal["slack", "teams"] = "teams" if port.platform == "teams" else "slack"
+    platform = port.platform
     with ctx.store.transaction() as s:
         repo.link_channel(s, effect.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                          platform=platform, channel_id=channel_id)
+                          kind=platform, channel_id=channel_id)
     if effect.members:
         port.invite(channel_id, effect.members)
     message_id = port.post_message(channel_id, effect.summary)
@@ -264,13 +264,13 @@ def refresh_summary(reference: str, *, ctx: Context, port: ChatPort) -> bool:
     A summary that can't be edited (deleted by someone, channel archived) is logged, not told to
     the person who acted: their change is saved and `status` shows the same facts.
     """
-    platform: Literal["slack", "teams"] = "teams" if port.platform == "teams" else "slack"
+    platform = port.platform
     with ctx.read() as s:
         try:
             case = repo.get_case(s, reference)
         except StorageError:
             return False
-        channel = case.teams_channel_id if platform == "teams" else case.slack_channel_id
+        channel = repo.channel_of(s, reference, platform)
         message_id = repo.summary_message_id(s, reference, platform)
         if not channel or not message_id:
             return False

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for fake
 
 from fakes.env import CtxFactory, FakeDirectory, MovableClock, migrated_template, store_from
 
+from bot.slack.channel import SLACK
 from handlers.common import Actor, Context
 from storage.db import Store
 
@@ -42,7 +43,7 @@ def directory() -> FakeDirectory:
 @pytest.fixture
 def ctx(store: Store, clock: MovableClock, directory: FakeDirectory) -> CtxFactory:
     def make(user: str = "U0LEAD", channel: str | None = None, key: str | None = None) -> Context:
-        return Context(Actor(user), store, clock, channel_id=channel, request_key=key,
+        return Context(Actor(user, SLACK, "slack"), store, clock, channel_id=channel, request_key=key,
                        directory=directory)
 
     return make
