@@ -255,7 +255,7 @@ class Meeting(SQLModel, table=True):
     ends_at: datetime | None = _dt(nullable=True)
     venue: str | None = Field(default=None, max_length=255)
     online_url: str | None = Field(default=None, max_length=1024)
-    #: Held online (Teams), with or without a venue; `venue` stays as typed (migration 0005).
+    #: Held online (a video meeting), with or without a venue; `venue` stays as typed (migration 0005).
     online: bool = False
     chair_member_id: int | None = Field(default=None, foreign_key="member.id")
     minute_taker_member_id: int | None = Field(default=None, foreign_key="member.id")

@@ -1914,9 +1914,9 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     """True the first time a platform request/event id is seen, False on a retry.
 
     Call it in the same transaction as the change it guards: a failed handler rolls it back too,
-    so the platform's retry is then processed. Keys look like "slack:Ev0123" or "teams:<id>".
+    so the platform's retry is then processed. Keys look like "<channel kind>:<event id>".
     """
-    key = _req(key, "key", max_len=255, example='"slack:Ev0123ABCD"')
+    key = _req(key, "key", max_len=255, example='"chat:Ev0123ABCD"')
     _aware(now, "now")
     table = ProcessedRequest.__table__  # type: ignore[attr-defined]
     stmt = (insert_on_conflict(session, ProcessedRequest).values(key=key, received_at=now)
@@ -1924,14 +1924,14 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     return session.execute(stmt).scalar() is not None
 
 
-#: How long a request id is remembered. Slack retries a request three times within about five
-#: minutes and Teams redelivers within seconds to minutes; a day covers both with a wide margin
+#: How long a request id is remembered. Chat platforms retry a request within about five minutes
+#: (three tries) or redeliver within seconds to minutes; a day covers them with a wide margin
 #: (a clock step, a long outage) while keeping the table small. Pruned by the sweep tick.
 REQUEST_LOG_KEEP: Final = timedelta(hours=24)
 
 
 def forget_requests(session: Session, *, before: datetime) -> int:
-    """Drop request ids older than any platform retries (Slack retries for minutes, not days)."""
+    """Drop request ids older than any platform retries (they retry for minutes, not days)."""
     _aware(before, "before")
     result = session.execute(delete(ProcessedRequest)
                              .where(col(ProcessedRequest.received_at) < before))
