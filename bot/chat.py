@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
-from handlers.common import Context
+from handlers.common import ChannelKind, Context
 from handlers.home import home
 from handlers.replies import (
     ArchiveChannel,
@@ -148,7 +148,7 @@ def deliver(
         except ChatError as exc:
             log.warning("chat effect failed", extra={"effect": type(effect).__name__,
                                                      "code": exc.code})
-            reply_to_actor(Message(_effect_failure(effect, exc, port.platform)))
+            reply_to_actor(Message(_effect_failure(effect, exc, ctx.actor.channel)))
 
     for effect in outcome.effects:
         if isinstance(effect, SyncInvitation | OfferSlots):
@@ -177,14 +177,17 @@ def deliver(
         calendar(job)
 
 
-def _effect_failure(effect: Effect, exc: ChatError, platform: str = "slack") -> str:
+def _effect_failure(effect: Effect, exc: ChatError, kind: ChannelKind) -> str:
+    """What went wrong, in the words of the actor's channel kind (its registration)."""
     ref = getattr(effect, "reference", "")
+    admin = f"your {kind.title or kind.name} admin"
     if isinstance(effect, CreateChannel):
-        if platform == "teams":  # Teams links the channel `new` was typed in; it makes none
+        if not kind.makes_channels:  # it links the channel `new` was typed in; it makes none
             return (f"{ref}: the record is saved, but I couldn't link this channel to it "
-                    f"({exc.code}). Ask your Teams admin to check the app is added to the team.")
+                    f"({exc.code}). Ask {admin} to check the app is added to the "
+                    f"{kind.people_place}.")
         return (f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
-                "Ask your Slack admin to check the app's permissions.")
+                f"Ask {admin} to check the app's permissions.")
     if isinstance(effect, Invite):
         who = ", ".join(f"{user_mention(u)}" for u in effect.users)
         return f"{ref}: {who} is a member, but I couldn't invite them to the channel ({exc.code})."

@@ -78,11 +78,14 @@ class ChannelKind:
     `name` is the opaque kind stored with addresses and conversations. `people_place` is where
     its people picker looks, in its own words ("workspace", "team"). `makes_channels`: True if
     the adapter creates a case's channel itself, False if it links the one `new` was typed in.
+    `title` is how people call the platform, for the adapters' own messages (handlers never say
+    it).
     """
 
     name: str
     people_place: str = "workspace"
     makes_channels: bool = True
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,4 +8,5 @@ from __future__ import annotations
 from bot.channels import register
 from handlers.common import ChannelKind
 
-TEAMS = register(ChannelKind("teams", people_place="team", makes_channels=False))
+TEAMS = register(ChannelKind("teams", people_place="team", makes_channels=False,
+                                 title="Teams"))
