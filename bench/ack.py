@@ -93,13 +93,13 @@ def seed(db: Path) -> None:
     with store.transaction() as s:
         repo.create_case(s, actor="bench", now=now, profile="suffolk", plan="cp", start=start,
                          registered=start, reference="CG-0001")
-        repo.link_channel(s, "CG-0001", actor="bench", now=now, platform="slack",
+        repo.link_channel(s, "CG-0001", actor="bench", now=now, kind="slack",
                           channel_id=CHANNEL)
         ids: list[int] = []
         for user, role in zip(USERS, ("lead_social_worker", "health_visitor", "teacher",
                                       "police"), strict=True):
             m = repo.add_member(s, "CG-0001", actor="bench", now=now, display_name=f"M {user}",
-                                role=role, slack_user_id=user, joined_on=start)
+                                role=role, addresses={"slack": user}, joined_on=start)
             assert m.id is not None
             ids.append(m.id)
         held = repo.record_held_meeting(

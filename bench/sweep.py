@@ -61,7 +61,7 @@ def at(day: date, hour: int = 10) -> datetime:
 def generate(n: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]:
     rnd = random.Random(seed)
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-        "case", "member", "meeting", "attendance", "report", "visit", "action", "escalation")}
+        "case", "member", "address", "meeting", "attendance", "report", "visit", "action", "escalation")}
     member_id = meeting_id = 0
     for i in range(1, n + 1):
         start = TODAY - timedelta(days=rnd.randrange(70, 400))
@@ -80,9 +80,13 @@ def generate(n: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]:
             ids.append(member_id)
             rows["member"].append({
                 "id": member_id, "case_id": i, "display_name": f"{label} {i}", "role": role,
-                "kind": kind, "slack_user_id": f"U{label.upper()}{i}" if chat else None,
-                "line_manager_slack_user_id": f"UMGR{i}" if label == "lead" else None,
-                "joined_on": start, "created_at": NOW})
+                "kind": kind, "joined_on": start, "created_at": NOW})
+            if chat:
+                rows["address"].append({"member_id": member_id, "whose": "member",
+                                        "kind": "slack", "address": f"U{label.upper()}{i}"})
+            if label == "lead":
+                rows["address"].append({"member_id": member_id, "whose": "line_manager",
+                                        "kind": "slack", "address": f"UMGR{i}"})
         lead = ids[0]
         last_held = start + timedelta(days=10)
         for k in range(2):
@@ -133,7 +137,8 @@ def fill(url: str, n: int) -> None:
     engine.dispose()
     store = Store.open(url)
     rows = generate(n)
-    tables = (("case", "core_group"), ("member", "member"), ("meeting", "meeting"),
+    tables = (("case", "core_group"), ("member", "member"), ("address", "member_address"),
+              ("meeting", "meeting"),
               ("attendance", "attendance"), ("report", "written_report"), ("visit", "visit"),
               ("action", "plan_action"), ("escalation", "escalation"))
     with store.engine.begin() as conn:

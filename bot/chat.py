@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Literal
 
 from bot.port import ChatError, ChatPort
-from handlers.common import Context
+from handlers.common import ChannelKind, Context
 from handlers.home import home
 from handlers.replies import (
     ArchiveChannel,
@@ -61,12 +60,12 @@ def log_email(effect: EmailInvitation) -> None:
 
 
 def case_channel(ctx: Context, reference: str, platform: str) -> str | None:
+    """The case's channel on the port's channel kind (`platform` is that kind's name)."""
     with ctx.read() as s:
         try:
-            case = repo.get_case(s, reference)
+            return repo.channel_of(s, reference, platform)
         except StorageError:
             return None
-    return case.teams_channel_id if platform == "teams" else case.slack_channel_id
 
 
 def deliver(
@@ -99,7 +98,7 @@ def deliver(
         except ChatError as exc:
             log.warning("chat effect failed", extra={"effect": type(effect).__name__,
                                                      "code": exc.code})
-            reply_to_actor(Message(_effect_failure(effect, exc, port.platform)))
+            reply_to_actor(Message(_effect_failure(effect, exc, ctx.actor.channel)))
 
     for effect in outcome.effects:
         if isinstance(effect, SyncInvitation | OfferSlots):
@@ -128,14 +127,17 @@ def deliver(
         calendar(job)
 
 
-def _effect_failure(effect: Effect, exc: ChatError, platform: str = "slack") -> str:
+def _effect_failure(effect: Effect, exc: ChatError, kind: ChannelKind) -> str:
+    """What went wrong, in the words of the actor's channel kind (its registration)."""
     ref = getattr(effect, "reference", "")
+    admin = f"your {kind.title or kind.name} admin"
     if isinstance(effect, CreateChannel):
-        if platform == "teams":  # Teams links the channel `new` was typed in; it makes none
+        if not kind.makes_channels:  # it links the channel `new` was typed in; it makes none
             return (f"{ref}: the record is saved, but I couldn't link this channel to it "
-                    f"({exc.code}). Ask your Teams admin to check the app is added to the team.")
+                    f"({exc.code}). Ask {admin} to check the app is added to the "
+                    f"{kind.people_place}.")
         return (f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
-                "Ask your Slack admin to check the app's permissions.")
+                f"Ask {admin} to check the app's permissions.")
     if isinstance(effect, Invite):
         who = ", ".join(f"{user_mention(u)}" for u in effect.users)
         return f"{ref}: {who} is a member, but I couldn't invite them to the channel ({exc.code})."
@@ -179,7 +181,7 @@ def _as(ctx: Context, user: str) -> Context:
 
     from handlers.common import Actor
 
-    return replace(ctx, actor=Actor(user, ctx.actor.platform, ctx.actor.origin), request_key=None)
+    return replace(ctx, actor=Actor(user, ctx.actor.channel, ctx.actor.origin), request_key=None)
 
 
 def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> None:
@@ -196,10 +198,10 @@ def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> N
             if exc.code != "name_taken" or attempt == NAME_ATTEMPTS - 1:
                 raise
     assert channel_id is not None
-    platform: Literal["slack", "teams"] = "teams" if port.platform == "teams" else "slack"
+    platform = port.platform
     with ctx.store.transaction() as s:
         repo.link_channel(s, effect.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                          platform=platform, channel_id=channel_id)
+                          kind=platform, channel_id=channel_id)
     if effect.members:
         port.invite(channel_id, effect.members)
     message_id = port.post_message(channel_id, effect.summary)
@@ -215,13 +217,13 @@ def refresh_summary(reference: str, *, ctx: Context, port: ChatPort) -> bool:
     A summary that can't be edited (deleted by someone, channel archived) is logged, not told to
     the person who acted: their change is saved and `status` shows the same facts.
     """
-    platform: Literal["slack", "teams"] = "teams" if port.platform == "teams" else "slack"
+    platform = port.platform
     with ctx.read() as s:
         try:
             case = repo.get_case(s, reference)
         except StorageError:
             return False
-        channel = case.teams_channel_id if platform == "teams" else case.slack_channel_id
+        channel = repo.channel_of(s, reference, platform)
         message_id = repo.summary_message_id(s, reference, platform)
         if not channel or not message_id:
             return False

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.chat import ChatError, deliver, log_calendar
 from bot.clock import LONDON, Clock
+from bot.slack.channel import SLACK
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, FormValue, submit
@@ -249,21 +250,22 @@ class ConsoleSession:
 
         with self.store.read() as s:
             for case in repo.list_cases(s, status=None):
-                cid = case.slack_channel_id
-                if cid and cid not in self.chat.channels:
-                    members = {m.slack_user_id for m in repo.members(s, case.reference)
-                               if m.slack_user_id}
+                conv = repo.conversation(s, case.reference, SLACK.name)
+                cid = conv.channel if conv else None
+                if conv and cid and cid not in self.chat.channels:
+                    members = {a for m in repo.members(s, case.reference)
+                               if (a := m.address(SLACK.name))}
                     name = f"{self.config.channel_prefix}{case.reference}".lower()
+                    pin = conv.summary_message_id
                     self.chat.channels[cid] = ConsoleChannel(
-                        cid, name, members,
-                        pins=[case.slack_summary_ts] if case.slack_summary_ts else [],
+                        cid, name, members, pins=[pin] if pin else [],
                         archived=case.status == "closed")
 
     # -- running commands --
 
     def context(self, *, user: str | None = None) -> Context:
         return Context(
-            actor=Actor(user or self.user, "slack", "console"),
+            actor=Actor(user or self.user, SLACK, "console"),
             store=self.store,
             clock=self.clock,
             channel_id=self.channel,

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlmodel import col
 
 from bot.clock import Clock
@@ -66,7 +66,7 @@ from scheduling.sweep import BUNDLE_AT, NOT_REMINDERS, Outgoing, Profiles, plan_
 from storage import outbox, sending
 from storage.errors import StorageError
 from storage.facts import Person, ReminderFacts, load_facts
-from storage.models import CoreGroup
+from storage.models import CaseConversation, CoreGroup
 from storage.repository import case_state
 
 log = logging.getLogger("coregroup.delivery")
@@ -186,10 +186,13 @@ class Delivery:
         today = now.astimezone(LONDON).date()
         out: dict[int, _Case] = {}
         with self.store.read() as s:
-            platform = self.port.platform
-            chan = CoreGroup.teams_channel_id if platform == "teams" else CoreGroup.slack_channel_id
-            rows = s.execute(select(col(CoreGroup.id), col(CoreGroup.reference), col(chan),
+            # The case's channel on this port's channel kind, whatever the kind is called.
+            conv = and_(col(CaseConversation.case_id) == col(CoreGroup.id),
+                        col(CaseConversation.kind) == self.port.platform)
+            rows = s.execute(select(col(CoreGroup.id), col(CoreGroup.reference),
+                                    col(CaseConversation.channel),
                                     col(CoreGroup.status), col(CoreGroup.digest))
+                             .outerjoin(CaseConversation, conv)
                              .where(col(CoreGroup.id).in_(sorted(ids)))).all()
             facts = load_facts(s.connection(), ids, today,
                                digest={r[0]: bool(r[4]) for r in rows}, all_people=True)
@@ -291,7 +294,7 @@ class Delivery:
                 member = facts.raisers.get(o.planned.subject)
             elif aud in ("lead_sw_manager", "next_stage"):
                 lead = people.get(facts.lead_sw) if facts.lead_sw else None
-                mgr = lead.manager_id(platform) if lead else None
+                mgr = lead.manager_address(platform) if lead else None
                 if mgr:
                     return Destination("dm", mgr)
                 return Destination("channel", channel, thread_key=thread,
@@ -308,11 +311,11 @@ class Delivery:
                 channel: str, thread: str | None, today: date) -> Destination:
         if person.away_on(today):
             cover = people.get(person.cover) if person.cover is not None else None
-            if cover is not None and not cover.away_on(today) and cover.chat_id(platform):
-                return Destination("dm", str(cover.chat_id(platform)),
+            if cover is not None and not cover.away_on(today) and cover.address(platform):
+                return Destination("dm", str(cover.address(platform)),
                                    note=f"Sent to you as cover: the {_label(person.role)} "
                                         f"(member {person.id}) is away.")
-            mgr = person.manager_id(platform)
+            mgr = person.manager_address(platform)
             if mgr:
                 return Destination("dm", mgr,
                                    note=f"Sent to you as line manager: the {_label(person.role)} "
@@ -321,7 +324,9 @@ class Delivery:
                                note=f"For the core group: the {_label(person.role)} (member "
                                     f"{person.id}) is away, with no cover or line manager "
                                     "recorded.")
-        chat = person.chat_id(platform)
+        # The member's address on this port's channel kind: a new kind of channel is reached
+        # by registering its adapter, with no branch here.
+        chat = person.address(platform)
         if chat:
             return Destination("dm", chat)
         return Destination("channel", channel, thread_key=thread,

@@ -55,9 +55,9 @@ def _my_cases(s: Session, ctx: Context, explicit: str | None) -> list[_Mine]:
         case = resolve_case(s, ctx, explicit)
         return [_Mine(case, member_of(s, ctx, case))]
     out = []
-    for case in repo.cases_for_user(s, ctx.actor.platform, ctx.actor.user_id):
+    for case in repo.cases_for_address(s, ctx.actor.kind, ctx.actor.user_id):
         try:
-            me = repo.member_by_user(s, case.reference, ctx.actor.platform, ctx.actor.user_id,
+            me = repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id,
                                      on=ctx.today)
         except NotAMember:
             continue
@@ -100,7 +100,7 @@ def away(ctx: Context, cmd: Away) -> Outcome:
             cover_id = None
             if cmd.cover is not None:
                 try:
-                    cover = repo.member_by_user(s, m.case.reference, ctx.actor.platform,
+                    cover = repo.member_by_address(s, m.case.reference, ctx.actor.kind,
                                                 cmd.cover, on=ctx.today)
                 except NotAMember:
                     raise CommandError(
@@ -112,14 +112,13 @@ def away(ctx: Context, cmd: Away) -> Outcome:
                 cover_id = cover.id
             if cmd.manager is not None:
                 _check_line_manager(s, ctx, m, cmd.manager)
-                field = "line_manager_slack_user_id" if ctx.actor.platform == "slack" \
-                    else "line_manager_teams_user_id"
-                changes: dict[str, str | None] = {field: cmd.manager}
+                changes: dict[str, str | None] = {}
                 if manager is not None:
                     changes["line_manager_name"] = manager.name
                     changes["line_manager_email"] = manager.email
                 repo.update_member(s, m.case.reference, m.me.id, actor=ctx.actor.audit_id,
-                                   now=ctx.now, changes=changes)
+                                   now=ctx.now, changes=changes,
+                                   line_manager_addresses={ctx.actor.kind: cmd.manager})
             me = repo.set_away(s, m.case.reference, m.me.id, actor=ctx.actor.audit_id,
                                now=ctx.now, away_from=start, away_until=cmd.until,
                                cover_member_id=cover_id)
@@ -147,7 +146,7 @@ def _check_line_manager(s: Session, ctx: Context, m: _Mine, manager: str) -> Non
     if may_use_powers(ctx, m.me):
         return
     try:
-        repo.member_by_user(s, m.case.reference, ctx.actor.platform, manager, on=ctx.today)
+        repo.member_by_address(s, m.case.reference, ctx.actor.kind, manager, on=ctx.today)
     except NotAMember:
         raise Refusal(Message(
             f"{user_mention(manager)} isn't in {m.case.reference}'s core group, so I can't send its "
@@ -165,7 +164,7 @@ def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:
         cover = s.get(Member, me.cover_member_id)
         if cover is not None:
             return f"{mention(cover)} (covering)"
-    manager = me.line_manager_slack_user_id or me.line_manager_teams_user_id
+    manager = me.manager_address()
     if manager:
         return f"{whose} line manager {user_mention(manager)}"
     if theirs:

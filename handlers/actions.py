@@ -38,7 +38,7 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
         owner: Member | None = None
         if cmd.owner:
             try:
-                owner = repo.member_by_user(s, case.reference, ctx.actor.platform, cmd.owner,
+                owner = repo.member_by_address(s, case.reference, ctx.actor.kind, cmd.owner,
                                             on=ctx.today)
             except NotAMember:
                 raise CommandError(

@@ -2,7 +2,7 @@
 
 `new` does the quick part (the record, the caller as lead social worker) inside the request and
 leaves the slow part (the private channel, the pinned summary) to an effect run after the
-acknowledgement, so Slack never waits on channel creation.
+acknowledgement, so the channel's acknowledgement never waits on channel creation.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from storage.models import LEAD_SOCIAL_WORKER
 
 
 def channel_name(prefix: str, reference: str) -> str:
-    """A Slack-valid channel name (lowercase, no spaces or dots, ≤ 80) from prefix + reference."""
+    """A channel name every chat accepts (lowercase, no spaces or dots, ≤ 80) from prefix +
+    reference."""
     name = re.sub(r"[^a-z0-9_-]+", "-", f"{prefix}{reference}".lower()).strip("-")
     return name[:80]
 
@@ -78,8 +79,7 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
             s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
             display_name=person.name if person else ctx.actor.user_id,
             role=LEAD_SOCIAL_WORKER, email=person.email if person else None,
-            slack_user_id=ctx.actor.user_id if ctx.actor.platform == "slack" else None,
-            teams_user_id=ctx.actor.user_id if ctx.actor.platform == "teams" else None,
+            addresses={ctx.actor.kind: ctx.actor.user_id},
             joined_on=cmd.start if cmd.start <= ctx.today else ctx.today,
         )
         # Whoever starts a case is its lead and holds its powers, granted by themself (audited).
@@ -88,10 +88,10 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
         summary = case_summary(s, case, ctx, title="core group set up")
     name = channel_name(ctx.config.channel_prefix, case.reference)
     out = Outcome(reference=case.reference)
-    # Teams links the channel `new` was typed in (a bot can't create one everywhere); Slack and
-    # the console make the private channel.
+    # Some channels' bots can't create a channel everywhere, so link the one `new` was typed in;
+    # the others make the private channel.
     where = ("I've linked the channel you typed this in and I'm posting the first deadlines "
-             "there." if ctx.actor.platform == "teams" else
+             "there." if not ctx.actor.channel.makes_channels else
              f"I'm creating the private channel #{name} and pinning the first deadlines there.")
     out.say(Message(
         f"{case.reference} is set up and you are its lead social worker.",

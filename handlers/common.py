@@ -2,7 +2,7 @@
 and the wording that turns rules and dates into the bot's sentences.
 
 Handlers are plain functions of (context, command) → `Outcome`. The context carries the ports they
-need (store, clock, a directory of chat users) so that Slack, the console and Teams run the same
+need (store, clock, a directory of chat users) so that every channel adapter runs the same
 code, and tests run it with no network at all.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Final, Literal, Protocol
+from typing import Final, Protocol
 
 from sqlmodel import Session
 
@@ -30,8 +30,6 @@ from storage.db import Store
 from storage.errors import NotAMember, StorageError, UnknownCase, UnknownChannel
 from storage.models import SOCIAL_WORKER_ROLES, CoreGroup, Member
 
-Platform = Literal["slack", "teams"]
-
 #: Roles that count as family members (the rest are professionals).
 FAMILY_ROLES: Final = frozenset(
     {"parent", "mother", "father", "carer", "step_parent", "grandparent", "child", "young_person",
@@ -41,7 +39,7 @@ FAMILY_ROLES: Final = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """What the chat platform says about a user: enough to add them to a core group."""
+    """What the channel says about a user: enough to add them to a core group."""
 
     name: str
     email: str | None = None
@@ -49,7 +47,8 @@ class Person:
 
 
 class Directory(Protocol):
-    """Looks up chat users by id (Slack: `users.info`). None means "no such user"."""
+    """Looks up a channel's users by address (the adapter asks its platform). None means "no
+    such user"."""
 
     def person(self, user_id: str) -> Person | None: ...
 
@@ -65,18 +64,43 @@ class Config:
     manager_roles: frozenset[str] = frozenset(
         {"team_manager", "practice_lead", "manager", "service_manager"}
     )
-    #: Deployment-level managers (`COREGROUP_MANAGERS`): platform addresses (`slack:U0123ABC`,
-    #: `teams:29:1abc…`, as `Actor.address`) who may grant powers and close or change any case.
+    #: Deployment-level managers (`COREGROUP_MANAGERS`): addresses as `<kind>:<address>` (as
+    #: `Actor.address`) who may grant powers and close or change any case.
     managers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelKind:
+    """A way of reaching people, as handlers need to know it. Each adapter under `bot/` makes
+    one and registers it (`bot.channels`); handlers never compare its name with anything, so a
+    new channel needs no change here.
+
+    `name` is the opaque kind stored with addresses and conversations. `people_place` is where
+    its people picker looks, in its own words ("workspace", "team"). `makes_channels`: True if
+    the adapter creates a case's channel itself, False if it links the one `new` was typed in.
+    `title` is how people call the platform, for the adapters' own messages (handlers never say
+    it).
+    """
+
+    name: str
+    people_place: str = "workspace"
+    makes_channels: bool = True
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
-    """Who typed the command. `origin` ("slack", "console") goes into the audit log."""
+    """Who typed the command: their address (`user_id`) on a channel kind. `origin` (the adapter
+    that carried it, e.g. the console) goes into the audit log."""
 
     user_id: str
-    platform: Platform = "slack"
-    origin: str = "slack"
+    channel: ChannelKind
+    origin: str
+
+    @property
+    def kind(self) -> str:
+        """The channel kind their address belongs to (`MemberAddress.kind`)."""
+        return self.channel.name
 
     @property
     def audit_id(self) -> str:
@@ -84,13 +108,13 @@ class Actor:
 
     @property
     def address(self) -> str:
-        """Who this is on their platform (`slack:U0123ABC`), whatever adapter carried the
+        """Who this is on their channel (`<kind>:<address>`), whatever adapter carried the
         command: what `COREGROUP_MANAGERS` lists."""
-        return f"{self.platform}:{self.user_id}"
+        return f"{self.kind}:{self.user_id}"
 
 
 class Duplicate(Exception):
-    """The platform retried a request that was already handled."""
+    """The channel retried a request that was already handled."""
 
 
 class Refusal(Exception):
@@ -108,7 +132,7 @@ class Context:
     clock: Clock
     #: The channel the command was typed in (implies the case), if any.
     channel_id: str | None = None
-    #: The platform's id for this request (trigger id, event id): a retry carries the same one.
+    #: The channel's id for this request (trigger id, event id): a retry carries the same one.
     request_key: str | None = None
     directory: Directory | None = None
     config: Config = field(default_factory=Config)
@@ -177,8 +201,8 @@ def refusal_not_member(reference: str) -> Refusal:
 def member_of(s: Session, ctx: Context, case: CoreGroup) -> Member:
     """The acting person as a current member of `case`, or a refusal naming what to do."""
     try:
-        return repo.member_by_user(s, case.reference, ctx.actor.platform, ctx.actor.user_id,
-                                   on=ctx.today)
+        return repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id,
+                                      on=ctx.today)
     except NotAMember:
         raise refusal_not_member(case.reference) from None
 
@@ -237,8 +261,9 @@ def is_family(member: Member) -> bool:
 
 
 def chat_id(member: Member) -> str | None:
-    """The member's chat user id (Slack or Teams), None for someone reached by email only."""
-    return member.slack_user_id or member.teams_user_id
+    """The member's chat address (the first of any kind), None for someone reached by email
+    only. The adapter renders it as a mention."""
+    return member.any_address()
 
 
 def mention(member: Member) -> str:
@@ -350,9 +375,9 @@ def happened_at(day: date, at: time, now: datetime) -> datetime:
 
 
 def people_place(ctx: Context) -> str:
-    """Where the bot looks people up, in the words of the platform: Slack's workspace, the
-    Teams team (the roster of the team the channel belongs to)."""
-    return "team" if ctx.actor.platform == "teams" else "workspace"
+    """Where the bot looks people up, in the words of the actor's channel (its people picker's
+    roster)."""
+    return ctx.actor.channel.people_place
 
 
 def london_date(dt: datetime) -> date:

@@ -3,7 +3,7 @@
 A form is described neutrally (`handlers.replies.Form`); its submission comes back as a mapping of
 field id → value and is turned into the very command object the text grammar produces, so a form
 and a typed line run the same handler. Checks that need only the values happen here and name the
-field, so Slack can show the problem beside it before the modal closes.
+field, so a chat that can show the problem beside it does so before the modal closes.
 """
 
 from __future__ import annotations
@@ -66,7 +66,8 @@ def new_case_form(profiles: Iterable[str]) -> Form:
 
 
 def add_member_form(reference: str, place: str = "workspace") -> Form:
-    """`place`: "workspace" (Slack) or "team" (Teams), where the people picker looks."""
+    """`place`: where the people picker looks, in the channel's words (`ChannelKind.people_place`:
+    "workspace", "team")."""
     return Form(
         id="add",
         title="Add a member",
@@ -104,7 +105,7 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
 
 def held_form(reference: str, meeting_id: int, day: date,
               members: Sequence[tuple[int, str]]) -> Form:
-    """Attendance and apologies; members are offered by id so people outside Slack count too."""
+    """Attendance and apologies; members are offered by id so people outside the chat count too."""
     opts = tuple(Option(f"m:{mid}", label[:75]) for mid, label in members)
     return Form(
         id="held",
@@ -301,8 +302,8 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
 
 def problem_lines(form_id: str, errors: Mapping[str, str]) -> list[str]:
     """The problems of a submitted form as people read them: each named by the field's label
-    ("**Who attended**: Pick who attended."), not its id. Slack shows them beside the field by
-    id instead; Teams and the console list them."""
+    ("**Who attended**: Pick who attended."), not its id. A chat with modals shows them beside
+    the field by id instead; the others list them."""
     labels = _labels().get(form_id, {})
     lines = [f"**{labels.get(k, k)}**: {v}" for k, v in errors.items() if k != "_"]
     return lines or [str(v) for v in errors.values()]

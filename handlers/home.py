@@ -32,11 +32,11 @@ def home(ctx: Context) -> list[Message]:
     """One message per case the person is a member of, newest first (empty: none)."""
     out: list[Message] = []
     with ctx.read() as s:
-        cases = repo.cases_for_user(s, ctx.actor.platform, ctx.actor.user_id)
+        cases = repo.cases_for_address(s, ctx.actor.kind, ctx.actor.user_id)
         cases.sort(key=lambda c: (c.created_at, c.id or 0), reverse=True)
         for case in cases[:HOME_CASES]:
             try:
-                me = repo.member_by_user(s, case.reference, ctx.actor.platform,
+                me = repo.member_by_address(s, case.reference, ctx.actor.kind,
                                          ctx.actor.user_id, on=ctx.today)
             except NotAMember:
                 continue

@@ -1,7 +1,7 @@
 """Calendar invitations, the handler's half: record that a meeting's invitation must change.
 
 Why the outbox and not a call: the calendar (Microsoft Graph, or an .ics file posted in the channel)
-can be slow or down, and the Slack acknowledgement must never wait for it. So a handler writes an
+can be slow or down, and the chat's acknowledgement must never wait for it. So a handler writes an
 outbox row in the same transaction as the change itself -- scheduled, moved, cancelled, a member
 joined or left -- and returns a `SyncInvitation` effect that merely wakes the calendar worker
 (`bot.calendar.jobs`). If the process stops before the worker runs, the row is still there at the

@@ -296,7 +296,7 @@ def _member_ids(s: Session, reference: str, ctx: Context, who: tuple[str, ...]) 
             ids.append(mid)
             continue
         try:
-            m = repo.member_by_user(s, reference, ctx.actor.platform, w, on=ctx.today)
+            m = repo.member_by_address(s, reference, ctx.actor.kind, w, on=ctx.today)
         except NotAMember:
             raise CommandError(
                 f"{user_mention(w)} isn't a member of {reference}'s core group.",

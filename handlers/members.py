@@ -104,8 +104,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
                           or cmd.user or "member"),
             role=role, kind=_kind(role), agency=cmd.agency,
             email=cmd.email or (person.email if person else None),
-            slack_user_id=cmd.user if ctx.actor.platform == "slack" else None,
-            teams_user_id=cmd.user if ctx.actor.platform == "teams" else None,
+            addresses={ctx.actor.kind: cmd.user} if cmd.user else None,
             joined_on=ctx.today,
         )
         powerful = role == LEAD_SOCIAL_WORKER or role in ctx.config.manager_roles
@@ -143,7 +142,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
 def _existing(s: Session, reference: str, ctx: Context, cmd: AddMember) -> Member | None:
     if cmd.user:
         try:
-            return repo.member_by_user(s, reference, ctx.actor.platform, cmd.user, on=ctx.today)
+            return repo.member_by_address(s, reference, ctx.actor.kind, cmd.user, on=ctx.today)
         except NotAMember:
             return None
     for m in repo.members(s, reference, on=ctx.today):
@@ -188,7 +187,7 @@ def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
 
 def _target(s: Session, reference: str, ctx: Context, user: str) -> Member:
     try:
-        return repo.member_by_user(s, reference, ctx.actor.platform, user, on=ctx.today)
+        return repo.member_by_address(s, reference, ctx.actor.kind, user, on=ctx.today)
     except NotAMember:
         raise CommandError(
             f"{user_mention(user)} isn't a member of {reference}'s core group.",
@@ -281,7 +280,7 @@ def _away(m: Member, by_id: dict[int | None, Member], today: date) -> str:
     cover = by_id.get(m.cover_member_id) if m.cover_member_id else None
     if cover is not None:
         who = f"cover {mention(cover)}"
-    elif manager := m.line_manager_slack_user_id or m.line_manager_teams_user_id:
+    elif manager := m.manager_address():
         who = f"line manager {user_mention(manager)} hears"
     else:
         who = "no cover named: reminders go to the channel"

@@ -1,9 +1,10 @@
 """The `/coregroup` grammar: a line of text → one typed command, or a `CommandError`.
 
-Platform-neutral on purpose: Slack's slash command, the console and (later) Teams all hand the text
-after `/coregroup` to `parse()`. Slack's escaping (`<@U123|name>`, `<mailto:…|…>`, `&amp;`) is
-undone here so the adapters stay thin. Text is stored as the person meant it, never as a live
-sequence: Slack's special mentions and links (`<!channel>`, `<#C1|name>`, `<https://…|label>`)
+Platform-neutral on purpose: every adapter (each chat's slash command, the console) hands the text
+after `/coregroup` to `parse()`, with mentions in the shared chat markup (`<@U123|name>`,
+`<mailto:…|…>`, `&amp;`), which is undone here so the adapters stay thin. Text is stored as the
+person meant it, never as a live sequence: special mentions and links (`<!channel>`, `<#C1|name>`,
+`<https://…|label>`)
 become plain words (`@channel`, `#name`, the address itself), `&lt;!channel&gt;` becomes the
 literal `<!channel>`, and the renderers escape it all again for their surface (docs/security.md).
 Control characters and the mention token's brackets are stripped (`handlers.replies.clean`).
@@ -124,7 +125,7 @@ REFERENCE_RE: Final = re.compile(r"^[A-Z]{1,6}-\d{1,8}$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
-#: Slack ids (U…/W…) and Teams' Bot Framework user ids (29:…, what a Teams mention carries).
+#: The chat user ids the adapters hand over in mentions (U…/W…, and Bot Framework's 29:…).
 _USER = re.compile(
     r"^<@([UW][A-Z0-9]+|29:[A-Za-z0-9_-]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$"
 )
@@ -403,19 +404,19 @@ class _Tok:
 
 
 def unescape(text: str) -> str:
-    """Undo Slack's HTML escaping of the three characters it escapes."""
+    """Undo the chat markup's HTML escaping of the three characters it escapes."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-#: Slack's special mentions (`<!channel>`, `<!subteam^S1|@team>`, `<!date^…|fallback>`), channel
-#: links and links, as Slack sends them in a command's text (typed `<` arrives as `&lt;`).
+#: The markup's special mentions (`<!channel>`, `<!subteam^S1|@team>`, `<!date^…|fallback>`),
+#: channel links and links, as they arrive in a command's text (typed `<` arrives as `&lt;`).
 _SPECIAL = re.compile(r"<!([A-Za-z]+)[^|>]*(?:\|([^>]*))?>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|ftp)://[^|>\s]+)(?:\|[^>]*)?>")
 
 
 def plain_entities(text: str) -> str:
-    """Slack's live sequences as the words they stand for, before the text is stored.
+    """The markup's live sequences as the words they stand for, before the text is stored.
 
     `<!channel>` → `@channel`, `<#C1|case>` → `#case`, `<https://x|Confirm>` → `https://x` (the
     address, never a label over it). Person mentions and mailto links stay: the grammar reads
@@ -446,7 +447,7 @@ def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
         if text[i].isspace():
             i += 1
             continue
-        if text[i] == "<":  # a Slack entity: <@U123|name>, <mailto:a@b|a@b>, <#C1|name>
+        if text[i] == "<":  # a markup entity: <@U123|name>, <mailto:a@b|a@b>, <#C1|name>
             j = text.find(">", i)
             if j != -1:
                 out.append(_Tok(text[i : j + 1]))
@@ -544,7 +545,7 @@ def parse_user(raw: str, example: str) -> str:
         return m.group(1) or m.group(2)
     if raw.startswith("@"):
         raise CommandError(
-            f"I couldn't tell who `{raw}` is. Pick the person from the list Slack shows as you "
+            f"I couldn't tell who `{raw}` is. Pick the person from the list your chat shows as you "
             "type @, so their mention turns blue.",
             example,
         )
@@ -705,7 +706,7 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
         return AddMember(case=a.case)
     email_raw = a.key("email")
     if email_raw is None:
-        # An address typed straight after `add` (Slack links it as <mailto:…>).
+        # An address typed straight after `add` (the chat may link it as <mailto:…>).
         first = a.positional[0].text if a.positional else ""
         if _MAILTO.match(first) or _EMAIL.match(first):
             email_raw = a.need("an email").text

@@ -1,7 +1,7 @@
 """What a handler hands back: messages, forms and slow work, with no platform's types in them.
 
-Each chat platform renders these its own way (Block Kit for Slack, text for the console, Adaptive
-Cards for Teams) but in the same order, the order of messages.md: a one-line preview (case
+Each chat adapter renders these its own way (Block Kit, Adaptive Cards, plain text for the
+console) but in the same order, the order of messages.md: a one-line preview (case
 reference, what, when), the detail, the buttons for the expected answers, then the rule and its
 source, small.
 
@@ -138,7 +138,7 @@ class Form:
     """A form the person fills in; its submission comes back as `handlers.forms.submit`."""
 
     id: str
-    title: str  # at most 24 characters (Slack's modal title limit)
+    title: str  # at most 24 characters (the strictest chat's modal title limit)
     fields: tuple[FormField, ...]
     submit: str = "Save"
     #: Carried through the form unchanged (case reference, meeting id): never personal data.

@@ -48,7 +48,7 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
         visitor = me
         if cmd.by and cmd.by != ctx.actor.user_id:
             try:
-                visitor = repo.member_by_user(s, case.reference, ctx.actor.platform, cmd.by,
+                visitor = repo.member_by_address(s, case.reference, ctx.actor.kind, cmd.by,
                                               on=ctx.today)
             except NotAMember:
                 raise CommandError(

@@ -3,7 +3,7 @@ which actions are open, and who is who (lead social worker, chair, minute-taker,
 away and cover).
 
 The planner (`scheduling.reminders.plan_reminders`) needs, per case, a `CaseFacts`; delivery needs
-to turn an audience (`chair`, `lead_sw_manager`, `member:12`…) into a chat user. Both come from
+to turn an audience (`chair`, `lead_sw_manager`, `member:12`…) into an address. Both come from
 `load_facts`, which reads a whole batch of cases with one query per table (members, meetings,
 attendance, written reports, plan actions, open escalations) — never one query per case — so the
 sweep over 50,000 cases stays a handful of range scans.
@@ -34,6 +34,7 @@ from storage.models import (
     Escalation,
     Meeting,
     Member,
+    MemberAddress,
     PlanAction,
     WrittenReport,
 )
@@ -45,28 +46,37 @@ _IN_LIMIT: Final = 500
 NEAR: Final = timedelta(days=21)
 
 
+_NONE: Final[Mapping[str, str]] = {}
+
+
 class Person(NamedTuple):
-    """A current member as delivery needs them: chat ids, line manager, absence and cover.
+    """A current member as delivery needs them: addresses, line manager, absence and cover.
 
     A named tuple rather than a dataclass: a sweep builds one per member of every case with a
-    meeting near, and a tuple is several times cheaper to make."""
+    meeting near, and a tuple is several times cheaper to make. `addresses` and
+    `manager_addresses` map a channel kind to the address there (`MemberAddress`), so delivery
+    picks the one for its channel kind without knowing any."""
 
     id: int
     role: str
     kind: str
-    slack: str | None = None
-    teams: str | None = None
-    manager_slack: str | None = None
-    manager_teams: str | None = None
+    addresses: Mapping[str, str] = _NONE
+    manager_addresses: Mapping[str, str] = _NONE
     away_from: date | None = None
     away_until: date | None = None
     cover: int | None = None
 
-    def chat_id(self, platform: str) -> str | None:
-        return self.teams if platform == "teams" else self.slack
+    def address(self, kind: str) -> str | None:
+        """Their address on that channel kind (None: not reachable there)."""
+        return self.addresses.get(kind)
 
-    def manager_id(self, platform: str) -> str | None:
-        return self.manager_teams if platform == "teams" else self.manager_slack
+    def manager_address(self, kind: str) -> str | None:
+        return self.manager_addresses.get(kind)
+
+    @property
+    def reachable(self) -> bool:
+        """Has an address on some channel (else they are reached by email only)."""
+        return bool(self.addresses)
 
     def away_on(self, day: date) -> bool:
         """Same test as `storage.models.Member.away_on`."""
@@ -182,20 +192,30 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     who_for = set(ids) if all_people else set(meeting_case.values()) | pending_minutes
     people: dict[int, dict[int, Person]] = defaultdict(dict)
     lead: dict[int, int] = {}
+    # One row per (member, address): members left-joined to their addresses, so one range scan.
     member_rows = conn.execute(
         select(*as_text(col(Member.case_id), col(Member.id), col(Member.role), col(Member.kind),
-                     col(Member.slack_user_id), col(Member.teams_user_id),
-                     col(Member.line_manager_slack_user_id),
-                     col(Member.line_manager_teams_user_id), col(Member.left_on),
-                     col(Member.away_from), col(Member.away_until), col(Member.cover_member_id)))
+                     col(Member.left_on), col(Member.away_from), col(Member.away_until),
+                     col(Member.cover_member_id)),
+               col(MemberAddress.whose), col(MemberAddress.kind), col(MemberAddress.address))
+        .outerjoin(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
         .where(_where(col(Member.case_id), who_for))
-        .order_by(col(Member.case_id), col(Member.id))).all() if who_for else []
-    for (cid, mid, role, kind, slack, teams, mslack, mteams, left_on, away_from, away_until,
-         cover) in member_rows:
+        .order_by(col(Member.case_id), col(Member.id), col(MemberAddress.id))).all() \
+        if who_for else []
+    own: dict[int, dict[str, str]] = {}
+    managers: dict[int, dict[str, str]] = {}
+    for (cid, mid, role, kind, left_on, away_from, away_until, cover, whose, channel,
+         address) in member_rows:
         if left_on is not None and p.to_date(left_on) <= today:
             continue
         cid, mid = int(cid), int(mid)
-        people[cid][mid] = Person(mid, role, kind, slack, teams, mslack, mteams,
+        if address is not None:
+            book = own if whose == "member" else managers
+            book.setdefault(mid, {}).setdefault(channel, address)
+        if mid in people[cid]:
+            continue  # a second address of someone already seen: their book has it
+        people[cid][mid] = Person(mid, role, kind, own.setdefault(mid, {}),
+                                  managers.setdefault(mid, {}),
                                   None if away_from is None else p.to_date(away_from),
                                   None if away_until is None else p.to_date(away_until),
                                   None if cover is None else int(cover))
@@ -255,13 +275,13 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
         meetings = []
         for m in upcoming.get(cid, ()):
             a = answers.get(m.id, {})
-            present = [p for p in who.values() if p.chat_id("slack") or p.chat_id("teams")]
+            present = [p for p in who.values() if p.reachable]
             # The chair and the minute-taker are not asked for a written report, but anyone who
             # sent one unasked is counted with it (as handlers/answers.progress counts it).
             sent = a.get("reports", set())
             professionals = tuple(str(p.id) for p in who.values() if p.id in sent or (
                 p.kind == "professional" and p.id not in (m.chair, m.minute_taker)
-                and (p.chat_id("slack") or p.chat_id("teams"))))
+                and p.reachable))
             meetings.append(MeetingFacts(
                 subjects[m.id], m.date, professionals=professionals,
                 members=tuple(str(p.id) for p in present if p.id not in (m.chair, m.minute_taker)),

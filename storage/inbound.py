@@ -4,7 +4,7 @@ A listener writes the request (`add`, one short transaction) before it acknowled
 crash after the ack loses nothing; a worker then claims it, does the work and deletes it:
 
     with store.transaction() as s:
-        row_id = add(s, platform="slack", kind="command", body={...}, now=clock(), worker=me)
+        row_id = add(s, platform="chat", kind="command", body={...}, now=clock(), worker=me)
     ...ack, hand row_id to a worker thread...
     with store.transaction() as s:
         row = claim(s, row_id, now=clock(), worker=me)      # None: someone else has it

@@ -19,12 +19,14 @@ Choices that matter beyond one function:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(column_0_label)s",
@@ -47,7 +49,8 @@ REVIEW_CONFERENCE: Final = "review_conference"
 ATTENDANCE_STATUSES: Final = ("attended", "apologies", "absent")
 ACTION_STATUSES: Final = ("open", "achieved")
 CASE_EVENT_KINDS: Final = ("school_move", "significant_change")
-PLATFORMS: Final = ("slack", "teams")
+#: Whose address a `MemberAddress` row is: the member's own, or their line manager's.
+ADDRESS_HOLDERS: Final = ("member", "line_manager")
 REMINDER_STATUSES: Final = ("pending", "claimed", "sent", "dead")
 
 
@@ -91,8 +94,6 @@ class CoreGroup(SQLModel, table=True):
     start: date
     registered: date | None = None
     status: str = Field(default="active", max_length=16, index=True)
-    slack_channel_id: str | None = Field(default=None, unique=True, max_length=64)
-    teams_channel_id: str | None = Field(default=None, unique=True, max_length=255)
     #: Working days between lead social worker visits, where the core group agrees it.
     lead_visit_every: int | None = None
     #: Wales resolution process: the date a resolution (Tier 1) was requested.
@@ -104,11 +105,6 @@ class CoreGroup(SQLModel, table=True):
     #: Derived, never edited by hand: the case's meetings/visits/… as the engine sees them,
     #: rewritten with every change (storage.states). Lets the sweep read one row per case.
     state_snapshot: str | None = Field(default=None, sa_type=Text)
-    #: The pinned summary the bot edits in place after every change (one per platform).
-    slack_summary_ts: str | None = Field(default=None, max_length=64)
-    teams_summary_id: str | None = Field(default=None, max_length=255)
-    #: Teams conversation reference (JSON) so reminders can be posted proactively.
-    teams_conversation: str | None = Field(default=None, sa_type=Text)
     #: Quiet digest: one reminder message a morning instead of separate posts.
     digest: bool = False
 
@@ -134,12 +130,8 @@ class Member(SQLModel, table=True):
     kind: str = Field(default="professional", max_length=16)
     agency: str | None = Field(default=None, max_length=255)
     email: str | None = Field(default=None, max_length=320)
-    slack_user_id: str | None = Field(default=None, max_length=64, index=True)
-    teams_user_id: str | None = Field(default=None, max_length=255, index=True)
     line_manager_name: str | None = Field(default=None, max_length=255)
     line_manager_email: str | None = Field(default=None, max_length=320)
-    line_manager_slack_user_id: str | None = Field(default=None, max_length=64)
-    line_manager_teams_user_id: str | None = Field(default=None, max_length=255)
     joined_on: date
     left_on: date | None = None
     away_from: date | None = None
@@ -149,10 +141,30 @@ class Member(SQLModel, table=True):
     #: A stored fact with its grantor, never derived from the role words anyone may type
     #: (`storage.repository.grant_powers`; migration 0006 carried over only provable grants).
     powers: bool = False
-    #: Audit address of who granted the powers (`slack:U…`), and when.
+    #: Audit address of who granted the powers (`<kind>:<address>`), and when.
     powers_granted_by: str | None = Field(default=None, max_length=128)
     powers_granted_at: datetime | None = _dt(nullable=True)
     created_at: datetime = _dt()
+
+    if TYPE_CHECKING:
+        @property
+        def addresses(self) -> list[MemberAddress]:
+            """How to reach them and their line manager (`MemberAddress` rows, oldest first),
+            loaded with the member: mapped below, as SQLModel can't map it in the class."""
+
+    def address(self, kind: str) -> str | None:
+        """Their address on that channel kind, None if they are not reachable there."""
+        return next((a.address for a in self.addresses
+                     if a.kind == kind and a.whose == "member"), None)
+
+    def any_address(self) -> str | None:
+        """Their first chat address of any kind: None for someone reached by email only."""
+        return next((a.address for a in self.addresses if a.whose == "member"), None)
+
+    def manager_address(self, kind: str | None = None) -> str | None:
+        """Their line manager's address on that channel kind (any kind if None)."""
+        return next((a.address for a in self.addresses if a.whose == "line_manager"
+                     and (kind is None or a.kind == kind)), None)
 
     def active_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)
@@ -163,6 +175,59 @@ class Member(SQLModel, table=True):
             and self.away_from <= day
             and (self.away_until is None or day <= self.away_until)
         )
+
+
+class MemberAddress(SQLModel, table=True):
+    """One way to reach a member (or their line manager): (member, channel kind, address).
+
+    The channel kind is an opaque name an adapter under `bot/` registers ("slack", "teams", later
+    "email"); the address is what that channel calls the person (a Slack user id `U0123ABCD`, a
+    Bot Framework user id `29:1abc…`, an email address). One person may have several kinds, one
+    address per kind each. Nothing outside the adapters looks inside either string, so a new kind
+    of channel needs no change here. `whose` is "member" or "line_manager" (the line manager is
+    not a member, but is reached the same ways).
+    """
+
+    __tablename__ = "member_address"
+    __table_args__ = (
+        UniqueConstraint("member_id", "whose", "kind"),
+        #: "Which member is this (kind, address)?": every command starts with it.
+        Index("ix_member_address_kind_address", "kind", "address"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    whose: str = Field(default="member", max_length=16)
+    kind: str = Field(max_length=16)
+    address: str = Field(max_length=320)
+
+
+# Read-only (the repository writes the rows and refreshes it); "selectin" loads every listed
+# member's addresses in one more query, so handlers can name people after the session ends.
+sa_inspect(Member).add_property("addresses", relationship(
+    MemberAddress, lazy="selectin", order_by=col(MemberAddress.id), viewonly=True))
+
+
+class CaseConversation(SQLModel, table=True):
+    """Where a case is talked about on one channel kind: (case, kind, channel), keyed like
+    `ChatThread` is, one per case per kind.
+
+    `channel` is the adapter's id for it (a Slack channel id `C0123ABCD`, a Teams channel's
+    conversation id `19:…@thread.tacv2`), unique within its kind. `reference` is anything the
+    adapter needs to post there unprompted (for Teams the Bot Framework conversation reference as
+    JSON: ids only, never names). `summary_message_id` is the pinned summary the bot edits in
+    place after every change (a Slack message ts, a Teams activity id).
+    """
+
+    __tablename__ = "case_conversation"
+    __table_args__ = (UniqueConstraint("case_id", "kind"), UniqueConstraint("kind", "channel"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="core_group.id")
+    kind: str = Field(max_length=16)
+    channel: str | None = Field(default=None, max_length=255)
+    reference: str | None = Field(default=None, sa_type=Text)
+    summary_message_id: str | None = Field(default=None, max_length=255)
 
 
 class Meeting(SQLModel, table=True):
@@ -190,7 +255,7 @@ class Meeting(SQLModel, table=True):
     ends_at: datetime | None = _dt(nullable=True)
     venue: str | None = Field(default=None, max_length=255)
     online_url: str | None = Field(default=None, max_length=1024)
-    #: Held online (Teams), with or without a venue; `venue` stays as typed (migration 0005).
+    #: Held online (a video meeting), with or without a venue; `venue` stays as typed (migration 0005).
     online: bool = False
     chair_member_id: int | None = Field(default=None, foreign_key="member.id")
     minute_taker_member_id: int | None = Field(default=None, foreign_key="member.id")

@@ -6,9 +6,12 @@ Conventions (all functions):
   the caller's transaction commits or rolls back, so a handler can combine calls atomically.
 - Cases are named by their reference (`"CG-0001"`), the only identifier chat ever sees; meetings,
   members, actions and escalations by their integer id within that case.
-- `actor` is who did it, as an id string (`"slack:U123"`, `"teams:29:1ab…"`, `"cli"`,
+- `actor` is who did it, as an id string (`"<channel kind>:<address>"`, `"cli"`,
   `"system:sweep"`), never a person's name. `now` is an aware datetime from the injected clock:
   storage never reads the real clock. "Today" is the Europe/London date of `now`.
+- People and channels are platform-neutral: a member is found by an address (channel kind,
+  address) in `MemberAddress`, a case by a channel in `CaseConversation`. The channel kind is an
+  opaque name an adapter registers; nothing here knows any.
 - Bad input raises a `storage.errors.StorageError` subclass before anything is written.
 - Audit payloads carry ids, dates, kinds and statuses, never names, emails, venues or free text.
 
@@ -37,7 +40,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any, Final, Literal, NoReturn, TypeVar, cast
+from typing import Any, Final, NoReturn, TypeVar, cast
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import bindparam, delete, func, select, update
@@ -62,6 +65,7 @@ from storage.errors import (
     UnknownRecord,
 )
 from storage.models import (
+    ADDRESS_HOLDERS,
     ATTENDANCE_STATUSES,
     LEAD_SOCIAL_WORKER,
     MEMBER_KINDS,
@@ -69,12 +73,14 @@ from storage.models import (
     SOCIAL_WORKER_ROLES,
     Attendance,
     AuditEvent,
+    CaseConversation,
     CaseEvent,
     ChildIdentity,
     CoreGroup,
     Escalation,
     Meeting,
     Member,
+    MemberAddress,
     PlanAction,
     ProcessedRequest,
     Reminder,
@@ -108,7 +114,6 @@ class _Unset(Enum):
 #: "Leave this field as it is" in update functions (None means "clear it").
 UNSET: Final = _Unset.UNSET
 
-Platform = Literal["slack", "teams"]
 _T = TypeVar("_T", bound=SQLModel)
 
 
@@ -132,7 +137,7 @@ def _today(now: datetime) -> date:
 
 def _actor(actor: str) -> str:
     if not isinstance(actor, str) or not actor.strip() or len(actor) > 128:
-        raise InvalidValue("actor", f"{actor!r} is not a user id", '"slack:U0123ABCD"')
+        raise InvalidValue("actor", f"{actor!r} is not a user id", '"chat:U0123ABCD"')
     return actor.strip()
 
 
@@ -176,15 +181,25 @@ def _choice(value: str, field: str, allowed: Sequence[str]) -> str:
     return value
 
 
+_KIND: Final = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
+
+
+def _kind(kind: str) -> str:
+    """A channel kind: an adapter's short lowercase name, never interpreted here."""
+    if not isinstance(kind, str) or not _KIND.match(kind):
+        raise InvalidValue("kind", f"{kind!r} is not a channel kind", 'kind="chat"')
+    return kind
+
+
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
 _CASE_FIELDS: Final = ("reference", "profile", "plan", "start", "registered", "status",
                        "lead_visit_every", "resolution_requested", "significant_risk_reduction",
-                       "slack_channel_id", "teams_channel_id", "closed_at")
+                       "closed_at")
 _MEMBER_FIELDS: Final = ("role", "kind", "joined_on", "left_on", "away_from", "away_until",
-                         "cover_member_id", "slack_user_id", "teams_user_id")
+                         "cover_member_id")
 _MEETING_FIELDS: Final = ("kind", "status", "starts_at", "ends_at", "chair_member_id",
                           "minute_taker_member_id", "calendar_event_id", "social_worker_present",
                           "minutes_circulated_at", "chair_update_sent_at", "online")
@@ -193,7 +208,11 @@ _ESCALATION_FIELDS: Final = ("stage", "raised_by_member_id", "about_member_id", 
 
 
 def _snap(obj: SQLModel, fields: Sequence[str]) -> dict[str, Any]:
-    return {f: getattr(obj, f) for f in fields}
+    out = {f: getattr(obj, f) for f in fields}
+    if isinstance(obj, Member):
+        # Addresses are ids (a chat user id), like the member's own: the audit may hold them.
+        out["addresses"] = {f"{a.whose}:{a.kind}": a.address for a in obj.addresses}
+    return out
 
 
 def _audit(session: Session, case: CoreGroup | None, *, actor: str, now: datetime, action: str,
@@ -394,16 +413,39 @@ def case_version(session: Session, reference: str) -> int:
 
 
 def case_by_channel(session: Session, channel_id: str) -> CoreGroup:
-    """The case linked to a Slack or Teams channel (UnknownChannel if none)."""
+    """The case linked to that channel, of whatever kind (UnknownChannel if none)."""
     case = session.scalars(
-        select(CoreGroup).where(
-            (col(CoreGroup.slack_channel_id) == channel_id)
-            | (col(CoreGroup.teams_channel_id) == channel_id)
-        )
+        select(CoreGroup).join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
+        .where(col(CaseConversation.channel) == channel_id)
     ).first()
     if case is None:
         raise UnknownChannel(channel_id)
     return case
+
+
+def conversation(session: Session, reference: str, kind: str) -> CaseConversation | None:
+    """Where the case is talked about on that channel kind, None if nowhere yet."""
+    case = _case(session, reference, writable=False, closed_ok=True)
+    return _conversation(session, _cid(case), kind)
+
+
+def _conversation(session: Session, case_id: int, kind: str) -> CaseConversation | None:
+    return session.scalars(select(CaseConversation).where(
+        col(CaseConversation.case_id) == case_id, col(CaseConversation.kind) == kind)).first()
+
+
+def channel_of(session: Session, reference: str, kind: str) -> str | None:
+    """The case's channel on that channel kind (None if it has none there)."""
+    conv = conversation(session, reference, kind)
+    return None if conv is None else conv.channel
+
+
+def _conversation_for_write(session: Session, case: CoreGroup, kind: str) -> CaseConversation:
+    conv = _conversation(session, _cid(case), kind)
+    if conv is None:
+        conv = CaseConversation(case_id=_cid(case), kind=kind)
+        session.add(conv)
+    return conv
 
 
 def list_cases(session: Session, *, status: str | None = "active") -> list[CoreGroup]:
@@ -414,25 +456,29 @@ def list_cases(session: Session, *, status: str | None = "active") -> list[CoreG
 
 
 def link_channel(
-    session: Session, reference: str, *, actor: str, now: datetime, platform: Platform,
+    session: Session, reference: str, *, actor: str, now: datetime, kind: str,
     channel_id: str,
 ) -> CoreGroup:
-    """Link the case to its chat channel (one channel per case per platform)."""
+    """Link the case to its channel of that kind (one channel per case per kind)."""
     actor = _actor(actor)
     _today(now)
-    _choice(platform, "platform", ("slack", "teams"))
+    kind = _kind(kind)
     channel_id = _req(channel_id, "channel_id", max_len=255, example='"C0123ABCD"')
     case = _case(session, reference)
-    column = CoreGroup.slack_channel_id if platform == "slack" else CoreGroup.teams_channel_id
-    other = session.scalars(select(CoreGroup).where(col(column) == channel_id)).first()
+    other = session.scalars(
+        select(CoreGroup).join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
+        .where(col(CaseConversation.kind) == kind, col(CaseConversation.channel) == channel_id)
+    ).first()
     if other is not None and other.id != case.id:
         raise AlreadyExists(f"A link from this channel (to {other.reference})",
                             "create a new channel for this case")
-    before = _snap(case, _CASE_FIELDS)
-    setattr(case, f"{platform}_channel_id", channel_id)
+    conv = _conversation_for_write(session, case, kind)
+    before = {**_snap(case, _CASE_FIELDS), "kind": kind, "channel": conv.channel}
+    conv.channel = channel_id
     session.flush()
     _audit(session, case, actor=actor, now=now, action="case.channel_linked", entity="case",
-           entity_id=case.id, before=before, after=_snap(case, _CASE_FIELDS))
+           entity_id=case.id, before=before,
+           after={**_snap(case, _CASE_FIELDS), "kind": kind, "channel": channel_id})
     return case
 
 
@@ -533,30 +579,30 @@ def set_digest(
     return case
 
 
-def summary_message_id(session: Session, reference: str, platform: Platform) -> str | None:
-    """The id of the case's pinned summary on that platform (Slack ts, Teams activity id)."""
-    _choice(platform, "platform", ("slack", "teams"))
-    case = _case(session, reference, writable=False, closed_ok=True)
-    return case.slack_summary_ts if platform == "slack" else case.teams_summary_id
+def summary_message_id(session: Session, reference: str, kind: str) -> str | None:
+    """The id of the case's pinned summary on that channel kind (the adapter's message id)."""
+    conv = conversation(session, reference, _kind(kind))
+    return None if conv is None else conv.summary_message_id
 
 
 def set_summary_message_id(
-    session: Session, reference: str, platform: Platform, message_id: str | None, *,
+    session: Session, reference: str, kind: str, message_id: str | None, *,
     actor: str, now: datetime,
 ) -> CoreGroup:
     """Remember which message is the pinned summary, so later changes edit it in place."""
     actor = _actor(actor)
     _today(now)
-    _choice(platform, "platform", ("slack", "teams"))
+    kind = _kind(kind)
     if message_id is not None:
         message_id = _req(message_id, "message_id", max_len=255, example='"1700000000.000100"')
     case = _case(session, reference)
-    column = "slack_summary_ts" if platform == "slack" else "teams_summary_id"
-    before = {column: getattr(case, column)}
-    setattr(case, column, message_id)
+    conv = _conversation_for_write(session, case, kind)
+    before = {"kind": kind, "summary_message_id": conv.summary_message_id}
+    conv.summary_message_id = message_id
     session.flush()
     _audit(session, case, actor=actor, now=now, action="case.summary_pinned", entity="case",
-           entity_id=case.id, before=before, after={column: message_id})
+           entity_id=case.id, before=before,
+           after={"kind": kind, "summary_message_id": message_id})
     return case
 
 
@@ -629,10 +675,11 @@ def child_name(session: Session, reference: str) -> str | None:
 # --- members -----------------------------------------------------------------------------------
 
 _MEMBER_TEXT: Final = {
-    "display_name": 255, "agency": 255, "email": 320, "slack_user_id": 64,
-    "teams_user_id": 255, "line_manager_name": 255, "line_manager_email": 320,
-    "line_manager_slack_user_id": 64, "line_manager_teams_user_id": 255,
+    "display_name": 255, "agency": 255, "email": 320, "line_manager_name": 255,
+    "line_manager_email": 320,
 }
+#: An address's longest form (an email address); chat user ids are far shorter.
+_ADDRESS_MAX: Final = 320
 
 
 def _check_email(value: str | None, field: str) -> None:
@@ -641,14 +688,46 @@ def _check_email(value: str | None, field: str) -> None:
                            f'{field}="name@agency.example"')
 
 
+def _addresses(values: Mapping[str, str | None] | None, field: str) -> dict[str, str | None]:
+    """{kind: address} checked; None (or empty) as an address means "none on that kind"."""
+    out: dict[str, str | None] = {}
+    for kind, address in (values or {}).items():
+        out[_kind(kind)] = _text(address, field, max_len=_ADDRESS_MAX,
+                                 example=f'{field}={{"{kind}": "U0123ABCD"}}')
+    return out
+
+
+def _set_addresses(session: Session, member: Member, whose: str,
+                   values: Mapping[str, str | None]) -> bool:
+    """Write the member's (or line manager's) address per kind; True if anything changed."""
+    assert whose in ADDRESS_HOLDERS
+    have = {a.kind: a for a in member.addresses if a.whose == whose}
+    changed = False
+    for kind, address in values.items():
+        row = have.get(kind)
+        if address is None:
+            if row is not None:
+                session.delete(row)
+                changed = True
+        elif row is None:
+            session.add(MemberAddress(member_id=_id(member), whose=whose, kind=kind,
+                                      address=address))
+            changed = True
+        elif row.address != address:
+            row.address = address
+            changed = True
+    if changed:
+        session.flush()
+        session.refresh(member, ["addresses"])
+    return changed
+
+
 def _duplicate_member(session: Session, case: CoreGroup, today: date, *, exclude: int | None,
-                      slack_user_id: str | None, teams_user_id: str | None,
-                      email: str | None) -> None:
+                      addresses: Mapping[str, str | None], email: str | None) -> None:
     for m in members(session, case.reference, on=today):
         if m.id == exclude:
             continue
-        if (slack_user_id and m.slack_user_id == slack_user_id) \
-                or (teams_user_id and m.teams_user_id == teams_user_id) \
+        if any(address and m.address(kind) == address for kind, address in addresses.items()) \
                 or (email and m.email and m.email.lower() == email.lower()):
             raise AlreadyExists(f"Member {m.id} of {case.reference} with that user",
                                 f"/coregroup members {case.reference}")
@@ -665,24 +744,22 @@ def add_member(
     kind: str = "professional",
     agency: str | None = None,
     email: str | None = None,
-    slack_user_id: str | None = None,
-    teams_user_id: str | None = None,
+    addresses: Mapping[str, str | None] | None = None,
     line_manager_name: str | None = None,
     line_manager_email: str | None = None,
-    line_manager_slack_user_id: str | None = None,
-    line_manager_teams_user_id: str | None = None,
+    line_manager_addresses: Mapping[str, str | None] | None = None,
     joined_on: date | None = None,
 ) -> Member:
-    """Add someone to the core group. People outside the workspace have no chat id (email only)."""
+    """Add someone to the core group. `addresses` ({channel kind: address}) are how the bot
+    reaches them; people outside every chat have none (email only)."""
     actor = _actor(actor)
     today = _today(now)
     values: dict[str, str | None] = {
         "display_name": display_name, "agency": agency, "email": email,
-        "slack_user_id": slack_user_id, "teams_user_id": teams_user_id,
         "line_manager_name": line_manager_name, "line_manager_email": line_manager_email,
-        "line_manager_slack_user_id": line_manager_slack_user_id,
-        "line_manager_teams_user_id": line_manager_teams_user_id,
     }
+    own = _addresses(addresses, "addresses")
+    manager = _addresses(line_manager_addresses, "line_manager_addresses")
     clean = {k: _text(v, k, max_len=_MEMBER_TEXT[k], example=f'{k}="…"')
              for k, v in values.items()}
     if clean["display_name"] is None:
@@ -695,14 +772,15 @@ def add_member(
     kind = _choice(kind, "kind", MEMBER_KINDS)
     _check_date(joined_on, "joined_on")
     case = _case(session, reference)
-    _duplicate_member(session, case, today, exclude=None, slack_user_id=clean["slack_user_id"],
-                      teams_user_id=clean["teams_user_id"], email=clean["email"])
+    _duplicate_member(session, case, today, exclude=None, addresses=own, email=clean["email"])
     member = Member(case_id=_cid(case), display_name=clean["display_name"], role=role,
                     kind=kind, joined_on=joined_on or today, created_at=now)
     for key, value in clean.items():
         setattr(member, key, value)
     session.add(member)
     session.flush()
+    _set_addresses(session, member, "member", own)
+    _set_addresses(session, member, "line_manager", manager)
     _audit(session, case, actor=actor, now=now, action="member.added", entity="member",
            entity_id=member.id, after=_snap(member, _MEMBER_FIELDS))
     return member
@@ -716,8 +794,11 @@ def update_member(
     actor: str,
     now: datetime,
     changes: Mapping[str, str | None],
+    addresses: Mapping[str, str | None] | None = None,
+    line_manager_addresses: Mapping[str, str | None] | None = None,
 ) -> Member:
-    """Change contact/role fields (display_name, role, agency, email, chat ids, line manager)."""
+    """Change contact/role fields (display_name, role, agency, email, line manager) and
+    addresses ({channel kind: address}, None removes that kind's)."""
     actor = _actor(actor)
     today = _today(now)
     allowed = {*_MEMBER_TEXT, "role", "kind"}
@@ -740,15 +821,20 @@ def update_member(
             clean[key] = _text(value, key, max_len=_MEMBER_TEXT[key], example=f'{key}="…"')
     _check_email(clean.get("email"), "email")
     _check_email(clean.get("line_manager_email"), "line_manager_email")
+    own = _addresses(addresses, "addresses")
+    manager = _addresses(line_manager_addresses, "line_manager_addresses")
     case = _case(session, reference)
     member = _member(session, case, member_id, on=today)
-    _duplicate_member(session, case, today, exclude=member.id,
-                      slack_user_id=clean.get("slack_user_id"),
-                      teams_user_id=clean.get("teams_user_id"), email=clean.get("email"))
+    _duplicate_member(session, case, today, exclude=member.id, addresses=own,
+                      email=clean.get("email"))
     before = _snap(member, _MEMBER_FIELDS)
     for key, value in clean.items():
         setattr(member, key, value)
     session.flush()
+    if _set_addresses(session, member, "member", own):
+        clean["addresses"] = own
+    if _set_addresses(session, member, "line_manager", manager):
+        clean["line_manager_addresses"] = manager
     _audit(session, case, actor=actor, now=now, action="member.updated", entity="member",
            entity_id=member.id, before=before,
            after={**_snap(member, _MEMBER_FIELDS), "fields_changed": sorted(clean)})
@@ -848,25 +934,27 @@ def members(
     return [m for m in rows if m.active_on(on)]
 
 
-def member_by_user(
-    session: Session, reference: str, platform: Platform, user_id: str, *, on: date | None = None
+def member_by_address(
+    session: Session, reference: str, kind: str, address: str, *, on: date | None = None
 ) -> Member:
-    """The current member of this case with that Slack/Teams user id (NotAMember if none)."""
-    _choice(platform, "platform", ("slack", "teams"))
+    """The current member of this case with that address on that channel kind (NotAMember if
+    none)."""
+    kind = _kind(kind)
     for m in members(session, reference, on=on):
-        if (m.slack_user_id if platform == "slack" else m.teams_user_id) == user_id:
+        if m.address(kind) == address:
             return m
-    raise NotAMember(user_id, normalise_reference(reference))
+    raise NotAMember(address, normalise_reference(reference))
 
 
-def cases_for_user(session: Session, platform: Platform, user_id: str) -> list[CoreGroup]:
-    """Active cases where this chat user is a current member (App Home, "my cases")."""
-    _choice(platform, "platform", ("slack", "teams"))
-    column = Member.slack_user_id if platform == "slack" else Member.teams_user_id
+def cases_for_address(session: Session, kind: str, address: str) -> list[CoreGroup]:
+    """Active cases where this address is a current member (App Home, "my cases")."""
+    kind = _kind(kind)
     stmt = (
         select(CoreGroup)
         .join(Member, col(Member.case_id) == col(CoreGroup.id))
-        .where(col(column) == user_id, col(Member.left_on).is_(None),
+        .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+        .where(col(MemberAddress.kind) == kind, col(MemberAddress.address) == address,
+               col(MemberAddress.whose) == "member", col(Member.left_on).is_(None),
                col(CoreGroup.status) == "active")
         .order_by(col(CoreGroup.reference))
         .distinct()
@@ -1826,9 +1914,9 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     """True the first time a platform request/event id is seen, False on a retry.
 
     Call it in the same transaction as the change it guards: a failed handler rolls it back too,
-    so the platform's retry is then processed. Keys look like "slack:Ev0123" or "teams:<id>".
+    so the platform's retry is then processed. Keys look like "<channel kind>:<event id>".
     """
-    key = _req(key, "key", max_len=255, example='"slack:Ev0123ABCD"')
+    key = _req(key, "key", max_len=255, example='"chat:Ev0123ABCD"')
     _aware(now, "now")
     table = ProcessedRequest.__table__  # type: ignore[attr-defined]
     stmt = (insert_on_conflict(session, ProcessedRequest).values(key=key, received_at=now)
@@ -1836,14 +1924,14 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     return session.execute(stmt).scalar() is not None
 
 
-#: How long a request id is remembered. Slack retries a request three times within about five
-#: minutes and Teams redelivers within seconds to minutes; a day covers both with a wide margin
+#: How long a request id is remembered. Chat platforms retry a request within about five minutes
+#: (three tries) or redeliver within seconds to minutes; a day covers them with a wide margin
 #: (a clock step, a long outage) while keeping the table small. Pruned by the sweep tick.
 REQUEST_LOG_KEEP: Final = timedelta(hours=24)
 
 
 def forget_requests(session: Session, *, before: datetime) -> int:
-    """Drop request ids older than any platform retries (Slack retries for minutes, not days)."""
+    """Drop request ids older than any platform retries (they retry for minutes, not days)."""
     _aware(before, "before")
     result = session.execute(delete(ProcessedRequest)
                              .where(col(ProcessedRequest.received_at) < before))
@@ -1910,6 +1998,9 @@ def _purge_one(session: Session, case: CoreGroup, *, actor: str, now: datetime,
         counts[table.name] = _rowcount(session.execute(
             delete(table).where(table.c.case_id == cid)))
     session.execute(update(Member).where(col(Member.case_id) == cid).values(cover_member_id=None))
+    member_ids = select(col(Member.id)).where(col(Member.case_id) == cid).scalar_subquery()
+    session.execute(delete(MemberAddress).where(col(MemberAddress.member_id).in_(member_ids)))
+    session.execute(delete(CaseConversation).where(col(CaseConversation.case_id) == cid))
     counts["member"] = _rowcount(session.execute(delete(Member).where(col(Member.case_id) == cid)))
     closed_at, reference = case.closed_at, case.reference
     session.execute(delete(CoreGroup).where(col(CoreGroup.id) == cid))
@@ -1920,28 +2011,33 @@ def _purge_one(session: Session, case: CoreGroup, *, actor: str, now: datetime,
                         "closed_before": closed_before, "rows_removed": counts})
 
 
-# --- Teams: the conversation reference for proactive messages ----------------------------------
+# --- conversation references for proactive messages -------------------------------------------
 
 
-def set_teams_conversation(
-    session: Session, reference: str, conversation: str, *, actor: str, now: datetime
+def set_conversation_reference(
+    session: Session, reference: str, kind: str, conversation_reference: str, *, actor: str,
+    now: datetime,
 ) -> CoreGroup:
-    """Remember how to reach the case's Teams channel without being spoken to first.
+    """Remember how to reach the case's channel of that kind without being spoken to first.
 
-    `conversation` is the Bot Framework conversation reference as JSON (service URL, channel and
-    tenant ids, the bot's id): the sweep needs it to post reminders proactively. Holds ids only,
-    never names. Writing the same value again changes nothing and is not audited twice.
+    `conversation_reference` is whatever the adapter needs to post unprompted (e.g. a JSON
+    conversation reference of service URL, channel and tenant ids): the sweep needs it to post
+    reminders proactively. Holds ids only, never names. Writing the same value again changes
+    nothing and is not audited twice.
     """
     actor = _actor(actor)
     _today(now)
-    conversation = _req(conversation, "conversation", max_len=4000,
-                        example='\'{"serviceUrl": "https://smba.trafficmanager.net/uk/"}\'')
+    kind = _kind(kind)
+    conversation_reference = _req(conversation_reference, "conversation_reference",
+                                  max_len=4000, example='\'{"serviceUrl": "https://…"}\'')
     case = _case(session, reference)
-    if case.teams_conversation == conversation:
+    conv = _conversation_for_write(session, case, kind)
+    if conv.reference == conversation_reference:
         return case
-    before = {"teams_conversation": case.teams_conversation}
-    case.teams_conversation = conversation
+    before = {"kind": kind, "reference": conv.reference}
+    conv.reference = conversation_reference
     session.flush()
-    _audit(session, case, actor=actor, now=now, action="case.teams_conversation", entity="case",
-           entity_id=case.id, before=before, after={"teams_conversation": conversation})
+    _audit(session, case, actor=actor, now=now, action="case.conversation_reference",
+           entity="case", entity_id=case.id, before=before,
+           after={"kind": kind, "reference": conversation_reference})
     return case

@@ -51,8 +51,6 @@ class ActiveCase(NamedTuple):
 
     id: int
     reference: str
-    slack_channel_id: str | None
-    teams_channel_id: str | None
     state: CaseState
 
 
@@ -60,7 +58,6 @@ CASE_COLUMNS: Final = (
     col(CoreGroup.id), col(CoreGroup.reference), col(CoreGroup.profile), col(CoreGroup.plan),
     col(CoreGroup.start), col(CoreGroup.registered), col(CoreGroup.lead_visit_every),
     col(CoreGroup.resolution_requested), col(CoreGroup.significant_risk_reduction),
-    col(CoreGroup.slack_channel_id), col(CoreGroup.teams_channel_id),
 )
 
 
@@ -251,8 +248,7 @@ class Facts(NamedTuple):
 
 def assemble(row: Sequence[Any], facts: Facts) -> ActiveCase:
     """A case row (`CASE_COLUMNS`) and its facts → the sweep's ActiveCase."""
-    (cid, ref, profile, plan, start, registered, every, requested, reduction, slack,
-     teams) = row[:11]
+    cid, ref, profile, plan, start, registered, every, requested, reduction = row[:9]
     if requested is None and not reduction and not facts.tier1 and not facts.tier2:
         resolution = _NO_RESOLUTION
     else:
@@ -273,7 +269,7 @@ def assemble(row: Sequence[Any], facts: Facts) -> ActiveCase:
         escalations=facts.escalations,
         lead_visit_every=every,
     )
-    return ActiveCase(cid, ref, slack, teams, state)
+    return ActiveCase(cid, ref, state)
 
 
 # --- snapshots ------------------------------------------------------------------------------------

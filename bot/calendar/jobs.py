@@ -33,6 +33,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy.orm import object_session
+from sqlmodel import Session
+
 from bot.calendar.ics import IcsFile
 from bot.calendar.invite import (
     Invite,
@@ -317,7 +320,13 @@ class CalendarJobs:
     # -- the channel --------------------------------------------------------------------------
 
     def _channel_of(self, case: CoreGroup) -> str | None:
-        return case.teams_channel_id if self.chat.platform == "teams" else case.slack_channel_id
+        """The case's channel on the chat port's channel kind (in the case's own session if it
+        still has one)."""
+        session = object_session(case)
+        if isinstance(session, Session):
+            return repo.channel_of(session, case.reference, self.chat.platform)
+        with self.store.read() as s:
+            return repo.channel_of(s, case.reference, self.chat.platform)
 
     async def _post(self, channel: str | None, message: Message) -> None:
         if channel is None:

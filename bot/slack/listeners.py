@@ -36,6 +36,7 @@ from bot.slack.blocks import (
     plain,
     read_metadata,
 )
+from bot.slack.channel import SLACK
 from bot.slack.chat import SlackChat, SlackDirectory
 from bot.work import SeenKeys, Worker
 from handlers.common import Actor, Config, Context, Person
@@ -75,7 +76,7 @@ class SlackDeps:
     def context(self, client: WebClient, user: str, channel: str | None,
                 key: str | None) -> Context:
         return Context(
-            actor=Actor(user, "slack", "slack"),
+            actor=Actor(user, SLACK, "slack"),
             store=self.store,
             clock=self.clock,
             channel_id=channel,

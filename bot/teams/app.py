@@ -52,6 +52,7 @@ from bot.teams.cards import (
     people_fields,
     submitted_values,
 )
+from bot.teams.channel import TEAMS
 from bot.teams.chat import (
     DEFAULT_SERVICE_URL,
     Here,
@@ -69,7 +70,7 @@ from handlers.replies import Message
 from storage import repository as repo
 from storage.db import Store
 from storage.errors import UnknownChannel
-from storage.models import CoreGroup, Member
+from storage.models import CaseConversation, CoreGroup, Member, MemberAddress
 
 log = logging.getLogger("coregroup.teams")
 
@@ -104,8 +105,9 @@ class TeamsDeps:
 
     def reference_for(self, channel: str) -> dict[str, Any] | None:
         with self.store.read() as s:
-            raw = s.execute(select(col(CoreGroup.teams_conversation))
-                            .where(col(CoreGroup.teams_channel_id) == channel)).scalar()
+            raw = s.execute(select(col(CaseConversation.reference))
+                            .where(col(CaseConversation.kind) == TEAMS.name,
+                                   col(CaseConversation.channel) == channel)).scalar()
         try:
             return json.loads(raw) if raw else None
         except ValueError:
@@ -114,7 +116,10 @@ class TeamsDeps:
     def linked_case(self, channel: str) -> str | None:
         with self.store.read() as s:
             return s.execute(select(col(CoreGroup.reference))
-                             .where(col(CoreGroup.teams_channel_id) == channel)).scalar()
+                             .join(CaseConversation,
+                                   col(CaseConversation.case_id) == col(CoreGroup.id))
+                             .where(col(CaseConversation.kind) == TEAMS.name,
+                                    col(CaseConversation.channel) == channel)).scalar()
 
     def name_of(self, user: str) -> str:
         with self.lock:
@@ -122,7 +127,10 @@ class TeamsDeps:
                 return self.names[user]
         with self.store.read() as s:
             name = s.execute(select(col(Member.display_name))
-                             .where(col(Member.teams_user_id) == user)
+                             .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+                             .where(col(MemberAddress.kind) == TEAMS.name,
+                                    col(MemberAddress.whose) == "member",
+                                    col(MemberAddress.address) == user)
                              .order_by(col(Member.id).desc())).scalar()
         return str(name) if name else "member"
 
@@ -140,9 +148,10 @@ class TeamsDeps:
         if self.seen_service_url:
             return self.seen_service_url
         with self.store.read() as s:
-            raw = s.execute(select(col(CoreGroup.teams_conversation))
-                            .where(col(CoreGroup.teams_conversation).is_not(None))
-                            .order_by(col(CoreGroup.id).desc()).limit(1)).scalar()
+            raw = s.execute(select(col(CaseConversation.reference))
+                            .where(col(CaseConversation.kind) == TEAMS.name,
+                                   col(CaseConversation.reference).is_not(None))
+                            .order_by(col(CaseConversation.case_id).desc()).limit(1)).scalar()
         try:
             url = json.loads(raw).get("serviceUrl") if raw else None
         except (ValueError, AttributeError):
@@ -160,7 +169,7 @@ class TeamsDeps:
     def context(self, here: Here, user: str, key: str | None) -> Context:
         roster = here.team_id or here.conversation_id
         return Context(
-            actor=Actor(user, "teams", "teams"),
+            actor=Actor(user, TEAMS, "teams"),
             store=self.store,
             clock=self.clock,
             channel_id=here.channel_id,
@@ -292,9 +301,10 @@ class Listeners:
                 case = repo.case_by_channel(s, here.channel_id)
             except UnknownChannel:
                 return
-            if case.teams_conversation != value:
-                repo.set_teams_conversation(s, case.reference, value, actor="teams:bot",
-                                            now=self.deps.clock())
+            conv = repo.conversation(s, case.reference, TEAMS.name)
+            if conv is None or conv.reference != value:
+                repo.set_conversation_reference(s, case.reference, TEAMS.name, value,
+                                                actor="teams:bot", now=self.deps.clock())
 
     def _run(self, activity: dict[str, Any], text: str, *, key: str | None) -> None:
         here = here_of(activity)

@@ -35,7 +35,7 @@ def answers(store: Store, day: str = "2027-01-15") -> dict[str, str]:
         meeting = next(m for m in repo.meetings(s, "CG-0001")
                        if m.starts_at.date().isoformat() == day)
         assert meeting.id is not None
-        people = {m.id: m.slack_user_id for m in repo.members(s, "CG-0001")}
+        people = {m.id: m.address("slack") for m in repo.members(s, "CG-0001")}
         out = {str(people[a.member_id]): a.status
                for a in repo.attendance(s, "CG-0001", meeting.id)}
         for r in repo.reports(s, "CG-0001", meeting.id):
@@ -172,8 +172,8 @@ def test_away_with_cover_shows_in_members_and_back_clears_it(ctx: CtxFactory, st
     assert channel and "<@U0HV> is away" in shown(channel[0].message.preview)
     assert RefreshSummary("CG-0001") in out.effects
     with store.read() as s:
-        hv = repo.member_by_user(s, "CG-0001", "slack", "U0HV")
-        teach = repo.member_by_user(s, "CG-0001", "slack", "U0TEACH")
+        hv = repo.member_by_address(s, "CG-0001", "slack", "U0HV")
+        teach = repo.member_by_address(s, "CG-0001", "slack", "U0TEACH")
         assert (hv.away_from.isoformat(), hv.away_until.isoformat()) == (  # type: ignore[union-attr]
             "2027-01-11", "2027-01-22")
         assert hv.cover_member_id == teach.id
@@ -184,7 +184,7 @@ def test_away_with_cover_shows_in_members_and_back_clears_it(ctx: CtxFactory, st
     t = text(run(c("U0HV"), "back"))
     assert "welcome back" in t
     with store.read() as s:
-        hv = repo.member_by_user(s, "CG-0001", "slack", "U0HV")
+        hv = repo.member_by_address(s, "CG-0001", "slack", "U0HV")
         assert hv.away_from is None and hv.cover_member_id is None
     assert "**away**" not in text(run(c("U0LEAD"), "members"))
     before = snapshot(store)
@@ -208,9 +208,9 @@ def test_away_from_a_dm_covers_every_core_group_and_names_the_line_manager(
         RefreshSummary("CG-0001"), RefreshSummary("CG-0002")}
     with store.read() as s:
         for ref in ("CG-0001", "CG-0002"):
-            hv = repo.member_by_user(s, ref, "slack", "U0HV")
+            hv = repo.member_by_address(s, ref, "slack", "U0HV")
             assert hv.away_from is not None and hv.away_from.isoformat() == "2027-01-04"
-            assert hv.line_manager_slack_user_id == "U0MGR"
+            assert hv.manager_address("slack") == "U0MGR"
             assert hv.line_manager_name == "Team Manager"
     assert "line manager <@U0MGR> hears" in text(run(ctx(channel=CHANNEL), "members"))
 

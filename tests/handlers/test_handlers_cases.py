@@ -52,7 +52,7 @@ def setup_case(ctx: CtxFactory, store: Store, profile: str = "suffolk",
     out = run(ctx(), f"new CG-0001 profile:{profile} plan:cp start:{start}")
     assert any(isinstance(e, CreateChannel) for e in out.effects), text(out)
     with store.transaction() as s:
-        repo.link_channel(s, "CG-0001", actor="test", now=ctx().now, platform="slack",
+        repo.link_channel(s, "CG-0001", actor="test", now=ctx().now, kind="slack",
                           channel_id=CHANNEL)
     for line in ('add <@U0HV> role:"health visitor" agency:NHS',
                  'add <@U0TEACH> role:"designated teacher" agency:School'):
@@ -80,7 +80,7 @@ def test_new_case_records_lead_and_asks_for_a_channel(ctx: CtxFactory, store: St
     assert "First core group** by Mon 18 Jan 2027" in summary
     assert "first_core_group · Suffolk guidance §2.1" in summary
     with store.read() as s:
-        lead = repo.member_by_user(s, "CG-0001", "slack", "U0LEAD")
+        lead = repo.member_by_address(s, "CG-0001", "slack", "U0LEAD")
         assert lead.role == "lead_social_worker"
 
 
@@ -223,7 +223,7 @@ def test_a_retry_changes_nothing_twice(ctx: CtxFactory, store: Store) -> None:
     again = run(ctx(key="slack:trigger:1"), NEW)
     assert again.duplicate and not again.replies and not again.effects
     with store.transaction() as s:
-        repo.link_channel(s, "CG-0001", actor="t", now=ctx().now, platform="slack",
+        repo.link_channel(s, "CG-0001", actor="t", now=ctx().now, kind="slack",
                           channel_id=CHANNEL)
     line = 'add <@U0HV> role:"health visitor"'
     assert run(ctx(channel=CHANNEL, key="slack:trigger:2"), line).effects

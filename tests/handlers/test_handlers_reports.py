@@ -36,7 +36,7 @@ def test_the_minute_takers_unasked_report_counts(ctx: CtxFactory, store: Store) 
     run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00")  # rota: minutes by the health visitor
     with store.read() as s:
         meeting = repo.meetings(s, "CG-0001")[0]
-        hv = repo.member_by_user(s, "CG-0001", "slack", "U0HV", on=date(2027, 1, 4))
+        hv = repo.member_by_address(s, "CG-0001", "slack", "U0HV", on=date(2027, 1, 4))
     assert meeting.minute_taker_member_id == hv.id
     assert counts(store) == ((0, 1), (0, 1))  # only the teacher is asked
     out = run(ctx("U0HV", CHANNEL), "report Seen twice; weight on track.")

@@ -13,6 +13,7 @@ from world import ACTOR, Case, SimClock, london, new_case, run_sweep
 
 from bot.delivery import Delivery, Pacer, refresh_bundle
 from bot.slack.app import make_client
+from bot.slack.channel import SLACK
 from bot.slack.chat import SlackChat
 from storage import outbox
 from storage import repository as repo
@@ -276,7 +277,7 @@ def test_a_late_report_through_the_command_edits_the_bundle(
     [posted] = [m for m in fake.messages if m.get("channel") == "UALEAD"]
     assert posted["text"].startswith("CG-0001: 0 of 2 written reports in")
     clock.set(date(2027, 1, 18), "16:00")
-    ctx = Context(actor=Actor("UAHV", "slack", "command"), store=store, clock=clock,
+    ctx = Context(actor=Actor("UAHV", SLACK, "command"), store=store, clock=clock,
                   directory=FakeDirectory({}))
     outcome = handle_text(ctx, "CG-0001 report 2027-01-19 Seen twice; weight up.")
     deliver(outcome, ctx=ctx, port=port, reply_to_actor=lambda m: None)

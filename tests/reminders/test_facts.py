@@ -58,7 +58,8 @@ def test_facts_of_a_batch_match_the_record(store: Store) -> None:
     assert fa.meetings[m.subject].minute_taker == a.members["teacher"]
     hv = fa.people[a.members["hv"]]
     assert hv.away_on(date(2027, 1, 8)) and hv.cover == a.members["lead"]
-    assert hv.chat_id("slack") == "UAHV" and fa.people[a.members["lead"]].manager_slack == "UAMGR"
+    assert hv.address("slack") == "UAHV"
+    assert fa.people[a.members["lead"]].manager_address("slack") == "UAMGR"
     assert [(x.number, x.owner, x.achieved) for x in fa.plan.actions] == [
         (1, None, False), (2, str(a.members["hv"]), True)]
     fb = facts[b.id]

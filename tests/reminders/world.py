@@ -56,7 +56,7 @@ def new_case(store: Store, now: datetime, *, reference: str, profile: str, start
         case = repo.create_case(s, actor=ACTOR, now=now, profile=profile, plan=plan,
                                 start=start, reference=reference)
         channel = f"C{prefix}CHAN"
-        repo.link_channel(s, reference, actor=ACTOR, now=now, platform="slack",
+        repo.link_channel(s, reference, actor=ACTOR, now=now, kind="slack",
                           channel_id=channel)
         c = Case(reference, int(case.id or 0), channel)
         people = (
@@ -68,9 +68,11 @@ def new_case(store: Store, now: datetime, *, reference: str, profile: str, start
         )
         for label, role, kind, user, manager in people:
             m = repo.add_member(s, reference, actor=ACTOR, now=now, display_name=f"{label} {prefix}",
-                                role=role, kind=kind, slack_user_id=user,
+                                role=role, kind=kind,
+                                addresses={"slack": user} if user else None,
                                 email=f"{label}.{prefix.lower()}@example.org",
-                                line_manager_slack_user_id=manager, joined_on=start)
+                                line_manager_addresses={"slack": manager} if manager else None,
+                                joined_on=start)
             c.members[label] = int(m.id or 0)
             if user:
                 c.users[label] = user

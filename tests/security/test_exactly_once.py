@@ -229,7 +229,7 @@ def test_two_calendar_workers_behind_a_slow_calendar_send_each_invitation_once(
             case = repo.create_case(s, reference="CG-0001", actor=ACTOR, now=now,
                                     profile="suffolk", plan="cp", start=date(2027, 1, 4))
             assert case.id is not None
-            repo.link_channel(s, "CG-0001", actor=ACTOR, now=now, platform="slack",
+            repo.link_channel(s, "CG-0001", actor=ACTOR, now=now, kind="slack",
                               channel_id="C0CASE")
             for day in (15, 18, 19):
                 m = repo.schedule_meeting(s, "CG-0001", actor=ACTOR, now=now,

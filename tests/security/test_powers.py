@@ -183,7 +183,7 @@ def test_a_line_manager_must_be_in_the_core_group(adapter: Driver) -> None:
     assert "isn't in CG-0001's core group, so I can't send its reminders to them" in said.text
     hv = member(adapter, "Health Visitor")
     assert hv.away_from is None
-    assert (hv.line_manager_slack_user_id, hv.line_manager_teams_user_id) == (None, None)
+    assert hv.manager_address() is None
 
     adapter.do("lead", 'add @teacher role:"team manager"', mentions=("teacher",))
     said = adapter.do("hv", "away 2027-02-01 manager:@teacher", mentions=("teacher",))
@@ -216,7 +216,7 @@ def old_world(empty_db_url: str) -> Iterator[str]:
         ]
         for actor, name, role, kind, uid in people:
             repo.add_member(s, "CG-0001", actor=actor, now=now, display_name=name, role=role,
-                            kind=kind, slack_user_id=uid)
+                            kind=kind, addresses={"slack": uid})
     migrate.downgrade(engine, "0005")
     engine.dispose()
     yield empty_db_url

@@ -37,7 +37,7 @@ def press(slack: SlackHarness, value: str, *, user: str, dm: bool = True) -> Non
 def test_new_stores_the_pinned_summary_and_changes_edit_it(slack: SlackHarness) -> None:
     channel = start_case(slack)
     with slack.store.read() as s:
-        ts = repo.get_case(s, "CG-0001").slack_summary_ts
+        ts = repo.summary_message_id(s, "CG-0001", "slack")
     assert ts is not None and slack.fake.channels[channel].pins == [ts]
     assert "**Next meeting**" not in all_text(pinned(slack, channel))
     assert "Next meeting*: none booked" in all_text(pinned(slack, channel))

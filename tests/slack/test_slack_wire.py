@@ -68,7 +68,7 @@ def test_new_creates_a_private_channel_and_pins_the_summary(slack: SlackHarness)
     assert "first_core_group · Suffolk guidance §2.1" in all_text(summary)
     assert len(channel.pins) == 1
     with slack.store.read() as s:
-        assert repo.get_case(s, "CG-0001").slack_channel_id == channel.id
+        assert repo.channel_of(s, "CG-0001", "slack") == channel.id
     assert slack.fake.errors() == []
 
 

@@ -152,13 +152,13 @@ def test_active_case_states_streams_in_batches_and_agrees(store: Store) -> None:
             if i % 2:
                 repo.raise_escalation(s, ref, actor=A, now=t0)
         repo.close_case(s, refs[3], actor=A, now=t0)
-        repo.link_channel(s, refs[0], actor=A, now=t0, platform="slack", channel_id="C0AAA")
+        repo.link_channel(s, refs[0], actor=A, now=t0, kind="slack", channel_id="C0AAA")
     with store.read() as s:
         streamed = list(repo.active_case_states(s, batch_size=2))
         assert [a.reference for a in streamed] == [r for i, r in enumerate(refs) if i != 3]
         for a in streamed:
             assert a.state == repo.case_state(s, a.reference)
-        assert streamed[0].slack_channel_id == "C0AAA"
+        assert repo.channel_of(s, streamed[0].reference, "slack") == "C0AAA"
         assert streamed[0].id == repo.get_case(s, refs[0]).id
 
 

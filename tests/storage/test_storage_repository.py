@@ -56,11 +56,12 @@ def case(store: Store, now: datetime) -> dict[str, Any]:
         c = repo.create_case(s, actor=ACTOR, now=now, profile="suffolk", plan="cp",
                              start=date(2026, 12, 18))
         lead = repo.add_member(s, c.reference, actor=ACTOR, now=now, display_name="Lead SW",
-                               role="Lead social worker", slack_user_id="U0LEAD",
+                               role="Lead social worker", addresses={"slack": "U0LEAD"},
                                email="lead@council.example", line_manager_name="Manager",
-                               line_manager_slack_user_id="U0MGR")
+                               line_manager_addresses={"slack": "U0MGR"})
         hv = repo.add_member(s, c.reference, actor=ACTOR, now=now, display_name="Health Visitor",
-                             role="health visitor", agency="NHS", slack_user_id="U0HV")
+                             role="health visitor", agency="NHS",
+                             addresses={"slack": "U0HV"})
         parent = repo.add_member(s, c.reference, actor=ACTOR, now=now, display_name="Parent",
                                  role="parent", kind="family", email="parent@mail.example")
         meeting = repo.schedule_meeting(s, c.reference, actor=ACTOR, now=now,
@@ -146,9 +147,9 @@ def test_unknown_case_everywhere(store: Store, now: datetime) -> None:
 
 def test_channels_link_and_look_up(store: Store, now: datetime, case: dict[str, Any]) -> None:
     with store.transaction() as s:
-        repo.link_channel(s, case["ref"], actor=ACTOR, now=now, platform="slack",
+        repo.link_channel(s, case["ref"], actor=ACTOR, now=now, kind="slack",
                           channel_id="C0CASE1")
-        repo.link_channel(s, case["ref"], actor=ACTOR, now=now, platform="teams",
+        repo.link_channel(s, case["ref"], actor=ACTOR, now=now, kind="teams",
                           channel_id="19:abc@thread.tacv2")
         other = repo.create_case(s, actor=ACTOR, now=now, profile="suffolk", plan="cp",
                                  start=date(2026, 12, 18))
@@ -158,19 +159,19 @@ def test_channels_link_and_look_up(store: Store, now: datetime, case: dict[str, 
         with pytest.raises(UnknownChannel):
             repo.case_by_channel(s, "C0NOPE")
     with pytest.raises(AlreadyExists), store.transaction() as s:
-        repo.link_channel(s, other.reference, actor=ACTOR, now=now, platform="slack",
+        repo.link_channel(s, other.reference, actor=ACTOR, now=now, kind="slack",
                           channel_id="C0CASE1")
 
 
 def test_members_by_chat_user_and_my_cases(store: Store, now: datetime,
                                            case: dict[str, Any]) -> None:
     with store.read() as s:
-        m = repo.member_by_user(s, case["ref"], "slack", "U0HV")
+        m = repo.member_by_address(s, case["ref"], "slack", "U0HV")
         assert (m.id, m.role, m.agency) == (case["hv"], "health_visitor", "NHS")
         with pytest.raises(NotAMember):
-            repo.member_by_user(s, case["ref"], "slack", "U0STRANGER")
-        assert [c.reference for c in repo.cases_for_user(s, "slack", "U0HV")] == [case["ref"]]
-        assert repo.cases_for_user(s, "slack", "U0STRANGER") == []
+            repo.member_by_address(s, case["ref"], "slack", "U0STRANGER")
+        assert [c.reference for c in repo.cases_for_address(s, "slack", "U0HV")] == [case["ref"]]
+        assert repo.cases_for_address(s, "slack", "U0STRANGER") == []
         assert [m.id for m in repo.members(s, case["ref"])] == [
             case["lead"], case["hv"], case["parent"]]
 
@@ -179,7 +180,8 @@ def test_member_duplicates_and_bad_values(store: Store, now: datetime,
                                           case: dict[str, Any]) -> None:
     before = counts(store)
     bad: list[tuple[dict[str, Any], type[StorageError]]] = [
-        ({"display_name": "Again", "role": "police", "slack_user_id": "U0HV"}, AlreadyExists),
+        ({"display_name": "Again", "role": "police", "addresses": {"slack": "U0HV"}},
+         AlreadyExists),
         ({"display_name": "Again", "role": "police", "email": "LEAD@council.example"},
          AlreadyExists),
         ({"display_name": "", "role": "police"}, InvalidValue),

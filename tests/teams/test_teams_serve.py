@@ -81,7 +81,7 @@ def test_serve_teams_answers_signed_activities(env: pytest.MonkeyPatch, fake: Fa
     assert [j.port.platform for j in jobs] == ["teams"]
     store = Store(make_engine(f"sqlite:///{tmp_path / 'template.db'}"))
     with store.read() as s:
-        assert repo.get_case(s, "CG-0001").teams_channel_id is not None
+        assert repo.channel_of(s, "CG-0001", "teams") is not None
     store.dispose()
 
 

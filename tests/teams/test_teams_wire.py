@@ -70,12 +70,13 @@ def test_new_in_a_channel_links_it_and_stores_the_conversation_reference(
     r = teams.say(LEAD, NEW)
     assert r.status_code == 200
     with teams.store.read() as s:
-        case = repo.get_case(s, "CG-0001")
-        lead = repo.member_by_user(s, "CG-0001", "teams", LEAD.id)
-    assert case.teams_channel_id == CHANNEL and case.slack_channel_id is None
-    assert lead.role == "lead_social_worker" and lead.teams_user_id == LEAD.id
+        conv = repo.conversation(s, "CG-0001", "teams")
+        no_slack = repo.conversation(s, "CG-0001", "slack")
+        lead = repo.member_by_address(s, "CG-0001", "teams", LEAD.id)
+    assert conv is not None and conv.channel == CHANNEL and no_slack is None
+    assert lead.role == "lead_social_worker" and lead.address("teams") == LEAD.id
     assert lead.display_name == "Lead Social Worker" and lead.email == "lead@example.org"
-    ref = json.loads(case.teams_conversation or "{}")
+    ref = json.loads(conv.reference or "{}")
     assert ref == {"channelId": "msteams", "serviceUrl": teams.fake.service_url,
                    "conversation": {"id": CHANNEL, "conversationType": "channel",
                                     "tenantId": TENANT},
@@ -110,10 +111,10 @@ def test_new_in_a_channel_links_it_and_stores_the_conversation_reference(
 def test_add_by_mention_stores_the_teams_id_and_mentions_them_back(teams: TeamsHarness) -> None:
     start_case(teams)
     with teams.store.read() as s:
-        hv = repo.member_by_user(s, "CG-0001", "teams", HV.id)
+        hv = repo.member_by_address(s, "CG-0001", "teams", HV.id)
     assert (hv.role, hv.agency, hv.display_name, hv.email) == (
         "health_visitor", "NHS", "Health Visitor", "hv@example.org")
-    assert hv.slack_user_id is None
+    assert hv.address("slack") is None and hv.address("teams") == HV.id
     post = teams.fake.activities(CHANNEL)[-1]
     content = post["attachments"][0]["content"]
     assert content["body"][0]["text"] == (
@@ -317,7 +318,7 @@ def test_the_conversation_reference_is_audited_once_and_refreshed_when_it_moves(
     def refs() -> list[AuditEvent]:
         with teams.store.read() as s:
             return list(s.exec(select(AuditEvent)
-                               .where(AuditEvent.action == "case.teams_conversation")).all())
+                               .where(AuditEvent.action == "case.conversation_reference")).all())
 
     (first,) = refs()
     assert first.actor == "teams:bot" and first.case_ref == "CG-0001"
@@ -327,7 +328,8 @@ def test_the_conversation_reference_is_audited_once_and_refreshed_when_it_moves(
     assert teams.send(moved).status_code == 200
     assert len(refs()) == 2
     with teams.store.read() as s:
-        stored = json.loads(repo.get_case(s, "CG-0001").teams_conversation or "{}")
+        conv = repo.conversation(s, "CG-0001", "teams")
+        stored = json.loads(conv.reference if conv and conv.reference else "{}")
     assert stored["serviceUrl"] == moved["serviceUrl"]
 
 
@@ -345,7 +347,7 @@ def test_the_people_picker_answer_becomes_the_teams_member(teams: TeamsHarness) 
                         "due": "2027-02-01"})
     with teams.store.read() as s:
         (action,) = repo.actions(s, "CG-0001")
-        hv = repo.member_by_user(s, "CG-0001", "teams", HV.id)
+        hv = repo.member_by_address(s, "CG-0001", "teams", HV.id)
     assert action.owner_member_id == hv.id and str(action.due_on) == "2027-02-01"
 
 
@@ -366,9 +368,9 @@ def test_the_new_case_form_links_the_channel_it_was_opened_in(teams: TeamsHarnes
     teams.submit(LEAD, {**data, "reference": "CG-0042", "profile": "suffolk", "plan": "cp",
                         "start": "2027-01-04"})
     with teams.store.read() as s:
-        case = repo.get_case(s, "CG-0042")
-    assert case.teams_channel_id == CHANNEL
-    assert json.loads(case.teams_conversation or "{}")["conversation"]["id"] == CHANNEL
+        conv = repo.conversation(s, "CG-0042", "teams")
+    assert conv is not None and conv.channel == CHANNEL
+    assert json.loads(conv.reference or "{}")["conversation"]["id"] == CHANNEL
     (summary,) = teams.fake.activities(CHANNEL)
     assert summary["summary"].startswith("CG-0042: core group set up")
 

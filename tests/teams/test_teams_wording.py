@@ -7,6 +7,8 @@ from __future__ import annotations
 from fakes.teams_harness import LEAD, TeamsHarness
 
 from bot.chat import ChatError, _effect_failure
+from bot.slack.channel import SLACK
+from bot.teams.channel import TEAMS
 from handlers.forms import add_member_form
 from handlers.replies import CreateChannel, Message
 
@@ -27,6 +29,6 @@ def test_the_add_form_and_a_failed_link_name_the_team_not_slack() -> None:
         "Person in the team", "…or their email (outside the team)",
         "Their name (outside the team only)"]
     effect = CreateChannel("CG-0001", "cg-cg-0001", ("29:x",), Message("summary"))
-    teams = _effect_failure(effect, ChatError("channel_taken"), "teams")
+    teams = _effect_failure(effect, ChatError("channel_taken"), TEAMS)
     assert "Slack" not in teams and "Teams admin" in teams and "(channel_taken)" in teams
-    assert "Slack admin" in _effect_failure(effect, ChatError("restricted_action"), "slack")
+    assert "Slack admin" in _effect_failure(effect, ChatError("restricted_action"), SLACK)
