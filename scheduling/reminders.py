@@ -229,9 +229,8 @@ def _shift(cal: WorkingCalendar, d: date, offset: int) -> date:
     return d
 
 
-def _dates(row: PlanRow, cal: WorkingCalendar, due: date,
-           earliest: date | None) -> tuple[date, date] | None:
-    """(send on, expires on) for one row and subject; None when its anchor is unknown."""
+def _send_on(row: PlanRow, cal: WorkingCalendar, due: date, earliest: date | None) -> date | None:
+    """The day one row goes out for one subject; None when its anchor is unknown."""
     if row.anchor == "earliest":
         if earliest is None:
             return None
@@ -240,14 +239,15 @@ def _dates(row: PlanRow, cal: WorkingCalendar, due: date,
         anchor = cal.roll_back(due)
     else:
         anchor = due
-    send_on = _shift(cal, anchor, row.offset)
+    return _shift(cal, anchor, row.offset)
+
+
+def _expires_on(row: PlanRow, cal: WorkingCalendar, due: date) -> date:
     if row.expiry == "never":
-        expires_on = date.max
-    elif row.expiry == "day_before":
-        expires_on = cal.subtract_working_days(due, 1)
-    else:
-        expires_on = due
-    return send_on, expires_on
+        return date.max
+    if row.expiry == "day_before":
+        return cal.subtract_working_days(due, 1)
+    return due
 
 
 def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: WorkingCalendar,
@@ -264,28 +264,31 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
     if booked is None:
         booked = bool(facts.meetings)
 
-    def add(row: PlanRow, subject: str, due: date, *, earliest: date | None = None,
-            ob: Obligation | None = None, member: str = "", audience: str | None = None,
+    def add(row: PlanRow, subject: str, due: date, earliest: date | None = None,
+            ob: Obligation | None = None, *, member: str = "", audience: str | None = None,
             progress: tuple[int, int] | None = None, received: tuple[str, ...] = (),
             waiting: tuple[str, ...] = ()) -> None:
-        dates = _dates(row, cal, due, earliest)
-        if dates is None or not dates[0] <= today <= dates[1]:
+        send_on = _send_on(row, cal, due, earliest)
+        if send_on is None or send_on > today:
             return
-        out.append(Planned(row.kind, row.rule, subject, row.stage.format(member=member),
-                           audience or row.audience, dates[0], due, dates[1],
+        expires_on = _expires_on(row, cal, due)
+        if today > expires_on:
+            return
+        out.append(Planned(row.kind, row.rule, subject,
+                           row.stage.format(member=member) if member else row.stage,
+                           audience or row.audience, send_on, due, expires_on,
                            subject if row.threaded else None, progress, ob, received, waiting))
 
     for ob in obligations:
         if ob.status == "met" or (ob.due > far and (ob.earliest is None or ob.earliest > today)):
             continue
         for row in index.by_rule.get(ob.rule, ()):
-            if row.condition == "unbooked" and booked:
+            cond = row.condition
+            if cond is not None and not (
+                    (cond == "unbooked" and not booked) or (cond == "window_open" and ob.status == DUE)
+                    or (cond == "overdue" and ob.status == OVERDUE)):
                 continue
-            if row.condition == "window_open" and ob.status != DUE:
-                continue
-            if row.condition == "overdue" and ob.status != OVERDUE:
-                continue
-            add(row, ob.subject, ob.due, earliest=ob.earliest, ob=ob)
+            add(row, ob.subject, ob.due, ob.earliest, ob)
 
     for m in facts.meetings:
         if m.date < today or m.date > far:
