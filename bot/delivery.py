@@ -62,6 +62,7 @@ from handlers.nags import digest, render
 from handlers.replies import Message
 from scheduling.hours import in_working_hours, next_send_time
 from scheduling.london import LONDON
+from scheduling.reminders import audience_member
 from scheduling.sweep import BUNDLE_AT, NOT_REMINDERS, Outgoing, Profiles, plan_case
 from storage import outbox, sending
 from storage.errors import StorageError
@@ -275,31 +276,18 @@ class Delivery:
         channel = case.channel or ""
         thread = o.planned.thread
         aud = o.audience
-        member: int | None = None
         if aud == "channel":
             return Destination("channel", channel, thread_key=thread)
-        if aud.startswith("member:"):
-            member = int(aud[7:]) if aud[7:].isdigit() else None
-        elif aud == "owner":
-            member = None
-        elif facts is not None:
-            roles = facts.meetings.get(o.planned.subject)
-            if aud == "lead_sw":
-                member = facts.lead_sw
-            elif aud == "chair":
-                member = roles.chair if roles and roles.chair else facts.lead_sw
-            elif aud == "minute_taker":
-                member = roles.minute_taker if roles and roles.minute_taker else facts.lead_sw
-            elif aud == "raiser":
-                member = facts.raisers.get(o.planned.subject)
-            elif aud in ("lead_sw_manager", "next_stage"):
-                lead = people.get(facts.lead_sw) if facts.lead_sw else None
-                mgr = lead.manager_address(platform) if lead else None
-                if mgr:
-                    return Destination("dm", mgr)
-                return Destination("channel", channel, thread_key=thread,
-                                   note="For the lead social worker's manager: no chat id is "
-                                        "recorded for them.")
+        if facts is not None and aud in ("lead_sw_manager", "next_stage"):
+            lead = people.get(facts.lead_sw) if facts.lead_sw else None
+            mgr = lead.manager_address(platform) if lead else None
+            if mgr:
+                return Destination("dm", mgr)
+            return Destination("channel", channel, thread_key=thread,
+                               note="For the lead social worker's manager: no chat id is "
+                                    "recorded for them.")
+        # The same resolution the sweep used to plan the row (no chair: the lead social worker).
+        member = audience_member(aud, o.planned.subject, facts)
         person = people.get(member) if member is not None else None
         if person is None:
             return Destination("channel", channel, thread_key=thread,

@@ -42,9 +42,8 @@ from handlers.forms import report_form
 from handlers.parse import EXAMPLES, SLASH, Attending, CommandError, SendApologies, WriteReport
 from handlers.replies import Button, Message, Outcome, RefreshBundle
 from handlers.reports import report_due
-from handlers.status import meeting_label
 from scheduling.case import CORE_GROUP_KINDS
-from scheduling.wording import long_date
+from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 from storage.models import REVIEW_CONFERENCE, CoreGroup, Meeting, Member
 

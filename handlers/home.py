@@ -16,16 +16,14 @@ from handlers.common import (
     when,
 )
 from handlers.replies import Button, Message
-from handlers.status import meeting_label
+from scheduling.catalogue import ANYONE_RULES, LEAD_RULES
+from scheduling.wording import meeting_label
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER
 
 #: App Home holds 100 blocks; a case takes up to 4.
 HOME_CASES = 20
-LEAD_RULES = ("first_core_group", "second_core_group", "next_core_group", "lead_sw_visit",
-              "review_conference", "final_core_group_window", "significant_change_to_conference_chair")
-PROFESSIONAL_RULES = ("child_seen",)
 
 
 def home(ctx: Context) -> list[Message]:
@@ -58,7 +56,7 @@ def home(ctx: Context) -> list[Message]:
                     due_txt = f" — due {when(a.due_on, ctx.today, rules.calendar)}" \
                         if a.due_on else ""
                     lines.append(f"Action {i}: {a.text[:80]}{due_txt}")
-            wanted = LEAD_RULES if me.role == LEAD_SOCIAL_WORKER else PROFESSIONAL_RULES
+            wanted = LEAD_RULES if me.role == LEAD_SOCIAL_WORKER else ANYONE_RULES
             for o in obs:
                 if o.rule in wanted and o.status != "met":
                     flag = "**Overdue**: " if o.status == "overdue" else ""

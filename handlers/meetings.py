@@ -47,10 +47,11 @@ from handlers.parse import (
 )
 from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
 from handlers.replies import mention as user_mention
-from handlers.status import meeting_label, rota_for_next
+from handlers.status import rota_for_next
 from scheduling.case import CORE_GROUP_KINDS
+from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
-from scheduling.wording import long_date
+from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
@@ -58,15 +59,6 @@ from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Memb
 #: A meeting's length when the command gives none (the invitation needs an end).
 DEFAULT_LENGTH = timedelta(hours=1)
 
-#: Rules whose open obligation says by when the next core group must be held.
-BOOKING_RULES = (
-    "first_core_group",
-    "second_core_group",
-    "next_core_group",
-    "post_review_core_group",
-    "school_move_core_group",
-    "resolution_review_core_group",
-)
 HOLDABLE = (*sorted(CORE_GROUP_KINDS), "resolution_tier1", "resolution_tier2")
 DEFAULT_TIME = time(10, 0)
 

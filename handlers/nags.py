@@ -3,9 +3,10 @@ when; the detail; the buttons that answer it; the rule and its source last.
 
 Rendered from the outbox row's payload (`scheduling.sweep.Outgoing.payload`), which holds ids,
 dates, kinds and counts only — never names — so the same text comes out at delivery, in the daily
-digest and in `coregroup sweep --dry-run`. Buttons carry a full command line naming the case
-(`CG-0001 attending 2027-01-05`), so they work from a direct message too; the commands themselves
-are handled by the answers handlers.
+digest and in `coregroup sweep --dry-run`. The buttons are the plan row's
+(`scheduling.reminders.PLAN`), so the planner and the words never disagree on what a reminder
+asks. Buttons carry a full command line naming the case (`CG-0001 attending 2027-01-05`), so they
+work from a direct message too; the commands themselves are handled by the answers handlers.
 """
 
 from __future__ import annotations
@@ -16,15 +17,8 @@ from typing import Any
 
 from handlers.common import Rules, rule_context, rules_for, when
 from handlers.replies import Button, Message
-from scheduling.wording import long_date, short_date
-
-_KIND_LABEL = {
-    "core_group": "core group",
-    "school_move_core_group": "core group at the new school",
-    "resolution_review_core_group": "resolution review core group",
-    "resolution_tier1": "Tier 1 meeting",
-    "resolution_tier2": "Tier 2 meeting",
-}
+from scheduling.reminders import ROWS
+from scheduling.wording import long_date, meeting_label, short_date
 
 #: Who-label for a member id in a list ("health visitor"): never a name.
 RoleOf = Callable[[str], str]
@@ -35,7 +29,7 @@ def meeting_of(subject: str) -> tuple[date, str] | None:
     parts = subject.split(":")
     if len(parts) == 3 and parts[0] == "meeting":
         try:
-            return date.fromisoformat(parts[1]), _KIND_LABEL.get(parts[2], parts[2].replace("_", " "))
+            return date.fromisoformat(parts[1]), meeting_label(parts[2], "reminder")
         except ValueError:
             return None
     return None
@@ -72,26 +66,20 @@ def render(payload: Mapping[str, Any], reference: str, today: date, *,
     mlabel = meeting[1] if meeting else "core group"
     about = str(payload.get("about") or "")
     iso = mday.isoformat()
-    buttons: tuple[Button, ...] = ()
     detail: list[str] = []
 
     if kind in ("book_next", "book_first"):
         what = "first" if kind == "book_first" else "next"
         preview = f"{ref}: the {what} core group must be held by {short_date(due)}; none is booked"
         detail = [f"Due {when(due, today, cal)}.", "Book it so invitations go out in time."]
-        buttons = (Button("Book it", "cg.run", f"{ref} meeting", primary=True),)
     elif kind == "attendance":
         preview = f"{ref}: are you coming to the {mlabel} on {short_date(mday)}?"
         detail = [f"The {mlabel} is on {when(mday, today, cal)}.",
                   "If you can't come, send apologies and a written report."]
-        buttons = (Button("Attending", "cg.run", f"{ref} attending {iso}", primary=True),
-                   Button("Sending apologies", "cg.run", f"{ref} apologies {iso}"))
     elif kind == "report_request":
         preview = f"{ref}: your written report is needed before the {mlabel} on {short_date(mday)}"
         detail = [f"The {mlabel} is on {when(mday, today, cal)} and you are not down as attending.",
                   "Cover contact with the family, work done, concerns and progress against the plan."]
-        buttons = (Button("Write my report", "cg.run", f"{ref} report {iso}", primary=True),
-                   Button("Attending", "cg.run", f"{ref} attending {iso}"))
     elif kind == "chair_bundle":
         got = _progress(payload.get("progress")) or "written reports"
         preview = f"{ref}: {got} for the {mlabel} on {short_date(mday)}"
@@ -102,7 +90,6 @@ def render(payload: Mapping[str, Any], reference: str, today: date, *,
         preview = (f"{ref}: the final core group before the review can be held now, "
                    f"by {short_date(due)}")
         detail = [f"Due {when(due, today, cal)}.", about]
-        buttons = (Button("Book it", "cg.run", f"{ref} meeting", primary=True),)
     elif kind in ("minutes_soon", "minutes_due", "minutes_overdue"):
         state = {"minutes_soon": f"are due by {short_date(due)}",
                  "minutes_due": "are due today",
@@ -110,37 +97,27 @@ def render(payload: Mapping[str, Any], reference: str, today: date, *,
         preview = f"{ref}: the minutes of the {mlabel} on {short_date(mday)} {state}"
         detail = [f"Due {when(due, today, cal)}.",
                   "Send them to everyone in the core group, then mark them sent."]
-        buttons = (Button("Mark minutes sent", "cg.run", f"{ref} minutes sent", primary=True),)
     elif kind == "lead_visit_soon":
         preview = f"{ref}: the lead social worker's visit is due by {short_date(due)}"
         detail = [f"Due {when(due, today, cal)}.", about]
-        buttons = (Button("Record a visit", "cg.run", f"{ref} visit", primary=True),)
     elif kind == "child_seen_soon":
         preview = f"{ref}: the child must be seen by {short_date(due)}; no visit recorded yet"
         detail = [f"Due {when(due, today, cal)}.", "Whoever sees the child next, record the visit."]
-        buttons = (Button("Record a visit", "cg.run", f"{ref} visit", primary=True),)
     elif kind == "escalation_stage_end":
         preview = f"{ref}: this escalation stage ends {short_date(due)}"
         detail = [about, "Resolve it, or take it to the next stage."]
-        buttons = (Button("Resolved", "cg.run", f"{ref} resolve", primary=True),
-                   Button("Escalate", "cg.run", f"{ref} escalate"))
     elif kind == "tier1_trigger":
         preview = f"{ref}: a Tier 1 resolution meeting is now needed"
         detail = [about, f"From {long_date(due)}."]
-        buttons = (Button("Book it", "cg.run", f"{ref} meeting", primary=True),)
     elif kind == "tier1_meeting":
         preview = f"{ref}: the Tier 1 meeting must be held by {short_date(due)}"
         detail = [f"Due {when(due, today, cal)}."]
-        buttons = (Button("Book it", "cg.run", f"{ref} meeting", primary=True),)
     elif kind == "resolution_review":
         preview = f"{ref}: the resolution review core group must be held by {short_date(due)}"
         detail = [f"Due {when(due, today, cal)}.", "The social worker chairs it."]
-        buttons = (Button("Book it", "cg.run", f"{ref} meeting", primary=True),)
     elif kind == "tier2_trigger":
         preview = f"{ref}: decide today: significant risk reduction, or Tier 2"
         detail = [about]
-        buttons = (Button("Risk reduced", "cg.run", f"{ref} risk reduced", primary=True),
-                   Button("Go to Tier 2", "cg.run", f"{ref} meeting"))
     elif kind in ("action_soon", "action_overdue"):
         number = subject.split(":", 1)[1]
         state = (f"is due {short_date(due)}" if kind == "action_soon"
@@ -148,11 +125,15 @@ def render(payload: Mapping[str, Any], reference: str, today: date, *,
         preview = f"{ref}: plan action {number} {state}"
         detail = [f"Due {when(due, today, cal)}." if kind == "action_soon"
                   else "Finish it, or say in the channel what is in the way."]
-        buttons = (Button("Done", "cg.run", f"{ref} action done {number}", primary=True),)
     else:  # a kind this version does not know (a newer process enqueued it): say it plainly
         preview = f"{ref}: {kind.replace('_', ' ')} due {short_date(due)}"
+    row = ROWS.get(kind)
+    number = subject.split(":", 1)[1] if subject.startswith("action:") else ""
+    buttons = tuple(Button(a.label, "cg.run", a.command.format(ref=ref, day=iso, number=number),
+                           primary=i == 0)
+                    for i, a in enumerate(row.buttons if row else ()))
     progress = _progress(payload.get("progress"))
-    if progress and kind != "chair_bundle":
+    if progress and (row is None or row.progress != "bundle"):
         detail.append(progress + ".")
     if note:
         detail.insert(0, note)

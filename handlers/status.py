@@ -33,6 +33,7 @@ from handlers.parse import EXAMPLES, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
+from scheduling.wording import meeting_label
 from storage import repository as repo
 from storage.models import CoreGroup, Member
 
@@ -41,20 +42,6 @@ CacheKey = tuple[str, int, int, str]
 #: How many obligations `status` lists before pointing at the rest.
 STATUS_LINES = 8
 ROTA_MEETINGS = 4
-MEETING_LABELS = {
-    "core_group": "core group",
-    "school_move_core_group": "school core group",
-    "resolution_review_core_group": "resolution review core group",
-    "resolution_tier1": "Tier 1 meeting",
-    "resolution_tier2": "Tier 2 meeting",
-    "review_conference": "review conference",
-}
-
-
-def meeting_label(kind: str) -> str:
-    return MEETING_LABELS.get(kind, kind.replace("_", " "))
-
-
 class _StatusCache:
     """Status answers by (database, case, record version, minute): many members asking about
     the same case, or asking again, cost three small queries instead of the whole record and the

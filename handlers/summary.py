@@ -28,9 +28,8 @@ from handlers.common import (
     rule_title,
 )
 from handlers.replies import Message
-from handlers.status import meeting_label
 from scheduling.case import CORE_GROUP_KINDS
-from scheduling.wording import long_date
+from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 from storage.models import CoreGroup
 

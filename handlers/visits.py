@@ -22,12 +22,11 @@ from handlers.forms import visit_form
 from handlers.parse import EXAMPLES, CommandError, RecordVisit
 from handlers.replies import Message, Outcome
 from handlers.replies import mention as user_mention
+from scheduling.catalogue import VISIT_RULES
 from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER
-
-VISIT_RULES = ("lead_sw_visit", "child_seen")
 
 
 def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:

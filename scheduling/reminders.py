@@ -4,9 +4,12 @@ Pure, like the engine: (obligations, the case's meetings/actions/members facts, 
 planned reminders. The sweep inserts them into the outbox, whose unique key (case, rule, subject,
 stage) makes planning idempotent: planning the same day twice, or in two processes, sends once.
 
-One row of `PLAN` per reminder kind; each names its rule, when it goes, to whom, what to do next and
-the buttons that answer it. Audiences are roles (`channel`, `lead_sw`, `minute_taker`, `chair`,
-`lead_sw_manager`, `raiser`, `next_stage`) or one member (`member:<id>`), resolved by delivery.
+One row of `PLAN` per reminder kind, and the row is what runs: `plan_reminders` reads its anchor,
+offset, expiry, condition, audience and stage, the renderer (`handlers/nags.py`) reads its buttons,
+the sweep its fixed send time. So a new kind of reminder is one row here plus its wording there.
+Audiences are roles (`channel`, `lead_sw`, `minute_taker`, `chair`, `lead_sw_manager`, `raiser`,
+`next_stage`) or one member (`member:<id>`); `audience_member` says which member a role means, for
+the sweep (no double nag) and delivery (whom to message) alike.
 """
 
 from __future__ import annotations
@@ -14,64 +17,151 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Final
+from typing import Final, Literal, Protocol
 
 from scheduling.calendar import WorkingCalendar
 from scheduling.engine import DUE, OVERDUE, Obligation
 
+#: What a row's dates count from. `due`: the obligation's (or action's) due date; `earliest`: the
+#: first day it can be met (a window opening); `meeting`: the booked meeting's date;
+#: `last_working_day`: the due date, or the working day before it when it is not one.
+Anchor = Literal["due", "earliest", "meeting", "last_working_day"]
+#: The last day a row still makes sense: the due (or meeting) day, the working day before it, or
+#: never (an overdue or trigger message stays wanted until the obligation is met).
+Expiry = Literal["due", "day_before", "never"]
+#: Extra condition: `unbooked` (no core group booked), `window_open` (the engine says DUE),
+#: `overdue` (past its due date), `reports_expected` (a meeting some professional owes a report).
+Condition = Literal["unbooked", "window_open", "overdue", "reports_expected"]
+#: Where a row's subjects come from: open obligations of its rule, booked meetings, plan actions.
+Source = Literal["obligation", "meeting", "action"]
+#: For meeting rows, who is asked: each member not yet answering, each professional whose report
+#: is not in (and not attending), or once per meeting for the chair.
+Asks = Literal["members", "professionals", "once"]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A button on the reminder: its label and the command it runs, `{ref}` the case reference,
+    `{day}` the meeting's ISO date, `{number}` the plan action's number. The first is primary."""
+
+    label: str
+    command: str
+
 
 @dataclass(frozen=True, slots=True)
 class PlanRow:
-    """One kind of reminder: the rule it serves and what it asks for."""
+    """One kind of reminder: the rule it serves, when it goes and to whom, what it asks for."""
 
     kind: str
     rule: str
+    #: The same timing in words, for people reading the plan (docs/reminders.md).
     when: str
     audience: str
     next_step: str
-    buttons: tuple[str, ...] = ()
+    buttons: tuple[Answer, ...] = ()
+    #: Working days from the anchor to the send day: negative before, positive after, 0 on it.
+    offset: int = 0
+    anchor: Anchor = "due"
+    expiry: Expiry = "due"
+    stage: str = "before"
+    condition: Condition | None = None
+    source: Source = "obligation"
+    asks: Asks = "once"
+    #: Reminders about one meeting go in its thread (the meeting's engine subject).
+    threaded: bool = False
+    #: Carries the reports' progress ("3 of 5 in"); `bundle` also who has and who has not sent.
+    progress: Literal["none", "count", "bundle"] = "none"
+    #: Sent at the fixed bundle time (10:00) instead of the start of working hours.
+    fixed_time: bool = False
 
 
-#: The reminder plan (issue 5, "The reminder plan"). `when` is read by `plan_reminders`.
+_BOOK = Answer("Book it", "{ref} meeting")
+_MINUTES = Answer("Mark minutes sent", "{ref} minutes sent")
+_VISIT = Answer("Record a visit", "{ref} visit")
+_DONE = Answer("Done", "{ref} action done {number}")
+_ATTENDING = Answer("Attending", "{ref} attending {day}")
+
+#: The reminder plan (issue 5, "The reminder plan"), in the order rows of one subject are planned.
 PLAN: Final[tuple[PlanRow, ...]] = (
     PlanRow("book_next", "next_core_group", "10 WD before due, none booked", "channel",
-            "Book the next core group", ("Book it",)),
+            "Book the next core group", (_BOOK,),
+            offset=-10, stage="book", condition="unbooked"),
     PlanRow("book_first", "first_core_group", "10 WD before due, none booked", "channel",
-            "Book the first core group", ("Book it",)),
+            "Book the first core group", (_BOOK,),
+            offset=-10, stage="book", condition="unbooked"),
     PlanRow("attendance", "written_report", "5 WD before the meeting", "member",
-            "Say whether you are coming", ("Attending", "Sending apologies")),
+            "Say whether you are coming",
+            (_ATTENDING, Answer("Sending apologies", "{ref} apologies {day}")),
+            offset=-5, anchor="meeting", expiry="day_before", stage="attendance:{member}",
+            source="meeting", asks="members", threaded=True),
     PlanRow("report_request", "written_report", "3 WD before the meeting", "member",
-            "Send your written report", ("Write my report",)),
+            "Send your written report",
+            (Answer("Write my report", "{ref} report {day}"), _ATTENDING),
+            offset=-3, anchor="meeting", expiry="day_before", stage="report:{member}",
+            source="meeting", asks="professionals", threaded=True, progress="count"),
     PlanRow("chair_bundle", "written_report", "1 WD before the meeting, at 10:00", "chair",
-            "Read the reports in; chase the ones still missing"),
+            "Read the reports in; chase the ones still missing",
+            offset=-1, anchor="meeting", expiry="day_before", stage="bundle",
+            condition="reports_expected", source="meeting", threaded=True, progress="bundle",
+            fixed_time=True),
     PlanRow("final_window", "final_core_group_window", "the day the window opens", "channel",
-            "Hold the final core group before the review", ("Book it",)),
+            "Hold the final core group before the review", (_BOOK,),
+            anchor="earliest", stage="window_open", condition="window_open"),
     PlanRow("minutes_soon", "minutes_circulated", "2 WD before due", "minute_taker+lead_sw",
-            "Send the minutes", ("Mark minutes sent",)),
+            "Send the minutes", (_MINUTES,),
+            offset=-2, expiry="day_before", threaded=True),
     PlanRow("minutes_due", "minutes_circulated", "on the due day", "minute_taker+lead_sw",
-            "Send the minutes today", ("Mark minutes sent",)),
+            "Send the minutes today", (_MINUTES,),
+            stage="due", threaded=True),
     PlanRow("minutes_overdue", "minutes_circulated", "first working day after due",
-            "channel+lead_sw_manager", "Send the minutes now", ("Mark minutes sent",)),
+            "channel+lead_sw_manager", "Send the minutes now", (_MINUTES,),
+            offset=1, expiry="never", stage="overdue", condition="overdue", threaded=True),
     PlanRow("lead_visit_soon", "lead_sw_visit", "3 WD before due", "lead_sw",
-            "Visit the child", ("Record a visit",)),
+            "Visit the child", (_VISIT,), offset=-3),
     PlanRow("child_seen_soon", "child_seen", "2 WD before due, no visit since", "channel",
-            "Someone in the core group sees the child", ("Record a visit",)),
+            "Someone in the core group sees the child", (_VISIT,), offset=-2),
     PlanRow("escalation_stage_end", "escalation_stage", "on the stage's last working day",
-            "raiser+next_stage", "Resolve it or take it to the next stage", ("Resolved", "Escalate")),
+            "raiser+next_stage", "Resolve it or take it to the next stage",
+            (Answer("Resolved", "{ref} resolve"), Answer("Escalate", "{ref} escalate")),
+            anchor="last_working_day", expiry="never", stage="stage_end"),
     PlanRow("tier1_trigger", "resolution_tier1_trigger", "on the trigger day", "channel",
-            "Arrange the Tier 1 resolution meeting", ("Book it",)),
+            "Arrange the Tier 1 resolution meeting", (_BOOK,),
+            expiry="never", stage="trigger"),
     PlanRow("tier1_meeting", "resolution_tier1_meeting", "5 WD before due", "channel",
-            "Hold the Tier 1 meeting", ("Book it",)),
+            "Hold the Tier 1 meeting", (_BOOK,), offset=-5),
     PlanRow("resolution_review", "resolution_review_core_group", "5 WD before due", "channel",
-            "Hold the review core group (chaired by the social worker)", ("Book it",)),
+            "Hold the review core group (chaired by the social worker)", (_BOOK,), offset=-5),
     PlanRow("tier2_trigger", "resolution_tier2_trigger", "on the trigger day", "channel",
-            "Decide: significant risk reduction, or Tier 2", ("Risk reduced", "Go to Tier 2")),
+            "Decide: significant risk reduction, or Tier 2",
+            (Answer("Risk reduced", "{ref} risk reduced"), Answer("Go to Tier 2", "{ref} meeting")),
+            expiry="never", stage="trigger"),
     PlanRow("action_soon", "plan_action", "2 WD before due", "owner",
-            "Finish your action", ("Done",)),
+            "Finish your action", (_DONE,), offset=-2, source="action"),
     PlanRow("action_overdue", "plan_action", "first working day after due", "channel",
-            "Finish the action or say what is in the way", ("Done",)),
+            "Finish the action or say what is in the way", (_DONE,),
+            offset=1, expiry="never", stage="overdue", condition="overdue", source="action"),
 )
 ROWS: Final[dict[str, PlanRow]] = {r.kind: r for r in PLAN}
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """A plan's rows by where their subjects come from, obligation rows by rule, in plan order."""
+
+    by_rule: Mapping[str, tuple[PlanRow, ...]]
+    meeting: tuple[PlanRow, ...]
+    action: tuple[PlanRow, ...]
+
+    @classmethod
+    def of(cls, plan: tuple[PlanRow, ...]) -> _Index:
+        rules = dict.fromkeys(r.rule for r in plan if r.source == "obligation")
+        return cls({rule: tuple(r for r in plan if r.source == "obligation" and r.rule == rule)
+                    for rule in rules},
+                   tuple(r for r in plan if r.source == "meeting"),
+                   tuple(r for r in plan if r.source == "action"))
+
+
+_INDEX: Final = _Index.of(PLAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,107 +216,163 @@ class Planned:
         return ROWS[self.kind]
 
 
-def _wd_before(cal: WorkingCalendar, d: date, n: int) -> date:
-    return cal.subtract_working_days(d, n)
-
-
 #: No reminder goes earlier than this before its date (10 working days is at most ~20 calendar
 #: days, across Christmas), so obligations and meetings further off are skipped unread.
 LOOKAHEAD: Final = timedelta(days=31)
 
 
+def _shift(cal: WorkingCalendar, d: date, offset: int) -> date:
+    if offset < 0:
+        return cal.subtract_working_days(d, -offset)
+    if offset > 0:
+        return cal.add_working_days(d, offset)
+    return d
+
+
+def _send_on(row: PlanRow, cal: WorkingCalendar, due: date, earliest: date | None) -> date | None:
+    """The day one row goes out for one subject; None when its anchor is unknown."""
+    if row.anchor == "earliest":
+        if earliest is None:
+            return None
+        anchor = earliest
+    elif row.anchor == "last_working_day":
+        anchor = cal.roll_back(due)
+    else:
+        anchor = due
+    return _shift(cal, anchor, row.offset)
+
+
+def _expires_on(row: PlanRow, cal: WorkingCalendar, due: date) -> date:
+    if row.expiry == "never":
+        return date.max
+    if row.expiry == "day_before":
+        return cal.subtract_working_days(due, 1)
+    return due
+
+
 def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: WorkingCalendar,
-                   today: date, *, booked: bool | None = None) -> list[Planned]:
+                   today: date, *, booked: bool | None = None,
+                   plan: tuple[PlanRow, ...] = PLAN) -> list[Planned]:
     """Every reminder that is due to go out on or before `today` and has not expired.
 
     `booked`: whether a core group is booked (from the case state); default: whether `facts`
-    lists any meeting.
+    lists any meeting. `plan`: the rows to run (tests try a new row without editing `PLAN`).
     """
+    index = _INDEX if plan is PLAN else _Index.of(plan)
     out: list[Planned] = []
     far = today + LOOKAHEAD
-
-    def add(kind: str, ob: Obligation | None, subject: str, stage: str, audience: str,
-            send_on: date, due: date, expires_on: date, thread: str | None = None,
-            progress: tuple[int, int] | None = None, received: tuple[str, ...] = (),
-            waiting: tuple[str, ...] = ()) -> None:
-        if send_on <= today <= expires_on:
-            rule = ROWS[kind].rule
-            out.append(Planned(kind, rule, subject, stage, audience, send_on, due, expires_on,
-                               thread, progress, ob, received, waiting))
-
     if booked is None:
         booked = bool(facts.meetings)
+
+    def add(row: PlanRow, subject: str, due: date, earliest: date | None = None,
+            ob: Obligation | None = None, *, member: str = "", audience: str | None = None,
+            progress: tuple[int, int] | None = None, received: tuple[str, ...] = (),
+            waiting: tuple[str, ...] = ()) -> None:
+        send_on = _send_on(row, cal, due, earliest)
+        if send_on is None or send_on > today:
+            return
+        expires_on = _expires_on(row, cal, due)
+        if today > expires_on:
+            return
+        out.append(Planned(row.kind, row.rule, subject,
+                           row.stage.format(member=member) if member else row.stage,
+                           audience or row.audience, send_on, due, expires_on,
+                           subject if row.threaded else None, progress, ob, received, waiting))
+
     for ob in obligations:
         if ob.status == "met" or (ob.due > far and (ob.earliest is None or ob.earliest > today)):
             continue
-        r = ob.rule
-        if r in ("next_core_group", "first_core_group") and not booked:
-            kind = "book_next" if r == "next_core_group" else "book_first"
-            add(kind, ob, ob.subject, "book", "channel", _wd_before(cal, ob.due, 10), ob.due,
-                ob.due)
-        elif r == "final_core_group_window" and ob.earliest and ob.status == DUE:
-            add("final_window", ob, ob.subject, "window_open", "channel", ob.earliest, ob.due,
-                ob.due)
-        elif r == "minutes_circulated":
-            aud = "minute_taker+lead_sw"
-            add("minutes_soon", ob, ob.subject, "before", aud, _wd_before(cal, ob.due, 2), ob.due,
-                cal.subtract_working_days(ob.due, 1), thread=ob.subject)
-            add("minutes_due", ob, ob.subject, "due", aud, ob.due, ob.due, ob.due,
-                thread=ob.subject)
-            if ob.status == OVERDUE:
-                add("minutes_overdue", ob, ob.subject, "overdue", "channel+lead_sw_manager",
-                    cal.add_working_days(ob.due, 1), ob.due, date.max, thread=ob.subject)
-        elif r == "lead_sw_visit":
-            add("lead_visit_soon", ob, ob.subject, "before", "lead_sw", _wd_before(cal, ob.due, 3),
-                ob.due, ob.due)
-        elif r == "child_seen":
-            add("child_seen_soon", ob, ob.subject, "before", "channel", _wd_before(cal, ob.due, 2),
-                ob.due, ob.due)
-        elif r == "escalation_stage":
-            add("escalation_stage_end", ob, ob.subject, "stage_end", "raiser+next_stage",
-                cal.roll_back(ob.due), ob.due, date.max)
-        elif r == "resolution_tier1_trigger":
-            add("tier1_trigger", ob, ob.subject, "trigger", "channel", ob.due, ob.due, date.max)
-        elif r == "resolution_tier1_meeting":
-            add("tier1_meeting", ob, ob.subject, "before", "channel", _wd_before(cal, ob.due, 5),
-                ob.due, ob.due)
-        elif r == "resolution_review_core_group":
-            add("resolution_review", ob, ob.subject, "before", "channel",
-                _wd_before(cal, ob.due, 5), ob.due, ob.due)
-        elif r == "resolution_tier2_trigger":
-            add("tier2_trigger", ob, ob.subject, "trigger", "channel", ob.due, ob.due, date.max)
+        for row in index.by_rule.get(ob.rule, ()):
+            cond = row.condition
+            if cond is not None and not (
+                    (cond == "unbooked" and not booked) or (cond == "window_open" and ob.status == DUE)
+                    or (cond == "overdue" and ob.status == OVERDUE)):
+                continue
+            add(row, ob.subject, ob.due, ob.earliest, ob)
 
     for m in facts.meetings:
         if m.date < today or m.date > far:
             continue
-        last_day = cal.subtract_working_days(m.date, 1)
         # Someone attending who sent a report anyway is counted with it (storage/facts.py).
         expected = [p for p in m.professionals if p not in m.attending or p in m.reports_in]
         progress = (sum(1 for p in expected if p in m.reports_in), len(expected))
-        for member in m.members:
-            if member not in m.attending and member not in m.apologies:
-                add("attendance", None, m.subject, f"attendance:{member}", f"member:{member}",
-                    _wd_before(cal, m.date, 5), m.date, last_day, thread=m.subject)
-        for member in m.professionals:
-            if member not in m.attending and member not in m.reports_in:
-                add("report_request", None, m.subject, f"report:{member}", f"member:{member}",
-                    _wd_before(cal, m.date, 3), m.date, last_day, thread=m.subject,
-                    progress=progress)
-        if expected:
-            # The chair's bundle: what is in and who has sent nothing (sent even when all are in,
-            # so the chair has the reports the day before). Delivered at a fixed time (10:00).
-            add("chair_bundle", None, m.subject, "bundle", "chair", _wd_before(cal, m.date, 1),
-                m.date, last_day, thread=m.subject, progress=progress,
-                received=tuple(p for p in expected if p in m.reports_in),
-                waiting=tuple(p for p in expected if p not in m.reports_in))
+        for row in index.meeting:
+            counts = progress if row.progress != "none" else None
+            if row.asks == "members":
+                for member in m.members:
+                    if member not in m.attending and member not in m.apologies:
+                        add(row, m.subject, m.date, member=member, audience=f"member:{member}",
+                            progress=counts)
+            elif row.asks == "professionals":
+                for member in m.professionals:
+                    if member not in m.attending and member not in m.reports_in:
+                        add(row, m.subject, m.date, member=member, audience=f"member:{member}",
+                            progress=counts)
+            elif row.condition != "reports_expected" or expected:
+                # The chair's bundle: what is in and who has sent nothing (sent even when all
+                # are in, so the chair has the reports the day before).
+                bundle = row.progress == "bundle"
+                add(row, m.subject, m.date, progress=counts,
+                    received=tuple(p for p in expected if p in m.reports_in) if bundle else (),
+                    waiting=tuple(p for p in expected if p not in m.reports_in) if bundle else ())
 
     for a in facts.actions:
         if a.achieved or a.due is None:
             continue
         subject = f"action:{a.number}"
-        aud = f"member:{a.owner}" if a.owner else "channel"
-        add("action_soon", None, subject, "before", aud, _wd_before(cal, a.due, 2), a.due, a.due)
-        if today > a.due:
-            add("action_overdue", None, subject, "overdue", "channel",
-                cal.add_working_days(a.due, 1), a.due, date.max)
+        for row in index.action:
+            if row.condition == "overdue" and not today > a.due:
+                continue
+            audience = row.audience
+            if audience == "owner":
+                audience = f"member:{a.owner}" if a.owner else "channel"
+            add(row, subject, a.due, audience=audience)
     return out
+
+
+class MeetingRoles(Protocol):
+    """Who holds a meeting's roles (storage.facts.MeetingRoles)."""
+
+    @property
+    def chair(self) -> int | None: ...
+
+    @property
+    def minute_taker(self) -> int | None: ...
+
+
+class AudienceFacts(Protocol):
+    """What `audience_member` needs of a case (storage.facts.ReminderFacts)."""
+
+    @property
+    def lead_sw(self) -> int | None: ...
+
+    @property
+    def meetings(self) -> Mapping[str, MeetingRoles]: ...
+
+    @property
+    def raisers(self) -> Mapping[str, int | None]: ...
+
+
+def audience_member(role: str, subject: str, facts: AudienceFacts | None) -> int | None:
+    """The member one audience of a reminder about `subject` means, or None: the channel, the
+    lead social worker's manager (not a member of the case), or a role nobody holds.
+
+    A meeting's `chair` and `minute_taker` are the ones recorded on it; with none recorded the
+    reminder goes to the lead social worker, who runs the core group (docs/reminders.md). The sweep
+    uses this to drop a joined audience's second row for the same person, and delivery to find
+    whom to message, so both always mean the same person.
+    """
+    if role.startswith("member:"):
+        return int(role[7:]) if role[7:].isdigit() else None
+    if facts is None:
+        return None
+    lead = facts.lead_sw
+    if role == "lead_sw":
+        return lead
+    if role in ("chair", "minute_taker"):
+        roles = facts.meetings.get(subject)
+        held = None if roles is None else (roles.chair if role == "chair" else roles.minute_taker)
+        return held or lead
+    if role == "raiser":
+        return facts.raisers.get(subject)
+    return None

@@ -32,7 +32,7 @@ from scheduling.engine import obligations
 from scheduling.hours import next_send_time, send_time_on
 from scheduling.london import london_date
 from scheduling.profiles import Profile, load_profile
-from scheduling.reminders import CaseFacts, Planned, plan_reminders
+from scheduling.reminders import CaseFacts, Planned, audience_member, plan_reminders
 
 #: The chair's bundle goes at this London time the working day before the meeting.
 BUNDLE_AT: Final = time(10, 0)
@@ -113,25 +113,6 @@ class Profiles:
         return got
 
 
-def _member_of(role: str, p: Planned, facts: Any) -> int | None:
-    """The member a role resolves to, for de-duplicating joined audiences (None: not a member)."""
-    if facts is None:
-        return None
-    if role.startswith("member:"):
-        return int(role[7:]) if role[7:].isdigit() else None
-    lead: int | None = facts.lead_sw
-    if role == "lead_sw":
-        return lead
-    m = facts.meetings.get(p.subject)
-    if role == "minute_taker":
-        taker: int | None = m.minute_taker if m else None
-        return taker or lead
-    if role == "chair":
-        chair: int | None = m.chair if m else None
-        return chair
-    return None
-
-
 def audiences(p: Planned, facts: Any = None) -> list[tuple[str, str]]:
     """(audience, stage) per row: one for a single audience, one per distinct person if joined."""
     parts = p.audience.split("+")
@@ -140,7 +121,7 @@ def audiences(p: Planned, facts: Any = None) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen: set[int] = set()
     for part in parts:
-        who = _member_of(part, p, facts)
+        who = audience_member(part, p.subject, facts)
         if who is not None:
             if who in seen:
                 continue
@@ -171,7 +152,7 @@ def plan_case(case_id: int, reference: str, state: Any, facts: Any, now: datetim
             break
     for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today,
                             booked=booked):
-        at = send_time_on(p.send_on, cal, hours, bundle_at if p.kind == "chair_bundle" else None)
+        at = send_time_on(p.send_on, cal, hours, bundle_at if p.row.fixed_time else None)
         send_at = max(at, earliest)
         for audience, stage in audiences(p, facts):
             out.append(Outgoing(case_id, reference, state.profile, state.plan, p, audience, stage,

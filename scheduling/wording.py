@@ -6,7 +6,9 @@ ambiguous guidance always says so (docs/messages.md).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Final, Literal
 
 from scheduling.profiles import Profile, Rule, RuleSpec
 
@@ -34,6 +36,38 @@ RULE_TITLES: dict[str, str] = {
     "resolution_tier2_trigger": "Resolution: Tier 2 trigger",
     "resolution_tier2_meeting": "Resolution: Tier 2 meeting",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class KindLabel:
+    """How one meeting kind is named: in answers and summaries, in reminders (which say where a
+    school-move core group is), and as a calendar invitation's title."""
+
+    name: str
+    reminder: str
+    invitation: str
+
+
+#: Every meeting kind (scheduling.case.MEETING_KINDS plus review conferences) in words: the one
+#: table the handlers, reminders, calendar invitations and the case export read.
+MEETING_KIND_LABELS: Final[dict[str, KindLabel]] = {
+    "core_group": KindLabel("core group", "core group", "core group meeting"),
+    "school_move_core_group": KindLabel("school core group", "core group at the new school",
+                                        "core group meeting at the new school"),
+    "resolution_review_core_group": KindLabel(
+        "resolution review core group", "resolution review core group",
+        "core group meeting (review of the revised plan)"),
+    "resolution_tier1": KindLabel("Tier 1 meeting", "Tier 1 meeting", "Tier 1 resolution meeting"),
+    "resolution_tier2": KindLabel("Tier 2 meeting", "Tier 2 meeting", "Tier 2 resolution meeting"),
+    "review_conference": KindLabel("review conference", "review conference",
+                                   "review child protection conference"),
+}
+
+
+def meeting_label(kind: str, form: Literal["name", "reminder", "invitation"] = "name") -> str:
+    """A meeting kind in words; a kind this version does not know, with its underscores as spaces."""
+    label = MEETING_KIND_LABELS.get(kind)
+    return getattr(label, form) if label else kind.replace("_", " ")
 
 
 def long_date(d: date) -> str:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from scheduling.case import case_to_dict
 from scheduling.london import LONDON
+from scheduling.wording import meeting_label
 from storage import audit
 from storage import repository as repo
 from storage.models import Attendance, Member, WrittenReport
@@ -196,7 +197,7 @@ def render_text(record: Mapping[str, Any]) -> str:
     if not record["meetings"]:
         lines.append("No meetings recorded.")
     for mt in record["meetings"]:
-        lines.append(f"### {_day(mt['starts_at'])} — {_label(mt['kind'])} ({mt['status']})")
+        lines.append(f"### {_day(mt['starts_at'])} — {meeting_label(mt['kind'])} ({mt['status']})")
         lines.append("")
         place = mt["venue"] or ("online" if mt["online_url"] else "not recorded")
         lines.append(f"- Venue: {place}")

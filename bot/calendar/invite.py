@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from scheduling.london import LONDON
+from scheduling.wording import MEETING_KIND_LABELS
 
 CORE_GROUP: Final = "core_group"
 SCHOOL_MOVE_CORE_GROUP: Final = "school_move_core_group"
@@ -28,15 +29,8 @@ TIER1: Final = "resolution_tier1"
 TIER2: Final = "resolution_tier2"
 REVIEW_CONFERENCE: Final = "review_conference"
 
-#: The meeting kinds of `scheduling.case.MEETING_KINDS` plus review conferences (storage.models).
-KIND_LABELS: Final[dict[str, str]] = {
-    CORE_GROUP: "core group meeting",
-    SCHOOL_MOVE_CORE_GROUP: "core group meeting at the new school",
-    RESOLUTION_REVIEW_CORE_GROUP: "core group meeting (review of the revised plan)",
-    TIER1: "Tier 1 resolution meeting",
-    TIER2: "Tier 2 resolution meeting",
-    REVIEW_CONFERENCE: "review child protection conference",
-}
+#: An invitation's title per meeting kind (the one table, `scheduling.wording.MEETING_KIND_LABELS`).
+KIND_LABELS: Final[dict[str, str]] = {k: v.invitation for k, v in MEETING_KIND_LABELS.items()}
 CORE_GROUP_KINDS: Final = frozenset({CORE_GROUP, SCHOOL_MOVE_CORE_GROUP, RESOLUTION_REVIEW_CORE_GROUP})
 #: 004 §5, Tier 1 item 1: "The meeting should not include the family." Tier 2 is the senior
 #: managers' escalation of the same process, so the family is not invited to it either.
