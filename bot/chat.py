@@ -6,6 +6,11 @@ the same port.
 `deliver()` is the one place that turns an `Outcome` into calls on the port, in the order people
 should see things: the private answer first (fast feedback), then the slow work (channel creation,
 invitations), then what the whole core group sees. It is run after the acknowledgement.
+
+It only talks to the port: the handlers hand it finished messages (the pinned summary, App Home
+pages), and whatever must be read or remembered about the case (its channel, a channel it made,
+the id of the summary it pinned) goes through small handler functions, never the repository. The
+chair's bundle belongs to the reminders, which the adapter wiring passes in (`bundle`).
 """
 
 from __future__ import annotations
@@ -14,8 +19,8 @@ import logging
 from collections.abc import Callable
 
 from bot.port import ChatError, ChatPort
+from handlers.cases import case_channel, link_channel
 from handlers.common import ChannelKind, Context
-from handlers.home import home
 from handlers.replies import (
     ArchiveChannel,
     CreateChannel,
@@ -32,9 +37,7 @@ from handlers.replies import (
     SyncInvitation,
 )
 from handlers.replies import mention as user_mention
-from handlers.summary import case_summary
-from storage import repository as repo
-from storage.errors import StorageError
+from handlers.summary import pinned_summary, remember_pin
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,9 @@ EmailSender = Callable[[EmailInvitation], None]
 #: Hands calendar work to the calendar worker (`bot.calendar.jobs.CalendarJobs.notify`); must
 #: return at once -- the worker does the slow part.
 CalendarSender = Callable[[SyncInvitation | OfferSlots], None]
+#: Edits the chair's bundle in place after a late report (`bot.reminders`' / `bot.delivery`'s
+#: `refresh_bundle_effect`): the bundle is the reminders' message, so they rebuild it.
+BundleRefresher = Callable[[RefreshBundle, Context, ChatPort], object]
 
 
 def log_calendar(effect: SyncInvitation | OfferSlots) -> None:
@@ -59,13 +65,8 @@ def log_email(effect: EmailInvitation) -> None:
              extra={"member_id": effect.member_id, "meeting_id": effect.meeting_id})
 
 
-def case_channel(ctx: Context, reference: str, platform: str) -> str | None:
-    """The case's channel on the port's channel kind (`platform` is that kind's name)."""
-    with ctx.read() as s:
-        try:
-            return repo.channel_of(s, reference, platform)
-        except StorageError:
-            return None
+def log_bundle(effect: RefreshBundle, ctx: Context, port: ChatPort) -> None:
+    log.info("chair's bundle not refreshed: no reminder delivery wired in")
 
 
 def deliver(
@@ -77,6 +78,7 @@ def deliver(
     trigger: str | None = None,
     email: EmailSender = log_email,
     calendar: CalendarSender = log_calendar,
+    bundle: BundleRefresher = log_bundle,
 ) -> None:
     """Carry out `outcome`: private replies, the form, slow effects, then channel posts."""
     if outcome.duplicate:
@@ -94,7 +96,7 @@ def deliver(
 
     def apply(effect: Effect) -> None:
         try:
-            _apply(effect, ctx=ctx, port=port, email=email, calendar=calendar)
+            _apply(effect, ctx=ctx, port=port, email=email, calendar=calendar, bundle=bundle)
         except ChatError as exc:
             log.warning("chat effect failed", extra={"effect": type(effect).__name__,
                                                      "code": exc.code})
@@ -145,7 +147,7 @@ def _effect_failure(effect: Effect, exc: ChatError, kind: ChannelKind) -> str:
 
 
 def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender,
-           calendar: CalendarSender = log_calendar) -> None:
+           calendar: CalendarSender = log_calendar, bundle: BundleRefresher = log_bundle) -> None:
     if isinstance(effect, CreateChannel):
         _create_channel(effect, ctx=ctx, port=port)
     elif isinstance(effect, Invite):
@@ -165,23 +167,11 @@ def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender,
     elif isinstance(effect, SyncInvitation | OfferSlots):
         calendar(effect)
     elif isinstance(effect, RefreshSummary):
-        refresh_summary(effect.reference, ctx=ctx, port=port)
+        refresh_summary(effect, ctx=ctx, port=port)
     elif isinstance(effect, RefreshBundle):
-        from bot.delivery import refresh_bundle
-
-        refresh_bundle(ctx.store, port, reference=effect.reference,
-                       meeting_subject=effect.meeting_subject, clock=ctx.clock)
+        bundle(effect, ctx, port)
     elif isinstance(effect, RefreshHome):
-        for user in effect.users:
-            port.publish_home(user, home(_as(ctx, user)))
-
-
-def _as(ctx: Context, user: str) -> Context:
-    from dataclasses import replace
-
-    from handlers.common import Actor
-
-    return replace(ctx, actor=Actor(user, ctx.actor.channel, ctx.actor.origin), request_key=None)
+        port.publish_home(effect.user, list(effect.page))
 
 
 def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> None:
@@ -198,36 +188,26 @@ def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> N
             if exc.code != "name_taken" or attempt == NAME_ATTEMPTS - 1:
                 raise
     assert channel_id is not None
-    platform = port.platform
-    with ctx.store.transaction() as s:
-        repo.link_channel(s, effect.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                          kind=platform, channel_id=channel_id)
+    link_channel(ctx, effect.reference, port.platform, channel_id)
     if effect.members:
         port.invite(channel_id, effect.members)
     message_id = port.post_message(channel_id, effect.summary)
     port.pin(channel_id, message_id)
-    with ctx.store.transaction() as s:
-        repo.set_summary_message_id(s, effect.reference, platform, message_id,
-                                    actor=ctx.actor.audit_id, now=ctx.now)
+    remember_pin(ctx, effect.reference, port.platform, message_id)
 
 
-def refresh_summary(reference: str, *, ctx: Context, port: ChatPort) -> bool:
-    """Edit the case's pinned summary to match the record; False when there is none to edit.
+def refresh_summary(effect: RefreshSummary, *, ctx: Context, port: ChatPort) -> bool:
+    """Edit the case's pinned summary to the finished one the handler built; False when there is
+    none to edit.
 
     A summary that can't be edited (deleted by someone, channel archived) is logged, not told to
     the person who acted: their change is saved and `status` shows the same facts.
     """
-    platform = port.platform
-    with ctx.read() as s:
-        try:
-            case = repo.get_case(s, reference)
-        except StorageError:
-            return False
-        channel = repo.channel_of(s, reference, platform)
-        message_id = repo.summary_message_id(s, reference, platform)
-        if not channel or not message_id:
-            return False
-        message = case_summary(s, case, ctx)
+    message = effect.message
+    pinned = pinned_summary(ctx, effect.reference, port.platform) if message else None
+    if message is None or pinned is None:
+        return False
+    channel, message_id = pinned
     try:
         port.update_message(channel, message_id, message)
     except ChatError as exc:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.chat import ChatError, deliver, log_calendar
 from bot.clock import LONDON, Clock
+from bot.delivery import refresh_bundle_effect
 from bot.slack.channel import SLACK
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
@@ -313,7 +314,8 @@ class ConsoleSession:
         self.created.clear()
         outcome = handle_text(ctx, text)
         deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell,
-                trigger=f"t{next(self._triggers)}", calendar=self.calendar)
+                trigger=f"t{next(self._triggers)}", calendar=self.calendar,
+                bundle=refresh_bundle_effect)
         self._follow_new_channel()
 
     def _follow_new_channel(self) -> None:
@@ -346,7 +348,8 @@ class ConsoleSession:
         ctx = replace(self.context(), channel_id=channel)
         outcome = handle(ctx, command)
         deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell,
-                calendar=self.calendar)
+                calendar=self.calendar,
+                bundle=refresh_bundle_effect)
 
     def _ask(self, f: FormField) -> FormValue:
         hint = ""

@@ -57,9 +57,9 @@ from sqlmodel import col
 
 from bot.clock import Clock
 from bot.port import ChatError, ChatPort
-from handlers.common import rules_for
+from handlers.common import Context, rules_for
 from handlers.nags import digest, render
-from handlers.replies import Message
+from handlers.replies import Message, RefreshBundle
 from scheduling.hours import in_working_hours, next_send_time
 from scheduling.london import LONDON
 from scheduling.reminders import audience_member
@@ -518,6 +518,12 @@ def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subjec
     port.update_message(t.channel, t.message_id, Delivery(store, port, clock=clock)._message(
         c, bundle, now, None))
     return True
+
+
+def refresh_bundle_effect(effect: RefreshBundle, ctx: Context, port: ChatPort) -> bool:
+    """A handler's `RefreshBundle`, as `bot.chat.deliver` hands it over (its `bundle`)."""
+    return refresh_bundle(ctx.store, port, reference=effect.reference,
+                          meeting_subject=effect.meeting_subject, clock=ctx.clock)
 
 
 def _bundle_anyway(case_id: int, reference: str, state: Any, facts: ReminderFacts | None,

@@ -29,6 +29,7 @@ from handlers.summary import case_summary
 from scheduling.profiles import ProfileError, load_profile, profile_names
 from scheduling.wording import long_date
 from storage import repository as repo
+from storage.errors import StorageError
 from storage.models import LEAD_SOCIAL_WORKER
 
 
@@ -37,6 +38,22 @@ def channel_name(prefix: str, reference: str) -> str:
     reference."""
     name = re.sub(r"[^a-z0-9_-]+", "-", f"{prefix}{reference}".lower()).strip("-")
     return name[:80]
+
+
+def case_channel(ctx: Context, reference: str, kind: str) -> str | None:
+    """The case's channel on that channel kind (None: no such case, or no channel there yet)."""
+    with ctx.read() as s:
+        try:
+            return repo.channel_of(s, reference, kind)
+        except StorageError:
+            return None
+
+
+def link_channel(ctx: Context, reference: str, kind: str, channel_id: str) -> None:
+    """Record the channel the adapter made (or linked) for the case, audited as the actor's."""
+    with ctx.store.transaction() as s:
+        repo.link_channel(s, reference, actor=ctx.actor.audit_id, now=ctx.now, kind=kind,
+                          channel_id=channel_id)
 
 
 def _profile(name: str, example: str) -> Rules:

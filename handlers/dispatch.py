@@ -63,6 +63,7 @@ from handlers.parse import (
     parse,
 )
 from handlers.replies import Message, Outcome, RefreshSummary, only
+from handlers.summary import summary_message
 from scheduling.case import CaseError
 from scheduling.profiles import ProfileError
 from storage.errors import StorageError
@@ -134,10 +135,21 @@ def with_summary_refresh(command: Command, outcome: Outcome) -> Outcome:
     return outcome
 
 
+def with_summaries(ctx: Context, outcome: Outcome) -> Outcome:
+    """Put the finished summary into each `RefreshSummary`, read once the change is saved, so
+    the adapter only has to post it."""
+    outcome.effects = [
+        RefreshSummary(e.reference, summary_message(ctx, e.reference))
+        if isinstance(e, RefreshSummary) and e.message is None else e
+        for e in outcome.effects
+    ]
+    return outcome
+
+
 def handle(ctx: Context, command: Command) -> Outcome:
     """Run one command. Never raises for bad input, refusals or retries."""
     try:
-        return with_summary_refresh(command, ROUTES[type(command)](ctx, command))
+        return with_summaries(ctx, with_summary_refresh(command, ROUTES[type(command)](ctx, command)))
     except Duplicate:
         log.info("duplicate request ignored", extra={"command": command.name})
         return Outcome(duplicate=True)

@@ -6,7 +6,10 @@ case (that is `/coregroup status`, one button away).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers.common import (
+    Actor,
     Context,
     case_obligations,
     london_date,
@@ -15,7 +18,7 @@ from handlers.common import (
     rule_title,
     when,
 )
-from handlers.replies import Button, Message
+from handlers.replies import Button, Message, RefreshHome
 from scheduling.catalogue import ANYONE_RULES, LEAD_RULES
 from scheduling.wording import meeting_label
 from storage import repository as repo
@@ -76,3 +79,13 @@ def home(ctx: Context) -> list[Message]:
                 tuple(context[:3]),
             ))
     return out
+
+
+def refresh_home(ctx: Context, users: tuple[str, ...]) -> list[RefreshHome]:
+    """Each person's App Home page, finished, for the adapter to publish (each page is built as
+    that person sees it: their own reports, actions and deadlines)."""
+    return [RefreshHome(user, tuple(home(_as(ctx, user)))) for user in users]
+
+
+def _as(ctx: Context, user: str) -> Context:
+    return replace(ctx, actor=Actor(user, ctx.actor.channel, ctx.actor.origin), request_key=None)

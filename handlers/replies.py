@@ -190,7 +190,10 @@ class EmailInvitation:
 
 @dataclass(frozen=True, slots=True)
 class RefreshHome:
-    users: tuple[str, ...]
+    """Publish a person's finished App Home page (built by `handlers.home.refresh_home`)."""
+
+    user: str
+    page: tuple[Message, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +219,14 @@ class OfferSlots:
 @dataclass(frozen=True, slots=True)
 class RefreshSummary:
     """Edit the case's pinned summary in place: the record changed (added by `handlers.dispatch`
-    after every successful change, so no handler has to remember it)."""
+    after every successful change, so no handler has to remember it).
+
+    `message` is the finished summary, built by `handlers.dispatch` once the change is saved, so
+    delivering it only talks to the chat port. It takes no part in equality: two refreshes of
+    one case are the same effect."""
 
     reference: str
+    message: Message | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

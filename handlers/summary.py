@@ -1,10 +1,11 @@
 """The case summary pinned in the core group's channel, kept up to date.
 
 Posted and pinned when the channel is created (`new`), then edited in place after every change
-to the case (`handlers.dispatch` adds a `RefreshSummary` effect to each successful change;
-`bot.chat.deliver` rebuilds this message and calls the port's `update_message` on the pinned
-message whose id `storage.repository.summary_message_id` keeps). One message that is always
-right beats a trail of posts to scroll through.
+to the case (`handlers.dispatch` adds a `RefreshSummary` effect carrying this finished message to
+each successful change; `bot.chat.deliver` asks `pinned_summary` where it is pinned and calls the
+port's `update_message`, and after pinning a new one calls `remember_pin`). One message that is
+always right beats a trail of posts to scroll through. The adapter never reads or writes the
+record itself: these small functions do it for it.
 
 It shows what the channel needs at a glance: the next meeting, the nearest deadlines (each rule
 and source in the small print), the written reports still awaited for the next meeting, open
@@ -31,6 +32,7 @@ from handlers.replies import Message
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
+from storage.errors import StorageError
 from storage.models import CoreGroup
 
 #: How many deadlines the summary lists (the rest are one `status` away).
@@ -120,3 +122,34 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *,
     context.append(f"Kept up to date by the bot · updated {long_date(ctx.today)} "
                    f"{london_time(ctx.now)}")
     return Message(preview, tuple(lines), context=tuple(context))
+
+
+def summary_message(ctx: Context, reference: str) -> Message | None:
+    """The finished summary of the case as saved now (None: no such case)."""
+    with ctx.read() as s:
+        try:
+            case = repo.get_case(s, reference)
+        except StorageError:
+            return None
+        return case_summary(s, case, ctx)
+
+
+def pinned_summary(ctx: Context, reference: str, kind: str) -> tuple[str, str] | None:
+    """Where the case's summary is pinned on that channel kind: (channel, message id), or None
+    when it has no channel or no pinned summary there (nothing to edit)."""
+    with ctx.read() as s:
+        try:
+            channel = repo.channel_of(s, reference, kind)
+            message_id = repo.summary_message_id(s, reference, kind)
+        except StorageError:
+            return None
+    if not channel or not message_id:
+        return None
+    return channel, message_id
+
+
+def remember_pin(ctx: Context, reference: str, kind: str, message_id: str) -> None:
+    """Remember the message the adapter pinned as the case's summary, so later changes edit it."""
+    with ctx.store.transaction() as s:
+        repo.set_summary_message_id(s, reference, kind, message_id, actor=ctx.actor.audit_id,
+                                    now=ctx.now)

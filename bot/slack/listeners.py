@@ -25,8 +25,9 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.chat import CalendarSender, EmailSender, deliver, log_calendar, log_email
+from bot.chat import BundleRefresher, CalendarSender, EmailSender, deliver, log_calendar, log_email
 from bot.clock import Clock
+from bot.delivery import refresh_bundle_effect
 from bot.inbound import ALREADY_DONE, InboundQueue
 from bot.slack.blocks import (
     FORM_CALLBACK,
@@ -66,6 +67,8 @@ class SlackDeps:
     email: EmailSender = log_email
     #: Calendar work after the ack (`CalendarJobs.notify` in `coregroup serve`).
     calendar: CalendarSender = log_calendar
+    #: Edits the chair's bundle after a late report (the reminders' message).
+    bundle: BundleRefresher = refresh_bundle_effect
     worker: Worker = field(default_factory=Worker)
     #: The durable queue between the ack and the work (made by `register` when not given).
     inbound: InboundQueue | None = None
@@ -175,7 +178,8 @@ def register(app: App, deps: SlackDeps) -> None:
         reply: Callable[[Message], object] = lambda m: tell_reply(body, m)  # noqa: E731
         done_already(reply, outcome, redo)
         deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=reply,
-                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar)
+                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar,
+                bundle=deps.bundle)
 
     queue.register("command", run_command, tell_reply)
 
@@ -198,7 +202,8 @@ def register(app: App, deps: SlackDeps) -> None:
         reply: Callable[[Message], object] = lambda m: tell_user(body, m)  # noqa: E731
         done_already(reply, outcome, redo)
         deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=reply,
-                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar)
+                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar,
+                bundle=deps.bundle)
 
     queue.register("run", run_button, tell_user)
 
@@ -248,7 +253,8 @@ def register(app: App, deps: SlackDeps) -> None:
 
         done_already(tell, outcome, redo)
         deliver(outcome, ctx=ctx, port=port, reply_to_actor=tell, trigger=body.get("trigger_id"),
-                email=deps.email, calendar=deps.calendar)
+                email=deps.email, calendar=deps.calendar,
+                bundle=deps.bundle)
 
     queue.register("form", run_form, tell_form)
 

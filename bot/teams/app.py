@@ -38,8 +38,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.chat import CalendarSender, ChatError, EmailSender, deliver, log_calendar, log_email
+from bot.chat import (
+    BundleRefresher,
+    CalendarSender,
+    ChatError,
+    EmailSender,
+    deliver,
+    log_calendar,
+    log_email,
+)
 from bot.clock import Clock
+from bot.delivery import refresh_bundle_effect
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from bot.inbound import ALREADY_DONE, InboundQueue
 from bot.teams.cards import (
@@ -88,6 +97,8 @@ class TeamsDeps:
     email: EmailSender = log_email
     #: Calendar work for the calendar worker (`CalendarJobs.notify`, set by `serve --teams`).
     calendar: CalendarSender = log_calendar
+    #: Edits the chair's bundle after a late report (the reminders' message).
+    bundle: BundleRefresher = refresh_bundle_effect
     worker: Worker = field(default_factory=Worker)
     #: The durable queue between the 200 and the work (made by `Listeners` when not given).
     inbound: InboundQueue | None = None
@@ -318,7 +329,8 @@ class Listeners:
         outcome = handle_text(ctx, text)
         self._done_already(outcome, self._teller(activity))
         deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=self._teller(activity),
-                trigger=user, email=self.deps.email, calendar=self.deps.calendar)
+                trigger=user, email=self.deps.email, calendar=self.deps.calendar,
+                bundle=self.deps.bundle)
         self._remember(here)
 
     # -- kinds of activity --
@@ -376,7 +388,8 @@ class Listeners:
         outcome = handle(ctx, command)
         self._done_already(outcome, tell)
         deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=tell, trigger=user,
-                email=self.deps.email, calendar=self.deps.calendar)
+                email=self.deps.email, calendar=self.deps.calendar,
+                bundle=self.deps.bundle)
         self._remember(here)
 
     @staticmethod

@@ -267,6 +267,7 @@ def test_a_late_report_through_the_command_edits_the_bundle(
     from fakes.env import FakeDirectory
 
     from bot.chat import deliver
+    from bot.delivery import refresh_bundle_effect
     from handlers.common import Actor, Context
     from handlers.dispatch import handle_text
 
@@ -280,7 +281,8 @@ def test_a_late_report_through_the_command_edits_the_bundle(
     ctx = Context(actor=Actor("UAHV", SLACK, "command"), store=store, clock=clock,
                   directory=FakeDirectory({}))
     outcome = handle_text(ctx, "CG-0001 report 2027-01-19 Seen twice; weight up.")
-    deliver(outcome, ctx=ctx, port=port, reply_to_actor=lambda m: None)
+    deliver(outcome, ctx=ctx, port=port, reply_to_actor=lambda m: None,
+            bundle=refresh_bundle_effect)
     [update] = fake.args_of("chat.update")
     assert update["ts"] == posted["ts"]
     assert update["text"].startswith("CG-0001: 1 of 2 written reports in")
