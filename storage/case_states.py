@@ -1,0 +1,74 @@
+"""The engine's view of a case (`scheduling.case.CaseState`), built from the record.
+
+How the record maps to the engine's `scheduling.case.CaseState` (`case_state`,
+`active_case_states`):
+
+- profile, plan, start, registered, lead_visit_every ← `CoreGroup` columns.
+- meetings ← `Meeting` rows of kind core_group, school_move_core_group,
+  resolution_review_core_group, resolution_tier1, resolution_tier2 (every status), ordered by
+  start: date = Europe/London date of `starts_at`; status held / scheduled / cancelled passed
+  explicitly; minutes_circulated / chair_update_sent = London dates of the `*_at` columns;
+  professionals_present = professional members recorded as attended and lead_sw_present = the lead
+  social worker recorded as attended (both only for held meetings with attendance recorded, else
+  None); social_worker_present = what was said when it was held, else whether any social worker
+  was recorded attending, else True.
+- review_conferences ← dates of `review_conference` meetings that are not cancelled.
+- resolution ← `CoreGroup.resolution_requested`, `.significant_risk_reduction`, and the dates of
+  held resolution_tier1 / resolution_tier2 meetings.
+- visits ← `Visit(visited_on, by, seen_alone)`; escalations ← `Escalation` (London dates of
+  raised_at / stage_started_at / resolved_at); school_moves and significant_changes ← `CaseEvent`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import cast
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from scheduling.case import CaseState
+from storage.common import load_case
+from storage.models import CoreGroup
+from storage.states import CASE_COLUMNS, ActiveCase, Decoder, Parsers, assemble, load_states
+
+# --- the engine's view ---------------------------------------------------------------------------
+
+def case_state(session: Session, reference: str) -> CaseState:
+    """Exactly the engine's `CaseState` for a case (the same value CASE.json would give).
+
+    Works for closed cases too (the record is still there); see the module docstring for the
+    mapping from tables to fields.
+    """
+    case = load_case(session, reference, writable=False)
+    conn = session.connection()
+    row = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
+    return next(load_states(conn, [row])).state
+
+
+def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[ActiveCase]:
+    """Every active case, in batches (never one query per case).
+
+    Reads each case's snapshot (one row per case); a case without a current snapshot is computed
+    from the tables with bulk queries. Streams: at most `batch_size` cases are in memory at once.
+    Use a `Store.read()` session; the batches are read in one transaction.
+    """
+    conn = session.connection()
+    decoder = Decoder()
+    parsers = Parsers()
+    last: int = 0
+    while True:
+        rows = conn.execute(
+            select(*CASE_COLUMNS, col(CoreGroup.state_snapshot))
+            .where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
+            .order_by(col(CoreGroup.id))
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return
+        decoded = [(row, decoder.decode(row[-1])) for row in rows]
+        stale = [row for row, facts in decoded if facts is None]
+        computed = {a.id: a for a in load_states(conn, stale, parsers)} if stale else {}
+        for row, facts in decoded:
+            yield assemble(row, facts) if facts is not None else computed[cast(int, row[0])]
+        last = cast(int, rows[-1][0])
