@@ -120,6 +120,10 @@ def handler_config(settings: Settings) -> Config:
     from handlers.common import Config, role_key
 
     roles = frozenset(role_key(r) for r in settings.manager_roles.split(",") if role_key(r))
+    # Microsoft Graph books Teams meetings, so "teams" after `meeting` means online.
+    from handlers.parse import also_online
+
+    also_online("teams")
     return Config(channel_prefix=settings.channel_prefix, manager_roles=roles,
                   managers=manager_addresses(settings.managers))
 

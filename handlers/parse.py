@@ -760,6 +760,17 @@ def _simple(cls: type[Command], example: str) -> Callable[[str, list[_Tok]], Com
     return parse_simple
 
 
+#: Words that mean "held online" after `meeting`. The runtime adds its calendar provider's own
+#: word at start-up (`also_online`, from `bot.settings.handler_config`), so the parser names no
+#: product.
+ONLINE_WORDS: set[str] = {"online", "virtual"}
+
+
+def also_online(*words: str) -> None:
+    """Accept more words for an online meeting, for this process."""
+    ONLINE_WORDS.update(w.lower() for w in words)
+
+
 def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["meeting"]
     a = _Args(sub, toks, ex)
@@ -767,7 +778,7 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
         return OpenForm(case=a.case, form="meeting")
     day = parse_date(a.need("a date and a time").text, ex)
     at = parse_time(a.need("a time").text, ex)
-    online = a.flag("online", "teams", "virtual")
+    online = a.flag(*ONLINE_WORDS)
     venue = a.key("venue")
     confirmed = a.flag("confirm", "confirmed")
     move = a.flag("move", "moved", "reschedule")
