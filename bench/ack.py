@@ -72,8 +72,7 @@ def serve_bare(port: int, api_url: str) -> None:
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
 
-    web = Starlette(routes=[Route("/slack/events", events, methods=["POST"]),
-                            Route("/healthz", health)])
+    web = Starlette(routes=[Route("/slack/events", events, methods=["POST"]), Route("/healthz", health)])
     uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -91,39 +90,74 @@ def seed(db: Path) -> None:
     today = now.date()
     start = today - timedelta(days=30)
     with store.transaction() as s:
-        repo.create_case(s, actor="bench", now=now, profile="suffolk", plan="cp", start=start,
-                         registered=start, reference="CG-0001")
-        repo.link_channel(s, "CG-0001", actor="bench", now=now, kind="slack",
-                          channel_id=CHANNEL)
+        repo.create_case(
+            s,
+            actor="bench",
+            now=now,
+            profile="suffolk",
+            plan="cp",
+            start=start,
+            registered=start,
+            reference="CG-0001",
+        )
+        repo.link_channel(s, "CG-0001", actor="bench", now=now, kind="slack", channel_id=CHANNEL)
         ids: list[int] = []
-        for user, role in zip(USERS, ("lead_social_worker", "health_visitor", "teacher",
-                                      "police"), strict=True):
-            m = repo.add_member(s, "CG-0001", actor="bench", now=now, display_name=f"M {user}",
-                                role=role, addresses={"slack": user}, joined_on=start)
+        for user, role in zip(
+            USERS, ("lead_social_worker", "health_visitor", "teacher", "police"), strict=True
+        ):
+            m = repo.add_member(
+                s,
+                "CG-0001",
+                actor="bench",
+                now=now,
+                display_name=f"M {user}",
+                role=role,
+                addresses={"slack": user},
+                joined_on=start,
+            )
             assert m.id is not None
             ids.append(m.id)
         held = repo.record_held_meeting(
-            s, "CG-0001", actor="bench", now=now,
-            starts_at=datetime.combine(start + timedelta(days=10), datetime.min.time(),
-                                       tzinfo=LONDON).replace(hour=10))
+            s,
+            "CG-0001",
+            actor="bench",
+            now=now,
+            starts_at=datetime.combine(
+                start + timedelta(days=10), datetime.min.time(), tzinfo=LONDON
+            ).replace(hour=10),
+        )
         assert held.id is not None
-        repo.record_attendance(s, "CG-0001", held.id, actor="bench", now=now,
-                               attended=ids[:3], apologies=ids[3:])
-        nxt = repo.schedule_meeting(s, "CG-0001", actor="bench", now=now,
-                                    starts_at=now + timedelta(days=7))
+        repo.record_attendance(
+            s, "CG-0001", held.id, actor="bench", now=now, attended=ids[:3], apologies=ids[3:]
+        )
+        nxt = repo.schedule_meeting(s, "CG-0001", actor="bench", now=now, starts_at=now + timedelta(days=7))
         assert nxt.id is not None
         repo.request_reports(s, "CG-0001", nxt.id, ids[3:], actor="bench", now=now)
-        repo.record_visit(s, "CG-0001", actor="bench", now=now, on=today - timedelta(days=3),
-                          by="lead_social_worker", member_id=ids[0], seen_alone=True)
+        repo.record_visit(
+            s,
+            "CG-0001",
+            actor="bench",
+            now=now,
+            on=today - timedelta(days=3),
+            by="lead_social_worker",
+            member_id=ids[0],
+            seen_alone=True,
+        )
         for i in range(3):
-            repo.add_action(s, "CG-0001", actor="bench", now=now, text=f"Action {i + 1}",
-                            owner_member_id=ids[i], due_on=today + timedelta(days=i))
+            repo.add_action(
+                s,
+                "CG-0001",
+                actor="bench",
+                now=now,
+                text=f"Action {i + 1}",
+                owner_member_id=ids[i],
+                due_on=today + timedelta(days=i),
+            )
     engine.dispose()
 
 
 def start(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT)
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
 def wait_healthy(url: str, proc: subprocess.Popen[str], timeout: float = 30) -> None:
@@ -159,16 +193,25 @@ def load(url: str, rate: float, seconds: float, response_url: str) -> tuple[list
     from fakes import signing
 
     n = int(rate * seconds)
-    reqs = [signing.slash_command("status", user_id="U0LEAD", channel_id=CHANNEL,
-                                  response_url=response_url, secret=SECRET) for _ in range(n)]
+    reqs = [
+        signing.slash_command(
+            "status", user_id="U0LEAD", channel_id=CHANNEL, response_url=response_url, secret=SECRET
+        )
+        for _ in range(n)
+    ]
     latencies: list[float] = []
     trace: list[tuple[float, float]] = []
     failures = 0
     lock = threading.Lock()
-    client = httpx.Client(base_url=url, timeout=10,
-                          limits=httpx.Limits(max_connections=200, max_keepalive_connections=200))
-    warm = [signing.slash_command("status", user_id="U0LEAD", channel_id=CHANNEL,
-                                  response_url=response_url, secret=SECRET) for _ in range(5)]
+    client = httpx.Client(
+        base_url=url, timeout=10, limits=httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    )
+    warm = [
+        signing.slash_command(
+            "status", user_id="U0LEAD", channel_id=CHANNEL, response_url=response_url, secret=SECRET
+        )
+        for _ in range(5)
+    ]
     for r in warm:  # warm connections and code paths (and let their slow work finish): unmeasured
         client.post("/slack/events", content=r.body.encode(), headers=r.headers)
     time.sleep(2)
@@ -206,10 +249,10 @@ def load(url: str, rate: float, seconds: float, response_url: str) -> tuple[list
     client.close()
     if trace:
         worst = sorted(trace, key=lambda t: -t[1])[:12]
-        print("   slowest (sent at s, took ms):",
-              ", ".join(f"{a:.2f}:{b * 1000:.0f}" for a, b in sorted(worst)))
-        print(f"   p90 {pct(latencies, 90):.1f} p95 {pct(latencies, 95):.1f} "
-              f"max {max(latencies) * 1000:.1f}")
+        print(
+            "   slowest (sent at s, took ms):", ", ".join(f"{a:.2f}:{b * 1000:.0f}" for a, b in sorted(worst))
+        )
+        print(f"   p90 {pct(latencies, 90):.1f} p95 {pct(latencies, 95):.1f} max {max(latencies) * 1000:.1f}")
     return latencies, failures
 
 
@@ -248,27 +291,36 @@ def main() -> int:
             bare_port, bot_port = free_port(), free_port()
             bare = start([py, __file__, "--bare", str(bare_port), "--api", api_url])
             procs.append(bare)
-            env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                   "SLACK_API_URL": api_url, "DATABASE_URL": f"sqlite:///{db}"}
+            env = {
+                **os.environ,
+                "SLACK_BOT_TOKEN": TOKEN,
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_API_URL": api_url,
+                "DATABASE_URL": f"sqlite:///{db}",
+            }
             env.pop("SLACK_APP_TOKEN", None)
-            bot = start([str(Path(py).with_name("coregroup")), "serve", "--port", str(bot_port)],
-                        env)
+            bot = start([str(Path(py).with_name("coregroup")), "serve", "--port", str(bot_port)], env)
             procs.append(bot)
             bare_url, bot_url = f"http://127.0.0.1:{bare_port}", f"http://127.0.0.1:{bot_port}"
             wait_healthy(bare_url, bare)
             wait_healthy(bot_url, bot)
-            print(f"{args.rate:g} requests/s for {args.seconds:g} s each, "
-                  f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+            print(
+                f"{args.rate:g} requests/s for {args.seconds:g} s each, "
+                f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+            )
             results = {}
             for name, url in (("bare Bolt", bare_url), ("coregroup", bot_url)):
                 lat, failed = load(url, args.rate, args.seconds, response_url)
                 results[name] = (pct(lat, 50), pct(lat, 99), len(lat), failed)
                 p50, p99, ok, bad = results[name]
-                print(f"{name:>10}: p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   "
-                      f"({ok} acknowledged, {bad} failed)")
+                print(
+                    f"{name:>10}: p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({ok} acknowledged, {bad} failed)"
+                )
             ratio = results["coregroup"][1] / results["bare Bolt"][1]
-            print(f"{'ratio':>10}: p99 coregroup / bare = {ratio:.2f} "
-                  f"(p50 ratio {results['coregroup'][0] / results['bare Bolt'][0]:.2f})")
+            print(
+                f"{'ratio':>10}: p99 coregroup / bare = {ratio:.2f} "
+                f"(p50 ratio {results['coregroup'][0] / results['bare Bolt'][0]:.2f})"
+            )
             goal = results["coregroup"][1] < 100 and ratio <= 1.5
             print(f"goal (p99 < 100 ms, ratio <= 1.5): {'met' if goal else 'NOT met'}")
             return 0 if goal else 1

@@ -51,59 +51,115 @@ CHUNK = 5000
 def generate(n_active: int, seed: int = 7) -> dict[str, list[dict[str, Any]]]:
     rnd = random.Random(seed)
     rows: dict[str, list[dict[str, Any]]] = {
-        "case": [], "meeting": [], "visit": [], "escalation": [], "event": []}
+        "case": [],
+        "meeting": [],
+        "visit": [],
+        "escalation": [],
+        "event": [],
+    }
     total = n_active + n_active // 20
     closed_every = 21
     for i in range(1, total + 1):
         start = date(2026, 9, 1) + timedelta(days=rnd.randrange(240))
         closed = i % closed_every == 0
-        rows["case"].append({
-            "id": i, "reference": f"CG-{i:06d}", "profile": rnd.choice(PROFILES),
-            "plan": "cp" if rnd.random() < 0.9 else "cin", "start": start,
-            "registered": start, "status": "closed" if closed else "active",
-            "lead_visit_every": 10 if rnd.random() < 0.3 else None,
-            "resolution_requested": None, "significant_risk_reduction": False,
-            "created_at": NOW, "created_by": "bench",
-            "closed_at": NOW if closed else None,
-        })
+        rows["case"].append(
+            {
+                "id": i,
+                "reference": f"CG-{i:06d}",
+                "profile": rnd.choice(PROFILES),
+                "plan": "cp" if rnd.random() < 0.9 else "cin",
+                "start": start,
+                "registered": start,
+                "status": "closed" if closed else "active",
+                "lead_visit_every": 10 if rnd.random() < 0.3 else None,
+                "resolution_requested": None,
+                "significant_risk_reduction": False,
+                "created_at": NOW,
+                "created_by": "bench",
+                "closed_at": NOW if closed else None,
+            }
+        )
         t = datetime.combine(start, datetime.min.time(), UTC) + timedelta(hours=10)
         for k in range(3):
             t += timedelta(days=rnd.randrange(20, 40))
-            rows["meeting"].append({
-                "case_id": i, "kind": "core_group", "status": "held", "starts_at": t,
-                "social_worker_present": None, "professionals_present": rnd.randrange(1, 6),
-                "lead_sw_present": rnd.random() < 0.9, "social_worker_attended": True,
-                "minutes_circulated_at": t + timedelta(days=rnd.randrange(2, 12)) if k < 2 else None,
-                "chair_update_sent_at": None, "created_at": NOW, "updated_at": NOW})
-        rows["meeting"].append({
-            "case_id": i, "kind": "core_group", "status": "scheduled",
-            "starts_at": NOW + timedelta(days=rnd.randrange(1, 30)), "created_at": NOW,
-            "updated_at": NOW})
-        rows["meeting"].append({
-            "case_id": i, "kind": "review_conference", "status": "held",
-            "starts_at": datetime.combine(start + timedelta(days=90), datetime.min.time(), UTC),
-            "created_at": NOW, "updated_at": NOW})
+            rows["meeting"].append(
+                {
+                    "case_id": i,
+                    "kind": "core_group",
+                    "status": "held",
+                    "starts_at": t,
+                    "social_worker_present": None,
+                    "professionals_present": rnd.randrange(1, 6),
+                    "lead_sw_present": rnd.random() < 0.9,
+                    "social_worker_attended": True,
+                    "minutes_circulated_at": t + timedelta(days=rnd.randrange(2, 12)) if k < 2 else None,
+                    "chair_update_sent_at": None,
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+            )
+        rows["meeting"].append(
+            {
+                "case_id": i,
+                "kind": "core_group",
+                "status": "scheduled",
+                "starts_at": NOW + timedelta(days=rnd.randrange(1, 30)),
+                "created_at": NOW,
+                "updated_at": NOW,
+            }
+        )
+        rows["meeting"].append(
+            {
+                "case_id": i,
+                "kind": "review_conference",
+                "status": "held",
+                "starts_at": datetime.combine(start + timedelta(days=90), datetime.min.time(), UTC),
+                "created_at": NOW,
+                "updated_at": NOW,
+            }
+        )
         for _ in range(8):
-            rows["visit"].append({
-                "case_id": i, "visited_on": start + timedelta(days=rnd.randrange(1, 250)),
-                "by": "lead_social_worker" if rnd.random() < 0.6 else "professional",
-                "seen_alone": rnd.random() < 0.5, "recorded_at": NOW})
+            rows["visit"].append(
+                {
+                    "case_id": i,
+                    "visited_on": start + timedelta(days=rnd.randrange(1, 250)),
+                    "by": "lead_social_worker" if rnd.random() < 0.6 else "professional",
+                    "seen_alone": rnd.random() < 0.5,
+                    "recorded_at": NOW,
+                }
+            )
         if rnd.random() < 0.1:
             raised = NOW - timedelta(days=rnd.randrange(1, 30))
-            rows["escalation"].append({
-                "case_id": i, "stage": rnd.randrange(1, 4), "raised_at": raised,
-                "stage_started_at": raised, "resolved_at": None})
+            rows["escalation"].append(
+                {
+                    "case_id": i,
+                    "stage": rnd.randrange(1, 4),
+                    "raised_at": raised,
+                    "stage_started_at": raised,
+                    "resolved_at": None,
+                }
+            )
         if rnd.random() < 0.2:
-            rows["event"].append({
-                "case_id": i, "kind": rnd.choice(("school_move", "significant_change")),
-                "occurred_on": start + timedelta(days=rnd.randrange(10, 200)),
-                "reported_on": None, "recorded_at": NOW})
+            rows["event"].append(
+                {
+                    "case_id": i,
+                    "kind": rnd.choice(("school_move", "significant_change")),
+                    "occurred_on": start + timedelta(days=rnd.randrange(10, 200)),
+                    "reported_on": None,
+                    "recorded_at": NOW,
+                }
+            )
     return rows
 
 
 def fill(store: Store, rows: dict[str, list[dict[str, Any]]]) -> None:
-    tables = (("case", CoreGroup), ("meeting", Meeting), ("visit", Visit),
-              ("escalation", Escalation), ("event", CaseEvent))
+    tables = (
+        ("case", CoreGroup),
+        ("meeting", Meeting),
+        ("visit", Visit),
+        ("escalation", Escalation),
+        ("event", CaseEvent),
+    )
     with store.engine.begin() as conn:
         for key, model in tables:
             table = model.__table__  # type: ignore[attr-defined]
@@ -111,12 +167,15 @@ def fill(store: Store, rows: dict[str, list[dict[str, Any]]]) -> None:
             # One column set per executemany, and every column the generator leaves out gets the
             # model's own default (new NOT NULL columns, e.g. meeting.calendar_sequence, stay
             # filled without this bench knowing them).
-            defaults = {c.name: c.default.arg for c in table.columns
-                        if c.default is not None and not callable(c.default.arg)}
+            defaults = {
+                c.name: c.default.arg
+                for c in table.columns
+                if c.default is not None and not callable(c.default.arg)
+            }
             cols = {c.name for c in table.columns} - {"id"}
             data = [{c: r[c] if c in r else defaults.get(c) for c in cols} for r in data]
             for k in range(0, len(data), CHUNK):
-                conn.execute(insert(table), data[k:k + CHUNK])
+                conn.execute(insert(table), data[k : k + CHUNK])
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -164,10 +223,14 @@ def bench(label: str, url: str, cases: int, runs: int) -> None:
 
     one_best, _ = timed(one, 20)
     print(f"{label}: {count:,} active cases, {n_rows:,} rows (filled in {filled:.0f} s)")
-    print(f"  sweep, all case states from snapshots: {best:.2f} s (best of {runs}; median "
-          f"{median:.2f} s; {best / count * 1e6:.0f} µs/case)")
-    print(f"  all case states from the tables:       {tables:.2f} s (best of {runs}; median "
-          f"{tables_median:.2f} s)")
+    print(
+        f"  sweep, all case states from snapshots: {best:.2f} s (best of {runs}; median "
+        f"{median:.2f} s; {best / count * 1e6:.0f} µs/case)"
+    )
+    print(
+        f"  all case states from the tables:       {tables:.2f} s (best of {runs}; median "
+        f"{tables_median:.2f} s)"
+    )
     print(f"  rewrite every snapshot:                {rebuilt:.2f} s")
     print(f"  one case_state (from the tables):      {one_best * 1000:.1f} ms")
     store.dispose()

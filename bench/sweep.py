@@ -60,74 +60,168 @@ def at(day: date, hour: int = 10) -> datetime:
 
 def generate(n: int, seed: int = 11) -> dict[str, list[dict[str, Any]]]:
     rnd = random.Random(seed)
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in (
-        "case", "member", "address", "meeting", "attendance", "report", "visit", "action", "escalation")}
+    rows: dict[str, list[dict[str, Any]]] = {
+        k: []
+        for k in (
+            "case",
+            "member",
+            "address",
+            "meeting",
+            "attendance",
+            "report",
+            "visit",
+            "action",
+            "escalation",
+        )
+    }
     member_id = meeting_id = 0
     for i in range(1, n + 1):
         start = TODAY - timedelta(days=rnd.randrange(70, 400))
-        rows["case"].append({
-            "id": i, "reference": f"CG-{i:06d}", "profile": rnd.choice(PROFILES), "plan": "cp",
-            "start": start, "registered": start, "status": "active", "lead_visit_every": None,
-            "resolution_requested": None, "significant_risk_reduction": False, "digest": False,
-            "created_at": NOW, "created_by": "bench"})
+        rows["case"].append(
+            {
+                "id": i,
+                "reference": f"CG-{i:06d}",
+                "profile": rnd.choice(PROFILES),
+                "plan": "cp",
+                "start": start,
+                "registered": start,
+                "status": "active",
+                "lead_visit_every": None,
+                "resolution_requested": None,
+                "significant_risk_reduction": False,
+                "digest": False,
+                "created_at": NOW,
+                "created_by": "bench",
+            }
+        )
         ids = []
-        for label, role, kind, chat in (("lead", "lead_social_worker", "professional", True),
-                                        ("hv", "health_visitor", "professional", True),
-                                        ("teacher", "designated_teacher", "professional", True),
-                                        ("police", "police", "professional", False),
-                                        ("parent", "parent", "family", False)):
+        for label, role, kind, chat in (
+            ("lead", "lead_social_worker", "professional", True),
+            ("hv", "health_visitor", "professional", True),
+            ("teacher", "designated_teacher", "professional", True),
+            ("police", "police", "professional", False),
+            ("parent", "parent", "family", False),
+        ):
             member_id += 1
             ids.append(member_id)
-            rows["member"].append({
-                "id": member_id, "case_id": i, "display_name": f"{label} {i}", "role": role,
-                "kind": kind, "joined_on": start, "created_at": NOW})
+            rows["member"].append(
+                {
+                    "id": member_id,
+                    "case_id": i,
+                    "display_name": f"{label} {i}",
+                    "role": role,
+                    "kind": kind,
+                    "joined_on": start,
+                    "created_at": NOW,
+                }
+            )
             if chat:
-                rows["address"].append({"member_id": member_id, "whose": "member",
-                                        "kind": "slack", "address": f"U{label.upper()}{i}"})
+                rows["address"].append(
+                    {
+                        "member_id": member_id,
+                        "whose": "member",
+                        "kind": "slack",
+                        "address": f"U{label.upper()}{i}",
+                    }
+                )
             if label == "lead":
-                rows["address"].append({"member_id": member_id, "whose": "line_manager",
-                                        "kind": "slack", "address": f"UMGR{i}"})
+                rows["address"].append(
+                    {"member_id": member_id, "whose": "line_manager", "kind": "slack", "address": f"UMGR{i}"}
+                )
         lead = ids[0]
         last_held = start + timedelta(days=10)
         for k in range(2):
             held = last_held + timedelta(days=35 * k)
             meeting_id += 1
-            rows["meeting"].append({
-                "id": meeting_id, "case_id": i, "kind": "core_group", "status": "held",
-                "starts_at": at(held), "chair_member_id": lead, "professionals_present": 3,
-                "lead_sw_present": True, "social_worker_present": True,
-                "social_worker_attended": True,
-                "minutes_circulated_at": at(held + timedelta(days=5)),
-                "created_at": NOW, "updated_at": NOW, "calendar_sequence": 0})
+            rows["meeting"].append(
+                {
+                    "id": meeting_id,
+                    "case_id": i,
+                    "kind": "core_group",
+                    "status": "held",
+                    "starts_at": at(held),
+                    "chair_member_id": lead,
+                    "professionals_present": 3,
+                    "lead_sw_present": True,
+                    "social_worker_present": True,
+                    "social_worker_attended": True,
+                    "minutes_circulated_at": at(held + timedelta(days=5)),
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                    "calendar_sequence": 0,
+                }
+            )
         booked = TODAY + timedelta(days=rnd.randrange(1, 161))
         meeting_id += 1
-        rows["meeting"].append({
-            "id": meeting_id, "case_id": i, "kind": "core_group", "status": "scheduled",
-            "starts_at": at(booked), "chair_member_id": lead, "professionals_present": None,
-            "lead_sw_present": None, "social_worker_present": None,
-            "social_worker_attended": None, "minutes_circulated_at": None,
-            "created_at": NOW, "updated_at": NOW, "calendar_sequence": 0})
+        rows["meeting"].append(
+            {
+                "id": meeting_id,
+                "case_id": i,
+                "kind": "core_group",
+                "status": "scheduled",
+                "starts_at": at(booked),
+                "chair_member_id": lead,
+                "professionals_present": None,
+                "lead_sw_present": None,
+                "social_worker_present": None,
+                "social_worker_attended": None,
+                "minutes_circulated_at": None,
+                "created_at": NOW,
+                "updated_at": NOW,
+                "calendar_sequence": 0,
+            }
+        )
         if rnd.random() < 0.5:
-            rows["attendance"].append({"meeting_id": meeting_id, "member_id": ids[1],
-                                       "status": "attended", "recorded_at": NOW})
+            rows["attendance"].append(
+                {"meeting_id": meeting_id, "member_id": ids[1], "status": "attended", "recorded_at": NOW}
+            )
         if rnd.random() < 0.3:
-            rows["attendance"].append({"meeting_id": meeting_id, "member_id": ids[2],
-                                       "status": "apologies", "recorded_at": NOW})
-            rows["report"].append({"meeting_id": meeting_id, "member_id": ids[2],
-                                   "requested_at": NOW, "submitted_at": NOW, "text": "Fine."})
+            rows["attendance"].append(
+                {"meeting_id": meeting_id, "member_id": ids[2], "status": "apologies", "recorded_at": NOW}
+            )
+            rows["report"].append(
+                {
+                    "meeting_id": meeting_id,
+                    "member_id": ids[2],
+                    "requested_at": NOW,
+                    "submitted_at": NOW,
+                    "text": "Fine.",
+                }
+            )
         for back in (rnd.randrange(0, 5), rnd.randrange(0, 8)):
-            rows["visit"].append({"case_id": i, "visited_on": TODAY - timedelta(days=back),
-                                  "by": "lead_social_worker", "member_id": lead,
-                                  "seen_alone": False, "recorded_at": NOW})
+            rows["visit"].append(
+                {
+                    "case_id": i,
+                    "visited_on": TODAY - timedelta(days=back),
+                    "by": "lead_social_worker",
+                    "member_id": lead,
+                    "seen_alone": False,
+                    "recorded_at": NOW,
+                }
+            )
         if rnd.random() < 0.05:
-            rows["action"].append({"case_id": i, "text": "Action", "owner_member_id": ids[1],
-                                   "due_on": TODAY + timedelta(days=rnd.randrange(-5, 30)),
-                                   "status": "open", "created_at": NOW})
+            rows["action"].append(
+                {
+                    "case_id": i,
+                    "text": "Action",
+                    "owner_member_id": ids[1],
+                    "due_on": TODAY + timedelta(days=rnd.randrange(-5, 30)),
+                    "status": "open",
+                    "created_at": NOW,
+                }
+            )
         if rnd.random() < 0.02:
             raised = NOW - timedelta(days=rnd.randrange(1, 30))
-            rows["escalation"].append({"case_id": i, "raised_by_member_id": ids[1], "stage": 1,
-                                       "raised_at": raised, "stage_started_at": raised,
-                                       "resolved_at": None})
+            rows["escalation"].append(
+                {
+                    "case_id": i,
+                    "raised_by_member_id": ids[1],
+                    "stage": 1,
+                    "raised_at": raised,
+                    "stage_started_at": raised,
+                    "resolved_at": None,
+                }
+            )
     return rows
 
 
@@ -137,10 +231,17 @@ def fill(url: str, n: int) -> None:
     engine.dispose()
     store = Store.open(url)
     rows = generate(n)
-    tables = (("case", "core_group"), ("member", "member"), ("address", "member_address"),
-              ("meeting", "meeting"),
-              ("attendance", "attendance"), ("report", "written_report"), ("visit", "visit"),
-              ("action", "plan_action"), ("escalation", "escalation"))
+    tables = (
+        ("case", "core_group"),
+        ("member", "member"),
+        ("address", "member_address"),
+        ("meeting", "meeting"),
+        ("attendance", "attendance"),
+        ("report", "written_report"),
+        ("visit", "visit"),
+        ("action", "plan_action"),
+        ("escalation", "escalation"),
+    )
     with store.engine.begin() as conn:
         for key, name in tables:
             table = SQLModel.metadata.tables[name]
@@ -149,7 +250,7 @@ def fill(url: str, n: int) -> None:
             cols = set().union(*rows[key])  # one column set per executemany
             data = [{c: r.get(c, DEFAULTS.get(c)) for c in cols} for r in rows[key]]
             for k in range(0, len(data), CHUNK):
-                conn.execute(insert(table), data[k:k + CHUNK])
+                conn.execute(insert(table), data[k : k + CHUNK])
     with store.transaction() as s:
         repo.rebuild_snapshots(s)
     with store.engine.connect() as conn:
@@ -190,13 +291,19 @@ def run_once(url: str, use_tracemalloc: bool) -> dict[str, Any]:
     warm, warm_cpu = time.perf_counter() - t1, time.process_time() - c1
     assert again.inserted == 0 and len(again.planned) == len(result.planned)
     out: dict[str, Any] = {
-        "seconds": elapsed, "cpu": cpu, "warm_seconds": warm, "warm_cpu": warm_cpu,
-        "cases": result.cases, "planned": len(result.planned),
+        "seconds": elapsed,
+        "cpu": cpu,
+        "warm_seconds": warm,
+        "warm_cpu": warm_cpu,
+        "cases": result.cases,
+        "planned": len(result.planned),
         "inserted": result.inserted,
         "peak_rss_mb": peak_rss_mb(),
         "rss_before_mb": rss0,
-        "kinds": {k: sum(1 for o in result.planned if o.planned.kind == k)
-                  for k in sorted({o.planned.kind for o in result.planned})},
+        "kinds": {
+            k: sum(1 for o in result.planned if o.planned.kind == k)
+            for k in sorted({o.planned.kind for o in result.planned})
+        },
     }
     if use_tracemalloc:
         import tracemalloc
@@ -230,15 +337,19 @@ def main() -> int:
                 sys.stderr.write(proc.stderr)
                 return 1
             r = json.loads(proc.stdout.strip().splitlines()[-1])
-            label = "fresh process, first sweep (inserts)" if k == 0 else \
-                "fresh process, rows already there"
-            heap = (f", Python heap peak {r['python_heap_peak_mb']:.0f} MB (tracemalloc on)"
-                    if "python_heap_peak_mb" in r else "")
-            print(f"{label}: {r['cases']:,} cases, {r['planned']:,} reminders planned, "
-                  f"{r['inserted']:,} inserted in {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU); "
-                  f"same process again: {r['warm_seconds']:.2f} s ({r['warm_cpu']:.2f} s CPU); "
-                  f"peak RSS {r['peak_rss_mb']:.0f} MB (after imports {r['rss_before_mb']:.0f} "
-                  f"MB){heap}")
+            label = "fresh process, first sweep (inserts)" if k == 0 else "fresh process, rows already there"
+            heap = (
+                f", Python heap peak {r['python_heap_peak_mb']:.0f} MB (tracemalloc on)"
+                if "python_heap_peak_mb" in r
+                else ""
+            )
+            print(
+                f"{label}: {r['cases']:,} cases, {r['planned']:,} reminders planned, "
+                f"{r['inserted']:,} inserted in {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU); "
+                f"same process again: {r['warm_seconds']:.2f} s ({r['warm_cpu']:.2f} s CPU); "
+                f"peak RSS {r['peak_rss_mb']:.0f} MB (after imports {r['rss_before_mb']:.0f} "
+                f"MB){heap}"
+            )
             if k == 0:
                 print("  by kind: " + ", ".join(f"{k} {v:,}" for k, v in r["kinds"].items()))
     return 0

@@ -45,8 +45,7 @@ def main() -> None:
             t0 = time.perf_counter()
             token = fake.key.token(service_url=activity["serviceUrl"])
             t1 = time.perf_counter()
-            r = h.client.post("/api/messages", json=activity,
-                              headers={"Authorization": f"Bearer {token}"})
+            r = h.client.post("/api/messages", json=activity, headers={"Authorization": f"Bearer {token}"})
             t2 = time.perf_counter()
             assert r.status_code == 200, r.text
             sign.append(t1 - t0)
@@ -55,9 +54,11 @@ def main() -> None:
         ack.sort()
         p50 = statistics.median(ack) * 1000
         p99 = ack[int(len(ack) * 0.99) - 1] * 1000
-        print(f"teams ack over {args.requests} signed activities: p50 {p50:.1f} ms, "
-              f"p99 {p99:.1f} ms (signing a token, test side: "
-              f"{statistics.median(sign) * 1000:.1f} ms median)")
+        print(
+            f"teams ack over {args.requests} signed activities: p50 {p50:.1f} ms, "
+            f"p99 {p99:.1f} ms (signing a token, test side: "
+            f"{statistics.median(sign) * 1000:.1f} ms median)"
+        )
         print(f"replies sent: {len(fake.activities())}, connector calls: {len(fake.calls)}")
     store.dispose()
 

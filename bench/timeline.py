@@ -40,8 +40,15 @@ TODAY = date(2027, 6, 1)
 SEED = 20270106
 #: Roughly how many cases each profile holds (the five localities dominate, as in a deployment).
 WEIGHTS = {
-    "newham": 18, "shropshire": 18, "suffolk": 18, "sandwell": 14, "cwm-taf-morgannwg": 14,
-    "england": 6, "wales": 4, "scotland": 5, "northern-ireland": 3,
+    "newham": 18,
+    "shropshire": 18,
+    "suffolk": 18,
+    "sandwell": 14,
+    "cwm-taf-morgannwg": 14,
+    "england": 6,
+    "wales": 4,
+    "scotland": 5,
+    "northern-ireland": 3,
 }
 
 
@@ -54,8 +61,12 @@ def synthetic_case(rng: random.Random, today: date = TODAY) -> dict[str, Any]:
     profile = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
     plan = rng.choice(("cp", "cp", "cin", "lac")) if profile == "shropshire" else "cp"
     start = today - timedelta(days=rng.randint(3, 540))
-    case: dict[str, Any] = {"profile": profile, "plan": plan, "start": _iso(start),
-                            "reference": f"CG-{rng.randint(10000, 99999)}"}
+    case: dict[str, Any] = {
+        "profile": profile,
+        "plan": plan,
+        "start": _iso(start),
+        "reference": f"CG-{rng.randint(10000, 99999)}",
+    }
 
     meetings: list[dict[str, Any]] = []
     d = start + timedelta(days=rng.randint(7, 16))
@@ -86,16 +97,22 @@ def synthetic_case(rng: random.Random, today: date = TODAY) -> dict[str, Any]:
     visits = []
     v = start + timedelta(days=rng.randint(1, 10))
     while v <= today:
-        visits.append({"date": _iso(v), "by": rng.choice(("lead_social_worker", "professional")),
-                       "seen_alone": rng.random() < 0.5})
+        visits.append(
+            {
+                "date": _iso(v),
+                "by": rng.choice(("lead_social_worker", "professional")),
+                "seen_alone": rng.random() < 0.5,
+            }
+        )
         v += timedelta(days=rng.randint(5, 16))
     case["visits"] = visits[-6:]  # the store keeps the history; the engine needs the recent ones
 
     if rng.random() < 0.1:
         case["school_moves"] = [_iso(today - timedelta(days=rng.randint(0, 30)))]
     if rng.random() < 0.15:
-        case["significant_changes"] = [{"date": _iso(today - timedelta(days=rng.randint(0, 20))),
-                                        "reported": None}]
+        case["significant_changes"] = [
+            {"date": _iso(today - timedelta(days=rng.randint(0, 20))), "reported": None}
+        ]
     if rng.random() < 0.08:
         raised = today - timedelta(days=rng.randint(0, 25))
         if raised >= start:
@@ -104,8 +121,10 @@ def synthetic_case(rng: random.Random, today: date = TODAY) -> dict[str, Any]:
         case["lead_visit_every"] = rng.choice((None, 10, 15, 20))
         if (today - start).days > 400:
             t1 = start + timedelta(days=rng.randint(400, (today - start).days))
-            case["resolution"] = {"tier1_meetings": [_iso(t1)],
-                                  "significant_risk_reduction": rng.random() < 0.3}
+            case["resolution"] = {
+                "tier1_meetings": [_iso(t1)],
+                "significant_risk_reduction": rng.random() < 0.3,
+            }
     return case
 
 
@@ -117,8 +136,7 @@ def build(n: int, seed: int = SEED) -> list[CaseState]:
 def run(cases: list[CaseState], today: date = TODAY) -> int:
     """Obligations for every case; returns how many there were."""
     profiles: dict[str, Profile] = {n: load_profile(n) for n in profile_names()}
-    cals: dict[str, WorkingCalendar] = {
-        n: calendar_for(p.nation, p.closures) for n, p in profiles.items()}
+    cals: dict[str, WorkingCalendar] = {n: calendar_for(p.nation, p.closures) for n, p in profiles.items()}
     total = 0
     for c in cases:
         total += len(obligations(c, profiles[c.profile], cals[c.profile], today))
@@ -136,8 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     cases = build(args.cases, args.seed)
     run(cases[:100])  # load profiles and build calendars outside the timing
-    print(f"built {len(cases):,} synthetic cases in {time.perf_counter() - t0:.1f} s "
-          f"(Python {sys.version.split()[0]})")
+    print(
+        f"built {len(cases):,} synthetic cases in {time.perf_counter() - t0:.1f} s "
+        f"(Python {sys.version.split()[0]})"
+    )
 
     if args.profile:
         prof = cProfile.Profile()
@@ -154,11 +174,15 @@ def main(argv: list[str] | None = None) -> int:
         total = run(cases)
         best = min(best, time.perf_counter() - t)
         best_cpu = min(best_cpu, time.process_time() - c)
-    print(f"{len(cases):,} cases, {total:,} obligations in {best:.3f} s (best of {args.repeat}): "
-          f"{len(cases) / best:,.0f} cases/s, {total / best:,.0f} obligations/s on one core")
+    print(
+        f"{len(cases):,} cases, {total:,} obligations in {best:.3f} s (best of {args.repeat}): "
+        f"{len(cases) / best:,.0f} cases/s, {total / best:,.0f} obligations/s on one core"
+    )
     # On a shared machine the wall clock includes time spent waiting for a core; CPU time does not.
-    print(f"CPU time {best_cpu:.3f} s: {len(cases) / best_cpu:,.0f} cases/s "
-          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"CPU time {best_cpu:.3f} s: {len(cases) / best_cpu:,.0f} cases/s "
+        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     return 0
 
 

@@ -61,20 +61,42 @@ def _pct(values: list[float], p: float) -> float:
 
 
 class Bot:
-    def __init__(self, fake: FakeSlackAPI, db_url: str, log: Path, grace: float,
-                 workers: int, port: int | None = None) -> None:
+    def __init__(
+        self, fake: FakeSlackAPI, db_url: str, log: Path, grace: float, workers: int, port: int | None = None
+    ) -> None:
         import httpx
 
         self.port = port or _free_port()
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("SLACK_APP_TOKEN", "DATABASE_URL", "COREGROUP_SQLITE_PATH")}
-        env.update(DATABASE_URL=db_url, SLACK_BOT_TOKEN=TOKEN, PYTHONPATH=str(ROOT),
-                   SLACK_SIGNING_SECRET=signing.SIGNING_SECRET, SLACK_API_URL=fake.base_url)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("SLACK_APP_TOKEN", "DATABASE_URL", "COREGROUP_SQLITE_PATH")
+        }
+        env.update(
+            DATABASE_URL=db_url,
+            SLACK_BOT_TOKEN=TOKEN,
+            PYTHONPATH=str(ROOT),
+            SLACK_SIGNING_SECRET=signing.SIGNING_SECRET,
+            SLACK_API_URL=fake.base_url,
+        )
         self._out = log.open("a")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port),
-             "--workers", str(workers), "--grace", str(grace)],
-            stdout=self._out, stderr=subprocess.STDOUT, env=env)
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--grace",
+                str(grace),
+            ],
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while True:
@@ -97,8 +119,9 @@ class Bot:
             self._out.close()
 
 
-def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, workers: int,
-        quiet: bool = False) -> dict[str, Any]:
+def run(
+    rate: int, seconds: float, sigterm_at: float | None, grace: float, workers: int, quiet: bool = False
+) -> dict[str, Any]:
     import httpx
     from sqlalchemy import select
 
@@ -118,10 +141,14 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
     with FakeSlackAPI(TOKEN, users=users) as fake:
         bot = Bot(fake, db_url, log, grace, workers)
         start, due = date.today() - timedelta(days=14), date.today() + timedelta(days=30)
-        http = httpx.Client(base_url=bot.url, timeout=10,
-                            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50))
-        setup = signing.slash_command(f"new CG-0001 profile:suffolk plan:cp start:{start}",
-                                      response_url=fake.response_url("setup"))
+        http = httpx.Client(
+            base_url=bot.url,
+            timeout=10,
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+        setup = signing.slash_command(
+            f"new CG-0001 profile:suffolk plan:cp start:{start}", response_url=fake.response_url("setup")
+        )
         http.post("/slack/events", content=setup.body.encode(), headers=setup.headers)
         fake.wait_for("pins.add", timeout=30)
         channel = fake.channel_named("cg-cg-0001")
@@ -134,8 +161,11 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
         lock = threading.Lock()
 
         def send(i: int) -> None:
-            req = signing.slash_command(f'action add "B{i:06d}" due:{due}', channel_id=channel.id,
-                                        response_url=fake.response_url(f"b{i:06d}"))
+            req = signing.slash_command(
+                f'action add "B{i:06d}" due:{due}',
+                channel_id=channel.id,
+                response_url=fake.response_url(f"b{i:06d}"),
+            )
             t0 = time.monotonic()
             with lock:
                 sent_at[i] = t0
@@ -156,8 +186,7 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
         def terminate() -> None:
             t0 = time.monotonic()
             code = bots[0].stop(timeout=grace + 30)
-            say(f"SIGTERM at {sigterm_at:.0f} s: serve exited {code} after "
-                f"{time.monotonic() - t0:.1f} s")
+            say(f"SIGTERM at {sigterm_at:.0f} s: serve exited {code} after {time.monotonic() - t0:.1f} s")
             bots.append(Bot(fake, db_url, log, grace, workers, port=bots[0].port))  # same port
             say(f"restarted {time.monotonic() - t0:.1f} s after the SIGTERM")
             stopped.set()
@@ -198,8 +227,11 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
 
         def recorded() -> Counter[int]:
             with store.read() as s:
-                return Counter(int(m.group(1)) for t in s.scalars(select(PlanAction.text))  # type: ignore[call-overload]
-                               if (m := TITLE.search(t)))
+                return Counter(
+                    int(m.group(1))
+                    for t in s.scalars(select(PlanAction.text))  # type: ignore[call-overload]
+                    if (m := TITLE.search(t))
+                )
 
         deadline = time.monotonic() + 600
         while not (acked <= set(recorded()) and acked <= set(replied())):
@@ -217,26 +249,43 @@ def run(rate: int, seconds: float, sigterm_at: float | None, grace: float, worke
         store.dispose()
     reply_lat = [rep[i] - sent_at[i] for i in acked if i in rep]
     result = {
-        "sent": total, "acked": len(acked), "refused": len(refused),
-        "recorded": len(set(rec) & acked), "lost": len(acked - set(rec)),
-        "twice": sum(1 for n in rec.values() if n > 1), "replied": len(acked & set(rep)),
-        "queue_left": left, "dead": dead,
-        "ack_p50": _pct(list(acks.values()), 50), "ack_p99": _pct(list(acks.values()), 99),
-        "reply_p50": _pct(reply_lat, 50), "reply_p99": _pct(reply_lat, 99),
-        "reply_max": max(reply_lat, default=float("nan")), "all_done_after": finished,
-        "load_before": load_before, "load_after": os.getloadavg(),
+        "sent": total,
+        "acked": len(acked),
+        "refused": len(refused),
+        "recorded": len(set(rec) & acked),
+        "lost": len(acked - set(rec)),
+        "twice": sum(1 for n in rec.values() if n > 1),
+        "replied": len(acked & set(rep)),
+        "queue_left": left,
+        "dead": dead,
+        "ack_p50": _pct(list(acks.values()), 50),
+        "ack_p99": _pct(list(acks.values()), 99),
+        "reply_p50": _pct(reply_lat, 50),
+        "reply_p99": _pct(reply_lat, 99),
+        "reply_max": max(reply_lat, default=float("nan")),
+        "all_done_after": finished,
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
     }
-    say(f"{total} action add sent at {rate}/s over {seconds:.0f} s; {len(acked)} acknowledged, "
-        f"{len(refused)} refused (not acknowledged) while it stopped and restarted")
-    say(f"recorded {result['recorded']} of {len(acked)} acknowledged (lost {result['lost']}, "
+    say(
+        f"{total} action add sent at {rate}/s over {seconds:.0f} s; {len(acked)} acknowledged, "
+        f"{len(refused)} refused (not acknowledged) while it stopped and restarted"
+    )
+    say(
+        f"recorded {result['recorded']} of {len(acked)} acknowledged (lost {result['lost']}, "
         f"recorded twice {result['twice']}); replied to {result['replied']}; "
-        f"queue left {left}, dead {dead}")
+        f"queue left {left}, dead {dead}"
+    )
     say(f"ack latency   p50 {result['ack_p50'] * 1000:.1f} ms  p99 {result['ack_p99'] * 1000:.1f} ms")
-    say(f"reply latency p50 {result['reply_p50']:.2f} s  p99 {result['reply_p99']:.2f} s  "
-        f"max {result['reply_max']:.2f} s; everything done {finished:.1f} s after the first send")
-    say(f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; "
+    say(
+        f"reply latency p50 {result['reply_p50']:.2f} s  p99 {result['reply_p99']:.2f} s  "
+        f"max {result['reply_max']:.2f} s; everything done {finished:.1f} s after the first send"
+    )
+    say(
+        f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; "
         f"after {result['load_after'][0]:.2f} {result['load_after'][1]:.2f} "
-        f"{result['load_after'][2]:.2f} ({os.cpu_count()} cores)")
+        f"{result['load_after'][2]:.2f} ({os.cpu_count()} cores)"
+    )
     return result
 
 
@@ -244,8 +293,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--sigterm-at", type=float, default=None,
-                        help="send SIGTERM this many seconds in, then restart")
+    parser.add_argument(
+        "--sigterm-at", type=float, default=None, help="send SIGTERM this many seconds in, then restart"
+    )
     parser.add_argument("--grace", type=float, default=20)
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()

@@ -56,13 +56,17 @@ BundleRefresher = Callable[[RefreshBundle, Context, ChatPort], object]
 
 
 def log_calendar(effect: SyncInvitation | OfferSlots) -> None:
-    log.info("calendar work left in the outbox: no calendar worker in this process",
-             extra={"effect": type(effect).__name__})
+    log.info(
+        "calendar work left in the outbox: no calendar worker in this process",
+        extra={"effect": type(effect).__name__},
+    )
 
 
 def log_email(effect: EmailInvitation) -> None:
-    log.info("email invitation not sent: no calendar adapter configured",
-             extra={"member_id": effect.member_id, "meeting_id": effect.meeting_id})
+    log.info(
+        "email invitation not sent: no calendar adapter configured",
+        extra={"member_id": effect.member_id, "meeting_id": effect.meeting_id},
+    )
 
 
 def log_bundle(effect: RefreshBundle, ctx: Context, port: ChatPort) -> None:
@@ -98,8 +102,7 @@ def deliver(
         try:
             _apply(effect, ctx=ctx, port=port, email=email, calendar=calendar, bundle=bundle)
         except ChatError as exc:
-            log.warning("chat effect failed", extra={"effect": type(effect).__name__,
-                                                     "code": exc.code})
+            log.warning("chat effect failed", extra={"effect": type(effect).__name__, "code": exc.code})
             reply_to_actor(Message(_effect_failure(effect, exc, ctx.actor.channel)))
 
     for effect in outcome.effects:
@@ -135,19 +138,30 @@ def _effect_failure(effect: Effect, exc: ChatError, kind: ChannelKind) -> str:
     admin = f"your {kind.title or kind.name} admin"
     if isinstance(effect, CreateChannel):
         if not kind.makes_channels:  # it links the channel `new` was typed in; it makes none
-            return (f"{ref}: the record is saved, but I couldn't link this channel to it "
-                    f"({exc.code}). Ask {admin} to check the app is added to the "
-                    f"{kind.people_place}.")
-        return (f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
-                f"Ask {admin} to check the app's permissions.")
+            return (
+                f"{ref}: the record is saved, but I couldn't link this channel to it "
+                f"({exc.code}). Ask {admin} to check the app is added to the "
+                f"{kind.people_place}."
+            )
+        return (
+            f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
+            f"Ask {admin} to check the app's permissions."
+        )
     if isinstance(effect, Invite):
         who = ", ".join(f"{user_mention(u)}" for u in effect.users)
         return f"{ref}: {who} is a member, but I couldn't invite them to the channel ({exc.code})."
     return f"{ref}: the record is saved, but a chat step failed ({exc.code})."
 
 
-def _apply(effect: Effect, *, ctx: Context, port: ChatPort, email: EmailSender,
-           calendar: CalendarSender = log_calendar, bundle: BundleRefresher = log_bundle) -> None:
+def _apply(
+    effect: Effect,
+    *,
+    ctx: Context,
+    port: ChatPort,
+    email: EmailSender,
+    calendar: CalendarSender = log_calendar,
+    bundle: BundleRefresher = log_bundle,
+) -> None:
     if isinstance(effect, CreateChannel):
         _create_channel(effect, ctx=ctx, port=port)
     elif isinstance(effect, Invite):

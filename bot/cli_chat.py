@@ -33,15 +33,30 @@ def register(subparsers: Any) -> None:
         "needed); otherwise HTTP on --port at /slack/events.",
     )
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="HTTP address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
-    serve.add_argument("--workers", type=int, default=8,
-                       help="threads for the slow work after each acknowledgement (default 8)")
-    serve.add_argument("--grace", type=float, default=20.0, metavar="SECONDS",
-                       help="on SIGTERM, time to finish acknowledged work before exiting; what is "
-                       "left stays queued for the next start (default 20)")
-    serve.add_argument("--teams", action="store_true",
-                       help="serve Microsoft Teams at /api/messages instead of Slack (TEAMS_* settings)")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="HTTP address to listen on (default 127.0.0.1; 0.0.0.0 in a container)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=8,
+        help="threads for the slow work after each acknowledgement (default 8)",
+    )
+    serve.add_argument(
+        "--grace",
+        type=float,
+        default=20.0,
+        metavar="SECONDS",
+        help="on SIGTERM, time to finish acknowledged work before exiting; what is "
+        "left stays queued for the next start (default 20)",
+    )
+    serve.add_argument(
+        "--teams",
+        action="store_true",
+        help="serve Microsoft Teams at /api/messages instead of Slack (TEAMS_* settings)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     console = subparsers.add_parser(
@@ -51,10 +66,10 @@ def register(subparsers: Any) -> None:
         "would post. Uses DATABASE_URL, or the SQLite file by default.",
     )
     console.add_argument("script", nargs="?", help="a file of lines to run instead of stdin")
-    console.add_argument("--user", default="U0YOU",
-                         help="the Slack-style user id you act as (default U0YOU)")
-    console.add_argument("--now", metavar="YYYY-MM-DDTHH:MM",
-                         help="pretend it is this London time (default: the real clock)")
+    console.add_argument("--user", default="U0YOU", help="the Slack-style user id you act as (default U0YOU)")
+    console.add_argument(
+        "--now", metavar="YYYY-MM-DDTHH:MM", help="pretend it is this London time (default: the real clock)"
+    )
     console.set_defaults(func=cmd_console)
 
 
@@ -65,20 +80,27 @@ def check_serve_settings(settings: Settings) -> list[str]:
     """One line per missing or malformed setting (empty: ready to serve)."""
     problems = []
     if not settings.slack_bot_token:
-        problems.append("SLACK_BOT_TOKEN is not set: the bot token (xoxb-…) from the Slack "
-                        "app's OAuth & Permissions page")
+        problems.append(
+            "SLACK_BOT_TOKEN is not set: the bot token (xoxb-…) from the Slack app's OAuth & Permissions page"
+        )
     elif not settings.slack_bot_token.startswith("xoxb-"):
         problems.append("SLACK_BOT_TOKEN should be a bot token starting xoxb-")
     if settings.slack_app_token:
         if not settings.slack_app_token.startswith("xapp-"):
-            problems.append("SLACK_APP_TOKEN should be an app-level token starting xapp- "
-                            "(with the connections:write scope), or unset for HTTP mode")
+            problems.append(
+                "SLACK_APP_TOKEN should be an app-level token starting xapp- "
+                "(with the connections:write scope), or unset for HTTP mode"
+            )
     elif not settings.slack_signing_secret:
-        problems.append("SLACK_SIGNING_SECRET is not set: the signing secret from the Slack "
-                        "app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)")
+        problems.append(
+            "SLACK_SIGNING_SECRET is not set: the signing secret from the Slack "
+            "app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)"
+        )
     if not settings.slack_api_url.startswith(("http://", "https://")):
-        problems.append(f"SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/ "
-                        f"(got {settings.slack_api_url!r})")
+        problems.append(
+            f"SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/ "
+            f"(got {settings.slack_api_url!r})"
+        )
     return problems
 
 
@@ -105,30 +127,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         store = Store.open(settings)
     except StorageError as exc:
-        raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
-                         ) from None
+        raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message) from None
     leader = single_sqlite_process(store)
-    deps = SlackDeps(store=store, clock=system_clock,
-                     config=handler_config(settings),
-                     worker=Worker(threads=args.workers))
+    deps = SlackDeps(
+        store=store, clock=system_clock, config=handler_config(settings), worker=Worker(threads=args.workers)
+    )
     socket_mode = bool(settings.slack_app_token)
     assert settings.slack_bot_token
     try:
-        app = build_app(token=settings.slack_bot_token,
-                        signing_secret=settings.slack_signing_secret,
-                        api_url=settings.slack_api_url, deps=deps, socket_mode=socket_mode)
+        app = build_app(
+            token=settings.slack_bot_token,
+            signing_secret=settings.slack_signing_secret,
+            api_url=settings.slack_api_url,
+            deps=deps,
+            socket_mode=socket_mode,
+        )
     except BoltError as exc:
         raise UsageError(f"Slack refused SLACK_BOT_TOKEN ({exc})") from None
     except OSError as exc:
-        raise UsageError(f"could not reach the Slack Web API at {settings.slack_api_url} "
-                         f"({type(exc).__name__})") from None
+        raise UsageError(
+            f"could not reach the Slack Web API at {settings.slack_api_url} ({type(exc).__name__})"
+        ) from None
     from bot.scheduler import SweepJob, start
     from bot.slack.chat import SlackChat
 
     # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
-    start(SweepJob(store, SlackChat(app.client), system_clock, leader=leader,
-                   bundle_at=settings.bundle_time),
-          settings.sweep_minutes)
+    start(
+        SweepJob(store, SlackChat(app.client), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        settings.sweep_minutes,
+    )
     deps.calendar = start_calendar(settings, store, SlackChat(app.client)).notify
     assert deps.inbound is not None
     # What an earlier process acknowledged and did not finish is done first (bot/inbound.py).
@@ -159,9 +186,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # lands here as _Stop, and the queued work gets its grace period.
     with sigterm_stops():
         try:
-            uvicorn.run(http_app(app, max_body_bytes=settings.max_body_bytes), host=args.host,
-                        port=args.port, access_log=False, log_level="info",
-                        timeout_graceful_shutdown=max(1, int(args.grace)))
+            uvicorn.run(
+                http_app(app, max_body_bytes=settings.max_body_bytes),
+                host=args.host,
+                port=args.port,
+                access_log=False,
+                log_level="info",
+                timeout_graceful_shutdown=max(1, int(args.grace)),
+            )
         except Stop:
             pass
         finally:
@@ -212,8 +244,7 @@ def cmd_console(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise UsageError(f"cannot read {args.script}: {exc.strerror}") from None
             with source:
-                run_console(store, clock, user=args.user, source=source, config=config,
-                            files_dir=files)
+                run_console(store, clock, user=args.user, source=source, config=config, files_dir=files)
         else:
             run_console(store, clock, user=args.user, config=config, files_dir=files)
     finally:

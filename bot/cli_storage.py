@@ -31,8 +31,9 @@ def register(subparsers: Any) -> None:
     up.add_argument("revision", nargs="?", default="head", help="target revision (default head)")
     up.set_defaults(func=_db_upgrade)
     down = db_sub.add_parser("downgrade", help="step the schema back (default: one revision)")
-    down.add_argument("revision", nargs="?", default="-1",
-                      help="target revision, -1 for one step, base for nothing")
+    down.add_argument(
+        "revision", nargs="?", default="-1", help="target revision, -1 for one step, base for nothing"
+    )
     down.set_defaults(func=_db_downgrade)
     cur = db_sub.add_parser("current", help="show the schema revision and whether it is current")
     cur.set_defaults(func=_db_current)
@@ -40,9 +41,11 @@ def register(subparsers: Any) -> None:
     aud = subparsers.add_parser("audit", help="check or read the audit log")
     aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     ver = aud_sub.add_parser("verify", help="check every link of the hash chain and its end")
-    ver.add_argument("--anchor", metavar="ID:HASH",
-                     help="check the end against this anchor (from an `audit anchor` log line) "
-                          "instead of the anchor file")
+    ver.add_argument(
+        "--anchor",
+        metavar="ID:HASH",
+        help="check the end against this anchor (from an `audit anchor` log line) instead of the anchor file",
+    )
     ver.set_defaults(func=_audit_verify)
     show = aud_sub.add_parser("show", help="a case's history, oldest first")
     show.add_argument("reference", metavar="REF", help="case reference, e.g. CG-0001")
@@ -50,14 +53,22 @@ def register(subparsers: Any) -> None:
 
     exp = subparsers.add_parser("export", help="write a case's record as JSON and a document")
     exp.add_argument("reference", metavar="REF", help="case reference, e.g. CG-0001")
-    exp.add_argument("--out", metavar="DIR", type=Path, default=Path("."),
-                     help="directory for REF-record.json and REF-record.md (default: here)")
+    exp.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        default=Path("."),
+        help="directory for REF-record.json and REF-record.md (default: here)",
+    )
     exp.set_defaults(func=_export)
 
-    purge = subparsers.add_parser(
-        "purge", help="remove closed cases past the retention period (audited)")
-    purge.add_argument("--closed-before", metavar="DATE", required=True,
-                       help="remove cases closed before this date (YYYY-MM-DD)")
+    purge = subparsers.add_parser("purge", help="remove closed cases past the retention period (audited)")
+    purge.add_argument(
+        "--closed-before",
+        metavar="DATE",
+        required=True,
+        help="remove cases closed before this date (YYYY-MM-DD)",
+    )
     purge.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
     purge.set_defaults(func=_purge)
 
@@ -159,8 +170,10 @@ def _audit_verify(args: argparse.Namespace) -> int:
     _out(result.describe())
     if anchored is None:
         where = f"at {path}" if path else "configured (COREGROUP_AUDIT_ANCHOR)"
-        _out(f"note: no audit anchor {where}, so events missing from the end would not show; "
-             "see docs/security.md, or pass --anchor ID:HASH from an `audit anchor` log line")
+        _out(
+            f"note: no audit anchor {where}, so events missing from the end would not show; "
+            "see docs/security.md, or pass --anchor ID:HASH from an `audit anchor` log line"
+        )
     return 0 if result.ok else 1
 
 
@@ -176,8 +189,9 @@ def _audit_show(args: argparse.Namespace) -> int:
     finally:
         store.dispose()
     if not events:
-        raise UsageError(f"no audit events for {ref}; check the reference "
-                         "(e.g. coregroup audit show CG-0001)")
+        raise UsageError(
+            f"no audit events for {ref}; check the reference (e.g. coregroup audit show CG-0001)"
+        )
     for ev in events:
         at = ev.at.astimezone(LONDON)
         target = f" {ev.entity} {ev.entity_id}" if ev.entity else ""
@@ -195,8 +209,7 @@ def _export(args: argparse.Namespace) -> int:
     store = _open_store()
     try:
         with store.transaction() as session:
-            json_path, text_path = write_export(session, args.reference, args.out,
-                                                actor=CLI_ACTOR, now=now)
+            json_path, text_path = write_export(session, args.reference, args.out, actor=CLI_ACTOR, now=now)
     except StorageError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -214,17 +227,20 @@ def _purge(args: argparse.Namespace) -> int:
     try:
         closed_before = parse_date(args.closed_before, "--closed-before")
     except CaseError as exc:
-        raise UsageError(f"--closed-before: {exc.problem} (e.g. --closed-before 2026-01-31)"
-                         ) from None
+        raise UsageError(f"--closed-before: {exc.problem} (e.g. --closed-before 2026-01-31)") from None
     clock = CLOCK
     settings = _settings()
     store = _open_store()
     try:
         with store.transaction() as session:
-            purged = purge_closed_cases(session, actor=CLI_ACTOR, now=clock(),
-                                        closed_before=closed_before,
-                                        retention_months=settings.retention_months,
-                                        dry_run=args.dry_run)
+            purged = purge_closed_cases(
+                session,
+                actor=CLI_ACTOR,
+                now=clock(),
+                closed_before=closed_before,
+                retention_months=settings.retention_months,
+                dry_run=args.dry_run,
+            )
     except StorageError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -234,6 +250,8 @@ def _purge(args: argparse.Namespace) -> int:
     if purged:
         _out(f"{verb} {len(purged)} closed case(s): {', '.join(purged)}")
     else:
-        _out(f"nothing to purge: no case closed before {closed_before.isoformat()} "
-             f"(latest date allowed today: {latest.isoformat()})")
+        _out(
+            f"nothing to purge: no case closed before {closed_before.isoformat()} "
+            f"(latest date allowed today: {latest.isoformat()})"
+        )
     return 0

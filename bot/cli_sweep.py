@@ -31,10 +31,12 @@ def register(subparsers: Any) -> None:
         description="Plan reminders for every active case, queue them in the outbox and deliver "
         "the ones due now. Without SLACK_BOT_TOKEN they are printed instead of sent.",
     )
-    p.add_argument("--now", metavar="YYYY-MM-DDTHH:MM",
-                   help="pretend it is this London time (default: the real clock)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print what would be queued; write nothing, send nothing")
+    p.add_argument(
+        "--now", metavar="YYYY-MM-DDTHH:MM", help="pretend it is this London time (default: the real clock)"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would be queued; write nothing, send nothing"
+    )
     p.set_defaults(func=cmd_sweep)
 
 
@@ -88,29 +90,35 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if not args.dry_run:
             leader = Leader(store)
             if not leader.is_leader():
-                raise UsageError(f"{leader.holder()} leads the reminder sweep on this database "
-                                 "and will deliver what is due; nothing was queued or sent. "
-                                 "Try --dry-run to see the plan.")
+                raise UsageError(
+                    f"{leader.holder()} leads the reminder sweep on this database "
+                    "and will deliver what is due; nothing was queued or sent. "
+                    "Try --dry-run to see the plan."
+                )
         now = clock()
-        result = sweep(store, now, dry_run=args.dry_run,
-                       bundle_at=settings.bundle_time)
+        result = sweep(store, now, dry_run=args.dry_run, bundle_at=settings.bundle_time)
         if args.dry_run:
             for o in sorted(result.planned, key=lambda o: (o.send_at, o.reference, o.stage)):
-                out.write(f"{o.reference}  {o.planned.kind:<22} {o.audience:<22} "
-                          f"{_when(o.send_at)}\n")
-            out.write(f"dry run: {len(result.planned)} reminder(s) planned for "
-                      f"{result.cases} active case(s); nothing written or sent\n")
+                out.write(f"{o.reference}  {o.planned.kind:<22} {o.audience:<22} {_when(o.send_at)}\n")
+            out.write(
+                f"dry run: {len(result.planned)} reminder(s) planned for "
+                f"{result.cases} active case(s); nothing written or sent\n"
+            )
             return 0
         console = io.StringIO()
         port = chat_port(settings, store, clock, console)
         sent = Delivery(store, port, clock=clock, pacer=Pacer(1.0)).run()
         for s in sent:
-            out.write(f"{s.reference}  {s.kind:<22} {s.audience:<22} {_when(now)}  {s.outcome}"
-                      f"{'  → ' + s.destination if s.destination else ''}\n")
+            out.write(
+                f"{s.reference}  {s.kind:<22} {s.audience:<22} {_when(now)}  {s.outcome}"
+                f"{'  → ' + s.destination if s.destination else ''}\n"
+            )
         if console.getvalue():
             out.write(console.getvalue())
-        out.write(f"{result.inserted} new reminder(s) queued for {result.cases} active case(s); "
-                  f"{sum(1 for s in sent if s.outcome in ('sent', 'digest'))} sent now\n")
+        out.write(
+            f"{result.inserted} new reminder(s) queued for {result.cases} active case(s); "
+            f"{sum(1 for s in sent if s.outcome in ('sent', 'digest'))} sent now\n"
+        )
     finally:
         if leader is not None:
             leader.release()

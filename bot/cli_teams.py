@@ -27,13 +27,19 @@ def register(subparsers: Any) -> None:
         "TEAMS_APP_ID, ready to upload in Teams (Apps → Manage your apps → Upload an app) or "
         "Teams Admin Center.",
     )
-    package.add_argument("--out", type=Path, default=Path("coregroup-teams.zip"),
-                         help="where to write the zip (default coregroup-teams.zip)")
+    package.add_argument(
+        "--out",
+        type=Path,
+        default=Path("coregroup-teams.zip"),
+        help="where to write the zip (default coregroup-teams.zip)",
+    )
     package.add_argument("--app-id", help="the bot's Entra application id (default TEAMS_APP_ID)")
-    package.add_argument("--developer", default="Your council",
-                         help="the publisher's name shown in Teams")
-    package.add_argument("--website", default="https://example.org",
-                         help="the publisher's https website (privacy and terms pages under it)")
+    package.add_argument("--developer", default="Your council", help="the publisher's name shown in Teams")
+    package.add_argument(
+        "--website",
+        default="https://example.org",
+        help="the publisher's https website (privacy and terms pages under it)",
+    )
     package.set_defaults(func=cmd_teams_package)
 
 
@@ -41,20 +47,27 @@ def check_teams_settings(settings: Settings) -> list[str]:
     """One line per missing or malformed Teams setting (empty: ready to serve)."""
     problems = []
     if not settings.teams_app_id:
-        problems.append("TEAMS_APP_ID is not set: the Application (client) ID of the bot's Entra "
-                        "app registration (Azure Bot resource → Configuration)")
+        problems.append(
+            "TEAMS_APP_ID is not set: the Application (client) ID of the bot's Entra "
+            "app registration (Azure Bot resource → Configuration)"
+        )
     if not settings.teams_app_password and not settings.teams_certificate_path:
-        problems.append("TEAMS_APP_PASSWORD is not set: a client secret of that app registration "
-                        "(or set TEAMS_CERTIFICATE_PATH and TEAMS_CERTIFICATE_THUMBPRINT)")
+        problems.append(
+            "TEAMS_APP_PASSWORD is not set: a client secret of that app registration "
+            "(or set TEAMS_CERTIFICATE_PATH and TEAMS_CERTIFICATE_THUMBPRINT)"
+        )
     if settings.teams_certificate_path and not settings.teams_certificate_thumbprint:
-        problems.append("TEAMS_CERTIFICATE_THUMBPRINT is not set: the SHA-1 thumbprint of the "
-                        "certificate uploaded to the app registration")
+        problems.append(
+            "TEAMS_CERTIFICATE_THUMBPRINT is not set: the SHA-1 thumbprint of the "
+            "certificate uploaded to the app registration"
+        )
     if not settings.teams_tenant_id:
-        problems.append("TEAMS_TENANT_ID is not set: your Microsoft 365 tenant id (the bot is "
-                        "single-tenant)")
-    for name, value in (("TEAMS_OPENID_METADATA_URL", settings.teams_openid_metadata_url),
-                        ("TEAMS_SERVICE_URL", settings.teams_service_url),
-                        ("TEAMS_AUTHORITY", settings.teams_authority)):
+        problems.append("TEAMS_TENANT_ID is not set: your Microsoft 365 tenant id (the bot is single-tenant)")
+    for name, value in (
+        ("TEAMS_OPENID_METADATA_URL", settings.teams_openid_metadata_url),
+        ("TEAMS_SERVICE_URL", settings.teams_service_url),
+        ("TEAMS_AUTHORITY", settings.teams_authority),
+    ):
         if not value.startswith(("https://", "http://")):
             problems.append(f"{name} must be an http(s) URL (got {value!r})")
     return problems
@@ -85,35 +98,47 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
             key = settings.teams_certificate_path.read_text(encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot read TEAMS_CERTIFICATE_PATH: {exc.strerror}") from None
-        certificate = {"private_key": key,
-                       "thumbprint": str(settings.teams_certificate_thumbprint)}
-    tokens = MsalToken(settings.teams_app_id, tenant_id=settings.teams_tenant_id,
-                       authority=settings.teams_authority,
-                       password=settings.teams_app_password, certificate=certificate)
+        certificate = {"private_key": key, "thumbprint": str(settings.teams_certificate_thumbprint)}
+    tokens = MsalToken(
+        settings.teams_app_id,
+        tenant_id=settings.teams_tenant_id,
+        authority=settings.teams_authority,
+        password=settings.teams_app_password,
+        certificate=certificate,
+    )
     try:
         tokens.token()  # fail fast, as `serve` does for Slack's auth.test
     except ChatError as exc:
-        raise UsageError(f"could not get a Bot Framework token for TEAMS_APP_ID from "
-                         f"{settings.teams_authority} ({exc}): check TEAMS_APP_PASSWORD or the "
-                         f"certificate, TEAMS_TENANT_ID, and outbound HTTPS") from None
+        raise UsageError(
+            f"could not get a Bot Framework token for TEAMS_APP_ID from "
+            f"{settings.teams_authority} ({exc}): check TEAMS_APP_PASSWORD or the "
+            f"certificate, TEAMS_TENANT_ID, and outbound HTTPS"
+        ) from None
     try:
         store = Store.open(settings)
     except StorageError as exc:
-        raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message
-                         ) from None
+        raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message) from None
     leader = single_sqlite_process(store)
-    deps = TeamsDeps(store=store, clock=system_clock, connector=Connector(tokens),
-                     app_id=settings.teams_app_id, tenant_id=settings.teams_tenant_id,
-                     service_url=settings.teams_service_url, config=handler_config(settings),
-                     worker=Worker(threads=args.workers))
-    app = build_app(deps, app_password=settings.teams_app_password,
-                    openid_metadata_url=settings.teams_openid_metadata_url)
+    deps = TeamsDeps(
+        store=store,
+        clock=system_clock,
+        connector=Connector(tokens),
+        app_id=settings.teams_app_id,
+        tenant_id=settings.teams_tenant_id,
+        service_url=settings.teams_service_url,
+        config=handler_config(settings),
+        worker=Worker(threads=args.workers),
+    )
+    app = build_app(
+        deps, app_password=settings.teams_app_password, openid_metadata_url=settings.teams_openid_metadata_url
+    )
     from bot.scheduler import SweepJob, start
 
     # Reminders through the same port as answers: one delivery, two adapters.
-    start(SweepJob(store, deps.chat(), system_clock, leader=leader,
-                   bundle_at=settings.bundle_time),
-          settings.sweep_minutes)
+    start(
+        SweepJob(store, deps.chat(), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        settings.sweep_minutes,
+    )
     # Calendar invitations (Graph, else the .ics fallback) through the proactive Teams port, so
     # failure messages and slot offers reach the case's Teams channel (docs/graph.md).
     deps.calendar = start_calendar(settings, store, deps.chat()).notify
@@ -127,9 +152,14 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     log.info("serving Teams on %s:%d%s", args.host, args.port, MESSAGES_PATH)
     with sigterm_stops():  # as for Slack: stop taking requests, drain for --grace, exit
         try:
-            uvicorn.run(asgi(app, max_body_bytes=settings.max_body_bytes), host=args.host,
-                        port=args.port, access_log=False, log_level="info",
-                        timeout_graceful_shutdown=max(1, int(grace)))
+            uvicorn.run(
+                asgi(app, max_body_bytes=settings.max_body_bytes),
+                host=args.host,
+                port=args.port,
+                access_log=False,
+                log_level="info",
+                timeout_graceful_shutdown=max(1, int(grace)),
+            )
         except Stop:
             pass
         finally:
@@ -142,8 +172,9 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
 
     app_id = args.app_id or load_settings().teams_app_id
     if not app_id:
-        raise UsageError("TEAMS_APP_ID is not set (or pass --app-id): the bot's Entra "
-                         "application (client) id")
+        raise UsageError(
+            "TEAMS_APP_ID is not set (or pass --app-id): the bot's Entra application (client) id"
+        )
     try:
         out = build(args.out, app_id, developer=args.developer, website=args.website)
     except PackageError as exc:

@@ -29,8 +29,14 @@ def register(sub: Any) -> None:
     p.add_argument("case_file", metavar="CASE.json", type=Path)
     p.add_argument("--today", metavar="YYYY-MM-DD", help="count from this date (default: today)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument("--profile-file", metavar="PATH", type=Path, action="append", default=[],
-                   help="a council's own profile file (may be given more than once)")
+    p.add_argument(
+        "--profile-file",
+        metavar="PATH",
+        type=Path,
+        action="append",
+        default=[],
+        help="a council's own profile file (may be given more than once)",
+    )
     p.set_defaults(func=_timeline)
 
     p = sub.add_parser("profiles", help="list the policy profiles")
@@ -38,11 +44,13 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_profiles)
 
     p = sub.add_parser(
-        "profile", help="every rule of a profile in plain English, with its source; "
+        "profile",
+        help="every rule of a profile in plain English, with its source; "
         "`profile check FILE` checks a council's own profile file",
         description="coregroup profile NAME: every rule of a profile with its source. "
         "coregroup profile check FILE: every problem of one profile file, before it goes into "
-        "COREGROUP_PROFILE_DIR.")
+        "COREGROUP_PROFILE_DIR.",
+    )
     p.add_argument("name", help="a profile name, or `check`")
     p.add_argument("file", nargs="?", type=Path, help="with `check`: the profile file")
     p.add_argument("--profile-file", metavar="PATH", type=Path, action="append", default=[])
@@ -68,8 +76,7 @@ def _load_case(path: Path) -> Any:
 def _timeline(args: argparse.Namespace) -> int:
     raw = _load_case(args.case_file)
     try:
-        today = (parse_date(args.today, "--today", "2027-01-06") if args.today
-                 else london_today(system_clock))
+        today = parse_date(args.today, "--today", "2027-01-06") if args.today else london_today(system_clock)
         case = case_from_dict(raw)
         profile = load_profile(case.profile, args.profile_file)
         cal = calendar_for(profile.nation, profile.closures)
@@ -84,8 +91,12 @@ def _timeline(args: argparse.Namespace) -> int:
             f"calendar from this case's dates ({exc}). For example: period = '6 months'"
         ) from None
     if args.json:
-        doc = {"profile": profile.name, "nation": profile.nation, "today": today.isoformat(),
-               "obligations": [o.as_json() for o in obs]}
+        doc = {
+            "profile": profile.name,
+            "nation": profile.nation,
+            "today": today.isoformat(),
+            "obligations": [o.as_json() for o in obs],
+        }
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return 0
     sys.stdout.write(_table(profile, today, obs))
@@ -144,8 +155,7 @@ def _profile(args: argparse.Namespace) -> int:
     if args.name == "check":
         return _check(args.file)
     if args.file is not None:
-        raise UsageError(f"profile takes one name; to check a file: coregroup profile check "
-                         f"{args.file}")
+        raise UsageError(f"profile takes one name; to check a file: coregroup profile check {args.file}")
     try:
         p = load_profile(args.name, args.profile_file)
     except ProfileError as exc:
@@ -155,8 +165,10 @@ def _profile(args: argparse.Namespace) -> int:
         lines.append(f"Inherits {p.inherits}; its own rules replace the national ones.")
     if p.documents:
         lines.append(f"Guidance: {', '.join(p.documents)}")
-    lines.append(f"Working hours for reminders: {p.working_hours.start:%H:%M}–"
-                 f"{p.working_hours.end:%H:%M}, working days of {p.nation}")
+    lines.append(
+        f"Working hours for reminders: {p.working_hours.start:%H:%M}–"
+        f"{p.working_hours.end:%H:%M}, working days of {p.nation}"
+    )
     lines.append("")
     for rule in p.rules.values():
         lines.extend(rule_summary(rule, p))
@@ -171,15 +183,16 @@ def _profile(args: argparse.Namespace) -> int:
 def _check(path: Path | None) -> int:
     """Every problem of a profile file, one line each (exit 2), or a one-line summary (exit 0)."""
     if path is None:
-        raise UsageError("profile check needs a file. For example: coregroup profile check "
-                         "mycouncil.toml")
+        raise UsageError("profile check needs a file. For example: coregroup profile check mycouncil.toml")
     problems = check_profile_file(path)
     if problems:
         sys.stderr.write("".join(f"coregroup: {p}\n" for p in problems))
         sys.stderr.write(f"coregroup: {len(problems)} problem(s) in {path}; nothing was loaded.\n")
         return 2
     p = load_profile(_name_of(path), [path])
-    sys.stdout.write(f"{path}: good — {p.title} ({p.nation}), inherits "
-                     f"{p.inherits or 'nothing'}, {len(p.rules)} rules, plans: "
-                     f"{', '.join(p.plans)}\n")
+    sys.stdout.write(
+        f"{path}: good — {p.title} ({p.nation}), inherits "
+        f"{p.inherits or 'nothing'}, {len(p.rules)} rules, plans: "
+        f"{', '.join(p.plans)}\n"
+    )
     return 0

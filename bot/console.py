@@ -157,8 +157,9 @@ class ConsoleChat:
             # The pinned summary is edited after every change: one line, not the whole summary
             # again (`/pinned` shows it).
             self.pinned[channel] = message
-            self.out.write(f"    (pinned summary in {self._channel_label(channel)} updated: "
-                           f"{plain(message.preview)})\n")
+            self.out.write(
+                f"    (pinned summary in {self._channel_label(channel)} updated: {plain(message.preview)})\n"
+            )
             return
         self._print(f"{self._channel_label(channel)} · coregroup (edited)", message)
 
@@ -203,16 +204,19 @@ class ConsoleChat:
         for m in cases:
             self._print("", m)
 
-    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
-                    comment: str | None = None) -> str:
+    def upload_file(
+        self, channel: str, filename: str, content: bytes, title: str, *, comment: str | None = None
+    ) -> str:
         """An .ics invitation: the message is printed with the file's name, and the file is
         written under `files_dir` so it can be opened in a calendar."""
         folder = self.session.files_dir
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / Path(filename).name
         path.write_bytes(content)
-        ts = self._print(f"{self._channel_label(channel)} · coregroup",
-                         Message(comment or title, (f"📎 {filename} ({title}), saved as {path}",)))
+        ts = self._print(
+            f"{self._channel_label(channel)} · coregroup",
+            Message(comment or title, (f"📎 {filename} ({title}), saved as {path}",)),
+        )
         return f"file-{ts}"
 
 
@@ -227,8 +231,7 @@ class ConsoleSession:
     config: Config = field(default_factory=Config)
     channel: str | None = None
     #: Where files posted in a channel (.ics invitations) are written.
-    files_dir: Path = field(
-        default_factory=lambda: Path(tempfile.gettempdir()) / "coregroup-files")
+    files_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "coregroup-files")
     #: Run calendar work (.ics files, slot offers) in step with each command: `coregroup console`
     #: turns it on; sessions built directly (adapter contract tests) keep it off, like a Slack
     #: deps without a calendar worker.
@@ -254,13 +257,12 @@ class ConsoleSession:
                 conv = repo.conversation(s, case.reference, SLACK.name)
                 cid = conv.channel if conv else None
                 if conv and cid and cid not in self.chat.channels:
-                    members = {a for m in repo.members(s, case.reference)
-                               if (a := m.address(SLACK.name))}
+                    members = {a for m in repo.members(s, case.reference) if (a := m.address(SLACK.name))}
                     name = f"{self.config.channel_prefix}{case.reference}".lower()
                     pin = conv.summary_message_id
                     self.chat.channels[cid] = ConsoleChannel(
-                        cid, name, members, pins=[pin] if pin else [],
-                        archived=case.status == "closed")
+                        cid, name, members, pins=[pin] if pin else [], archived=case.status == "closed"
+                    )
 
     # -- running commands --
 
@@ -288,12 +290,13 @@ class ConsoleSession:
             log_calendar(effect)
             return
         if self._calendar is None:
+
             def now() -> datetime:  # follows `/time`, which replaces self.clock
                 return self.clock()
 
             self._calendar = CalendarJobs(
-                self.store, self.chat, now, lambda publish: IcsCalendar(publish, now),
-                poll=0, warm_up=False).start()
+                self.store, self.chat, now, lambda publish: IcsCalendar(publish, now), poll=0, warm_up=False
+            ).start()
         jobs = self._calendar
         try:
             if isinstance(effect, OfferSlots):
@@ -301,8 +304,12 @@ class ConsoleSession:
             else:
                 jobs.run_now(30)
         except Exception as exc:  # the record is saved; say the calendar step failed
-            self.tell(Message(f"{effect.reference}: the calendar step failed "
-                              f"({type(exc).__name__}); the change itself is saved."))
+            self.tell(
+                Message(
+                    f"{effect.reference}: the calendar step failed "
+                    f"({type(exc).__name__}); the change itself is saved."
+                )
+            )
 
     def close(self) -> None:
         if self._calendar is not None:
@@ -313,9 +320,15 @@ class ConsoleSession:
         ctx = self.context()
         self.created.clear()
         outcome = handle_text(ctx, text)
-        deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell,
-                trigger=f"t{next(self._triggers)}", calendar=self.calendar,
-                bundle=refresh_bundle_effect)
+        deliver(
+            outcome,
+            ctx=ctx,
+            port=self.chat,
+            reply_to_actor=self.tell,
+            trigger=f"t{next(self._triggers)}",
+            calendar=self.calendar,
+            bundle=refresh_bundle_effect,
+        )
         self._follow_new_channel()
 
     def _follow_new_channel(self) -> None:
@@ -347,16 +360,22 @@ class ConsoleSession:
             break
         ctx = replace(self.context(), channel_id=channel)
         outcome = handle(ctx, command)
-        deliver(outcome, ctx=ctx, port=self.chat, reply_to_actor=self.tell,
-                calendar=self.calendar,
-                bundle=refresh_bundle_effect)
+        deliver(
+            outcome,
+            ctx=ctx,
+            port=self.chat,
+            reply_to_actor=self.tell,
+            calendar=self.calendar,
+            bundle=refresh_bundle_effect,
+        )
 
     def _ask(self, f: FormField) -> FormValue:
         hint = ""
         if f.options:
             hint = " — " + ", ".join(f"{i}) {plain(o.label)}" for i, o in enumerate(f.options, 1))
-            hint += " — by number" + (", several separated by commas" if f.kind in (
-                "multi_select", "checkbox") else "")
+            hint += " — by number" + (
+                ", several separated by commas" if f.kind in ("multi_select", "checkbox") else ""
+            )
         if f.kind == "date":
             hint += " — YYYY-MM-DD"
         if f.initial and isinstance(f.initial, str):
@@ -432,15 +451,15 @@ class ConsoleSession:
     def _show_pinned(self) -> None:
         message = self.chat.pinned.get(self.channel or "")
         if message is None:
-            self.out.write("  (no pinned summary edited in this channel yet; `/coregroup status` "
-                           "shows the same facts)\n")
+            self.out.write(
+                "  (no pinned summary edited in this channel yet; `/coregroup status` shows the same facts)\n"
+            )
             return
         self.chat._print(f"{self.chat._channel_label(self.channel or '')} · pinned", message)
 
     def _press(self, which: str) -> None:
         if not which.isdigit() or not 1 <= int(which) <= len(self.buttons):
-            self.out.write(f"  (no button {which}: buttons are numbered 1 to "
-                           f"{len(self.buttons)})\n")
+            self.out.write(f"  (no button {which}: buttons are numbered 1 to {len(self.buttons)})\n")
             return
         button = self.buttons[int(which) - 1]
         self.out.write(f"  (pressed “{plain(button.label)}”)\n")
@@ -449,8 +468,9 @@ class ConsoleSession:
 
     def loop(self) -> None:
         if self.interactive:
-            self.out.write("coregroup console — type /coregroup help, /help for console "
-                           "commands, /quit to leave.\n")
+            self.out.write(
+                "coregroup console — type /coregroup help, /help for console commands, /quit to leave.\n"
+            )
         while True:
             line = self.lines.read()
             if line is None:
@@ -470,14 +490,28 @@ def _fixed(at: datetime) -> Clock:
     return lambda: at
 
 
-def run_console(store: Store, clock: Clock, *, user: str, source: TextIO | None = None,
-                out: TextIO | None = None, config: Config | None = None,
-                files_dir: Path | None = None) -> None:
+def run_console(
+    store: Store,
+    clock: Clock,
+    *,
+    user: str,
+    source: TextIO | None = None,
+    out: TextIO | None = None,
+    config: Config | None = None,
+    files_dir: Path | None = None,
+) -> None:
     source = source or sys.stdin
     out = out or sys.stdout
-    session = ConsoleSession(store=store, clock=clock, user=user, source=source, out=out,
-                             interactive=source.isatty(), config=config or Config(),
-                             calendar_on=True)
+    session = ConsoleSession(
+        store=store,
+        clock=clock,
+        user=user,
+        source=source,
+        out=out,
+        interactive=source.isatty(),
+        config=config or Config(),
+        calendar_on=True,
+    )
     if files_dir is not None:
         session.files_dir = files_dir
     try:

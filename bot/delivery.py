@@ -72,8 +72,7 @@ from storage.repository import case_state
 
 log = logging.getLogger("coregroup.delivery")
 
-BACKOFF: Final = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
-                  timedelta(hours=2))
+BACKOFF: Final = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 MAX_ATTEMPTS: Final = 5
 #: Nags whose buttons answer for the person who presses them.
 _ANSWERED_BY_THEM: Final = frozenset({"attendance", "report_request"})
@@ -89,8 +88,13 @@ class Pacer:
     """About one message per `interval` seconds per channel. Clock and sleep are injected so
     tests can check the pacing without waiting."""
 
-    def __init__(self, interval: float = 1.0, *, clock: Callable[[], float] = _time.monotonic,
-                 sleep: Callable[[float], None] = _time.sleep) -> None:
+    def __init__(
+        self,
+        interval: float = 1.0,
+        *,
+        clock: Callable[[], float] = _time.monotonic,
+        sleep: Callable[[float], None] = _time.sleep,
+    ) -> None:
         self.interval = interval
         self.clock = clock
         self.sleep = sleep
@@ -147,10 +151,19 @@ def _label(role: str) -> str:
 class Delivery:
     """Sends what is due. One instance per process; `run()` once per sweep tick."""
 
-    def __init__(self, store: Any, port: ChatPort, *, clock: Clock, worker: str | None = None,
-                 pacer: Pacer | None = None, batch: int = 50,
-                 lease: timedelta = outbox.DEFAULT_LEASE, max_attempts: int = MAX_ATTEMPTS,
-                 bundle_at: time = BUNDLE_AT) -> None:
+    def __init__(
+        self,
+        store: Any,
+        port: ChatPort,
+        *,
+        clock: Clock,
+        worker: str | None = None,
+        pacer: Pacer | None = None,
+        batch: int = 50,
+        lease: timedelta = outbox.DEFAULT_LEASE,
+        max_attempts: int = MAX_ATTEMPTS,
+        bundle_at: time = BUNDLE_AT,
+    ) -> None:
         self.store = store
         self.port = port
         self.clock = clock
@@ -172,10 +185,27 @@ class Delivery:
         while limit is None or len(done) < limit:
             now = self.clock()
             with self.store.transaction() as s:
-                rows = outbox.claim_due(s, now=now, limit=self.batch, worker=self.worker,
-                                        lease=self.lease, exclude_rules=NOT_REMINDERS)
-                claimed = [(r.id, r.case_id, r.rule, r.subject, r.stage, r.recipient,
-                            r.attempts, dict(r.payload or {})) for r in rows]
+                rows = outbox.claim_due(
+                    s,
+                    now=now,
+                    limit=self.batch,
+                    worker=self.worker,
+                    lease=self.lease,
+                    exclude_rules=NOT_REMINDERS,
+                )
+                claimed = [
+                    (
+                        r.id,
+                        r.case_id,
+                        r.rule,
+                        r.subject,
+                        r.stage,
+                        r.recipient,
+                        r.attempts,
+                        dict(r.payload or {}),
+                    )
+                    for r in rows
+                ]
             if not claimed:
                 break
             done += self._deliver(claimed, now, blocked)
@@ -188,27 +218,38 @@ class Delivery:
         out: dict[int, _Case] = {}
         with self.store.read() as s:
             # The case's channel on this port's channel kind, whatever the kind is called.
-            conv = and_(col(CaseConversation.case_id) == col(CoreGroup.id),
-                        col(CaseConversation.kind) == self.port.platform)
-            rows = s.execute(select(col(CoreGroup.id), col(CoreGroup.reference),
-                                    col(CaseConversation.channel),
-                                    col(CoreGroup.status), col(CoreGroup.digest))
-                             .outerjoin(CaseConversation, conv)
-                             .where(col(CoreGroup.id).in_(sorted(ids)))).all()
-            facts = load_facts(s.connection(), ids, today,
-                               digest={r[0]: bool(r[4]) for r in rows}, all_people=True)
+            conv = and_(
+                col(CaseConversation.case_id) == col(CoreGroup.id),
+                col(CaseConversation.kind) == self.port.platform,
+            )
+            rows = s.execute(
+                select(
+                    col(CoreGroup.id),
+                    col(CoreGroup.reference),
+                    col(CaseConversation.channel),
+                    col(CoreGroup.status),
+                    col(CoreGroup.digest),
+                )
+                .outerjoin(CaseConversation, conv)
+                .where(col(CoreGroup.id).in_(sorted(ids)))
+            ).all()
+            facts = load_facts(
+                s.connection(), ids, today, digest={r[0]: bool(r[4]) for r in rows}, all_people=True
+            )
             for cid, ref, channel, status, dig in rows:
                 c = _Case(cid, ref, channel, status, bool(dig), facts=facts.get(cid))
                 if status == "active":
                     state = case_state(s, ref)
-                    for o in plan_case(cid, ref, state, c.facts, now, self.profiles,
-                                       bundle_at=self.bundle_at):
+                    for o in plan_case(
+                        cid, ref, state, c.facts, now, self.profiles, bundle_at=self.bundle_at
+                    ):
                         c.plan[o.key[1:]] = o
                 out[cid] = c
         return out
 
-    def _deliver(self, claimed: list[tuple[Any, ...]], now: datetime,
-                 blocked: dict[str, datetime]) -> list[Sent]:
+    def _deliver(
+        self, claimed: list[tuple[Any, ...]], now: datetime, blocked: dict[str, datetime]
+    ) -> list[Sent]:
         cases = self._context({row[1] for row in claimed}, now)
         done: list[Sent] = []
         digests: dict[int, list[tuple[int, Outgoing]]] = {}
@@ -240,8 +281,7 @@ class Delivery:
             if dest.target in blocked:
                 with self.store.transaction() as s:
                     sending.postpone(s, rid, until=blocked[dest.target])
-                done.append(Sent(rid, ref, kind, recipient, f"{dest.kind}:{dest.target}",
-                                 "postponed"))
+                done.append(Sent(rid, ref, kind, recipient, f"{dest.kind}:{dest.target}", "postponed"))
                 continue
             message = self._message(case, fresh, now, dest.note)
             result = self._send_one(rid, case, fresh, dest, message, attempts, now)
@@ -251,8 +291,11 @@ class Delivery:
         for cid, items in digests.items():
             held = [(rid, o) for rid, o in items if self._hold(rid)]
             kept = {rid for rid, _ in held}
-            done += [Sent(rid, cases[cid].reference, o.planned.kind, o.audience, "", "taken")
-                     for rid, o in items if rid not in kept]
+            done += [
+                Sent(rid, cases[cid].reference, o.planned.kind, o.audience, "", "taken")
+                for rid, o in items
+                if rid not in kept
+            ]
             if held:
                 done += self._send_digest(cases[cid], held, now)
         return done
@@ -283,43 +326,69 @@ class Delivery:
             mgr = lead.manager_address(platform) if lead else None
             if mgr:
                 return Destination("dm", mgr)
-            return Destination("channel", channel, thread_key=thread,
-                               note="For the lead social worker's manager: no chat id is "
-                                    "recorded for them.")
+            return Destination(
+                "channel",
+                channel,
+                thread_key=thread,
+                note="For the lead social worker's manager: no chat id is recorded for them.",
+            )
         # The same resolution the sweep used to plan the row (no chair: the lead social worker).
         member = audience_member(aud, o.planned.subject, facts)
         person = people.get(member) if member is not None else None
         if person is None:
-            return Destination("channel", channel, thread_key=thread,
-                               note=f"For the {_label(aud.split(':')[0])}: nobody with a chat id "
-                                    "holds this role.")
+            return Destination(
+                "channel",
+                channel,
+                thread_key=thread,
+                note=f"For the {_label(aud.split(':')[0])}: nobody with a chat id holds this role.",
+            )
         return self._person(person, people, platform, channel, thread, today)
 
-    def _person(self, person: Person, people: dict[int, Person] | Any, platform: str,
-                channel: str, thread: str | None, today: date) -> Destination:
+    def _person(
+        self,
+        person: Person,
+        people: dict[int, Person] | Any,
+        platform: str,
+        channel: str,
+        thread: str | None,
+        today: date,
+    ) -> Destination:
         if person.away_on(today):
             cover = people.get(person.cover) if person.cover is not None else None
             if cover is not None and not cover.away_on(today) and cover.address(platform):
-                return Destination("dm", str(cover.address(platform)),
-                                   note=f"Sent to you as cover: the {_label(person.role)} "
-                                        f"(member {person.id}) is away.")
+                return Destination(
+                    "dm",
+                    str(cover.address(platform)),
+                    note=f"Sent to you as cover: the {_label(person.role)} (member {person.id}) is away.",
+                )
             mgr = person.manager_address(platform)
             if mgr:
-                return Destination("dm", mgr,
-                                   note=f"Sent to you as line manager: the {_label(person.role)} "
-                                        f"(member {person.id}) is away.")
-            return Destination("channel", channel, thread_key=thread,
-                               note=f"For the core group: the {_label(person.role)} (member "
-                                    f"{person.id}) is away, with no cover or line manager "
-                                    "recorded.")
+                return Destination(
+                    "dm",
+                    mgr,
+                    note=f"Sent to you as line manager: the {_label(person.role)} "
+                    f"(member {person.id}) is away.",
+                )
+            return Destination(
+                "channel",
+                channel,
+                thread_key=thread,
+                note=f"For the core group: the {_label(person.role)} (member "
+                f"{person.id}) is away, with no cover or line manager "
+                "recorded.",
+            )
         # The member's address on this port's channel kind: a new kind of channel is reached
         # by registering its adapter, with no branch here.
         chat = person.address(platform)
         if chat:
             return Destination("dm", chat)
-        return Destination("channel", channel, thread_key=thread,
-                           note=f"For the {_label(person.role)} (member {person.id}), who is not "
-                                "on chat: please pass it on.")
+        return Destination(
+            "channel",
+            channel,
+            thread_key=thread,
+            note=f"For the {_label(person.role)} (member {person.id}), who is not "
+            "on chat: please pass it on.",
+        )
 
     # -- sending ----------------------------------------------------------------------------------
 
@@ -330,12 +399,19 @@ class Delivery:
             p = people.get(int(mid)) if mid.isdigit() else None
             return _label(p.role) if p else f"member {mid}"
 
-        message = render(o.payload(), case.reference, now.astimezone(LONDON).date(),
-                         role_of=role_of, note=note, rules=_rules(o.profile))
+        message = render(
+            o.payload(),
+            case.reference,
+            now.astimezone(LONDON).date(),
+            role_of=role_of,
+            note=note,
+            rules=_rules(o.profile),
+        )
         if note and o.planned.kind in _ANSWERED_BY_THEM:
             # A cover or manager pressing "Attending" would answer for themselves: no buttons.
-            message = replace(message, buttons=(),
-                              detail=(*message.detail, "Only they can answer this; pass it on."))
+            message = replace(
+                message, buttons=(), detail=(*message.detail, "Only they can answer this; pass it on.")
+            )
         return message
 
     def _post(self, dest: Destination, message: Message, thread: str | None) -> str:
@@ -344,12 +420,27 @@ class Delivery:
             return self.port.direct_message(dest.target, message)
         return self.port.post_message(dest.target, message, thread=thread)
 
-    def _send_one(self, rid: int, case: _Case, o: Outgoing, dest: Destination, message: Message,
-                  attempts: int, now: datetime) -> Sent:
+    def _send_one(
+        self,
+        rid: int,
+        case: _Case,
+        o: Outgoing,
+        dest: Destination,
+        message: Message,
+        attempts: int,
+        now: datetime,
+    ) -> Sent:
         platform = self.port.platform
         kind = o.planned.kind
-        sent = Sent(rid, case.reference, kind, o.audience, f"{dest.kind}:{dest.target}", "sent",
-                    preview=message.preview)
+        sent = Sent(
+            rid,
+            case.reference,
+            kind,
+            o.audience,
+            f"{dest.kind}:{dest.target}",
+            "sent",
+            preview=message.preview,
+        )
         try:
             if not dest.target:
                 raise ChatError("no_channel", "the case has no channel on this platform")
@@ -377,63 +468,94 @@ class Delivery:
         except StorageError:
             # Our lease ran out mid-send (a send slower than the lease) and another sender has
             # sent and marked it: the message went twice, the record is right; say so in the log.
-            log.warning("reminder already marked by another sender",
-                        extra={"reminder_id": rid, "case_id": case.id})
+            log.warning(
+                "reminder already marked by another sender", extra={"reminder_id": rid, "case_id": case.id}
+            )
             sent.outcome = "duplicate"
         sent.message_id = message_id
         return sent
 
-    def _mark(self, rid: int, case: _Case, o: Outgoing, dest: Destination, message_id: str,
-              parent: str | None, now: datetime) -> None:
+    def _mark(
+        self,
+        rid: int,
+        case: _Case,
+        o: Outgoing,
+        dest: Destination,
+        message_id: str,
+        parent: str | None,
+        now: datetime,
+    ) -> None:
         platform = self.port.platform
         kind = o.planned.kind
         with self.store.transaction() as s:
             outbox.mark_sent(s, rid, now=now, worker=self.worker)
             if dest.kind == "channel" and dest.thread_key and parent is None:
-                sending.remember_thread(s, case.id, dest.thread_key, platform,
-                                        channel=dest.target, message_id=message_id, now=now)
+                sending.remember_thread(
+                    s, case.id, dest.thread_key, platform, channel=dest.target, message_id=message_id, now=now
+                )
             if kind == "chair_bundle":
-                sending.remember_thread(s, case.id, f"bundle:{o.planned.subject}", platform,
-                                        channel=dest.target, message_id=message_id, now=now)
+                sending.remember_thread(
+                    s,
+                    case.id,
+                    f"bundle:{o.planned.subject}",
+                    platform,
+                    channel=dest.target,
+                    message_id=message_id,
+                    now=now,
+                )
 
-    def _failed(self, rid: int, case: _Case, o: Outgoing, attempts: int, now: datetime,
-                exc: Exception, sent: Sent) -> Sent:
+    def _failed(
+        self, rid: int, case: _Case, o: Outgoing, attempts: int, now: datetime, exc: Exception, sent: Sent
+    ) -> Sent:
         code = exc.code if isinstance(exc, ChatError) else type(exc).__name__
         dead = attempts >= self.max_attempts
         retry_at = None if dead else now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
         try:
             with self.store.transaction() as s:
-                outbox.mark_failed(s, rid, now=now, worker=self.worker, error=code,
-                                   retry_at=retry_at)
+                outbox.mark_failed(s, rid, now=now, worker=self.worker, error=code, retry_at=retry_at)
         except StorageError:
             # The send outlasted our lease and another sender holds the row now: theirs to finish.
-            log.warning("failed reminder now held by another sender",
-                        extra={"reminder_id": rid, "case_id": case.id, "error": code})
+            log.warning(
+                "failed reminder now held by another sender",
+                extra={"reminder_id": rid, "case_id": case.id, "error": code},
+            )
             sent.outcome = "taken"
             return sent
-        log.warning("reminder not delivered", extra={
-            "reminder_id": rid, "case_id": case.id, "rule": o.planned.rule, "error": code,
-            "attempts": attempts, "dead": dead})
+        log.warning(
+            "reminder not delivered",
+            extra={
+                "reminder_id": rid,
+                "case_id": case.id,
+                "rule": o.planned.rule,
+                "error": code,
+                "attempts": attempts,
+                "dead": dead,
+            },
+        )
         sent.outcome = "dead" if dead else "retry"
         if dead and case.channel:
             notice = Message(
                 f"{case.reference}: a reminder could not be delivered after {attempts} tries",
-                (f"It was the {o.planned.kind.replace('_', ' ')} reminder for the "
-                 f"{_label(o.audience.split(':')[0])} (the chat service said `{code}`).",
-                 "Check the person is still in the workspace and the app is in this channel; "
-                 "`/coregroup status` shows everything that is due."),
-                (), (f"{o.planned.rule} · outbox row {rid}",))
+                (
+                    f"It was the {o.planned.kind.replace('_', ' ')} reminder for the "
+                    f"{_label(o.audience.split(':')[0])} (the chat service said `{code}`).",
+                    "Check the person is still in the workspace and the app is in this channel; "
+                    "`/coregroup status` shows everything that is due.",
+                ),
+                (),
+                (f"{o.planned.rule} · outbox row {rid}",),
+            )
             try:
                 self.pacer.wait(case.channel)
                 self.port.post_message(case.channel, notice)
             except Exception as notice_exc:
-                log.warning("dead-letter notice not posted",
-                            extra={"reminder_id": rid, "case_id": case.id,
-                                   "error": type(notice_exc).__name__})
+                log.warning(
+                    "dead-letter notice not posted",
+                    extra={"reminder_id": rid, "case_id": case.id, "error": type(notice_exc).__name__},
+                )
         return sent
 
-    def _send_digest(self, case: _Case, items: list[tuple[int, Outgoing]], now: datetime
-                     ) -> list[Sent]:
+    def _send_digest(self, case: _Case, items: list[tuple[int, Outgoing]], now: datetime) -> list[Sent]:
         """Quiet mode: the day's channel reminders as one message, edited as more come due."""
         platform = self.port.platform
         today = now.astimezone(LONDON).date()
@@ -441,14 +563,26 @@ class Delivery:
         day_start = datetime.combine(today, time(0), tzinfo=LONDON).astimezone(UTC)
         with self.store.read() as s:
             t = sending.thread(s, case.id, key, platform)
-            earlier = [r for r in sending.sent_today(s, case.id, day_start)
-                       if (r.payload or {}).get("digest") == today.isoformat()]
+            earlier = [
+                r
+                for r in sending.sent_today(s, case.id, day_start)
+                if (r.payload or {}).get("digest") == today.isoformat()
+            ]
         previews = [render(r.payload or {}, case.reference, today).preview for r in earlier]
         previews += [self._message(case, o, now, None).preview for _, o in items]
         message = digest(case.reference, today, previews)
-        out = [Sent(rid, case.reference, o.planned.kind, o.audience, f"channel:{case.channel}",
-                    "digest", preview=self._message(case, o, now, None).preview)
-               for rid, o in items]
+        out = [
+            Sent(
+                rid,
+                case.reference,
+                o.planned.kind,
+                o.audience,
+                f"channel:{case.channel}",
+                "digest",
+                preview=self._message(case, o, now, None).preview,
+            )
+            for rid, o in items
+        ]
         try:
             if not case.channel:
                 raise ChatError("no_channel", "the case has no channel on this platform")
@@ -459,15 +593,18 @@ class Delivery:
             else:
                 message_id = self.port.post_message(case.channel, message)
         except Exception as exc:
-            return [self._failed(rid, case, o, attempts_of(self.store, rid), now, exc, sent)
-                    for (rid, o), sent in zip(items, out, strict=True)]
+            return [
+                self._failed(rid, case, o, attempts_of(self.store, rid), now, exc, sent)
+                for (rid, o), sent in zip(items, out, strict=True)
+            ]
         with self.store.transaction() as s:
             for rid, _o in items:
                 r = outbox.mark_sent(s, rid, now=now, worker=self.worker)
                 r.payload = {**(r.payload or {}), "digest": today.isoformat()}
             if t is None:
-                sending.remember_thread(s, case.id, key, platform, channel=case.channel,
-                                        message_id=message_id, now=now)
+                sending.remember_thread(
+                    s, case.id, key, platform, channel=case.channel, message_id=message_id, now=now
+                )
         for sent in out:
             sent.message_id = message_id
         return out
@@ -491,8 +628,7 @@ def _rules(profile: str) -> Any:
     return got
 
 
-def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subject: str,
-                   clock: Clock) -> bool:
+def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subject: str, clock: Clock) -> bool:
     """A report arrived after the chair's bundle went: edit the bundle in place. False when no
     bundle was sent for that meeting (nothing to do)."""
     now = clock()
@@ -504,30 +640,36 @@ def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subjec
         if t is None:
             return False
         state = case_state(s, reference)
-        facts = load_facts(s.connection(), [case.id], now.astimezone(LONDON).date(),
-                           all_people=True)
+        facts = load_facts(s.connection(), [case.id], now.astimezone(LONDON).date(), all_people=True)
     c = _Case(case.id, reference, t.channel, case.status, case.digest, facts=facts.get(case.id))
     today = now.astimezone(LONDON).date()
     # The bundle's plan row as of the day it was for (the working day before the meeting).
-    bundle = next((o for o in plan_case(case.id, reference, state, c.facts, now)
-                   if o.planned.kind == "chair_bundle" and o.planned.subject == meeting_subject),
-                  None) or _bundle_anyway(case.id, reference, state, c.facts, meeting_subject,
-                                          today)
+    bundle = next(
+        (
+            o
+            for o in plan_case(case.id, reference, state, c.facts, now)
+            if o.planned.kind == "chair_bundle" and o.planned.subject == meeting_subject
+        ),
+        None,
+    ) or _bundle_anyway(case.id, reference, state, c.facts, meeting_subject, today)
     if bundle is None:
         return False
-    port.update_message(t.channel, t.message_id, Delivery(store, port, clock=clock)._message(
-        c, bundle, now, None))
+    port.update_message(
+        t.channel, t.message_id, Delivery(store, port, clock=clock)._message(c, bundle, now, None)
+    )
     return True
 
 
 def refresh_bundle_effect(effect: RefreshBundle, ctx: Context, port: ChatPort) -> bool:
     """A handler's `RefreshBundle`, as `bot.chat.deliver` hands it over (its `bundle`)."""
-    return refresh_bundle(ctx.store, port, reference=effect.reference,
-                          meeting_subject=effect.meeting_subject, clock=ctx.clock)
+    return refresh_bundle(
+        ctx.store, port, reference=effect.reference, meeting_subject=effect.meeting_subject, clock=ctx.clock
+    )
 
 
-def _bundle_anyway(case_id: int, reference: str, state: Any, facts: ReminderFacts | None,
-                   subject: str, today: date) -> Outgoing | None:
+def _bundle_anyway(
+    case_id: int, reference: str, state: Any, facts: ReminderFacts | None, subject: str, today: date
+) -> Outgoing | None:
     """The bundle row planned for its own day, when today is past it (the meeting day itself)."""
     if facts is None:
         return None

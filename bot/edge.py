@@ -27,10 +27,17 @@ DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
 
 async def _plain(send: Send, status: int, text: str) -> None:
     body = text.encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -48,8 +55,9 @@ class BodyLimit:
     the app's own `await request.body()` can no longer be made to read more.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES,
-                 json_paths: Iterable[str] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES, json_paths: Iterable[str] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.json_paths = frozenset(json_paths)

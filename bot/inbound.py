@@ -42,8 +42,7 @@ ALREADY_DONE: Final = Message(
 )
 COULD_NOT_FINISH: Final = Message(
     "I couldn't finish that request; it has been logged.",
-    ("Check `/coregroup status`: nothing, or only part of it, may have been saved. "
-     "Then try again.",),
+    ("Check `/coregroup status`: nothing, or only part of it, may have been saved. Then try again.",),
 )
 
 #: The work for one kind of request: (stored body, redo?) → None. `redo` is True when an earlier
@@ -64,10 +63,18 @@ def worker_name() -> str:
 
 
 class InboundQueue:
-    def __init__(self, store: Store, clock: Clock, worker: Worker, *, platform: str,
-                 lease: timedelta = inbound.DEFAULT_LEASE, max_attempts: int = 3,
-                 retry_after: timedelta = timedelta(seconds=10), poll_seconds: float = 5.0
-                 ) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        worker: Worker,
+        *,
+        platform: str,
+        lease: timedelta = inbound.DEFAULT_LEASE,
+        max_attempts: int = 3,
+        retry_after: timedelta = timedelta(seconds=10),
+        poll_seconds: float = 5.0,
+    ) -> None:
         self.store, self.clock, self.worker, self.platform = store, clock, worker, platform
         self.lease, self.max_attempts, self.retry_after = lease, max_attempts, retry_after
         self.poll_seconds = poll_seconds
@@ -90,8 +97,15 @@ class InboundQueue:
         if kind not in self.kinds:
             raise KeyError(kind)
         with self.store.transaction(urgent=True) as s:
-            row_id = inbound.add(s, platform=self.platform, kind=kind, body=body,
-                                 now=self.clock(), worker=self.name, lease=self.lease)
+            row_id = inbound.add(
+                s,
+                platform=self.platform,
+                kind=kind,
+                body=body,
+                now=self.clock(),
+                worker=self.name,
+                lease=self.lease,
+            )
         with self._lock:
             self._queued.add(row_id)
         self.worker.submit(self._take, row_id)
@@ -138,14 +152,14 @@ class InboundQueue:
         try:
             kind.run(row.body, row.attempts > 1)
         except Exception as exc:
-            log.exception("inbound work failed", extra={"kind": row.kind,
-                                                        "attempt": row.attempts})
+            log.exception("inbound work failed", extra={"kind": row.kind, "attempt": row.attempts})
             if row.attempts >= self.max_attempts:
                 self._give_up(row, kind, type(exc).__name__)
             else:
                 with self.store.transaction() as s:
-                    inbound.retry(s, row.id, error=type(exc).__name__,
-                                  retry_at=self.clock() + self.retry_after)
+                    inbound.retry(
+                        s, row.id, error=type(exc).__name__, retry_at=self.clock() + self.retry_after
+                    )
             return
         with self.store.transaction() as s:
             inbound.done(s, row.id)
@@ -154,8 +168,10 @@ class InboundQueue:
         try:
             kind.tell(row.body, COULD_NOT_FINISH)
         except Exception as exc:  # the platform is down too: the log has both
-            log.warning("could not tell the user a request failed",
-                        extra={"kind": row.kind, "error": type(exc).__name__})
+            log.warning(
+                "could not tell the user a request failed",
+                extra={"kind": row.kind, "error": type(exc).__name__},
+            )
         with self.store.transaction() as s:
             inbound.dead(s, row.id, error=error)
 
@@ -174,8 +190,12 @@ class InboundQueue:
         total = 0
         while not self._closing:
             with self.store.transaction() as s:
-                rows = [_detach(r) for r in inbound.claim_due(
-                    s, now=self.clock(), worker=self.name, lease=self.lease, limit=50)]
+                rows = [
+                    _detach(r)
+                    for r in inbound.claim_due(
+                        s, now=self.clock(), worker=self.name, lease=self.lease, limit=50
+                    )
+                ]
             for r in rows:
                 with self._lock:
                     self._queued.add(r.id)
@@ -219,8 +239,10 @@ class InboundQueue:
             inbound.release(s, left, now=self.clock())
         with self.store.read() as s:
             remaining = inbound.waiting(s)
-        log.warning("stopping with acknowledged requests unfinished; the next start finishes "
-                    "them", extra={"count": remaining})
+        log.warning(
+            "stopping with acknowledged requests unfinished; the next start finishes them",
+            extra={"count": remaining},
+        )
         return remaining
 
 

@@ -20,16 +20,39 @@ from pathlib import Path
 from typing import Final
 
 #: Where our code lives: records made by files under these are ours.
-_OWN: Final = tuple(str(Path(__file__).resolve().parents[1] / pkg) + os.sep
-                    for pkg in ("bot", "handlers", "storage", "scheduling"))
+_OWN: Final = tuple(
+    str(Path(__file__).resolve().parents[1] / pkg) + os.sep
+    for pkg in ("bot", "handlers", "storage", "scheduling")
+)
 
 #: Library loggers that log bodies, headers or query parameters below this level.
 LIBRARY_FLOORS: Final[dict[str, int]] = {
-    **dict.fromkeys(("slack_sdk", "slack_bolt", "slack", "httpx", "httpcore", "urllib3",
-                     "requests", "msal", "azure", "msgraph", "msgraph_core", "kiota_http",
-                     "kiota_abstractions", "kiota_authentication_azure", "microsoft_teams",
-                     "websocket", "websockets", "aiohttp", "uvicorn", "starlette", "fastapi"),
-                    logging.INFO),
+    **dict.fromkeys(
+        (
+            "slack_sdk",
+            "slack_bolt",
+            "slack",
+            "httpx",
+            "httpcore",
+            "urllib3",
+            "requests",
+            "msal",
+            "azure",
+            "msgraph",
+            "msgraph_core",
+            "kiota_http",
+            "kiota_abstractions",
+            "kiota_authentication_azure",
+            "microsoft_teams",
+            "websocket",
+            "websockets",
+            "aiohttp",
+            "uvicorn",
+            "starlette",
+            "fastapi",
+        ),
+        logging.INFO,
+    ),
     "sqlalchemy": logging.WARNING,
 }
 

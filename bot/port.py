@@ -56,5 +56,6 @@ class FileUploads(Protocol):
     the message it is attached to. Returns the platform's file id. Adapters without it get the
     calendar's message without the file (see docs/graph.md)."""
 
-    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
-                    comment: str | None = None) -> str: ...
+    def upload_file(
+        self, channel: str, filename: str, content: bytes, title: str, *, comment: str | None = None
+    ) -> str: ...

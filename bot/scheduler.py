@@ -82,8 +82,7 @@ class Leader:
                     self._close()
             conn = self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             try:
-                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                                        {"k": self.key}).scalar())
+                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar())
             except Exception:
                 conn.close()
                 raise
@@ -165,8 +164,9 @@ class SweepJob:
 
     def __post_init__(self) -> None:
         self.leader = self.leader or Leader(self.store)
-        self.delivery = self.delivery or Delivery(self.store, self.port, clock=self.clock,
-                                                  bundle_at=self.bundle_at)
+        self.delivery = self.delivery or Delivery(
+            self.store, self.port, clock=self.clock, bundle_at=self.bundle_at
+        )
 
     def tick(self) -> bool:
         """Run one sweep if this process leads. True if it swept."""
@@ -178,15 +178,15 @@ class SweepJob:
             result = sweep(self.store, self.clock(), bundle_at=self.bundle_at, known=self.known)
             sent = self.delivery.run()
             self._forget_old_requests()
-            log.info("sweep done", extra={"cases": result.cases, "queued": result.inserted,
-                                          "handled": len(sent)})
+            log.info(
+                "sweep done", extra={"cases": result.cases, "queued": result.inserted, "handled": len(sent)}
+            )
             if self.on_tick:
                 self.on_tick(result, sent)
             return True
         except Exception:
             log.exception("sweep failed; the next tick tries again")
             return False
-
 
     def _forget_old_requests(self) -> None:
         """Keep the request log (`repo.first_time`) to its retry window; it grew forever."""
@@ -202,8 +202,15 @@ def start(job: SweepJob, minutes: int, *, first_run_at: datetime | None = None) 
     from apscheduler.schedulers.background import BackgroundScheduler
 
     scheduler = BackgroundScheduler(timezone="Europe/London")
-    scheduler.add_job(job.tick, "interval", minutes=minutes, id="reminder-sweep",
-                      next_run_time=first_run_at or job.clock(), max_instances=1, coalesce=True,
-                      misfire_grace_time=None)
+    scheduler.add_job(
+        job.tick,
+        "interval",
+        minutes=minutes,
+        id="reminder-sweep",
+        next_run_time=first_run_at or job.clock(),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
     scheduler.start()
     return scheduler

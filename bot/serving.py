@@ -60,8 +60,7 @@ def drain(queue: Any, grace: float) -> None:
         log.warning("second SIGTERM: stopping now; the next start finishes the queued work")
         return
     if left:
-        log.warning("stopped with %d acknowledged request(s) queued; the next start "
-                    "finishes them", left)
+        log.warning("stopped with %d acknowledged request(s) queued; the next start finishes them", left)
     else:
         log.info("stopped: every acknowledged request finished")
 
@@ -74,9 +73,11 @@ def single_sqlite_process(store: Any) -> Leader:
     leader = Leader(store)
     path = sqlite_lock_path(store)
     if path is not None and not leader.is_leader():
-        raise UsageError(f"{leader.holder()} is already serving the SQLite database "
-                         f"{path.with_suffix('')}; SQLite is a single-process store. Stop that "
-                         "one first, or use PostgreSQL (DATABASE_URL) to run more than one.")
+        raise UsageError(
+            f"{leader.holder()} is already serving the SQLite database "
+            f"{path.with_suffix('')}; SQLite is a single-process store. Stop that "
+            "one first, or use PostgreSQL (DATABASE_URL) to run more than one."
+        )
     return leader
 
 
@@ -91,9 +92,16 @@ def start_calendar(settings: Settings, store: Any, chat: Any) -> Any:
     if graph_configured(settings):
         warm_up()
     try:
-        return CalendarJobs(store, chat, system_clock,
-                            lambda publish: make_calendar(settings, publish),
-                            organiser=settings.graph_organiser, warm_up=False).start()
+        return CalendarJobs(
+            store,
+            chat,
+            system_clock,
+            lambda publish: make_calendar(settings, publish),
+            organiser=settings.graph_organiser,
+            warm_up=False,
+        ).start()
     except Exception as exc:
-        raise UsageError(f"the calendar worker could not start ({type(exc).__name__}: {exc}); "
-                         "check the GRAPH_* settings (docs/graph.md)") from None
+        raise UsageError(
+            f"the calendar worker could not start ({type(exc).__name__}: {exc}); "
+            "check the GRAPH_* settings (docs/graph.md)"
+        ) from None

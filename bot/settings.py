@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     #: Roles that come with the case's powers (close, change, remove others, grant) when the lead
     #: social worker, a case manager or a deployment manager adds the member; added by anyone
     #: else the role carries no powers. Comma-separated, as typed in `add … role:"…"`.
-    manager_roles: str = Field(default="team manager, practice lead, manager, service manager",
-                               alias="COREGROUP_MANAGER_ROLES")
+    manager_roles: str = Field(
+        default="team manager, practice lead, manager, service manager", alias="COREGROUP_MANAGER_ROLES"
+    )
     #: Deployment-level managers: platform addresses, comma-separated ("slack:U0123ABC,
     #: teams:29:1abc…"). They may grant powers and close or change any case (audited).
     managers: str = Field(default="", alias="COREGROUP_MANAGERS")
@@ -50,18 +51,18 @@ class Settings(BaseSettings):
     teams_app_password: str | None = Field(default=None, alias="TEAMS_APP_PASSWORD")
     #: Instead of a password: a PEM private key file and its certificate's SHA-1 thumbprint.
     teams_certificate_path: Path | None = Field(default=None, alias="TEAMS_CERTIFICATE_PATH")
-    teams_certificate_thumbprint: str | None = Field(default=None,
-                                                     alias="TEAMS_CERTIFICATE_THUMBPRINT")
+    teams_certificate_thumbprint: str | None = Field(default=None, alias="TEAMS_CERTIFICATE_THUMBPRINT")
     teams_tenant_id: str | None = Field(default=None, alias="TEAMS_TENANT_ID")
     #: Where inbound tokens' signing keys are published (national clouds; tests' local fake).
     teams_openid_metadata_url: str = Field(
         default="https://login.botframework.com/v1/.well-known/openidconfiguration",
-        alias="TEAMS_OPENID_METADATA_URL")
+        alias="TEAMS_OPENID_METADATA_URL",
+    )
     #: The Bot Connector for proactive messages before any activity names one (per region/cloud).
-    teams_service_url: str = Field(default="https://smba.trafficmanager.net/teams/",
-                                   alias="TEAMS_SERVICE_URL")
-    teams_authority: str = Field(default="https://login.microsoftonline.com",
-                                 alias="TEAMS_AUTHORITY")
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/", alias="TEAMS_SERVICE_URL"
+    )
+    teams_authority: str = Field(default="https://login.microsoftonline.com", alias="TEAMS_AUTHORITY")
 
     #: Months a closed case is kept before `coregroup purge` may remove it (never under 3).
     retention_months: int = Field(default=12, alias="COREGROUP_RETENTION_MONTHS")
@@ -75,15 +76,17 @@ class Settings(BaseSettings):
     #: Log level of `coregroup serve`: INFO in production. DEBUG shows more of our own records;
     #: libraries' debug records (request and response bodies) are dropped whatever this says.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        default="INFO", alias="COREGROUP_LOG_LEVEL")
+        default="INFO", alias="COREGROUP_LOG_LEVEL"
+    )
 
     #: Where the end of the audit chain is anchored (storage/anchor.py). Unset: beside the SQLite
     #: file; with PostgreSQL, nowhere (set it, or rely on the `audit anchor` log lines).
     audit_anchor: Path | None = Field(default=None, alias="COREGROUP_AUDIT_ANCHOR")
 
     #: Largest request body `coregroup serve` reads (Slack and Teams send a few KB): 413 above.
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024,
-                                alias="COREGROUP_MAX_BODY_BYTES")
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, alias="COREGROUP_MAX_BODY_BYTES"
+    )
 
     #: Minutes between reminder sweeps in `coregroup serve`.
     sweep_minutes: int = Field(default=5, ge=1, le=1440, alias="COREGROUP_SWEEP_MINUTES")
@@ -105,7 +108,7 @@ class Settings(BaseSettings):
             return self.audit_anchor
         url = self.effective_database_url
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            db = Path(url[len("sqlite:///"):].split("?", 1)[0])
+            db = Path(url[len("sqlite:///") :].split("?", 1)[0])
             return db.with_name(db.name + ".audit-anchor")
         return None
 
@@ -124,8 +127,11 @@ def handler_config(settings: Settings) -> Config:
     from handlers.parse import also_online
 
     also_online("teams")
-    return Config(channel_prefix=settings.channel_prefix, manager_roles=roles,
-                  managers=manager_addresses(settings.managers))
+    return Config(
+        channel_prefix=settings.channel_prefix,
+        manager_roles=roles,
+        managers=manager_addresses(settings.managers),
+    )
 
 
 def manager_addresses(raw: str) -> frozenset[str]:
@@ -139,7 +145,6 @@ def manager_addresses(raw: str) -> frozenset[str]:
             continue
         platform, _, user = item.partition(":")
         if platform not in ("slack", "teams") or not user.strip():
-            raise UsageError(f"COREGROUP_MANAGERS: {item!r} is not slack:<user id> or "
-                             "teams:<user id>")
+            raise UsageError(f"COREGROUP_MANAGERS: {item!r} is not slack:<user id> or teams:<user id>")
         out.add(f"{platform}:{user.strip()}")
     return frozenset(out)

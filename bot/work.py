@@ -26,15 +26,15 @@ log = logging.getLogger(__name__)
 
 
 class Worker:
-    def __init__(self, threads: int = 8, on_error: Callable[[BaseException], None] | None = None
-                 ) -> None:
-        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
-            queue.SimpleQueue())
+    def __init__(self, threads: int = 8, on_error: Callable[[BaseException], None] | None = None) -> None:
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = queue.SimpleQueue()
         self._pending: set[Future[Any]] = set()
         self._lock = threading.Lock()
         self._on_error = on_error
-        self._threads = [threading.Thread(target=self._loop, name=f"coregroup-work-{i}",
-                                          daemon=True) for i in range(max(1, threads))]
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"coregroup-work-{i}", daemon=True)
+            for i in range(max(1, threads))
+        ]
         for t in self._threads:
             t.start()
 

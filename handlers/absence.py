@@ -57,14 +57,15 @@ def _my_cases(s: Session, ctx: Context, explicit: str | None) -> list[_Mine]:
     out = []
     for case in repo.cases_for_address(s, ctx.actor.kind, ctx.actor.user_id):
         try:
-            me = repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id,
-                                     on=ctx.today)
+            me = repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id, on=ctx.today)
         except NotAMember:
             continue
         out.append(_Mine(case, me))
     if not out:
-        raise CommandError("You aren't in any core group, so there is nothing to mark.",
-                           f"{SLASH} CG-0001 away 2027-02-01 until 2027-02-12")
+        raise CommandError(
+            "You aren't in any core group, so there is nothing to mark.",
+            f"{SLASH} CG-0001 away 2027-02-01 until 2027-02-12",
+        )
     return out
 
 
@@ -77,8 +78,7 @@ def away(ctx: Context, cmd: Away) -> Outcome:
     ex = EXAMPLES["away"]
     start = cmd.start or ctx.today
     if cmd.until is not None and cmd.until < ctx.today:
-        raise CommandError(f"{long_date(cmd.until)} has passed, so that absence is already over.",
-                           ex)
+        raise CommandError(f"{long_date(cmd.until)} has passed, so that absence is already over.", ex)
     if cmd.until is not None and cmd.until < start:
         raise CommandError(f"`until {cmd.until}` is before the first day away ({start}).", ex)
     if cmd.cover is not None and cmd.cover == ctx.actor.user_id:
@@ -89,8 +89,11 @@ def away(ctx: Context, cmd: Away) -> Outcome:
             raise CommandError("Name your line manager, not yourself.", ex)
         manager = ctx.directory.person(cmd.manager) if ctx.directory else None
         if ctx.directory is not None and manager is None:
-            raise CommandError(f"I can't find {user_mention(cmd.manager)} in this {people_place(ctx)}. "
-                               "Pick them from the list as you type @.", ex)
+            raise CommandError(
+                f"I can't find {user_mention(cmd.manager)} in this {people_place(ctx)}. "
+                "Pick them from the list as you type @.",
+                ex,
+            )
     lines: list[str] = []
     heard: list[str] = []
     with ctx.write() as s:
@@ -100,8 +103,9 @@ def away(ctx: Context, cmd: Away) -> Outcome:
             cover_id = None
             if cmd.cover is not None:
                 try:
-                    cover = repo.member_by_address(s, m.case.reference, ctx.actor.kind,
-                                                cmd.cover, on=ctx.today)
+                    cover = repo.member_by_address(
+                        s, m.case.reference, ctx.actor.kind, cmd.cover, on=ctx.today
+                    )
                 except NotAMember:
                     raise CommandError(
                         f"{user_mention(cmd.cover)} isn't in {m.case.reference}'s core group, so they can't "
@@ -116,24 +120,41 @@ def away(ctx: Context, cmd: Away) -> Outcome:
                 if manager is not None:
                     changes["line_manager_name"] = manager.name
                     changes["line_manager_email"] = manager.email
-                repo.update_member(s, m.case.reference, m.me.id, actor=ctx.actor.audit_id,
-                                   now=ctx.now, changes=changes,
-                                   line_manager_addresses={ctx.actor.kind: cmd.manager})
-            me = repo.set_away(s, m.case.reference, m.me.id, actor=ctx.actor.audit_id,
-                               now=ctx.now, away_from=start, away_until=cmd.until,
-                               cover_member_id=cover_id)
+                repo.update_member(
+                    s,
+                    m.case.reference,
+                    m.me.id,
+                    actor=ctx.actor.audit_id,
+                    now=ctx.now,
+                    changes=changes,
+                    line_manager_addresses={ctx.actor.kind: cmd.manager},
+                )
+            me = repo.set_away(
+                s,
+                m.case.reference,
+                m.me.id,
+                actor=ctx.actor.audit_id,
+                now=ctx.now,
+                away_from=start,
+                away_until=cmd.until,
+                cover_member_id=cover_id,
+            )
             lines.append(f"{m.case.reference}: your reminders go to {_who_hears(s, me)}.")
             heard.append(f"Their reminders go to {_who_hears(s, me, theirs=True)}.")
     refs = [m.case.reference for m in mine]
     span = _span(cmd)
     out = Outcome(reference=refs[0] if len(refs) == 1 else None)
-    out.say(Message(f"{', '.join(refs)}: you're marked away {span}", (
-        *lines,
-        f"When you're back early, say `{SLASH} back`.",
-    )))
+    out.say(
+        Message(
+            f"{', '.join(refs)}: you're marked away {span}",
+            (
+                *lines,
+                f"When you're back early, say `{SLASH} back`.",
+            ),
+        )
+    )
     if len(refs) == 1:
-        out.say(Message(f"{refs[0]}: {mention(mine[0].me)} is away {span}", (heard[0],)),
-                "channel")
+        out.say(Message(f"{refs[0]}: {mention(mine[0].me)} is away {span}", (heard[0],)), "channel")
     else:
         out.effects.extend(RefreshSummary(r) for r in refs)
     return out
@@ -148,12 +169,16 @@ def _check_line_manager(s: Session, ctx: Context, m: _Mine, manager: str) -> Non
     try:
         repo.member_by_address(s, m.case.reference, ctx.actor.kind, manager, on=ctx.today)
     except NotAMember:
-        raise Refusal(Message(
-            f"{user_mention(manager)} isn't in {m.case.reference}'s core group, so I can't send its "
-            "reminders to them.",
-            ("Nothing has changed. Ask the lead social worker to add your line manager to the "
-             "core group first, or leave `manager:` out.",),
-        )) from None
+        raise Refusal(
+            Message(
+                f"{user_mention(manager)} isn't in {m.case.reference}'s core group, so I can't send its "
+                "reminders to them.",
+                (
+                    "Nothing has changed. Ask the lead social worker to add your line manager to the "
+                    "core group first, or leave `manager:` out.",
+                ),
+            )
+        ) from None
 
 
 def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:
@@ -169,8 +194,10 @@ def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:
         return f"{whose} line manager {user_mention(manager)}"
     if theirs:
         return "this channel (no cover or line manager named)"
-    return ("this channel, as no one covers: name a colleague with `cover:@someone` or your "
-            "line manager with `manager:@someone`")
+    return (
+        "this channel, as no one covers: name a colleague with `cover:@someone` or your "
+        "line manager with `manager:@someone`"
+    )
 
 
 def back(ctx: Context, cmd: Back) -> Outcome:
@@ -183,13 +210,20 @@ def back(ctx: Context, cmd: Back) -> Outcome:
     refs = [m.case.reference for m in (away_in or mine)]
     if not away_in:
         out = Outcome()
-        out.say(Message(f"{', '.join(refs)}: you weren't marked away, so nothing has changed.",
-                        (f"To mark an absence: `{EXAMPLES['away']}`",)))
+        out.say(
+            Message(
+                f"{', '.join(refs)}: you weren't marked away, so nothing has changed.",
+                (f"To mark an absence: `{EXAMPLES['away']}`",),
+            )
+        )
         return out
     out = Outcome(reference=refs[0] if len(refs) == 1 else None)
-    out.say(Message(f"{', '.join(refs)}: welcome back — your reminders come to you again",
-                    ("Anything that came up while you were away is in "
-                     f"`{SLASH} status`.",)))
+    out.say(
+        Message(
+            f"{', '.join(refs)}: welcome back — your reminders come to you again",
+            (f"Anything that came up while you were away is in `{SLASH} status`.",),
+        )
+    )
     if len(refs) == 1:
         out.say(Message(f"{refs[0]}: {mention(away_in[0].me)} is back"), "channel")
     else:
@@ -203,23 +237,30 @@ def digest(ctx: Context, cmd: Digest) -> Outcome:
         me = member_of(s, ctx, case)
         if case.digest == cmd.on:
             out = Outcome()
-            out.say(Message(f"{case.reference}: the morning digest is already "
-                            f"{'on' if cmd.on else 'off'}; nothing has changed."))
+            out.say(
+                Message(
+                    f"{case.reference}: the morning digest is already "
+                    f"{'on' if cmd.on else 'off'}; nothing has changed."
+                )
+            )
             return out
         repo.set_digest(s, case.reference, cmd.on, actor=ctx.actor.audit_id, now=ctx.now)
     detail: tuple[str, ...]
     if cmd.on:
         preview = f"{case.reference}: reminders in this channel now come as one morning digest"
-        detail = ("From the next working morning, the reminders the bot would post here "
-                  "separately arrive together in one message.",
-                  "Reminders to one person (reports, your actions) still go to them directly.",
-                  f"{mention(me)} turned this on; `{SLASH} digest off` goes back to separate "
-                  "posts.")
+        detail = (
+            "From the next working morning, the reminders the bot would post here "
+            "separately arrive together in one message.",
+            "Reminders to one person (reports, your actions) still go to them directly.",
+            f"{mention(me)} turned this on; `{SLASH} digest off` goes back to separate posts.",
+        )
     else:
         preview = f"{case.reference}: reminders in this channel are separate posts again"
-        detail = ("Each reminder is posted here when it falls due, in the meeting's thread.",
-                  f"{mention(me)} turned the digest off; `{SLASH} digest on` gathers them "
-                  "into one morning message.")
+        detail = (
+            "Each reminder is posted here when it falls due, in the meeting's thread.",
+            f"{mention(me)} turned the digest off; `{SLASH} digest on` gathers them "
+            "into one morning message.",
+        )
     out = Outcome(reference=case.reference)
     out.say(Message(preview, detail), "channel")
     return out

@@ -38,8 +38,7 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
         owner: Member | None = None
         if cmd.owner:
             try:
-                owner = repo.member_by_address(s, case.reference, ctx.actor.kind, cmd.owner,
-                                            on=ctx.today)
+                owner = repo.member_by_address(s, case.reference, ctx.actor.kind, cmd.owner, on=ctx.today)
             except NotAMember:
                 raise CommandError(
                     f"{user_mention(cmd.owner)} isn't a member of {case.reference}'s core group; an action's "
@@ -48,9 +47,15 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
                 ) from None
         if cmd.due is not None:
             not_before_start(cmd.due, case, ex, "an action's due date")
-        action = repo.add_action(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                                 text=cmd.text, owner_member_id=owner.id if owner else None,
-                                 due_on=cmd.due)
+        action = repo.add_action(
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            text=cmd.text,
+            owner_member_id=owner.id if owner else None,
+            due_on=cmd.due,
+        )
         number = [a.id for a in _numbered(s, case.reference)].index(action.id) + 1
     parts = []
     if owner:
@@ -58,12 +63,14 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
     if cmd.due:
         parts.append(f"due {long_date(cmd.due)}")
     out = Outcome(reference=case.reference)
-    out.say(Message(
-        f"{case.reference}: plan action {number} added",
-        (f"“{cmd.text}”" + (f" — {', '.join(parts)}" if parts else ""),),
-        context=(f"Mark it done with `/coregroup action done {number}`; actions are never "
-                 "deleted",),
-    ), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: plan action {number} added",
+            (f"“{cmd.text}”" + (f" — {', '.join(parts)}" if parts else ""),),
+            context=(f"Mark it done with `/coregroup action done {number}`; actions are never deleted",),
+        ),
+        "channel",
+    )
     return out
 
 
@@ -81,12 +88,12 @@ def action_done(ctx: Context, cmd: ActionDone) -> Outcome:
         action = numbered[cmd.number - 1]
         assert action.id is not None
         if action.status == "achieved":
-            return only(Message(f"{case.reference}: action {cmd.number} is already done.",
-                                ("Nothing has changed.",)))
+            return only(
+                Message(f"{case.reference}: action {cmd.number} is already done.", ("Nothing has changed.",))
+            )
         repo.achieve_action(s, case.reference, action.id, actor=ctx.actor.audit_id, now=ctx.now)
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: plan action {cmd.number} done", (f"“{action.text}”",)),
-            "channel")
+    out.say(Message(f"{case.reference}: plan action {cmd.number} done", (f"“{action.text}”",)), "channel")
     return out
 
 
@@ -106,9 +113,11 @@ def list_actions(ctx: Context, cmd: ListActions) -> Outcome:
         state = "done" if a.status == "achieved" else "open"
         lines.append(f"{i}. [{state}] {a.text}" + (f" — {', '.join(bits)}" if bits else ""))
     open_count = sum(1 for a in numbered if a.status == "open")
-    return only(Message(
-        f"{case.reference}: {open_count} open plan action{'s' if open_count != 1 else ''} of "
-        f"{len(numbered)}",
-        tuple(lines) or ("No actions yet.",),
-        context=(f"Add one: `{EXAMPLES['action']}`",),
-    ))
+    return only(
+        Message(
+            f"{case.reference}: {open_count} open plan action{'s' if open_count != 1 else ''} of "
+            f"{len(numbered)}",
+            tuple(lines) or ("No actions yet.",),
+            context=(f"Add one: `{EXAMPLES['action']}`",),
+        )
+    )

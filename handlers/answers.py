@@ -52,8 +52,7 @@ from storage.models import REVIEW_CONFERENCE, CoreGroup, Meeting, Member
 ANSWERABLE = frozenset({*CORE_GROUP_KINDS, "resolution_tier1", "resolution_tier2"})
 
 
-def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None,
-                 verb: str) -> Meeting:
+def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None, verb: str) -> Meeting:
     """The scheduled meeting the answer is for: the one on `day`, else the next core group.
 
     `verb` is the sub-command (`attending`…), for the example in an error."""
@@ -62,8 +61,7 @@ def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None,
         meeting = repo.next_meeting(s, case.reference, now=ctx.now, kinds=sorted(CORE_GROUP_KINDS))
         if meeting is None:
             raise CommandError(
-                f"{case.reference} has no core group booked, so there is nothing to answer for "
-                "yet.",
+                f"{case.reference} has no core group booked, so there is nothing to answer for yet.",
                 EXAMPLES["meeting"],
             )
         return meeting
@@ -73,8 +71,11 @@ def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None,
             f"came, use `{EXAMPLES['held']}`.",
             example,
         )
-    scheduled = [m for m in repo.meetings(s, case.reference, status="scheduled")
-                 if m.kind in ANSWERABLE and m.kind != REVIEW_CONFERENCE]
+    scheduled = [
+        m
+        for m in repo.meetings(s, case.reference, status="scheduled")
+        if m.kind in ANSWERABLE and m.kind != REVIEW_CONFERENCE
+    ]
     same = [m for m in scheduled if london_date(m.starts_at) == day]
     if same:
         return same[0]
@@ -82,12 +83,10 @@ def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None,
     if upcoming:
         nxt = london_date(upcoming[0].starts_at)
         raise CommandError(
-            f"{case.reference} has no meeting booked on {long_date(day)}; the next is on "
-            f"{long_date(nxt)}.",
+            f"{case.reference} has no meeting booked on {long_date(day)}; the next is on {long_date(nxt)}.",
             f"{SLASH} {verb} {nxt.isoformat()}",
         )
-    raise CommandError(f"{case.reference} has no meeting booked on {long_date(day)}.",
-                       EXAMPLES["meeting"])
+    raise CommandError(f"{case.reference} has no meeting booked on {long_date(day)}.", EXAMPLES["meeting"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,27 +103,33 @@ class Progress:
 
     def line(self) -> str:
         s = "s" if self.reports_expected != 1 else ""
-        return (f"{self.reports_in} of {self.reports_expected} written report{s} in · "
-                f"{self.attending} attending · {self.apologies} sent apologies · "
-                f"{self.unanswered} not answered")
+        return (
+            f"{self.reports_in} of {self.reports_expected} written report{s} in · "
+            f"{self.attending} attending · {self.apologies} sent apologies · "
+            f"{self.unanswered} not answered"
+        )
 
 
 def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Progress:
     assert meeting.id is not None
     people = repo.members(s, case.reference, on=today)
-    said: dict[int | None, str] = {a.member_id: a.status
-                                   for a in repo.attendance(s, case.reference, meeting.id)}
-    sent: set[int | None] = {r.member_id for r in repo.reports(s, case.reference, meeting.id)
-                             if r.submitted_at is not None}
+    said: dict[int | None, str] = {
+        a.member_id: a.status for a in repo.attendance(s, case.reference, meeting.id)
+    }
+    sent: set[int | None] = {
+        r.member_id for r in repo.reports(s, case.reference, meeting.id) if r.submitted_at is not None
+    }
     attending = {m.id for m in people if said.get(m.id) == "attended"}
     running = {meeting.chair_member_id, meeting.minute_taker_member_id}
     asked = [m for m in people if chat_id(m) and m.id not in running]
     # A report sent unasked (by the chair, the minute-taker or someone attending) still counts:
     # its author joins the expected, so "1 of 1 in" rather than "0 of 1" (as the sweep counts it,
     # storage/facts.py and scheduling/reminders.py).
-    expected = [m for m in people
-                if (m in asked and m.kind == "professional" and m.id not in attending)
-                or m.id in sent]
+    expected = [
+        m
+        for m in people
+        if (m in asked and m.kind == "professional" and m.id not in attending) or m.id in sent
+    ]
     return Progress(
         attending=len(attending),
         apologies=sum(1 for m in people if said.get(m.id) == "apologies"),
@@ -139,8 +144,7 @@ def _meeting_words(meeting: Meeting) -> str:
     day = london_date(meeting.starts_at)
     place = meeting_place(meeting.venue, meeting.online)
     where = f", {place}" if place else ""
-    return (f"the {meeting_label(meeting.kind)} on {long_date(day)} at "
-            f"{london_time(meeting.starts_at)}{where}")
+    return f"the {meeting_label(meeting.kind)} on {long_date(day)} at {london_time(meeting.starts_at)}{where}"
 
 
 def _report_context(rules: Rules, plan: str) -> tuple[str, ...]:
@@ -156,8 +160,9 @@ def _report_button(reference: str, meeting: Meeting) -> Button:
 
 def _status_of(s: Session, case: CoreGroup, meeting: Meeting, me: Member) -> str | None:
     assert meeting.id is not None
-    return next((a.status for a in repo.attendance(s, case.reference, meeting.id)
-                 if a.member_id == me.id), None)
+    return next(
+        (a.status for a in repo.attendance(s, case.reference, meeting.id) if a.member_id == me.id), None
+    )
 
 
 def attending(ctx: Context, cmd: Attending) -> Outcome:
@@ -168,24 +173,29 @@ def attending(ctx: Context, cmd: Attending) -> Outcome:
         assert meeting.id is not None and me.id is not None
         already = _status_of(s, case, meeting, me) == "attended"
         if not already:
-            repo.record_attendance(s, case.reference, meeting.id, actor=ctx.actor.audit_id,
-                                   now=ctx.now, attended=[me.id])
+            repo.record_attendance(
+                s, case.reference, meeting.id, actor=ctx.actor.audit_id, now=ctx.now, attended=[me.id]
+            )
         counts = progress(s, case, meeting, ctx.today)
     rules = rules_for(case.profile)
     day = london_date(meeting.starts_at)
-    preview = (f"{case.reference}: you were already down as attending {_meeting_words(meeting)}"
-               if already else
-               f"{case.reference}: you're down as attending {_meeting_words(meeting)}")
+    preview = (
+        f"{case.reference}: you were already down as attending {_meeting_words(meeting)}"
+        if already
+        else f"{case.reference}: you're down as attending {_meeting_words(meeting)}"
+    )
     out = Outcome(reference=None if already else case.reference)
-    out.say(Message(
-        preview,
-        (counts.line(),
-         f"If that changes, send apologies: `{SLASH} {case.reference} apologies "
-         f"{day.isoformat()}`."),
-        (Button("Sending apologies", "cg.run",
-                f"{case.reference} apologies {day.isoformat()}"),),
-        _report_context(rules, case.plan),
-    ))
+    out.say(
+        Message(
+            preview,
+            (
+                counts.line(),
+                f"If that changes, send apologies: `{SLASH} {case.reference} apologies {day.isoformat()}`.",
+            ),
+            (Button("Sending apologies", "cg.run", f"{case.reference} apologies {day.isoformat()}"),),
+            _report_context(rules, case.plan),
+        )
+    )
     return out
 
 
@@ -197,35 +207,43 @@ def send_apologies(ctx: Context, cmd: SendApologies) -> Outcome:
         assert meeting.id is not None and me.id is not None
         rules = rules_for(case.profile)
         due = report_due(rules, case.plan, meeting)
-        repo.record_attendance(s, case.reference, meeting.id, actor=ctx.actor.audit_id,
-                               now=ctx.now, apologies=[me.id])
-        mine = next((r for r in repo.reports(s, case.reference, meeting.id)
-                     if r.member_id == me.id), None)
+        repo.record_attendance(
+            s, case.reference, meeting.id, actor=ctx.actor.audit_id, now=ctx.now, apologies=[me.id]
+        )
+        mine = next((r for r in repo.reports(s, case.reference, meeting.id) if r.member_id == me.id), None)
         report_in = mine is not None and mine.submitted_at is not None
         asked = me.kind == "professional" and not report_in
         if asked:
-            repo.request_reports(s, case.reference, meeting.id, [me.id],
-                                 actor=ctx.actor.audit_id, now=ctx.now, due_at=due)
+            repo.request_reports(
+                s, case.reference, meeting.id, [me.id], actor=ctx.actor.audit_id, now=ctx.now, due_at=due
+            )
         counts = progress(s, case, meeting, ctx.today)
     detail: list[str] = []
     if report_in:
-        preview = (f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
-                   "written report is already in")
+        preview = (
+            f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
+            "written report is already in"
+        )
     elif asked:
         by = when(london_date(due), ctx.today, rules.calendar) if due else "before the meeting"
-        preview = (f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
-                   f"written report is due by {by}")
-        detail.append("Cover contact with the family, work done, concerns and progress against "
-                      "the plan.")
+        preview = (
+            f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
+            f"written report is due by {by}"
+        )
+        detail.append("Cover contact with the family, work done, concerns and progress against the plan.")
     else:
         preview = f"{case.reference}: apologies noted for {_meeting_words(meeting)}"
-        detail.append("The social worker will tell the meeting anything you would like it to "
-                      "know.")
+        detail.append("The social worker will tell the meeting anything you would like it to know.")
     detail.append(counts.line())
     out = Outcome(reference=case.reference)
-    out.say(Message(preview, tuple(detail),
-                    (_report_button(case.reference, meeting),) if asked else (),
-                    _report_context(rules, case.plan) if asked else ()))
+    out.say(
+        Message(
+            preview,
+            tuple(detail),
+            (_report_button(case.reference, meeting),) if asked else (),
+            _report_context(rules, case.plan) if asked else (),
+        )
+    )
     return out
 
 
@@ -237,8 +255,7 @@ def write_report(ctx: Context, cmd: WriteReport) -> Outcome:
             meeting = find_meeting(s, case, ctx, cmd.day, "report")
         assert meeting.id is not None
         label = long_date(london_date(meeting.starts_at))
-        return Outcome(form=report_form(case.reference, meeting.id, label),
-                       reference=case.reference)
+        return Outcome(form=report_form(case.reference, meeting.id, label), reference=case.reference)
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_of(s, ctx, case)
@@ -249,24 +266,36 @@ def write_report(ctx: Context, cmd: WriteReport) -> Outcome:
         assert meeting.id is not None and me.id is not None
         rules = rules_for(case.profile)
         if not any(r.member_id == me.id for r in repo.reports(s, case.reference, meeting.id)):
-            repo.request_reports(s, case.reference, meeting.id, [me.id],
-                                 actor=ctx.actor.audit_id, now=ctx.now,
-                                 due_at=report_due(rules, case.plan, meeting))
-        repo.submit_report(s, case.reference, meeting.id, me.id, cmd.text,
-                           actor=ctx.actor.audit_id, now=ctx.now)
+            repo.request_reports(
+                s,
+                case.reference,
+                meeting.id,
+                [me.id],
+                actor=ctx.actor.audit_id,
+                now=ctx.now,
+                due_at=report_due(rules, case.plan, meeting),
+            )
+        repo.submit_report(
+            s, case.reference, meeting.id, me.id, cmd.text, actor=ctx.actor.audit_id, now=ctx.now
+        )
         counts = progress(s, case, meeting, ctx.today)
     day = london_date(meeting.starts_at)
     out = Outcome(reference=case.reference)
-    out.say(Message(
-        f"{case.reference}: your written report for the {meeting_label(meeting.kind)} on "
-        f"{long_date(day)} is in",
-        ("It is on the case record for the chair and the minutes.", counts.line()),
-    ))
+    out.say(
+        Message(
+            f"{case.reference}: your written report for the {meeting_label(meeting.kind)} on "
+            f"{long_date(day)} is in",
+            ("It is on the case record for the chair and the minutes.", counts.line()),
+        )
+    )
     s_ = "s" if counts.reports_expected != 1 else ""
-    out.say(Message(
-        f"{case.reference}: {counts.reports_in} of {counts.reports_expected} written report{s_} "
-        f"in for the {meeting_label(meeting.kind)} on {when(day, ctx.today, rules.calendar)}",
-    ), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: {counts.reports_in} of {counts.reports_expected} written report{s_} "
+            f"in for the {meeting_label(meeting.kind)} on {when(day, ctx.today, rules.calendar)}",
+        ),
+        "channel",
+    )
     # If the chair's bundle for this meeting went already, it is brought up to date.
     out.effects.append(RefreshBundle(case.reference, f"meeting:{day.isoformat()}:{meeting.kind}"))
     return out

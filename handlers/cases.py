@@ -52,8 +52,9 @@ def case_channel(ctx: Context, reference: str, kind: str) -> str | None:
 def link_channel(ctx: Context, reference: str, kind: str, channel_id: str) -> None:
     """Record the channel the adapter made (or linked) for the case, audited as the actor's."""
     with ctx.store.transaction() as s:
-        repo.link_channel(s, reference, actor=ctx.actor.audit_id, now=ctx.now, kind=kind,
-                          channel_id=channel_id)
+        repo.link_channel(
+            s, reference, actor=ctx.actor.audit_id, now=ctx.now, kind=kind, channel_id=channel_id
+        )
 
 
 def _profile(name: str, example: str) -> Rules:
@@ -89,13 +90,23 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
     person = ctx.directory.person(ctx.actor.user_id) if ctx.directory else None
     with ctx.write() as s:
         case = repo.create_case(
-            s, actor=ctx.actor.audit_id, now=ctx.now, profile=cmd.profile, plan=cmd.plan,
-            start=cmd.start, registered=cmd.start, reference=cmd.reference,
+            s,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            profile=cmd.profile,
+            plan=cmd.plan,
+            start=cmd.start,
+            registered=cmd.start,
+            reference=cmd.reference,
         )
         lead = repo.add_member(
-            s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
             display_name=person.name if person else ctx.actor.user_id,
-            role=LEAD_SOCIAL_WORKER, email=person.email if person else None,
+            role=LEAD_SOCIAL_WORKER,
+            email=person.email if person else None,
             addresses={ctx.actor.kind: ctx.actor.user_id},
             joined_on=cmd.start if cmd.start <= ctx.today else ctx.today,
         )
@@ -107,14 +118,17 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
     out = Outcome(reference=case.reference)
     # Some channels' bots can't create a channel everywhere, so link the one `new` was typed in;
     # the others make the private channel.
-    where = ("I've linked the channel you typed this in and I'm posting the first deadlines "
-             "there." if not ctx.actor.channel.makes_channels else
-             f"I'm creating the private channel #{name} and pinning the first deadlines there.")
-    out.say(Message(
-        f"{case.reference} is set up and you are its lead social worker.",
-        (where,
-         f"Next: add the core group with `{EXAMPLES['add']}`."),
-    ))
+    where = (
+        "I've linked the channel you typed this in and I'm posting the first deadlines there."
+        if not ctx.actor.channel.makes_channels
+        else f"I'm creating the private channel #{name} and pinning the first deadlines there."
+    )
+    out.say(
+        Message(
+            f"{case.reference} is set up and you are its lead social worker.",
+            (where, f"Next: add the core group with `{EXAMPLES['add']}`."),
+        )
+    )
     out.effects.append(CreateChannel(case.reference, name, (ctx.actor.user_id,), summary))
     return out
 
@@ -141,13 +155,13 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
                     f"The {rules.profile.title} profile doesn't cover {case.plan} plans.",
                     f"{SLASH} change profile:shropshire",
                 )
-            case = repo.update_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                                    profile=cmd.profile)
+            case = repo.update_case(
+                s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, profile=cmd.profile
+            )
         if cmd.start is not None and cmd.start != case.start:
             # The storage layer re-reads the whole record as the engine does and refuses a
             # start after anything already recorded (a meeting, a visit, a review).
-            case = repo.change_start(s, case.reference, cmd.start, actor=ctx.actor.audit_id,
-                                     now=ctx.now)
+            case = repo.change_start(s, case.reference, cmd.start, actor=ctx.actor.audit_id, now=ctx.now)
         _, obs = case_obligations(s, case, ctx.today)
     nxt = next((o for o in obs if o.status != "met"), None)
     detail = []
@@ -159,15 +173,23 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
         changed.append(f"now starts on {long_date(case.start)}")
         detail.append(f"The start was {long_date(before_start)}.")
     if not changed:
-        return only(Message(f"{case.reference}: nothing to change.",
-                            (f"It already starts on {long_date(before_start)}.",)))
+        return only(
+            Message(
+                f"{case.reference}: nothing to change.", (f"It already starts on {long_date(before_start)}.",)
+            )
+        )
     detail.append("Deadlines are recounted.")
     if nxt:
         detail.append(f"Next: **{rule_title(nxt.rule)}** by {when(nxt.due, ctx.today, rules.calendar)}")
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference} {' and '.join(changed)}.", tuple(detail),
-                    context=(rule_context(nxt.rule, rules, case.plan),) if nxt else ()),
-            "channel")
+    out.say(
+        Message(
+            f"{case.reference} {' and '.join(changed)}.",
+            tuple(detail),
+            context=(rule_context(nxt.rule, rules, case.plan),) if nxt else (),
+        ),
+        "channel",
+    )
     return out
 
 
@@ -178,11 +200,16 @@ def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
         require_powers(ctx, me, case, "close it")
         case = repo.close_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now)
     out = Outcome(reference=case.reference)
-    out.say(Message(
-        f"{case.reference} is closed.",
-        ("Its record is kept for the retention period and can be exported; no more reminders "
-         "will be sent. The channel is archived.",),
-    ), "channel")
+    out.say(
+        Message(
+            f"{case.reference} is closed.",
+            (
+                "Its record is kept for the retention period and can be exported; no more reminders "
+                "will be sent. The channel is archived.",
+            ),
+        ),
+        "channel",
+    )
     out.effects.append(ArchiveChannel(case.reference))
     return out
 
@@ -192,8 +219,10 @@ def help_text(ctx: Context, cmd: Help) -> Outcome:
         summary = dict(SUMMARIES).get(cmd.topic, "")
         return only(Message(f"`{SLASH} {cmd.topic}`: {summary}", (f"`{EXAMPLES[cmd.topic]}`",)))
     lines = tuple(f"`{name}` — {what}" for name, what in SUMMARIES)
-    return only(Message(
-        f"What I can do with `{SLASH}` (in a core group's channel the case is implied):",
-        lines,
-        context=(f"Example: `{EXAMPLES['meeting']}`",),
-    ))
+    return only(
+        Message(
+            f"What I can do with `{SLASH}` (in a core group's channel the case is implied):",
+            lines,
+            context=(f"Example: `{EXAMPLES['meeting']}`",),
+        )
+    )

@@ -32,8 +32,22 @@ from storage.models import SOCIAL_WORKER_ROLES, CoreGroup, Member
 
 #: Roles that count as family members (the rest are professionals).
 FAMILY_ROLES: Final = frozenset(
-    {"parent", "mother", "father", "carer", "step_parent", "grandparent", "child", "young_person",
-     "family", "family_member", "guardian", "aunt", "uncle", "sibling"}
+    {
+        "parent",
+        "mother",
+        "father",
+        "carer",
+        "step_parent",
+        "grandparent",
+        "child",
+        "young_person",
+        "family",
+        "family_member",
+        "guardian",
+        "aunt",
+        "uncle",
+        "sibling",
+    }
 )
 
 
@@ -61,9 +75,7 @@ class Config:
     #: Roles that come with the case's powers when someone who holds them (or a deployment
     #: manager) adds the member (`COREGROUP_MANAGER_ROLES`). The words alone grant nothing: added
     #: by anyone else, the member has the role without the powers.
-    manager_roles: frozenset[str] = frozenset(
-        {"team_manager", "practice_lead", "manager", "service_manager"}
-    )
+    manager_roles: frozenset[str] = frozenset({"team_manager", "practice_lead", "manager", "service_manager"})
     #: Deployment-level managers (`COREGROUP_MANAGERS`): addresses as `<kind>:<address>` (as
     #: `Actor.address`) who may grant powers and close or change any case.
     managers: frozenset[str] = frozenset()
@@ -201,8 +213,7 @@ def refusal_not_member(reference: str) -> Refusal:
 def member_of(s: Session, ctx: Context, case: CoreGroup) -> Member:
     """The acting person as a current member of `case`, or a refusal naming what to do."""
     try:
-        return repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id,
-                                      on=ctx.today)
+        return repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id, on=ctx.today)
     except NotAMember:
         raise refusal_not_member(case.reference) from None
 
@@ -318,8 +329,7 @@ def source_label(source: str, profile: Profile) -> str:
     return source
 
 
-def rule_context(rule_id: str, rules: Rules, plan: str, *, interpretation: bool | None = None
-                 ) -> str:
+def rule_context(rule_id: str, rules: Rules, plan: str, *, interpretation: bool | None = None) -> str:
     """The small last line: `first_core_group · Suffolk guidance §2.1 · <the rule in words>`."""
     rule = rules.profile.rules.get(rule_id)
     spec = rule.for_plan(plan) if rule else None

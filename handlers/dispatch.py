@@ -128,9 +128,13 @@ def with_summary_refresh(command: Command, outcome: Outcome) -> Outcome:
     """After a change to a case, edit its pinned summary in place: first, so a case that is being
     closed shows "closed" before its channel is archived. A handler that changed nothing returns
     no `reference` (or only a form), so nothing is refreshed."""
-    if (type(command) not in READ_ONLY and outcome.reference and outcome.form is None
-            and not outcome.duplicate
-            and not any(isinstance(e, RefreshSummary) for e in outcome.effects)):
+    if (
+        type(command) not in READ_ONLY
+        and outcome.reference
+        and outcome.form is None
+        and not outcome.duplicate
+        and not any(isinstance(e, RefreshSummary) for e in outcome.effects)
+    ):
         outcome.effects.insert(0, RefreshSummary(outcome.reference))
     return outcome
 
@@ -140,7 +144,8 @@ def with_summaries(ctx: Context, outcome: Outcome) -> Outcome:
     the adapter only has to post it."""
     outcome.effects = [
         RefreshSummary(e.reference, summary_message(ctx, e.reference))
-        if isinstance(e, RefreshSummary) and e.message is None else e
+        if isinstance(e, RefreshSummary) and e.message is None
+        else e
         for e in outcome.effects
     ]
     return outcome
@@ -159,8 +164,7 @@ def handle(ctx: Context, command: Command) -> Outcome:
     except (CommandError, StorageError) as exc:
         return only(error_message(exc))
     except CaseError as exc:
-        return only(Message(f"{exc.problem[:1].upper()}{exc.problem[1:]}.",
-                            (f"Try `{exc.example}`",)))
+        return only(Message(f"{exc.problem[:1].upper()}{exc.problem[1:]}.", (f"Try `{exc.example}`",)))
     except ProfileError as exc:
         return only(Message(str(exc)))
 

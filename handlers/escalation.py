@@ -39,21 +39,26 @@ from storage.models import CoreGroup, Escalation
 ABOUT_MAX = 255
 
 
-def _stage_lines(rules: Rules, plan: str, esc: Escalation, ctx: Context) -> tuple[list[str],
-                                                                                   list[str]]:
+def _stage_lines(rules: Rules, plan: str, esc: Escalation, ctx: Context) -> tuple[list[str], list[str]]:
     from handlers.common import london_date
 
     rule = rules.profile.rules.get("escalation_stage")
     spec = rule.for_plan(plan) if rule else None
     if spec is None:
-        return ([f"Stage {esc.stage}. {rules.profile.title}'s guidance sets no stage timescale; "
-                 "agree one in the core group."], [])
+        return (
+            [
+                f"Stage {esc.stage}. {rules.profile.title}'s guidance sets no stage timescale; "
+                "agree one in the core group."
+            ],
+            [],
+        )
     stages = spec.stages
     name = stages[esc.stage - 1] if esc.stage <= len(stages) else "final stage"
     lines = [f"Stage {esc.stage}: **{name}**."]
     if spec.record_only or spec.period is None:
-        lines.append(f"{rules.profile.title} follows {', '.join(stages) or 'its protocol'}; "
-                     "no stage timescale is set.")
+        lines.append(
+            f"{rules.profile.title} follows {', '.join(stages) or 'its protocol'}; no stage timescale is set."
+        )
     else:
         due = after(rules.calendar, london_date(esc.stage_started_at), spec.period)
         nxt = stages[esc.stage] if esc.stage < len(stages) else None
@@ -65,8 +70,9 @@ def _stage_lines(rules: Rules, plan: str, esc: Escalation, ctx: Context) -> tupl
 def _open(s: Session, case: CoreGroup, example: str) -> Escalation:
     open_ = repo.escalations(s, case.reference, open_only=True)
     if not open_:
-        raise CommandError(f"{case.reference} has no open concern.", EXAMPLES["concern"]
-                           if example == "concern" else example)
+        raise CommandError(
+            f"{case.reference} has no open concern.", EXAMPLES["concern"] if example == "concern" else example
+        )
     return max(open_, key=lambda e: e.raised_at)
 
 
@@ -74,13 +80,23 @@ def raise_concern(ctx: Context, cmd: RaiseConcern) -> Outcome:
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_of(s, ctx, case)
-        esc = repo.raise_escalation(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                                    raised_by_member_id=me.id, about=cmd.text[:ABOUT_MAX])
+        esc = repo.raise_escalation(
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            raised_by_member_id=me.id,
+            about=cmd.text[:ABOUT_MAX],
+        )
     rules = rules_for(case.profile)
     lines, context = _stage_lines(rules, case.plan, esc, ctx)
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: concern raised", (f"“{cmd.text[:ABOUT_MAX]}”", *lines),
-                    context=tuple(context)), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: concern raised", (f"“{cmd.text[:ABOUT_MAX]}”", *lines), context=tuple(context)
+        ),
+        "channel",
+    )
     return out
 
 
@@ -90,13 +106,16 @@ def escalate(ctx: Context, cmd: Escalate) -> Outcome:
         member_of(s, ctx, case)
         esc = _open(s, case, "concern")
         assert esc.id is not None
-        esc = repo.advance_escalation(s, case.reference, esc.id, actor=ctx.actor.audit_id,
-                                      now=ctx.now)
+        esc = repo.advance_escalation(s, case.reference, esc.id, actor=ctx.actor.audit_id, now=ctx.now)
     rules = rules_for(case.profile)
     lines, context = _stage_lines(rules, case.plan, esc, ctx)
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: concern escalated to stage {esc.stage}", tuple(lines),
-                    context=tuple(context)), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: concern escalated to stage {esc.stage}", tuple(lines), context=tuple(context)
+        ),
+        "channel",
+    )
     return out
 
 
@@ -108,8 +127,13 @@ def resolve(ctx: Context, cmd: Resolve) -> Outcome:
         assert esc.id is not None
         repo.resolve_escalation(s, case.reference, esc.id, actor=ctx.actor.audit_id, now=ctx.now)
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: concern resolved at stage {esc.stage}",
-                    ("Record the outcome in the next core group's minutes.",)), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: concern resolved at stage {esc.stage}",
+            ("Record the outcome in the next core group's minutes.",),
+        ),
+        "channel",
+    )
     return out
 
 
@@ -131,20 +155,24 @@ def resolution_request(ctx: Context, cmd: ResolutionRequest) -> Outcome:
     if on > ctx.today:
         raise CommandError(f"{long_date(on)} is still to come: give the date of the request.", ex)
     if on < case.start:
-        raise CommandError(f"{long_date(on)} is before {case.reference} started "
-                           f"({long_date(case.start)}).", ex)
+        raise CommandError(
+            f"{long_date(on)} is before {case.reference} started ({long_date(case.start)}).", ex
+        )
     with ctx.write() as s:
         repo.request_resolution(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, on=on)
         rules, obs = case_obligations(s, case, ctx.today)
-    tier1 = next((o for o in obs if o.rule == "resolution_tier1_meeting" and o.status != "met"),
-                 None)
+    tier1 = next((o for o in obs if o.rule == "resolution_tier1_meeting" and o.status != "met"), None)
     lines = [f"Requested {long_date(on)} (Appendix 3)."]
     context = []
     if tier1 is not None:
-        lines.append(f"{rule_title(tier1.rule)} by **{when(tier1.due, ctx.today, rules.calendar)}**"
-                     f" — book it with `{EXAMPLES['tier1']}`.")
+        lines.append(
+            f"{rule_title(tier1.rule)} by **{when(tier1.due, ctx.today, rules.calendar)}**"
+            f" — book it with `{EXAMPLES['tier1']}`."
+        )
         context.append(rule_context(tier1.rule, rules, case.plan))
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: resolution process requested", tuple(lines),
-                    context=tuple(context)), "channel")
+    out.say(
+        Message(f"{case.reference}: resolution process requested", tuple(lines), context=tuple(context)),
+        "channel",
+    )
     return out

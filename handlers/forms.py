@@ -55,10 +55,14 @@ def new_case_form(profiles: Iterable[str]) -> Form:
         intro="Use the case reference only (like CG-0001), never the child's name.",
         fields=(
             FormField("reference", "Case reference", placeholder="CG-0001"),
-            FormField("profile", "Local guidance", "select",
-                      options=tuple(Option(p, p) for p in profiles)),
-            FormField("plan", "Plan type", "select",
-                      options=tuple(Option(p, PLAN_LABELS[p]) for p in PLANS), initial="cp"),
+            FormField("profile", "Local guidance", "select", options=tuple(Option(p, p) for p in profiles)),
+            FormField(
+                "plan",
+                "Plan type",
+                "select",
+                options=tuple(Option(p, PLAN_LABELS[p]) for p in PLANS),
+                initial="cp",
+            ),
             FormField("start", "Date of the conference (start event)", "date"),
         ),
         submit="Create",
@@ -91,20 +95,27 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
         FormField("date", "Date", "date"),
         FormField("time", "Time", "time", initial="10:00"),
         FormField("venue", "Venue", optional=True, placeholder="Family centre"),
-        FormField("online", "Online", "checkbox", optional=True,
-                  options=(Option("online", "Online meeting"),)),
+        FormField(
+            "online", "Online", "checkbox", optional=True, options=(Option("online", "Online meeting"),)
+        ),
     ]
     if family:
-        fields.append(FormField(
-            "family", "Send the invitation to family members", "checkbox", optional=True,
-            options=tuple(Option(f"m:{mid}", label[:75]) for mid, label in family[:10]),
-            hint="Only the people you tick get the calendar invitation."))
-    return Form(id="meeting", title="Book a core group", context=reference,
-                fields=tuple(fields), submit="Book")
+        fields.append(
+            FormField(
+                "family",
+                "Send the invitation to family members",
+                "checkbox",
+                optional=True,
+                options=tuple(Option(f"m:{mid}", label[:75]) for mid, label in family[:10]),
+                hint="Only the people you tick get the calendar invitation.",
+            )
+        )
+    return Form(
+        id="meeting", title="Book a core group", context=reference, fields=tuple(fields), submit="Book"
+    )
 
 
-def held_form(reference: str, meeting_id: int, day: date,
-              members: Sequence[tuple[int, str]]) -> Form:
+def held_form(reference: str, meeting_id: int, day: date, members: Sequence[tuple[int, str]]) -> Form:
     """Attendance and apologies; members are offered by id so people outside the chat count too."""
     opts = tuple(Option(f"m:{mid}", label[:75]) for mid, label in members)
     return Form(
@@ -114,8 +125,7 @@ def held_form(reference: str, meeting_id: int, day: date,
         fields=(
             FormField("date", "Date it was held", "date", initial=day.isoformat()),
             FormField("attended", "Who attended", "multi_select", options=opts),
-            FormField("apologies", "Who sent apologies", "multi_select", optional=True,
-                      options=opts),
+            FormField("apologies", "Who sent apologies", "multi_select", optional=True, options=opts),
         ),
         submit="Record",
     )
@@ -127,7 +137,7 @@ def report_form(reference: str, meeting_id: int, meeting_label: str) -> Form:
         title="Written report",
         context=f"{reference}|{meeting_id}",
         intro=f"Your report for the core group on {meeting_label}: contact with the family, work "
-              "done, concerns, progress against the plan.",
+        "done, concerns, progress against the plan.",
         fields=(FormField("text", "Report", "long_text"),),
         submit="Send report",
     )
@@ -156,8 +166,13 @@ def visit_form(reference: str, today: date) -> Form:
         context=reference,
         fields=(
             FormField("date", "Date of the visit", "date", initial=today.isoformat()),
-            FormField("seen_alone", "Seen alone", "checkbox", optional=True,
-                      options=(Option("yes", "The child was seen alone"),)),
+            FormField(
+                "seen_alone",
+                "Seen alone",
+                "checkbox",
+                optional=True,
+                options=(Option("yes", "The child was seen alone"),),
+            ),
             FormField("by", "Visited by (leave empty if it was you)", "user", optional=True),
         ),
         submit="Record",
@@ -171,7 +186,7 @@ def resolution_form(reference: str, today: date) -> Form:
         title="Resolution request",
         context=reference,
         intro="Appendix 3: a request for the resolution process (Tier 1). Keep it brief and "
-              "factual; the full form stays on the case record.",
+        "factual; the full form stays on the case record.",
         fields=(
             FormField("requested", "Date of the request", "date", initial=today.isoformat()),
             FormField("reason", "Why the plan is not reducing the risk", "long_text"),
@@ -200,8 +215,10 @@ def _many(values: Mapping[str, FormValue], key: str) -> tuple[str, ...]:
 def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Command:
     """The command a submitted form stands for; FormError names the fields to fix."""
     # What a form carries is typed text like a command's: stripped of what could pass as ours.
-    values = {k: [clean(x) for x in v] if isinstance(v, list) else
-              clean(v) if isinstance(v, str) else v for k, v in values.items()}
+    values = {
+        k: [clean(x) for x in v] if isinstance(v, list) else clean(v) if isinstance(v, str) else v
+        for k, v in values.items()
+    }
     errors: dict[str, str] = {}
 
     def need(key: str, what: str) -> str:
@@ -250,8 +267,9 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
         _raise(errors)
         if user:
             return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"))
-        return AddMember(case=ref, email=email, display_name=_one(values, "name"), role=role,
-                         agency=_one(values, "agency"))
+        return AddMember(
+            case=ref, email=email, display_name=_one(values, "name"), role=role, agency=_one(values, "agency")
+        )
     if form_id == "meeting":
         day = dated("date", "the date", EXAMPLES["meeting"])
         raw_time = need("time", "the time")
@@ -263,9 +281,14 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
                 errors["time"] = exc.problem
         _raise(errors)
         assert day and at
-        return ScheduleMeeting(case=ref, day=day, at=at, venue=_one(values, "venue"),
-                               online=bool(_many(values, "online")),
-                               family=_many(values, "family"))
+        return ScheduleMeeting(
+            case=ref,
+            day=day,
+            at=at,
+            venue=_one(values, "venue"),
+            online=bool(_many(values, "online")),
+            family=_many(values, "family"),
+        )
     if form_id == "held":
         day = dated("date", "the date it was held", EXAMPLES["held"])
         attended = _many(values, "attended")
@@ -276,8 +299,7 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
         if both:
             errors["apologies"] = "Someone can't both attend and send apologies."
         _raise(errors)
-        return RecordHeld(case=ref, day=day, attended=attended, apologies=apologies,
-                          meeting_id=meeting_id)
+        return RecordHeld(case=ref, day=day, attended=attended, apologies=apologies, meeting_id=meeting_id)
     if form_id == "report":
         text = need("text", "your report")
         _raise(errors)
@@ -290,8 +312,9 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
     if form_id == "visit":
         day = dated("date", "the date of the visit", EXAMPLES["visit"])
         _raise(errors)
-        return RecordVisit(case=ref, day=day, seen_alone=bool(_many(values, "seen_alone")),
-                           by=_one(values, "by"))
+        return RecordVisit(
+            case=ref, day=day, seen_alone=bool(_many(values, "seen_alone")), by=_one(values, "by")
+        )
     if form_id == "resolution":
         requested = dated("requested", "the date of the request", EXAMPLES["resolution"])
         reason = need("reason", "the reason")
@@ -313,9 +336,16 @@ def _labels() -> dict[str, dict[str, str]]:
     """form id → field id → label, from the forms themselves (built once)."""
     if not _LABELS:
         today = date(2000, 1, 1)
-        for form in (new_case_form(()), add_member_form(""), meeting_form(""),
-                     held_form("", 0, today, ()), report_form("", 0, ""), action_form(""),
-                     visit_form("", today), resolution_form("", today)):
+        for form in (
+            new_case_form(()),
+            add_member_form(""),
+            meeting_form(""),
+            held_form("", 0, today, ()),
+            report_form("", 0, ""),
+            action_form(""),
+            visit_form("", today),
+            resolution_form("", today),
+        ):
             _LABELS[form.id] = {f.id: f.label for f in form.fields}
     return _LABELS
 

@@ -37,8 +37,9 @@ def home(ctx: Context) -> list[Message]:
         cases.sort(key=lambda c: (c.created_at, c.id or 0), reverse=True)
         for case in cases[:HOME_CASES]:
             try:
-                me = repo.member_by_address(s, case.reference, ctx.actor.kind,
-                                         ctx.actor.user_id, on=ctx.today)
+                me = repo.member_by_address(
+                    s, case.reference, ctx.actor.kind, ctx.actor.user_id, on=ctx.today
+                )
             except NotAMember:
                 continue
             rules, obs = case_obligations(s, case, ctx.today)
@@ -46,38 +47,41 @@ def home(ctx: Context) -> list[Message]:
             lines: list[str] = []
             context: list[str] = []
             if nxt is not None and nxt.id is not None:
-                mine = [r for r in repo.outstanding_reports(s, case.reference, nxt.id)
-                        if r.member_id == me.id]
+                mine = [
+                    r for r in repo.outstanding_reports(s, case.reference, nxt.id) if r.member_id == me.id
+                ]
                 if mine:
-                    due = london_date(mine[0].due_at) if mine[0].due_at else \
-                        london_date(nxt.starts_at)
-                    lines.append(f"Your written report for the {meeting_label(nxt.kind)}: due by "
-                                 f"**{when(due, ctx.today, rules.calendar)}**")
+                    due = london_date(mine[0].due_at) if mine[0].due_at else london_date(nxt.starts_at)
+                    lines.append(
+                        f"Your written report for the {meeting_label(nxt.kind)}: due by "
+                        f"**{when(due, ctx.today, rules.calendar)}**"
+                    )
             numbered = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
             for i, a in enumerate(numbered, start=1):
                 if a.status == "open" and a.owner_member_id == me.id:
-                    due_txt = f" — due {when(a.due_on, ctx.today, rules.calendar)}" \
-                        if a.due_on else ""
+                    due_txt = f" — due {when(a.due_on, ctx.today, rules.calendar)}" if a.due_on else ""
                     lines.append(f"Action {i}: {a.text[:80]}{due_txt}")
             wanted = LEAD_RULES if me.role == LEAD_SOCIAL_WORKER else ANYONE_RULES
             for o in obs:
                 if o.rule in wanted and o.status != "met":
                     flag = "**Overdue**: " if o.status == "overdue" else ""
-                    lines.append(f"{flag}{rule_title(o.rule)} by "
-                                 f"{when(o.due, ctx.today, rules.calendar)}")
-                    context.append(rule_context(o.rule, rules, case.plan,
-                                                interpretation=o.interpretation))
+                    lines.append(f"{flag}{rule_title(o.rule)} by {when(o.due, ctx.today, rules.calendar)}")
+                    context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
             head = case.reference
             if nxt is not None:
-                head += (f" — next {meeting_label(nxt.kind)} "
-                         f"{when(london_date(nxt.starts_at), ctx.today, rules.calendar)} at "
-                         f"{london_time(nxt.starts_at)}")
-            out.append(Message(
-                head,
-                tuple(lines[:6]) or ("Nothing due from you.",),
-                (Button("Status", "cg.run", f"status case:{case.reference}"),),
-                tuple(context[:3]),
-            ))
+                head += (
+                    f" — next {meeting_label(nxt.kind)} "
+                    f"{when(london_date(nxt.starts_at), ctx.today, rules.calendar)} at "
+                    f"{london_time(nxt.starts_at)}"
+                )
+            out.append(
+                Message(
+                    head,
+                    tuple(lines[:6]) or ("Nothing due from you.",),
+                    (Button("Status", "cg.run", f"status case:{case.reference}"),),
+                    tuple(context[:3]),
+                )
+            )
     return out
 
 

@@ -33,10 +33,16 @@ from storage.models import Meeting, Member, Reminder
 #: `exclude_rules`); only the calendar worker claims it.
 CALENDAR_RULE: Final = "calendar_invitation"
 #: Meeting kinds that get a calendar invitation (everything the bot books).
-INVITED_KINDS: Final = frozenset({
-    "core_group", "school_move_core_group", "resolution_review_core_group",
-    "resolution_tier1", "resolution_tier2", "review_conference",
-})
+INVITED_KINDS: Final = frozenset(
+    {
+        "core_group",
+        "school_move_core_group",
+        "resolution_review_core_group",
+        "resolution_tier1",
+        "resolution_tier2",
+        "review_conference",
+    }
+)
 
 Change = Literal["create", "update", "attendees", "cancel"]
 
@@ -47,15 +53,22 @@ def subject_of(meeting_id: int) -> str:
 
 def latest_row(s: Session, case_id: int, meeting_id: int) -> Reminder | None:
     """The newest calendar row of a meeting (its payload holds the invitation's choices)."""
-    stmt = (select(Reminder)
-            .where(col(Reminder.case_id) == case_id, col(Reminder.rule) == CALENDAR_RULE,
-                   col(Reminder.subject) == subject_of(meeting_id))
-            .order_by(col(Reminder.id).desc()).limit(1))
+    stmt = (
+        select(Reminder)
+        .where(
+            col(Reminder.case_id) == case_id,
+            col(Reminder.rule) == CALENDAR_RULE,
+            col(Reminder.subject) == subject_of(meeting_id),
+        )
+        .order_by(col(Reminder.id).desc())
+        .limit(1)
+    )
     return s.scalars(stmt).first()
 
 
-def family_ids(s: Session, reference: str, on_members: Iterable[Member],
-               ticked: tuple[str, ...]) -> list[int]:
+def family_ids(
+    s: Session, reference: str, on_members: Iterable[Member], ticked: tuple[str, ...]
+) -> list[int]:
     """The family members' ids from `family:all` or `family:m:12,m:14` (or plain numbers).
     Raises ValueError naming a value that is not a family member of this case."""
     family = {m.id: m for m in on_members if m.kind == "family" and m.id is not None}
@@ -110,11 +123,20 @@ def record_change(
     if change == "create" and prev is None:
         sequence = meeting.calendar_sequence
     else:
-        sequence = repo.raise_calendar_sequence(s, reference, meeting.id,
-                                                actor=ctx.actor.audit_id, now=ctx.now)
-    outbox.enqueue(s, case_id=meeting.case_id, rule=CALENDAR_RULE, subject=subject_of(meeting.id),
-                   stage=f"v{sequence}", recipient="calendar", due_at=ctx.now, now=ctx.now,
-                   payload=payload)
+        sequence = repo.raise_calendar_sequence(
+            s, reference, meeting.id, actor=ctx.actor.audit_id, now=ctx.now
+        )
+    outbox.enqueue(
+        s,
+        case_id=meeting.case_id,
+        rule=CALENDAR_RULE,
+        subject=subject_of(meeting.id),
+        stage=f"v{sequence}",
+        recipient="calendar",
+        due_at=ctx.now,
+        now=ctx.now,
+        payload=payload,
+    )
     return SyncInvitation(reference, meeting.id)
 
 

@@ -72,22 +72,25 @@ def _future(ctx: Context, day: date, at: time, example: str) -> None:
         )
 
 
-def _family(s: Session, ctx: Context, reference: str, me: Member, cmd: ScheduleMeeting
-            ) -> list[int]:
+def _family(s: Session, ctx: Context, reference: str, me: Member, cmd: ScheduleMeeting) -> list[int]:
     """Family members invited to the calendar invitation: only the lead social worker (or a
     social worker colleague) decides that, and only for people who are family members here."""
     if not cmd.family:
         return []
     if me.role not in SOCIAL_WORKER_ROLES:
-        raise CommandError(f"Only {reference}'s lead social worker can invite family members to a "
-                           "meeting. Nothing has been booked.",
-                           f"{EXAMPLES['meeting']} (without family:)")
+        raise CommandError(
+            f"Only {reference}'s lead social worker can invite family members to a "
+            "meeting. Nothing has been booked.",
+            f"{EXAMPLES['meeting']} (without family:)",
+        )
     try:
         return family_ids(s, reference, repo.members(s, reference, on=ctx.today), cmd.family)
     except ValueError as exc:
-        raise CommandError(f"`{exc}` is not a family member of {reference}'s core group. Use "
-                           "`family:all`, or the family members' numbers from the booking form.",
-                           f"{EXAMPLES['meeting']} family:all") from None
+        raise CommandError(
+            f"`{exc}` is not a family member of {reference}'s core group. Use "
+            "`family:all`, or the family members' numbers from the booking form.",
+            f"{EXAMPLES['meeting']} family:all",
+        ) from None
 
 
 def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
@@ -100,8 +103,9 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
         family = _family(s, ctx, case.reference, me, cmd)
         rules, obs = case_obligations(s, case, ctx.today)
         if cmd.move and _movable(s, case.reference, ctx) is None:
-            raise CommandError(f"{case.reference} has no core group booked to move. Book one "
-                               "instead (without `move`).", ex)
+            raise CommandError(
+                f"{case.reference} has no core group booked to move. Book one instead (without `move`).", ex
+            )
     if cmd.move:
         return _move_meeting(ctx, cmd, case.reference, family, rules)
     if not cmd.confirmed:
@@ -111,14 +115,28 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
     with ctx.write() as s:
         slot = rota_for_next(s, case.reference, rules.profile.social_worker_may_chair, ctx.today)
         meeting = repo.schedule_meeting(
-            s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-            starts_at=at_london(cmd.day, cmd.at), ends_at=at_london(cmd.day, cmd.at) +
-            DEFAULT_LENGTH, venue=cmd.venue, online=cmd.online,
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            starts_at=at_london(cmd.day, cmd.at),
+            ends_at=at_london(cmd.day, cmd.at) + DEFAULT_LENGTH,
+            venue=cmd.venue,
+            online=cmd.online,
             chair_member_id=slot.chair.id if slot.chair else None,
             minute_taker_member_id=slot.minutes.id if slot.minutes else None,
         )
-        sync = record_change(s, ctx, case.reference, meeting, "create", online=cmd.online,
-                             venue=cmd.venue, set_venue=True, family=family)
+        sync = record_change(
+            s,
+            ctx,
+            case.reference,
+            meeting,
+            "create",
+            online=cmd.online,
+            venue=cmd.venue,
+            set_venue=True,
+            family=family,
+        )
     place = meeting_place(cmd.venue, cmd.online)
     lines = [f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**{', ' + place if place else ''}."]
     if slot.chair or slot.minutes:
@@ -128,14 +146,20 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
         )
     lines.append("If you can't come, send apologies and a written report before the meeting.")
     out = Outcome(reference=case.reference)
-    out.say(Message(
-        f"{case.reference}: core group booked for {when(cmd.day, ctx.today, rules.calendar)}",
-        tuple(lines),
-        (Button("Sending apologies", "cg.run", f"{case.reference} apologies {cmd.day}"),
-         Button("Write my report", "cg.run", f"{case.reference} report {cmd.day}")),
-        (rule_context("written_report", rules, case.plan),)
-        if "written_report" in rules.profile.rules else (),
-    ), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: core group booked for {when(cmd.day, ctx.today, rules.calendar)}",
+            tuple(lines),
+            (
+                Button("Sending apologies", "cg.run", f"{case.reference} apologies {cmd.day}"),
+                Button("Write my report", "cg.run", f"{case.reference} report {cmd.day}"),
+            ),
+            (rule_context("written_report", rules, case.plan),)
+            if "written_report" in rules.profile.rules
+            else (),
+        ),
+        "channel",
+    )
     _effect(out, sync)
     return out
 
@@ -149,8 +173,9 @@ def _movable(s: Session, reference: str, ctx: Context) -> Meeting | None:
     return repo.next_meeting(s, reference, now=ctx.now, kinds=sorted(CORE_GROUP_KINDS))
 
 
-def _move_meeting(ctx: Context, cmd: ScheduleMeeting, reference: str, family: list[int],
-                  rules: Rules) -> Outcome:
+def _move_meeting(
+    ctx: Context, cmd: ScheduleMeeting, reference: str, family: list[int], rules: Rules
+) -> Outcome:
     """`meeting … move`: the next booked core group gets the new date (and venue, if given);
     its calendar invitation is updated in place (same event, higher SEQUENCE)."""
     starts = at_london(cmd.day, cmd.at)
@@ -160,31 +185,57 @@ def _move_meeting(ctx: Context, cmd: ScheduleMeeting, reference: str, family: li
             raise CommandError(f"{reference} has no core group booked to move.", EXAMPLES["meeting"])
         was = meeting.starts_at
         length = (meeting.ends_at - meeting.starts_at) if meeting.ends_at else DEFAULT_LENGTH
-        meeting = repo.reschedule_meeting(s, reference, _id(meeting), actor=ctx.actor.audit_id,
-                                          now=ctx.now, starts_at=starts, ends_at=starts + length)
+        meeting = repo.reschedule_meeting(
+            s,
+            reference,
+            _id(meeting),
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            starts_at=starts,
+            ends_at=starts + length,
+        )
         if cmd.venue is not None or cmd.online:
             meeting = repo.update_meeting(
-                s, reference, _id(meeting), actor=ctx.actor.audit_id, now=ctx.now,
+                s,
+                reference,
+                _id(meeting),
+                actor=ctx.actor.audit_id,
+                now=ctx.now,
                 venue=cmd.venue if cmd.venue is not None else repo.UNSET,
-                online=True if cmd.online else repo.UNSET)
-        sync = record_change(s, ctx, reference, meeting, "update",
-                             online=True if cmd.online else None, venue=cmd.venue,
-                             set_venue=cmd.venue is not None, family=family or None)
+                online=True if cmd.online else repo.UNSET,
+            )
+        sync = record_change(
+            s,
+            ctx,
+            reference,
+            meeting,
+            "update",
+            online=True if cmd.online else None,
+            venue=cmd.venue,
+            set_venue=cmd.venue is not None,
+            family=family or None,
+        )
     old_day = london_date(was)
     out = Outcome(reference=reference)
-    out.say(Message(
-        f"{reference}: core group moved to {when(cmd.day, ctx.today, rules.calendar)}",
-        (f"It was {long_date(old_day)} at {london_time(was)}; it is now "
-         f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**"
-         + (f", {place}." if (place := meeting_place(meeting.venue, meeting.online)) else "."),
-         "Everyone invited gets the updated invitation."),
-    ), "channel")
+    out.say(
+        Message(
+            f"{reference}: core group moved to {when(cmd.day, ctx.today, rules.calendar)}",
+            (
+                f"It was {long_date(old_day)} at {london_time(was)}; it is now "
+                f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**"
+                + (f", {place}." if (place := meeting_place(meeting.venue, meeting.online)) else "."),
+                "Everyone invited gets the updated invitation.",
+            ),
+        ),
+        "channel",
+    )
     _effect(out, sync)
     return out
 
 
-def _window_warning(reference: str, plan: str, cmd: ScheduleMeeting, rules: Rules,
-                    obs: list[Obligation], ctx: Context) -> Message | None:
+def _window_warning(
+    reference: str, plan: str, cmd: ScheduleMeeting, rules: Rules, obs: list[Obligation], ctx: Context
+) -> Message | None:
     """A question (with buttons) when the date is outside the governing rule's window."""
     pending = [o for o in obs if o.rule in BOOKING_RULES and o.status != "met"]
     if not pending:
@@ -195,8 +246,10 @@ def _window_warning(reference: str, plan: str, cmd: ScheduleMeeting, rules: Rule
     problem = None
     if cmd.day > o.due:
         late = rules.calendar.working_days_between(o.due, cmd.day)
-        problem = (f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after "
-                   f"the latest date, **{long_date(o.due)}**")
+        problem = (
+            f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after "
+            f"the latest date, **{long_date(o.due)}**"
+        )
         if o.limit and cmd.day <= o.limit:
             problem += f" (the outer limit is {long_date(o.limit)})"
     elif o.earliest and cmd.day < o.earliest:
@@ -206,10 +259,14 @@ def _window_warning(reference: str, plan: str, cmd: ScheduleMeeting, rules: Rule
     confirmed = replace(cmd, confirmed=True, case=reference)
     return Message(
         f"{reference}: {rule_title(o.rule).lower()} — {long_date(cmd.day)} is outside the window",
-        (f"{problem}, under {source_label(spec.source, rules.profile)} ({o.about}).",
-         "Book it anyway (and record why in the minutes), or pick another date."),
-        (Button("Book it anyway", "cg.run", to_text(confirmed)),
-         Button("Pick another date", "cg.dismiss", "")),
+        (
+            f"{problem}, under {source_label(spec.source, rules.profile)} ({o.about}).",
+            "Book it anyway (and record why in the minutes), or pick another date.",
+        ),
+        (
+            Button("Book it anyway", "cg.run", to_text(confirmed)),
+            Button("Pick another date", "cg.dismiss", ""),
+        ),
         (rule_context(o.rule, rules, plan, interpretation=o.interpretation),),
     )
 
@@ -218,8 +275,11 @@ def open_meeting_form(ctx: Context, reference: str | None) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, reference)
         me = member_of(s, ctx, case)
-        family = [(m.id, _label(m)) for m in repo.members(s, case.reference, on=ctx.today)
-                  if m.kind == "family" and m.email and m.id is not None]
+        family = [
+            (m.id, _label(m))
+            for m in repo.members(s, case.reference, on=ctx.today)
+            if m.kind == "family" and m.email and m.id is not None
+        ]
     # Only the lead social worker decides whether family members get the invitation.
     offer = family if me.role in SOCIAL_WORKER_ROLES else []
     return Outcome(form=meeting_form(case.reference, offer), reference=case.reference)
@@ -239,12 +299,18 @@ def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
             )
         rules, before = case_obligations(s, case, ctx.today)
         due = next((o for o in before if o.rule == "review_conference"), None)
-        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now \
-            else repo.record_held_meeting
-        review = record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                        starts_at=at_london(cmd.day, at), kind=REVIEW_CONFERENCE)
-        sync = record_change(s, ctx, case.reference, review, "create") \
-            if review.status == "scheduled" else None
+        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now else repo.record_held_meeting
+        review = record(
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            starts_at=at_london(cmd.day, at),
+            kind=REVIEW_CONFERENCE,
+        )
+        sync = (
+            record_change(s, ctx, case.reference, review, "create") if review.status == "scheduled" else None
+        )
         _, after_obs = case_obligations(s, case, ctx.today)
     lines = [f"Review conference on **{when(cmd.day, ctx.today, rules.calendar)}**."]
     context = []
@@ -252,16 +318,20 @@ def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
         context.append(rule_context("review_conference", rules, case.plan))
         if cmd.day > due.due:
             lines.append(f"That is after the latest date the rule allows, {long_date(due.due)}.")
-    window = next((o for o in after_obs if o.rule == "final_core_group_window"
-                   and o.status != "met"), None)
+    window = next((o for o in after_obs if o.rule == "final_core_group_window" and o.status != "met"), None)
     if window is not None:
         span = f"between {long_date(window.earliest)} and " if window.earliest else "by "
-        lines.append(f"The last core group before it should be held {span}"
-                     f"{long_date(window.due)}.")
+        lines.append(f"The last core group before it should be held {span}{long_date(window.due)}.")
         context.append(rule_context(window.rule, rules, case.plan))
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: review conference set for {long_date(cmd.day)}",
-                    tuple(lines), context=tuple(context)), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: review conference set for {long_date(cmd.day)}",
+            tuple(lines),
+            context=tuple(context),
+        ),
+        "channel",
+    )
     _effect(out, sync)
     return out
 
@@ -283,8 +353,9 @@ def _member_ids(s: Session, reference: str, ctx: Context, who: tuple[str, ...]) 
             try:
                 repo.get_member(s, reference, mid)
             except (UnknownRecord, NotAMember):
-                raise CommandError(f"Member {mid} isn't in {reference}'s core group.",
-                                   EXAMPLES["held"]) from None
+                raise CommandError(
+                    f"Member {mid} isn't in {reference}'s core group.", EXAMPLES["held"]
+                ) from None
             ids.append(mid)
             continue
         try:
@@ -302,8 +373,9 @@ def _member_ids(s: Session, reference: str, ctx: Context, who: tuple[str, ...]) 
 def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
     ex = EXAMPLES["held"]
     if cmd.day is not None and cmd.day > ctx.today:
-        raise CommandError(f"{long_date(cmd.day)} hasn't happened yet: record a meeting as held "
-                           "on or after the day.", ex)
+        raise CommandError(
+            f"{long_date(cmd.day)} hasn't happened yet: record a meeting as held on or after the day.", ex
+        )
     if cmd.attended is None:
         return _held_form(ctx, cmd)
     with ctx.write() as s:
@@ -324,14 +396,25 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
             if cmd.day is None:
                 raise CommandError("No meeting was booked on or before today: give the date.", ex)
             meeting = repo.record_held_meeting(
-                s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
+                s,
+                case.reference,
+                actor=ctx.actor.audit_id,
+                now=ctx.now,
                 starts_at=happened_at(cmd.day, DEFAULT_TIME, ctx.now),
             )
         elif meeting.status != "held":
-            meeting = repo.hold_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
-                                        now=ctx.now)
-        repo.record_attendance(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
-                               now=ctx.now, attended=attended, apologies=apologies)
+            meeting = repo.hold_meeting(
+                s, case.reference, _id(meeting), actor=ctx.actor.audit_id, now=ctx.now
+            )
+        repo.record_attendance(
+            s,
+            case.reference,
+            _id(meeting),
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            attended=attended,
+            apologies=apologies,
+        )
         people = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
         rules, obs = case_obligations(s, case, ctx.today)
     day = london_date(meeting.starts_at)
@@ -346,32 +429,41 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
     if not sw_there and "chair_update_to_lead_sw" in rules.profile.rules:
         spec = rules.profile.rules["chair_update_to_lead_sw"].spec
         assert spec.period is not None
-        lines.append(f"The social worker wasn't there: the chair updates the lead social worker "
-                     f"by {long_date(after(rules.calendar, day, spec.period))}.")
+        lines.append(
+            f"The social worker wasn't there: the chair updates the lead social worker "
+            f"by {long_date(after(rules.calendar, day, spec.period))}."
+        )
         context.append(rule_context("chair_update_to_lead_sw", rules, case.plan))
-    minutes = [o for o in obs if o.rule == "minutes_circulated" and o.status != "met"
-               and day.isoformat() in o.about]
+    minutes = [
+        o for o in obs if o.rule == "minutes_circulated" and o.status != "met" and day.isoformat() in o.about
+    ]
     if minutes:
         due_text = when(minutes[0].due, ctx.today, rules.calendar)
         lines.append(f"Minutes go to every member by **{due_text}**.")
-        context.append(rule_context("minutes_circulated", rules, case.plan,
-                                    interpretation=minutes[0].interpretation))
+        context.append(
+            rule_context("minutes_circulated", rules, case.plan, interpretation=minutes[0].interpretation)
+        )
     nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
     if nxt is not None:
-        lines.append(f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}: I'll "
-                     "suggest times below, so you can book it before you leave.")
+        lines.append(
+            f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}: I'll "
+            "suggest times below, so you can book it before you leave."
+        )
     out = Outcome(reference=case.reference)
     if nxt is not None:
         # The slot lookup reads calendars (Graph free/busy), so it runs after the ack.
-        out.effects.append(OfferSlots(case.reference, nxt.due, "core_group",
-                                      _plain_venue(meeting.venue)))
-    out.say(Message(
-        f"{case.reference}: {meeting_label(meeting.kind)} on {long_date(day)} recorded as held",
-        tuple(lines),
-        (Button("Mark minutes sent", "cg.run", f"minutes sent case:{case.reference}",
-                primary=True),) if minutes else (),
-        tuple(context),
-    ), "channel")
+        out.effects.append(OfferSlots(case.reference, nxt.due, "core_group", _plain_venue(meeting.venue)))
+    out.say(
+        Message(
+            f"{case.reference}: {meeting_label(meeting.kind)} on {long_date(day)} recorded as held",
+            tuple(lines),
+            (Button("Mark minutes sent", "cg.run", f"minutes sent case:{case.reference}", primary=True),)
+            if minutes
+            else (),
+            tuple(context),
+        ),
+        "channel",
+    )
     return out
 
 
@@ -397,13 +489,14 @@ def _quorum(present: list[Member], rules: Rules, plan: str) -> tuple[str | None,
     why = []
     if spec.min_professionals is not None:
         ok = ok and pros >= spec.min_professionals
-        why.append(f"{pros} professional member{'s' if pros != 1 else ''} attended; at least "
-                   f"{spec.min_professionals} needed")
+        why.append(
+            f"{pros} professional member{'s' if pros != 1 else ''} attended; at least "
+            f"{spec.min_professionals} needed"
+        )
     if spec.lead_sw_required:
         lead = any(m.role in SOCIAL_WORKER_ROLES for m in present)
         ok = ok and lead
-        why.append("the lead social worker or a representative " +
-                   ("attended" if lead else "did not attend"))
+        why.append("the lead social worker or a representative " + ("attended" if lead else "did not attend"))
     line = f"Quorate: **{'yes' if ok else 'no'}** — {'; '.join(why)}."
     return line, rule_context("quorum", rules, plan)
 
@@ -418,8 +511,9 @@ def _held_form(ctx: Context, cmd: RecordHeld) -> Outcome:
         people = repo.members(s, case.reference, on=ctx.today)
     if meeting is None:
         if cmd.day is None:
-            raise CommandError("No meeting was booked on or before today: give the date it was "
-                               "held.", EXAMPLES["held"])
+            raise CommandError(
+                "No meeting was booked on or before today: give the date it was held.", EXAMPLES["held"]
+            )
         mid, day = 0, cmd.day
     else:
         mid, day = _id(meeting), london_date(meeting.starts_at)
@@ -436,15 +530,16 @@ def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
     ex = EXAMPLES["minutes"]
     day = cmd.day or ctx.today
     if day > ctx.today:
-        raise CommandError(f"{long_date(day)} is still to come: record the minutes once sent.",
-                           ex)
+        raise CommandError(f"{long_date(day)} is still to come: record the minutes once sent.", ex)
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
         not_before_start(day, case, ex, "minutes")
-        held = [m for m in repo.meetings(s, case.reference, status="held")
-                if m.kind in HOLDABLE and m.minutes_circulated_at is None
-                and london_date(m.starts_at) <= day]
+        held = [
+            m
+            for m in repo.meetings(s, case.reference, status="held")
+            if m.kind in HOLDABLE and m.minutes_circulated_at is None and london_date(m.starts_at) <= day
+        ]
         if not held:
             raise CommandError(
                 f"{case.reference} has no meeting held on or before {long_date(day)} still "
@@ -452,9 +547,14 @@ def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
                 f"{EXAMPLES['held']} (record the meeting first)",
             )
         meeting = max(held, key=lambda m: m.starts_at)
-        repo.mark_minutes_circulated(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
-                                     now=ctx.now, at=happened_at(day, time(12, 0), ctx.now)
-                                     if cmd.day else ctx.now)
+        repo.mark_minutes_circulated(
+            s,
+            case.reference,
+            _id(meeting),
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            at=happened_at(day, time(12, 0), ctx.now) if cmd.day else ctx.now,
+        )
     rules = rules_for(case.profile)
     mday = london_date(meeting.starts_at)
     lines = []
@@ -467,13 +567,20 @@ def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
             lines.append(f"On time: they were due by {long_date(due)}.")
         else:
             late = rules.calendar.working_days_between(due, day)
-            lines.append(f"{late} working day{'s' if late != 1 else ''} after the due date, "
-                         f"{long_date(due)}.")
+            lines.append(
+                f"{late} working day{'s' if late != 1 else ''} after the due date, {long_date(due)}."
+            )
         context.append(rule_context("minutes_circulated", rules, case.plan))
     out = Outcome(reference=case.reference)
-    out.say(Message(
-        f"{case.reference}: minutes of the {meeting_label(meeting.kind)} on {long_date(mday)} "
-        f"sent {long_date(day)}", tuple(lines), context=tuple(context)), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: minutes of the {meeting_label(meeting.kind)} on {long_date(mday)} "
+            f"sent {long_date(day)}",
+            tuple(lines),
+            context=tuple(context),
+        ),
+        "channel",
+    )
     return out
 
 
@@ -483,30 +590,36 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
         member_of(s, ctx, case)
         meeting = repo.next_meeting(s, case.reference, now=ctx.now)
         if meeting is None:
-            raise CommandError(f"{case.reference} has no meeting booked to cancel.",
-                               EXAMPLES["status"])
-        meeting = repo.cancel_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id,
-                                      now=ctx.now)
+            raise CommandError(f"{case.reference} has no meeting booked to cancel.", EXAMPLES["status"])
+        meeting = repo.cancel_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id, now=ctx.now)
         rules, obs = case_obligations(s, case, ctx.today)
         sync = record_change(
-            s, ctx, case.reference, meeting, "cancel",
+            s,
+            ctx,
+            case.reference,
+            meeting,
+            "cancel",
             message=f"cancelled in the core group's channel on {long_date(ctx.today)}; a new "
-                    "date will follow")
+            "date will follow",
+        )
     day = london_date(meeting.starts_at)
     lines = []
     nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
     if nxt is not None:
-        lines.append(f"The next core group is still due by "
-                     f"**{when(nxt.due, ctx.today, rules.calendar)}**.")
+        lines.append(f"The next core group is still due by **{when(nxt.due, ctx.today, rules.calendar)}**.")
     out = Outcome(reference=case.reference)
-    out.say(Message(
-        f"{case.reference}: the {meeting_label(meeting.kind)} on {long_date(day)} at "
-        f"{london_time(meeting.starts_at)} is cancelled",
-        tuple(lines),
-        (Button("Book another date", "cg.run", f"meeting case:{case.reference}", primary=True),)
-        if nxt else (),
-        (rule_context(nxt.rule, rules, case.plan),) if nxt else (),
-    ), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: the {meeting_label(meeting.kind)} on {long_date(day)} at "
+            f"{london_time(meeting.starts_at)} is cancelled",
+            tuple(lines),
+            (Button("Book another date", "cg.run", f"meeting case:{case.reference}", primary=True),)
+            if nxt
+            else (),
+            (rule_context(nxt.rule, rules, case.plan),) if nxt else (),
+        ),
+        "channel",
+    )
     _effect(out, sync)
     return out
 
@@ -526,23 +639,29 @@ def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
                 f"{EXAMPLES['concern']} (to raise a concern instead)",
             )
         not_before_start(cmd.day, case, ex, f"a Tier {cmd.tier} meeting")
-        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now \
-            else repo.record_held_meeting
-        tier = record(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-                      starts_at=at_london(cmd.day, at), kind=kind)
-        sync = record_change(s, ctx, case.reference, tier, "create") \
-            if tier.status == "scheduled" else None
+        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now else repo.record_held_meeting
+        tier = record(
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            starts_at=at_london(cmd.day, at),
+            kind=kind,
+        )
+        sync = record_change(s, ctx, case.reference, tier, "create") if tier.status == "scheduled" else None
         rules, obs = case_obligations(s, case, ctx.today)
     follow = [o for o in obs if o.rule.startswith("resolution_") and o.status != "met"]
-    lines = [f"Tier {cmd.tier} meeting on **{when(cmd.day, ctx.today, rules.calendar)}** at "
-             f"{at:%H:%M}."]
+    lines = [f"Tier {cmd.tier} meeting on **{when(cmd.day, ctx.today, rules.calendar)}** at {at:%H:%M}."]
     for o in follow[:3]:
         lines.append(f"{rule_title(o.rule)} by {when(o.due, ctx.today, rules.calendar)}.")
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: Tier {cmd.tier} resolution meeting recorded for "
-                    f"{long_date(cmd.day)}", tuple(lines),
-                    context=tuple(rule_context(o.rule, rules, case.plan) for o in follow[:3])),
-            "channel")
+    out.say(
+        Message(
+            f"{case.reference}: Tier {cmd.tier} resolution meeting recorded for {long_date(cmd.day)}",
+            tuple(lines),
+            context=tuple(rule_context(o.rule, rules, case.plan) for o in follow[:3]),
+        ),
+        "channel",
+    )
     _effect(out, sync)
     return out
-

@@ -76,33 +76,38 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         entitled = may_use_powers(ctx, me)
         existing = _existing(s, case.reference, ctx, cmd)
         if existing is not None:
-            return only(Message(
-                f"{case.reference}: {mention(existing)} is already in the core group "
-                f"({role_label(existing.role)}).",
-                ("Nothing has changed.",),
-            ))
+            return only(
+                Message(
+                    f"{case.reference}: {mention(existing)} is already in the core group "
+                    f"({role_label(existing.role)}).",
+                    ("Nothing has changed.",),
+                )
+            )
         if role == LEAD_SOCIAL_WORKER and any(
             m.role == LEAD_SOCIAL_WORKER for m in repo.members(s, case.reference, on=ctx.today)
         ):
             raise CommandError(
-                f"{case.reference} already has a lead social worker; add a colleague as "
-                "\"social worker\".",
-                f'{EXAMPLES["add"].split(" role:")[0]} role:"social worker" agency:"Children\'s '
-                'services"',
+                f'{case.reference} already has a lead social worker; add a colleague as "social worker".',
+                f'{EXAMPLES["add"].split(" role:")[0]} role:"social worker" agency:"Children\'s services"',
             )
         if role == LEAD_SOCIAL_WORKER and not entitled:
             # The lead's role carries the powers, so naming one is a grant.
-            raise Refusal(Message(
-                f"Only {case.reference}'s lead social worker or their manager can name a new "
-                "lead social worker.",
-                ("Nothing has changed. Ask the team manager, or add them as \"social worker\" "
-                 "for now.",),
-            ))
+            raise Refusal(
+                Message(
+                    f"Only {case.reference}'s lead social worker or their manager can name a new "
+                    "lead social worker.",
+                    ('Nothing has changed. Ask the team manager, or add them as "social worker" for now.',),
+                )
+            )
         member = repo.add_member(
-            s, case.reference, actor=ctx.actor.audit_id, now=ctx.now,
-            display_name=(cmd.display_name or (person.name if person else None)
-                          or cmd.user or "member"),
-            role=role, kind=_kind(role), agency=cmd.agency,
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            display_name=(cmd.display_name or (person.name if person else None) or cmd.user or "member"),
+            role=role,
+            kind=_kind(role),
+            agency=cmd.agency,
             email=cmd.email or (person.email if person else None),
             addresses={ctx.actor.kind: cmd.user} if cmd.user else None,
             joined_on=ctx.today,
@@ -110,26 +115,35 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         powerful = role == LEAD_SOCIAL_WORKER or role in ctx.config.manager_roles
         if powerful and entitled and member.kind == "professional":
             assert member.id is not None
-            member = repo.grant_powers(s, case.reference, member.id, actor=ctx.actor.audit_id,
-                                       now=ctx.now)
+            member = repo.grant_powers(s, case.reference, member.id, actor=ctx.actor.audit_id, now=ctx.now)
         # Future meetings' invitations gain the new member (sent after the acknowledgement).
         syncs = members_changed(s, ctx, case.reference)
     agency = f", {member.agency}" if member.agency else ""
     out = Outcome(reference=case.reference)
     if powerful and not member.powers:
-        out.say(Message(
-            f"{case.reference}: {mention(member)} is in as {role_label(member.role)}, without "
-            "a manager's powers (closing the case, changing it, removing others).",
-            ("Only the lead social worker or a case manager can grant those. Ask the lead "
-             f"social worker: `{EXAMPLES['grant'].replace('@someone', mention(member))}`.",),
-        ))
-    out.say(Message(
-        f"{case.reference}: {mention(member)} joined the core group as "
-        f"{role_label(member.role)}{agency}.",
-        () if chat_id(member) else
-        (f"They are outside the {people_place(ctx)}, so they get meeting invitations and "
-         "reminders by email.",),
-    ), "channel")
+        out.say(
+            Message(
+                f"{case.reference}: {mention(member)} is in as {role_label(member.role)}, without "
+                "a manager's powers (closing the case, changing it, removing others).",
+                (
+                    "Only the lead social worker or a case manager can grant those. Ask the lead "
+                    f"social worker: `{EXAMPLES['grant'].replace('@someone', mention(member))}`.",
+                ),
+            )
+        )
+    out.say(
+        Message(
+            f"{case.reference}: {mention(member)} joined the core group as "
+            f"{role_label(member.role)}{agency}.",
+            ()
+            if chat_id(member)
+            else (
+                f"They are outside the {people_place(ctx)}, so they get meeting invitations and "
+                "reminders by email.",
+            ),
+        ),
+        "channel",
+    )
     if chat_id(member):
         out.effects.append(Invite(case.reference, (chat_id(member) or "",)))
     else:
@@ -155,10 +169,12 @@ def _may_add(case: CoreGroup, me: Member | None) -> None:
     """Family members are in the core group to take part, not to decide who else sees the
     child's record: only professionals (and deployment managers, `me` None) add people."""
     if me is not None and me.kind == "family":
-        raise Refusal(Message(
-            f"Only the professionals in {case.reference}'s core group can add people.",
-            ("Nothing has changed. If someone should join, ask the lead social worker.",),
-        ))
+        raise Refusal(
+            Message(
+                f"Only the professionals in {case.reference}'s core group can add people.",
+                ("Nothing has changed. If someone should join, ask the lead social worker.",),
+            )
+        )
 
 
 def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
@@ -167,19 +183,24 @@ def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
         me = member_or_manager(s, ctx, case)
         target = _target(s, case.reference, ctx, cmd.user)
         if (me is None or target.id != me.id) and not may_use_powers(ctx, me):
-            raise Refusal(Message(
-                f"Only {case.reference}'s lead social worker can take someone else out of the "
-                "core group.",
-                ("Nothing has changed. You can remove yourself: `/coregroup remove @you`.",),
-            ))
+            raise Refusal(
+                Message(
+                    f"Only {case.reference}'s lead social worker can take someone else out of the "
+                    "core group.",
+                    ("Nothing has changed. You can remove yourself: `/coregroup remove @you`.",),
+                )
+            )
         assert target.id is not None
         repo.remove_member(s, case.reference, target.id, actor=ctx.actor.audit_id, now=ctx.now)
         syncs = members_changed(s, ctx, case.reference)
     out = Outcome(reference=case.reference)
-    out.say(Message(
-        f"{case.reference}: {mention(target)} has left the core group.",
-        ("Their contributions stay on the record.",),
-    ), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: {mention(target)} has left the core group.",
+            ("Their contributions stay on the record.",),
+        ),
+        "channel",
+    )
     out.effects.append(Kick(case.reference, cmd.user))
     out.effects.extend(syncs)
     return out
@@ -202,37 +223,55 @@ def grant_powers(ctx: Context, cmd: GrantPowers) -> Outcome:
         case = resolve_case(s, ctx, cmd.case)
         me = member_or_manager(s, ctx, case)
         if not may_use_powers(ctx, me):
-            raise Refusal(Message(
-                f"Only {case.reference}'s lead social worker or their manager can give or take "
-                "back a manager's powers.",
-                ("Nothing has changed. Ask the lead social worker if this needs doing.",),
-            ))
+            raise Refusal(
+                Message(
+                    f"Only {case.reference}'s lead social worker or their manager can give or take "
+                    "back a manager's powers.",
+                    ("Nothing has changed. Ask the lead social worker if this needs doing.",),
+                )
+            )
         target = _target(s, case.reference, ctx, cmd.user)
         assert target.id is not None
         if is_family(target):
             raise CommandError(
                 f"{mention(target)} is family; family members never hold a case's powers.",
-                f"{EXAMPLES['grant']} (a professional in the core group)")
+                f"{EXAMPLES['grant']} (a professional in the core group)",
+            )
         if cmd.withdraw and me is not None and target.id == me.id:
-            raise CommandError("You can't take back your own powers; ask another manager.",
-                               f"{EXAMPLES['revoke']}")
+            raise CommandError(
+                "You can't take back your own powers; ask another manager.", f"{EXAMPLES['revoke']}"
+            )
         if has_powers(target) != cmd.withdraw:
-            return only(Message(
-                f"{case.reference}: {mention(target)} "
-                f"{'has no' if cmd.withdraw else 'already has the'} manager powers.",
-                ("Nothing has changed.",)))
+            return only(
+                Message(
+                    f"{case.reference}: {mention(target)} "
+                    f"{'has no' if cmd.withdraw else 'already has the'} manager powers.",
+                    ("Nothing has changed.",),
+                )
+            )
         change = repo.withdraw_powers if cmd.withdraw else repo.grant_powers
         change(s, case.reference, target.id, actor=ctx.actor.audit_id, now=ctx.now)
     out = Outcome(reference=case.reference)
     if cmd.withdraw:
-        out.say(Message(f"{case.reference}: {mention(target)} no longer has the manager powers.",
-                        ("They stay in the core group.",)), "channel")
+        out.say(
+            Message(
+                f"{case.reference}: {mention(target)} no longer has the manager powers.",
+                ("They stay in the core group.",),
+            ),
+            "channel",
+        )
     else:
-        out.say(Message(
-            f"{case.reference}: {mention(target)} now has the manager powers.",
-            ("They can close the case, change its profile or start date, remove members and "
-             f"grant these powers. `{EXAMPLES['revoke'].replace('@someone', mention(target))}` "
-             "takes them back.",)), "channel")
+        out.say(
+            Message(
+                f"{case.reference}: {mention(target)} now has the manager powers.",
+                (
+                    "They can close the case, change its profile or start date, remove members and "
+                    f"grant these powers. `{EXAMPLES['revoke'].replace('@someone', mention(target))}` "
+                    "takes them back.",
+                ),
+            ),
+            "channel",
+        )
     return out
 
 
@@ -250,14 +289,16 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
         where = "" if chat_id(m) else " (by email)"
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
-        lines.append(f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}"
-                     f"{_powers(m, me, ctx)}")
-    return only(Message(
-        f"{case.reference}: {len(people)} member{'s' if len(people) != 1 else ''} in the core "
-        "group",
-        tuple(lines),
-        context=(f"Add someone: `{EXAMPLES['add']}`",),
-    ))
+        lines.append(
+            f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}{_powers(m, me, ctx)}"
+        )
+    return only(
+        Message(
+            f"{case.reference}: {len(people)} member{'s' if len(people) != 1 else ''} in the core group",
+            tuple(lines),
+            context=(f"Add someone: `{EXAMPLES['add']}`",),
+        )
+    )
 
 
 def _powers(m: Member, me: Member, ctx: Context) -> str:
@@ -265,14 +306,17 @@ def _powers(m: Member, me: Member, ctx: Context) -> str:
     role that came without them (added by someone without the right, or before migration 0006)."""
     if has_powers(m):
         return "" if m.role == LEAD_SOCIAL_WORKER else " — manager powers"
-    if (m.role == LEAD_SOCIAL_WORKER or m.role in ctx.config.manager_roles) \
-            and not is_family(m) and may_use_powers(ctx, me):
+    if (
+        (m.role == LEAD_SOCIAL_WORKER or m.role in ctx.config.manager_roles)
+        and not is_family(m)
+        and may_use_powers(ctx, me)
+    ):
         return f" — no manager powers yet (`{EXAMPLES['grant'].replace('@someone', mention(m))}`)"
     return ""
 
 
 def _away(m: Member, by_id: dict[int | None, Member], today: date) -> str:
-    """", away until Fri 12 Feb 2027 (cover <@U…>)" for someone away now or soon; else ""."""
+    """ ", away until Fri 12 Feb 2027 (cover <@U…>)" for someone away now or soon; else ""."""
     if m.away_from is None or (m.away_until is not None and m.away_until < today):
         return ""
     start = "" if m.away_from <= today else f" from {long_date(m.away_from)}"

@@ -51,9 +51,15 @@ def _roles(ids: Any, role_of: RoleOf) -> str:
     return ", ".join(names) if names else "none"
 
 
-def render(payload: Mapping[str, Any], reference: str, today: date, *,
-           role_of: RoleOf = lambda i: f"member {i}", note: str | None = None,
-           rules: Rules | None = None) -> Message:
+def render(
+    payload: Mapping[str, Any],
+    reference: str,
+    today: date,
+    *,
+    role_of: RoleOf = lambda i: f"member {i}",
+    note: str | None = None,
+    rules: Rules | None = None,
+) -> Message:
     """The message for one reminder. `note` is a first detail line (e.g. why a cover gets it)."""
     kind = str(payload["kind"])
     rules = rules or rules_for(str(payload["profile"]))
@@ -74,29 +80,38 @@ def render(payload: Mapping[str, Any], reference: str, today: date, *,
         detail = [f"Due {when(due, today, cal)}.", "Book it so invitations go out in time."]
     elif kind == "attendance":
         preview = f"{ref}: are you coming to the {mlabel} on {short_date(mday)}?"
-        detail = [f"The {mlabel} is on {when(mday, today, cal)}.",
-                  "If you can't come, send apologies and a written report."]
+        detail = [
+            f"The {mlabel} is on {when(mday, today, cal)}.",
+            "If you can't come, send apologies and a written report.",
+        ]
     elif kind == "report_request":
         preview = f"{ref}: your written report is needed before the {mlabel} on {short_date(mday)}"
-        detail = [f"The {mlabel} is on {when(mday, today, cal)} and you are not down as attending.",
-                  "Cover contact with the family, work done, concerns and progress against the plan."]
+        detail = [
+            f"The {mlabel} is on {when(mday, today, cal)} and you are not down as attending.",
+            "Cover contact with the family, work done, concerns and progress against the plan.",
+        ]
     elif kind == "chair_bundle":
         got = _progress(payload.get("progress")) or "written reports"
         preview = f"{ref}: {got} for the {mlabel} on {short_date(mday)}"
-        detail = [f"In: {_roles(payload.get('received'), role_of)}.",
-                  f"Nothing yet from: {_roles(payload.get('waiting'), role_of)}.",
-                  "Reports that arrive later are added here."]
+        detail = [
+            f"In: {_roles(payload.get('received'), role_of)}.",
+            f"Nothing yet from: {_roles(payload.get('waiting'), role_of)}.",
+            "Reports that arrive later are added here.",
+        ]
     elif kind == "final_window":
-        preview = (f"{ref}: the final core group before the review can be held now, "
-                   f"by {short_date(due)}")
+        preview = f"{ref}: the final core group before the review can be held now, by {short_date(due)}"
         detail = [f"Due {when(due, today, cal)}.", about]
     elif kind in ("minutes_soon", "minutes_due", "minutes_overdue"):
-        state = {"minutes_soon": f"are due by {short_date(due)}",
-                 "minutes_due": "are due today",
-                 "minutes_overdue": f"are overdue (due {short_date(due)})"}[kind]
+        state = {
+            "minutes_soon": f"are due by {short_date(due)}",
+            "minutes_due": "are due today",
+            "minutes_overdue": f"are overdue (due {short_date(due)})",
+        }[kind]
         preview = f"{ref}: the minutes of the {mlabel} on {short_date(mday)} {state}"
-        detail = [f"Due {when(due, today, cal)}.",
-                  "Send them to everyone in the core group, then mark them sent."]
+        detail = [
+            f"Due {when(due, today, cal)}.",
+            "Send them to everyone in the core group, then mark them sent.",
+        ]
     elif kind == "lead_visit_soon":
         preview = f"{ref}: the lead social worker's visit is due by {short_date(due)}"
         detail = [f"Due {when(due, today, cal)}.", about]
@@ -120,31 +135,43 @@ def render(payload: Mapping[str, Any], reference: str, today: date, *,
         detail = [about]
     elif kind in ("action_soon", "action_overdue"):
         number = subject.split(":", 1)[1]
-        state = (f"is due {short_date(due)}" if kind == "action_soon"
-                 else f"is overdue (due {short_date(due)})")
+        state = (
+            f"is due {short_date(due)}" if kind == "action_soon" else f"is overdue (due {short_date(due)})"
+        )
         preview = f"{ref}: plan action {number} {state}"
-        detail = [f"Due {when(due, today, cal)}." if kind == "action_soon"
-                  else "Finish it, or say in the channel what is in the way."]
+        detail = [
+            f"Due {when(due, today, cal)}."
+            if kind == "action_soon"
+            else "Finish it, or say in the channel what is in the way."
+        ]
     else:  # a kind this version does not know (a newer process enqueued it): say it plainly
         preview = f"{ref}: {kind.replace('_', ' ')} due {short_date(due)}"
     row = ROWS.get(kind)
     number = subject.split(":", 1)[1] if subject.startswith("action:") else ""
-    buttons = tuple(Button(a.label, "cg.run", a.command.format(ref=ref, day=iso, number=number),
-                           primary=i == 0)
-                    for i, a in enumerate(row.buttons if row else ()))
+    buttons = tuple(
+        Button(a.label, "cg.run", a.command.format(ref=ref, day=iso, number=number), primary=i == 0)
+        for i, a in enumerate(row.buttons if row else ())
+    )
     progress = _progress(payload.get("progress"))
     if progress and (row is None or row.progress != "bundle"):
         detail.append(progress + ".")
     if note:
         detail.insert(0, note)
-    context = rule_context(str(payload["rule"]), rules, str(payload["plan"]),
-                           interpretation=bool(payload.get("interpretation")) or None)
+    context = rule_context(
+        str(payload["rule"]),
+        rules,
+        str(payload["plan"]),
+        interpretation=bool(payload.get("interpretation")) or None,
+    )
     return Message(preview, tuple(x for x in detail if x), buttons, (context,))
 
 
 def digest(reference: str, day: date, previews: list[str]) -> Message:
     """One channel message a morning for a core group in quiet mode: every reminder of the day."""
     n = len(previews)
-    return Message(f"{reference}: {n} reminder{'s' if n != 1 else ''} for {long_date(day)}",
-                   tuple(f"• {p.removeprefix(reference + ': ')}" for p in previews),
-                   (), ("Quiet digest is on: `/coregroup digest off` to get them one by one",))
+    return Message(
+        f"{reference}: {n} reminder{'s' if n != 1 else ''} for {long_date(day)}",
+        tuple(f"• {p.removeprefix(reference + ': ')}" for p in previews),
+        (),
+        ("Quiet digest is on: `/coregroup digest off` to get them one by one",),
+    )

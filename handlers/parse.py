@@ -34,8 +34,7 @@ EXAMPLES: Final[dict[str, str]] = {
     "new": f"{SLASH} new CG-0001 profile:suffolk plan:cp start:2027-01-04",
     "add": f'{SLASH} add @someone role:"health visitor" agency:"NHS"',
     "add_email": (
-        f'{SLASH} add email:someone@example.org name:"A. Teacher" role:"designated teacher" '
-        'agency:"School"'
+        f'{SLASH} add email:someone@example.org name:"A. Teacher" role:"designated teacher" agency:"School"'
     ),
     "remove": f"{SLASH} remove @someone",
     "grant": f"{SLASH} grant @someone",
@@ -126,9 +125,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 #: The chat user ids the adapters hand over in mentions (U…/W…, and Bot Framework's 29:…).
-_USER = re.compile(
-    r"^<@([UW][A-Z0-9]+|29:[A-Za-z0-9_-]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$"
-)
+_USER = re.compile(r"^<@([UW][A-Z0-9]+|29:[A-Za-z0-9_-]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
 _MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _QUOTES: Final = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"'}
@@ -433,8 +430,7 @@ _MAIL = re.compile(r"<mailto:([^|>]+)(?:\|[^>]*)?>")
 def _spoken(text: str) -> str:
     """A mention or mailto inside free text (a quoted value, a concern, a report) as the words
     it reads as, `@jo` and `a@b.org`: stored text is never shown as a mention again."""
-    return _MAIL.sub(lambda m: m.group(1),
-                     _PERSON.sub(lambda m: "@" + (m.group(2) or m.group(1)), text))
+    return _MAIL.sub(lambda m: m.group(1), _PERSON.sub(lambda m: "@" + (m.group(2) or m.group(1)), text))
 
 
 def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
@@ -459,8 +455,12 @@ def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
         quoted = False
         while i < n and not text[i].isspace():
             ch = text[i]
-            if ch == ":" and key is None and not quoted and buf and re.fullmatch(
-                r"[a-zA-Z][a-zA-Z_-]*", "".join(buf)
+            if (
+                ch == ":"
+                and key is None
+                and not quoted
+                and buf
+                and re.fullmatch(r"[a-zA-Z][a-zA-Z_-]*", "".join(buf))
             ):
                 key = "".join(buf).lower().replace("-", "_")
                 buf = []
@@ -470,7 +470,7 @@ def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
                 end = text.find('"', i + 1)
                 if end == -1:
                     raise CommandError(
-                        f"A quote opened at `{text[start:start + 20]}` is never closed.",
+                        f"A quote opened at `{text[start : start + 20]}` is never closed.",
                         example,
                     )
                 buf.append(_spoken(text[i + 1 : end]))
@@ -507,13 +507,10 @@ def parse_date(raw: str, example: str) -> date:
     if not 1 <= mo <= 12:
         raise CommandError(f"I couldn't read `{raw}`: months run from 01 to 12.", example)
     if not 2000 <= y <= 2075:
-        raise CommandError(f"I couldn't read `{raw}`: the year should be between 2000 and 2075.",
-                           example)
+        raise CommandError(f"I couldn't read `{raw}`: the year should be between 2000 and 2075.", example)
     last = _cal.monthrange(y, mo)[1]
     if not 1 <= d <= last:
-        raise CommandError(
-            f"I couldn't read `{raw}` — {_MONTHS[mo]} {y} has {last} days.", example
-        )
+        raise CommandError(f"I couldn't read `{raw}` — {_MONTHS[mo]} {y} has {last} days.", example)
     return date(y, mo, d)
 
 
@@ -521,18 +518,15 @@ def parse_time(raw: str, example: str) -> time:
     """`10:00`, `14.30`, `10am`, `2:30pm`."""
     m = _TIME.match(raw.strip())
     if not m:
-        raise CommandError(f"I couldn't read `{raw}` as a time: write it as 10:00 or 14:30.",
-                           example)
+        raise CommandError(f"I couldn't read `{raw}` as a time: write it as 10:00 or 14:30.", example)
     hour, minute = int(m.group(1)), int(m.group(2) or 0)
     ampm = (m.group(3) or "").lower()
     if ampm:
         if not 1 <= hour <= 12:
-            raise CommandError(f"I couldn't read `{raw}`: with am/pm the hour runs 1 to 12.",
-                               example)
+            raise CommandError(f"I couldn't read `{raw}`: with am/pm the hour runs 1 to 12.", example)
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     elif m.group(2) is None:
-        raise CommandError(f"I couldn't read `{raw}` as a time: write it as {hour:02d}:00.",
-                           example)
+        raise CommandError(f"I couldn't read `{raw}` as a time: write it as {hour:02d}:00.", example)
     if hour > 23 or minute > 59:
         raise CommandError(f"I couldn't read `{raw}`: there is no such time of day.", example)
     return time(hour, minute)
@@ -647,8 +641,9 @@ def _parse(text: str) -> Command:
         command = _parse(rest_raw.strip())
         ref = head_raw.upper()
         if command.case is not None and command.case != ref:
-            raise CommandError(f"The line names two cases, {ref} and {command.case}.",
-                               f"{SLASH} {ref} status")
+            raise CommandError(
+                f"The line names two cases, {ref} and {command.case}.", f"{SLASH} {ref} status"
+            )
         return replace(command, case=ref) if command.case is None else command
     if head_raw.lower() in _FREE_TEXT:
         return _FREE_TEXT[head_raw.lower()](head_raw.lower(), rest_raw)
@@ -722,8 +717,7 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
             )
         agency = a.key("agency")
         a.done()
-        return AddMember(case=a.case, email=email, display_name=display, role=role,
-                         agency=agency)
+        return AddMember(case=a.case, email=email, display_name=display, role=role, agency=agency)
     who = a.need("a person (@someone) or an email address")
     user = parse_user(who.text, ex)
     role = a.key("role")
@@ -787,8 +781,9 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     if a.flag("family"):
         family = ("all",)
     a.done()
-    return ScheduleMeeting(case=a.case, day=day, at=at, venue=venue, online=online,
-                           confirmed=confirmed, move=move, family=family)
+    return ScheduleMeeting(
+        case=a.case, day=day, at=at, venue=venue, online=online, confirmed=confirmed, move=move, family=family
+    )
 
 
 def _p_review(sub: str, toks: list[_Tok]) -> Command:
@@ -849,8 +844,13 @@ def _p_visit(sub: str, toks: list[_Tok]) -> Command:
     a.done()
     # Bare `visit` (the reminder's button): the form, with today filled in and "seen alone" to
     # tick -- recording "not seen alone" for someone who only pressed a button would be wrong.
-    return RecordVisit(case=a.case, day=day, seen_alone=seen_alone, by=by,
-                       ask=first is None and not seen_alone and by is None)
+    return RecordVisit(
+        case=a.case,
+        day=day,
+        seen_alone=seen_alone,
+        by=by,
+        ask=first is None and not seen_alone and by is None,
+    )
 
 
 #: Words after `visit` that are not its date (so `visit seen-alone` means today).
@@ -901,8 +901,11 @@ def _p_away(sub: str, toks: list[_Tok]) -> Command:
     cover_raw = a.key("cover")
     manager_raw = a.key("manager")
     start: date | None = None
-    if a.positional and not a.positional[0].quoted and a.positional[0].text.lower() not in (
-            "until", "to", "cover"):
+    if (
+        a.positional
+        and not a.positional[0].quoted
+        and a.positional[0].text.lower() not in ("until", "to", "cover")
+    ):
         start = parse_date(a.need("the first day away").text, ex)
     if until_raw is None and a.flag("until", "to"):
         until_raw = a.need("the last day away after `until`").text

@@ -207,7 +207,7 @@ class SyncInvitation:
 
 @dataclass(frozen=True, slots=True)
 class OfferSlots:
-    """"Book the next one before you leave": look up times for the next meeting before
+    """ "Book the next one before you leave": look up times for the next meeting before
     `deadline` (free/busy where the calendar can read it) and offer them in the channel."""
 
     reference: str
@@ -238,8 +238,18 @@ class RefreshBundle:
     meeting_subject: str  # the engine's subject, "meeting:2027-01-19:core_group"
 
 
-Effect = (CreateChannel | Invite | Kick | ArchiveChannel | EmailInvitation | RefreshHome
-          | SyncInvitation | OfferSlots | RefreshSummary | RefreshBundle)
+Effect = (
+    CreateChannel
+    | Invite
+    | Kick
+    | ArchiveChannel
+    | EmailInvitation
+    | RefreshHome
+    | SyncInvitation
+    | OfferSlots
+    | RefreshSummary
+    | RefreshBundle
+)
 
 
 @dataclass
@@ -254,8 +264,9 @@ class Outcome:
     #: True when the request was a platform retry already handled: send nothing.
     duplicate: bool = False
 
-    def say(self, message: Message, audience: Audience = "actor", *, user: str | None = None,
-            pin: bool = False) -> Outcome:
+    def say(
+        self, message: Message, audience: Audience = "actor", *, user: str | None = None, pin: bool = False
+    ) -> Outcome:
         self.replies.append(Reply(message, audience, user, pin))
         return self
 

@@ -41,8 +41,7 @@ def risk_reduced(ctx: Context, cmd: RiskReduced) -> Outcome:
                 "no Tier 2. Nothing has changed.",
                 f"{EXAMPLES['concern']} (to raise a concern instead)",
             )
-        tier1 = [m for m in repo.meetings(s, case.reference, status="held")
-                 if m.kind == "resolution_tier1"]
+        tier1 = [m for m in repo.meetings(s, case.reference, status="held") if m.kind == "resolution_tier1"]
         if not tier1:
             raise CommandError(
                 f"{case.reference} has no Tier 1 meeting on the record, and risk reduction is "
@@ -51,20 +50,26 @@ def risk_reduced(ctx: Context, cmd: RiskReduced) -> Outcome:
             )
         if case.significant_risk_reduction == cmd.reduced:
             out = Outcome()
-            out.say(Message(
-                f"{case.reference}: significant risk reduction is already "
-                f"{'recorded' if cmd.reduced else 'not recorded'}; nothing has changed."))
+            out.say(
+                Message(
+                    f"{case.reference}: significant risk reduction is already "
+                    f"{'recorded' if cmd.reduced else 'not recorded'}; nothing has changed."
+                )
+            )
             return out
-        repo.set_significant_risk_reduction(s, case.reference, cmd.reduced,
-                                            actor=ctx.actor.audit_id, now=ctx.now)
+        repo.set_significant_risk_reduction(
+            s, case.reference, cmd.reduced, actor=ctx.actor.audit_id, now=ctx.now
+        )
         rules, obs = case_obligations(s, case, ctx.today)
     last = max(london_date(m.starts_at) for m in tier1)
     context = [rule_context(RULE, rules, case.plan)]
     if cmd.reduced:
         preview = f"{case.reference}: significant risk reduction recorded — no Tier 2"
-        lines = [f"After the Tier 1 meeting on {long_date(last)} the core group found the risk "
-                 "significantly reduced, so no Tier 2 meeting is due.",
-                 f"Recorded by {mention(me)}. Made in error? `{SLASH} risk not reduced`."]
+        lines = [
+            f"After the Tier 1 meeting on {long_date(last)} the core group found the risk "
+            "significantly reduced, so no Tier 2 meeting is due.",
+            f"Recorded by {mention(me)}. Made in error? `{SLASH} risk not reduced`.",
+        ]
     else:
         preview = f"{case.reference}: significant risk reduction withdrawn — Tier 2 steps apply"
         lines = [f"Recorded by {mention(me)}."]

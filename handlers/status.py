@@ -42,6 +42,8 @@ CacheKey = tuple[str, int, int, str]
 #: How many obligations `status` lists before pointing at the rest.
 STATUS_LINES = 8
 ROTA_MEETINGS = 4
+
+
 class _StatusCache:
     """Status answers by (database, case, record version, minute): many members asking about
     the same case, or asking again, cost three small queries instead of the whole record and the
@@ -88,8 +90,12 @@ def status(ctx: Context, cmd: Status) -> Outcome:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
         assert case.id is not None
-        key = (str(ctx.store.engine.url), case.id, case_version(s, case),
-               ctx.now.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"))
+        key = (
+            str(ctx.store.engine.url),
+            case.id,
+            case_version(s, case),
+            ctx.now.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
+        )
         message = STATUS_CACHE.get_or_compute(key, lambda: _status_message(s, ctx, case))
     return only(message)
 
@@ -116,39 +122,43 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
         day = london_date(nxt.starts_at)
         place = meeting_place(nxt.venue, nxt.online)
         where = f", {place}" if place else ""
-        lines.append(f"Next meeting: {meeting_label(nxt.kind)} on {when(day, ctx.today, cal)} at "
-                     f"{london_time(nxt.starts_at)}{where}")
+        lines.append(
+            f"Next meeting: {meeting_label(nxt.kind)} on {when(day, ctx.today, cal)} at "
+            f"{london_time(nxt.starts_at)}{where}"
+        )
     else:
         lines.append("No meeting is booked.")
     if missing:
         who = ", ".join(mention(by_id[r.member_id]) for r in missing if r.member_id in by_id)
         lines.append(f"Written reports still awaited: {who}")
         if "written_report" in rules.profile.rules and not any(
-                c.startswith("written_report ·") for c in context):
+            c.startswith("written_report ·") for c in context
+        ):
             context.append(rule_context("written_report", rules, case.plan))
     if open_actions:
         numbers = {a.id: i + 1 for i, a in enumerate(all_actions)}
         late = [a for a in open_actions if a.due_on and a.due_on < ctx.today]
         text = f"Open plan actions: {len(open_actions)}"
         if late:
-            text += f" ({len(late)} past due: " + ", ".join(
-                f"no. {numbers[a.id]}" for a in late) + ")"
+            text += f" ({len(late)} past due: " + ", ".join(f"no. {numbers[a.id]}" for a in late) + ")"
         lines.append(text)
     head = f"{case.reference}: "
     if case.status == "closed":
         head += "closed"
     elif overdue:
-        head += f"{len(overdue)} overdue — {rule_title(overdue[0].rule).lower()} was due " \
-                f"{when(overdue[0].due, ctx.today, cal)}"
+        head += (
+            f"{len(overdue)} overdue — {rule_title(overdue[0].rule).lower()} was due "
+            f"{when(overdue[0].due, ctx.today, cal)}"
+        )
     elif pending:
-        head += f"next, {rule_title(pending[0].rule).lower()} by " \
-                f"{when(pending[0].due, ctx.today, cal)}"
+        head += f"next, {rule_title(pending[0].rule).lower()} by {when(pending[0].due, ctx.today, cal)}"
     else:
         head += "nothing is due"
     buttons: list[Button] = []
     if nxt is None and case.status == "active":
-        buttons.append(Button("Book the next core group", "cg.run",
-                              f"meeting case:{case.reference}", primary=True))
+        buttons.append(
+            Button("Book the next core group", "cg.run", f"meeting case:{case.reference}", primary=True)
+        )
     return Message(head, tuple(lines), tuple(buttons), tuple(context))
 
 
@@ -175,8 +185,9 @@ def _interleave_by_agency(people: Sequence[Member]) -> list[Member]:
     return out
 
 
-def plan_rota(members: Sequence[Member], held: int, sw_may_chair: bool,
-              count: int = ROTA_MEETINGS) -> list[RotaSlot]:
+def plan_rota(
+    members: Sequence[Member], held: int, sw_may_chair: bool, count: int = ROTA_MEETINGS
+) -> list[RotaSlot]:
     """Chair and minute-taker for the next `count` meetings, continuing from `held` meetings.
 
     Pure and deterministic so the rota shown today is the rota applied when a meeting is booked.
@@ -211,34 +222,43 @@ def rota(ctx: Context, cmd: Rota) -> Outcome:
     rules = rules_for(case.profile)
     profile = rules.profile
     held = sum(1 for m in all_meetings if m.status == "held" and m.kind in CORE_GROUP_KINDS)
-    upcoming = sorted((m for m in all_meetings
-                       if m.status == "scheduled" and m.kind in CORE_GROUP_KINDS),
-                      key=lambda m: m.starts_at)
+    upcoming = sorted(
+        (m for m in all_meetings if m.status == "scheduled" and m.kind in CORE_GROUP_KINDS),
+        key=lambda m: m.starts_at,
+    )
     slots = plan_rota(people, held, profile.social_worker_may_chair)
     lines = []
     for i, slot in enumerate(slots):
-        label = (f"{meeting_label(upcoming[i].kind).capitalize()} "
-                 f"{when(london_date(upcoming[i].starts_at), ctx.today, rules.calendar)}"
-                 if i < len(upcoming) else f"Meeting {held + i + 1}")
+        label = (
+            f"{meeting_label(upcoming[i].kind).capitalize()} "
+            f"{when(london_date(upcoming[i].starts_at), ctx.today, rules.calendar)}"
+            if i < len(upcoming)
+            else f"Meeting {held + i + 1}"
+        )
         chair = mention(slot.chair) if slot.chair else "no one eligible yet"
         minutes = mention(slot.minutes) if slot.minutes else "no one yet"
         lines.append(f"{label}: chair {chair}; minutes {minutes}")
     if profile.social_worker_may_chair:
-        rule = (f"chair · {profile.title}: chaired by a member the core group agrees; "
-                "the rota moves between agencies")
+        rule = (
+            f"chair · {profile.title}: chaired by a member the core group agrees; "
+            "the rota moves between agencies"
+        )
     else:
-        rule = (f"chair · {profile.title} guidance §3: the chair must not be the social worker "
-                "and rotates between agencies")
-    hint = () if any(s.chair for s in slots) else (
-        f"Add a member from another agency to chair: `{EXAMPLES['add']}`",)
-    return only(Message(f"{case.reference}: chair and minute-taker rota", (*lines, *hint),
-                        context=(rule,)))
+        rule = (
+            f"chair · {profile.title} guidance §3: the chair must not be the social worker "
+            "and rotates between agencies"
+        )
+    hint = (
+        ()
+        if any(s.chair for s in slots)
+        else (f"Add a member from another agency to chair: `{EXAMPLES['add']}`",)
+    )
+    return only(Message(f"{case.reference}: chair and minute-taker rota", (*lines, *hint), context=(rule,)))
 
 
 def rota_for_next(s: Session, reference: str, sw_may_chair: bool, today: date) -> RotaSlot:
     """The rota slot of the next meeting to book (used when a meeting is scheduled)."""
     people = repo.members(s, reference, on=today)
     all_meetings = repo.meetings(s, reference)
-    taken = sum(1 for m in all_meetings
-                if m.status in ("held", "scheduled") and m.kind in CORE_GROUP_KINDS)
+    taken = sum(1 for m in all_meetings if m.status in ("held", "scheduled") and m.kind in CORE_GROUP_KINDS)
     return plan_rota(people, taken, sw_may_chair, 1)[0]

@@ -41,8 +41,7 @@ SUMMARY_DEADLINES = 4
 SUMMARY_ACTIONS = 3
 
 
-def case_summary(s: Session, case: CoreGroup, ctx: Context, *,
-                 title: str = "core group summary") -> Message:
+def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str = "core group summary") -> Message:
     """The pinned summary of `case` as the record stands (read inside the caller's session).
 
     `title` starts the preview line: "core group set up" when it is first pinned."""
@@ -56,19 +55,22 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *,
         f"{case.plan} plan, started {long_date(case.start)}.",
     ]
     if case.status == "closed":
-        lines.append("**Closed**: no more reminders; the record is kept for the retention "
-                     "period.")
-        return Message(f"{case.reference}: closed", tuple(lines),
-                       context=(f"Updated {long_date(ctx.today)} "
-                                f"{london_time(ctx.now)}",))
+        lines.append("**Closed**: no more reminders; the record is kept for the retention period.")
+        return Message(
+            f"{case.reference}: closed",
+            tuple(lines),
+            context=(f"Updated {long_date(ctx.today)} {london_time(ctx.now)}",),
+        )
 
     nxt = repo.next_meeting(s, case.reference, now=ctx.now)
     if nxt is not None:
         place = meeting_place(nxt.venue, nxt.online)
         where = f", {place}" if place else ""
-        lines.append(f"**Next meeting**: {meeting_label(nxt.kind)} on "
-                     f"{long_date(london_date(nxt.starts_at))} at "
-                     f"{london_time(nxt.starts_at)}{where}")
+        lines.append(
+            f"**Next meeting**: {meeting_label(nxt.kind)} on "
+            f"{long_date(london_date(nxt.starts_at))} at "
+            f"{london_time(nxt.starts_at)}{where}"
+        )
     else:
         lines.append("**Next meeting**: none booked")
 
@@ -83,8 +85,10 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *,
     if nxt is not None and nxt.id is not None and nxt.kind in CORE_GROUP_KINDS:
         counts = progress(s, case, nxt, ctx.today)
         awaited = [people[i] for i in counts.awaited if i in people]
-        text = (f"**Written reports**: {counts.reports_in} of {counts.reports_expected} in for "
-                f"{long_date(london_date(nxt.starts_at))}")
+        text = (
+            f"**Written reports**: {counts.reports_in} of {counts.reports_expected} in for "
+            f"{long_date(london_date(nxt.starts_at))}"
+        )
         if awaited:
             text += "; awaited from " + ", ".join(mention(m) for m in awaited)
         lines.append(text)
@@ -117,10 +121,8 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *,
     preview = f"{case.reference}: {title}"
     if first is not None:
         preview += f"; {rule_title(first.rule).lower()} due by {long_date(first.due)}"
-    context = [rule_context(o.rule, rules, case.plan, interpretation=o.interpretation)
-               for o in shown]
-    context.append(f"Kept up to date by the bot · updated {long_date(ctx.today)} "
-                   f"{london_time(ctx.now)}")
+    context = [rule_context(o.rule, rules, case.plan, interpretation=o.interpretation) for o in shown]
+    context.append(f"Kept up to date by the bot · updated {long_date(ctx.today)} {london_time(ctx.now)}")
     return Message(preview, tuple(lines), context=tuple(context))
 
 
@@ -151,5 +153,4 @@ def pinned_summary(ctx: Context, reference: str, kind: str) -> tuple[str, str] |
 def remember_pin(ctx: Context, reference: str, kind: str, message_id: str) -> None:
     """Remember the message the adapter pinned as the case's summary, so later changes edit it."""
     with ctx.store.transaction() as s:
-        repo.set_summary_message_id(s, reference, kind, message_id, actor=ctx.actor.audit_id,
-                                    now=ctx.now)
+        repo.set_summary_message_id(s, reference, kind, message_id, actor=ctx.actor.audit_id, now=ctx.now)

@@ -29,8 +29,9 @@ class SweepResult:
     cases: int
 
 
-def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
-                  bundle_at: time = BUNDLE_AT) -> tuple[list[Outgoing], int]:
+def load_and_plan(
+    store: Any, now: datetime, *, batch_size: int = 2000, bundle_at: time = BUNDLE_AT
+) -> tuple[list[Outgoing], int]:
     """Plan every active case at `now` (read-only): (rows, number of cases)."""
     today = london_date(now)
     out: list[Outgoing] = []
@@ -43,11 +44,17 @@ def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
 
         def flush() -> None:
             profile_of = {c.id: c.state.profile for c in batch}
-            facts = load_facts(conn, list(profile_of), today, parsers=parsers,
-                               horizon=lambda cid: profiles.horizon(profile_of[cid], today))
+            facts = load_facts(
+                conn,
+                list(profile_of),
+                today,
+                parsers=parsers,
+                horizon=lambda cid: profiles.horizon(profile_of[cid], today),
+            )
             for c in batch:
-                out.extend(plan_case(c.id, c.reference, c.state, facts.get(c.id), now, profiles,
-                                     bundle_at=bundle_at))
+                out.extend(
+                    plan_case(c.id, c.reference, c.state, facts.get(c.id), now, profiles, bundle_at=bundle_at)
+                )
 
         for case in active_case_states(s, batch_size=batch_size):
             batch.append(case)
@@ -60,9 +67,15 @@ def load_and_plan(store: Any, now: datetime, *, batch_size: int = 2000,
     return out, n
 
 
-def sweep(store: Any, now: datetime, *, dry_run: bool = False, batch_size: int = 2000,
-          bundle_at: time = BUNDLE_AT,
-          known: set[tuple[int, str, str, str]] | None = None) -> SweepResult:
+def sweep(
+    store: Any,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    batch_size: int = 2000,
+    bundle_at: time = BUNDLE_AT,
+    known: set[tuple[int, str, str, str]] | None = None,
+) -> SweepResult:
     """Plan every active case and (unless `dry_run`) insert the rows. Delivery is separate
     (`bot.delivery.Delivery`): the outbox is the hand-over, so a crash between the two loses
     nothing."""

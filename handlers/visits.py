@@ -38,8 +38,7 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
         return Outcome(form=visit_form(case.reference, ctx.today), reference=case.reference)
     day = cmd.day or ctx.today
     if day > ctx.today:
-        raise CommandError(f"{long_date(day)} is still to come: record a visit once it has "
-                           "happened.", ex)
+        raise CommandError(f"{long_date(day)} is still to come: record a visit once it has happened.", ex)
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_of(s, ctx, case)
@@ -47,8 +46,7 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
         visitor = me
         if cmd.by and cmd.by != ctx.actor.user_id:
             try:
-                visitor = repo.member_by_address(s, case.reference, ctx.actor.kind, cmd.by,
-                                              on=ctx.today)
+                visitor = repo.member_by_address(s, case.reference, ctx.actor.kind, cmd.by, on=ctx.today)
             except NotAMember:
                 raise CommandError(
                     f"{user_mention(cmd.by)} isn't a member of {case.reference}'s core group.",
@@ -57,8 +55,16 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
         if visitor.kind != "professional":
             raise CommandError("Visits are recorded for professionals in the core group.", ex)
         by = "lead_social_worker" if visitor.role == LEAD_SOCIAL_WORKER else "professional"
-        repo.record_visit(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, on=day,
-                          by=by, member_id=visitor.id, seen_alone=cmd.seen_alone)
+        repo.record_visit(
+            s,
+            case.reference,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            on=day,
+            by=by,
+            member_id=visitor.id,
+            seen_alone=cmd.seen_alone,
+        )
         rules, obs = case_obligations(s, case, ctx.today)
     who = "the lead social worker" if by == "lead_social_worker" else mention(visitor)
     lines = [f"By {who}; child {'seen alone' if cmd.seen_alone else 'not seen alone'}."]
@@ -68,6 +74,10 @@ def record_visit(ctx: Context, cmd: RecordVisit) -> Outcome:
             lines.append(f"{rule_title(o.rule)}: next by {when(o.due, ctx.today, rules.calendar)}")
             context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: visit on {long_date(day)} recorded", tuple(lines),
-                    context=tuple(context)), "channel")
+    out.say(
+        Message(
+            f"{case.reference}: visit on {long_date(day)} recorded", tuple(lines), context=tuple(context)
+        ),
+        "channel",
+    )
     return out

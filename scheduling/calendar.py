@@ -80,9 +80,7 @@ class WorkingCalendar:
         start = date(first, 1, 1).toordinal()
         end = date(last, 12, 31).toordinal()
         off = {d.toordinal() for d in self.holiday_names}
-        self._days: list[int] = [
-            o for o in range(start, end + 1) if (o + 6) % 7 < 5 and o not in off
-        ]
+        self._days: list[int] = [o for o in range(start, end + 1) if (o + 6) % 7 < 5 and o not in off]
         self._first = start
         self._last = end
         self._steppers: dict[tuple[int, str, bool], Callable[[date], date]] = {}
@@ -91,8 +89,7 @@ class WorkingCalendar:
         o = d.toordinal()
         if not self._first <= o <= self._last:
             raise DateOutOfRange(
-                f"{d.isoformat()} is outside the calendar's years "
-                f"{FIRST_YEAR - 1}-{LAST_YEAR + MARGIN_YEARS}"
+                f"{d.isoformat()} is outside the calendar's years {FIRST_YEAR - 1}-{LAST_YEAR + MARGIN_YEARS}"
             )
         return o
 
@@ -107,8 +104,7 @@ class WorkingCalendar:
             raise ValueError("n must be at least 1")
         i = bisect.bisect_right(self._days, self._check(d)) + n - 1
         if i >= len(self._days):
-            raise DateOutOfRange(
-                f"{n} working days after {d.isoformat()} is past {LAST_YEAR + MARGIN_YEARS}")
+            raise DateOutOfRange(f"{n} working days after {d.isoformat()} is past {LAST_YEAR + MARGIN_YEARS}")
         return date.fromordinal(self._days[i])
 
     def subtract_working_days(self, d: date, n: int) -> date:
@@ -117,8 +113,7 @@ class WorkingCalendar:
             raise ValueError("n must be at least 1")
         i = bisect.bisect_left(self._days, self._check(d)) - n
         if i < 0:
-            raise DateOutOfRange(
-                f"{n} working days before {d.isoformat()} is before {FIRST_YEAR - 1}")
+            raise DateOutOfRange(f"{n} working days before {d.isoformat()} is before {FIRST_YEAR - 1}")
         return date.fromordinal(self._days[i])
 
     def working_days_between(self, start: date, end: date) -> int:

@@ -21,9 +21,7 @@ Plan = Literal["cp", "cin", "lac"]
 PLANS: Final[tuple[str, ...]] = ("cp", "cin", "lac")
 
 #: Meeting kinds that are core group meetings (they count for the "next core group" clocks).
-CORE_GROUP_KINDS: Final = frozenset(
-    {"core_group", "school_move_core_group", "resolution_review_core_group"}
-)
+CORE_GROUP_KINDS: Final = frozenset({"core_group", "school_move_core_group", "resolution_review_core_group"})
 MEETING_KINDS: Final = (*sorted(CORE_GROUP_KINDS), "resolution_tier1", "resolution_tier2")
 MEETING_STATUSES: Final = ("held", "scheduled", "cancelled")
 VISIT_BY: Final = ("lead_social_worker", "professional")
@@ -222,8 +220,9 @@ def _bool(value: Any, field_name: str, default: bool) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise CaseError(field_name, f"expected true or false, got {_show(value)}",
-                        f'"{_key(field_name)}": true')
+        raise CaseError(
+            field_name, f"expected true or false, got {_show(value)}", f'"{_key(field_name)}": true'
+        )
     return value
 
 
@@ -257,22 +256,26 @@ _KNOWN = {
 def case_from_dict(raw: Any) -> CaseState:
     """Validate a CASE.json document. Raises CaseError naming the first bad field."""
     if not isinstance(raw, dict):
-        raise CaseError("(file)", "expected a JSON object", '{"profile": "suffolk", "plan": "cp", '
-                        '"start": "2026-12-18"}')
+        raise CaseError(
+            "(file)", "expected a JSON object", '{"profile": "suffolk", "plan": "cp", "start": "2026-12-18"}'
+        )
     unknown = sorted(str(k) for k in raw if k not in _KNOWN)
     if unknown:
         key = unknown[0]
         name = key if key.isprintable() and 0 < len(key) <= 40 and key.strip() == key else _show(key)
-        raise CaseError(name, f"unknown field; known fields are {', '.join(sorted(_KNOWN))}",
-                        '"start": "2026-12-18"')
-    for key, ex in (("profile", '"profile": "suffolk"'), ("plan", '"plan": "cp"'),
-                    ("start", '"start": "2026-12-18"')):
+        raise CaseError(
+            name, f"unknown field; known fields are {', '.join(sorted(_KNOWN))}", '"start": "2026-12-18"'
+        )
+    for key, ex in (
+        ("profile", '"profile": "suffolk"'),
+        ("plan", '"plan": "cp"'),
+        ("start", '"start": "2026-12-18"'),
+    ):
         if raw.get(key) in (None, ""):
             raise CaseError(key, "is missing", ex)
     profile = raw["profile"]
     if not isinstance(profile, str):
-        raise CaseError("profile", f"expected a profile name, got {_show(profile)}",
-                        '"profile": "suffolk"')
+        raise CaseError("profile", f"expected a profile name, got {_show(profile)}", '"profile": "suffolk"')
     plan = _choice(raw["plan"], "plan", PLANS)
     start = parse_date(raw["start"], "start", "2026-12-18")
     registered = _opt_date(raw.get("registered"), "registered")
@@ -299,22 +302,22 @@ def case_from_dict(raw: Any) -> CaseState:
             raise CaseError(f"{f}.date", "is missing", mex)
         d = parse_date(m["date"], f"{f}.date")
         if d < start:
-            raise CaseError(f"{f}.date", f"{d.isoformat()} is before the start "
-                            f"({start.isoformat()})", mex)
+            raise CaseError(f"{f}.date", f"{d.isoformat()} is before the start ({start.isoformat()})", mex)
         status = m.get("status")
         meetings.append(
             Meeting(
                 date=d,
                 kind=_choice(m.get("kind", "core_group"), f"{f}.kind", MEETING_KINDS),
                 status=None if status is None else _choice(status, f"{f}.status", MEETING_STATUSES),
-                social_worker_present=_bool(m.get("social_worker_present"),
-                                            f"{f}.social_worker_present", True),
+                social_worker_present=_bool(
+                    m.get("social_worker_present"), f"{f}.social_worker_present", True
+                ),
                 minutes_circulated=_opt_date(m.get("minutes_circulated"), f"{f}.minutes_circulated"),
                 chair_update_sent=_opt_date(m.get("chair_update_sent"), f"{f}.chair_update_sent"),
-                professionals_present=_opt_int(m.get("professionals_present"),
-                                               f"{f}.professionals_present"),
-                lead_sw_present=None if m.get("lead_sw_present") is None else _bool(
-                    m.get("lead_sw_present"), f"{f}.lead_sw_present", True),
+                professionals_present=_opt_int(m.get("professionals_present"), f"{f}.professionals_present"),
+                lead_sw_present=None
+                if m.get("lead_sw_present") is None
+                else _bool(m.get("lead_sw_present"), f"{f}.lead_sw_present", True),
             )
         )
 
@@ -344,8 +347,9 @@ def case_from_dict(raw: Any) -> CaseState:
         if isinstance(c, dict):
             if "date" not in c:
                 raise CaseError(f"{f}.date", "is missing", cex)
-            changes.append(Change(parse_date(c["date"], f"{f}.date"),
-                                  _opt_date(c.get("reported"), f"{f}.reported")))
+            changes.append(
+                Change(parse_date(c["date"], f"{f}.date"), _opt_date(c.get("reported"), f"{f}.reported"))
+            )
         else:
             changes.append(Change(parse_date(c, f)))
 
@@ -356,18 +360,20 @@ def case_from_dict(raw: Any) -> CaseState:
         # A Tier meeting may be given either way: in `resolution.<kind>_meetings`, or as a meeting
         # of kind `resolution_<kind>` (as the bot records it). Both count once held (no status: by
         # its date, as for every meeting); a scheduled or cancelled one doesn't yet.
-        listed = {parse_date(v, f"resolution.{kind}_meetings[{i}]")
-                  for i, v in enumerate(_list(res_raw, f"{kind}_meetings", rex))}
-        listed |= {m.date for m in meetings
-                   if m.kind == f"resolution_{kind}" and m.status in (None, "held")}
+        listed = {
+            parse_date(v, f"resolution.{kind}_meetings[{i}]")
+            for i, v in enumerate(_list(res_raw, f"{kind}_meetings", rex))
+        }
+        listed |= {m.date for m in meetings if m.kind == f"resolution_{kind}" and m.status in (None, "held")}
         return tuple(sorted(listed))
 
     resolution = Resolution(
         requested=_opt_date(res_raw.get("requested"), "resolution.requested"),
         tier1_meetings=tier("tier1"),
         tier2_meetings=tier("tier2"),
-        significant_risk_reduction=_bool(res_raw.get("significant_risk_reduction"),
-                                         "resolution.significant_risk_reduction", False),
+        significant_risk_reduction=_bool(
+            res_raw.get("significant_risk_reduction"), "resolution.significant_risk_reduction", False
+        ),
     )
 
     escalations = []
@@ -411,8 +417,11 @@ def _opt_int(value: Any, field_name: str, most: int = 1000) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
-        raise CaseError(field_name, f"expected a whole number from 0 to {most}, got {_show(value)}",
-                        f'"{_key(field_name)}": 10')
+        raise CaseError(
+            field_name,
+            f"expected a whole number from 0 to {most}, got {_show(value)}",
+            f'"{_key(field_name)}": 10',
+        )
     return value
 
 
@@ -429,27 +438,37 @@ def case_to_dict(case: CaseState) -> dict[str, Any]:
         "registered": iso(case.registered),
         "review_conferences": [d.isoformat() for d in case.review_conferences],
         "meetings": [
-            {"kind": m.kind, "date": m.date.isoformat(), "status": m.status,
-             "social_worker_present": m.social_worker_present,
-             "minutes_circulated": iso(m.minutes_circulated),
-             "chair_update_sent": iso(m.chair_update_sent),
-             "professionals_present": m.professionals_present,
-             "lead_sw_present": m.lead_sw_present}
+            {
+                "kind": m.kind,
+                "date": m.date.isoformat(),
+                "status": m.status,
+                "social_worker_present": m.social_worker_present,
+                "minutes_circulated": iso(m.minutes_circulated),
+                "chair_update_sent": iso(m.chair_update_sent),
+                "professionals_present": m.professionals_present,
+                "lead_sw_present": m.lead_sw_present,
+            }
             for m in case.meetings
         ],
-        "visits": [{"date": v.date.isoformat(), "by": v.by, "seen_alone": v.seen_alone}
-                   for v in case.visits],
+        "visits": [{"date": v.date.isoformat(), "by": v.by, "seen_alone": v.seen_alone} for v in case.visits],
         "school_moves": [d.isoformat() for d in case.school_moves],
-        "significant_changes": [{"date": c.date.isoformat(), "reported": iso(c.reported)}
-                                for c in case.significant_changes],
+        "significant_changes": [
+            {"date": c.date.isoformat(), "reported": iso(c.reported)} for c in case.significant_changes
+        ],
         "resolution": {
             "requested": iso(case.resolution.requested),
             "tier1_meetings": [d.isoformat() for d in case.resolution.tier1_meetings],
             "tier2_meetings": [d.isoformat() for d in case.resolution.tier2_meetings],
             "significant_risk_reduction": case.resolution.significant_risk_reduction,
         },
-        "escalations": [{"raised": e.raised.isoformat(), "stage": e.stage,
-                         "stage_started": iso(e.stage_started), "resolved": iso(e.resolved)}
-                        for e in case.escalations],
+        "escalations": [
+            {
+                "raised": e.raised.isoformat(),
+                "stage": e.stage,
+                "stage_started": iso(e.stage_started),
+                "resolved": iso(e.resolved),
+            }
+            for e in case.escalations
+        ],
         "lead_visit_every": case.lead_visit_every,
     }

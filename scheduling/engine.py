@@ -95,10 +95,12 @@ class Obligation(NamedTuple):
         }
 
     def __repr__(self) -> str:
-        return (f"Obligation(rule={self.rule!r}, due={self.due!r}, status={self.status!r}, "
-                f"about={self.about!r}, source={self.source!r}, "
-                f"interpretation={self.interpretation!r}, subject={self.subject!r}, "
-                f"earliest={self.earliest!r}, limit={self.limit!r}, met_on={self.met_on!r})")
+        return (
+            f"Obligation(rule={self.rule!r}, due={self.due!r}, status={self.status!r}, "
+            f"about={self.about!r}, source={self.source!r}, "
+            f"interpretation={self.interpretation!r}, subject={self.subject!r}, "
+            f"earliest={self.earliest!r}, limit={self.limit!r}, met_on={self.met_on!r})"
+        )
 
 
 class PlanNotCovered(CaseError):
@@ -148,8 +150,9 @@ class _Plan:
             self.review_after = _stepper(cal, spec.period)
         t1 = profile.rules.get("resolution_tier1_trigger")
         self.tier1_spec = t1.for_plan(plan) if t1 else None
-        self.tier1_after = (_stepper(cal, self.tier1_spec.period)
-                            if self.tier1_spec and self.tier1_spec.period else None)
+        self.tier1_after = (
+            _stepper(cal, self.tier1_spec.period) if self.tier1_spec and self.tier1_spec.period else None
+        )
         t2 = profile.rules.get("resolution_tier2_trigger")
         t2spec = t2.for_plan(plan) if t2 else None
         self.tier2_after = _stepper(cal, t2spec.period) if t2spec and t2spec.period else None
@@ -182,12 +185,15 @@ class _Rule:
         self.plan = plan
         self.after = _stepper(cal, spec.period) if spec.period else None
         self.limit_after = _stepper(cal, spec.limit) if spec.limit else None
-        self.before = (cal.stepper(spec.period.n, spec.period.unit, backwards=True)
-                       if spec.period else None)
-        self.earliest_before = (cal.stepper(spec.earliest.n, spec.earliest.unit, backwards=True)
-                                if spec.earliest else None)
-        self.need = (f"at least {spec.min_professionals} professional members"
-                     if spec.min_professionals else "the lead social worker or a representative")
+        self.before = cal.stepper(spec.period.n, spec.period.unit, backwards=True) if spec.period else None
+        self.earliest_before = (
+            cal.stepper(spec.earliest.n, spec.earliest.unit, backwards=True) if spec.earliest else None
+        )
+        self.need = (
+            f"at least {spec.min_professionals} professional members"
+            if spec.min_professionals
+            else "the lead social worker or a representative"
+        )
 
 
 def _stepper(cal: WorkingCalendar, p: Period) -> _Step:
@@ -213,9 +219,16 @@ class _Facts:
         "upcoming_reviews",
     )
 
-    def __init__(self, case: CaseState, today: date, held: list[date], held_meetings: list[Meeting],
-                 scheduled: list[Meeting], held_reviews: tuple[date, ...],
-                 upcoming_reviews: tuple[date, ...]) -> None:
+    def __init__(
+        self,
+        case: CaseState,
+        today: date,
+        held: list[date],
+        held_meetings: list[Meeting],
+        scheduled: list[Meeting],
+        held_reviews: tuple[date, ...],
+        upcoming_reviews: tuple[date, ...],
+    ) -> None:
         self.case = case
         self.today = today
         self.plan = case.plan
@@ -256,6 +269,7 @@ def _first_after(days: list[date], d: date) -> date | None:
 
 # ---- the rules, one function per rule id, each with the words it uses ----------------------------
 
+
 def _t_start(plan: str, start: date) -> tuple[str, str]:
     iso = start.isoformat()
     return f"{_START_EVENT[plan]} {iso}", f"start:{iso}"
@@ -267,8 +281,24 @@ def first_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
     due = r.after(start)
     met = f.held[0] if f.held else None
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, met, r.order, _t_start, (f.plan, start))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                met,
+                r.order,
+                _t_start,
+                (f.plan, start),
+            ),
+        )
+    )
 
 
 def _review_due(p: _Plan, f: _Facts) -> tuple[date, date, bool]:
@@ -281,8 +311,11 @@ def _review_due(p: _Plan, f: _Facts) -> tuple[date, date, bool]:
 
 
 def _t_review(plan: str, anchor: date, first: bool, booked: date | None) -> tuple[str, str]:
-    about = (f"first review after {_START_EVENT[plan]} {anchor.isoformat()}" if first
-             else f"next review after review conference {anchor.isoformat()}")
+    about = (
+        f"first review after {_START_EVENT[plan]} {anchor.isoformat()}"
+        if first
+        else f"next review after review conference {anchor.isoformat()}"
+    )
     if booked is not None:
         about += f" (booked for {booked.isoformat()})"
     return about, f"review_after:{anchor.isoformat()}"
@@ -294,8 +327,24 @@ def review_conference(r: _Rule, f: _Facts, out: _Out) -> None:
     anchor, due, first = _review_due(r.plan, f)
     booked = f.upcoming_reviews[0] if f.upcoming_reviews else None
     status = OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, None, r.order, _t_review, (f.plan, anchor, first, booked))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                None,
+                r.order,
+                _t_review,
+                (f.plan, anchor, first, booked),
+            ),
+        )
+    )
 
 
 def _next_review(p: _Plan, f: _Facts) -> tuple[date, bool] | None:
@@ -334,16 +383,48 @@ def second_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
             first_review = nr[0]
         due = r.plan.day_before(first_review)
         status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-        out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                     None, None, met, r.order, _t_second_before, (first_review,))))
+        out.append(
+            _new(
+                Obligation,
+                (
+                    r.id,
+                    due,
+                    status,
+                    r.source,
+                    r.interpretation,
+                    None,
+                    None,
+                    met,
+                    r.order,
+                    _t_second_before,
+                    (first_review,),
+                ),
+            )
+        )
         return
     if not held:
         return
     assert r.after is not None
     due = r.after(held[0])
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, met, r.order, _t_second_after, (held[0],))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                met,
+                r.order,
+                _t_second_after,
+                (held[0],),
+            ),
+        )
+    )
 
 
 def _t_next(last: date, booked: date | None) -> tuple[str, str]:
@@ -362,13 +443,32 @@ def next_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
     limit = r.limit_after(last) if r.limit_after else None
     booked = f.scheduled[0].date if f.scheduled else None
     status = OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, limit, None, r.order, _t_next, (last, booked))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                limit,
+                None,
+                r.order,
+                _t_next,
+                (last, booked),
+            ),
+        )
+    )
 
 
 def _t_window(review: date, booked: bool) -> tuple[str, str]:
-    about = (f"review conference {review.isoformat()}" if booked
-             else f"review conference due by {review.isoformat()} (not booked)")
+    about = (
+        f"review conference {review.isoformat()}"
+        if booked
+        else f"review conference due by {review.isoformat()} (not booked)"
+    )
     return about, f"before_review:{review.isoformat()}"
 
 
@@ -384,8 +484,11 @@ def final_core_group_window(r: _Rule, f: _Facts, out: _Out) -> None:
     # Choice: without an earliest day (Shropshire) any core group since the last review counts, but
     # before the first review the first core group does not: "the second and later core groups are
     # held before the review conference" (001 quality-standard table).
-    lower = earliest if earliest else (
-        f.held_reviews[-1] if f.held_reviews else (f.held[0] if f.held else f.case.start))
+    lower = (
+        earliest
+        if earliest
+        else (f.held_reviews[-1] if f.held_reviews else (f.held[0] if f.held else f.case.start))
+    )
     met = None
     held = f.held
     # the first core group on or after `earliest`, or strictly after the review / first core group
@@ -393,8 +496,24 @@ def final_core_group_window(r: _Rule, f: _Facts, out: _Out) -> None:
     if i < len(held) and held[i] < review:
         met = held[i]
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 earliest, None, met, r.order, _t_window, (review, booked))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                earliest,
+                None,
+                met,
+                r.order,
+                _t_window,
+                (review, booked),
+            ),
+        )
+    )
 
 
 def _t_post_review(review: date) -> tuple[str, str]:
@@ -410,8 +529,24 @@ def post_review_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
     due = r.after(review)
     met = _first_after(f.held, review)
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, met, r.order, _t_post_review, (review,))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                met,
+                r.order,
+                _t_post_review,
+                (review,),
+            ),
+        )
+    )
 
 
 def _t_meeting(kind: str, day: date) -> tuple[str, str]:
@@ -427,8 +562,24 @@ def minutes_circulated(r: _Rule, f: _Facts, out: _Out) -> None:
         if m.minutes_circulated is None:
             due = r.after(m.date)
             status = OVERDUE if today > due else DUE
-            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                         None, None, None, r.order, _t_meeting, (m.kind, m.date))))
+            out.append(
+                _new(
+                    Obligation,
+                    (
+                        r.id,
+                        due,
+                        status,
+                        r.source,
+                        r.interpretation,
+                        None,
+                        None,
+                        None,
+                        r.order,
+                        _t_meeting,
+                        (m.kind, m.date),
+                    ),
+                )
+            )
     if len(out) - n0 > 1:
         f.tie = True
 
@@ -447,16 +598,31 @@ def school_move_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
         met = _first_on_or_after(f.held, move)
         status = _status(due, met, f.today)
         if i == len(moves) - 1 or status == OVERDUE:
-            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                         None, None, met, r.order, _t_school, (move,))))
+            out.append(
+                _new(
+                    Obligation,
+                    (
+                        r.id,
+                        due,
+                        status,
+                        r.source,
+                        r.interpretation,
+                        None,
+                        None,
+                        met,
+                        r.order,
+                        _t_school,
+                        (move,),
+                    ),
+                )
+            )
     if len(out) - n0 > 1:
         f.tie = True
 
 
 def _t_without_sw(kind: str, day: date) -> tuple[str, str]:
     iso = day.isoformat()
-    return (f"{_KIND_LABEL.get(kind, kind)} {iso} held without the social worker",
-            f"meeting:{iso}:{kind}")
+    return (f"{_KIND_LABEL.get(kind, kind)} {iso} held without the social worker", f"meeting:{iso}:{kind}")
 
 
 def chair_update_to_lead_sw(r: _Rule, f: _Facts, out: _Out) -> None:
@@ -467,8 +633,24 @@ def chair_update_to_lead_sw(r: _Rule, f: _Facts, out: _Out) -> None:
         if not m.social_worker_present and m.chair_update_sent is None:
             due = r.after(m.date)
             status = OVERDUE if today > due else DUE
-            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                         None, None, None, r.order, _t_without_sw, (m.kind, m.date))))
+            out.append(
+                _new(
+                    Obligation,
+                    (
+                        r.id,
+                        due,
+                        status,
+                        r.source,
+                        r.interpretation,
+                        None,
+                        None,
+                        None,
+                        r.order,
+                        _t_without_sw,
+                        (m.kind, m.date),
+                    ),
+                )
+            )
     if len(out) - n0 > 1:
         f.tie = True
 
@@ -486,8 +668,24 @@ def significant_change_to_conference_chair(r: _Rule, f: _Facts, out: _Out) -> No
         if c.reported is None and c.date <= today:
             due = r.after(c.date)
             status = OVERDUE if today > due else DUE
-            out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                         None, None, None, r.order, _t_change, (c.date,))))
+            out.append(
+                _new(
+                    Obligation,
+                    (
+                        r.id,
+                        due,
+                        status,
+                        r.source,
+                        r.interpretation,
+                        None,
+                        None,
+                        None,
+                        r.order,
+                        _t_change,
+                        (c.date,),
+                    ),
+                )
+            )
     if len(out) - n0 > 1:
         f.tie = True
 
@@ -507,8 +705,24 @@ def _visit_rule(r: _Rule, step: _Step, f: _Facts, out: _Out, lead_only: bool) ->
     anchor = last or start
     due = step(anchor)
     status = OVERDUE if today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, None, r.order, _t_visit, (f.plan, anchor, last is not None))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                None,
+                r.order,
+                _t_visit,
+                (f.plan, anchor, last is not None),
+            ),
+        )
+    )
 
 
 def lead_sw_visit(r: _Rule, f: _Facts, out: _Out) -> None:
@@ -542,8 +756,24 @@ def written_report(r: _Rule, f: _Facts, out: _Out) -> None:
     m = f.scheduled[0]
     due = r.before(m.date)
     status = OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, None, r.order, _t_report, (m.kind, m.date))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                None,
+                r.order,
+                _t_report,
+                (m.kind, m.date),
+            ),
+        )
+    )
 
 
 def _t_not_quorate(need: str, kind: str, day: date) -> tuple[str, str]:
@@ -561,25 +791,57 @@ def quorum(r: _Rule, f: _Facts, out: _Out) -> None:
     spec = r.spec
     for m in reversed(f.held_meetings):
         if m.kind in CORE_GROUP_KINDS:
-            short = (spec.min_professionals is not None and m.professionals_present is not None
-                     and m.professionals_present < spec.min_professionals) or (
-                spec.lead_sw_required and m.lead_sw_present is False)
+            short = (
+                spec.min_professionals is not None
+                and m.professionals_present is not None
+                and m.professionals_present < spec.min_professionals
+            ) or (spec.lead_sw_required and m.lead_sw_present is False)
             if short:
-                out.append(_new(Obligation, (r.id, m.date, OVERDUE, r.source, r.interpretation,
-                                             None, None, None, r.order, _t_not_quorate,
-                                             (r.need, m.kind, m.date))))
+                out.append(
+                    _new(
+                        Obligation,
+                        (
+                            r.id,
+                            m.date,
+                            OVERDUE,
+                            r.source,
+                            r.interpretation,
+                            None,
+                            None,
+                            None,
+                            r.order,
+                            _t_not_quorate,
+                            (r.need, m.kind, m.date),
+                        ),
+                    )
+                )
             break
     if f.scheduled:
         m = f.scheduled[0]
         status = OVERDUE if f.today > m.date else DUE
-        out.append(_new(Obligation, (r.id, m.date, status, r.source, r.interpretation,
-                                     None, None, None, r.order, _t_quorum, (r.need, m.kind, m.date))))
+        out.append(
+            _new(
+                Obligation,
+                (
+                    r.id,
+                    m.date,
+                    status,
+                    r.source,
+                    r.interpretation,
+                    None,
+                    None,
+                    None,
+                    r.order,
+                    _t_quorum,
+                    (r.need, m.kind, m.date),
+                ),
+            )
+        )
     if len(out) - n0 > 1:
         f.tie = True
 
 
-def _t_escalation(stages: tuple[str, ...], stage: int, start: date,
-                  raised: date) -> tuple[str, str]:
+def _t_escalation(stages: tuple[str, ...], stage: int, start: date, raised: date) -> tuple[str, str]:
     name = stages[stage - 1] if stage <= len(stages) else "final stage"
     nxt = stages[stage] if stage < len(stages) else None
     about = f"stage {stage} ({name}) since {start.isoformat()}"
@@ -598,9 +860,24 @@ def escalation_stage(r: _Rule, f: _Facts, out: _Out) -> None:
         start = e.clock_start
         due = r.after(start)
         status = OVERDUE if f.today > due else DUE
-        out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                     None, None, None, r.order, _t_escalation,
-                                     (r.spec.stages, e.stage, start, e.raised))))
+        out.append(
+            _new(
+                Obligation,
+                (
+                    r.id,
+                    due,
+                    status,
+                    r.source,
+                    r.interpretation,
+                    None,
+                    None,
+                    None,
+                    r.order,
+                    _t_escalation,
+                    (r.spec.stages, e.stage, start, e.raised),
+                ),
+            )
+        )
     if len(out) - n0 > 1:
         f.tie = True
 
@@ -617,8 +894,11 @@ def _tier1_trigger(p: _Plan, f: _Facts) -> tuple[date, int | None]:
 
 
 def _t_tier1_trigger(count: int | None, period: Period | None, registered: date) -> tuple[str, str]:
-    why = (f"review conference no. {count}" if count is not None
-           else f"{period} on the register since {registered.isoformat()}")
+    why = (
+        f"review conference no. {count}"
+        if count is not None
+        else f"{period} on the register since {registered.isoformat()}"
+    )
     return f"automatic Tier 1: {why}", "tier1_trigger"
 
 
@@ -628,9 +908,24 @@ def resolution_tier1_trigger(r: _Rule, f: _Facts, out: _Out) -> None:
     started = [d for d in (res.requested, *res.tier1_meetings) if d is not None]
     met = min(started) if started else None
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > trigger else DUE
-    out.append(_new(Obligation, (r.id, trigger, status, r.source, r.interpretation,
-                                 None, None, met, r.order, _t_tier1_trigger,
-                                 (count, r.spec.period, f.case.registered_on))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                trigger,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                met,
+                r.order,
+                _t_tier1_trigger,
+                (count, r.spec.period, f.case.registered_on),
+            ),
+        )
+    )
 
 
 def _tier1_start(p: _Plan, f: _Facts) -> date | None:
@@ -659,8 +954,24 @@ def resolution_tier1_meeting(r: _Rule, f: _Facts, out: _Out) -> None:
     met = _first_on_or_after(held, start)
     why = "request" if start == f.case.resolution.requested else "automatic trigger"
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, met, r.order, _t_tier1_meeting, (why, start))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                met,
+                r.order,
+                _t_tier1_meeting,
+                (why, start),
+            ),
+        )
+    )
 
 
 def _last_tier1(f: _Facts) -> date | None:
@@ -681,14 +992,33 @@ def resolution_review_core_group(r: _Rule, f: _Facts, out: _Out) -> None:
     due = r.after(t)
     met = _first_after(f.held, t)
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, met, r.order, _t_resolution_review, (t,))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                met,
+                r.order,
+                _t_resolution_review,
+                (t,),
+            ),
+        )
+    )
 
 
 def _t_tier2_trigger(t: date, reduced: bool) -> tuple[str, str]:
     iso = t.isoformat()
-    about = (f"12-week check after the Tier 1 meeting {iso}: risk significantly reduced" if reduced
-             else f"Tier 2 unless risk is significantly reduced after the Tier 1 meeting {iso}")
+    about = (
+        f"12-week check after the Tier 1 meeting {iso}: risk significantly reduced"
+        if reduced
+        else f"Tier 2 unless risk is significantly reduced after the Tier 1 meeting {iso}"
+    )
     return about, f"tier2_trigger:{iso}"
 
 
@@ -704,9 +1034,24 @@ def resolution_tier2_trigger(r: _Rule, f: _Facts, out: _Out) -> None:
     else:
         t2 = _first_after([d for d in res.tier2_meetings if d <= f.today], t)
         status = MET if t2 else (OVERDUE if f.today > due else DUE)
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, None, r.order, _t_tier2_trigger,
-                                 (t, res.significant_risk_reduction))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                None,
+                r.order,
+                _t_tier2_trigger,
+                (t, res.significant_risk_reduction),
+            ),
+        )
+    )
 
 
 def _t_tier2_meeting(trigger: date) -> tuple[str, str]:
@@ -727,8 +1072,24 @@ def resolution_tier2_meeting(r: _Rule, f: _Facts, out: _Out) -> None:
     due = r.after(trigger)
     met = _first_on_or_after([d for d in res.tier2_meetings if d <= f.today], t)
     status = MET if met is not None and met <= f.today else OVERDUE if f.today > due else DUE
-    out.append(_new(Obligation, (r.id, due, status, r.source, r.interpretation,
-                                 None, None, met, r.order, _t_tier2_meeting, (trigger,))))
+    out.append(
+        _new(
+            Obligation,
+            (
+                r.id,
+                due,
+                status,
+                r.source,
+                r.interpretation,
+                None,
+                None,
+                met,
+                r.order,
+                _t_tier2_meeting,
+                (trigger,),
+            ),
+        )
+    )
 
 
 RULES: dict[str, _RuleFn] = {
@@ -803,8 +1164,7 @@ def _full_key(o: Obligation) -> tuple[date, int, str]:
     return (o.due, o.order, o.about)
 
 
-def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
-                today: date) -> list[Obligation]:
+def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar, today: date) -> list[Obligation]:
     """Every open, overdue or (for one-off rules) met obligation of the case, sorted by due date."""
     if case.plan not in profile.plans:
         check_plan(case, profile)
@@ -836,8 +1196,9 @@ def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
     else:
         facts = _Facts(case, today, held, held_meetings, scheduled, (), ())
     hit = _PLANS.get((id(profile), case.plan, id(cal)))
-    steps = hit[2] if hit is not None and hit[0] is profile and hit[1] is cal else _steps(
-        profile, case.plan, cal)
+    steps = (
+        hit[2] if hit is not None and hit[0] is profile and hit[1] is cal else _steps(profile, case.plan, cal)
+    )
     out: list[Obligation] = []
     for fn, rule in steps:
         fn(rule, facts, out)
@@ -853,8 +1214,9 @@ def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar,
     return out
 
 
-def timeline(case: CaseState, today: date, profile: Profile | None = None,
-             extra_profile_files: Iterable[Any] = ()) -> list[Obligation]:
+def timeline(
+    case: CaseState, today: date, profile: Profile | None = None, extra_profile_files: Iterable[Any] = ()
+) -> list[Obligation]:
     """Convenience for callers that have only a case: loads its profile and calendar."""
     from scheduling.profiles import load_profile
 

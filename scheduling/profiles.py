@@ -56,9 +56,7 @@ RULE_IDS: Final[tuple[str, ...]] = (
 
 Unit = Literal["working_days", "days", "weeks", "months"]
 _PERIOD = re.compile(r"^\s*(\d+)\s+(working days?|days?|weeks?|months?)\s*$")
-PERIOD_HELP: Final = (
-    "a period such as '10 working days', '7 days', '6 weeks' or '3 months'"
-)
+PERIOD_HELP: Final = "a period such as '10 working days', '7 days', '6 weeks' or '3 months'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +65,7 @@ class Period:
     unit: Unit
 
     def __str__(self) -> str:
-        word = {"working_days": "working day", "days": "day", "weeks": "week",
-                "months": "month"}[self.unit]
+        word = {"working_days": "working day", "days": "day", "weeks": "week", "months": "month"}[self.unit]
         return f"{self.n} {word}{'' if self.n == 1 else 's'}"
 
 
@@ -253,8 +250,10 @@ def use_profile_dirs(folders: Iterable[Path]) -> list[str]:
             continue
         for path in sorted(folder.glob("*.toml")):
             if (PROFILE_DIR / path.name).exists():
-                problems.append(f"{path}: name: {path.stem!r} is a built-in profile; give the "
-                                "council's own a new name (e.g. 'mycouncil') and inherit from it")
+                problems.append(
+                    f"{path}: name: {path.stem!r} is a built-in profile; give the "
+                    "council's own a new name (e.g. 'mycouncil') and inherit from it"
+                )
     if problems:
         raise ProfileError("; ".join(problems))
     before = set(profile_names())
@@ -306,8 +305,14 @@ def check_profile_file(path: Path) -> list[str]:
     return problems + _rule_problems(profile.rules, path)
 
 
-def _resolve(pf: ProfileFile, path: Path, extra: Mapping[str, tuple[ProfileFile, Path]],
-             seen: tuple[str, ...] = (), *, check: bool = True) -> Profile:
+def _resolve(
+    pf: ProfileFile,
+    path: Path,
+    extra: Mapping[str, tuple[ProfileFile, Path]],
+    seen: tuple[str, ...] = (),
+    *,
+    check: bool = True,
+) -> Profile:
     if pf.name in seen:
         raise ProfileError(f"{path}: inherits: circular inheritance {' -> '.join((*seen, pf.name))}")
     parent: Profile | None = None
@@ -325,8 +330,7 @@ def _resolve(pf: ProfileFile, path: Path, extra: Mapping[str, tuple[ProfileFile,
         parent = _resolve(ppf, ppath, extra, (*seen, pf.name))
         if parent.nation != pf.nation:
             raise ProfileError(
-                f"{path}: nation: {pf.nation!r} differs from the inherited profile's "
-                f"{parent.nation!r}"
+                f"{path}: nation: {pf.nation!r} differs from the inherited profile's {parent.nation!r}"
             )
     rules: dict[str, Rule] = dict(parent.rules) if parent else {}
     for rid in pf.omit:
@@ -348,7 +352,8 @@ def _resolve(pf: ProfileFile, path: Path, extra: Mapping[str, tuple[ProfileFile,
         closures=frozenset(pf.closures) | (parent.closures if parent else frozenset()),
         working_hours=hours,
         social_worker_may_chair=(
-            pf.social_worker_may_chair if pf.social_worker_may_chair is not None
+            pf.social_worker_may_chair
+            if pf.social_worker_may_chair is not None
             else (parent.social_worker_may_chair if parent else True)
         ),
         documents=pf.documents or (parent.documents if parent else ()),
@@ -368,10 +373,18 @@ def _check_rules(rules: Mapping[str, Rule], path: Path) -> None:
 def _rule_problems(rules: Mapping[str, Rule], path: Path) -> list[str]:
     problems: list[str] = []
     needs_period = {
-        "first_core_group", "next_core_group", "post_review_core_group", "minutes_circulated",
-        "school_move_core_group", "chair_update_to_lead_sw",
-        "significant_change_to_conference_chair", "child_seen", "resolution_tier1_meeting",
-        "resolution_review_core_group", "resolution_tier2_trigger", "resolution_tier2_meeting",
+        "first_core_group",
+        "next_core_group",
+        "post_review_core_group",
+        "minutes_circulated",
+        "school_move_core_group",
+        "chair_update_to_lead_sw",
+        "significant_change_to_conference_chair",
+        "child_seen",
+        "resolution_tier1_meeting",
+        "resolution_review_core_group",
+        "resolution_tier2_trigger",
+        "resolution_tier2_meeting",
     }
     for rid, rule in rules.items():
         specs = [("", rule.spec)] + [(f".by_plan.{p}", s) for p, s in rule.spec.by_plan.items()]
@@ -380,24 +393,28 @@ def _rule_problems(rules: Mapping[str, Rule], path: Path) -> list[str]:
             if rid in needs_period and spec.period is None:
                 problems.append(f"{path}: {key}.period: is required ({PERIOD_HELP})")
             if rid == "second_core_group" and spec.period is None and not spec.before_review:
-                problems.append(
-                    f"{path}: {key}: needs a period or before_review = true")
+                problems.append(f"{path}: {key}: needs a period or before_review = true")
             if rid == "review_conference" and (spec.first is None or spec.period is None):
                 problems.append(
-                    f"{path}: {key}: needs first = '3 months' and period = '6 months' (or similar)")
+                    f"{path}: {key}: needs first = '3 months' and period = '6 months' (or similar)"
+                )
             if rid == "lead_sw_visit" and not (spec.period or spec.record_only or spec.per_case):
-                problems.append(
-                    f"{path}: {key}: needs a period, record_only = true or per_case = true")
+                problems.append(f"{path}: {key}: needs a period, record_only = true or per_case = true")
             if rid == "escalation_stage" and not spec.stages:
-                problems.append(f"{path}: {key}.stages: list the stages, e.g. "
-                                   "['practitioners', 'first-line managers']")
+                problems.append(
+                    f"{path}: {key}.stages: list the stages, e.g. ['practitioners', 'first-line managers']"
+                )
             if rid == "resolution_tier1_trigger" and (spec.period is None or not spec.review_count):
                 problems.append(f"{path}: {key}: needs period = '15 months' and review_count = 3")
             if rid == "written_report" and spec.period is None:
-                problems.append(f"{path}: {key}.period: is required: how long before the "
-                                   "meeting, e.g. '1 working day'")
-            if rid == "final_core_group_window" and spec.earliest is not None and \
-                    spec.earliest.unit != "working_days":
+                problems.append(
+                    f"{path}: {key}.period: is required: how long before the meeting, e.g. '1 working day'"
+                )
+            if (
+                rid == "final_core_group_window"
+                and spec.earliest is not None
+                and spec.earliest.unit != "working_days"
+            ):
                 problems.append(f"{path}: {key}.earliest: must be in working days")
     return problems
 

@@ -83,63 +83,210 @@ _ATTENDING = Answer("Attending", "{ref} attending {day}")
 
 #: The reminder plan (issue 5, "The reminder plan"), in the order rows of one subject are planned.
 PLAN: Final[tuple[PlanRow, ...]] = (
-    PlanRow("book_next", "next_core_group", "10 WD before due, none booked", "channel",
-            "Book the next core group", (_BOOK,),
-            offset=-10, stage="book", condition="unbooked"),
-    PlanRow("book_first", "first_core_group", "10 WD before due, none booked", "channel",
-            "Book the first core group", (_BOOK,),
-            offset=-10, stage="book", condition="unbooked"),
-    PlanRow("attendance", "written_report", "5 WD before the meeting", "member",
-            "Say whether you are coming",
-            (_ATTENDING, Answer("Sending apologies", "{ref} apologies {day}")),
-            offset=-5, anchor="meeting", expiry="day_before", stage="attendance:{member}",
-            source="meeting", asks="members", threaded=True),
-    PlanRow("report_request", "written_report", "3 WD before the meeting", "member",
-            "Send your written report",
-            (Answer("Write my report", "{ref} report {day}"), _ATTENDING),
-            offset=-3, anchor="meeting", expiry="day_before", stage="report:{member}",
-            source="meeting", asks="professionals", threaded=True, progress="count"),
-    PlanRow("chair_bundle", "written_report", "1 WD before the meeting, at 10:00", "chair",
-            "Read the reports in; chase the ones still missing",
-            offset=-1, anchor="meeting", expiry="day_before", stage="bundle",
-            condition="reports_expected", source="meeting", threaded=True, progress="bundle",
-            fixed_time=True),
-    PlanRow("final_window", "final_core_group_window", "the day the window opens", "channel",
-            "Hold the final core group before the review", (_BOOK,),
-            anchor="earliest", stage="window_open", condition="window_open"),
-    PlanRow("minutes_soon", "minutes_circulated", "2 WD before due", "minute_taker+lead_sw",
-            "Send the minutes", (_MINUTES,),
-            offset=-2, expiry="day_before", threaded=True),
-    PlanRow("minutes_due", "minutes_circulated", "on the due day", "minute_taker+lead_sw",
-            "Send the minutes today", (_MINUTES,),
-            stage="due", threaded=True),
-    PlanRow("minutes_overdue", "minutes_circulated", "first working day after due",
-            "channel+lead_sw_manager", "Send the minutes now", (_MINUTES,),
-            offset=1, expiry="never", stage="overdue", condition="overdue", threaded=True),
-    PlanRow("lead_visit_soon", "lead_sw_visit", "3 WD before due", "lead_sw",
-            "Visit the child", (_VISIT,), offset=-3),
-    PlanRow("child_seen_soon", "child_seen", "2 WD before due, no visit since", "channel",
-            "Someone in the core group sees the child", (_VISIT,), offset=-2),
-    PlanRow("escalation_stage_end", "escalation_stage", "on the stage's last working day",
-            "raiser+next_stage", "Resolve it or take it to the next stage",
-            (Answer("Resolved", "{ref} resolve"), Answer("Escalate", "{ref} escalate")),
-            anchor="last_working_day", expiry="never", stage="stage_end"),
-    PlanRow("tier1_trigger", "resolution_tier1_trigger", "on the trigger day", "channel",
-            "Arrange the Tier 1 resolution meeting", (_BOOK,),
-            expiry="never", stage="trigger"),
-    PlanRow("tier1_meeting", "resolution_tier1_meeting", "5 WD before due", "channel",
-            "Hold the Tier 1 meeting", (_BOOK,), offset=-5),
-    PlanRow("resolution_review", "resolution_review_core_group", "5 WD before due", "channel",
-            "Hold the review core group (chaired by the social worker)", (_BOOK,), offset=-5),
-    PlanRow("tier2_trigger", "resolution_tier2_trigger", "on the trigger day", "channel",
-            "Decide: significant risk reduction, or Tier 2",
-            (Answer("Risk reduced", "{ref} risk reduced"), Answer("Go to Tier 2", "{ref} meeting")),
-            expiry="never", stage="trigger"),
-    PlanRow("action_soon", "plan_action", "2 WD before due", "owner",
-            "Finish your action", (_DONE,), offset=-2, source="action"),
-    PlanRow("action_overdue", "plan_action", "first working day after due", "channel",
-            "Finish the action or say what is in the way", (_DONE,),
-            offset=1, expiry="never", stage="overdue", condition="overdue", source="action"),
+    PlanRow(
+        "book_next",
+        "next_core_group",
+        "10 WD before due, none booked",
+        "channel",
+        "Book the next core group",
+        (_BOOK,),
+        offset=-10,
+        stage="book",
+        condition="unbooked",
+    ),
+    PlanRow(
+        "book_first",
+        "first_core_group",
+        "10 WD before due, none booked",
+        "channel",
+        "Book the first core group",
+        (_BOOK,),
+        offset=-10,
+        stage="book",
+        condition="unbooked",
+    ),
+    PlanRow(
+        "attendance",
+        "written_report",
+        "5 WD before the meeting",
+        "member",
+        "Say whether you are coming",
+        (_ATTENDING, Answer("Sending apologies", "{ref} apologies {day}")),
+        offset=-5,
+        anchor="meeting",
+        expiry="day_before",
+        stage="attendance:{member}",
+        source="meeting",
+        asks="members",
+        threaded=True,
+    ),
+    PlanRow(
+        "report_request",
+        "written_report",
+        "3 WD before the meeting",
+        "member",
+        "Send your written report",
+        (Answer("Write my report", "{ref} report {day}"), _ATTENDING),
+        offset=-3,
+        anchor="meeting",
+        expiry="day_before",
+        stage="report:{member}",
+        source="meeting",
+        asks="professionals",
+        threaded=True,
+        progress="count",
+    ),
+    PlanRow(
+        "chair_bundle",
+        "written_report",
+        "1 WD before the meeting, at 10:00",
+        "chair",
+        "Read the reports in; chase the ones still missing",
+        offset=-1,
+        anchor="meeting",
+        expiry="day_before",
+        stage="bundle",
+        condition="reports_expected",
+        source="meeting",
+        threaded=True,
+        progress="bundle",
+        fixed_time=True,
+    ),
+    PlanRow(
+        "final_window",
+        "final_core_group_window",
+        "the day the window opens",
+        "channel",
+        "Hold the final core group before the review",
+        (_BOOK,),
+        anchor="earliest",
+        stage="window_open",
+        condition="window_open",
+    ),
+    PlanRow(
+        "minutes_soon",
+        "minutes_circulated",
+        "2 WD before due",
+        "minute_taker+lead_sw",
+        "Send the minutes",
+        (_MINUTES,),
+        offset=-2,
+        expiry="day_before",
+        threaded=True,
+    ),
+    PlanRow(
+        "minutes_due",
+        "minutes_circulated",
+        "on the due day",
+        "minute_taker+lead_sw",
+        "Send the minutes today",
+        (_MINUTES,),
+        stage="due",
+        threaded=True,
+    ),
+    PlanRow(
+        "minutes_overdue",
+        "minutes_circulated",
+        "first working day after due",
+        "channel+lead_sw_manager",
+        "Send the minutes now",
+        (_MINUTES,),
+        offset=1,
+        expiry="never",
+        stage="overdue",
+        condition="overdue",
+        threaded=True,
+    ),
+    PlanRow(
+        "lead_visit_soon",
+        "lead_sw_visit",
+        "3 WD before due",
+        "lead_sw",
+        "Visit the child",
+        (_VISIT,),
+        offset=-3,
+    ),
+    PlanRow(
+        "child_seen_soon",
+        "child_seen",
+        "2 WD before due, no visit since",
+        "channel",
+        "Someone in the core group sees the child",
+        (_VISIT,),
+        offset=-2,
+    ),
+    PlanRow(
+        "escalation_stage_end",
+        "escalation_stage",
+        "on the stage's last working day",
+        "raiser+next_stage",
+        "Resolve it or take it to the next stage",
+        (Answer("Resolved", "{ref} resolve"), Answer("Escalate", "{ref} escalate")),
+        anchor="last_working_day",
+        expiry="never",
+        stage="stage_end",
+    ),
+    PlanRow(
+        "tier1_trigger",
+        "resolution_tier1_trigger",
+        "on the trigger day",
+        "channel",
+        "Arrange the Tier 1 resolution meeting",
+        (_BOOK,),
+        expiry="never",
+        stage="trigger",
+    ),
+    PlanRow(
+        "tier1_meeting",
+        "resolution_tier1_meeting",
+        "5 WD before due",
+        "channel",
+        "Hold the Tier 1 meeting",
+        (_BOOK,),
+        offset=-5,
+    ),
+    PlanRow(
+        "resolution_review",
+        "resolution_review_core_group",
+        "5 WD before due",
+        "channel",
+        "Hold the review core group (chaired by the social worker)",
+        (_BOOK,),
+        offset=-5,
+    ),
+    PlanRow(
+        "tier2_trigger",
+        "resolution_tier2_trigger",
+        "on the trigger day",
+        "channel",
+        "Decide: significant risk reduction, or Tier 2",
+        (Answer("Risk reduced", "{ref} risk reduced"), Answer("Go to Tier 2", "{ref} meeting")),
+        expiry="never",
+        stage="trigger",
+    ),
+    PlanRow(
+        "action_soon",
+        "plan_action",
+        "2 WD before due",
+        "owner",
+        "Finish your action",
+        (_DONE,),
+        offset=-2,
+        source="action",
+    ),
+    PlanRow(
+        "action_overdue",
+        "plan_action",
+        "first working day after due",
+        "channel",
+        "Finish the action or say what is in the way",
+        (_DONE,),
+        offset=1,
+        expiry="never",
+        stage="overdue",
+        condition="overdue",
+        source="action",
+    ),
 )
 ROWS: Final[dict[str, PlanRow]] = {r.kind: r for r in PLAN}
 
@@ -155,10 +302,11 @@ class _Index:
     @classmethod
     def of(cls, plan: tuple[PlanRow, ...]) -> _Index:
         rules = dict.fromkeys(r.rule for r in plan if r.source == "obligation")
-        return cls({rule: tuple(r for r in plan if r.source == "obligation" and r.rule == rule)
-                    for rule in rules},
-                   tuple(r for r in plan if r.source == "meeting"),
-                   tuple(r for r in plan if r.source == "action"))
+        return cls(
+            {rule: tuple(r for r in plan if r.source == "obligation" and r.rule == rule) for rule in rules},
+            tuple(r for r in plan if r.source == "meeting"),
+            tuple(r for r in plan if r.source == "action"),
+        )
 
 
 _INDEX: Final = _Index.of(PLAN)
@@ -250,9 +398,15 @@ def _expires_on(row: PlanRow, cal: WorkingCalendar, due: date) -> date:
     return due
 
 
-def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: WorkingCalendar,
-                   today: date, *, booked: bool | None = None,
-                   plan: tuple[PlanRow, ...] = PLAN) -> list[Planned]:
+def plan_reminders(
+    obligations: Iterable[Obligation],
+    facts: CaseFacts,
+    cal: WorkingCalendar,
+    today: date,
+    *,
+    booked: bool | None = None,
+    plan: tuple[PlanRow, ...] = PLAN,
+) -> list[Planned]:
     """Every reminder that is due to go out on or before `today` and has not expired.
 
     `booked`: whether a core group is booked (from the case state); default: whether `facts`
@@ -264,20 +418,42 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
     if booked is None:
         booked = bool(facts.meetings)
 
-    def add(row: PlanRow, subject: str, due: date, earliest: date | None = None,
-            ob: Obligation | None = None, *, member: str = "", audience: str | None = None,
-            progress: tuple[int, int] | None = None, received: tuple[str, ...] = (),
-            waiting: tuple[str, ...] = ()) -> None:
+    def add(
+        row: PlanRow,
+        subject: str,
+        due: date,
+        earliest: date | None = None,
+        ob: Obligation | None = None,
+        *,
+        member: str = "",
+        audience: str | None = None,
+        progress: tuple[int, int] | None = None,
+        received: tuple[str, ...] = (),
+        waiting: tuple[str, ...] = (),
+    ) -> None:
         send_on = _send_on(row, cal, due, earliest)
         if send_on is None or send_on > today:
             return
         expires_on = _expires_on(row, cal, due)
         if today > expires_on:
             return
-        out.append(Planned(row.kind, row.rule, subject,
-                           row.stage.format(member=member) if member else row.stage,
-                           audience or row.audience, send_on, due, expires_on,
-                           subject if row.threaded else None, progress, ob, received, waiting))
+        out.append(
+            Planned(
+                row.kind,
+                row.rule,
+                subject,
+                row.stage.format(member=member) if member else row.stage,
+                audience or row.audience,
+                send_on,
+                due,
+                expires_on,
+                subject if row.threaded else None,
+                progress,
+                ob,
+                received,
+                waiting,
+            )
+        )
 
     for ob in obligations:
         if ob.status == "met" or (ob.due > far and (ob.earliest is None or ob.earliest > today)):
@@ -285,8 +461,10 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
         for row in index.by_rule.get(ob.rule, ()):
             cond = row.condition
             if cond is not None and not (
-                    (cond == "unbooked" and not booked) or (cond == "window_open" and ob.status == DUE)
-                    or (cond == "overdue" and ob.status == OVERDUE)):
+                (cond == "unbooked" and not booked)
+                or (cond == "window_open" and ob.status == DUE)
+                or (cond == "overdue" and ob.status == OVERDUE)
+            ):
                 continue
             add(row, ob.subject, ob.due, ob.earliest, ob)
 
@@ -301,20 +479,37 @@ def plan_reminders(obligations: Iterable[Obligation], facts: CaseFacts, cal: Wor
             if row.asks == "members":
                 for member in m.members:
                     if member not in m.attending and member not in m.apologies:
-                        add(row, m.subject, m.date, member=member, audience=f"member:{member}",
-                            progress=counts)
+                        add(
+                            row,
+                            m.subject,
+                            m.date,
+                            member=member,
+                            audience=f"member:{member}",
+                            progress=counts,
+                        )
             elif row.asks == "professionals":
                 for member in m.professionals:
                     if member not in m.attending and member not in m.reports_in:
-                        add(row, m.subject, m.date, member=member, audience=f"member:{member}",
-                            progress=counts)
+                        add(
+                            row,
+                            m.subject,
+                            m.date,
+                            member=member,
+                            audience=f"member:{member}",
+                            progress=counts,
+                        )
             elif row.condition != "reports_expected" or expected:
                 # The chair's bundle: what is in and who has sent nothing (sent even when all
                 # are in, so the chair has the reports the day before).
                 bundle = row.progress == "bundle"
-                add(row, m.subject, m.date, progress=counts,
+                add(
+                    row,
+                    m.subject,
+                    m.date,
+                    progress=counts,
                     received=tuple(p for p in expected if p in m.reports_in) if bundle else (),
-                    waiting=tuple(p for p in expected if p not in m.reports_in) if bundle else ())
+                    waiting=tuple(p for p in expected if p not in m.reports_in) if bundle else (),
+                )
 
     for a in facts.actions:
         if a.achieved or a.due is None:

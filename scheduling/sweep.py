@@ -63,11 +63,18 @@ class Outgoing:
         p = self.planned
         ob = p.obligation
         return {
-            "kind": p.kind, "rule": p.rule, "subject": p.subject, "audience": self.audience,
-            "profile": self.profile, "plan": self.plan,
-            "send_on": p.send_on.isoformat(), "due": p.due.isoformat(), "thread": p.thread,
+            "kind": p.kind,
+            "rule": p.rule,
+            "subject": p.subject,
+            "audience": self.audience,
+            "profile": self.profile,
+            "plan": self.plan,
+            "send_on": p.send_on.isoformat(),
+            "due": p.due.isoformat(),
+            "thread": p.thread,
             "progress": list(p.progress) if p.progress else None,
-            "received": list(p.received), "waiting": list(p.waiting),
+            "received": list(p.received),
+            "waiting": list(p.waiting),
             "about": ob.about if ob else None,
             "interpretation": bool(ob.interpretation) if ob else False,
         }
@@ -130,8 +137,16 @@ def audiences(p: Planned, facts: Any = None) -> list[tuple[str, str]]:
     return out
 
 
-def plan_case(case_id: int, reference: str, state: Any, facts: Any, now: datetime,
-              profiles: Profiles | None = None, *, bundle_at: time = BUNDLE_AT) -> list[Outgoing]:
+def plan_case(
+    case_id: int,
+    reference: str,
+    state: Any,
+    facts: Any,
+    now: datetime,
+    profiles: Profiles | None = None,
+    *,
+    bundle_at: time = BUNDLE_AT,
+) -> list[Outgoing]:
     """Every reminder of one case that should be in the outbox at `now` (pure).
 
     `state` is the engine's CaseState, `facts` a `storage.facts.ReminderFacts` (or None: no
@@ -146,24 +161,21 @@ def plan_case(case_id: int, reference: str, state: Any, facts: Any, now: datetim
     out: list[Outgoing] = []
     booked = False
     for m in state.meetings:
-        if (m.status == "scheduled" or (m.status is None and m.date >= today)) \
-                and m.kind in CORE_GROUP_KINDS:
+        if (m.status == "scheduled" or (m.status is None and m.date >= today)) and m.kind in CORE_GROUP_KINDS:
             booked = True
             break
-    for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today,
-                            booked=booked):
+    for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today, booked=booked):
         at = send_time_on(p.send_on, cal, hours, bundle_at if p.row.fixed_time else None)
         send_at = max(at, earliest)
         for audience, stage in audiences(p, facts):
-            out.append(Outgoing(case_id, reference, state.profile, state.plan, p, audience, stage,
-                                send_at))
+            out.append(Outgoing(case_id, reference, state.profile, state.plan, p, audience, stage, send_at))
     return out
 
 
-def plan_sweep(cases: Iterable[tuple[Any, Any]], now: datetime, *,
-               bundle_at: time = BUNDLE_AT) -> Iterator[Outgoing]:
+def plan_sweep(
+    cases: Iterable[tuple[Any, Any]], now: datetime, *, bundle_at: time = BUNDLE_AT
+) -> Iterator[Outgoing]:
     """`plan_case` over (storage.states.ActiveCase, ReminderFacts) pairs."""
     profiles = Profiles()
     for case, facts in cases:
-        yield from plan_case(case.id, case.reference, case.state, facts, now, profiles,
-                             bundle_at=bundle_at)
+        yield from plan_case(case.id, case.reference, case.state, facts, now, profiles, bundle_at=bundle_at)

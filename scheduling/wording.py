@@ -52,15 +52,19 @@ class KindLabel:
 #: table the handlers, reminders, calendar invitations and the case export read.
 MEETING_KIND_LABELS: Final[dict[str, KindLabel]] = {
     "core_group": KindLabel("core group", "core group", "core group meeting"),
-    "school_move_core_group": KindLabel("school core group", "core group at the new school",
-                                        "core group meeting at the new school"),
+    "school_move_core_group": KindLabel(
+        "school core group", "core group at the new school", "core group meeting at the new school"
+    ),
     "resolution_review_core_group": KindLabel(
-        "resolution review core group", "resolution review core group",
-        "core group meeting (review of the revised plan)"),
+        "resolution review core group",
+        "resolution review core group",
+        "core group meeting (review of the revised plan)",
+    ),
     "resolution_tier1": KindLabel("Tier 1 meeting", "Tier 1 meeting", "Tier 1 resolution meeting"),
     "resolution_tier2": KindLabel("Tier 2 meeting", "Tier 2 meeting", "Tier 2 resolution meeting"),
-    "review_conference": KindLabel("review conference", "review conference",
-                                   "review child protection conference"),
+    "review_conference": KindLabel(
+        "review conference", "review conference", "review child protection conference"
+    ),
 }
 
 
@@ -90,8 +94,11 @@ def _spec_line(spec: RuleSpec) -> str:
 def rule_summary(rule: Rule, profile: Profile) -> list[str]:
     """Plain-English lines for one rule of a profile, every plan it covers, with sources."""
     lines = [f"{rule.id} — {RULE_TITLES.get(rule.id, rule.id)}"]
-    plans_default = [p for p in profile.plans if p not in rule.spec.by_plan
-                     and (rule.spec.plans is None or p in rule.spec.plans)]
+    plans_default = [
+        p
+        for p in profile.plans
+        if p not in rule.spec.by_plan and (rule.spec.plans is None or p in rule.spec.plans)
+    ]
     if plans_default:
         prefix = "" if len(profile.plans) == 1 else f"({', '.join(plans_default)}) "
         lines.append(f"  {prefix}{_spec_line(rule.spec)}")

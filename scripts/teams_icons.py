@@ -18,13 +18,21 @@ TEAL = (0, 105, 120)
 
 def png(width: int, height: int, pixels: list[list[tuple[int, int, int, int]]]) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + bytes(c for px in row for c in px) for row in pixels)
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def coverage(x: float, y: float, size: int) -> float:
@@ -32,8 +40,10 @@ def coverage(x: float, y: float, size: int) -> float:
     c = size / 2
     r = math.hypot(x - c, y - c)
     ring = abs(r - size * 0.25) <= size * 0.045
-    dots = any(math.hypot(x - (c + size * 0.25 * math.cos(a)), y - (c + size * 0.25 * math.sin(a)))
-               <= size * 0.09 for a in (-math.pi / 2, math.pi / 6, 5 * math.pi / 6))
+    dots = any(
+        math.hypot(x - (c + size * 0.25 * math.cos(a)), y - (c + size * 0.25 * math.sin(a))) <= size * 0.09
+        for a in (-math.pi / 2, math.pi / 6, 5 * math.pi / 6)
+    )
     return 1.0 if ring or dots else 0.0
 
 
@@ -42,8 +52,9 @@ def draw(size: int, background: tuple[int, int, int] | None) -> bytes:
     for y in range(size):
         row = []
         for x in range(size):
-            samples = [coverage(x + (i + 0.5) / 4, y + (j + 0.5) / 4, size)
-                       for i in range(4) for j in range(4)]
+            samples = [
+                coverage(x + (i + 0.5) / 4, y + (j + 0.5) / 4, size) for i in range(4) for j in range(4)
+            ]
             a = sum(samples) / len(samples)
             if background is None:
                 row.append((255, 255, 255, round(255 * a)))

@@ -26,13 +26,24 @@ from storage.models import CoreGroup, PlanAction
 
 
 def _action_snap(a: PlanAction) -> dict[str, Any]:
-    return {"owner_member_id": a.owner_member_id, "due_on": a.due_on, "status": a.status,
-            "achieved_at": a.achieved_at, "chars": len(a.text)}
+    return {
+        "owner_member_id": a.owner_member_id,
+        "due_on": a.due_on,
+        "status": a.status,
+        "achieved_at": a.achieved_at,
+        "chars": len(a.text),
+    }
 
 
 def _action(session: Session, case: CoreGroup, action_id: int) -> PlanAction:
-    return one_of_case(session, PlanAction, action_id, case, "plan action",
-                        f"/coregroup actions {case.reference} (lists the action numbers)")
+    return one_of_case(
+        session,
+        PlanAction,
+        action_id,
+        case,
+        "plan action",
+        f"/coregroup actions {case.reference} (lists the action numbers)",
+    )
 
 
 def add_action(
@@ -52,12 +63,21 @@ def add_action(
     case = load_case(session, reference)
     if owner_member_id is not None:
         load_member(session, case, owner_member_id, on=today)
-    action = PlanAction(case_id=case_id_of(case), text=body, owner_member_id=owner_member_id,
-                        due_on=due_on, created_at=now)
+    action = PlanAction(
+        case_id=case_id_of(case), text=body, owner_member_id=owner_member_id, due_on=due_on, created_at=now
+    )
     session.add(action)
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="action.added", entity="action",
-           entity_id=action.id, after=_action_snap(action))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="action.added",
+        entity="action",
+        entity_id=action.id,
+        after=_action_snap(action),
+    )
     return action
 
 
@@ -79,8 +99,10 @@ def update_action(
     case = load_case(session, reference)
     action = _action(session, case, action_id)
     if action.status != "open":
-        raise InvalidState(f"Action {action.id} of {case.reference} is already achieved.",
-                           f"/coregroup actions {case.reference}")
+        raise InvalidState(
+            f"Action {action.id} of {case.reference} is already achieved.",
+            f"/coregroup actions {case.reference}",
+        )
     if owner_member_id is not UNSET and owner_member_id is not None:
         load_member(session, case, owner_member_id, on=today)
     before = _action_snap(action)
@@ -89,8 +111,17 @@ def update_action(
     if due_on is not UNSET:
         action.due_on = due_on
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="action.updated", entity="action",
-           entity_id=action.id, before=before, after=_action_snap(action))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="action.updated",
+        entity="action",
+        entity_id=action.id,
+        before=before,
+        after=_action_snap(action),
+    )
     return action
 
 
@@ -102,19 +133,28 @@ def achieve_action(
     case = load_case(session, reference)
     action = _action(session, case, action_id)
     if action.status == "achieved":
-        raise InvalidState(f"Action {action.id} of {case.reference} is already achieved.",
-                           f"/coregroup actions {case.reference}")
+        raise InvalidState(
+            f"Action {action.id} of {case.reference} is already achieved.",
+            f"/coregroup actions {case.reference}",
+        )
     before = _action_snap(action)
     action.status, action.achieved_at = "achieved", now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="action.achieved", entity="action",
-           entity_id=action.id, before=before, after=_action_snap(action))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="action.achieved",
+        entity="action",
+        entity_id=action.id,
+        before=before,
+        after=_action_snap(action),
+    )
     return action
 
 
-def delete_action(
-    session: Session, reference: str, action_id: int, *, actor: str, now: datetime
-) -> NoReturn:
+def delete_action(session: Session, reference: str, action_id: int, *, actor: str, now: datetime) -> NoReturn:
     """Always refuses: actions are never deleted (ActionsAreNeverDeleted)."""
     case = load_case(session, reference, writable=False)
     raise ActionsAreNeverDeleted(action_id, case.reference)

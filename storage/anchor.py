@@ -50,8 +50,9 @@ class Anchored:
         """`57:<64 hex>`, as the log line and `audit verify --anchor` write it."""
         raw_id, sep, digest = text.strip().lstrip("#").partition(":")
         digest = digest.strip().lower()
-        if not (sep and raw_id.isdigit() and len(digest) == 64
-                and all(c in "0123456789abcdef" for c in digest)):
+        if not (
+            sep and raw_id.isdigit() and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+        ):
             raise ValueError(f"{text!r} is not an anchor like 57:{'0' * 8}… (id:hash)")
         return cls(int(raw_id), digest)
 
@@ -91,8 +92,7 @@ class AnchorFile:
                     current = None  # rewritten below; verify already reported it if it mattered
                 if current is None or to.id > current.id:
                     tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-                    tmp.write_text(json.dumps({"id": to.id, "hash": to.hash}) + "\n",
-                                   encoding="utf-8")
+                    tmp.write_text(json.dumps({"id": to.id, "hash": to.hash}) + "\n", encoding="utf-8")
                     os.replace(tmp, self.path)
             if to.id // LOG_EVERY > self._written // LOG_EVERY:
                 log.info("audit anchor %d:%s", to.id, to.hash)

@@ -41,8 +41,7 @@ def _default(value: Any) -> Any:
 
 
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_default,
-                      ensure_ascii=False)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=_default, ensure_ascii=False)
 
 
 def event_hash(
@@ -95,9 +94,7 @@ def append(
     """Add one event to the chain in the caller's transaction."""
     _lock_chain(session)
     session.flush()
-    prev = session.execute(
-        select(col(AuditEvent.hash)).order_by(col(AuditEvent.id).desc()).limit(1)
-    ).scalar()
+    prev = session.execute(select(col(AuditEvent.hash)).order_by(col(AuditEvent.id).desc()).limit(1)).scalar()
     at = now.astimezone(UTC)
     before_s = None if before is None else canonical(before)
     after_s = None if after is None else canonical(after)
@@ -113,9 +110,18 @@ def append(
         before=before_s,
         after=after_s,
         prev_hash=prev_hash,
-        hash=event_hash(at=at, actor=actor, action=action, case_id=case_id, case_ref=case_ref,
-                        entity=entity, entity_id=entity_id, before=before_s, after=after_s,
-                        prev_hash=prev_hash),
+        hash=event_hash(
+            at=at,
+            actor=actor,
+            action=action,
+            case_id=case_id,
+            case_ref=case_ref,
+            entity=entity,
+            entity_id=entity_id,
+            before=before_s,
+            after=after_s,
+            prev_hash=prev_hash,
+        ),
     )
     session.add(event)
     session.flush()
@@ -139,16 +145,14 @@ class Verification:
 
     def describe(self) -> str:
         if self.ok:
-            tail = (f"; it reaches event #{self.anchored.id}, where it was anchored"
-                    if self.anchored else "")
+            tail = f"; it reaches event #{self.anchored.id}, where it was anchored" if self.anchored else ""
             return f"audit log intact: {self.checked} events, every link checks out{tail}"
         if self.broken_id is None:
             return f"audit log cut short: {self.problem}"
         return f"audit log broken at event {self.broken_id}: {self.problem}"
 
 
-def verify(session: Session, *, batch: int = 5000,
-           anchor: Anchored | None = None) -> Verification:
+def verify(session: Session, *, batch: int = 5000, anchor: Anchored | None = None) -> Verification:
     """Walk the chain from the first event; stop at the first link that does not check out.
 
     With `anchor` (storage/anchor.py), the anchored event must also be in the chain with the
@@ -162,19 +166,38 @@ def verify(session: Session, *, batch: int = 5000,
     stmt = select(AuditEvent).order_by(col(AuditEvent.id))
     for ev in session.scalars(stmt.execution_options(yield_per=batch)):
         if ev.prev_hash != prev:
-            return Verification(False, checked, ev.id, "it does not point to the event before it "
-                                "(an event was removed, inserted or re-hashed)")
-        want = event_hash(at=ev.at, actor=ev.actor, action=ev.action, case_id=ev.case_id,
-                          case_ref=ev.case_ref, entity=ev.entity, entity_id=ev.entity_id,
-                          before=ev.before, after=ev.after, prev_hash=ev.prev_hash)
+            return Verification(
+                False,
+                checked,
+                ev.id,
+                "it does not point to the event before it (an event was removed, inserted or re-hashed)",
+            )
+        want = event_hash(
+            at=ev.at,
+            actor=ev.actor,
+            action=ev.action,
+            case_id=ev.case_id,
+            case_ref=ev.case_ref,
+            entity=ev.entity,
+            entity_id=ev.entity_id,
+            before=ev.before,
+            after=ev.after,
+            prev_hash=ev.prev_hash,
+        )
         if want != ev.hash:
-            return Verification(False, checked, ev.id, "its contents do not match its hash "
-                                "(the row was edited)")
+            return Verification(
+                False, checked, ev.id, "its contents do not match its hash (the row was edited)"
+            )
         if anchor is not None and ev.id == anchor.id:
             if ev.hash != anchor.hash:
-                return Verification(False, checked, ev.id, "it is not the event that was "
-                                    "anchored there (the end of the log was replaced)",
-                                    last_id=ev.id, anchored=anchor)
+                return Verification(
+                    False,
+                    checked,
+                    ev.id,
+                    "it is not the event that was anchored there (the end of the log was replaced)",
+                    last_id=ev.id,
+                    anchored=anchor,
+                )
             reached = True
         prev = ev.hash
         last_id = ev.id
@@ -183,25 +206,23 @@ def verify(session: Session, *, batch: int = 5000,
     if not reached:
         assert anchor is not None
         if last_id is None:
-            problem = (f"every event is missing: the log is empty but was anchored at "
-                       f"#{anchor.id}")
+            problem = f"every event is missing: the log is empty but was anchored at #{anchor.id}"
         elif last_id > anchor.id:
-            problem = (f"event #{anchor.id}, where the log was anchored, is missing "
-                       f"(the log ends at #{last_id})")
+            problem = (
+                f"event #{anchor.id}, where the log was anchored, is missing (the log ends at #{last_id})"
+            )
         else:
-            problem = (f"the events after #{last_id} are missing: the log ends at "
-                       f"#{last_id} but was anchored at #{anchor.id}")
+            problem = (
+                f"the events after #{last_id} are missing: the log ends at "
+                f"#{last_id} but was anchored at #{anchor.id}"
+            )
         return Verification(False, checked, None, problem, last_id=last_id, anchored=anchor)
     return Verification(True, checked, last_id=last_id, anchored=anchor)
 
 
 def history(session: Session, reference: str) -> list[AuditEvent]:
     """A case's events, oldest first (kept after the case itself is purged)."""
-    stmt = (
-        select(AuditEvent)
-        .where(col(AuditEvent.case_ref) == reference)
-        .order_by(col(AuditEvent.id))
-    )
+    stmt = select(AuditEvent).where(col(AuditEvent.case_ref) == reference).order_by(col(AuditEvent.id))
     return list(session.scalars(stmt))
 
 

@@ -34,6 +34,7 @@ from storage.states import CASE_COLUMNS, ActiveCase, Decoder, Parsers, assemble,
 
 # --- the engine's view ---------------------------------------------------------------------------
 
+
 def case_state(session: Session, reference: str) -> CaseState:
     """Exactly the engine's `CaseState` for a case (the same value CASE.json would give).
 

@@ -40,8 +40,7 @@ def _next_reference(session: Session) -> str:
     n = (session.execute(select(func.max(col(CoreGroup.id)))).scalar() or 0) + 1
     while True:
         ref = f"CG-{n:04d}"
-        if session.scalars(select(col(CoreGroup.id)).where(col(CoreGroup.reference) == ref)).first() \
-                is None:
+        if session.scalars(select(col(CoreGroup.id)).where(col(CoreGroup.reference) == ref)).first() is None:
             return ref
         n += 1
 
@@ -66,33 +65,56 @@ def create_case(
     check_date(start, "start", "date(2026, 12, 18)")
     check_date(registered, "registered")
     if registered is not None and registered < start:
-        raise InvalidValue("registered", f"{registered} is before the start ({start})",
-                           f"registered=date({start.year}, {start.month}, {start.day})")
+        raise InvalidValue(
+            "registered",
+            f"{registered} is before the start ({start})",
+            f"registered=date({start.year}, {start.month}, {start.day})",
+        )
     _check_visit_every(lead_visit_every)
     if reference is not None:
         ref = normalise_reference(reference)
         if not REFERENCE_SHAPE.match(ref or ""):
-            raise InvalidValue("reference", f"{reference!r} is not a case reference "
-                               "(letters, a dash, then letters or digits)", '"CG-0421"')
+            raise InvalidValue(
+                "reference",
+                f"{reference!r} is not a case reference (letters, a dash, then letters or digits)",
+                '"CG-0421"',
+            )
         if session.scalars(select(col(CoreGroup.id)).where(col(CoreGroup.reference) == ref)).first():
-            raise AlreadyExists(f"A case with reference {ref}",
-                                "leave the reference out to get the next free one")
+            raise AlreadyExists(
+                f"A case with reference {ref}", "leave the reference out to get the next free one"
+            )
     else:
         ref = _next_reference(session)
-    case = CoreGroup(reference=ref, profile=profile, plan=plan, start=start,
-                     registered=registered, lead_visit_every=lead_visit_every, created_at=now,
-                     created_by=actor)
+    case = CoreGroup(
+        reference=ref,
+        profile=profile,
+        plan=plan,
+        start=start,
+        registered=registered,
+        lead_visit_every=lead_visit_every,
+        created_at=now,
+        created_by=actor,
+    )
     session.add(case)
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.created", entity="case",
-           entity_id=case.id, after=snapshot_of(case, CASE_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.created",
+        entity="case",
+        entity_id=case.id,
+        after=snapshot_of(case, CASE_FIELDS),
+    )
     return case
 
 
 def _check_visit_every(value: int | None) -> None:
     if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-        raise InvalidValue("lead_visit_every", f"expected a number of working days, got {value!r}",
-                           "lead_visit_every=10")
+        raise InvalidValue(
+            "lead_visit_every", f"expected a number of working days, got {value!r}", "lead_visit_every=10"
+        )
 
 
 def get_case(session: Session, reference: str) -> CoreGroup:
@@ -113,7 +135,8 @@ def case_version(session: Session, reference: str) -> int:
 def case_by_channel(session: Session, channel_id: str) -> CoreGroup:
     """The case linked to that channel, of whatever kind (UnknownChannel if none)."""
     case = session.scalars(
-        select(CoreGroup).join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
+        select(CoreGroup)
+        .join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
         .where(col(CaseConversation.channel) == channel_id)
     ).first()
     if case is None:
@@ -128,8 +151,11 @@ def conversation(session: Session, reference: str, kind: str) -> CaseConversatio
 
 
 def _conversation(session: Session, case_id: int, kind: str) -> CaseConversation | None:
-    return session.scalars(select(CaseConversation).where(
-        col(CaseConversation.case_id) == case_id, col(CaseConversation.kind) == kind)).first()
+    return session.scalars(
+        select(CaseConversation).where(
+            col(CaseConversation.case_id) == case_id, col(CaseConversation.kind) == kind
+        )
+    ).first()
 
 
 def channel_of(session: Session, reference: str, kind: str) -> str | None:
@@ -154,7 +180,12 @@ def list_cases(session: Session, *, status: str | None = "active") -> list[CoreG
 
 
 def link_channel(
-    session: Session, reference: str, *, actor: str, now: datetime, kind: str,
+    session: Session,
+    reference: str,
+    *,
+    actor: str,
+    now: datetime,
+    kind: str,
     channel_id: str,
 ) -> CoreGroup:
     """Link the case to its channel of that kind (one channel per case per kind)."""
@@ -164,19 +195,29 @@ def link_channel(
     channel_id = required_text(channel_id, "channel_id", max_len=255, example='"C0123ABCD"')
     case = load_case(session, reference)
     other = session.scalars(
-        select(CoreGroup).join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
+        select(CoreGroup)
+        .join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
         .where(col(CaseConversation.kind) == kind, col(CaseConversation.channel) == channel_id)
     ).first()
     if other is not None and other.id != case.id:
-        raise AlreadyExists(f"A link from this channel (to {other.reference})",
-                            "create a new channel for this case")
+        raise AlreadyExists(
+            f"A link from this channel (to {other.reference})", "create a new channel for this case"
+        )
     conv = _conversation_for_write(session, case, kind)
     before = {**snapshot_of(case, CASE_FIELDS), "kind": kind, "channel": conv.channel}
     conv.channel = channel_id
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.channel_linked", entity="case",
-           entity_id=case.id, before=before,
-           after={**snapshot_of(case, CASE_FIELDS), "kind": kind, "channel": channel_id})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.channel_linked",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after={**snapshot_of(case, CASE_FIELDS), "kind": kind, "channel": channel_id},
+    )
     return case
 
 
@@ -199,9 +240,11 @@ def update_case(
     if registered is not UNSET:
         check_date(registered, "registered")
         if registered is not None and registered < case.start:
-            raise InvalidValue("registered", f"{registered} is before the start ({case.start})",
-                               f"registered=date({case.start.year}, {case.start.month}, "
-                               f"{case.start.day})")
+            raise InvalidValue(
+                "registered",
+                f"{registered} is before the start ({case.start})",
+                f"registered=date({case.start.year}, {case.start.month}, {case.start.day})",
+            )
         changes["registered"] = registered
     if lead_visit_every is not UNSET:
         _check_visit_every(lead_visit_every)
@@ -210,14 +253,21 @@ def update_case(
     for key, value in changes.items():
         setattr(case, key, value)
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.updated", entity="case",
-           entity_id=case.id, before=before, after=snapshot_of(case, CASE_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.updated",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after=snapshot_of(case, CASE_FIELDS),
+    )
     return case
 
 
-def change_start(
-    session: Session, reference: str, start: date, *, actor: str, now: datetime
-) -> CoreGroup:
+def change_start(session: Session, reference: str, start: date, *, actor: str, now: datetime) -> CoreGroup:
     """Correct the start event's date (the conference that started the plan).
 
     A registration date that equalled the old start moves with it. The whole record is then
@@ -230,20 +280,28 @@ def change_start(
     today = london_today(now)
     check_date(start, "start", "date(2027, 1, 4)")
     if start > today:
-        raise InvalidValue("start", f"{start} is still to come; the start is the conference "
-                           "that started the plan", f"start=date({today.year}, {today.month}, "
-                           f"{today.day})")
+        raise InvalidValue(
+            "start",
+            f"{start} is still to come; the start is the conference that started the plan",
+            f"start=date({today.year}, {today.month}, {today.day})",
+        )
     case = load_case(session, reference)
-    recorded = [(london_date(m.starts_at), "meeting") for m in session.scalars(
-        select(Meeting).where(col(Meeting.case_id) == case.id,
-                              col(Meeting.status) != "cancelled"))]
-    recorded += [(v.visited_on, "visit") for v in session.scalars(
-        select(Visit).where(col(Visit.case_id) == case.id))]
+    recorded = [
+        (london_date(m.starts_at), "meeting")
+        for m in session.scalars(
+            select(Meeting).where(col(Meeting.case_id) == case.id, col(Meeting.status) != "cancelled")
+        )
+    ]
+    recorded += [
+        (v.visited_on, "visit") for v in session.scalars(select(Visit).where(col(Visit.case_id) == case.id))
+    ]
     earlier = sorted(d for d in recorded if d[0] < start)
     if earlier:
         day, what = earlier[0]
-        raise InvalidState(f"{case.reference} can't start on {start}: a {what} is recorded on "
-                           f"{day}, before it.", f"/coregroup change start:{day}")
+        raise InvalidState(
+            f"{case.reference} can't start on {start}: a {what} is recorded on {day}, before it.",
+            f"/coregroup change start:{day}",
+        )
     before = snapshot_of(case, CASE_FIELDS)
     old = case.start
     case.start = start
@@ -253,16 +311,24 @@ def change_start(
     try:
         case_from_dict(case_to_dict(case_state(session, case.reference)))
     except CaseError as exc:
-        raise InvalidState(f"{case.reference} can't start on {start}: {exc.problem}.",
-                           f"/coregroup change start:{old}") from None
-    record_audit(session, case, actor=actor, now=now, action="case.start_changed", entity="case",
-           entity_id=case.id, before=before, after=snapshot_of(case, CASE_FIELDS))
+        raise InvalidState(
+            f"{case.reference} can't start on {start}: {exc.problem}.", f"/coregroup change start:{old}"
+        ) from None
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.start_changed",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after=snapshot_of(case, CASE_FIELDS),
+    )
     return case
 
 
-def set_digest(
-    session: Session, reference: str, value: bool, *, actor: str, now: datetime
-) -> CoreGroup:
+def set_digest(session: Session, reference: str, value: bool, *, actor: str, now: datetime) -> CoreGroup:
     """Quiet digest on or off: the sweep gathers the channel's reminders into one morning post."""
     actor = check_actor(actor)
     london_today(now)
@@ -272,8 +338,17 @@ def set_digest(
     before = {"digest": case.digest}
     case.digest = value
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.digest", entity="case",
-           entity_id=case.id, before=before, after={"digest": value})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.digest",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after={"digest": value},
+    )
     return case
 
 
@@ -284,8 +359,13 @@ def summary_message_id(session: Session, reference: str, kind: str) -> str | Non
 
 
 def set_summary_message_id(
-    session: Session, reference: str, kind: str, message_id: str | None, *,
-    actor: str, now: datetime,
+    session: Session,
+    reference: str,
+    kind: str,
+    message_id: str | None,
+    *,
+    actor: str,
+    now: datetime,
 ) -> CoreGroup:
     """Remember which message is the pinned summary, so later changes edit it in place."""
     actor = check_actor(actor)
@@ -298,9 +378,17 @@ def set_summary_message_id(
     before = {"kind": kind, "summary_message_id": conv.summary_message_id}
     conv.summary_message_id = message_id
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.summary_pinned", entity="case",
-           entity_id=case.id, before=before,
-           after={"kind": kind, "summary_message_id": message_id})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.summary_pinned",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after={"kind": kind, "summary_message_id": message_id},
+    )
     return case
 
 
@@ -312,15 +400,25 @@ def close_case(session: Session, reference: str, *, actor: str, now: datetime) -
     before = snapshot_of(case, CASE_FIELDS)
     case.status = "closed"
     case.closed_at = now
-    dropped = rowcount(session.execute(
-        update(Reminder)
-        .where(col(Reminder.case_id) == case.id, col(Reminder.status).in_(("pending", "claimed")))
-        .values(status="dead", last_error="case closed")
-    ))
+    dropped = rowcount(
+        session.execute(
+            update(Reminder)
+            .where(col(Reminder.case_id) == case.id, col(Reminder.status).in_(("pending", "claimed")))
+            .values(status="dead", last_error="case closed")
+        )
+    )
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.closed", entity="case",
-           entity_id=case.id, before=before,
-           after={**snapshot_of(case, CASE_FIELDS), "reminders_dropped": dropped})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.closed",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after={**snapshot_of(case, CASE_FIELDS), "reminders_dropped": dropped},
+    )
     return case
 
 
@@ -330,14 +428,22 @@ def reopen_case(session: Session, reference: str, *, actor: str, now: datetime) 
     london_today(now)
     case = load_case(session, reference, closed_ok=True)
     if case.status == "active":
-        raise InvalidState(f"{case.reference} is already open.",
-                           f"/coregroup status {case.reference}")
+        raise InvalidState(f"{case.reference} is already open.", f"/coregroup status {case.reference}")
     before = snapshot_of(case, CASE_FIELDS)
     case.status = "active"
     case.closed_at = None
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.reopened", entity="case",
-           entity_id=case.id, before=before, after=snapshot_of(case, CASE_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.reopened",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after=snapshot_of(case, CASE_FIELDS),
+    )
     return case
 
 
@@ -358,9 +464,17 @@ def set_child_name(
     else:
         row.name = name
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.child_name_set", entity="case",
-           entity_id=case.id, before={"child_name_stored": had},
-           after={"child_name_stored": True})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.child_name_set",
+        entity="case",
+        entity_id=case.id,
+        before={"child_name_stored": had},
+        after={"child_name_stored": True},
+    )
 
 
 def child_name(session: Session, reference: str) -> str | None:
@@ -374,7 +488,12 @@ def child_name(session: Session, reference: str) -> str | None:
 
 
 def set_conversation_reference(
-    session: Session, reference: str, kind: str, conversation_reference: str, *, actor: str,
+    session: Session,
+    reference: str,
+    kind: str,
+    conversation_reference: str,
+    *,
+    actor: str,
     now: datetime,
 ) -> CoreGroup:
     """Remember how to reach the case's channel of that kind without being spoken to first.
@@ -387,8 +506,12 @@ def set_conversation_reference(
     actor = check_actor(actor)
     london_today(now)
     kind = check_kind(kind)
-    conversation_reference = required_text(conversation_reference, "conversation_reference",
-                                  max_len=4000, example='\'{"serviceUrl": "https://…"}\'')
+    conversation_reference = required_text(
+        conversation_reference,
+        "conversation_reference",
+        max_len=4000,
+        example='\'{"serviceUrl": "https://…"}\'',
+    )
     case = load_case(session, reference)
     conv = _conversation_for_write(session, case, kind)
     if conv.reference == conversation_reference:
@@ -396,7 +519,15 @@ def set_conversation_reference(
     before = {"kind": kind, "reference": conv.reference}
     conv.reference = conversation_reference
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="case.conversation_reference",
-           entity="case", entity_id=case.id, before=before,
-           after={"kind": kind, "reference": conversation_reference})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="case.conversation_reference",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after={"kind": kind, "reference": conversation_reference},
+    )
     return case

@@ -66,8 +66,11 @@ def london_date(at: datetime) -> date:
 
 def check_aware(value: datetime, field: str) -> datetime:
     if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InvalidValue(field, f"{value!r} has no time zone; times must be aware",
-                           "datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo('Europe/London'))")
+        raise InvalidValue(
+            field,
+            f"{value!r} has no time zone; times must be aware",
+            "datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo('Europe/London'))",
+        )
     return value
 
 
@@ -81,8 +84,9 @@ def check_actor(actor: str) -> str:
     return actor.strip()
 
 
-def clean_text(value: str | None, field: str, *, max_len: int, example: str,
-          required: bool = False) -> str | None:
+def clean_text(
+    value: str | None, field: str, *, max_len: int, example: str, required: bool = False
+) -> str | None:
     if value is None:
         if required:
             raise InvalidValue(field, "is required", example)
@@ -116,8 +120,7 @@ def normalise_role(role: str) -> str:
 
 def check_choice(value: str, field: str, allowed: Sequence[str]) -> str:
     if value not in allowed:
-        raise InvalidValue(field, f"{value!r} is not one of {', '.join(allowed)}",
-                           f'{field}="{allowed[0]}"')
+        raise InvalidValue(field, f"{value!r} is not one of {', '.join(allowed)}", f'{field}="{allowed[0]}"')
     return value
 
 
@@ -135,16 +138,40 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-CASE_FIELDS: Final = ("reference", "profile", "plan", "start", "registered", "status",
-                       "lead_visit_every", "resolution_requested", "significant_risk_reduction",
-                       "closed_at")
-MEMBER_FIELDS: Final = ("role", "kind", "joined_on", "left_on", "away_from", "away_until",
-                         "cover_member_id")
-MEETING_FIELDS: Final = ("kind", "status", "starts_at", "ends_at", "chair_member_id",
-                          "minute_taker_member_id", "calendar_event_id", "social_worker_present",
-                          "minutes_circulated_at", "chair_update_sent_at", "online")
-ESCALATION_FIELDS: Final = ("stage", "raised_by_member_id", "about_member_id", "raised_at",
-                             "stage_started_at", "resolved_at")
+CASE_FIELDS: Final = (
+    "reference",
+    "profile",
+    "plan",
+    "start",
+    "registered",
+    "status",
+    "lead_visit_every",
+    "resolution_requested",
+    "significant_risk_reduction",
+    "closed_at",
+)
+MEMBER_FIELDS: Final = ("role", "kind", "joined_on", "left_on", "away_from", "away_until", "cover_member_id")
+MEETING_FIELDS: Final = (
+    "kind",
+    "status",
+    "starts_at",
+    "ends_at",
+    "chair_member_id",
+    "minute_taker_member_id",
+    "calendar_event_id",
+    "social_worker_present",
+    "minutes_circulated_at",
+    "chair_update_sent_at",
+    "online",
+)
+ESCALATION_FIELDS: Final = (
+    "stage",
+    "raised_by_member_id",
+    "about_member_id",
+    "raised_at",
+    "stage_started_at",
+    "resolved_at",
+)
 
 
 def snapshot_of(obj: SQLModel, fields: Sequence[str]) -> dict[str, Any]:
@@ -155,21 +182,38 @@ def snapshot_of(obj: SQLModel, fields: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def record_audit(session: Session, case: CoreGroup | None, *, actor: str, now: datetime, action: str,
-           entity: str | None = None, entity_id: int | None = None,
-           before: Mapping[str, Any] | None = None,
-           after: Mapping[str, Any] | None = None) -> None:
+def record_audit(
+    session: Session,
+    case: CoreGroup | None,
+    *,
+    actor: str,
+    now: datetime,
+    action: str,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
     """Record a change. Every change passes here, so it also refreshes the case's snapshot."""
     if case is not None:
         refresh_snapshot(session, case)
-    audit.append(session, actor=actor, now=now, action=action,
-                 case_id=None if case is None else case.id,
-                 case_ref=None if case is None else case.reference,
-                 entity=entity, entity_id=entity_id, before=before, after=after)
+    audit.append(
+        session,
+        actor=actor,
+        now=now,
+        action=action,
+        case_id=None if case is None else case.id,
+        case_ref=None if case is None else case.reference,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )
 
 
-def load_case(session: Session, reference: str, *, writable: bool = True,
-          closed_ok: bool = False) -> CoreGroup:
+def load_case(
+    session: Session, reference: str, *, writable: bool = True, closed_ok: bool = False
+) -> CoreGroup:
     """The case by reference; for a change, also locks its row and refuses a closed case.
 
     The row lock (PostgreSQL; SQLite has one writer anyway) serialises changes to one case, so
@@ -202,16 +246,18 @@ def rowcount(result: Any) -> int:
     return int(result.rowcount)
 
 
-def one_of_case(session: Session, model: type[_T], ident: int, case: CoreGroup,
-                 what: str, example: str) -> _T:
+def one_of_case(
+    session: Session, model: type[_T], ident: int, case: CoreGroup, what: str, example: str
+) -> _T:
     obj = session.get(model, ident) if isinstance(ident, int) else None
     if obj is None or getattr(obj, "case_id", None) != case.id:
         raise UnknownRecord(what, ident, case.reference, example)
     return obj
 
 
-def load_member(session: Session, case: CoreGroup, member_id: int, *, on: date | None = None,
-            include_left: bool = False) -> Member:
+def load_member(
+    session: Session, case: CoreGroup, member_id: int, *, on: date | None = None, include_left: bool = False
+) -> Member:
     """A member of this case (current on `on`, unless include_left) or NotAMember."""
     m = session.get(Member, member_id) if isinstance(member_id, int) else None
     if m is None or m.case_id != case.id:
@@ -222,8 +268,14 @@ def load_member(session: Session, case: CoreGroup, member_id: int, *, on: date |
 
 
 def load_meeting(session: Session, case: CoreGroup, meeting_id: int) -> Meeting:
-    return one_of_case(session, Meeting, meeting_id, case, "meeting",
-                        f"/coregroup meetings {case.reference} (lists the meeting numbers)")
+    return one_of_case(
+        session,
+        Meeting,
+        meeting_id,
+        case,
+        "meeting",
+        f"/coregroup meetings {case.reference} (lists the meeting numbers)",
+    )
 
 
 def check_profile(profile: str) -> str:
@@ -237,8 +289,11 @@ def check_profile(profile: str) -> str:
         names = None
     if names:
         if profile not in names:
-            raise InvalidValue("profile", f"{profile!r} is not a known profile; known: "
-                               f"{', '.join(names)}", f'profile="{names[0]}"')
+            raise InvalidValue(
+                "profile",
+                f"{profile!r} is not a known profile; known: {', '.join(names)}",
+                f'profile="{names[0]}"',
+            )
     elif not isinstance(profile, str) or not _PROFILE.match(profile):
         raise InvalidValue("profile", f"{profile!r} is not a profile name", 'profile="suffolk"')
     return profile

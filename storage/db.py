@@ -34,6 +34,7 @@ class Settings(Protocol):
     @property
     def audit_anchor_path(self) -> Path | None: ...
 
+
 #: How long a SQLite writer waits for the write lock before giving up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -78,9 +79,7 @@ def _sqlite_setup(engine: Engine) -> None:
 
 def make_engine(settings: Settings | str, **kwargs: Any) -> Engine:
     """An engine for the deployment's database (Settings) or for an explicit URL (tests, bench)."""
-    url = normalise_url(
-        settings if isinstance(settings, str) else settings.effective_database_url
-    )
+    url = normalise_url(settings if isinstance(settings, str) else settings.effective_database_url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -148,8 +147,9 @@ class Store:
     #: SQLite has one write lock per file and its busy handler waits by sleeping (up to 100 ms a
     #: try): in-process writers queue here instead and go the moment the last one commits, and an
     #: acknowledgement's short write (`urgent`) goes before the workers' waiting ones.
-    _sqlite_writer: _WriterLock = field(default_factory=lambda: _WriterLock(), init=False,
-                                        repr=False, compare=False)
+    _sqlite_writer: _WriterLock = field(
+        default_factory=lambda: _WriterLock(), init=False, repr=False, compare=False
+    )
 
     @classmethod
     def open(cls, settings: Settings | str, *, check_schema: bool = True) -> Store:
@@ -170,8 +170,10 @@ class Store:
         """A write transaction: committed if the block succeeds, rolled back if it raises.
         `urgent`: a short write someone is waiting on (an acknowledgement), first in line."""
         sqlite = is_sqlite(self.engine)
-        with self._sqlite_writer.hold(urgent) if sqlite else nullcontext(), \
-                Session(self.engine, expire_on_commit=False) as session:
+        with (
+            self._sqlite_writer.hold(urgent) if sqlite else nullcontext(),
+            Session(self.engine, expire_on_commit=False) as session,
+        ):
             if sqlite:
                 session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             try:

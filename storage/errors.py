@@ -86,7 +86,7 @@ class MeetingInPast(StorageError):
         super().__init__(
             f"A meeting can only be scheduled in the future; {starts_at.isoformat()} is before "
             f"now ({now.isoformat()}). To record one that already took place, record it as held.",
-            "/coregroup meeting 2027-02-26 10:00 venue:\"Family centre\"",
+            '/coregroup meeting 2027-02-26 10:00 venue:"Family centre"',
         )
 
 

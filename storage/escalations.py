@@ -28,11 +28,14 @@ from storage.models import CoreGroup, Escalation
 
 
 def _escalation(session: Session, case: CoreGroup, escalation_id: int) -> Escalation:
-    esc = one_of_case(session, Escalation, escalation_id, case, "escalation",
-                       f"/coregroup escalations {case.reference}")
+    esc = one_of_case(
+        session, Escalation, escalation_id, case, "escalation", f"/coregroup escalations {case.reference}"
+    )
     if esc.resolved_at is not None:
-        raise InvalidState(f"Escalation {esc.id} of {case.reference} is already resolved.",
-                           f"/coregroup escalate {case.reference} (raises a new one)")
+        raise InvalidState(
+            f"Escalation {esc.id} of {case.reference} is already resolved.",
+            f"/coregroup escalate {case.reference} (raises a new one)",
+        )
     return esc
 
 
@@ -54,13 +57,27 @@ def raise_escalation(
     for mid in (raised_by_member_id, about_member_id):
         if mid is not None:
             load_member(session, case, mid, on=today)
-    esc = Escalation(case_id=case_id_of(case), raised_by_member_id=raised_by_member_id,
-                     about_member_id=about_member_id, about=about, stage=1, raised_at=now,
-                     stage_started_at=now)
+    esc = Escalation(
+        case_id=case_id_of(case),
+        raised_by_member_id=raised_by_member_id,
+        about_member_id=about_member_id,
+        about=about,
+        stage=1,
+        raised_at=now,
+        stage_started_at=now,
+    )
     session.add(esc)
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="escalation.raised", entity="escalation",
-           entity_id=esc.id, after=snapshot_of(esc, ESCALATION_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="escalation.raised",
+        entity="escalation",
+        entity_id=esc.id,
+        after=snapshot_of(esc, ESCALATION_FIELDS),
+    )
     return esc
 
 
@@ -76,9 +93,17 @@ def advance_escalation(
     esc.stage += 1
     esc.stage_started_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="escalation.advanced",
-           entity="escalation", entity_id=esc.id, before=before,
-           after=snapshot_of(esc, ESCALATION_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="escalation.advanced",
+        entity="escalation",
+        entity_id=esc.id,
+        before=before,
+        after=snapshot_of(esc, ESCALATION_FIELDS),
+    )
     return esc
 
 
@@ -92,15 +117,21 @@ def resolve_escalation(
     before = snapshot_of(esc, ESCALATION_FIELDS)
     esc.resolved_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="escalation.resolved",
-           entity="escalation", entity_id=esc.id, before=before,
-           after=snapshot_of(esc, ESCALATION_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="escalation.resolved",
+        entity="escalation",
+        entity_id=esc.id,
+        before=before,
+        after=snapshot_of(esc, ESCALATION_FIELDS),
+    )
     return esc
 
 
-def escalations(
-    session: Session, reference: str, *, open_only: bool = False
-) -> list[Escalation]:
+def escalations(session: Session, reference: str, *, open_only: bool = False) -> list[Escalation]:
     case = load_case(session, reference, writable=False)
     stmt = select(Escalation).where(col(Escalation.case_id) == case.id)
     if open_only:
@@ -122,8 +153,17 @@ def request_resolution(
     before = snapshot_of(case, CASE_FIELDS)
     case.resolution_requested = day
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="resolution.requested", entity="case",
-           entity_id=case.id, before=before, after=snapshot_of(case, CASE_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="resolution.requested",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after=snapshot_of(case, CASE_FIELDS),
+    )
     return case
 
 
@@ -139,6 +179,15 @@ def set_significant_risk_reduction(
     before = snapshot_of(case, CASE_FIELDS)
     case.significant_risk_reduction = value
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="resolution.risk_reduction",
-           entity="case", entity_id=case.id, before=before, after=snapshot_of(case, CASE_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="resolution.risk_reduction",
+        entity="case",
+        entity_id=case.id,
+        before=before,
+        after=snapshot_of(case, CASE_FIELDS),
+    )
     return case

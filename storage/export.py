@@ -52,42 +52,52 @@ def case_record(session: Session, reference: str, *, now: datetime) -> dict[str,
     att: dict[int, list[Attendance]] = {}
     reps: dict[int, list[WrittenReport]] = {}
     if ids:
-        for a in session.scalars(select(Attendance).where(col(Attendance.meeting_id).in_(ids))
-                                 .order_by(col(Attendance.member_id))):
+        for a in session.scalars(
+            select(Attendance).where(col(Attendance.meeting_id).in_(ids)).order_by(col(Attendance.member_id))
+        ):
             att.setdefault(a.meeting_id, []).append(a)
-        for r in session.scalars(select(WrittenReport)
-                                 .where(col(WrittenReport.meeting_id).in_(ids))
-                                 .order_by(col(WrittenReport.member_id))):
+        for r in session.scalars(
+            select(WrittenReport)
+            .where(col(WrittenReport.meeting_id).in_(ids))
+            .order_by(col(WrittenReport.member_id))
+        ):
             reps.setdefault(r.meeting_id, []).append(r)
 
     meetings = []
     for m in meeting_rows:
         assert m.id is not None
         rows = att.get(m.id, [])
-        meetings.append({
-            "id": m.id,
-            "kind": m.kind,
-            "status": m.status,
-            "starts_at": _iso(m.starts_at),
-            "ends_at": _iso(m.ends_at),
-            "venue": m.venue,
-            "online_url": m.online_url,
-            "chair": who(m.chair_member_id),
-            "minute_taker": who(m.minute_taker_member_id),
-            "attended": [who(a.member_id) for a in rows if a.status == "attended"],
-            "apologies": [who(a.member_id) for a in rows if a.status == "apologies"],
-            "absent": [who(a.member_id) for a in rows if a.status == "absent"],
-            "professionals_present": m.professionals_present,
-            "minutes_circulated_at": _iso(m.minutes_circulated_at),
-            "chair_update_sent_at": _iso(m.chair_update_sent_at),
-            "cancel_reason": m.cancel_reason,
-            "calendar_event_id": m.calendar_event_id,
-            "written_reports": [
-                {"member": who(r.member_id), "requested_at": _iso(r.requested_at),
-                 "due_at": _iso(r.due_at), "submitted_at": _iso(r.submitted_at), "text": r.text}
-                for r in reps.get(m.id, [])
-            ],
-        })
+        meetings.append(
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "status": m.status,
+                "starts_at": _iso(m.starts_at),
+                "ends_at": _iso(m.ends_at),
+                "venue": m.venue,
+                "online_url": m.online_url,
+                "chair": who(m.chair_member_id),
+                "minute_taker": who(m.minute_taker_member_id),
+                "attended": [who(a.member_id) for a in rows if a.status == "attended"],
+                "apologies": [who(a.member_id) for a in rows if a.status == "apologies"],
+                "absent": [who(a.member_id) for a in rows if a.status == "absent"],
+                "professionals_present": m.professionals_present,
+                "minutes_circulated_at": _iso(m.minutes_circulated_at),
+                "chair_update_sent_at": _iso(m.chair_update_sent_at),
+                "cancel_reason": m.cancel_reason,
+                "calendar_event_id": m.calendar_event_id,
+                "written_reports": [
+                    {
+                        "member": who(r.member_id),
+                        "requested_at": _iso(r.requested_at),
+                        "due_at": _iso(r.due_at),
+                        "submitted_at": _iso(r.submitted_at),
+                        "text": r.text,
+                    }
+                    for r in reps.get(m.id, [])
+                ],
+            }
+        )
 
     return {
         "format": FORMAT,
@@ -108,34 +118,62 @@ def case_record(session: Session, reference: str, *, now: datetime) -> dict[str,
         "members": [_member(m) for m in people],
         "meetings": meetings,
         "plan_actions": [
-            {"id": a.id, "text": a.text, "owner": who(a.owner_member_id), "due_on": _iso(a.due_on),
-             "status": a.status, "created_at": _iso(a.created_at),
-             "achieved_at": _iso(a.achieved_at)}
+            {
+                "id": a.id,
+                "text": a.text,
+                "owner": who(a.owner_member_id),
+                "due_on": _iso(a.due_on),
+                "status": a.status,
+                "created_at": _iso(a.created_at),
+                "achieved_at": _iso(a.achieved_at),
+            }
             for a in repo.actions(session, ref)
         ],
         "visits": [
-            {"id": v.id, "on": _iso(v.visited_on), "by": v.by, "member": who(v.member_id),
-             "seen_alone": v.seen_alone}
+            {
+                "id": v.id,
+                "on": _iso(v.visited_on),
+                "by": v.by,
+                "member": who(v.member_id),
+                "seen_alone": v.seen_alone,
+            }
             for v in repo.visits(session, ref)
         ],
         "escalations": [
-            {"id": e.id, "about": e.about, "raised_by": who(e.raised_by_member_id),
-             "about_member": who(e.about_member_id), "stage": e.stage,
-             "raised_at": _iso(e.raised_at), "stage_started_at": _iso(e.stage_started_at),
-             "resolved_at": _iso(e.resolved_at)}
+            {
+                "id": e.id,
+                "about": e.about,
+                "raised_by": who(e.raised_by_member_id),
+                "about_member": who(e.about_member_id),
+                "stage": e.stage,
+                "raised_at": _iso(e.raised_at),
+                "stage_started_at": _iso(e.stage_started_at),
+                "resolved_at": _iso(e.resolved_at),
+            }
             for e in repo.escalations(session, ref)
         ],
         "events": [
-            {"id": e.id, "kind": e.kind, "on": _iso(e.occurred_on),
-             "reported_to_chair_on": _iso(e.reported_on)}
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "on": _iso(e.occurred_on),
+                "reported_to_chair_on": _iso(e.reported_on),
+            }
             for e in repo.case_events(session, ref)
         ],
         "engine_state": case_to_dict(repo.case_state(session, ref)),
         "audit": [
-            {"id": ev.id, "at": _iso(ev.at), "actor": ev.actor, "action": ev.action,
-             "entity": ev.entity, "entity_id": ev.entity_id,
-             "before": json.loads(ev.before) if ev.before else None,
-             "after": json.loads(ev.after) if ev.after else None, "hash": ev.hash}
+            {
+                "id": ev.id,
+                "at": _iso(ev.at),
+                "actor": ev.actor,
+                "action": ev.action,
+                "entity": ev.entity,
+                "entity_id": ev.entity_id,
+                "before": json.loads(ev.before) if ev.before else None,
+                "after": json.loads(ev.after) if ev.after else None,
+                "hash": ev.hash,
+            }
             for ev in audit.history(session, ref)
         ],
     }
@@ -143,9 +181,16 @@ def case_record(session: Session, reference: str, *, now: datetime) -> dict[str,
 
 def _member(m: Member) -> dict[str, Any]:
     return {
-        "id": m.id, "name": m.display_name, "role": m.role, "kind": m.kind, "agency": m.agency,
-        "email": m.email, "joined_on": _iso(m.joined_on), "left_on": _iso(m.left_on),
-        "line_manager": m.line_manager_name, "line_manager_email": m.line_manager_email,
+        "id": m.id,
+        "name": m.display_name,
+        "role": m.role,
+        "kind": m.kind,
+        "agency": m.agency,
+        "email": m.email,
+        "joined_on": _iso(m.joined_on),
+        "left_on": _iso(m.left_on),
+        "line_manager": m.line_manager_name,
+        "line_manager_email": m.line_manager_email,
     }
 
 
@@ -214,8 +259,11 @@ def render_text(record: Mapping[str, Any]) -> str:
         if mt["cancel_reason"]:
             lines.append(f"- Cancelled: {mt['cancel_reason']}")
         for r in mt["written_reports"]:
-            state = (f"submitted {_day(r['submitted_at'])}" if r["submitted_at"]
-                     else f"requested {_day(r['requested_at'])}, not received")
+            state = (
+                f"submitted {_day(r['submitted_at'])}"
+                if r["submitted_at"]
+                else f"requested {_day(r['requested_at'])}, not received"
+            )
             lines.append(f"- Written report from {_names([r['member']])}: {state}")
             if r["text"]:
                 lines += ["", *[f"  > {t}" for t in r["text"].splitlines()], ""]
@@ -241,13 +289,18 @@ def render_text(record: Mapping[str, Any]) -> str:
     for e in record["escalations"]:
         state = f"resolved {_day(e['resolved_at'])}" if e["resolved_at"] else "open"
         about = f" about {e['about']}" if e["about"] else ""
-        lines.append(f"- Raised {_day(e['raised_at'])}{about}; stage {e['stage']} since "
-                     f"{_day(e['stage_started_at'])}; {state}")
+        lines.append(
+            f"- Raised {_day(e['raised_at'])}{about}; stage {e['stage']} since "
+            f"{_day(e['stage_started_at'])}; {state}"
+        )
     if record["events"]:
         lines += ["", "## School moves and significant changes", ""]
         for ev in record["events"]:
-            told = (f"; reported to the chair {_day(ev['reported_to_chair_on'])}"
-                    if ev["reported_to_chair_on"] else "")
+            told = (
+                f"; reported to the chair {_day(ev['reported_to_chair_on'])}"
+                if ev["reported_to_chair_on"]
+                else ""
+            )
             lines.append(f"- {_day(ev['on'])}: {_label(ev['kind'])}{told}")
     lines += ["", "## Audit trail", ""]
     for ev in record["audit"]:
@@ -257,19 +310,27 @@ def render_text(record: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_export(session: Session, reference: str, out_dir: Path, *, actor: str,
-                 now: datetime) -> tuple[Path, Path]:
+def write_export(
+    session: Session, reference: str, out_dir: Path, *, actor: str, now: datetime
+) -> tuple[Path, Path]:
     """Write REF-record.json and REF-record.md into `out_dir`; the export itself is audited."""
     record = case_record(session, reference, now=now)
     ref = record["case"]["reference"]
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / f"{ref}-record.json"
     text_path = out_dir / f"{ref}-record.md"
-    json_path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-                         encoding="utf-8")
+    json_path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     text_path.write_text(render_text(record), encoding="utf-8")
     case = repo.get_case(session, ref)
-    audit.append(session, actor=actor, now=now, action="case.exported", case_id=case.id,
-                 case_ref=ref, entity="case", entity_id=case.id,
-                 after={"files": [json_path.name, text_path.name]})
+    audit.append(
+        session,
+        actor=actor,
+        now=now,
+        action="case.exported",
+        case_id=case.id,
+        case_ref=ref,
+        entity="case",
+        entity_id=case.id,
+        after={"files": [json_path.name, text_path.name]},
+    )
     return json_path, text_path

@@ -80,8 +80,11 @@ class Person(NamedTuple):
 
     def away_on(self, day: date) -> bool:
         """Same test as `storage.models.Member.away_on`."""
-        return (self.away_from is not None and self.away_from <= day
-                and (self.away_until is None or day <= self.away_until))
+        return (
+            self.away_from is not None
+            and self.away_from <= day
+            and (self.away_until is None or day <= self.away_until)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +133,16 @@ def subject_of(day: date, kind: str) -> str:
     return f"meeting:{day.isoformat()}:{kind}"
 
 
-def load_facts(conn: Connection, case_ids: Collection[int], today: date,
-               digest: Mapping[int, bool] | None = None,
-               parsers: Parsers | None = None, *, all_people: bool = False,
-               horizon: Callable[[int], date] | None = None) -> dict[int, ReminderFacts]:
+def load_facts(
+    conn: Connection,
+    case_ids: Collection[int],
+    today: date,
+    digest: Mapping[int, bool] | None = None,
+    parsers: Parsers | None = None,
+    *,
+    all_people: bool = False,
+    horizon: Callable[[int], date] | None = None,
+) -> dict[int, ReminderFacts]:
     """Reminder facts for `case_ids`; a case with none (no near meeting, no action, nobody
     needed) is left out, so `.get(case_id)` is None.
 
@@ -163,20 +172,40 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     pending_minutes: set[int] = set()
     subjects: dict[int, str] = {}
     for cid, mid, kind, status, starts_at, chair, taker in conn.execute(
-            select(*as_text(col(Meeting.case_id), col(Meeting.id), col(Meeting.kind),
-                         col(Meeting.status), col(Meeting.starts_at), col(Meeting.chair_member_id),
-                         col(Meeting.minute_taker_member_id)))
-            .where(_where(col(Meeting.case_id), ids), col(Meeting.kind) != REVIEW_CONFERENCE,
-                   or_(and_(col(Meeting.status) == "scheduled",
-                            col(Meeting.starts_at).between(day_start, day_start + NEAR)),
-                       and_(col(Meeting.status) == "held",
-                            col(Meeting.minutes_circulated_at).is_(None))))
-            .order_by(col(Meeting.case_id), col(Meeting.starts_at))).all():
+        select(
+            *as_text(
+                col(Meeting.case_id),
+                col(Meeting.id),
+                col(Meeting.kind),
+                col(Meeting.status),
+                col(Meeting.starts_at),
+                col(Meeting.chair_member_id),
+                col(Meeting.minute_taker_member_id),
+            )
+        )
+        .where(
+            _where(col(Meeting.case_id), ids),
+            col(Meeting.kind) != REVIEW_CONFERENCE,
+            or_(
+                and_(
+                    col(Meeting.status) == "scheduled",
+                    col(Meeting.starts_at).between(day_start, day_start + NEAR),
+                ),
+                and_(col(Meeting.status) == "held", col(Meeting.minutes_circulated_at).is_(None)),
+            ),
+        )
+        .order_by(col(Meeting.case_id), col(Meeting.starts_at))
+    ).all():
         cid, mid = int(cid), int(mid)
         if cid not in ids:
             continue
-        m = MeetingRoles(mid, p.london(starts_at), kind, None if chair is None else int(chair),
-                         None if taker is None else int(taker))
+        m = MeetingRoles(
+            mid,
+            p.london(starts_at),
+            kind,
+            None if chair is None else int(chair),
+            None if taker is None else int(taker),
+        )
         roles[cid][subject_of(m.date, kind)] = m
         subjects[mid] = subject_of(m.date, kind)
         if status == "scheduled" and kind in CORE_GROUP_KINDS:
@@ -193,19 +222,33 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     people: dict[int, dict[int, Person]] = defaultdict(dict)
     lead: dict[int, int] = {}
     # One row per (member, address): members left-joined to their addresses, so one range scan.
-    member_rows = conn.execute(
-        select(*as_text(col(Member.case_id), col(Member.id), col(Member.role), col(Member.kind),
-                     col(Member.left_on), col(Member.away_from), col(Member.away_until),
-                     col(Member.cover_member_id)),
-               col(MemberAddress.whose), col(MemberAddress.kind), col(MemberAddress.address))
-        .outerjoin(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
-        .where(_where(col(Member.case_id), who_for))
-        .order_by(col(Member.case_id), col(Member.id), col(MemberAddress.id))).all() \
-        if who_for else []
+    member_rows = (
+        conn.execute(
+            select(
+                *as_text(
+                    col(Member.case_id),
+                    col(Member.id),
+                    col(Member.role),
+                    col(Member.kind),
+                    col(Member.left_on),
+                    col(Member.away_from),
+                    col(Member.away_until),
+                    col(Member.cover_member_id),
+                ),
+                col(MemberAddress.whose),
+                col(MemberAddress.kind),
+                col(MemberAddress.address),
+            )
+            .outerjoin(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+            .where(_where(col(Member.case_id), who_for))
+            .order_by(col(Member.case_id), col(Member.id), col(MemberAddress.id))
+        ).all()
+        if who_for
+        else []
+    )
     own: dict[int, dict[str, str]] = {}
     managers: dict[int, dict[str, str]] = {}
-    for (cid, mid, role, kind, left_on, away_from, away_until, cover, whose, channel,
-         address) in member_rows:
+    for cid, mid, role, kind, left_on, away_from, away_until, cover, whose, channel, address in member_rows:
         if left_on is not None and p.to_date(left_on) <= today:
             continue
         cid, mid = int(cid), int(mid)
@@ -214,11 +257,16 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
             book.setdefault(mid, {}).setdefault(channel, address)
         if mid in people[cid]:
             continue  # a second address of someone already seen: their book has it
-        people[cid][mid] = Person(mid, role, kind, own.setdefault(mid, {}),
-                                  managers.setdefault(mid, {}),
-                                  None if away_from is None else p.to_date(away_from),
-                                  None if away_until is None else p.to_date(away_until),
-                                  None if cover is None else int(cover))
+        people[cid][mid] = Person(
+            mid,
+            role,
+            kind,
+            own.setdefault(mid, {}),
+            managers.setdefault(mid, {}),
+            None if away_from is None else p.to_date(away_from),
+            None if away_until is None else p.to_date(away_until),
+            None if cover is None else int(cover),
+        )
         if role == LEAD_SOCIAL_WORKER and cid not in lead:
             lead[cid] = mid
 
@@ -226,50 +274,69 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
     if meeting_case:
         mids = set(meeting_case)
         for meeting_id, member_id, status in conn.execute(
-                select(*as_text(col(Attendance.meeting_id), col(Attendance.member_id),
-                             col(Attendance.status)))
-                .where(col(Attendance.meeting_id).in_(sorted(mids)))).all():
+            select(
+                *as_text(col(Attendance.meeting_id), col(Attendance.member_id), col(Attendance.status))
+            ).where(col(Attendance.meeting_id).in_(sorted(mids)))
+        ).all():
             if status == "attended":
                 answers[int(meeting_id)]["attending"].add(int(member_id))
             elif status == "apologies":
                 answers[int(meeting_id)]["apologies"].add(int(member_id))
         for meeting_id, member_id in conn.execute(
-                select(*as_text(col(WrittenReport.meeting_id), col(WrittenReport.member_id)))
-                .where(col(WrittenReport.meeting_id).in_(sorted(mids)),
-                       col(WrittenReport.submitted_at).is_not(None))).all():
+            select(*as_text(col(WrittenReport.meeting_id), col(WrittenReport.member_id))).where(
+                col(WrittenReport.meeting_id).in_(sorted(mids)), col(WrittenReport.submitted_at).is_not(None)
+            )
+        ).all():
             answers[int(meeting_id)]["reports"].add(int(member_id))
 
     actions: dict[int, list[ActionFacts]] = defaultdict(list)
     for cid, _aid, owner, due_on, status in conn.execute(
-            select(*as_text(col(PlanAction.case_id), col(PlanAction.id),
-                         col(PlanAction.owner_member_id), col(PlanAction.due_on),
-                         col(PlanAction.status)))
-            .where(_where(col(PlanAction.case_id), ids))
-            .order_by(col(PlanAction.case_id), col(PlanAction.id))).all():
+        select(
+            *as_text(
+                col(PlanAction.case_id),
+                col(PlanAction.id),
+                col(PlanAction.owner_member_id),
+                col(PlanAction.due_on),
+                col(PlanAction.status),
+            )
+        )
+        .where(_where(col(PlanAction.case_id), ids))
+        .order_by(col(PlanAction.case_id), col(PlanAction.id))
+    ).all():
         cid = int(cid)
         if cid not in ids:
             continue
         number = len(actions[cid]) + 1
-        actions[cid].append(ActionFacts(number, None if owner is None else str(int(owner)),
-                                        p.opt_date(due_on),
-                                        achieved=status == "achieved"))
+        actions[cid].append(
+            ActionFacts(
+                number,
+                None if owner is None else str(int(owner)),
+                p.opt_date(due_on),
+                achieved=status == "achieved",
+            )
+        )
 
     raisers: dict[int, dict[str, int | None]] = defaultdict(dict)
     for cid, raised_at, stage, by in conn.execute(
-            select(*as_text(col(Escalation.case_id), col(Escalation.raised_at),
-                         col(Escalation.stage), col(Escalation.raised_by_member_id)))
-            .where(_where(col(Escalation.case_id), ids), col(Escalation.resolved_at).is_(None))
-            ).all():
+        select(
+            *as_text(
+                col(Escalation.case_id),
+                col(Escalation.raised_at),
+                col(Escalation.stage),
+                col(Escalation.raised_by_member_id),
+            )
+        ).where(_where(col(Escalation.case_id), ids), col(Escalation.resolved_at).is_(None))
+    ).all():
         if int(cid) in ids:
             raisers[int(cid)][f"escalation:{p.london(raised_at).isoformat()}:{int(stage)}"] = (
-                None if by is None else int(by))
+                None if by is None else int(by)
+            )
 
     digest = digest or {}
 
     out: dict[int, ReminderFacts] = {}
     for cid in ids:
-        if not (cid in roles or cid in actions or cid in people or cid in raisers
-                or digest.get(cid)):
+        if not (cid in roles or cid in actions or cid in people or cid in raisers or digest.get(cid)):
             continue  # nothing beyond the engine's state: the caller's .get() gives None
         who = people.get(cid, {})
         meetings = []
@@ -279,17 +346,32 @@ def load_facts(conn: Connection, case_ids: Collection[int], today: date,
             # The chair and the minute-taker are not asked for a written report, but anyone who
             # sent one unasked is counted with it (as handlers/answers.progress counts it).
             sent = a.get("reports", set())
-            professionals = tuple(str(p.id) for p in who.values() if p.id in sent or (
-                p.kind == "professional" and p.id not in (m.chair, m.minute_taker)
-                and p.reachable))
-            meetings.append(MeetingFacts(
-                subjects[m.id], m.date, professionals=professionals,
-                members=tuple(str(p.id) for p in present if p.id not in (m.chair, m.minute_taker)),
-                attending=frozenset(map(str, a.get("attending", ()))),
-                apologies=frozenset(map(str, a.get("apologies", ()))),
-                reports_in=frozenset(map(str, a.get("reports", ())))))
+            professionals = tuple(
+                str(p.id)
+                for p in who.values()
+                if p.id in sent
+                or (p.kind == "professional" and p.id not in (m.chair, m.minute_taker) and p.reachable)
+            )
+            meetings.append(
+                MeetingFacts(
+                    subjects[m.id],
+                    m.date,
+                    professionals=professionals,
+                    members=tuple(str(p.id) for p in present if p.id not in (m.chair, m.minute_taker)),
+                    attending=frozenset(map(str, a.get("attending", ()))),
+                    apologies=frozenset(map(str, a.get("apologies", ()))),
+                    reports_in=frozenset(map(str, a.get("reports", ()))),
+                )
+            )
         acts = tuple(actions.get(cid, ()))
         plan = CaseFacts(tuple(meetings), acts) if meetings or acts else EMPTY
-        out[cid] = ReminderFacts(cid, plan, who, lead.get(cid), roles.get(cid, {}),
-                                 raisers.get(cid, {}), bool(digest.get(cid, False)))
+        out[cid] = ReminderFacts(
+            cid,
+            plan,
+            who,
+            lead.get(cid),
+            roles.get(cid, {}),
+            raisers.get(cid, {}),
+            bool(digest.get(cid, False)),
+        )
     return out

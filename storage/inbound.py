@@ -38,31 +38,56 @@ def _aware(value: datetime, field: str) -> datetime:
     return value
 
 
-def add(session: Session, *, platform: str, kind: str, body: dict[str, Any], now: datetime,
-        worker: str, lease: timedelta = DEFAULT_LEASE) -> int:
+def add(
+    session: Session,
+    *,
+    platform: str,
+    kind: str,
+    body: dict[str, Any],
+    now: datetime,
+    worker: str,
+    lease: timedelta = DEFAULT_LEASE,
+) -> int:
     """Queue one request, leased to `worker` (the process that will hand it to its threads)."""
     _aware(now, "now")
-    row = InboundRequest(platform=platform, kind=kind, body=body, status="pending", attempts=0,
-                         available_at=now + lease, claimed_by=worker, created_at=now)
+    row = InboundRequest(
+        platform=platform,
+        kind=kind,
+        body=body,
+        status="pending",
+        attempts=0,
+        available_at=now + lease,
+        claimed_by=worker,
+        created_at=now,
+    )
     session.add(row)
     session.flush()
     assert row.id is not None
     return row.id
 
 
-def claim(session: Session, row_id: int, *, now: datetime, worker: str,
-          lease: timedelta = DEFAULT_LEASE) -> InboundRequest | None:
+def claim(
+    session: Session, row_id: int, *, now: datetime, worker: str, lease: timedelta = DEFAULT_LEASE
+) -> InboundRequest | None:
     """Take one row for work: a pending row, or one whose lease has run out. None when it is
     gone (done) or another worker holds it; the conditional UPDATE makes the take atomic."""
     _aware(now, "now")
     taken = session.execute(
         update(InboundRequest)
-        .where(col(InboundRequest.id) == row_id,
-               or_(col(InboundRequest.status) == "pending",
-                   (col(InboundRequest.status) == "claimed")
-                   & (col(InboundRequest.available_at) <= now)))
-        .values(status="claimed", claimed_by=worker, claimed_at=now, available_at=now + lease,
-                attempts=InboundRequest.attempts + 1)
+        .where(
+            col(InboundRequest.id) == row_id,
+            or_(
+                col(InboundRequest.status) == "pending",
+                (col(InboundRequest.status) == "claimed") & (col(InboundRequest.available_at) <= now),
+            ),
+        )
+        .values(
+            status="claimed",
+            claimed_by=worker,
+            claimed_at=now,
+            available_at=now + lease,
+            attempts=InboundRequest.attempts + 1,
+        )
     ).rowcount  # type: ignore[attr-defined]
     if not taken:
         return None
@@ -70,15 +95,17 @@ def claim(session: Session, row_id: int, *, now: datetime, worker: str,
     return row
 
 
-def claim_due(session: Session, *, now: datetime, worker: str, limit: int = 50,
-              lease: timedelta = DEFAULT_LEASE) -> list[InboundRequest]:
+def claim_due(
+    session: Session, *, now: datetime, worker: str, limit: int = 50, lease: timedelta = DEFAULT_LEASE
+) -> list[InboundRequest]:
     """Take rows nobody is working on: left by a process that stopped or died (their lease ran
     out), or waiting for a retry. Each is leased to `worker`."""
     _aware(now, "now")
     stmt = (
         select(InboundRequest)
-        .where(col(InboundRequest.status).in_(("pending", "claimed")),
-               col(InboundRequest.available_at) <= now)
+        .where(
+            col(InboundRequest.status).in_(("pending", "claimed")), col(InboundRequest.available_at) <= now
+        )
         .order_by(col(InboundRequest.available_at), col(InboundRequest.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -101,47 +128,68 @@ def retry(session: Session, row_id: int, *, error: str, retry_at: datetime) -> N
     """The work failed this time: pending again from `retry_at`. `error` is a type name, never
     text from the request."""
     _aware(retry_at, "retry_at")
-    session.execute(update(InboundRequest).where(col(InboundRequest.id) == row_id)
-                    .values(status="pending", available_at=retry_at, claimed_by=None,
-                            last_error=error[:255]))
+    session.execute(
+        update(InboundRequest)
+        .where(col(InboundRequest.id) == row_id)
+        .values(status="pending", available_at=retry_at, claimed_by=None, last_error=error[:255])
+    )
 
 
 def dead(session: Session, row_id: int, *, error: str) -> None:
     """Given up after repeated failure (the user has been told): the body goes, the row stays so
     `dead_count` shows it."""
-    session.execute(update(InboundRequest).where(col(InboundRequest.id) == row_id)
-                    .values(status="dead", body=None, claimed_by=None, last_error=error[:255]))
+    session.execute(
+        update(InboundRequest)
+        .where(col(InboundRequest.id) == row_id)
+        .values(status="dead", body=None, claimed_by=None, last_error=error[:255])
+    )
 
 
 def release(session: Session, row_ids: list[int], *, now: datetime) -> int:
     """Rows this process took but will not start (a graceful stop): claimable again at once."""
     if not row_ids:
         return 0
-    return int(session.execute(
-        update(InboundRequest)
-        .where(col(InboundRequest.id).in_(row_ids), col(InboundRequest.status) != "dead")
-        .values(status="pending", available_at=now, claimed_by=None)
-    ).rowcount)  # type: ignore[attr-defined]
+    return int(
+        session.execute(
+            update(InboundRequest)
+            .where(col(InboundRequest.id).in_(row_ids), col(InboundRequest.status) != "dead")
+            .values(status="pending", available_at=now, claimed_by=None)
+        ).rowcount  # type: ignore[attr-defined]
+    )
 
 
 def release_all(session: Session, *, now: datetime) -> int:
     """Every unfinished row becomes claimable now. Only for a single-process store (SQLite) at
     start-up: whatever holds a lease there belonged to a process that is gone."""
-    return int(session.execute(
-        update(InboundRequest)
-        .where(col(InboundRequest.status).in_(("pending", "claimed")))
-        .values(status="pending", available_at=now, claimed_by=None)
-    ).rowcount)  # type: ignore[attr-defined]
+    return int(
+        session.execute(
+            update(InboundRequest)
+            .where(col(InboundRequest.status).in_(("pending", "claimed")))
+            .values(status="pending", available_at=now, claimed_by=None)
+        ).rowcount  # type: ignore[attr-defined]
+    )
 
 
 def waiting(session: Session) -> int:
     """How many acknowledged requests are not finished yet (pending or claimed)."""
-    return len(list(session.scalars(
-        select(InboundRequest.id).where(  # type: ignore[call-overload]
-            col(InboundRequest.status).in_(("pending", "claimed"))))))
+    return len(
+        list(
+            session.scalars(
+                select(InboundRequest.id).where(  # type: ignore[call-overload]
+                    col(InboundRequest.status).in_(("pending", "claimed"))
+                )
+            )
+        )
+    )
 
 
 def dead_count(session: Session) -> int:
-    return len(list(session.scalars(
-        select(InboundRequest.id).where(  # type: ignore[call-overload]
-            col(InboundRequest.status) == "dead"))))
+    return len(
+        list(
+            session.scalars(
+                select(InboundRequest.id).where(  # type: ignore[call-overload]
+                    col(InboundRequest.status) == "dead"
+                )
+            )
+        )
+    )

@@ -43,30 +43,58 @@ from storage.models import (
 # --- meetings ----------------------------------------------------------------------------------
 
 
-def _check_meeting_input(session: Session, case: CoreGroup, today: date, *, kind: str,
-                         starts_at: datetime, ends_at: datetime | None,
-                         chair_member_id: int | None,
-                         minute_taker_member_id: int | None) -> None:
+def _check_meeting_input(
+    session: Session,
+    case: CoreGroup,
+    today: date,
+    *,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    chair_member_id: int | None,
+    minute_taker_member_id: int | None,
+) -> None:
     check_choice(kind, "kind", ALL_MEETING_KINDS)
     if london_date(starts_at) < case.start:
-        raise InvalidValue("starts_at", f"{london_date(starts_at)} is before the case started "
-                           f"({case.start})", "a date on or after the start event")
+        raise InvalidValue(
+            "starts_at",
+            f"{london_date(starts_at)} is before the case started ({case.start})",
+            "a date on or after the start event",
+        )
     if kind == REVIEW_CONFERENCE and london_date(starts_at) <= case.start:
-        raise InvalidValue("starts_at", "a review conference comes after the conference that "
-                           f"started the plan ({case.start})", "a later date")
+        raise InvalidValue(
+            "starts_at",
+            f"a review conference comes after the conference that started the plan ({case.start})",
+            "a later date",
+        )
     if ends_at is not None and ends_at <= starts_at:
-        raise InvalidValue("ends_at", f"{ends_at.isoformat()} is not after the start",
-                           "ends_at one or two hours after starts_at")
+        raise InvalidValue(
+            "ends_at",
+            f"{ends_at.isoformat()} is not after the start",
+            "ends_at one or two hours after starts_at",
+        )
     for mid in (chair_member_id, minute_taker_member_id):
         if mid is not None:
             load_member(session, case, mid, on=today)
 
 
-def _new_meeting(session: Session, reference: str, *, actor: str, now: datetime,
-                 starts_at: datetime, kind: str, ends_at: datetime | None, venue: str | None,
-                 online_url: str | None, chair_member_id: int | None,
-                 minute_taker_member_id: int | None, status: str,
-                 social_worker_present: bool | None, online: bool = False) -> Meeting:
+def _new_meeting(
+    session: Session,
+    reference: str,
+    *,
+    actor: str,
+    now: datetime,
+    starts_at: datetime,
+    kind: str,
+    ends_at: datetime | None,
+    venue: str | None,
+    online_url: str | None,
+    chair_member_id: int | None,
+    minute_taker_member_id: int | None,
+    status: str,
+    social_worker_present: bool | None,
+    online: bool = False,
+) -> Meeting:
     actor = check_actor(actor)
     today = london_today(now)
     check_aware(starts_at, "starts_at")
@@ -75,25 +103,53 @@ def _new_meeting(session: Session, reference: str, *, actor: str, now: datetime,
     if status == "scheduled" and starts_at <= now:
         raise MeetingInPast(starts_at, now)
     if status == "held" and starts_at > now:
-        raise InvalidValue("starts_at", f"{starts_at.isoformat()} is in the future; schedule the "
-                           "meeting instead", "schedule_meeting(…, starts_at=…)")
+        raise InvalidValue(
+            "starts_at",
+            f"{starts_at.isoformat()} is in the future; schedule the meeting instead",
+            "schedule_meeting(…, starts_at=…)",
+        )
     venue = clean_text(venue, "venue", max_len=255, example='venue="Family centre"')
-    online_url = clean_text(online_url, "online_url", max_len=1024,
-                       example='online_url="https://meet.example/…"')
+    online_url = clean_text(
+        online_url, "online_url", max_len=1024, example='online_url="https://meet.example/…"'
+    )
     case = load_case(session, reference)
-    _check_meeting_input(session, case, today, kind=kind, starts_at=starts_at, ends_at=ends_at,
-                         chair_member_id=chair_member_id,
-                         minute_taker_member_id=minute_taker_member_id)
-    meeting = Meeting(case_id=case_id_of(case), kind=kind, status=status, starts_at=starts_at,
-                      ends_at=ends_at, venue=venue, online_url=online_url, online=bool(online),
-                      chair_member_id=chair_member_id,
-                      minute_taker_member_id=minute_taker_member_id,
-                      social_worker_present=social_worker_present, created_at=now,
-                      updated_at=now)
+    _check_meeting_input(
+        session,
+        case,
+        today,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        chair_member_id=chair_member_id,
+        minute_taker_member_id=minute_taker_member_id,
+    )
+    meeting = Meeting(
+        case_id=case_id_of(case),
+        kind=kind,
+        status=status,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        online_url=online_url,
+        online=bool(online),
+        chair_member_id=chair_member_id,
+        minute_taker_member_id=minute_taker_member_id,
+        social_worker_present=social_worker_present,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(meeting)
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action=f"meeting.{status}", entity="meeting",
-           entity_id=meeting.id, after=snapshot_of(meeting, MEETING_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action=f"meeting.{status}",
+        entity="meeting",
+        entity_id=meeting.id,
+        after=snapshot_of(meeting, MEETING_FIELDS),
+    )
     return meeting
 
 
@@ -115,11 +171,22 @@ def schedule_meeting(
     """A future meeting (MeetingInPast otherwise; use `record_held_meeting` for past ones).
 
     `online`: held online (with or without a venue); the venue is kept as typed."""
-    return _new_meeting(session, reference, actor=actor, now=now, starts_at=starts_at, kind=kind,
-                        ends_at=ends_at, venue=venue, online_url=online_url,
-                        chair_member_id=chair_member_id,
-                        minute_taker_member_id=minute_taker_member_id, status="scheduled",
-                        social_worker_present=None, online=online)
+    return _new_meeting(
+        session,
+        reference,
+        actor=actor,
+        now=now,
+        starts_at=starts_at,
+        kind=kind,
+        ends_at=ends_at,
+        venue=venue,
+        online_url=online_url,
+        chair_member_id=chair_member_id,
+        minute_taker_member_id=minute_taker_member_id,
+        status="scheduled",
+        social_worker_present=None,
+        online=online,
+    )
 
 
 def record_held_meeting(
@@ -138,23 +205,41 @@ def record_held_meeting(
     social_worker_present: bool | None = None,
 ) -> Meeting:
     """A meeting that already took place (onboarding an existing case, a missed booking)."""
-    return _new_meeting(session, reference, actor=actor, now=now, starts_at=starts_at, kind=kind,
-                        ends_at=ends_at, venue=venue, online_url=online_url,
-                        chair_member_id=chair_member_id,
-                        minute_taker_member_id=minute_taker_member_id, status="held",
-                        social_worker_present=social_worker_present)
+    return _new_meeting(
+        session,
+        reference,
+        actor=actor,
+        now=now,
+        starts_at=starts_at,
+        kind=kind,
+        ends_at=ends_at,
+        venue=venue,
+        online_url=online_url,
+        chair_member_id=chair_member_id,
+        minute_taker_member_id=minute_taker_member_id,
+        status="held",
+        social_worker_present=social_worker_present,
+    )
 
 
 def _scheduled(meeting: Meeting, case: CoreGroup, doing: str) -> None:
     if meeting.status != "scheduled":
-        raise InvalidState(f"Meeting {meeting.id} of {case.reference} is {meeting.status}; only a "
-                           f"scheduled meeting can be {doing}.",
-                           f"/coregroup meetings {case.reference}")
+        raise InvalidState(
+            f"Meeting {meeting.id} of {case.reference} is {meeting.status}; only a "
+            f"scheduled meeting can be {doing}.",
+            f"/coregroup meetings {case.reference}",
+        )
 
 
 def reschedule_meeting(
-    session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
-    starts_at: datetime, ends_at: datetime | None = None,
+    session: Session,
+    reference: str,
+    meeting_id: int,
+    *,
+    actor: str,
+    now: datetime,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
 ) -> Meeting:
     actor = check_actor(actor)
     today = london_today(now)
@@ -166,13 +251,30 @@ def reschedule_meeting(
     case = load_case(session, reference)
     meeting = load_meeting(session, case, meeting_id)
     _scheduled(meeting, case, "moved")
-    _check_meeting_input(session, case, today, kind=meeting.kind, starts_at=starts_at,
-                         ends_at=ends_at, chair_member_id=None, minute_taker_member_id=None)
+    _check_meeting_input(
+        session,
+        case,
+        today,
+        kind=meeting.kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        chair_member_id=None,
+        minute_taker_member_id=None,
+    )
     before = snapshot_of(meeting, MEETING_FIELDS)
     meeting.starts_at, meeting.ends_at, meeting.updated_at = starts_at, ends_at, now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="meeting.rescheduled", entity="meeting",
-           entity_id=meeting.id, before=before, after=snapshot_of(meeting, MEETING_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="meeting.rescheduled",
+        entity="meeting",
+        entity_id=meeting.id,
+        before=before,
+        after=snapshot_of(meeting, MEETING_FIELDS),
+    )
     return meeting
 
 
@@ -202,15 +304,19 @@ def update_meeting(
     if venue is not UNSET:
         changes["venue"] = clean_text(venue, "venue", max_len=255, example='venue="Family centre"')
     if online_url is not UNSET:
-        changes["online_url"] = clean_text(online_url, "online_url", max_len=1024,
-                                      example='online_url="https://meet.example/…"')
+        changes["online_url"] = clean_text(
+            online_url, "online_url", max_len=1024, example='online_url="https://meet.example/…"'
+        )
     if calendar_event_id is not UNSET:
-        changes["calendar_event_id"] = clean_text(calendar_event_id, "calendar_event_id",
-                                             max_len=255, example='"AAMkAG…"')
+        changes["calendar_event_id"] = clean_text(
+            calendar_event_id, "calendar_event_id", max_len=255, example='"AAMkAG…"'
+        )
     case = load_case(session, reference)
     meeting = load_meeting(session, case, meeting_id)
-    for field, mid in (("chair_member_id", chair_member_id),
-                       ("minute_taker_member_id", minute_taker_member_id)):
+    for field, mid in (
+        ("chair_member_id", chair_member_id),
+        ("minute_taker_member_id", minute_taker_member_id),
+    ):
         if mid is not UNSET:
             if mid is not None:
                 load_member(session, case, mid, on=today)
@@ -220,14 +326,27 @@ def update_meeting(
         setattr(meeting, key, value)
     meeting.updated_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="meeting.updated", entity="meeting",
-           entity_id=meeting.id, before=before,
-           after={**snapshot_of(meeting, MEETING_FIELDS), "fields_changed": sorted(changes)})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="meeting.updated",
+        entity="meeting",
+        entity_id=meeting.id,
+        before=before,
+        after={**snapshot_of(meeting, MEETING_FIELDS), "fields_changed": sorted(changes)},
+    )
     return meeting
 
 
 def raise_calendar_sequence(
-    session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
+    session: Session,
+    reference: str,
+    meeting_id: int,
+    *,
+    actor: str,
+    now: datetime,
 ) -> int:
     """The invitation changed: SEQUENCE goes up by one (RFC 5545 §3.8.7.4) and the new value is
     returned. Kept on the meeting so every later file or Graph change counts from it."""
@@ -239,14 +358,27 @@ def raise_calendar_sequence(
     meeting.calendar_sequence = before + 1
     meeting.updated_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="meeting.calendar_sequence",
-           entity="meeting", entity_id=meeting.id, before={"calendar_sequence": before},
-           after={"calendar_sequence": meeting.calendar_sequence})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="meeting.calendar_sequence",
+        entity="meeting",
+        entity_id=meeting.id,
+        before={"calendar_sequence": before},
+        after={"calendar_sequence": meeting.calendar_sequence},
+    )
     return meeting.calendar_sequence
 
 
 def hold_meeting(
-    session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
+    session: Session,
+    reference: str,
+    meeting_id: int,
+    *,
+    actor: str,
+    now: datetime,
     social_worker_present: bool | None = None,
 ) -> Meeting:
     """Mark a scheduled meeting as held (on or after its start date)."""
@@ -256,22 +388,39 @@ def hold_meeting(
     meeting = load_meeting(session, case, meeting_id)
     _scheduled(meeting, case, "recorded as held")
     if london_date(meeting.starts_at) > today:
-        raise InvalidState(f"Meeting {meeting.id} of {case.reference} is on "
-                           f"{london_date(meeting.starts_at)}; it can be recorded as held from "
-                           "that day.", f"/coregroup meetings {case.reference}")
+        raise InvalidState(
+            f"Meeting {meeting.id} of {case.reference} is on "
+            f"{london_date(meeting.starts_at)}; it can be recorded as held from "
+            "that day.",
+            f"/coregroup meetings {case.reference}",
+        )
     before = snapshot_of(meeting, MEETING_FIELDS)
     meeting.status = "held"
     if social_worker_present is not None:
         meeting.social_worker_present = social_worker_present
     meeting.updated_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="meeting.held", entity="meeting",
-           entity_id=meeting.id, before=before, after=snapshot_of(meeting, MEETING_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="meeting.held",
+        entity="meeting",
+        entity_id=meeting.id,
+        before=before,
+        after=snapshot_of(meeting, MEETING_FIELDS),
+    )
     return meeting
 
 
 def cancel_meeting(
-    session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
+    session: Session,
+    reference: str,
+    meeting_id: int,
+    *,
+    actor: str,
+    now: datetime,
     reason: str | None = None,
 ) -> Meeting:
     actor = check_actor(actor)
@@ -285,8 +434,17 @@ def cancel_meeting(
     meeting.cancel_reason = reason
     meeting.updated_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="meeting.cancelled", entity="meeting",
-           entity_id=meeting.id, before=before, after=snapshot_of(meeting, MEETING_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="meeting.cancelled",
+        entity="meeting",
+        entity_id=meeting.id,
+        before=before,
+        after=snapshot_of(meeting, MEETING_FIELDS),
+    )
     return meeting
 
 
@@ -329,21 +487,26 @@ def record_attendance(
         assert status in ATTENDANCE_STATUSES
         for mid in ids:
             if mid in wanted:
-                raise InvalidValue("attendance", f"member {mid} is listed twice",
-                                   "attended=[3, 4], apologies=[5]")
+                raise InvalidValue(
+                    "attendance", f"member {mid} is listed twice", "attended=[3, 4], apologies=[5]"
+                )
             wanted[mid] = status
     case = load_case(session, reference)
     meeting = load_meeting(session, case, meeting_id)
     if meeting.status == "cancelled":
-        raise InvalidState(f"Meeting {meeting.id} of {case.reference} was cancelled.",
-                           f"/coregroup meetings {case.reference}")
+        raise InvalidState(
+            f"Meeting {meeting.id} of {case.reference} was cancelled.",
+            f"/coregroup meetings {case.reference}",
+        )
     day = london_date(meeting.starts_at)
     for mid in wanted:
         m = load_member(session, case, mid)
         if m.left_on is not None and m.left_on <= day:
             raise NotAMember(mid, case.reference)
-    existing = {a.member_id: a for a in session.scalars(
-        select(Attendance).where(col(Attendance.meeting_id) == meeting.id))}
+    existing = {
+        a.member_id: a
+        for a in session.scalars(select(Attendance).where(col(Attendance.meeting_id) == meeting.id))
+    }
     out: list[Attendance] = []
     for mid, status in wanted.items():
         row = existing.get(mid)
@@ -357,20 +520,42 @@ def record_attendance(
     _refresh_attendance_counts(session, meeting)
     meeting.updated_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="meeting.attendance", entity="meeting",
-           entity_id=meeting.id, after={"attendance": {str(k): v for k, v in wanted.items()}})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="meeting.attendance",
+        entity="meeting",
+        entity_id=meeting.id,
+        after={"attendance": {str(k): v for k, v in wanted.items()}},
+    )
     return out
 
 
 def attendance(session: Session, reference: str, meeting_id: int) -> list[Attendance]:
     case = load_case(session, reference, writable=False)
     meeting = load_meeting(session, case, meeting_id)
-    return list(session.scalars(select(Attendance).where(col(Attendance.meeting_id) == meeting.id)
-                                .order_by(col(Attendance.member_id))))
+    return list(
+        session.scalars(
+            select(Attendance)
+            .where(col(Attendance.meeting_id) == meeting.id)
+            .order_by(col(Attendance.member_id))
+        )
+    )
 
 
-def _mark_meeting_time(session: Session, reference: str, meeting_id: int, *, actor: str,
-                       now: datetime, at: datetime | None, field: str, action: str) -> Meeting:
+def _mark_meeting_time(
+    session: Session,
+    reference: str,
+    meeting_id: int,
+    *,
+    actor: str,
+    now: datetime,
+    at: datetime | None,
+    field: str,
+    action: str,
+) -> Meeting:
     actor = check_actor(actor)
     london_today(now)
     when = check_aware(at, "at") if at is not None else now
@@ -379,40 +564,75 @@ def _mark_meeting_time(session: Session, reference: str, meeting_id: int, *, act
     case = load_case(session, reference)
     meeting = load_meeting(session, case, meeting_id)
     if meeting.status != "held":
-        raise InvalidState(f"Meeting {meeting.id} of {case.reference} is {meeting.status}, not "
-                           "held.", f"/coregroup meetings {case.reference}")
+        raise InvalidState(
+            f"Meeting {meeting.id} of {case.reference} is {meeting.status}, not held.",
+            f"/coregroup meetings {case.reference}",
+        )
     before = snapshot_of(meeting, MEETING_FIELDS)
     setattr(meeting, field, when)
     meeting.updated_at = now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action=action, entity="meeting",
-           entity_id=meeting.id, before=before, after=snapshot_of(meeting, MEETING_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action=action,
+        entity="meeting",
+        entity_id=meeting.id,
+        before=before,
+        after=snapshot_of(meeting, MEETING_FIELDS),
+    )
     return meeting
 
 
 def mark_minutes_circulated(
-    session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
+    session: Session,
+    reference: str,
+    meeting_id: int,
+    *,
+    actor: str,
+    now: datetime,
     at: datetime | None = None,
 ) -> Meeting:
-    return _mark_meeting_time(session, reference, meeting_id, actor=actor, now=now, at=at,
-                              field="minutes_circulated_at", action="meeting.minutes_circulated")
+    return _mark_meeting_time(
+        session,
+        reference,
+        meeting_id,
+        actor=actor,
+        now=now,
+        at=at,
+        field="minutes_circulated_at",
+        action="meeting.minutes_circulated",
+    )
 
 
 def mark_chair_update_sent(
-    session: Session, reference: str, meeting_id: int, *, actor: str, now: datetime,
+    session: Session,
+    reference: str,
+    meeting_id: int,
+    *,
+    actor: str,
+    now: datetime,
     at: datetime | None = None,
 ) -> Meeting:
-    return _mark_meeting_time(session, reference, meeting_id, actor=actor, now=now, at=at,
-                              field="chair_update_sent_at", action="meeting.chair_update_sent")
+    return _mark_meeting_time(
+        session,
+        reference,
+        meeting_id,
+        actor=actor,
+        now=now,
+        at=at,
+        field="chair_update_sent_at",
+        action="meeting.chair_update_sent",
+    )
 
 
 def get_meeting(session: Session, reference: str, meeting_id: int) -> Meeting:
     return load_meeting(session, load_case(session, reference, writable=False), meeting_id)
 
 
-def meetings(
-    session: Session, reference: str, *, status: str | None = None
-) -> list[Meeting]:
+def meetings(session: Session, reference: str, *, status: str | None = None) -> list[Meeting]:
     case = load_case(session, reference, writable=False)
     stmt = select(Meeting).where(col(Meeting.case_id) == case.id)
     if status is not None:
@@ -426,9 +646,9 @@ def next_meeting(
     """The earliest scheduled meeting starting at or after `now`."""
     check_aware(now, "now")
     case = load_case(session, reference, writable=False)
-    stmt = select(Meeting).where(col(Meeting.case_id) == case.id,
-                                 col(Meeting.status) == "scheduled",
-                                 col(Meeting.starts_at) >= now)
+    stmt = select(Meeting).where(
+        col(Meeting.case_id) == case.id, col(Meeting.status) == "scheduled", col(Meeting.starts_at) >= now
+    )
     if kinds is not None:
         stmt = stmt.where(col(Meeting.kind).in_(list(kinds)))
     return session.scalars(stmt.order_by(col(Meeting.starts_at), col(Meeting.id)).limit(1)).first()

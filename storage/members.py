@@ -34,7 +34,10 @@ from storage.models import ADDRESS_HOLDERS, MEMBER_KINDS, CoreGroup, Member, Mem
 # --- members -----------------------------------------------------------------------------------
 
 _MEMBER_TEXT: Final = {
-    "display_name": 255, "agency": 255, "email": 320, "line_manager_name": 255,
+    "display_name": 255,
+    "agency": 255,
+    "email": 320,
+    "line_manager_name": 255,
     "line_manager_email": 320,
 }
 #: An address's longest form (an email address); chat user ids are far shorter.
@@ -43,21 +46,20 @@ _ADDRESS_MAX: Final = 320
 
 def _check_email(value: str | None, field: str) -> None:
     if value is not None and (value.count("@") != 1 or " " in value):
-        raise InvalidValue(field, f"{value!r} is not an email address",
-                           f'{field}="name@agency.example"')
+        raise InvalidValue(field, f"{value!r} is not an email address", f'{field}="name@agency.example"')
 
 
 def _addresses(values: Mapping[str, str | None] | None, field: str) -> dict[str, str | None]:
     """{kind: address} checked; None (or empty) as an address means "none on that kind"."""
     out: dict[str, str | None] = {}
     for kind, address in (values or {}).items():
-        out[check_kind(kind)] = clean_text(address, field, max_len=_ADDRESS_MAX,
-                                 example=f'{field}={{"{kind}": "U0123ABCD"}}')
+        out[check_kind(kind)] = clean_text(
+            address, field, max_len=_ADDRESS_MAX, example=f'{field}={{"{kind}": "U0123ABCD"}}'
+        )
     return out
 
 
-def _set_addresses(session: Session, member: Member, whose: str,
-                   values: Mapping[str, str | None]) -> bool:
+def _set_addresses(session: Session, member: Member, whose: str, values: Mapping[str, str | None]) -> bool:
     """Write the member's (or line manager's) address per kind; True if anything changed."""
     assert whose in ADDRESS_HOLDERS
     have = {a.kind: a for a in member.addresses if a.whose == whose}
@@ -69,8 +71,7 @@ def _set_addresses(session: Session, member: Member, whose: str,
                 session.delete(row)
                 changed = True
         elif row is None:
-            session.add(MemberAddress(member_id=row_id(member), whose=whose, kind=kind,
-                                      address=address))
+            session.add(MemberAddress(member_id=row_id(member), whose=whose, kind=kind, address=address))
             changed = True
         elif row.address != address:
             row.address = address
@@ -81,15 +82,24 @@ def _set_addresses(session: Session, member: Member, whose: str,
     return changed
 
 
-def _duplicate_member(session: Session, case: CoreGroup, today: date, *, exclude: int | None,
-                      addresses: Mapping[str, str | None], email: str | None) -> None:
+def _duplicate_member(
+    session: Session,
+    case: CoreGroup,
+    today: date,
+    *,
+    exclude: int | None,
+    addresses: Mapping[str, str | None],
+    email: str | None,
+) -> None:
     for m in members(session, case.reference, on=today):
         if m.id == exclude:
             continue
-        if any(address and m.address(kind) == address for kind, address in addresses.items()) \
-                or (email and m.email and m.email.lower() == email.lower()):
-            raise AlreadyExists(f"Member {m.id} of {case.reference} with that user",
-                                f"/coregroup members {case.reference}")
+        if any(address and m.address(kind) == address for kind, address in addresses.items()) or (
+            email and m.email and m.email.lower() == email.lower()
+        ):
+            raise AlreadyExists(
+                f"Member {m.id} of {case.reference} with that user", f"/coregroup members {case.reference}"
+            )
 
 
 def add_member(
@@ -114,13 +124,15 @@ def add_member(
     actor = check_actor(actor)
     today = london_today(now)
     values: dict[str, str | None] = {
-        "display_name": display_name, "agency": agency, "email": email,
-        "line_manager_name": line_manager_name, "line_manager_email": line_manager_email,
+        "display_name": display_name,
+        "agency": agency,
+        "email": email,
+        "line_manager_name": line_manager_name,
+        "line_manager_email": line_manager_email,
     }
     own = _addresses(addresses, "addresses")
     manager = _addresses(line_manager_addresses, "line_manager_addresses")
-    clean = {k: clean_text(v, k, max_len=_MEMBER_TEXT[k], example=f'{k}="…"')
-             for k, v in values.items()}
+    clean = {k: clean_text(v, k, max_len=_MEMBER_TEXT[k], example=f'{k}="…"') for k, v in values.items()}
     if clean["display_name"] is None:
         raise InvalidValue("display_name", "is required", 'display_name="A. Practitioner"')
     _check_email(clean["email"], "email")
@@ -132,16 +144,30 @@ def add_member(
     check_date(joined_on, "joined_on")
     case = load_case(session, reference)
     _duplicate_member(session, case, today, exclude=None, addresses=own, email=clean["email"])
-    member = Member(case_id=case_id_of(case), display_name=clean["display_name"], role=role,
-                    kind=kind, joined_on=joined_on or today, created_at=now)
+    member = Member(
+        case_id=case_id_of(case),
+        display_name=clean["display_name"],
+        role=role,
+        kind=kind,
+        joined_on=joined_on or today,
+        created_at=now,
+    )
     for key, value in clean.items():
         setattr(member, key, value)
     session.add(member)
     session.flush()
     _set_addresses(session, member, "member", own)
     _set_addresses(session, member, "line_manager", manager)
-    record_audit(session, case, actor=actor, now=now, action="member.added", entity="member",
-           entity_id=member.id, after=snapshot_of(member, MEMBER_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="member.added",
+        entity="member",
+        entity_id=member.id,
+        after=snapshot_of(member, MEMBER_FIELDS),
+    )
     return member
 
 
@@ -163,8 +189,11 @@ def update_member(
     allowed = {*_MEMBER_TEXT, "role", "kind"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
-        raise InvalidValue(unknown[0], f"cannot be changed here; changeable: "
-                           f"{', '.join(sorted(allowed))}", 'changes={"role": "chair"}')
+        raise InvalidValue(
+            unknown[0],
+            f"cannot be changed here; changeable: {', '.join(sorted(allowed))}",
+            'changes={"role": "chair"}',
+        )
     clean: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "role":
@@ -184,8 +213,7 @@ def update_member(
     manager = _addresses(line_manager_addresses, "line_manager_addresses")
     case = load_case(session, reference)
     member = load_member(session, case, member_id, on=today)
-    _duplicate_member(session, case, today, exclude=member.id, addresses=own,
-                      email=clean.get("email"))
+    _duplicate_member(session, case, today, exclude=member.id, addresses=own, email=clean.get("email"))
     before = snapshot_of(member, MEMBER_FIELDS)
     for key, value in clean.items():
         setattr(member, key, value)
@@ -194,14 +222,27 @@ def update_member(
         clean["addresses"] = own
     if _set_addresses(session, member, "line_manager", manager):
         clean["line_manager_addresses"] = manager
-    record_audit(session, case, actor=actor, now=now, action="member.updated", entity="member",
-           entity_id=member.id, before=before,
-           after={**snapshot_of(member, MEMBER_FIELDS), "fields_changed": sorted(clean)})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="member.updated",
+        entity="member",
+        entity_id=member.id,
+        before=before,
+        after={**snapshot_of(member, MEMBER_FIELDS), "fields_changed": sorted(clean)},
+    )
     return member
 
 
 def remove_member(
-    session: Session, reference: str, member_id: int, *, actor: str, now: datetime,
+    session: Session,
+    reference: str,
+    member_id: int,
+    *,
+    actor: str,
+    now: datetime,
     left_on: date | None = None,
 ) -> Member:
     """The member leaves (left_on, default today); their history stays on the record.
@@ -215,28 +256,49 @@ def remove_member(
     member = load_member(session, case, member_id, on=today)
     left = left_on or today
     if left < member.joined_on:
-        raise InvalidValue("left_on", f"{left} is before they joined ({member.joined_on})",
-                           f"left_on=date({today.year}, {today.month}, {today.day})")
+        raise InvalidValue(
+            "left_on",
+            f"{left} is before they joined ({member.joined_on})",
+            f"left_on=date({today.year}, {today.month}, {today.day})",
+        )
     before = snapshot_of(member, MEMBER_FIELDS)
     member.left_on = left
-    covered = list(session.scalars(
-        select(Member).where(col(Member.case_id) == case.id,
-                             col(Member.cover_member_id) == member.id)))
+    covered = list(
+        session.scalars(
+            select(Member).where(col(Member.case_id) == case.id, col(Member.cover_member_id) == member.id)
+        )
+    )
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="member.removed", entity="member",
-           entity_id=member.id, before=before, after=snapshot_of(member, MEMBER_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="member.removed",
+        entity="member",
+        entity_id=member.id,
+        before=before,
+        after=snapshot_of(member, MEMBER_FIELDS),
+    )
     for other in covered:
         ob = snapshot_of(other, MEMBER_FIELDS)
         other.cover_member_id = None
         session.flush()
-        record_audit(session, case, actor=actor, now=now, action="member.cover_cleared",
-               entity="member", entity_id=other.id, before=ob,
-               after=snapshot_of(other, MEMBER_FIELDS))
+        record_audit(
+            session,
+            case,
+            actor=actor,
+            now=now,
+            action="member.cover_cleared",
+            entity="member",
+            entity_id=other.id,
+            before=ob,
+            after=snapshot_of(other, MEMBER_FIELDS),
+        )
     return member
 
 
-def grant_powers(session: Session, reference: str, member_id: int, *, actor: str,
-                 now: datetime) -> Member:
+def grant_powers(session: Session, reference: str, member_id: int, *, actor: str, now: datetime) -> Member:
     """Give a current professional member the case's powers (close, change, remove others,
     grant). Who may grant is the handlers' rule; here the grant is recorded with its grantor and
     audited. Family members never hold powers. Granting again changes nothing."""
@@ -244,21 +306,31 @@ def grant_powers(session: Session, reference: str, member_id: int, *, actor: str
     case = load_case(session, reference)
     member = load_member(session, case, member_id, on=london_today(now))
     if member.kind == "family":
-        raise InvalidValue("powers", "family members never hold a case's powers",
-                           f"/coregroup grant @someone (a professional in {case.reference})")
+        raise InvalidValue(
+            "powers",
+            "family members never hold a case's powers",
+            f"/coregroup grant @someone (a professional in {case.reference})",
+        )
     if member.powers:
         return member
     before = {"powers": False, "powers_granted_by": member.powers_granted_by}
     member.powers, member.powers_granted_by, member.powers_granted_at = True, actor, now
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="member.powers_granted", entity="member",
-           entity_id=member.id, before=before,
-           after={"powers": True, "powers_granted_by": actor, "role": member.role})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="member.powers_granted",
+        entity="member",
+        entity_id=member.id,
+        before=before,
+        after={"powers": True, "powers_granted_by": actor, "role": member.role},
+    )
     return member
 
 
-def withdraw_powers(session: Session, reference: str, member_id: int, *, actor: str,
-                    now: datetime) -> Member:
+def withdraw_powers(session: Session, reference: str, member_id: int, *, actor: str, now: datetime) -> Member:
     """Take the case's powers back (audited with who withdrew them and who had granted them)."""
     actor = check_actor(actor)
     case = load_case(session, reference)
@@ -268,9 +340,17 @@ def withdraw_powers(session: Session, reference: str, member_id: int, *, actor: 
     before = {"powers": True, "powers_granted_by": member.powers_granted_by}
     member.powers, member.powers_granted_by, member.powers_granted_at = False, None, None
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="member.powers_withdrawn",
-           entity="member", entity_id=member.id, before=before,
-           after={"powers": False, "role": member.role})
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="member.powers_withdrawn",
+        entity="member",
+        entity_id=member.id,
+        before=before,
+        after={"powers": False, "role": member.role},
+    )
     return member
 
 
@@ -284,8 +364,7 @@ def members(
 ) -> list[Member]:
     """Members in joining order: those current on `on` (default: not yet left), or everyone."""
     case = load_case(session, reference, writable=False)
-    rows = session.scalars(select(Member).where(col(Member.case_id) == case.id)
-                           .order_by(col(Member.id)))
+    rows = session.scalars(select(Member).where(col(Member.case_id) == case.id).order_by(col(Member.id)))
     if include_left:
         return list(rows)
     if on is None:
@@ -312,9 +391,13 @@ def cases_for_address(session: Session, kind: str, address: str) -> list[CoreGro
         select(CoreGroup)
         .join(Member, col(Member.case_id) == col(CoreGroup.id))
         .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
-        .where(col(MemberAddress.kind) == kind, col(MemberAddress.address) == address,
-               col(MemberAddress.whose) == "member", col(Member.left_on).is_(None),
-               col(CoreGroup.status) == "active")
+        .where(
+            col(MemberAddress.kind) == kind,
+            col(MemberAddress.address) == address,
+            col(MemberAddress.whose) == "member",
+            col(Member.left_on).is_(None),
+            col(CoreGroup.status) == "active",
+        )
         .order_by(col(CoreGroup.reference))
         .distinct()
     )
@@ -338,30 +421,44 @@ def set_away(
     check_date(away_from, "away_from")
     check_date(away_until, "away_until")
     if away_until is not None and away_until < away_from:
-        raise InvalidValue("away_until", f"{away_until} is before away_from ({away_from})",
-                           "away_from=date(2027, 2, 1), away_until=date(2027, 2, 12)")
+        raise InvalidValue(
+            "away_until",
+            f"{away_until} is before away_from ({away_from})",
+            "away_from=date(2027, 2, 1), away_until=date(2027, 2, 12)",
+        )
     case = load_case(session, reference)
     member = load_member(session, case, member_id, on=today)
     if cover_member_id is not None:
         if cover_member_id == member_id:
-            raise InvalidValue("cover_member_id", "a member cannot cover for themselves",
-                               "cover_member_id=<a colleague's member number>")
+            raise InvalidValue(
+                "cover_member_id",
+                "a member cannot cover for themselves",
+                "cover_member_id=<a colleague's member number>",
+            )
         cover = load_member(session, case, cover_member_id, on=today)
         if cover.away_on(away_from):
-            raise InvalidState(f"Member {cover.id} is away themselves on {away_from}.",
-                               "choose another colleague to cover")
+            raise InvalidState(
+                f"Member {cover.id} is away themselves on {away_from}.", "choose another colleague to cover"
+            )
     before = snapshot_of(member, MEMBER_FIELDS)
     member.away_from, member.away_until = away_from, away_until
     member.cover_member_id = cover_member_id
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="member.away", entity="member",
-           entity_id=member.id, before=before, after=snapshot_of(member, MEMBER_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="member.away",
+        entity="member",
+        entity_id=member.id,
+        before=before,
+        after=snapshot_of(member, MEMBER_FIELDS),
+    )
     return member
 
 
-def clear_away(
-    session: Session, reference: str, member_id: int, *, actor: str, now: datetime
-) -> Member:
+def clear_away(session: Session, reference: str, member_id: int, *, actor: str, now: datetime) -> Member:
     actor = check_actor(actor)
     today = london_today(now)
     case = load_case(session, reference)
@@ -369,8 +466,17 @@ def clear_away(
     before = snapshot_of(member, MEMBER_FIELDS)
     member.away_from = member.away_until = member.cover_member_id = None
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="member.back", entity="member",
-           entity_id=member.id, before=before, after=snapshot_of(member, MEMBER_FIELDS))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="member.back",
+        entity="member",
+        entity_id=member.id,
+        before=before,
+        after=snapshot_of(member, MEMBER_FIELDS),
+    )
     return member
 
 

@@ -97,8 +97,12 @@ def _autogenerate(argv: Sequence[str]) -> int:
             upgrade(engine)
             revisions = list(ScriptDirectory.from_config(alembic_config()).walk_revisions())
             with _migration_connection(engine) as conn:
-                command.revision(alembic_config(conn), message=argv[2], autogenerate=True,
-                                 rev_id=f"{len(revisions) + 1:04d}")
+                command.revision(
+                    alembic_config(conn),
+                    message=argv[2],
+                    autogenerate=True,
+                    rev_id=f"{len(revisions) + 1:04d}",
+                )
         finally:
             engine.dispose()
     return 0

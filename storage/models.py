@@ -147,6 +147,7 @@ class Member(SQLModel, table=True):
     created_at: datetime = _dt()
 
     if TYPE_CHECKING:
+
         @property
         def addresses(self) -> list[MemberAddress]:
             """How to reach them and their line manager (`MemberAddress` rows, oldest first),
@@ -154,8 +155,7 @@ class Member(SQLModel, table=True):
 
     def address(self, kind: str) -> str | None:
         """Their address on that channel kind, None if they are not reachable there."""
-        return next((a.address for a in self.addresses
-                     if a.kind == kind and a.whose == "member"), None)
+        return next((a.address for a in self.addresses if a.kind == kind and a.whose == "member"), None)
 
     def any_address(self) -> str | None:
         """Their first chat address of any kind: None for someone reached by email only."""
@@ -163,8 +163,14 @@ class Member(SQLModel, table=True):
 
     def manager_address(self, kind: str | None = None) -> str | None:
         """Their line manager's address on that channel kind (any kind if None)."""
-        return next((a.address for a in self.addresses if a.whose == "line_manager"
-                     and (kind is None or a.kind == kind)), None)
+        return next(
+            (
+                a.address
+                for a in self.addresses
+                if a.whose == "line_manager" and (kind is None or a.kind == kind)
+            ),
+            None,
+        )
 
     def active_on(self, day: date) -> bool:
         return self.joined_on <= day and (self.left_on is None or day < self.left_on)
@@ -204,8 +210,9 @@ class MemberAddress(SQLModel, table=True):
 
 # Read-only (the repository writes the rows and refreshes it); "selectin" loads every listed
 # member's addresses in one more query, so handlers can name people after the session ends.
-sa_inspect(Member).add_property("addresses", relationship(
-    MemberAddress, lazy="selectin", order_by=col(MemberAddress.id), viewonly=True))
+sa_inspect(Member).add_property(
+    "addresses", relationship(MemberAddress, lazy="selectin", order_by=col(MemberAddress.id), viewonly=True)
+)
 
 
 class CaseConversation(SQLModel, table=True):
@@ -242,9 +249,19 @@ class Meeting(SQLModel, table=True):
     __tablename__ = "meeting"
     #: Covering index for the sweep (storage.states): its range scan never touches the table.
     __table_args__ = (
-        Index("ix_meeting_sweep", "case_id", "starts_at", "kind", "status",
-              "social_worker_present", "professionals_present", "lead_sw_present",
-              "social_worker_attended", "minutes_circulated_at", "chair_update_sent_at"),
+        Index(
+            "ix_meeting_sweep",
+            "case_id",
+            "starts_at",
+            "kind",
+            "status",
+            "social_worker_present",
+            "professionals_present",
+            "lead_sw_present",
+            "social_worker_attended",
+            "minutes_circulated_at",
+            "chair_update_sent_at",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -470,9 +487,7 @@ class InboundRequest(SQLModel, table=True):
     """
 
     __tablename__ = "inbound_request"
-    __table_args__ = (
-        Index("ix_inbound_request_status_available_at", "status", "available_at"),
-    )
+    __table_args__ = (Index("ix_inbound_request_status_available_at", "status", "available_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)

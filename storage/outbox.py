@@ -69,18 +69,35 @@ def enqueue(
     """
     _aware(due_at, "due_at")
     _aware(now, "now")
-    for field, value, size in (("rule", rule, 64), ("subject", subject, 128),
-                               ("stage", stage, 32), ("recipient", recipient, 128)):
+    for field, value, size in (
+        ("rule", rule, 64),
+        ("subject", subject, 128),
+        ("stage", stage, 32),
+        ("recipient", recipient, 128),
+    ):
         if not isinstance(value, str) or not value or len(value) > size:
-            raise InvalidValue(field, f"{value!r} is not a key part (1 to {size} characters)",
-                               'rule="minutes_circulated", subject="meeting:12", stage="due"')
+            raise InvalidValue(
+                field,
+                f"{value!r} is not a key part (1 to {size} characters)",
+                'rule="minutes_circulated", subject="meeting:12", stage="due"',
+            )
     if session.get(CoreGroup, case_id) is None:
         raise UnknownRecord("case id", case_id, "the database", "an id from active_case_states")
     stmt = (
         insert_on_conflict(session, Reminder)
-        .values(case_id=case_id, rule=rule, subject=subject, stage=stage, recipient=recipient,
-                due_at=due_at, available_at=due_at, status="pending", attempts=0,
-                payload=payload, created_at=now)
+        .values(
+            case_id=case_id,
+            rule=rule,
+            subject=subject,
+            stage=stage,
+            recipient=recipient,
+            due_at=due_at,
+            available_at=due_at,
+            status="pending",
+            attempts=0,
+            payload=payload,
+            created_at=now,
+        )
         .on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"])
         .returning(Reminder.__table__.c.id)  # type: ignore[attr-defined]
     )
@@ -113,8 +130,7 @@ def claim_due(
         raise InvalidValue("worker", "is empty", 'worker="host-1:4242"')
     stmt = (
         select(Reminder)
-        .where(col(Reminder.status).in_(("pending", "claimed")),
-               col(Reminder.available_at) <= now)
+        .where(col(Reminder.status).in_(("pending", "claimed")), col(Reminder.available_at) <= now)
         .order_by(col(Reminder.available_at), col(Reminder.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -156,8 +172,7 @@ def hold(
     table = Reminder.__table__  # type: ignore[attr-defined]
     result = session.execute(
         update(table)
-        .where(table.c.id == reminder_id, table.c.status == "claimed",
-               table.c.claimed_by == worker)
+        .where(table.c.id == reminder_id, table.c.status == "claimed", table.c.claimed_by == worker)
         .values(available_at=now + lease)
     )
     session.expire_all()  # objects loaded earlier in this session must not hide the new lease
@@ -178,8 +193,7 @@ def _owned(session: Session, reminder_id: int, worker: str) -> Reminder:
     sender re-claimed must not overwrite that sender's state with its own failure."""
     r = _claimed(session, reminder_id, worker)
     if r.status == "claimed" and r.claimed_by != worker:
-        raise InvalidState(f"Reminder {reminder_id} is now held by another sender.",
-                           "leave it to them")
+        raise InvalidState(f"Reminder {reminder_id} is now held by another sender.", "leave it to them")
     return r
 
 
@@ -190,11 +204,23 @@ def mark_sent(session: Session, reminder_id: int, *, now: datetime, worker: str)
     r.status, r.sent_at, r.last_error = "sent", now, None
     session.flush()
     case = session.get(CoreGroup, r.case_id)
-    audit.append(session, actor=f"system:{worker}", now=now, action="reminder.sent",
-                 case_id=r.case_id, case_ref=None if case is None else case.reference,
-                 entity="reminder", entity_id=r.id,
-                 after={"rule": r.rule, "subject": r.subject, "stage": r.stage,
-                        "recipient": r.recipient, "attempts": r.attempts})
+    audit.append(
+        session,
+        actor=f"system:{worker}",
+        now=now,
+        action="reminder.sent",
+        case_id=r.case_id,
+        case_ref=None if case is None else case.reference,
+        entity="reminder",
+        entity_id=r.id,
+        after={
+            "rule": r.rule,
+            "subject": r.subject,
+            "stage": r.stage,
+            "recipient": r.recipient,
+            "attempts": r.attempts,
+        },
+    )
     return r
 
 
@@ -221,8 +247,7 @@ def mark_failed(
     return r
 
 
-def reminders(session: Session, *, case_id: int | None = None, status: str | None = None
-              ) -> list[Reminder]:
+def reminders(session: Session, *, case_id: int | None = None, status: str | None = None) -> list[Reminder]:
     stmt = select(Reminder).order_by(col(Reminder.id))
     if case_id is not None:
         stmt = stmt.where(col(Reminder.case_id) == case_id)
@@ -234,8 +259,9 @@ def reminders(session: Session, *, case_id: int | None = None, status: str | Non
 # --- the sweep's rows ---------------------------------------------------------------------------
 
 
-def insert_planned(store: Any, rows: list[Outgoing], now: datetime,
-           known: set[tuple[int, str, str, str]] | None = None) -> int:
+def insert_planned(
+    store: Any, rows: list[Outgoing], now: datetime, known: set[tuple[int, str, str, str]] | None = None
+) -> int:
     """Put rows in the outbox in one transaction; rows already there (same key) are left alone.
 
     One executemany of INSERT … ON CONFLICT DO NOTHING, so two sweeps racing (two processes, or
@@ -267,15 +293,30 @@ def insert_planned(store: Any, rows: list[Outgoing], now: datetime,
             return got
 
         created = at(now)
-        values = [{"case_id": o.case_id, "rule": o.planned.rule, "subject": o.planned.subject,
-                   "stage": o.stage, "recipient": o.audience, "raw_due_at": at(o.send_at),
-                   "raw_available_at": at(o.send_at), "status": "pending", "attempts": 0,
-                   "payload": o.payload(), "raw_created_at": created} for o in rows]
-        stmt = insert_on_conflict(s, Reminder).values(
-            {c: bindparam(f"raw_{c}", type_=_AsIs()) for c in ("due_at", "available_at",
-                                                                "created_at")}
-        ).on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"]
-                                 ).returning(table.c.id)
+        values = [
+            {
+                "case_id": o.case_id,
+                "rule": o.planned.rule,
+                "subject": o.planned.subject,
+                "stage": o.stage,
+                "recipient": o.audience,
+                "raw_due_at": at(o.send_at),
+                "raw_available_at": at(o.send_at),
+                "status": "pending",
+                "attempts": 0,
+                "payload": o.payload(),
+                "raw_created_at": created,
+            }
+            for o in rows
+        ]
+        stmt = (
+            insert_on_conflict(s, Reminder)
+            .values(
+                {c: bindparam(f"raw_{c}", type_=_AsIs()) for c in ("due_at", "available_at", "created_at")}
+            )
+            .on_conflict_do_nothing(index_elements=["case_id", "rule", "subject", "stage"])
+            .returning(table.c.id)
+        )
         # RETURNING names only the rows actually inserted (DO NOTHING returns none), on both
         # backends; executemany's rowcount does not (psycopg counts every row it was given).
         new = len(s.execute(stmt, values).all())

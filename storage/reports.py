@@ -28,9 +28,14 @@ from storage.models import WrittenReport
 
 
 def _report_snap(r: WrittenReport) -> dict[str, Any]:
-    return {"meeting_id": r.meeting_id, "member_id": r.member_id, "requested_at": r.requested_at,
-            "due_at": r.due_at, "submitted_at": r.submitted_at,
-            "chars": None if r.text is None else len(r.text)}
+    return {
+        "meeting_id": r.meeting_id,
+        "member_id": r.member_id,
+        "requested_at": r.requested_at,
+        "due_at": r.due_at,
+        "submitted_at": r.submitted_at,
+        "chars": None if r.text is None else len(r.text),
+    }
 
 
 def request_reports(
@@ -52,18 +57,21 @@ def request_reports(
     case = load_case(session, reference)
     meeting = load_meeting(session, case, meeting_id)
     if meeting.status == "cancelled":
-        raise InvalidState(f"Meeting {meeting.id} of {case.reference} was cancelled.",
-                           f"/coregroup meetings {case.reference}")
+        raise InvalidState(
+            f"Meeting {meeting.id} of {case.reference} was cancelled.",
+            f"/coregroup meetings {case.reference}",
+        )
     for mid in ids:
         load_member(session, case, mid, on=today)
-    existing = {r.member_id: r for r in session.scalars(
-        select(WrittenReport).where(col(WrittenReport.meeting_id) == meeting.id))}
+    existing = {
+        r.member_id: r
+        for r in session.scalars(select(WrittenReport).where(col(WrittenReport.meeting_id) == meeting.id))
+    }
     out: list[WrittenReport] = []
     for mid in ids:
         row = existing.get(mid)
         if row is None:
-            row = WrittenReport(meeting_id=row_id(meeting), member_id=mid, requested_at=now,
-                                due_at=due_at)
+            row = WrittenReport(meeting_id=row_id(meeting), member_id=mid, requested_at=now, due_at=due_at)
             session.add(row)
         else:
             row.requested_at = row.requested_at or now
@@ -72,8 +80,16 @@ def request_reports(
         out.append(row)
     session.flush()
     for row in out:
-        record_audit(session, case, actor=actor, now=now, action="report.requested", entity="report",
-               entity_id=row.id, after=_report_snap(row))
+        record_audit(
+            session,
+            case,
+            actor=actor,
+            now=now,
+            action="report.requested",
+            entity="report",
+            entity_id=row.id,
+            after=_report_snap(row),
+        )
     return out
 
 
@@ -94,36 +110,56 @@ def submit_report(
     case = load_case(session, reference)
     meeting = load_meeting(session, case, meeting_id)
     if meeting.status == "cancelled":
-        raise InvalidState(f"Meeting {meeting.id} of {case.reference} was cancelled.",
-                           f"/coregroup meetings {case.reference}")
+        raise InvalidState(
+            f"Meeting {meeting.id} of {case.reference} was cancelled.",
+            f"/coregroup meetings {case.reference}",
+        )
     member = load_member(session, case, member_id)
     if member.left_on is not None and member.left_on <= london_date(meeting.starts_at):
         raise NotAMember(member_id, case.reference)
-    row = session.scalars(select(WrittenReport).where(
-        col(WrittenReport.meeting_id) == meeting.id,
-        col(WrittenReport.member_id) == member_id)).first()
+    row = session.scalars(
+        select(WrittenReport).where(
+            col(WrittenReport.meeting_id) == meeting.id, col(WrittenReport.member_id) == member_id
+        )
+    ).first()
     before = None if row is None else _report_snap(row)
     if row is None:
         row = WrittenReport(meeting_id=row_id(meeting), member_id=member_id)
         session.add(row)
     row.text, row.submitted_at = body, now
     session.flush()
-    record_audit(session, case, actor=actor, now=now,
-           action="report.submitted" if before is None or before["submitted_at"] is None
-           else "report.resubmitted",
-           entity="report", entity_id=row.id, before=before, after=_report_snap(row))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="report.submitted"
+        if before is None or before["submitted_at"] is None
+        else "report.resubmitted",
+        entity="report",
+        entity_id=row.id,
+        before=before,
+        after=_report_snap(row),
+    )
     return row
 
 
 def reports(session: Session, reference: str, meeting_id: int) -> list[WrittenReport]:
     case = load_case(session, reference, writable=False)
     meeting = load_meeting(session, case, meeting_id)
-    return list(session.scalars(select(WrittenReport)
-                                .where(col(WrittenReport.meeting_id) == meeting.id)
-                                .order_by(col(WrittenReport.member_id))))
+    return list(
+        session.scalars(
+            select(WrittenReport)
+            .where(col(WrittenReport.meeting_id) == meeting.id)
+            .order_by(col(WrittenReport.member_id))
+        )
+    )
 
 
 def outstanding_reports(session: Session, reference: str, meeting_id: int) -> list[WrittenReport]:
     """Requested and not yet submitted."""
-    return [r for r in reports(session, reference, meeting_id)
-            if r.requested_at is not None and r.submitted_at is None]
+    return [
+        r
+        for r in reports(session, reference, meeting_id)
+        if r.requested_at is not None and r.submitted_at is None
+    ]

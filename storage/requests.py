@@ -24,8 +24,12 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
     key = required_text(key, "key", max_len=255, example='"chat:Ev0123ABCD"')
     check_aware(now, "now")
     table = ProcessedRequest.__table__  # type: ignore[attr-defined]
-    stmt = (insert_on_conflict(session, ProcessedRequest).values(key=key, received_at=now)
-            .on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key))
+    stmt = (
+        insert_on_conflict(session, ProcessedRequest)
+        .values(key=key, received_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key)
+    )
     return session.execute(stmt).scalar() is not None
 
 
@@ -38,6 +42,5 @@ REQUEST_LOG_KEEP: Final = timedelta(hours=24)
 def forget_requests(session: Session, *, before: datetime) -> int:
     """Drop request ids older than any platform retries (they retry for minutes, not days)."""
     check_aware(before, "before")
-    result = session.execute(delete(ProcessedRequest)
-                             .where(col(ProcessedRequest.received_at) < before))
+    result = session.execute(delete(ProcessedRequest).where(col(ProcessedRequest.received_at) < before))
     return rowcount(result)

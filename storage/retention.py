@@ -64,13 +64,18 @@ def purge_closed_cases(
     check_date(closed_before, "closed_before")
     latest = latest_purgeable(today, retention_months)
     if closed_before > latest:
-        raise PurgeTooSoon(closed_before.isoformat(), latest.isoformat(),
-                           max(retention_months, MIN_RETENTION_MONTHS))
-    candidates = list(session.scalars(
-        select(CoreGroup).where(col(CoreGroup.status) == "closed")
-        .order_by(col(CoreGroup.id)).with_for_update()))
-    doomed = [c for c in candidates
-              if c.closed_at is not None and london_date(c.closed_at) < closed_before]
+        raise PurgeTooSoon(
+            closed_before.isoformat(), latest.isoformat(), max(retention_months, MIN_RETENTION_MONTHS)
+        )
+    candidates = list(
+        session.scalars(
+            select(CoreGroup)
+            .where(col(CoreGroup.status) == "closed")
+            .order_by(col(CoreGroup.id))
+            .with_for_update()
+        )
+    )
+    doomed = [c for c in candidates if c.closed_at is not None and london_date(c.closed_at) < closed_before]
     if dry_run:
         return [c.reference for c in doomed]
     for case in doomed:
@@ -79,22 +84,21 @@ def purge_closed_cases(
     return [c.reference for c in doomed]
 
 
-def _purge_one(session: Session, case: CoreGroup, *, actor: str, now: datetime,
-               closed_before: date) -> None:
+def _purge_one(session: Session, case: CoreGroup, *, actor: str, now: datetime, closed_before: date) -> None:
     cid = case_id_of(case)
     meeting_ids = select(col(Meeting.id)).where(col(Meeting.case_id) == cid).scalar_subquery()
     counts: dict[str, int] = {
-        "attendance": rowcount(session.execute(
-            delete(Attendance).where(col(Attendance.meeting_id).in_(meeting_ids)))),
-        "written_report": rowcount(session.execute(
-            delete(WrittenReport).where(col(WrittenReport.meeting_id).in_(meeting_ids)))),
+        "attendance": rowcount(
+            session.execute(delete(Attendance).where(col(Attendance.meeting_id).in_(meeting_ids)))
+        ),
+        "written_report": rowcount(
+            session.execute(delete(WrittenReport).where(col(WrittenReport.meeting_id).in_(meeting_ids)))
+        ),
     }
-    models: tuple[Any, ...] = (Meeting, Visit, PlanAction, Escalation, CaseEvent, Reminder,
-                               ChildIdentity)
+    models: tuple[Any, ...] = (Meeting, Visit, PlanAction, Escalation, CaseEvent, Reminder, ChildIdentity)
     for model in models:
         table = model.__table__
-        counts[table.name] = rowcount(session.execute(
-            delete(table).where(table.c.case_id == cid)))
+        counts[table.name] = rowcount(session.execute(delete(table).where(table.c.case_id == cid)))
     session.execute(update(Member).where(col(Member.case_id) == cid).values(cover_member_id=None))
     member_ids = select(col(Member.id)).where(col(Member.case_id) == cid).scalar_subquery()
     session.execute(delete(MemberAddress).where(col(MemberAddress.member_id).in_(member_ids)))
@@ -103,7 +107,19 @@ def _purge_one(session: Session, case: CoreGroup, *, actor: str, now: datetime,
     closed_at, reference = case.closed_at, case.reference
     session.execute(delete(CoreGroup).where(col(CoreGroup.id) == cid))
     session.expunge(case)
-    audit.append(session, actor=actor, now=now, action="case.purged", case_id=cid,
-                 case_ref=reference, entity="case", entity_id=cid,
-                 after={"reference": reference, "closed_at": closed_at,
-                        "closed_before": closed_before, "rows_removed": counts})
+    audit.append(
+        session,
+        actor=actor,
+        now=now,
+        action="case.purged",
+        case_id=cid,
+        case_ref=reference,
+        entity="case",
+        entity_id=cid,
+        after={
+            "reference": reference,
+            "closed_at": closed_at,
+            "closed_before": closed_before,
+            "rows_removed": counts,
+        },
+    )

@@ -30,8 +30,7 @@ def _claimed(session: Session, reminder_id: int) -> Reminder:
     if r is None:
         raise UnknownRecord("reminder", reminder_id, "the outbox", "an id from claim_due")
     if r.status != "claimed":
-        raise InvalidState(f"Reminder {reminder_id} is {r.status}, not claimed.",
-                           "claim_due(...) again")
+        raise InvalidState(f"Reminder {reminder_id} is {r.status}, not claimed.", "claim_due(...) again")
     return r
 
 
@@ -52,31 +51,59 @@ def skip(session: Session, reminder_id: int, *, now: datetime, worker: str, why:
     r.status, r.sent_at, r.last_error = SKIPPED, None, why[:64]
     session.flush()
     case = session.get(CoreGroup, r.case_id)
-    audit.append(session, actor=f"system:{worker}", now=now, action="reminder.skipped",
-                 case_id=r.case_id, case_ref=None if case is None else case.reference,
-                 entity="reminder", entity_id=r.id,
-                 after={"rule": r.rule, "subject": r.subject, "stage": r.stage, "why": why[:64]})
+    audit.append(
+        session,
+        actor=f"system:{worker}",
+        now=now,
+        action="reminder.skipped",
+        case_id=r.case_id,
+        case_ref=None if case is None else case.reference,
+        entity="reminder",
+        entity_id=r.id,
+        after={"rule": r.rule, "subject": r.subject, "stage": r.stage, "why": why[:64]},
+    )
     return r
 
 
 def thread(session: Session, case_id: int, key: str, platform: str) -> ChatThread | None:
-    return session.scalars(select(ChatThread).where(
-        col(ChatThread.case_id) == case_id, col(ChatThread.key) == key,
-        col(ChatThread.platform) == platform)).first()
+    return session.scalars(
+        select(ChatThread).where(
+            col(ChatThread.case_id) == case_id,
+            col(ChatThread.key) == key,
+            col(ChatThread.platform) == platform,
+        )
+    ).first()
 
 
-def remember_thread(session: Session, case_id: int, key: str, platform: str, *, channel: str,
-                    message_id: str, now: datetime) -> None:
+def remember_thread(
+    session: Session, case_id: int, key: str, platform: str, *, channel: str, message_id: str, now: datetime
+) -> None:
     """Remember where a thread/edited message lives; the first one for a key wins."""
-    stmt = insert_on_conflict(session, ChatThread).values(
-        case_id=case_id, key=key[:128], platform=platform, channel=channel,
-        message_id=message_id, created_at=now,
-    ).on_conflict_do_nothing(index_elements=["case_id", "key", "platform"])
+    stmt = (
+        insert_on_conflict(session, ChatThread)
+        .values(
+            case_id=case_id,
+            key=key[:128],
+            platform=platform,
+            channel=channel,
+            message_id=message_id,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["case_id", "key", "platform"])
+    )
     session.execute(stmt)
 
 
 def sent_today(session: Session, case_id: int, since: datetime) -> list[Reminder]:
     """Rows of a case sent since `since` (the day's digest is rebuilt from them)."""
-    return list(session.scalars(select(Reminder).where(
-        col(Reminder.case_id) == case_id, col(Reminder.status) == "sent",
-        col(Reminder.sent_at) >= since).order_by(col(Reminder.id))))
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(
+                col(Reminder.case_id) == case_id,
+                col(Reminder.status) == "sent",
+                col(Reminder.sent_at) >= since,
+            )
+            .order_by(col(Reminder.id))
+        )
+    )

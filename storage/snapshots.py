@@ -25,13 +25,19 @@ def rebuild_snapshots(session: Session, *, batch_size: int = 2000) -> int:
     conn = session.connection()
     last, n = 0, 0
     while True:
-        rows = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) > last)
-                            .order_by(col(CoreGroup.id)).limit(batch_size)).all()
+        rows = conn.execute(
+            select(*CASE_COLUMNS)
+            .where(col(CoreGroup.id) > last)
+            .order_by(col(CoreGroup.id))
+            .limit(batch_size)
+        ).all()
         if not rows:
             return n
         table = CoreGroup.__table__  # type: ignore[attr-defined]
         values = [{"case": a.id, "snapshot": encode(a.state)} for a in load_states(conn, rows)]
-        conn.execute(update(table).where(table.c.id == bindparam("case"))
-                     .values(state_snapshot=bindparam("snapshot")), values)
+        conn.execute(
+            update(table).where(table.c.id == bindparam("case")).values(state_snapshot=bindparam("snapshot")),
+            values,
+        )
         n += len(values)
         last = cast(int, rows[-1][0])

@@ -55,9 +55,15 @@ class ActiveCase(NamedTuple):
 
 
 CASE_COLUMNS: Final = (
-    col(CoreGroup.id), col(CoreGroup.reference), col(CoreGroup.profile), col(CoreGroup.plan),
-    col(CoreGroup.start), col(CoreGroup.registered), col(CoreGroup.lead_visit_every),
-    col(CoreGroup.resolution_requested), col(CoreGroup.significant_risk_reduction),
+    col(CoreGroup.id),
+    col(CoreGroup.reference),
+    col(CoreGroup.profile),
+    col(CoreGroup.plan),
+    col(CoreGroup.start),
+    col(CoreGroup.registered),
+    col(CoreGroup.lead_visit_every),
+    col(CoreGroup.resolution_requested),
+    col(CoreGroup.significant_risk_reduction),
 )
 
 
@@ -80,8 +86,7 @@ class Parsers:
         """A DATE column's raw value (ISO text on SQLite, a date on PostgreSQL)."""
         d = self._dates.get(value)
         if d is None:
-            d = self._dates[value] = (value if isinstance(value, date)
-                                      else date.fromisoformat(value))
+            d = self._dates[value] = value if isinstance(value, date) else date.fromisoformat(value)
         return d
 
     def opt_date(self, value: Any) -> date | None:
@@ -108,17 +113,23 @@ class Parsers:
             got = (kind, status, day, None)
         else:
             held = status == "held"
-            got = (kind, status, day, CaseMeeting(
-                date=day,
-                kind=kind,
-                status=status,
-                social_worker_present=(bool(swp) if swp is not None
-                                       else bool(swa) if swa is not None and held else True),
-                minutes_circulated=self.opt_london(minutes),
-                chair_update_sent=self.opt_london(chair),
-                professionals_present=int(pp) if held and pp is not None else None,
-                lead_sw_present=bool(lsp) if held and lsp is not None else None,
-            ))
+            got = (
+                kind,
+                status,
+                day,
+                CaseMeeting(
+                    date=day,
+                    kind=kind,
+                    status=status,
+                    social_worker_present=(
+                        bool(swp) if swp is not None else bool(swa) if swa is not None and held else True
+                    ),
+                    minutes_circulated=self.opt_london(minutes),
+                    chair_update_sent=self.opt_london(chair),
+                    professionals_present=int(pp) if held and pp is not None else None,
+                    lead_sw_present=bool(lsp) if held and lsp is not None else None,
+                ),
+            )
         self.meetings[key] = got
         return got
 
@@ -142,37 +153,49 @@ class Parsers:
         if got is None:
             raised, stage, started, resolved = key
             got = self.escalations[key] = CaseEscalation(
-                raised=self.london(raised), stage=int(stage),
-                stage_started=self.opt_london(started), resolved=self.opt_london(resolved))
+                raised=self.london(raised),
+                stage=int(stage),
+                stage_started=self.opt_london(started),
+                resolved=self.opt_london(resolved),
+            )
         return got
 
 
 #: Columns read per child table, in sort order (the covering indexes list them in this order).
 MEETING_COLUMNS: Final = (
-    col(Meeting.starts_at), col(Meeting.kind), col(Meeting.status),
-    col(Meeting.social_worker_present), col(Meeting.professionals_present),
-    col(Meeting.lead_sw_present), col(Meeting.social_worker_attended),
-    col(Meeting.minutes_circulated_at), col(Meeting.chair_update_sent_at),
+    col(Meeting.starts_at),
+    col(Meeting.kind),
+    col(Meeting.status),
+    col(Meeting.social_worker_present),
+    col(Meeting.professionals_present),
+    col(Meeting.lead_sw_present),
+    col(Meeting.social_worker_attended),
+    col(Meeting.minutes_circulated_at),
+    col(Meeting.chair_update_sent_at),
 )
 VISIT_COLUMNS: Final = (col(Visit.visited_on), col(Visit.by), col(Visit.seen_alone))
-EVENT_COLUMNS: Final = (col(CaseEvent.occurred_on), col(CaseEvent.kind),
-                        col(CaseEvent.reported_on))
-ESCALATION_COLUMNS: Final = (col(Escalation.raised_at), col(Escalation.stage),
-                             col(Escalation.stage_started_at), col(Escalation.resolved_at))
+EVENT_COLUMNS: Final = (col(CaseEvent.occurred_on), col(CaseEvent.kind), col(CaseEvent.reported_on))
+ESCALATION_COLUMNS: Final = (
+    col(Escalation.raised_at),
+    col(Escalation.stage),
+    col(Escalation.stage_started_at),
+    col(Escalation.resolved_at),
+)
 
 
-def _rows(conn: Connection, case_id: Any, columns: Sequence[Any], lo: int, hi: int
-          ) -> dict[int, list[tuple[Any, ...]]]:
-    stmt = (select(case_id, *as_text(*columns)).where(case_id.between(lo, hi))
-            .order_by(case_id, *columns))
+def _rows(
+    conn: Connection, case_id: Any, columns: Sequence[Any], lo: int, hi: int
+) -> dict[int, list[tuple[Any, ...]]]:
+    stmt = select(case_id, *as_text(*columns)).where(case_id.between(lo, hi)).order_by(case_id, *columns)
     out: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in conn.execute(stmt).all():  # fetchall: iterating the result fetches row by row
         out[row[0]].append(row[1:])
     return out
 
 
-def load_states(conn: Connection, cases: Sequence[Any],
-                parsers: Parsers | None = None) -> Iterator[ActiveCase]:
+def load_states(
+    conn: Connection, cases: Sequence[Any], parsers: Parsers | None = None
+) -> Iterator[ActiveCase]:
     """CaseStates for case rows (`CASE_COLUMNS`, sorted by id): one query per child table.
 
     Child rows are selected by case id range (an index range scan, no giant IN list); rows of
@@ -210,8 +233,10 @@ def load_states(conn: Connection, cases: Sequence[Any],
             tiers[cid] = (tuple(t1), tuple(t2))
 
     visit = p.visit
-    visits = {cid: tuple(map(visit, keys))
-              for cid, keys in _rows(conn, col(Visit.case_id), VISIT_COLUMNS, lo, hi).items()}
+    visits = {
+        cid: tuple(map(visit, keys))
+        for cid, keys in _rows(conn, col(Visit.case_id), VISIT_COLUMNS, lo, hi).items()
+    }
 
     moves: dict[int, tuple[date, ...]] = {}
     changes: dict[int, tuple[Change, ...]] = {}
@@ -221,14 +246,26 @@ def load_states(conn: Connection, cases: Sequence[Any],
         changes[cid] = tuple(ch for kind, _, ch in parsed if kind == "significant_change")
 
     escalation = p.escalation
-    escalations = {cid: tuple(map(escalation, keys)) for cid, keys in
-                   _rows(conn, col(Escalation.case_id), ESCALATION_COLUMNS, lo, hi).items()}
+    escalations = {
+        cid: tuple(map(escalation, keys))
+        for cid, keys in _rows(conn, col(Escalation.case_id), ESCALATION_COLUMNS, lo, hi).items()
+    }
     for row in cases:
         cid = row[0]
         tier1, tier2 = tiers.get(cid, ((), ()))
-        yield assemble(row, Facts(meetings.get(cid, ()), reviews.get(cid, ()), tier1, tier2,
-                                  visits.get(cid, ()), moves.get(cid, ()), changes.get(cid, ()),
-                                  escalations.get(cid, ())))
+        yield assemble(
+            row,
+            Facts(
+                meetings.get(cid, ()),
+                reviews.get(cid, ()),
+                tier1,
+                tier2,
+                visits.get(cid, ()),
+                moves.get(cid, ()),
+                changes.get(cid, ()),
+                escalations.get(cid, ()),
+            ),
+        )
 
 
 class Facts(NamedTuple):
@@ -252,9 +289,12 @@ def assemble(row: Sequence[Any], facts: Facts) -> ActiveCase:
     if requested is None and not reduction and not facts.tier1 and not facts.tier2:
         resolution = _NO_RESOLUTION
     else:
-        resolution = Resolution(requested=requested, tier1_meetings=facts.tier1,
-                                tier2_meetings=facts.tier2,
-                                significant_risk_reduction=bool(reduction))
+        resolution = Resolution(
+            requested=requested,
+            tier1_meetings=facts.tier1,
+            tier2_meetings=facts.tier2,
+            significant_risk_reduction=bool(reduction),
+        )
     state = CaseState(
         profile=profile,
         plan=plan,
@@ -295,18 +335,23 @@ def encode(state: CaseState) -> str:
     """
     res = state.resolution
     sections = (
-        ",".join(f"{m.date.isoformat()}|{m.kind}|{m.status}|{_b(m.social_worker_present)}|"
-                 f"{_o(m.minutes_circulated)}|{_o(m.chair_update_sent)}|"
-                 f"{'' if m.professionals_present is None else m.professionals_present}|"
-                 f"{_b(m.lead_sw_present)}" for m in state.meetings),
+        ",".join(
+            f"{m.date.isoformat()}|{m.kind}|{m.status}|{_b(m.social_worker_present)}|"
+            f"{_o(m.minutes_circulated)}|{_o(m.chair_update_sent)}|"
+            f"{'' if m.professionals_present is None else m.professionals_present}|"
+            f"{_b(m.lead_sw_present)}"
+            for m in state.meetings
+        ),
         ",".join(d.isoformat() for d in state.review_conferences),
         ",".join(d.isoformat() for d in res.tier1_meetings),
         ",".join(d.isoformat() for d in res.tier2_meetings),
         ",".join(f"{v.date.isoformat()}|{v.by}|{_b(v.seen_alone)}" for v in state.visits),
         ",".join(d.isoformat() for d in state.school_moves),
         ",".join(f"{c.date.isoformat()}|{_o(c.reported)}" for c in state.significant_changes),
-        ",".join(f"{e.raised.isoformat()}|{e.stage}|{_o(e.stage_started)}|{_o(e.resolved)}"
-                 for e in state.escalations),
+        ",".join(
+            f"{e.raised.isoformat()}|{e.stage}|{_o(e.stage_started)}|{_o(e.resolved)}"
+            for e in state.escalations
+        ),
     )
     return ";".join((SNAPSHOT_FORMAT, *sections))
 
@@ -335,18 +380,23 @@ class Decoder:
     def _parse(self, tag: str, text: str) -> Any:
         f = text.split("|")
         if tag == "m":
-            return CaseMeeting(date=self._day(f[0]), kind=f[1], status=f[2],
-                               social_worker_present=f[3] == "1",
-                               minutes_circulated=self._opt(f[4]),
-                               chair_update_sent=self._opt(f[5]),
-                               professionals_present=int(f[6]) if f[6] else None,
-                               lead_sw_present=None if f[7] == "" else f[7] == "1")
+            return CaseMeeting(
+                date=self._day(f[0]),
+                kind=f[1],
+                status=f[2],
+                social_worker_present=f[3] == "1",
+                minutes_circulated=self._opt(f[4]),
+                chair_update_sent=self._opt(f[5]),
+                professionals_present=int(f[6]) if f[6] else None,
+                lead_sw_present=None if f[7] == "" else f[7] == "1",
+            )
         if tag == "v":
             return CaseVisit(self._day(f[0]), f[1], f[2] == "1")
         if tag == "c":
             return Change(self._day(f[0]), self._opt(f[1]))
-        return CaseEscalation(raised=self._day(f[0]), stage=int(f[1]),
-                              stage_started=self._opt(f[2]), resolved=self._opt(f[3]))
+        return CaseEscalation(
+            raised=self._day(f[0]), stage=int(f[1]), stage_started=self._opt(f[2]), resolved=self._opt(f[3])
+        )
 
     def _items(self, tag: str, section: str) -> tuple[Any, ...]:
         if not section:
@@ -376,5 +426,13 @@ class Decoder:
             return None
         _, m, rc, t1, t2, v, sm, ch, esc = parts
         days, items = self._days, self._items
-        return Facts(items("m", m), days(rc), days(t1), days(t2), items("v", v), days(sm),
-                     items("c", ch), items("e", esc))
+        return Facts(
+            items("m", m),
+            days(rc),
+            days(t1),
+            days(t2),
+            items("v", v),
+            days(sm),
+            items("c", ch),
+            items("e", esc),
+        )

@@ -41,26 +41,44 @@ def record_visit(
     today = london_today(now)
     check_date(on, "on")
     if on > today:
-        raise InvalidValue("on", f"{on} is in the future; record a visit once it has happened",
-                           f"on=date({today.year}, {today.month}, {today.day})")
+        raise InvalidValue(
+            "on",
+            f"{on} is in the future; record a visit once it has happened",
+            f"on=date({today.year}, {today.month}, {today.day})",
+        )
     by = check_choice(by, "by", VISIT_BY)
     if not isinstance(seen_alone, bool):
-        raise InvalidValue("seen_alone", f"expected true or false, got {seen_alone!r}",
-                           "seen_alone=True")
+        raise InvalidValue("seen_alone", f"expected true or false, got {seen_alone!r}", "seen_alone=True")
     case = load_case(session, reference)
     if member_id is not None:
         load_member(session, case, member_id, on=on)
-    visit = Visit(case_id=case_id_of(case), visited_on=on, by=by, member_id=member_id,
-                  seen_alone=seen_alone, recorded_at=now)
+    visit = Visit(
+        case_id=case_id_of(case),
+        visited_on=on,
+        by=by,
+        member_id=member_id,
+        seen_alone=seen_alone,
+        recorded_at=now,
+    )
     session.add(visit)
     session.flush()
-    record_audit(session, case, actor=actor, now=now, action="visit.recorded", entity="visit",
-           entity_id=visit.id, after=snapshot_of(visit, ("visited_on", "by", "member_id",
-                                                   "seen_alone")))
+    record_audit(
+        session,
+        case,
+        actor=actor,
+        now=now,
+        action="visit.recorded",
+        entity="visit",
+        entity_id=visit.id,
+        after=snapshot_of(visit, ("visited_on", "by", "member_id", "seen_alone")),
+    )
     return visit
 
 
 def visits(session: Session, reference: str) -> list[Visit]:
     case = load_case(session, reference, writable=False)
-    return list(session.scalars(select(Visit).where(col(Visit.case_id) == case.id)
-                                .order_by(col(Visit.visited_on), col(Visit.id))))
+    return list(
+        session.scalars(
+            select(Visit).where(col(Visit.case_id) == case.id).order_by(col(Visit.visited_on), col(Visit.id))
+        )
+    )

@@ -65,7 +65,8 @@ class PostgresServer:
         query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template:
             query = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template))
+                sql.Identifier(name), sql.Identifier(template)
+            )
         with self._admin() as conn:
             conn.execute(query)
         return self.url_for(name)
@@ -73,8 +74,7 @@ class PostgresServer:
     def drop_database(self, name_or_url: str) -> None:
         name = make_url(name_or_url).database if "://" in name_or_url else name_or_url
         with self._admin() as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                         .format(sql.Identifier(str(name))))
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(str(name))))
 
     def stop(self) -> None:
         if self._stop is not None:
@@ -84,9 +84,11 @@ class PostgresServer:
 
 def find_bin_dir() -> Path | None:
     """The newest Debian PostgreSQL bin directory (or one on PATH) that has initdb and pg_ctl."""
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit()
-                        else 0, reverse=True)
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+        reverse=True,
+    )
     for c in candidates:
         if (Path(c) / "initdb").exists() and (Path(c) / "pg_ctl").exists():
             return Path(c)
@@ -127,20 +129,52 @@ def launch_cluster(bin_dir: Path | None = None) -> PostgresServer:
     data = base / "data"
     log = base / "server.log"
     subprocess.run(
-        _as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                   "-E", "UTF8", "--locale=C", "--no-sync"], owner),
-        check=True, capture_output=True,
+        _as_owner(
+            [
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
+            owner,
+        ),
+        check=True,
+        capture_output=True,
     )
-    opts = ("-c listen_addresses=127.0.0.1 -c unix_socket_directories={sock} -p {port} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200")
+    opts = (
+        "-c listen_addresses=127.0.0.1 -c unix_socket_directories={sock} -p {port} "
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        "-c max_connections=200"
+    )
     last_error = ""
     for _ in range(3):
         port = _free_port()
         proc = subprocess.run(
-            _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-                       "-o", opts.format(sock=base, port=port), "start"], owner),
-            capture_output=True, text=True,
+            _as_owner(
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(log),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    opts.format(sock=base, port=port),
+                    "start",
+                ],
+                owner,
+            ),
+            capture_output=True,
+            text=True,
         )
         if proc.returncode == 0:
             break
@@ -157,8 +191,10 @@ def launch_cluster(bin_dir: Path | None = None) -> PostgresServer:
         if stopped:
             return
         stopped = True
-        subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                  "stop"], owner), capture_output=True)
+        subprocess.run(
+            _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], owner),
+            capture_output=True,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
     atexit.register(stop)
@@ -178,8 +214,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         return
     bin_dir = find_bin_dir()
     if bin_dir is None:
-        message = ("PostgreSQL binaries not found (apt-get install -y postgresql), and "
-                   f"{URL_ENV} is not set")
+        message = f"PostgreSQL binaries not found (apt-get install -y postgresql), and {URL_ENV} is not set"
         if postgres_required():
             pytest.fail(f"{message}; {REQUIRE_ENV}=1 requires PostgreSQL", pytrace=False)
         pytest.skip(message)

@@ -20,8 +20,9 @@ PACKAGES = ("bot", "handlers", "scheduling", "storage")
 
 def _lint(cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(cwd)}
-    return subprocess.run([str(LINT), "--no-cache"], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT), "--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_tree_keeps_its_layers() -> None:
@@ -32,12 +33,15 @@ def test_the_tree_keeps_its_layers() -> None:
 
 def test_an_upward_import_fails_the_check(tmp_path: Path) -> None:
     for name in PACKAGES:
-        shutil.copytree(ROOT / name, tmp_path / name,
-                        ignore=shutil.ignore_patterns("__pycache__", "versions"))
+        shutil.copytree(
+            ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "versions")
+        )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     planted = tmp_path / "scheduling" / "london.py"
-    planted.write_text(planted.read_text() + "\n\ndef _late() -> None:\n"
-                       "    from bot.settings import Settings  # noqa: F401\n")
+    planted.write_text(
+        planted.read_text() + "\n\ndef _late() -> None:\n"
+        "    from bot.settings import Settings  # noqa: F401\n"
+    )
     r = _lint(tmp_path)
     assert r.returncode != 0
     assert "scheduling.london -> bot.settings" in r.stdout
@@ -52,11 +56,12 @@ def _private_imports() -> list[str]:
             if "migrations" in path.parts:
                 continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.ImportFrom) and node.module and \
-                        node.module.split(".")[0] in PACKAGES:
-                    found += [f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{a.name}"
-                              for a in node.names
-                              if a.name.startswith("_") and not a.name.startswith("__")]
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in PACKAGES:
+                    found += [
+                        f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{a.name}"
+                        for a in node.names
+                        if a.name.startswith("_") and not a.name.startswith("__")
+                    ]
     return found
 
 

@@ -54,12 +54,20 @@ def test_teams_still_means_an_online_meeting_in_the_running_bot(tmp_path: Path) 
     import sys
 
     exe = Path(sys.executable).with_name("coregroup")
-    script = ("/coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04\n"
-              "/coregroup meeting 2027-01-15 10:00 teams\n")
+    script = (
+        "/coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04\n"
+        "/coregroup meeting 2027-01-15 10:00 teams\n"
+    )
     env = {**os.environ, "COREGROUP_SQLITE_PATH": str(tmp_path / "cg.db")}
-    r = subprocess.run([str(exe), "console", "--user", "U0LEAD", "--now", "2027-01-04T14:00"],
-                       input=script, capture_output=True, text=True, env=env, cwd=tmp_path,
-                       timeout=120)
+    r = subprocess.run(
+        [str(exe), "console", "--user", "U0LEAD", "--now", "2027-01-04T14:00"],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     booked = [line for line in r.stdout.splitlines() if "Fri 15 Jan 2027 at 10:00" in line]
     assert booked and "online" in booked[0].lower(), r.stdout

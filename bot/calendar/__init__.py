@@ -41,8 +41,9 @@ def make_calendar(settings: Settings, publish: Publish, clock: Clock | None = No
     from bot.clock import system_clock
 
     if graph_configured(settings):
-        log.info("calendar: Microsoft Graph at %s, organiser %s", settings.graph_base_url,
-                 settings.graph_organiser)
+        log.info(
+            "calendar: Microsoft Graph at %s, organiser %s", settings.graph_base_url, settings.graph_organiser
+        )
         return GraphCalendar.from_settings(settings)
     log.info("calendar: GRAPH_* settings incomplete; invitations are .ics files in the channel")
     return IcsCalendar(publish, clock or system_clock)

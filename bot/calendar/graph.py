@@ -50,8 +50,14 @@ _BUSY = {"busy", "oof", "tentative"}
 
 def graph_configured(settings: Settings) -> bool:
     """All four Graph settings present: otherwise the bot falls back to .ics files."""
-    return all((settings.graph_tenant_id, settings.graph_client_id, settings.graph_client_secret,
-                settings.graph_organiser))
+    return all(
+        (
+            settings.graph_tenant_id,
+            settings.graph_client_id,
+            settings.graph_client_secret,
+            settings.graph_organiser,
+        )
+    )
 
 
 def scope_for(base_url: str) -> str:
@@ -92,8 +98,10 @@ def _attendees(invite: Invite) -> list[Any]:
     from msgraph.generated.models.attendee_type import AttendeeType
     from msgraph.generated.models.email_address import EmailAddress
 
-    return [Attendee(email_address=EmailAddress(address=a.email, name=a.role), type=AttendeeType.Required)
-            for a in invite.attendees]
+    return [
+        Attendee(email_address=EmailAddress(address=a.email, name=a.role), type=AttendeeType.Required)
+        for a in invite.attendees
+    ]
 
 
 def event_body(invite: Invite, *, creating: bool) -> Event:
@@ -158,33 +166,60 @@ def map_error(exc: BaseException) -> CalendarError:
             code = getattr(err, "code", None)
         retry_after = _retry_after(exc.response_headers)
         if status == 429:
-            return CalendarError("Microsoft Graph is limiting requests (HTTP 429)", retryable=True,
-                                 status=status, code=code, retry_after=retry_after)
+            return CalendarError(
+                "Microsoft Graph is limiting requests (HTTP 429)",
+                retryable=True,
+                status=status,
+                code=code,
+                retry_after=retry_after,
+            )
         if status >= 500:
-            return CalendarError(f"Microsoft Graph is not answering (HTTP {status})", retryable=True,
-                                 status=status, code=code, retry_after=retry_after)
+            return CalendarError(
+                f"Microsoft Graph is not answering (HTTP {status})",
+                retryable=True,
+                status=status,
+                code=code,
+                retry_after=retry_after,
+            )
         if status in (401, 403):
             return CalendarError(
                 f"the bot is not allowed to use the organiser's calendar (HTTP {status}); an "
                 "administrator should check the app's Calendars.ReadWrite permission and its Exchange "
                 "scope (docs/graph.md)",
-                retryable=False, status=status, code=code)
+                retryable=False,
+                status=status,
+                code=code,
+            )
         if status == 404 and code == "ErrorInvalidUser":
-            return CalendarError("the organiser mailbox (GRAPH_ORGANISER) does not exist (HTTP 404)",
-                                 retryable=False, status=status, code=code)
+            return CalendarError(
+                "the organiser mailbox (GRAPH_ORGANISER) does not exist (HTTP 404)",
+                retryable=False,
+                status=status,
+                code=code,
+            )
         if status == 404:
-            return CalendarError("the calendar event no longer exists; it may have been deleted in Outlook "
-                                 "(HTTP 404)", retryable=False, status=status, code=code)
+            return CalendarError(
+                "the calendar event no longer exists; it may have been deleted in Outlook (HTTP 404)",
+                retryable=False,
+                status=status,
+                code=code,
+            )
         suffix = f", {code}" if code else ""
-        return CalendarError(f"Microsoft Graph refused the request (HTTP {status}{suffix})",
-                             retryable=False, status=status, code=code)
+        return CalendarError(
+            f"Microsoft Graph refused the request (HTTP {status}{suffix})",
+            retryable=False,
+            status=status,
+            code=code,
+        )
     if isinstance(exc, ClientAuthenticationError):
         auth_status: int | None = getattr(exc, "status_code", None)
         retryable = auth_status is None or auth_status >= 500 or auth_status == 429
         return CalendarError(
             "the bot could not sign in to Microsoft Graph; check GRAPH_TENANT_ID, GRAPH_CLIENT_ID, "
             "GRAPH_CLIENT_SECRET and GRAPH_AUTHORITY (docs/graph.md)",
-            retryable=retryable, status=auth_status)
+            retryable=retryable,
+            status=auth_status,
+        )
     import httpx
 
     if isinstance(exc, httpx.TransportError | ServiceRequestError | OSError | TimeoutError):
@@ -238,8 +273,10 @@ class GraphCalendar:
         from msgraph import GraphServiceClient
 
         if not graph_configured(settings):
-            raise ValueError("GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET and GRAPH_ORGANISER "
-                             "must all be set to use Microsoft Graph (docs/graph.md)")
+            raise ValueError(
+                "GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET and GRAPH_ORGANISER "
+                "must all be set to use Microsoft Graph (docs/graph.md)"
+            )
         assert settings.graph_tenant_id and settings.graph_client_id and settings.graph_client_secret
         assert settings.graph_organiser
         credential = ClientSecretCredential(
@@ -282,11 +319,15 @@ class GraphCalendar:
             CancelPostRequestBody,
         )
 
-        await _call(self._user().events.by_event_id(event_id).cancel.post(
-            CancelPostRequestBody(comment=f"{invite.case_ref}: {message}")))
+        await _call(
+            self._user()
+            .events.by_event_id(event_id)
+            .cancel.post(CancelPostRequestBody(comment=f"{invite.case_ref}: {message}"))
+        )
 
-    async def free_busy(self, emails: list[str], start: datetime, end: datetime,
-                        step: timedelta) -> dict[str, list[tuple[datetime, datetime]]]:
+    async def free_busy(
+        self, emails: list[str], start: datetime, end: datetime, step: timedelta
+    ) -> dict[str, list[tuple[datetime, datetime]]]:
         """Busy periods for each address whose free/busy the organiser's tenant can read. An
         address the service cannot answer for (outside the tenant, no mailbox) is left out."""
         from msgraph.generated.models.date_time_time_zone import DateTimeTimeZone
@@ -301,15 +342,17 @@ class GraphCalendar:
             stop = min(end, t + SCHEDULE_CHUNK)
             body = GetSchedulePostRequestBody(
                 schedules=list(emails),
-                start_time=DateTimeTimeZone(date_time=t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-                                            time_zone="UTC"),
-                end_time=DateTimeTimeZone(date_time=stop.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-                                          time_zone="UTC"),
+                start_time=DateTimeTimeZone(
+                    date_time=t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"), time_zone="UTC"
+                ),
+                end_time=DateTimeTimeZone(
+                    date_time=stop.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"), time_zone="UTC"
+                ),
                 availability_view_interval=max(5, min(1440, int(step.total_seconds() // 60))),
             )
             result = await _call(self._user().calendar.get_schedule.post(body))
             answered: set[str] = set()
-            for info in (result.value if result is not None and result.value else []):
+            for info in result.value if result is not None and result.value else []:
                 who = str(info.schedule_id or "").lower()
                 answered.add(who)
                 if info.error is not None:
@@ -324,16 +367,21 @@ class GraphCalendar:
         return {k: v for k, v in busy.items() if k not in failed}
 
     async def find_slots(self, request: SlotRequest) -> SlotOffer:
-        emails = list(dict.fromkeys(
-            e for e in ([request.lead_social_worker] if request.lead_social_worker else [])
-            + list(request.attendees)))
+        emails = list(
+            dict.fromkeys(
+                e
+                for e in ([request.lead_social_worker] if request.lead_social_worker else [])
+                + list(request.attendees)
+            )
+        )
         if not emails:
             return offer_slots(request, None, note="no member has an email address")
         end = local(request.deadline + timedelta(days=1), time(0, 0))
         start = min(request.earliest, end)
         try:
             busy: dict[str, list[tuple[datetime, datetime]]] = await self.free_busy(
-                emails, start, end, request.step)
+                emails, start, end, request.step
+            )
         except CalendarError as err:
             return offer_slots(request, None, note=f"free/busy could not be read: {err.message}")
         known: dict[str, Busy] = dict(busy)

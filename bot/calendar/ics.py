@@ -66,8 +66,9 @@ def _address(email: str, cn: str, **params: str) -> vCalAddress:
     return addr
 
 
-def to_ics(invite: Invite, *, method: Method = "REQUEST", comment: str | None = None,
-           stamp: datetime | None = None) -> bytes:
+def to_ics(
+    invite: Invite, *, method: Method = "REQUEST", comment: str | None = None, stamp: datetime | None = None
+) -> bytes:
     """One VCALENDAR with the VTIMEZONE and one VEVENT for `invite` (CRLF lines, UTF-8)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -96,10 +97,17 @@ def to_ics(invite: Invite, *, method: Method = "REQUEST", comment: str | None = 
     ev.add("class", "PRIVATE")
     ev.add("organizer", _address(invite.organiser, f"{invite.case_ref} core group"))
     for a in invite.attendees:
-        ev.add("attendee", _address(
-            a.email, a.role, CUTYPE="INDIVIDUAL", ROLE="REQ-PARTICIPANT",
-            PARTSTAT="NEEDS-ACTION", RSVP="TRUE",
-        ))
+        ev.add(
+            "attendee",
+            _address(
+                a.email,
+                a.role,
+                CUTYPE="INDIVIDUAL",
+                ROLE="REQ-PARTICIPANT",
+                PARTSTAT="NEEDS-ACTION",
+                RSVP="TRUE",
+            ),
+        )
     cal.add_component(ev)
     return bytes(cal.to_ical())
 
@@ -154,29 +162,46 @@ class IcsCalendar:
             await result
 
     async def create(self, invite: Invite) -> str:
-        await self._send(invite, "REQUEST", (
-            f"{invite.case_ref}: {invite.label}, {when_text(invite)}, {where_text(invite)}. "
-            "Open the attached invitation to add it to your calendar."
-        ))
+        await self._send(
+            invite,
+            "REQUEST",
+            (
+                f"{invite.case_ref}: {invite.label}, {when_text(invite)}, {where_text(invite)}. "
+                "Open the attached invitation to add it to your calendar."
+            ),
+        )
         return invite.uid
 
     async def update(self, event_id: str, invite: Invite) -> None:
-        await self._send(invite, "REQUEST", (
-            f"{invite.case_ref}: the {invite.label} is now {when_text(invite)}, {where_text(invite)}. "
-            "Open the attached invitation to update your calendar."
-        ))
+        await self._send(
+            invite,
+            "REQUEST",
+            (
+                f"{invite.case_ref}: the {invite.label} is now {when_text(invite)}, {where_text(invite)}. "
+                "Open the attached invitation to update your calendar."
+            ),
+        )
 
     async def update_attendees(self, event_id: str, invite: Invite) -> None:
-        await self._send(invite, "REQUEST", (
-            f"{invite.case_ref}: the invitation list for the {invite.label} on {when_text(invite)} has "
-            "changed. New members: open the attached invitation to add it to your calendar."
-        ))
+        await self._send(
+            invite,
+            "REQUEST",
+            (
+                f"{invite.case_ref}: the invitation list for the {invite.label} on {when_text(invite)} has "
+                "changed. New members: open the attached invitation to add it to your calendar."
+            ),
+        )
 
     async def cancel(self, event_id: str, invite: Invite, message: str) -> None:
-        await self._send(invite, "CANCEL", (
-            f"{invite.case_ref}: the {invite.label} on {when_text(invite)} is cancelled: {message}. "
-            "Open the attached file to remove it from your calendar."
-        ), comment=message)
+        await self._send(
+            invite,
+            "CANCEL",
+            (
+                f"{invite.case_ref}: the {invite.label} on {when_text(invite)} is cancelled: {message}. "
+                "Open the attached file to remove it from your calendar."
+            ),
+            comment=message,
+        )
 
     async def find_slots(self, request: SlotRequest) -> SlotOffer:
         return offer_slots(request, None, note="no Microsoft Graph connection, so calendars are not read")

@@ -189,25 +189,35 @@ SHROPSHIRE_OUTLINE: Final = Agenda(
     source="Shropshire core group practice guidance, Outline Agenda (001_04dc52776adad048.txt)",
     items=(
         AgendaItem("Status of child and purpose of meeting"),
-        AgendaItem("Apologies", (
-            "Note agency / role and name of attendees and those sending apologies",
-            "Note any updates / reports from those not able to attend",
-            "Where significant family members are not in attendance, discuss how they will be "
-            "represented and agree actions to ensure their participation",
-        )),
+        AgendaItem(
+            "Apologies",
+            (
+                "Note agency / role and name of attendees and those sending apologies",
+                "Note any updates / reports from those not able to attend",
+                "Where significant family members are not in attendance, discuss how they will be "
+                "represented and agree actions to ensure their participation",
+            ),
+        ),
         AgendaItem("Review membership", ("Are the right people still around the table",)),
-        AgendaItem("Check minutes", (
-            "Ensure these have been received by the family and agencies",
-            "Note dissent and any issues arising from these",
-        )),
-        AgendaItem("Updates from all members",
-                   ("Invite core group members to provide any significant updates",)),
-        AgendaItem("Review each action on the plan", (
-            "Amend actions if necessary and ensure they remain SMART",
-            "Note progress in relation to the task",
-            "Revise and agree any changes to the plan",
-            "Review contingency plan",
-        )),
+        AgendaItem(
+            "Check minutes",
+            (
+                "Ensure these have been received by the family and agencies",
+                "Note dissent and any issues arising from these",
+            ),
+        ),
+        AgendaItem(
+            "Updates from all members", ("Invite core group members to provide any significant updates",)
+        ),
+        AgendaItem(
+            "Review each action on the plan",
+            (
+                "Amend actions if necessary and ensure they remain SMART",
+                "Note progress in relation to the task",
+                "Revise and agree any changes to the plan",
+                "Review contingency plan",
+            ),
+        ),
         AgendaItem("Analysis of current situation, risks/needs of the child"),
         AgendaItem("Any other matters to discuss", ("Invite core group members to raise any other issues",)),
         AgendaItem("Setting next meeting"),
@@ -220,16 +230,24 @@ CTM_RESOLUTION: Final = Agenda(
     items=(
         AgendaItem("Welcome and apologies"),
         AgendaItem("Summary of the case and the presenting issues"),
-        AgendaItem("Summary and review of partners' involvement to date (including a review of the Plan "
-                   "and any assessments undertaken)"),
-        AgendaItem("The views of the child(ren) and parent(s)/family members about working with the "
-                   "Care and Support Plan"),
-        AgendaItem("Analysis of risks, protective factors, parents' ability to change (to include "
-                   "consideration of the Cwm Taf Multi Agency Protocol on Working with Non-Cooperative "
-                   "Families)"),
+        AgendaItem(
+            "Summary and review of partners' involvement to date (including a review of the Plan "
+            "and any assessments undertaken)"
+        ),
+        AgendaItem(
+            "The views of the child(ren) and parent(s)/family members about working with the "
+            "Care and Support Plan"
+        ),
+        AgendaItem(
+            "Analysis of risks, protective factors, parents' ability to change (to include "
+            "consideration of the Cwm Taf Multi Agency Protocol on Working with Non-Cooperative "
+            "Families)"
+        ),
         AgendaItem("Agreed outcomes and any actions/timescales (update Plan)"),
-        AgendaItem("Agree on how the outcomes of the meeting and revised plan will be communicated to the "
-                   "family and by whom"),
+        AgendaItem(
+            "Agree on how the outcomes of the meeting and revised plan will be communicated to the "
+            "family and by whom"
+        ),
         AgendaItem("Date of next core group meeting"),
     ),
 )
@@ -292,20 +310,30 @@ def subject(invite: Invite) -> str:
 def _purpose(invite: Invite) -> list[str]:
     plan = plan_name(invite.profile)
     if invite.kind == SCHOOL_MOVE_CORE_GROUP:
-        return ["Held at the new school after a change of school, so that it can take its part in the "
-                f"{plan} (Newham guidance §5.5: within 10 working days of the move)."]
+        return [
+            "Held at the new school after a change of school, so that it can take its part in the "
+            f"{plan} (Newham guidance §5.5: within 10 working days of the move)."
+        ]
     if invite.kind == RESOLUTION_REVIEW_CORE_GROUP:
-        return ["Reviews progress of the revised plan agreed at the Tier 1 resolution meeting; chaired by "
-                "the allocated social worker (Cwm Taf Morgannwg guidance §5)."]
+        return [
+            "Reviews progress of the revised plan agreed at the Tier 1 resolution meeting; chaired by "
+            "the allocated social worker (Cwm Taf Morgannwg guidance §5)."
+        ]
     if invite.kind == TIER1:
-        return ["For the professionals in the core group and their line managers; the family is not "
-                "invited. Chaired by the Children's Services Team Manager (Cwm Taf Morgannwg guidance §5)."]
+        return [
+            "For the professionals in the core group and their line managers; the family is not "
+            "invited. Chaired by the Children's Services Team Manager (Cwm Taf Morgannwg guidance §5)."
+        ]
     if invite.kind == TIER2:
-        return ["For senior managers from the partner agencies; the family is not invited. Convened and "
-                "chaired by the Principal Officer / Service Manager (Cwm Taf Morgannwg guidance §5)."]
+        return [
+            "For senior managers from the partner agencies; the family is not invited. Convened and "
+            "chaired by the Principal Officer / Service Manager (Cwm Taf Morgannwg guidance §5)."
+        ]
     if invite.kind == REVIEW_CONFERENCE:
-        return ["The conference chair sets the agenda. Send your agency's report to the chair before the "
-                "conference."]
+        return [
+            "The conference chair sets the agenda. Send your agency's report to the chair before the "
+            "conference."
+        ]
     return []
 
 

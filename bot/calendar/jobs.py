@@ -193,10 +193,13 @@ class CalendarJobs:
 
     def _claim(self) -> list[_Row]:
         with self.store.transaction() as s:
-            claimed = outbox.claim_due(s, now=self.clock(), limit=20, worker=self.name,
-                                       lease=LEASE, rules=(CALENDAR_RULE,))
-            return [_Row(r.id or 0, r.case_id, r.subject, r.stage, r.attempts,
-                         dict(r.payload or {})) for r in claimed]
+            claimed = outbox.claim_due(
+                s, now=self.clock(), limit=20, worker=self.name, lease=LEASE, rules=(CALENDAR_RULE,)
+            )
+            return [
+                _Row(r.id or 0, r.case_id, r.subject, r.stage, r.attempts, dict(r.payload or {}))
+                for r in claimed
+            ]
 
     def _hold(self, row: _Row) -> bool:
         """The row's lease taken again just before its Graph calls (storage.outbox.hold): rows
@@ -221,39 +224,71 @@ class CalendarJobs:
         assert plan.invite is not None
         failures: list[str] = []
         result = await sync_invitation(
-            port, plan.invite, failures.append, action=plan.action, event_id=plan.event_id,
-            cancel_message=plan.message, attempt=row.attempts, clock=self.clock)
+            port,
+            plan.invite,
+            failures.append,
+            action=plan.action,
+            event_id=plan.event_id,
+            cancel_message=plan.message,
+            attempt=row.attempts,
+            clock=self.clock,
+        )
         if result.status == "sent":
-            self._finish(row, "sent", event_id=result.event_id if plan.action is Action.CREATE
-                         else None, reference=plan.reference)
+            self._finish(
+                row,
+                "sent",
+                event_id=result.event_id if plan.action is Action.CREATE else None,
+                reference=plan.reference,
+            )
             if result.recovered:
-                failures.append(f"{plan.reference}: {plan.invite.label} — the invitation has now "
-                                "been sent; no need to tell people yourself.")
+                failures.append(
+                    f"{plan.reference}: {plan.invite.label} — the invitation has now "
+                    "been sent; no need to tell people yourself."
+                )
         else:
-            self._finish(row, result.status, retry_at=result.retry_at,
-                         error=result.error.message if result.error else "")
+            self._finish(
+                row,
+                result.status,
+                retry_at=result.retry_at,
+                error=result.error.message if result.error else "",
+            )
         for text in failures:
             await self._post(plan.channel, Message(text))
         return result
 
-    def _finish(self, row: _Row, status: str, *, event_id: str | None = None,
-                reference: str | None = None, retry_at: datetime | None = None,
-                error: str = "", note: str = "") -> None:
+    def _finish(
+        self,
+        row: _Row,
+        status: str,
+        *,
+        event_id: str | None = None,
+        reference: str | None = None,
+        retry_at: datetime | None = None,
+        error: str = "",
+        note: str = "",
+    ) -> None:
         now = self.clock()
         with self.store.transaction() as s:
             if event_id and reference:
                 current = repo.get_meeting(s, reference, row.meeting_id)
                 if current.calendar_event_id != event_id:
-                    repo.update_meeting(s, reference, row.meeting_id, actor=ACTOR, now=now,
-                                        calendar_event_id=event_id)
+                    repo.update_meeting(
+                        s, reference, row.meeting_id, actor=ACTOR, now=now, calendar_event_id=event_id
+                    )
             if status == "sent":
                 outbox.mark_sent(s, row.id, now=now, worker=self.name)
                 if note:
                     log.info("calendar row needed no call", extra={"row": row.id, "why": note})
             else:
                 try:
-                    outbox.mark_failed(s, row.id, now=now, worker=self.name, error=error,
-                                       retry_at=retry_at if status == "pending" else None)
+                    outbox.mark_failed(
+                        s,
+                        row.id,
+                        now=now,
+                        worker=self.name,
+                        error=error,
+                        retry_at=retry_at if status == "pending" else None,
+                    )
                 except InvalidState:  # Graph outlasted our lease; the row's new holder finishes it
                     log.warning("calendar row now held by another worker", extra={"row": row.id})
 
@@ -289,8 +324,10 @@ class CalendarJobs:
                 return _Plan(ref, channel, None, why_nothing="already created")
             day = meeting.starts_at.astimezone(LONDON).date()
             people = repo.members(s, ref, include_left=True)
-            contacts = [MemberContact(m.id or 0, m.role, m.email, family=m.kind == "family",
-                                      current=m.active_on(day)) for m in people]
+            contacts = [
+                MemberContact(m.id or 0, m.role, m.email, family=m.kind == "family", current=m.active_on(day))
+                for m in people
+            ]
             chair = next((m for m in people if m.id == meeting.chair_member_id), None)
             lead = _lead_email(people)
             ticked = [int(i) for i in row.payload.get("family", [])]
@@ -313,9 +350,16 @@ class CalendarJobs:
                 profile=case.profile,
                 chair_role=role_label(chair.role) if chair else None,
             )
-        return _Plan(ref, channel, action, invite, event_id,
-                     message=str(row.payload.get("message") or meeting.cancel_reason
-                                 or "the meeting has been cancelled"))
+        return _Plan(
+            ref,
+            channel,
+            action,
+            invite,
+            event_id,
+            message=str(
+                row.payload.get("message") or meeting.cancel_reason or "the meeting has been cancelled"
+            ),
+        )
 
     # -- the channel --------------------------------------------------------------------------
 
@@ -352,23 +396,28 @@ class CalendarJobs:
                 raise CalendarError("the case is not in the record", retryable=False) from None
         channel = self._channel_of(case)
         if not channel:
-            raise CalendarError("the case has no channel to post the invitation in yet",
-                                retryable=True)
-        title = f"{f.case_ref} invitation (update {f.sequence})" if f.sequence else \
-            f"{f.case_ref} invitation"
+            raise CalendarError("the case has no channel to post the invitation in yet", retryable=True)
+        title = f"{f.case_ref} invitation (update {f.sequence})" if f.sequence else f"{f.case_ref} invitation"
         if f.method == "CANCEL":
             title = f"{f.case_ref} cancellation"
         try:
             if isinstance(self.chat, FileUploads):
-                await asyncio.to_thread(self.chat.upload_file, channel, f.filename, f.content,
-                                        title, comment=f.message)
+                await asyncio.to_thread(
+                    self.chat.upload_file, channel, f.filename, f.content, title, comment=f.message
+                )
             else:
-                await asyncio.to_thread(self.chat.post_message, channel, Message(
-                    f.message, ("This chat cannot carry the .ics file; add the meeting to your "
-                                "calendar by hand.",)))
+                await asyncio.to_thread(
+                    self.chat.post_message,
+                    channel,
+                    Message(
+                        f.message,
+                        ("This chat cannot carry the .ics file; add the meeting to your calendar by hand.",),
+                    ),
+                )
         except ChatError as exc:
-            raise CalendarError(f"the file could not be posted in the channel ({exc.code})",
-                                retryable=True) from exc
+            raise CalendarError(
+                f"the file could not be posted in the channel ({exc.code})", retryable=True
+            ) from exc
 
     # -- "book the next one before you leave" ------------------------------------------------
 
@@ -392,18 +441,24 @@ class CalendarJobs:
 
             nation, hours, closures = "england", WorkingHours(), frozenset()
         lead = _lead_email(people)
-        others = tuple(dict.fromkeys(
-            m.email for m in people
-            if m.email and m.kind != "family" and m.email != lead))
+        others = tuple(
+            dict.fromkeys(m.email for m in people if m.email and m.kind != "family" and m.email != lead)
+        )
         tomorrow = now.astimezone(LONDON).date() + timedelta(days=1)
         request = SlotRequest(
-            case_ref=case.reference, deadline=effect.deadline,
-            earliest=max(now, local(tomorrow, time(0, 0))), lead_social_worker=lead,
-            attendees=others, kind=effect.kind, nation=nation, hours=hours, closures=closures,
-            duration=DEFAULT_LENGTH)  # what a slot's button books (handlers.meetings)
+            case_ref=case.reference,
+            deadline=effect.deadline,
+            earliest=max(now, local(tomorrow, time(0, 0))),
+            lead_social_worker=lead,
+            attendees=others,
+            kind=effect.kind,
+            nation=nation,
+            hours=hours,
+            closures=closures,
+            duration=DEFAULT_LENGTH,
+        )  # what a slot's button books (handlers.meetings)
         offer = await port.find_slots(request)
-        await self._post(channel, slot_message(case.reference, offer, effect.venue,
-                                               effect.deadline))
+        await self._post(channel, slot_message(case.reference, offer, effect.venue, effect.deadline))
         return offer
 
 
@@ -423,25 +478,38 @@ def slot_message(reference: str, offer: SlotOffer, venue: str | None, deadline: 
     buttons: list[Button] = []
     for i, slot in enumerate(offer.slots):
         start = slot.starts_at.astimezone(LONDON)
-        cmd = ScheduleMeeting(case=reference, day=start.date(), at=start.time().replace(second=0),
-                              venue=venue)
-        buttons.append(Button(f"Book {short_date(start.date())} {start:%H:%M}", "cg.run",
-                              to_text(cmd), primary=i == 0))
+        cmd = ScheduleMeeting(
+            case=reference, day=start.date(), at=start.time().replace(second=0), venue=venue
+        )
+        buttons.append(
+            Button(f"Book {short_date(start.date())} {start:%H:%M}", "cg.run", to_text(cmd), primary=i == 0)
+        )
     if not offer.fits:
         buttons.append(Button("Book another date", "cg.run", f"meeting case:{reference}"))
-    basis = ("Times checked against calendars (free/busy)" if offer.basis == "free/busy"
-             else "Times from working hours only; calendars were not read")
-    return Message(lines[0], tuple(line for line in lines[1:] if line), tuple(buttons),
-                   (f"{basis} · next core group due by {short_date(deadline)}",))
+    basis = (
+        "Times checked against calendars (free/busy)"
+        if offer.basis == "free/busy"
+        else "Times from working hours only; calendars were not read"
+    )
+    return Message(
+        lines[0],
+        tuple(line for line in lines[1:] if line),
+        tuple(buttons),
+        (f"{basis} · next core group due by {short_date(deadline)}",),
+    )
 
 
 def _newest_stage(s: Any, row: _Row) -> int:
     from sqlalchemy import select
     from sqlmodel import col
 
-    stages = s.scalars(select(col(Reminder.stage)).where(
-        col(Reminder.case_id) == row.case_id, col(Reminder.rule) == CALENDAR_RULE,
-        col(Reminder.subject) == row.subject))
+    stages = s.scalars(
+        select(col(Reminder.stage)).where(
+            col(Reminder.case_id) == row.case_id,
+            col(Reminder.rule) == CALENDAR_RULE,
+            col(Reminder.subject) == row.subject,
+        )
+    )
     return max((int(str(st).lstrip("v") or 0) for st in stages), default=row.sequence)
 
 

@@ -44,7 +44,7 @@ class CalendarError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SlotRequest:
-    """"Book the next one before you leave": a window for the next meeting and who must fit."""
+    """ "Book the next one before you leave": a window for the next meeting and who must fit."""
 
     case_ref: str
     #: The rule's deadline: the last London date the meeting may be held on (inclusive).

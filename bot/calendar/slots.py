@@ -53,8 +53,11 @@ def _slot_line(slot: Slot) -> str:
     s, e = slot.starts_at.astimezone(LONDON), slot.ends_at.astimezone(LONDON)
     line = f"• {long_date(s.date())}, {s:%H:%M}–{e:%H:%M}"
     if slot.checked:
-        line += " — everyone checked is free" if slot.free == slot.checked else \
-            f" — {slot.free} of {slot.checked} checked are free"
+        line += (
+            " — everyone checked is free"
+            if slot.free == slot.checked
+            else f" — {slot.free} of {slot.checked} checked are free"
+        )
     return line
 
 
@@ -86,9 +89,13 @@ def offer_slots(req: SlotRequest, busy: Mapping[str, Busy] | None = None, note: 
     starts = list(candidate_starts(req))
     if not starts:
         return SlotOffer(
-            slots=(), basis="working hours" if not busy else "free/busy", fits=False,
-            message=(f"{req.case_ref}: no working time is left before the deadline for the next {label} "
-                     f"({deadline}). Book the earliest date you can and note why it is late."),
+            slots=(),
+            basis="working hours" if not busy else "free/busy",
+            fits=False,
+            message=(
+                f"{req.case_ref}: no working time is left before the deadline for the next {label} "
+                f"({deadline}). Book the earliest date you can and note why it is late."
+            ),
         )
 
     known = {k.lower(): v for k, v in (busy or {}).items()}
@@ -125,11 +132,16 @@ def offer_slots(req: SlotRequest, busy: Mapping[str, Busy] | None = None, note: 
 
     if not scored:
         return SlotOffer(
-            slots=(), basis="free/busy", fits=False, checked=checked,
-            message=(f"{req.case_ref}: no time before {deadline} suits the lead social worker "
-                     f"({_hours_text(req)}), so the next {label} cannot be booked inside its deadline "
-                     "from their calendar. Ask them to free some time, or book the earliest date after "
-                     "the deadline and note why it is late."),
+            slots=(),
+            basis="free/busy",
+            fits=False,
+            checked=checked,
+            message=(
+                f"{req.case_ref}: no time before {deadline} suits the lead social worker "
+                f"({_hours_text(req)}), so the next {label} cannot be booked inside its deadline "
+                "from their calendar. Ask them to free some time, or book the earliest date after "
+                "the deadline and note why it is late."
+            ),
         )
 
     slots = _pick(scored, req.max_slots)

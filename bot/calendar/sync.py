@@ -77,12 +77,14 @@ def _when(at: datetime, now: datetime) -> str:
     return f"{here:%H:%M}" if here.date() == today else f"{here:%H:%M} on {short_date(here.date())}"
 
 
-def failure_message(invite: Invite, action: Action, err: CalendarError, retry_at: datetime | None,
-                    now: datetime) -> str:
+def failure_message(
+    invite: Invite, action: Action, err: CalendarError, retry_at: datetime | None, now: datetime
+) -> str:
     """What the channel reads: what failed and why, what the bot does next, what people can do."""
     head = f"{invite.case_ref}: {_WHAT[action]} could not be sent: {err.message}."
-    outside = ("Members outside this channel have not been told yet; if the meeting is soon, "
-               "let them know yourself.")
+    outside = (
+        "Members outside this channel have not been told yet; if the meeting is soon, let them know yourself."
+    )
     if retry_at is not None:
         return f"{head} I will try again at {_when(retry_at, now)}. {outside}"
     return f"{head} I will not retry this one. {outside}"

@@ -93,8 +93,7 @@ def _button(b: Button, index: int) -> dict[str, Any]:
 
 def message_blocks(msg: Message, *, max_blocks: int = MAX_BLOCKS) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": _clip(mrkdwn(msg.preview),
-                                                                       SECTION_CHARS)}}
+        {"type": "section", "text": {"type": "mrkdwn", "text": _clip(mrkdwn(msg.preview), SECTION_CHARS)}}
     ]
     for chunk in _chunks([mrkdwn(line) for line in msg.detail]):
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": chunk}})
@@ -156,11 +155,9 @@ def _element(f: FormField) -> dict[str, Any]:
         if init:
             el["initial_option"] = _option(init.value, init.label)
     elif f.kind == "multi_select":
-        el = {"type": "multi_static_select",
-              "options": [_option(o.value, o.label) for o in f.options[:100]]}
+        el = {"type": "multi_static_select", "options": [_option(o.value, o.label) for o in f.options[:100]]}
         if isinstance(f.initial, tuple) and f.initial:
-            el["initial_options"] = [_option(o.value, o.label) for o in f.options
-                                     if o.value in f.initial]
+            el["initial_options"] = [_option(o.value, o.label) for o in f.options if o.value in f.initial]
     elif f.kind == "user":
         el = {"type": "users_select"}
     elif f.kind == "checkbox":
@@ -168,8 +165,7 @@ def _element(f: FormField) -> dict[str, Any]:
     else:  # pragma: no cover - FieldKind is closed
         raise ValueError(f.kind)
     el["action_id"] = "v"
-    if f.placeholder and f.kind in ("text", "long_text", "email", "select", "multi_select",
-                                    "user", "date"):
+    if f.placeholder and f.kind in ("text", "long_text", "email", "select", "multi_select", "user", "date"):
         el["placeholder"] = _text(_clip(f.placeholder, 150))
     return el
 
@@ -178,8 +174,9 @@ def modal_view(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     """A modal for `form`; the channel it was opened from rides along in private_metadata."""
     blocks: list[dict[str, Any]] = []
     if form.intro:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn",
-                                                   "text": _clip(mrkdwn(form.intro), 3000)}})
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _clip(mrkdwn(form.intro), 3000)}}
+        )
     for f in form.fields:
         block: dict[str, Any] = {
             "type": "input",
@@ -191,8 +188,7 @@ def modal_view(form: Form, *, channel: str | None = None) -> dict[str, Any]:
         if f.hint:
             block["hint"] = _text(f.hint)
         blocks.append(block)
-    meta = json.dumps({"form": form.id, "context": form.context, "channel": channel},
-                      separators=(",", ":"))
+    meta = json.dumps({"form": form.id, "context": form.context, "channel": channel}, separators=(",", ":"))
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
@@ -220,8 +216,7 @@ def form_values(state: Mapping[str, Any]) -> dict[str, FormValue]:
         for _action_id, v in actions.items():
             kind = v.get("type")
             value: FormValue
-            if kind in ("plain_text_input", "email_text_input", "url_text_input",
-                        "number_input"):
+            if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
                 value = v.get("value")
             elif kind == "datepicker":
                 value = v.get("selected_date")
@@ -248,23 +243,41 @@ def form_values(state: Mapping[str, Any]) -> dict[str, FormValue]:
 def home_view(cases: Sequence[Message]) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _text("Your core groups")},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text":
-            "Newest first. What is due from you; `/coregroup status` in a case's channel shows "
-            "everything."}]},
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": "Newest first. What is due from you; `/coregroup status` in a case's "
+                    "channel shows everything.",
+                }
+            ],
+        },
     ]
     if not cases:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text":
-            "You aren't in any core group yet. A lead social worker adds you with "
-            "`/coregroup add @you role:\"…\"`."}})
+        blocks.append(
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": "You aren't in any core group yet. A lead social worker adds you with "
+                    '`/coregroup add @you role:"…"`.',
+                },
+            }
+        )
     for i, msg in enumerate(cases):
         blocks.append({"type": "divider"})
         for b in message_blocks(msg):
             if b["type"] == "actions":
-                b = {**b, "block_id": f"case{i}", "elements": [
-                    {**el, "action_id": f"{el['action_id']}:{i}"} for el in b["elements"]]}
+                b = {
+                    **b,
+                    "block_id": f"case{i}",
+                    "elements": [{**el, "action_id": f"{el['action_id']}:{i}"} for el in b["elements"]],
+                }
             blocks.append(b)
         if len(blocks) > MAX_VIEW_BLOCKS - 5:
-            blocks.append({"type": "context", "elements": [{"type": "mrkdwn",
-                                                            "text": "…and more core groups."}]})
+            blocks.append(
+                {"type": "context", "elements": [{"type": "mrkdwn", "text": "…and more core groups."}]}
+            )
             break
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

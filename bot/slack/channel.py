@@ -6,5 +6,4 @@ from __future__ import annotations
 from bot.channels import register
 from handlers.common import ChannelKind
 
-SLACK = register(ChannelKind("slack", people_place="workspace", makes_channels=True,
-                                 title="Slack"))
+SLACK = register(ChannelKind("slack", people_place="workspace", makes_channels=True, title="Slack"))

@@ -52,46 +52,67 @@ class SlackChat:
         self.client = client
 
     def post_message(self, channel: str, message: Message, *, thread: str | None = None) -> str:
-        r = _call("chat.postMessage", self.client.chat_postMessage, channel=channel,
-                  thread_ts=thread, unfurl_links=False, unfurl_media=False,
-                  **message_payload(message))
+        r = _call(
+            "chat.postMessage",
+            self.client.chat_postMessage,
+            channel=channel,
+            thread_ts=thread,
+            unfurl_links=False,
+            unfurl_media=False,
+            **message_payload(message),
+        )
         return str(r["ts"])
 
     def post_ephemeral(self, channel: str, user: str, message: Message) -> None:
-        _call("chat.postEphemeral", self.client.chat_postEphemeral, channel=channel, user=user,
-              **message_payload(message))
+        _call(
+            "chat.postEphemeral",
+            self.client.chat_postEphemeral,
+            channel=channel,
+            user=user,
+            **message_payload(message),
+        )
 
     def direct_message(self, user: str, message: Message) -> str:
         """Into the app's Messages tab with the user (chat:write only; no im:write needed).
 
         The id is "<DM channel>:<ts>": `chat.update` wants the D… conversation id, not the user
         id, and only this answer tells it without `im:write` (the chair's bundle is edited)."""
-        r = _call("chat.postMessage", self.client.chat_postMessage, channel=user,
-                  unfurl_links=False, **message_payload(message))
+        r = _call(
+            "chat.postMessage",
+            self.client.chat_postMessage,
+            channel=user,
+            unfurl_links=False,
+            **message_payload(message),
+        )
         return f"{r['channel']}:{r['ts']}" if r.get("channel") else str(r["ts"])
 
     def update_message(self, channel: str, message_id: str, message: Message) -> None:
         if ":" in message_id:  # a direct message's id (see direct_message)
             channel, message_id = message_id.split(":", 1)
-        _call("chat.update", self.client.chat_update, channel=channel, ts=message_id,
-              **message_payload(message))
+        _call(
+            "chat.update", self.client.chat_update, channel=channel, ts=message_id, **message_payload(message)
+        )
 
     def pin(self, channel: str, message_id: str) -> None:
         _call("pins.add", self.client.pins_add, channel=channel, timestamp=message_id)
 
     def open_form(self, trigger: str, form: Form, *, channel: str | None = None) -> None:
-        _call("views.open", self.client.views_open, trigger_id=trigger,
-              view=modal_view(form, channel=channel))
+        _call(
+            "views.open", self.client.views_open, trigger_id=trigger, view=modal_view(form, channel=channel)
+        )
 
     def create_private_channel(self, name: str) -> str:
-        r = _call("conversations.create", self.client.conversations_create, name=name,
-                  is_private=True)
+        r = _call("conversations.create", self.client.conversations_create, name=name, is_private=True)
         return str(r["channel"]["id"])
 
     def invite(self, channel: str, users: Sequence[str]) -> None:
         if users:
-            _call("conversations.invite", self.client.conversations_invite, channel=channel,
-                  users=",".join(users))
+            _call(
+                "conversations.invite",
+                self.client.conversations_invite,
+                channel=channel,
+                users=",".join(users),
+            )
 
     def kick(self, channel: str, user: str) -> None:
         _call("conversations.kick", self.client.conversations_kick, channel=channel, user=user)
@@ -102,14 +123,21 @@ class SlackChat:
     def publish_home(self, user: str, cases: Sequence[Message]) -> None:
         _call("views.publish", self.client.views_publish, user_id=user, view=home_view(cases))
 
-    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
-                    comment: str | None = None) -> str:
+    def upload_file(
+        self, channel: str, filename: str, content: bytes, title: str, *, comment: str | None = None
+    ) -> str:
         """`files_upload_v2`: getUploadURLExternal, the upload itself, completeUploadExternal
         (needs the files:write scope). `comment` becomes the message the file is attached to, so
         it is mrkdwn and escaped like any message (it carries the venue someone typed)."""
-        r = _call("files.upload", self.client.files_upload_v2, channel=channel,
-                  filename=filename, content=content, title=title,
-                  initial_comment=mrkdwn(comment) if comment is not None else None)
+        r = _call(
+            "files.upload",
+            self.client.files_upload_v2,
+            channel=channel,
+            filename=filename,
+            content=content,
+            title=title,
+            initial_comment=mrkdwn(comment) if comment is not None else None,
+        )
         files = r.get("files") or [r.get("file") or {}]
         return str(files[0].get("id", ""))
 
@@ -117,8 +145,13 @@ class SlackChat:
 class SlackDirectory:
     """`users.info`, remembered briefly: adding five people shouldn't cost five lookups twice."""
 
-    def __init__(self, client: WebClient, cache: OrderedDict[str, Person | None] | None = None,
-                 lock: Lock | None = None, size: int = 512) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        cache: OrderedDict[str, Person | None] | None = None,
+        lock: Lock | None = None,
+        size: int = 512,
+    ) -> None:
         self.client = client
         self.cache: OrderedDict[str, Person | None] = cache if cache is not None else OrderedDict()
         self.lock = lock or Lock()
@@ -135,12 +168,17 @@ class SlackDirectory:
                 return None
             raise ChatError(str(exc.response.get("error")), "users.info") from exc
         profile = user.get("profile") or {}
-        person = None if user.get("deleted") else Person(
-            # A name is text its owner chose: cleaned like anything typed (see handlers.replies).
-            name=clean(str(profile.get("real_name") or user.get("real_name") or user.get("name")
-                           or user_id)),
-            email=profile.get("email"),
-            is_bot=bool(user.get("is_bot")),
+        person = (
+            None
+            if user.get("deleted")
+            else Person(
+                # A name is text its owner chose: cleaned like anything typed (see handlers.replies).
+                name=clean(
+                    str(profile.get("real_name") or user.get("real_name") or user.get("name") or user_id)
+                ),
+                email=profile.get("email"),
+                is_bot=bool(user.get("is_bot")),
+            )
         )
         with self.lock:
             self.cache[user_id] = person

@@ -30,12 +30,12 @@ def _signature_headers_ok(request: Request) -> bool:
     """Slack's two headers are present and shaped as Slack sends them (Bolt checks the HMAC)."""
     ts = request.headers.get("x-slack-request-timestamp", "")
     sig = request.headers.get("x-slack-signature", "")
-    return (ts.isascii() and ts.isdigit() and len(ts) <= 12
-            and sig.startswith("v0=") and len(sig) <= 200)
+    return ts.isascii() and ts.isdigit() and len(ts) <= 12 and sig.startswith("v0=") and len(sig) <= 200
 
 
-def http_app(bolt: App, path: str = EVENTS_PATH, *,
-             max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Starlette:
+def http_app(
+    bolt: App, path: str = EVENTS_PATH, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+) -> Starlette:
     async def events(request: Request) -> Response:
         if not _signature_headers_ok(request):
             return PlainTextResponse("invalid request", status_code=401)
@@ -52,9 +52,10 @@ def http_app(bolt: App, path: str = EVENTS_PATH, *,
     async def health(request: Request) -> Response:
         return PlainTextResponse("ok")
 
-    return Starlette(routes=[Route(path, events, methods=["POST"]),
-                             Route("/healthz", health, methods=["GET"])],
-                     middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)])
+    return Starlette(
+        routes=[Route(path, events, methods=["POST"]), Route("/healthz", health, methods=["GET"])],
+        middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)],
+    )
 
 
 class ServerThread:
@@ -64,14 +65,19 @@ class ServerThread:
     can be driven from a test or `bench/ack.py` without a subprocess.
     """
 
-    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0,
-                 **config: object) -> None:
+    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0, **config: object) -> None:
         import threading
 
         import uvicorn
 
-        self._config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                      lifespan="off", **config)  # type: ignore[arg-type]
+        self._config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            **config,  # type: ignore[arg-type]
+        )
         self.server = uvicorn.Server(self._config)
         self._thread = threading.Thread(target=self.server.run, name="uvicorn", daemon=True)
 

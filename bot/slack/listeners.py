@@ -76,8 +76,7 @@ class SlackDeps:
     directory_cache: OrderedDict[str, Person | None] = field(default_factory=OrderedDict)
     directory_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def context(self, client: WebClient, user: str, channel: str | None,
-                key: str | None) -> Context:
+    def context(self, client: WebClient, user: str, channel: str | None, key: str | None) -> Context:
         return Context(
             actor=Actor(user, SLACK, "slack"),
             store=self.store,
@@ -93,8 +92,9 @@ def _ephemeral(message: Message) -> dict[str, Any]:
     return {**message_payload(message), "response_type": "ephemeral", "replace_original": False}
 
 
-def on_error(error: Exception, body: dict[str, Any] | None = None,
-             logger: logging.Logger | None = None) -> None:
+def on_error(
+    error: Exception, body: dict[str, Any] | None = None, logger: logging.Logger | None = None
+) -> None:
     """The one error handler: the traceback goes to the log, never the request body."""
     kind = (body or {}).get("type") or ((body or {}).get("command") and "command") or "request"
     (logger or log).exception("listener failed on a %s", kind, exc_info=error)
@@ -104,8 +104,7 @@ def slim(kind: str, body: dict[str, Any], team_id: str | None = None) -> dict[st
     """The least of a Slack body that redoes its work: what is stored in the inbound queue.
     Names and message contents Slack sends along are left out; `team_id` is what Bolt gives
     its per-request client, so the redo calls the Web API the same way."""
-    keep: dict[str, Any] = {k: body[k] for k in ("trigger_id", "response_url", "event_id")
-                            if body.get(k)}
+    keep: dict[str, Any] = {k: body[k] for k in ("trigger_id", "response_url", "event_id") if body.get(k)}
     if team_id:
         keep["team_id"] = team_id
     if kind == "command":
@@ -134,13 +133,19 @@ def register(app: App, deps: SlackDeps) -> None:
 
     def client_for(body: dict[str, Any]) -> WebClient:
         """The client Bolt would have given this request's listener (App._init_context)."""
-        return WebClient(token=base.token, base_url=base.base_url, timeout=base.timeout,
-                         ssl=base.ssl, proxy=base.proxy, headers=base.headers,
-                         team_id=body.get("team_id"), logger=base.logger,
-                         retry_handlers=list(base.retry_handlers or []))
+        return WebClient(
+            token=base.token,
+            base_url=base.base_url,
+            timeout=base.timeout,
+            ssl=base.ssl,
+            proxy=base.proxy,
+            headers=base.headers,
+            team_id=body.get("team_id"),
+            logger=base.logger,
+            retry_handlers=list(base.retry_handlers or []),
+        )
 
-    def dedupe(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-               ) -> BoltResponse:
+    def dedupe(req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
         key = request_key(req.body)
         if key is not None and not deps.seen.first_time(key):
             retry = req.headers.get("x-slack-retry-num", ["0"])[0]
@@ -177,9 +182,16 @@ def register(app: App, deps: SlackDeps) -> None:
         outcome = handle_text(ctx, body.get("text", ""))
         reply: Callable[[Message], object] = lambda m: tell_reply(body, m)  # noqa: E731
         done_already(reply, outcome, redo)
-        deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=reply,
-                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar,
-                bundle=deps.bundle)
+        deliver(
+            outcome,
+            ctx=ctx,
+            port=SlackChat(client),
+            reply_to_actor=reply,
+            trigger=body.get("trigger_id"),
+            email=deps.email,
+            calendar=deps.calendar,
+            bundle=deps.bundle,
+        )
 
     queue.register("command", run_command, tell_reply)
 
@@ -201,9 +213,16 @@ def register(app: App, deps: SlackDeps) -> None:
         outcome = handle_text(ctx, action.get("value", ""))
         reply: Callable[[Message], object] = lambda m: tell_user(body, m)  # noqa: E731
         done_already(reply, outcome, redo)
-        deliver(outcome, ctx=ctx, port=SlackChat(client), reply_to_actor=reply,
-                trigger=body.get("trigger_id"), email=deps.email, calendar=deps.calendar,
-                bundle=deps.bundle)
+        deliver(
+            outcome,
+            ctx=ctx,
+            port=SlackChat(client),
+            reply_to_actor=reply,
+            trigger=body.get("trigger_id"),
+            email=deps.email,
+            calendar=deps.calendar,
+            bundle=deps.bundle,
+        )
 
     queue.register("run", run_button, tell_user)
 
@@ -252,9 +271,16 @@ def register(app: App, deps: SlackDeps) -> None:
             port.direct_message(user, m)
 
         done_already(tell, outcome, redo)
-        deliver(outcome, ctx=ctx, port=port, reply_to_actor=tell, trigger=body.get("trigger_id"),
-                email=deps.email, calendar=deps.calendar,
-                bundle=deps.bundle)
+        deliver(
+            outcome,
+            ctx=ctx,
+            port=port,
+            reply_to_actor=tell,
+            trigger=body.get("trigger_id"),
+            email=deps.email,
+            calendar=deps.calendar,
+            bundle=deps.bundle,
+        )
 
     queue.register("form", run_form, tell_form)
 

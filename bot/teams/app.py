@@ -85,6 +85,7 @@ log = logging.getLogger("coregroup.teams")
 
 MESSAGES_PATH = "/api/messages"
 
+
 @dataclass
 class TeamsDeps:
     store: Store
@@ -106,8 +107,7 @@ class TeamsDeps:
     personal: PersonalChats = field(default_factory=PersonalChats)
     #: Names seen in mentions and roster look-ups: how the bot mentions people back.
     names: OrderedDict[str, str] = field(default_factory=OrderedDict)
-    directory_cache: OrderedDict[str, tuple[str, Person] | None] = field(
-        default_factory=OrderedDict)
+    directory_cache: OrderedDict[str, tuple[str, Person] | None] = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: The Bot Connector URL of the last activity (Teams sends each tenant's regional one).
     seen_service_url: str | None = None
@@ -116,9 +116,11 @@ class TeamsDeps:
 
     def reference_for(self, channel: str) -> dict[str, Any] | None:
         with self.store.read() as s:
-            raw = s.execute(select(col(CaseConversation.reference))
-                            .where(col(CaseConversation.kind) == TEAMS.name,
-                                   col(CaseConversation.channel) == channel)).scalar()
+            raw = s.execute(
+                select(col(CaseConversation.reference)).where(
+                    col(CaseConversation.kind) == TEAMS.name, col(CaseConversation.channel) == channel
+                )
+            ).scalar()
         try:
             return json.loads(raw) if raw else None
         except ValueError:
@@ -126,23 +128,27 @@ class TeamsDeps:
 
     def linked_case(self, channel: str) -> str | None:
         with self.store.read() as s:
-            return s.execute(select(col(CoreGroup.reference))
-                             .join(CaseConversation,
-                                   col(CaseConversation.case_id) == col(CoreGroup.id))
-                             .where(col(CaseConversation.kind) == TEAMS.name,
-                                    col(CaseConversation.channel) == channel)).scalar()
+            return s.execute(
+                select(col(CoreGroup.reference))
+                .join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
+                .where(col(CaseConversation.kind) == TEAMS.name, col(CaseConversation.channel) == channel)
+            ).scalar()
 
     def name_of(self, user: str) -> str:
         with self.lock:
             if user in self.names:
                 return self.names[user]
         with self.store.read() as s:
-            name = s.execute(select(col(Member.display_name))
-                             .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
-                             .where(col(MemberAddress.kind) == TEAMS.name,
-                                    col(MemberAddress.whose) == "member",
-                                    col(MemberAddress.address) == user)
-                             .order_by(col(Member.id).desc())).scalar()
+            name = s.execute(
+                select(col(Member.display_name))
+                .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+                .where(
+                    col(MemberAddress.kind) == TEAMS.name,
+                    col(MemberAddress.whose) == "member",
+                    col(MemberAddress.address) == user,
+                )
+                .order_by(col(Member.id).desc())
+            ).scalar()
         return str(name) if name else "member"
 
     def remember_names(self, names: Mapping[str, str]) -> None:
@@ -159,10 +165,12 @@ class TeamsDeps:
         if self.seen_service_url:
             return self.seen_service_url
         with self.store.read() as s:
-            raw = s.execute(select(col(CaseConversation.reference))
-                            .where(col(CaseConversation.kind) == TEAMS.name,
-                                   col(CaseConversation.reference).is_not(None))
-                            .order_by(col(CaseConversation.case_id).desc()).limit(1)).scalar()
+            raw = s.execute(
+                select(col(CaseConversation.reference))
+                .where(col(CaseConversation.kind) == TEAMS.name, col(CaseConversation.reference).is_not(None))
+                .order_by(col(CaseConversation.case_id).desc())
+                .limit(1)
+            ).scalar()
         try:
             url = json.loads(raw).get("serviceUrl") if raw else None
         except (ValueError, AttributeError):
@@ -171,11 +179,17 @@ class TeamsDeps:
 
     def chat(self, here: Here | None = None) -> TeamsChat:
         """The chat port, answering `here` when given; without it, proactive (the sweep)."""
-        return TeamsChat(self.connector, app_id=self.app_id, tenant_id=self.tenant_id,
-                         service_url=here.service_url if here else self.known_service_url(),
-                         references=self.reference_for,
-                         linked_case=self.linked_case, name_of=self.name_of,
-                         personal=self.personal, here=here)
+        return TeamsChat(
+            self.connector,
+            app_id=self.app_id,
+            tenant_id=self.tenant_id,
+            service_url=here.service_url if here else self.known_service_url(),
+            references=self.reference_for,
+            linked_case=self.linked_case,
+            name_of=self.name_of,
+            personal=self.personal,
+            here=here,
+        )
 
     def context(self, here: Here, user: str, key: str | None) -> Context:
         roster = here.team_id or here.conversation_id
@@ -186,8 +200,9 @@ class TeamsDeps:
             channel_id=here.channel_id,
             request_key=f"teams:{key}" if key else None,
             directory=_NamingDirectory(
-                TeamsDirectory(self.connector, here.service_url, roster, self.directory_cache,
-                               self.lock), self),
+                TeamsDirectory(self.connector, here.service_url, roster, self.directory_cache, self.lock),
+                self,
+            ),
             config=self.config,
         )
 
@@ -237,11 +252,14 @@ class Listeners:
             deps.inbound = InboundQueue(deps.store, deps.clock, deps.worker, platform="teams")
         self.queue = deps.inbound
         self._redo = threading.local()
-        self.queue.register("message", lambda activity, redo: self._again(
-            redo, self.on_message, activity), self._tell)
-        self.queue.register("card", lambda body, redo: self._again(
-            redo, self.on_submit, body["activity"], body["data"]),
-            lambda body, m: self._tell(body["activity"], m))
+        self.queue.register(
+            "message", lambda activity, redo: self._again(redo, self.on_message, activity), self._tell
+        )
+        self.queue.register(
+            "card",
+            lambda body, redo: self._again(redo, self.on_submit, body["activity"], body["data"]),
+            lambda body, m: self._tell(body["activity"], m),
+        )
 
     def _again(self, redo: bool, fn: Callable[..., None], *args: Any) -> None:
         self._redo.value = redo
@@ -277,8 +295,7 @@ class Listeners:
             self.queue.accept("message", activity)
         elif kind == "invoke" and activity.get("name") == "adaptiveCard/action":
             action = (activity.get("value") or {}).get("action") or {}
-            self.queue.accept("card", {"activity": activity,
-                                       "data": dict(action.get("data") or {})})
+            self.queue.accept("card", {"activity": activity, "data": dict(action.get("data") or {})})
 
     # -- helpers --
 
@@ -296,8 +313,11 @@ class Listeners:
                 port.direct_message(user, message)
             except ChatError as exc:
                 log.info("1:1 chat refused; answering in the thread", extra={"code": exc.code})
-                thread = here.conversation_id.split(";messageid=")[-1] \
-                    if ";messageid=" in here.conversation_id else here.activity_id
+                thread = (
+                    here.conversation_id.split(";messageid=")[-1]
+                    if ";messageid=" in here.conversation_id
+                    else here.activity_id
+                )
                 port.post_message(here.channel_id, message, thread=thread)
 
         return tell
@@ -314,8 +334,9 @@ class Listeners:
                 return
             conv = repo.conversation(s, case.reference, TEAMS.name)
             if conv is None or conv.reference != value:
-                repo.set_conversation_reference(s, case.reference, TEAMS.name, value,
-                                                actor="teams:bot", now=self.deps.clock())
+                repo.set_conversation_reference(
+                    s, case.reference, TEAMS.name, value, actor="teams:bot", now=self.deps.clock()
+                )
 
     def _run(self, activity: dict[str, Any], text: str, *, key: str | None) -> None:
         here = here_of(activity)
@@ -328,9 +349,16 @@ class Listeners:
         ctx = self.deps.context(here, user, key)
         outcome = handle_text(ctx, text)
         self._done_already(outcome, self._teller(activity))
-        deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=self._teller(activity),
-                trigger=user, email=self.deps.email, calendar=self.deps.calendar,
-                bundle=self.deps.bundle)
+        deliver(
+            outcome,
+            ctx=ctx,
+            port=self.deps.chat(here),
+            reply_to_actor=self._teller(activity),
+            trigger=user,
+            email=self.deps.email,
+            calendar=self.deps.calendar,
+            bundle=self.deps.bundle,
+        )
         self._remember(here)
 
     # -- kinds of activity --
@@ -342,8 +370,7 @@ class Listeners:
             return
         recipient = (activity.get("recipient") or {}).get("id")
         frm = activity.get("from") or {}
-        text, names = command_text(str(activity.get("text") or ""), activity.get("entities"),
-                                   recipient)
+        text, names = command_text(str(activity.get("text") or ""), activity.get("entities"), recipient)
         if frm.get("id") and frm.get("name"):
             names[str(frm["id"])] = str(frm["name"])
         self.deps.remember_names(names)
@@ -382,14 +409,25 @@ class Listeners:
             command = submit(form_id, values, context)
         except FormError as exc:
             problems = problem_lines(form_id, exc.errors)
-            tell(Message("That form needs another look; nothing was saved.",
-                         (*problems, "Correct it in the card and press the button again.")))
+            tell(
+                Message(
+                    "That form needs another look; nothing was saved.",
+                    (*problems, "Correct it in the card and press the button again."),
+                )
+            )
             return
         outcome = handle(ctx, command)
         self._done_already(outcome, tell)
-        deliver(outcome, ctx=ctx, port=self.deps.chat(here), reply_to_actor=tell, trigger=user,
-                email=self.deps.email, calendar=self.deps.calendar,
-                bundle=self.deps.bundle)
+        deliver(
+            outcome,
+            ctx=ctx,
+            port=self.deps.chat(here),
+            reply_to_actor=tell,
+            trigger=user,
+            email=self.deps.email,
+            calendar=self.deps.calendar,
+            bundle=self.deps.bundle,
+        )
         self._remember(here)
 
     @staticmethod
@@ -408,16 +446,20 @@ class Listeners:
 #: from a 1:1 chat there is none, and a case without a channel would never get channel posts.
 NEW_IN_A_CHANNEL = Message(
     "In Teams, a core group lives in a team channel: type `@coregroup new …` there.",
-    ("I link the channel you type it in to the case; nothing has been saved yet.",
-     "Try `@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04` in the channel.",),
+    (
+        "I link the channel you type it in to the case; nothing has been saved yet.",
+        "Try `@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04` in the channel.",
+    ),
 )
 
 
 def _channel_taken(reference: str) -> Message:
     return Message(
         f"This channel is already {reference}'s core group channel.",
-        ("Nothing has been saved. Make a channel for the new case (private where your tenant "
-         "allows), add the app to it, and type `@coregroup new …` there.",),
+        (
+            "Nothing has been saved. Make a channel for the new case (private where your tenant "
+            "allows), add the app to it, and type `@coregroup new …` there.",
+        ),
     )
 
 
@@ -433,8 +475,13 @@ def _is_new(text: str) -> bool:
 # --- the SDK app ---------------------------------------------------------------------------------
 
 
-def build_app(deps: TeamsDeps, *, app_password: str | None, openid_metadata_url: str | None = None,
-              messaging_path: str = MESSAGES_PATH) -> Any:
+def build_app(
+    deps: TeamsDeps,
+    *,
+    app_password: str | None,
+    openid_metadata_url: str | None = None,
+    messaging_path: str = MESSAGES_PATH,
+) -> Any:
     """The Teams SDK `App` with our two routes, initialised (its JWT validator is ready).
 
     Returns the SDK app; `asgi(app)` is what uvicorn serves.
@@ -453,17 +500,23 @@ def build_app(deps: TeamsDeps, *, app_password: str | None, openid_metadata_url:
         cloud = with_overrides(PUBLIC, openid_metadata_url=openid_metadata_url)
         # The secret is only for the SDK's own sending, which this adapter doesn't use
         # (certificate-only deployments pass a placeholder); inbound validation needs the id.
-        app = App(client_id=deps.app_id, client_secret=app_password or "unused-for-inbound",
-                  tenant_id=deps.tenant_id, service_url=deps.service_url, cloud=cloud,
-                  http_server_adapter=FastAPIAdapter(), messaging_endpoint=messaging_path,
-                  dangerously_allow_unauthenticated_requests=False)
+        app = App(
+            client_id=deps.app_id,
+            client_secret=app_password or "unused-for-inbound",
+            tenant_id=deps.tenant_id,
+            service_url=deps.service_url,
+            cloud=cloud,
+            http_server_adapter=FastAPIAdapter(),
+            messaging_endpoint=messaging_path,
+            dangerously_allow_unauthenticated_requests=False,
+        )
     listeners = Listeners(deps)
 
     # The activity is written to the inbound queue before the 200: off the event loop.
     async def on_message(ctx: Any) -> None:
         await asyncio.to_thread(
-            listeners.accept,
-            ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
+            listeners.accept, ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        )
 
     async def on_card_action(ctx: Any) -> Any:
         from microsoft_teams.api.models.adaptive_card.adaptive_card_action_response import (
@@ -471,8 +524,8 @@ def build_app(deps: TeamsDeps, *, app_password: str | None, openid_metadata_url:
         )
 
         await asyncio.to_thread(
-            listeners.accept,
-            ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json"))
+            listeners.accept, ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        )
         return AdaptiveCardActionMessageResponse(value="Got it: working on it.")
 
     app.on_message(on_message)

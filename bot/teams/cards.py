@@ -51,8 +51,13 @@ def escape(text: str) -> str:
 
     `**bold**` and `` `code` `` are left alone (our own markup shares the string; bold typed by a
     user is harmless)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("[", "\\[").replace("]", "\\]"))
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("[", "\\[")
+        .replace("]", "\\]")
+    )
 
 
 def _markdown(text: str) -> str:
@@ -80,8 +85,13 @@ class _Mentions:
             tag = f"<at>{name}</at>"
             if user not in self._seen:
                 self._seen.add(user)
-                self.entities.append({"type": "mention", "text": tag,
-                                      "mentioned": {"id": user, "name": clean(self.name_of(user))}})
+                self.entities.append(
+                    {
+                        "type": "mention",
+                        "text": tag,
+                        "mentioned": {"id": user, "name": clean(self.name_of(user))},
+                    }
+                )
             return tag
 
         return render(value, escape=escape, mention=swap)
@@ -110,15 +120,30 @@ def _button(b: Button) -> dict[str, Any]:
 def message_card(message: Message, name_of: NameOf = _unnamed) -> dict[str, Any]:
     mentions = _Mentions(name_of)
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": mentions.text(message.preview), "wrap": True,
-         "weight": "Bolder"},
+        {"type": "TextBlock", "text": mentions.text(message.preview), "wrap": True, "weight": "Bolder"},
     ]
-    body += [{"type": "TextBlock", "text": mentions.text(line), "wrap": True, "spacing": "Small"}
-             for line in message.detail]
-    body += [{"type": "TextBlock", "text": mentions.text(line), "wrap": True, "size": "Small",
-              "isSubtle": True, "spacing": "Medium"} for line in message.context]
-    card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
-                            "body": body, "msteams": {"width": "Full"}}
+    body += [
+        {"type": "TextBlock", "text": mentions.text(line), "wrap": True, "spacing": "Small"}
+        for line in message.detail
+    ]
+    body += [
+        {
+            "type": "TextBlock",
+            "text": mentions.text(line),
+            "wrap": True,
+            "size": "Small",
+            "isSubtle": True,
+            "spacing": "Medium",
+        }
+        for line in message.context
+    ]
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
     if message.buttons:
         card["actions"] = [_button(b) for b in message.buttons]
     if mentions.entities:
@@ -147,21 +172,31 @@ def _input(f: FormField) -> dict[str, Any]:
     initial = f.initial
     if f.kind in ("select", "multi_select", "checkbox") and f.options:
         many = f.kind != "select"
-        base.update({"type": "Input.ChoiceSet", "isMultiSelect": many,
-                     "style": "expanded" if many else "compact",
-                     "choices": [{"title": plain(o.label), "value": o.value} for o in f.options]})
+        base.update(
+            {
+                "type": "Input.ChoiceSet",
+                "isMultiSelect": many,
+                "style": "expanded" if many else "compact",
+                "choices": [{"title": plain(o.label), "value": o.value} for o in f.options],
+            }
+        )
         if initial:
             base["value"] = ",".join(initial) if isinstance(initial, tuple) else initial
         return base
     if f.kind == "checkbox":
-        base.update({"type": "Input.Toggle", "title": plain(f.label), "valueOn": "true",
-                     "valueOff": "false"})
+        base.update({"type": "Input.Toggle", "title": plain(f.label), "valueOn": "true", "valueOff": "false"})
         return base
     if f.kind == "user":
         # The people picker answers with Entra object ids; the adapter maps them to Teams ids.
-        base.update({"type": "Input.ChoiceSet", "isMultiSelect": False, "style": "filtered",
-                     "choices": [], "choices.data": {"type": "Data.Query",
-                                                     "dataset": "graph.microsoft.com/users"}})
+        base.update(
+            {
+                "type": "Input.ChoiceSet",
+                "isMultiSelect": False,
+                "style": "filtered",
+                "choices": [],
+                "choices.data": {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
+            }
+        )
         return base
     kind = {"date": "Input.Date", "time": "Input.Time"}.get(f.kind, "Input.Text")
     base["type"] = kind
@@ -176,27 +211,41 @@ def _input(f: FormField) -> dict[str, Any]:
 
 def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
-        {"type": "TextBlock", "text": _markdown(form.title), "weight": "Bolder", "size": "Medium",
-         "wrap": True},
+        {
+            "type": "TextBlock",
+            "text": _markdown(form.title),
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+        },
     ]
     if form.intro:
-        body.append({"type": "TextBlock", "text": _markdown(form.intro), "wrap": True,
-                     "isSubtle": True})
+        body.append({"type": "TextBlock", "text": _markdown(form.intro), "wrap": True, "isSubtle": True})
     body += [_input(f) for f in form.fields]
-    data = {KIND: "form", FORM: form.id, CONTEXT: form.context, CHANNEL: channel or "",
-            MANY: ",".join(f.id for f in form.fields if f.kind in ("multi_select", "checkbox")),
-            PEOPLE: ",".join(f.id for f in form.fields if f.kind == "user")}
+    data = {
+        KIND: "form",
+        FORM: form.id,
+        CONTEXT: form.context,
+        CHANNEL: channel or "",
+        MANY: ",".join(f.id for f in form.fields if f.kind in ("multi_select", "checkbox")),
+        PEOPLE: ",".join(f.id for f in form.fields if f.kind == "user"),
+    }
     return {
-        "type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body,
-        "actions": [{"type": "Action.Submit", "title": form.submit, "style": "positive",
-                     "data": data}],
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": body,
+        "actions": [{"type": "Action.Submit", "title": form.submit, "style": "positive", "data": data}],
         "msteams": {"width": "Full"},
     }
 
 
 def form_activity(form: Form, *, channel: str | None = None) -> dict[str, Any]:
-    return {"type": "message", "summary": f"Form: {form.title}",
-            "attachments": [{"contentType": CARD_TYPE, "content": form_card(form, channel=channel)}]}
+    return {
+        "type": "message",
+        "summary": f"Form: {form.title}",
+        "attachments": [{"contentType": CARD_TYPE, "content": form_card(form, channel=channel)}],
+    }
 
 
 def submitted_values(data: Mapping[str, Any]) -> dict[str, FormValue]:
@@ -226,8 +275,9 @@ def people_fields(data: Mapping[str, Any]) -> list[str]:
 # --- inbound text --------------------------------------------------------------------------------
 
 
-def command_text(text: str, entities: Sequence[Mapping[str, Any]] | None, bot_id: str | None
-                 ) -> tuple[str, dict[str, str]]:
+def command_text(
+    text: str, entities: Sequence[Mapping[str, Any]] | None, bot_id: str | None
+) -> tuple[str, dict[str, str]]:
     """The command typed after `@coregroup`, mentions as `<@29:…>`; and the names mentioned.
 
     Returns the text and a map of user id → display name from the mention entities (the
@@ -252,7 +302,7 @@ def command_text(text: str, entities: Sequence[Mapping[str, Any]] | None, bot_id
     text = _SPACES.sub(" ", text).strip()
     for prefix in ("/coregroup", "coregroup"):
         if text.lower().startswith(prefix + " ") or text.lower() == prefix:
-            text = text[len(prefix):].strip()
+            text = text[len(prefix) :].strip()
             break
     return text, names
 

@@ -8,5 +8,4 @@ from __future__ import annotations
 from bot.channels import register
 from handlers.common import ChannelKind
 
-TEAMS = register(ChannelKind("teams", people_place="team", makes_channels=False,
-                                 title="Teams"))
+TEAMS = register(ChannelKind("teams", people_place="team", makes_channels=False, title="Teams"))

@@ -69,9 +69,11 @@ class Here:
         ref: dict[str, Any] = {
             "channelId": "msteams",
             "serviceUrl": self.service_url,
-            "conversation": {"id": self.channel_id or self.conversation_id,
-                             "conversationType": "channel" if self.channel_id else "personal",
-                             "tenantId": self.tenant_id},
+            "conversation": {
+                "id": self.channel_id or self.conversation_id,
+                "conversationType": "channel" if self.channel_id else "personal",
+                "tenantId": self.tenant_id,
+            },
             "bot": {"id": self.bot_id},
         }
         if self.team_id:
@@ -85,8 +87,10 @@ def reference_json(here: Here) -> str:
 
 #: The sentence of an .ics message that points at the file (Teams gets no file).
 _ATTACHED = re.compile(r"\s*Open the attached [^.]*\.")
-NO_FILE_HINT = ("Teams can't take a calendar file from the bot in a channel: add it to your "
-                "calendar by hand. (With Microsoft Graph set up, the bot sends real invitations.)")
+NO_FILE_HINT = (
+    "Teams can't take a calendar file from the bot in a channel: add it to your "
+    "calendar by hand. (With Microsoft Graph set up, the bot sends real invitations.)"
+)
 
 
 class PersonalChats:
@@ -111,10 +115,19 @@ class PersonalChats:
 class TeamsChat:
     platform = "teams"
 
-    def __init__(self, connector: Connector, *, app_id: str, tenant_id: str | None,
-                 service_url: str = DEFAULT_SERVICE_URL, references: ReferenceLookup,
-                 linked_case: LinkedCase | None = None, name_of: NameOf | None = None,
-                 personal: PersonalChats | None = None, here: Here | None = None) -> None:
+    def __init__(
+        self,
+        connector: Connector,
+        *,
+        app_id: str,
+        tenant_id: str | None,
+        service_url: str = DEFAULT_SERVICE_URL,
+        references: ReferenceLookup,
+        linked_case: LinkedCase | None = None,
+        name_of: NameOf | None = None,
+        personal: PersonalChats | None = None,
+        here: Here | None = None,
+    ) -> None:
         self.connector = connector
         self.app_id = app_id
         self.tenant_id = tenant_id
@@ -151,24 +164,24 @@ class TeamsChat:
 
     def send(self, service: str, conversation: str, activity: dict[str, Any]) -> str:
         """Post an activity into a conversation (a channel, a thread, a 1:1 chat); its id."""
-        r = self.connector.call("POST", service,
-                                f"v3/conversations/{quote(conversation, safe='')}/activities",
-                                activity)
+        r = self.connector.call(
+            "POST", service, f"v3/conversations/{quote(conversation, safe='')}/activities", activity
+        )
         return str(r.get("id") or "")
 
     # -- the port --
 
     def post_message(self, channel: str, message: Message, *, thread: str | None = None) -> str:
         conversation = f"{channel};messageid={thread}" if thread else channel
-        return self.send(self._service_for(channel), conversation,
-                          message_activity(message, self.name_of))
+        return self.send(self._service_for(channel), conversation, message_activity(message, self.name_of))
 
     def reply_here(self, message: Message) -> str:
         """Answer in the conversation the activity came from (a 1:1 or group chat)."""
         if self.here is None:
             raise ChatError("no_conversation", "nothing to answer")
-        return self.send(self.here.service_url, self.here.conversation_id,
-                         message_activity(message, self.name_of))
+        return self.send(
+            self.here.service_url, self.here.conversation_id, message_activity(message, self.name_of)
+        )
 
     def post_ephemeral(self, channel: str, user: str, message: Message) -> None:
         """Teams has no "only you can see this": the person gets it in their chat with the bot."""
@@ -202,18 +215,22 @@ class TeamsChat:
     def update_message(self, channel: str, message_id: str, message: Message) -> None:
         activity = {**message_activity(message, self.name_of), "id": message_id}
         self.connector.call(
-            "PUT", self._service_for(channel),
+            "PUT",
+            self._service_for(channel),
             f"v3/conversations/{quote(channel, safe='')}/activities/{quote(message_id, safe='')}",
-            activity)
+            activity,
+        )
 
     def delete_message(self, conversation: str, message_id: str) -> None:
         self.connector.call(
-            "DELETE", self._service_for(conversation),
-            f"v3/conversations/{quote(conversation, safe='')}/activities/"
-            f"{quote(message_id, safe='')}")
+            "DELETE",
+            self._service_for(conversation),
+            f"v3/conversations/{quote(conversation, safe='')}/activities/{quote(message_id, safe='')}",
+        )
 
-    def upload_file(self, channel: str, filename: str, content: bytes, title: str, *,
-                    comment: str | None = None) -> str:
+    def upload_file(
+        self, channel: str, filename: str, content: bytes, title: str, *, comment: str | None = None
+    ) -> str:
         """The .ics fallback on Teams: the invitation as text, because a bot can't attach a file
         to a channel message (the Bot Connector takes files in 1:1 chats only; a channel file needs
         a Graph upload to the team's SharePoint). `comment` already carries what, when and where;
@@ -232,16 +249,16 @@ class TeamsChat:
 
     def create_private_channel(self, name: str) -> str:
         if self.here is None or not self.here.channel_id:
-            raise ChatError("channel_required",
-                            "type `new` in the team channel that should be the core group's")
+            raise ChatError(
+                "channel_required", "type `new` in the team channel that should be the core group's"
+            )
         taken = self.linked_case(self.here.channel_id)
         if taken:
             raise ChatError("channel_taken", f"this channel already belongs to {taken}")
         return self.here.channel_id
 
     def invite(self, channel: str, users: Sequence[str]) -> None:
-        log.debug("teams channel membership is the team's; invite skipped",
-                  extra={"count": len(users)})
+        log.debug("teams channel membership is the team's; invite skipped", extra={"count": len(users)})
 
     def kick(self, channel: str, user: str) -> None:
         log.debug("teams channel membership is the team's; removal skipped")
@@ -256,14 +273,21 @@ class TeamsChat:
 class TeamsDirectory:
     """People by Teams user id (or Entra object id) from the team roster, remembered briefly."""
 
-    def __init__(self, connector: Connector, service_url: str, conversation_id: str,
-                 cache: OrderedDict[str, tuple[str, Person] | None] | None = None,
-                 lock: threading.Lock | None = None, size: int = 512) -> None:
+    def __init__(
+        self,
+        connector: Connector,
+        service_url: str,
+        conversation_id: str,
+        cache: OrderedDict[str, tuple[str, Person] | None] | None = None,
+        lock: threading.Lock | None = None,
+        size: int = 512,
+    ) -> None:
         self.connector = connector
         self.service_url = service_url
         self.conversation_id = conversation_id
         self.cache: OrderedDict[str, tuple[str, Person] | None] = (
-            cache if cache is not None else OrderedDict())
+            cache if cache is not None else OrderedDict()
+        )
         self.lock = lock or threading.Lock()
         self.size = size
 
@@ -274,19 +298,23 @@ class TeamsDirectory:
                 return self.cache[user]
         try:
             r = self.connector.call(
-                "GET", self.service_url,
-                f"v3/conversations/{quote(self.conversation_id, safe='')}/members/"
-                f"{quote(user, safe='')}")
+                "GET",
+                self.service_url,
+                f"v3/conversations/{quote(self.conversation_id, safe='')}/members/{quote(user, safe='')}",
+            )
         except ChatError as exc:
-            if exc.code in ("http_404", "MemberNotFoundInConversation", "NotFound",
-                            "ConversationNotFound"):
+            if exc.code in ("http_404", "MemberNotFoundInConversation", "NotFound", "ConversationNotFound"):
                 found = None
             else:
                 raise
         else:
-            found = (str(r.get("id") or user),
-                     Person(name=clean(str(r.get("name") or r.get("givenName") or user)),
-                            email=r.get("email") or r.get("userPrincipalName")))
+            found = (
+                str(r.get("id") or user),
+                Person(
+                    name=clean(str(r.get("name") or r.get("givenName") or user)),
+                    email=r.get("email") or r.get("userPrincipalName"),
+                ),
+            )
         with self.lock:
             self.cache[user] = found
             while len(self.cache) > self.size:

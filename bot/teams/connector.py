@@ -55,9 +55,16 @@ class MsalToken(TokenSource):
     starts without Entra; `coregroup serve --teams` asks for one token at start-up to fail fast.
     """
 
-    def __init__(self, app_id: str, *, tenant_id: str, authority: str,
-                 password: str | None = None, certificate: dict[str, str] | None = None,
-                 scope: str = BOT_SCOPE) -> None:
+    def __init__(
+        self,
+        app_id: str,
+        *,
+        tenant_id: str,
+        authority: str,
+        password: str | None = None,
+        certificate: dict[str, str] | None = None,
+        scope: str = BOT_SCOPE,
+    ) -> None:
         self._app_id = app_id
         self._authority = f"{authority.rstrip('/')}/{tenant_id}"
         self._credential: Any = certificate if certificate else password
@@ -72,10 +79,9 @@ class MsalToken(TokenSource):
             try:
                 if self._app is None:
                     self._app = msal.ConfidentialClientApplication(
-                        self._app_id, client_credential=self._credential,
-                        authority=self._authority)
-                result = self._app.acquire_token_for_client(scopes=[self._scope],
-                                                            force_refresh=refresh)
+                        self._app_id, client_credential=self._credential, authority=self._authority
+                    )
+                result = self._app.acquire_token_for_client(scopes=[self._scope], force_refresh=refresh)
             except (ValueError, OSError) as exc:  # unreachable/unknown authority, bad key
                 raise ChatError("token_failed", type(exc).__name__) from exc
         if "access_token" not in result:
@@ -86,9 +92,16 @@ class MsalToken(TokenSource):
 class Connector:
     """One HTTP client for every service URL the bot talks to (they differ by region/cloud)."""
 
-    def __init__(self, tokens: TokenSource, *, retries: int = 3, max_wait: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep, timeout: float = 30.0,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        tokens: TokenSource,
+        *,
+        retries: int = 3,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 30.0,
+        client: httpx.Client | None = None,
+    ) -> None:
         self.tokens = tokens
         self.retries = retries
         self.max_wait = max_wait
@@ -97,8 +110,9 @@ class Connector:
         #: How many 429s were waited out (for tests and logs).
         self.throttled = 0
 
-    def call(self, method: str, service_url: str, path: str,
-             body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def call(
+        self, method: str, service_url: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         url = f"{service_url.rstrip('/')}/{path.lstrip('/')}"
         refreshed = False
         attempt = 0
@@ -120,8 +134,9 @@ class Connector:
                 continue
             if resp.status_code >= 400:
                 code = _error_code(resp)
-                log.warning("teams call refused", extra={"status": resp.status_code,
-                                                         "code": code, "method": method})
+                log.warning(
+                    "teams call refused", extra={"status": resp.status_code, "code": code, "method": method}
+                )
                 raise ChatError(code, f"{method} {path.split('?')[0]} → {resp.status_code}")
             if not resp.content:
                 return {}
@@ -137,9 +152,9 @@ class Connector:
 
 def _retry_after(header: str | None, attempt: int) -> float:
     try:
-        return max(0.0, float(header)) if header is not None else float(2 ** attempt)
+        return max(0.0, float(header)) if header is not None else float(2**attempt)
     except ValueError:
-        return float(2 ** attempt)
+        return float(2**attempt)
 
 
 def _error_code(resp: httpx.Response) -> str:

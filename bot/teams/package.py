@@ -31,16 +31,26 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def manifest(app_id: str, *, developer: str = "Your council", website: str = "https://example.org",
-             source: Path = TEAMS_DIR) -> dict[str, Any]:
+def manifest(
+    app_id: str,
+    *,
+    developer: str = "Your council",
+    website: str = "https://example.org",
+    source: Path = TEAMS_DIR,
+) -> dict[str, Any]:
     if not _GUID.match(app_id or ""):
-        raise PackageError(f"TEAMS_APP_ID should be the bot's Entra application (client) id, a GUID "
-                           f"like 00000000-0000-0000-0000-000000000000 (got {app_id!r})")
+        raise PackageError(
+            f"TEAMS_APP_ID should be the bot's Entra application (client) id, a GUID "
+            f"like 00000000-0000-0000-0000-000000000000 (got {app_id!r})"
+        )
     if not website.startswith("https://"):
         raise PackageError(f"--website must be an https URL (got {website!r})")
     text = (source / "manifest.json").read_text(encoding="utf-8")
-    for key, value in {"TEAMS_APP_ID": app_id, "DEVELOPER_NAME": developer,
-                       "WEBSITE_URL": website.rstrip("/")}.items():
+    for key, value in {
+        "TEAMS_APP_ID": app_id,
+        "DEVELOPER_NAME": developer,
+        "WEBSITE_URL": website.rstrip("/"),
+    }.items():
         text = text.replace("{{" + key + "}}", json.dumps(value)[1:-1])
     left = re.findall(r"\{\{(\w+)\}\}", text)
     if left:
@@ -49,8 +59,14 @@ def manifest(app_id: str, *, developer: str = "Your council", website: str = "ht
     return data
 
 
-def build(out: Path, app_id: str, *, developer: str = "Your council",
-          website: str = "https://example.org", source: Path = TEAMS_DIR) -> Path:
+def build(
+    out: Path,
+    app_id: str,
+    *,
+    developer: str = "Your council",
+    website: str = "https://example.org",
+    source: Path = TEAMS_DIR,
+) -> Path:
     """Write the zip to `out` and return it."""
     data = manifest(app_id, developer=developer, website=website, source=source)
     icons: dict[str, bytes] = {}

@@ -54,11 +54,11 @@ def test_a_whole_case_in_the_console(fresh: Path, capsys: pytest.CaptureFixture[
 
 
 def test_a_later_session_finds_the_case_and_its_channel(
-        fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    fresh: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     main(["console", "--user", "U0LEAD", "--now", "2027-01-04T14:00", str(DEMO)])
     capsys.readouterr()
-    script = "/in CG-0001\n/coregroup meeting 2027-03-01 10:00\n/press 1\n/as U0OTHER\n" \
-             "/coregroup status\n"
+    script = "/in CG-0001\n/coregroup meeting 2027-03-01 10:00\n/press 1\n/as U0OTHER\n/coregroup status\n"
     monkeypatch.setattr("sys.stdin", io.StringIO(script))
     assert main(["console", "--user", "U0LEAD", "--now", "2027-01-21T10:00"]) == 0
     out = capsys.readouterr().out

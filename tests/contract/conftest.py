@@ -15,8 +15,7 @@ from drivers import ADAPTERS, Driver, driver_for
 
 
 @pytest.fixture(params=ADAPTERS)
-def adapter(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
-            ) -> Iterator[Driver]:
+def adapter(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path) -> Iterator[Driver]:
     with driver_for(request.param, sqlite_template, tmp_path / request.param) as d:
         yield d
 
@@ -24,6 +23,6 @@ def adapter(request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Pat
 @pytest.fixture
 def every_adapter(sqlite_template: Path, tmp_path: Path) -> Iterator[dict[str, Driver]]:
     with ExitStack() as stack:
-        yield {name: stack.enter_context(driver_for(name, sqlite_template, tmp_path / name))
-               for name in ADAPTERS}
-
+        yield {
+            name: stack.enter_context(driver_for(name, sqlite_template, tmp_path / name)) for name in ADAPTERS
+        }

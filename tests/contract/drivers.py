@@ -61,8 +61,7 @@ class Driver(Protocol):
 
     def do(self, who: str, text: str, *, mentions: Sequence[str] = ()) -> Said: ...
 
-    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None
-             ) -> Said:
+    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None) -> Said:
         """Submit the last form opened for `who`: `values` by field id; `choose` picks options
         of multi-selects by (part of) their label."""
         ...
@@ -115,8 +114,8 @@ class SlackDriver:
         return len(self.h.replies()), len(self.h.fake.calls)
 
     def _said(self, marks: tuple[int, int], who: str) -> Said:
-        replies = self.h.replies()[marks[0]:]
-        calls = self.h.fake.calls[marks[1]:]
+        replies = self.h.replies()[marks[0] :]
+        calls = self.h.fake.calls[marks[1] :]
         said = Said(private=[slack_lines(r) for r in replies])
         for c in calls:
             if not c.ok:
@@ -141,8 +140,7 @@ class SlackDriver:
             self.channel = made.id
         return self._said(marks, who)
 
-    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None
-             ) -> Said:
+    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None) -> Said:
         view = self.h.fake.args_of("views.open")[-1]["view"]
         state: dict[str, Any] = {}
         for block in view["blocks"]:
@@ -150,18 +148,25 @@ class SlackDriver:
             kind = el.get("type")
             if fid in values:
                 v = values[fid]
-                state[fid] = {"v": {"datepicker": signing.date_value(v),
-                                    "static_select": signing.select(v)}.get(
-                    kind, {"type": "timepicker", "selected_time": v} if kind == "timepicker"
-                    else signing.plain(v))}
+                state[fid] = {
+                    "v": {"datepicker": signing.date_value(v), "static_select": signing.select(v)}.get(
+                        kind,
+                        {"type": "timepicker", "selected_time": v}
+                        if kind == "timepicker"
+                        else signing.plain(v),
+                    )
+                }
             elif choose and fid in choose:
-                picked = [o["value"] for o in el.get("options", [])
-                          if any(p in o["text"]["text"] for p in choose[fid])]
-                state[fid] = {"v": {"type": kind,
-                                    "selected_options": [{"value": p} for p in picked]}}
+                picked = [
+                    o["value"]
+                    for o in el.get("options", [])
+                    if any(p in o["text"]["text"] for p in choose[fid])
+                ]
+                state[fid] = {"v": {"type": kind, "selected_options": [{"value": p} for p in picked]}}
         marks = self._marks()
-        req = signing.view_submission("cg.form", state, private_metadata=view["private_metadata"],
-                                      user_id=SLACK_IDS[who])
+        req = signing.view_submission(
+            "cg.form", state, private_metadata=view["private_metadata"], user_id=SLACK_IDS[who]
+        )
         assert self.h.send(req).status_code == 200
         self.h.settle()
         return self._said(marks, who)
@@ -174,8 +179,7 @@ def teams_lines(activity: dict[str, Any]) -> str:
     lines: list[str] = []
     for a in activity.get("attachments") or []:
         content = a.get("content") or {}
-        tags = {e["text"]: e["mentioned"]["id"]
-                for e in (content.get("msteams") or {}).get("entities") or []}
+        tags = {e["text"]: e["mentioned"]["id"] for e in (content.get("msteams") or {}).get("entities") or []}
         for block in content.get("body") or []:
             if block.get("type") == "TextBlock":
                 text = str(block.get("text", ""))
@@ -224,8 +228,7 @@ class TeamsDriver:
         assert self.h.say(user, text, mentions=people).status_code == 200
         return self._said(mark, who)
 
-    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None
-             ) -> Said:
+    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None) -> Said:
         user = next(r for r in ROSTER if r.id == TEAMS_IDS[who])
         card = self.h.last_form(user)
         data = dict(card["actions"][0]["data"])
@@ -234,17 +237,20 @@ class TeamsDriver:
             if fid in values:
                 data[fid] = values[fid]
             elif choose and fid in choose:
-                data[fid] = ",".join(c["value"] for c in block.get("choices", [])
-                                     if any(p in c["title"] for p in choose[fid]))
+                data[fid] = ",".join(
+                    c["value"] for c in block.get("choices", []) if any(p in c["title"] for p in choose[fid])
+                )
         mark = self._mark()
         assert self.h.submit(user, data).status_code == 200
         return self._said(mark, who)
 
 
 def _is_form(activity: dict[str, Any]) -> bool:
-    return any(str(b.get("type", "")).startswith("Input.")
-               for a in activity.get("attachments") or []
-               for b in (a.get("content") or {}).get("body") or [])
+    return any(
+        str(b.get("type", "")).startswith("Input.")
+        for a in activity.get("attachments") or []
+        for b in (a.get("content") or {}).get("body") or []
+    )
 
 
 # --- console -----------------------------------------------------------------------------------
@@ -285,14 +291,19 @@ class _Session(ConsoleSession):
 class ConsoleDriver:
     platform = "console"
 
-    def __init__(self, store: Store, clock: MovableClock, files: Path,
-                 config: Config | None = None) -> None:
+    def __init__(self, store: Store, clock: MovableClock, files: Path, config: Config | None = None) -> None:
         self.store = store
         self.clock = clock
         self.out = io.StringIO()
-        self.session = _Session(store=store, clock=clock, user="U0LEAD",
-                                source=io.StringIO(""), out=self.out,
-                                config=config or Config(channel_prefix="cg-"), files_dir=files)
+        self.session = _Session(
+            store=store,
+            clock=clock,
+            user="U0LEAD",
+            source=io.StringIO(""),
+            out=self.out,
+            config=config or Config(channel_prefix="cg-"),
+            files_dir=files,
+        )
         self.chat = _RecordingChat(self.session)
         self.session.chat = self.chat
 
@@ -316,16 +327,16 @@ class ConsoleDriver:
         self.session.run(text)
         return self._said(mark)
 
-    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None
-             ) -> Said:
+    def fill(self, who: str, values: dict[str, str], choose: dict[str, list[str]] | None = None) -> Said:
         form, channel = self.chat.forms[-1]
         answers = []
         for f in form.fields:
             if f.id in values:
                 answers.append(values[f.id])
             elif choose and f.id in choose:
-                answers.append(",".join(o.value for o in f.options
-                                        if any(p in o.label for p in choose[f.id])))
+                answers.append(
+                    ",".join(o.value for o in f.options if any(p in o.label for p in choose[f.id]))
+                )
             else:
                 answers.append("")
         mark = len(self.chat.printed)
@@ -339,15 +350,13 @@ class ConsoleDriver:
 
 
 @contextmanager
-def driver_for(name: str, template: Path, directory: Path, config: Config | None = None
-               ) -> Iterator[Driver]:
+def driver_for(name: str, template: Path, directory: Path, config: Config | None = None) -> Iterator[Driver]:
     directory.mkdir(parents=True, exist_ok=True)
     store = store_from(template, directory)
     clock = MovableClock("2027-01-04T14:00")
     try:
         if name == "slack":
-            users = [User(uid, uid.lower(), p.name, p.email, is_bot=p.is_bot)
-                     for uid, p in PEOPLE.items()]
+            users = [User(uid, uid.lower(), p.name, p.email, is_bot=p.is_bot) for uid, p in PEOPLE.items()]
             with FakeSlackAPI(TOKEN, users=users) as api, slack_running(api, store, clock, config) as h:
                 api.reset_calls()
                 yield SlackDriver(h)

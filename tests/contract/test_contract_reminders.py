@@ -54,8 +54,9 @@ def _delivered(d: Driver, mark: int) -> list[tuple[str, str]]:
             if c.ok and c.method in ("chat.postMessage", "chat.update"):
                 target = str(c.args.get("channel"))
                 where = f"dm:{roles[target]}" if target in roles else "channel"
-                out.append((where if c.method == "chat.postMessage" else "edit:" + where,
-                            slack_lines(c.args)))
+                out.append(
+                    (where if c.method == "chat.postMessage" else "edit:" + where, slack_lines(c.args))
+                )
     elif isinstance(d, TeamsDriver):
         personal = {d.h.fake.personal_conversation(uid): role for role, uid in TEAMS_IDS.items()}
         for c in d.h.fake.calls[mark:]:
@@ -78,8 +79,7 @@ def _delivered(d: Driver, mark: int) -> list[tuple[str, str]]:
     return out
 
 
-def test_status_and_reminders_are_the_same_on_every_adapter(
-        every_adapter: dict[str, Driver]) -> None:
+def test_status_and_reminders_are_the_same_on_every_adapter(every_adapter: dict[str, Driver]) -> None:
     statuses: dict[str, list[str]] = {}
     reminders: dict[str, list[tuple[str, str]]] = {}
     for name, d in every_adapter.items():

@@ -94,8 +94,9 @@ def anchor(about: str) -> date:
     return date.fromisoformat(m.group(0))
 
 
-def expected(rule: str, about: str, profile: Profile, plan: str, case: Mapping[str, Any]
-             ) -> tuple[date, date | None, date | None, Period | None]:
+def expected(
+    rule: str, about: str, profile: Profile, plan: str, case: Mapping[str, Any]
+) -> tuple[date, date | None, date | None, Period | None]:
     """(due, earliest, limit, the period counted) for one obligation, worked out naively.
 
     The period is returned so callers can tell working-day rows from calendar rows; None means the

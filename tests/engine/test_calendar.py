@@ -26,17 +26,21 @@ D = date
 
 # ---- Christmas and New Year -----------------------------------------------------------------
 
-@pytest.mark.parametrize(("cal", "n", "due"), [
-    # Fri 18 Dec 2026: Dec 21,22,23,24, 29,30,31, Jan 4,5,6 → 10 (25 Dec, 28 Dec observed, 1 Jan off)
-    (ENG, 10, D(2027, 1, 6)),
-    (WLS, 10, D(2027, 1, 6)),
-    (NIR, 10, D(2027, 1, 6)),
-    # Scotland also loses Mon 4 Jan (2 January observed): ... 29,30,31 (7), Jan 5,6,7 → 10
-    (SCT, 10, D(2027, 1, 7)),
-    # 15 WD: England Jan 7,8,11,12,13 → Wed 13 Jan; Scotland Jan 8,11,12,13,14 → Thu 14 Jan
-    (ENG, 15, D(2027, 1, 13)),
-    (SCT, 15, D(2027, 1, 14)),
-])
+
+@pytest.mark.parametrize(
+    ("cal", "n", "due"),
+    [
+        # Fri 18 Dec 2026: Dec 21,22,23,24, 29,30,31, Jan 4,5,6 → 10 (25 Dec, 28 Dec observed, 1 Jan off)
+        (ENG, 10, D(2027, 1, 6)),
+        (WLS, 10, D(2027, 1, 6)),
+        (NIR, 10, D(2027, 1, 6)),
+        # Scotland also loses Mon 4 Jan (2 January observed): ... 29,30,31 (7), Jan 5,6,7 → 10
+        (SCT, 10, D(2027, 1, 7)),
+        # 15 WD: England Jan 7,8,11,12,13 → Wed 13 Jan; Scotland Jan 8,11,12,13,14 → Thu 14 Jan
+        (ENG, 15, D(2027, 1, 13)),
+        (SCT, 15, D(2027, 1, 14)),
+    ],
+)
 def test_ten_working_days_over_christmas_2026(cal: WorkingCalendar, n: int, due: date) -> None:
     assert cal.add_working_days(D(2026, 12, 18), n) == due
 
@@ -59,6 +63,7 @@ def test_christmas_2027_on_a_weekend_is_observed_on_monday_and_tuesday() -> None
 
 
 # ---- Scotland: 2 January and St Andrew's Day --------------------------------------------------
+
 
 def test_scotlands_second_of_january() -> None:
     assert not SCT.is_working_day(D(2026, 1, 2))  # Fri 2 Jan 2026
@@ -86,12 +91,13 @@ def test_st_andrews_day() -> None:
 
 def test_scotlands_own_august_holiday() -> None:
     assert not SCT.is_working_day(D(2027, 8, 2))  # first Monday of August
-    assert SCT.is_working_day(D(2027, 8, 30))     # England's Late Summer holiday is a working day
+    assert SCT.is_working_day(D(2027, 8, 30))  # England's Late Summer holiday is a working day
     assert not ENG.is_working_day(D(2027, 8, 30))
     assert ENG.is_working_day(D(2027, 8, 2))
 
 
 # ---- Northern Ireland: St Patrick's Day and the Twelfth ---------------------------------------
+
 
 def test_st_patricks_day() -> None:
     assert not NIR.is_working_day(D(2027, 3, 17))  # Wednesday
@@ -116,6 +122,7 @@ def test_the_twelfth() -> None:
 
 # ---- Easter: England/Wales/NI have Good Friday and Easter Monday, Scotland Good Friday only ---
 
+
 def test_easter_2027() -> None:
     good_friday, easter_monday = D(2027, 3, 26), D(2027, 3, 29)
     for cal in (ENG, WLS, NIR):
@@ -137,17 +144,21 @@ def test_easter_2028() -> None:
 
 # ---- Month ends: a 31st rolls to the month's end, then back to a working day ------------------
 
-@pytest.mark.parametrize(("start", "months", "due", "why"), [
-    (D(2027, 1, 31), 1, D(2027, 2, 26), "28 Feb 2027 is a Sunday → Fri 26 Feb"),
-    (D(2028, 1, 31), 1, D(2028, 2, 29), "leap year: Tue 29 Feb 2028"),
-    (D(2027, 1, 29), 1, D(2027, 2, 26), "29 Feb 2027 does not exist → 28 (Sun) → Fri 26"),
-    (D(2026, 8, 31), 1, D(2026, 9, 30), "30 Sep 2026, a Wednesday"),
-    (D(2027, 3, 31), 2, D(2027, 5, 28), "31 May 2027 is the Spring holiday → Fri 28 May"),
-    (D(2026, 11, 30), 3, D(2027, 2, 26), "30 Nov + 3 months = 28 Feb 2027 (Sun) → Fri 26"),
-    (D(2026, 12, 31), 2, D(2027, 2, 26), "31 Dec + 2 months = 28 Feb 2027 (Sun) → Fri 26"),
-    (D(2027, 10, 31), 2, D(2027, 12, 31), "31 Oct + 2 months = Fri 31 Dec 2027, a working day"),
-    (D(2027, 11, 28), 1, D(2027, 12, 24), "28 Nov + 1 month = Tue 28 Dec 2027 (observed) → Fri 24 Dec"),
-])
+
+@pytest.mark.parametrize(
+    ("start", "months", "due", "why"),
+    [
+        (D(2027, 1, 31), 1, D(2027, 2, 26), "28 Feb 2027 is a Sunday → Fri 26 Feb"),
+        (D(2028, 1, 31), 1, D(2028, 2, 29), "leap year: Tue 29 Feb 2028"),
+        (D(2027, 1, 29), 1, D(2027, 2, 26), "29 Feb 2027 does not exist → 28 (Sun) → Fri 26"),
+        (D(2026, 8, 31), 1, D(2026, 9, 30), "30 Sep 2026, a Wednesday"),
+        (D(2027, 3, 31), 2, D(2027, 5, 28), "31 May 2027 is the Spring holiday → Fri 28 May"),
+        (D(2026, 11, 30), 3, D(2027, 2, 26), "30 Nov + 3 months = 28 Feb 2027 (Sun) → Fri 26"),
+        (D(2026, 12, 31), 2, D(2027, 2, 26), "31 Dec + 2 months = 28 Feb 2027 (Sun) → Fri 26"),
+        (D(2027, 10, 31), 2, D(2027, 12, 31), "31 Oct + 2 months = Fri 31 Dec 2027, a working day"),
+        (D(2027, 11, 28), 1, D(2027, 12, 24), "28 Nov + 1 month = Tue 28 Dec 2027 (observed) → Fri 24 Dec"),
+    ],
+)
 def test_month_end_rollover(start: date, months: int, due: date, why: str) -> None:
     assert ENG.add_calendar(start, months, "months") == due, why
 
@@ -164,6 +175,7 @@ def test_calendar_deadlines_in_days_and_weeks_roll_back() -> None:
 
 
 # ---- Start events on a weekend or a holiday: day 1 is the first working day after -------------
+
 
 @pytest.mark.parametrize("start", [D(2027, 1, 15), D(2027, 1, 16), D(2027, 1, 17)])
 def test_weekend_start_counts_from_the_next_working_day(start: date) -> None:
@@ -184,6 +196,7 @@ def test_the_event_day_itself_never_counts() -> None:
 
 
 # ---- Counting backwards, distances, rolling ---------------------------------------------------
+
 
 def test_working_days_before() -> None:
     # 15 WD before Wed 10 Mar 2027: Mar 9,8,5,4,3,2,1, Feb 26,25,24,23,22,19,18,17 → Wed 17 Feb
@@ -235,19 +248,24 @@ def test_local_closure_days_from_a_profile_file(tmp_path: Path) -> None:
     cal = calendar_for(prof.nation, prof.closures)
     assert not cal.is_working_day(D(2026, 12, 24))
     assert dict(cal.non_working_between(D(2026, 12, 23), D(2026, 12, 24))) == {
-        D(2026, 12, 24): "local closure day"}
+        D(2026, 12, 24): "local closure day"
+    }
     # Fri 18 Dec 2026: Dec 21,22,23 (3) [24 closed, 25, 28, 29-31 closed, 1 Jan] Jan 4-8 (8), 11, 12 → 10
     assert cal.add_working_days(D(2026, 12, 18), 10) == D(2027, 1, 12)
     # a calendar deadline landing on a closure day moves back too: 23 Dec + 1 week = Wed 30 → Wed 23 Dec
     assert cal.add_calendar(D(2026, 12, 23), 1, "weeks") == D(2026, 12, 23)
     # the shared England calendar is untouched
     assert ENG.is_working_day(D(2026, 12, 24))
-    obs = timeline(case_from_dict({"profile": "testshire", "plan": "cp", "start": "2026-12-18"}),
-                   D(2026, 12, 21), extra_profile_files=[path])
+    obs = timeline(
+        case_from_dict({"profile": "testshire", "plan": "cp", "start": "2026-12-18"}),
+        D(2026, 12, 21),
+        extra_profile_files=[path],
+    )
     assert [o.due for o in obs if o.rule == "first_core_group"] == [D(2027, 1, 12)]
 
 
 # ---- Limits ----------------------------------------------------------------------------------
+
 
 def test_out_of_range_and_bad_arguments() -> None:
     with pytest.raises(DateOutOfRange):
@@ -289,6 +307,7 @@ def test_bank_holiday_data_is_the_pinned_release() -> None:
 
     assert version("holidays").split(".")[:2] == ["0", "109"]
     deps = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"][
-        "dependencies"]
+        "dependencies"
+    ]
     assert "holidays>=0.109,<0.110" in deps
     assert any(d.startswith("python-dateutil>=2.9,<2.10") for d in deps)

@@ -101,18 +101,35 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
         "table": ["timeline", EXAMPLE, "--today", "2027-01-06"],
         "profiles": ["profiles"],
         "profile_shropshire": ["profile", "shropshire"],
-        "own_json": ["timeline", own, "--today", "2026-12-21", "--json", "--profile-file",
-                     d / "testshire.toml"],
-        "bad_profile_file": ["timeline", bad, "--today", "2026-12-21", "--profile-file",
-                             d / "badshire.toml"],
-        "impossible_date": ["timeline", write_case(d, {**START, "start": "2027-02-29"}, "b2.json"),
-                            "--today", "2027-01-06"],
-        "review_before_start": ["timeline", write_case(
-            d, {**START, "review_conferences": ["2026-12-01"]}, "b3.json"), "--today", "2027-01-06"],
+        "own_json": [
+            "timeline",
+            own,
+            "--today",
+            "2026-12-21",
+            "--json",
+            "--profile-file",
+            d / "testshire.toml",
+        ],
+        "bad_profile_file": ["timeline", bad, "--today", "2026-12-21", "--profile-file", d / "badshire.toml"],
+        "impossible_date": [
+            "timeline",
+            write_case(d, {**START, "start": "2027-02-29"}, "b2.json"),
+            "--today",
+            "2027-01-06",
+        ],
+        "review_before_start": [
+            "timeline",
+            write_case(d, {**START, "review_conferences": ["2026-12-01"]}, "b3.json"),
+            "--today",
+            "2027-01-06",
+        ],
     }
-    procs = {k: subprocess.Popen([*COREGROUP, *map(str, a)], cwd=d, text=True,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for k, a in runs.items()}
+    procs = {
+        k: subprocess.Popen(
+            [*COREGROUP, *map(str, a)], cwd=d, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for k, a in runs.items()
+    }
     out = {}
     for k, proc in procs.items():
         o, e = proc.communicate(timeout=120)
@@ -121,6 +138,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Result]:
 
 
 # ---- the JSON contract ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def example_json(real: dict[str, Result]) -> dict[str, Any]:
@@ -135,32 +153,43 @@ def test_json_contract_the_issues_example(example_json: dict[str, Any]) -> None:
     doc = example_json
     assert (doc["profile"], doc["nation"], doc["today"]) == ("suffolk", "england", "2027-01-06")
     minutes = [o for o in doc["obligations"] if o["rule"] == "minutes_circulated"]
-    assert minutes == [{
-        "rule": "minutes_circulated", "due": "2027-01-26", "earliest": None, "limit": None,
-        "status": "due", "about": "core group 2027-01-05",
-        "source": "002_3a231526c4f1eeea.txt §4.3", "interpretation": False,
-    }]
+    assert minutes == [
+        {
+            "rule": "minutes_circulated",
+            "due": "2027-01-26",
+            "earliest": None,
+            "limit": None,
+            "status": "due",
+            "about": "core group 2027-01-05",
+            "source": "002_3a231526c4f1eeea.txt §4.3",
+            "interpretation": False,
+        }
+    ]
 
 
 def test_json_obligations_are_sorted_by_due_and_fully_formed(example_json: dict[str, Any]) -> None:
     obs = example_json["obligations"]
     assert [o["due"] for o in obs] == sorted(o["due"] for o in obs)
     for o in obs:
-        assert set(o) == {"rule", "due", "earliest", "limit", "status", "about", "source",
-                          "interpretation"}
+        assert set(o) == {"rule", "due", "earliest", "limit", "status", "about", "source", "interpretation"}
         assert o["rule"] in RULE_IDS
         assert o["status"] in {"met", "due", "overdue"}
         assert o["source"]
 
 
 def test_json_matches_the_golden_table(example_json: dict[str, Any]) -> None:
-    rows = [r for r in csv.DictReader((Path(__file__).parent / "golden.csv").read_text().splitlines())
-            if r["scenario"] == "suffolk-example"]
+    rows = [
+        r
+        for r in csv.DictReader((Path(__file__).parent / "golden.csv").read_text().splitlines())
+        if r["scenario"] == "suffolk-example"
+    ]
     assert [(o["rule"], o["due"], o["status"]) for o in example_json["obligations"]] == [
-        (r["rule"], r["due"], r["status"]) for r in rows]
+        (r["rule"], r["due"], r["status"]) for r in rows
+    ]
 
 
 # ---- the human table --------------------------------------------------------------------------
+
 
 def test_human_table(real: dict[str, Result]) -> None:
     r = real["table"]
@@ -186,6 +215,7 @@ def test_human_table_marks_local_defaults(capsys: pytest.CaptureFixture[str], tm
 
 
 # ---- profiles and profile NAME ----------------------------------------------------------------
+
 
 def test_profiles_lists_all_nine_with_their_nation(real: dict[str, Result]) -> None:
     r = real["profiles"]
@@ -217,8 +247,11 @@ def _check_profile_text(name: str, out: str) -> None:
         assert f"{rid} — " in out, rid
         specs = [rule.spec, *rule.spec.by_plan.values()]
         for spec in specs:
-            if rule.spec.plans is not None and spec is rule.spec and not any(
-                    p in prof.plans for p in rule.spec.plans):
+            if (
+                rule.spec.plans is not None
+                and spec is rule.spec
+                and not any(p in prof.plans for p in rule.spec.plans)
+            ):
                 continue
             line = next(x for x in out.splitlines() if spec.text in x)
             assert f"[{spec.source}]" in line, (rid, line)
@@ -226,6 +259,7 @@ def _check_profile_text(name: str, out: str) -> None:
 
 
 # ---- a council's own profile file -------------------------------------------------------------
+
 
 def test_profile_file_inherits_and_overrides_without_code(real: dict[str, Result]) -> None:
     r = real["own_json"]
@@ -256,19 +290,31 @@ def test_bad_profile_file_through_the_entry_point(real: dict[str, Result]) -> No
     assert r.returncode == 2
     assert r.stdout == ""
     [line] = r.stderr.splitlines()
-    assert "badshire.toml: rules.first_core_group.period: 'ten days' is not a period such as " \
-           "'10 working days'" in line
+    assert (
+        "badshire.toml: rules.first_core_group.period: 'ten days' is not a period such as "
+        "'10 working days'" in line
+    )
 
 
-@pytest.mark.parametrize(("body", "key", "allowed"), [
-    ('[rules.first_core_group]\nperiod = "ten days"\nsource = "x §1"\ntext = "abc"\n',
-     "rules.first_core_group.period", "'10 working days'"),
-    ('[rules.first_core_grup]\nperiod = "10 working days"\nsource = "x §1"\ntext = "abc"\n',
-     "rules", "allowed: first_core_group"),
-    ('nation_typo = "england"\n', "nation_typo", "unknown key"),
-])
+@pytest.mark.parametrize(
+    ("body", "key", "allowed"),
+    [
+        (
+            '[rules.first_core_group]\nperiod = "ten days"\nsource = "x §1"\ntext = "abc"\n',
+            "rules.first_core_group.period",
+            "'10 working days'",
+        ),
+        (
+            '[rules.first_core_grup]\nperiod = "10 working days"\nsource = "x §1"\ntext = "abc"\n',
+            "rules",
+            "allowed: first_core_group",
+        ),
+        ('nation_typo = "england"\n', "nation_typo", "unknown key"),
+    ],
+)
 def test_bad_profile_file_names_file_key_and_allowed_values(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path, body: str, key: str, allowed: str) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, body: str, key: str, allowed: str
+) -> None:
     prof_path = tmp_path / "testshire.toml"
     head = 'name = "testshire"\ntitle = "T"\nnation = "england"\ninherits = "england"\n'
     prof_path.write_text(head + body, encoding="utf-8")
@@ -282,8 +328,9 @@ def test_bad_profile_file_names_file_key_and_allowed_values(
     assert allowed in line
 
 
-def test_bad_nation_in_profile_file_lists_the_nations(capsys: pytest.CaptureFixture[str],
-                                                      tmp_path: Path) -> None:
+def test_bad_nation_in_profile_file_lists_the_nations(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     prof_path = tmp_path / "testshire.toml"
     prof_path.write_text('name = "testshire"\ntitle = "T"\nnation = "cornwall"\n', encoding="utf-8")
     r = in_process(capsys, "profile", "testshire", "--profile-file", prof_path)
@@ -308,14 +355,34 @@ BAD: list[tuple[str, Any, list[str], str, str]] = [
     ("missing start", {"profile": "suffolk", "plan": "cp"}, [], "start:", '"start": "2026-12-18"'),
     ("missing profile", {"plan": "cp", "start": "2026-12-18"}, [], "profile:", '"profile": "suffolk"'),
     ("missing plan", {"profile": "suffolk", "start": "2026-12-18"}, [], "plan:", '"plan": "cp"'),
-    ("missing meeting date", {**START, "meetings": [{"kind": "core_group"}]}, [],
-     "meetings[0].date:", '"date": "2027-01-05"'),
-    ("impossible meeting date", {**START, "meetings": [{"date": "2027-04-31"}]}, [],
-     "meetings[0].date:", "2027-01-05"),
-    ("review before the start", {**START, "review_conferences": ["2026-12-01"]}, [],
-     "review_conferences[0]:", '"review_conferences": ["2027-03-10"]'),
-    ("review on the start day", {**START, "review_conferences": ["2026-12-18"]}, [],
-     "review_conferences[0]:", '"review_conferences": ["2027-03-10"]'),
+    (
+        "missing meeting date",
+        {**START, "meetings": [{"kind": "core_group"}]},
+        [],
+        "meetings[0].date:",
+        '"date": "2027-01-05"',
+    ),
+    (
+        "impossible meeting date",
+        {**START, "meetings": [{"date": "2027-04-31"}]},
+        [],
+        "meetings[0].date:",
+        "2027-01-05",
+    ),
+    (
+        "review before the start",
+        {**START, "review_conferences": ["2026-12-01"]},
+        [],
+        "review_conferences[0]:",
+        '"review_conferences": ["2027-03-10"]',
+    ),
+    (
+        "review on the start day",
+        {**START, "review_conferences": ["2026-12-18"]},
+        [],
+        "review_conferences[0]:",
+        '"review_conferences": ["2027-03-10"]',
+    ),
     ("unknown field", {**START, "child_name": "x"}, [], "child_name:", '"start": "2026-12-18"'),
     ("impossible --today", START, ["--today", "2027-02-30"], "--today:", "For example: --today 2027-01-06"),
     ("malformed --today", START, ["--today", "6/1/2027"], "--today:", "For example: --today 2027-01-06"),
@@ -323,45 +390,88 @@ BAD: list[tuple[str, Any, list[str], str, str]] = [
     # Once known gaps (strict xfails until fixed): year 0 escaped as a ValueError from datetime.date;
     # years outside the calendar's named no field and showed no example.
     ("year 0", {**START, "start": "0000-01-01"}, [], "start:", '"start": "2026-12-18"'),
-    ("year before the calendar", {**START, "start": "1999-01-01"}, [], "start:",
-     '"start": "2026-12-18"'),
-    ("meeting in 2080", {**START, "meetings": [{"date": "2080-01-06"}]}, [], "meetings[0].date:",
-     '"date": "2027-01-05"'),
-    ("visit in year 9999", {**START, "visits": [{"date": "9999-12-31"}]}, [], "visits[0].date:",
-     '"date": "2027-01-05"'),
-    ("review in 2076", {**START, "review_conferences": ["2076-01-05"]}, [], "review_conferences[0]:",
-     '"review_conferences": ["2027-03-10"]'),
-    ("full-width digits", {**START, "start": "\uff12\uff10\uff12\uff17-01-05"}, [], "start:",
-     '"start": "2026-12-18"'),
-    ("meetings not a list", {**START, "meetings": {"date": "2027-01-05"}}, [], "meetings:",
-     '"meetings": [{"kind": "core_group", "date": "2027-01-05"}]'),
-    ("meeting kind a list", {**START, "meetings": [{"date": "2027-01-05", "kind": ["x"]}]}, [],
-     "meetings[0].kind:", '"kind": "core_group"'),
+    ("year before the calendar", {**START, "start": "1999-01-01"}, [], "start:", '"start": "2026-12-18"'),
+    (
+        "meeting in 2080",
+        {**START, "meetings": [{"date": "2080-01-06"}]},
+        [],
+        "meetings[0].date:",
+        '"date": "2027-01-05"',
+    ),
+    (
+        "visit in year 9999",
+        {**START, "visits": [{"date": "9999-12-31"}]},
+        [],
+        "visits[0].date:",
+        '"date": "2027-01-05"',
+    ),
+    (
+        "review in 2076",
+        {**START, "review_conferences": ["2076-01-05"]},
+        [],
+        "review_conferences[0]:",
+        '"review_conferences": ["2027-03-10"]',
+    ),
+    (
+        "full-width digits",
+        {**START, "start": "\uff12\uff10\uff12\uff17-01-05"},
+        [],
+        "start:",
+        '"start": "2026-12-18"',
+    ),
+    (
+        "meetings not a list",
+        {**START, "meetings": {"date": "2027-01-05"}},
+        [],
+        "meetings:",
+        '"meetings": [{"kind": "core_group", "date": "2027-01-05"}]',
+    ),
+    (
+        "meeting kind a list",
+        {**START, "meetings": [{"date": "2027-01-05", "kind": ["x"]}]},
+        [],
+        "meetings[0].kind:",
+        '"kind": "core_group"',
+    ),
     ("unknown field with a newline", {**START, "a\nb": 1}, [], "'a\\nb':", '"start": "2026-12-18"'),
-    ("visits every 10,000 working days", {**START, "lead_visit_every": 10_000}, [],
-     "lead_visit_every:", '"lead_visit_every": 10'),
-    ("stage as text", {**START, "escalations": [{"raised": "2027-01-05", "stage": "2"}]}, [],
-     "escalations[0].stage:", '"escalations": [{"raised": "2027-01-10"'),
+    (
+        "visits every 10,000 working days",
+        {**START, "lead_visit_every": 10_000},
+        [],
+        "lead_visit_every:",
+        '"lead_visit_every": 10',
+    ),
+    (
+        "stage as text",
+        {**START, "escalations": [{"raised": "2027-01-05", "stage": "2"}]},
+        [],
+        "escalations[0].stage:",
+        '"escalations": [{"raised": "2027-01-10"',
+    ),
     ("not JSON", '{"profile": ', [], "case.json:", '"start": "2026-12-18"'),
     ("not an object", "[1, 2]", [], "(file):", '"start": "2026-12-18"'),
 ]
 
 
-@pytest.mark.parametrize(("doc", "extra", "field", "example"),
-                         [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                         doc: Any, extra: list[str], field: str, example: str) -> None:
+@pytest.mark.parametrize(("doc", "extra", "field", "example"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_input_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, doc: Any, extra: list[str], field: str, example: str
+) -> None:
     case = write_case(tmp_path, doc)
     r = in_process(capsys, "timeline", case, *(extra or ["--today", "2027-01-06"]))
     _one_line_error(r, field, example)
 
 
-@pytest.mark.parametrize(("run", "field", "example"), [
-    ("impossible_date", "start:", '"start": "2026-12-18"'),
-    ("review_before_start", "review_conferences[0]:", '"review_conferences": ["2027-03-10"]'),
-])
-def test_bad_input_through_the_entry_point(real: dict[str, Result], run: str, field: str,
-                                           example: str) -> None:
+@pytest.mark.parametrize(
+    ("run", "field", "example"),
+    [
+        ("impossible_date", "start:", '"start": "2026-12-18"'),
+        ("review_before_start", "review_conferences[0]:", '"review_conferences": ["2027-03-10"]'),
+    ],
+)
+def test_bad_input_through_the_entry_point(
+    real: dict[str, Result], run: str, field: str, example: str
+) -> None:
     _one_line_error(real[run], field, example)
 
 

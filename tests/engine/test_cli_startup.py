@@ -22,8 +22,21 @@ from bot import cli
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "case-suffolk.json"
 #: Top-level packages that only `serve`, `console`, `sweep` and the database commands need.
-HEAVY = ("slack_bolt", "slack_sdk", "msgraph", "azure", "sqlalchemy", "sqlmodel", "alembic",
-         "psycopg", "apscheduler", "uvicorn", "starlette", "handlers", "storage")
+HEAVY = (
+    "slack_bolt",
+    "slack_sdk",
+    "msgraph",
+    "azure",
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "psycopg",
+    "apscheduler",
+    "uvicorn",
+    "starlette",
+    "handlers",
+    "storage",
+)
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -32,8 +45,7 @@ def _loaded_after(code: str) -> set[str]:
         import json, sys
         sys.stderr.write(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
     """)
-    r = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
-                       timeout=120)
+    r = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     return set(json.loads(r.stderr.splitlines()[-1]))
 
@@ -44,11 +56,14 @@ def test_import_bot_cli_loads_no_heavy_package() -> None:
     assert "pydantic" not in loaded  # not even the profile loader
 
 
-@pytest.mark.parametrize("argv", [
-    ["profiles"],
-    ["profile", "suffolk"],
-    ["timeline", str(EXAMPLE), "--today", "2027-01-06", "--json"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["profiles"],
+        ["profile", "suffolk"],
+        ["timeline", str(EXAMPLE), "--today", "2027-01-06", "--json"],
+    ],
+)
 def test_engine_commands_load_no_chat_or_database_package(argv: list[str]) -> None:
     loaded = _loaded_after(f"""
         import contextlib, io
@@ -61,8 +76,12 @@ def test_engine_commands_load_no_chat_or_database_package(argv: list[str]) -> No
 
 def _choices(parser: argparse.ArgumentParser) -> set[str]:
     """The sub-command names a parser knows."""
-    return {name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
-            for name in action.choices}
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
 
 
 def test_every_module_still_registers_its_commands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,15 +100,16 @@ def test_each_listed_command_is_registered_by_its_module() -> None:
         assert command in _choices(cli.build_parser([command])), command
 
 
-FAKE = '''
+FAKE = """
 def register(subparsers):
     p = subparsers.add_parser("hello", help="say hello")
     p.set_defaults(func=lambda args: print("hello") or 0)
-'''
+"""
 
 
-def test_a_module_not_in_commands_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_module_not_in_commands_still_works(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "fake_cli_hello.py").write_text(FAKE, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "fake_cli_hello"))

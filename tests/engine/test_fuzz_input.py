@@ -30,26 +30,54 @@ from scheduling.profiles import ProfileError, load_profile
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-json_leaf = (st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.integers(-3, 400)
-             | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12))
-json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=3)
-                          | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+json_leaf = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.integers(-3, 400)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+)
+json_value = st.recursive(
+    json_leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
 date_like = st.builds(
     lambda y, m, d, sep: f"{y:04d}{sep}{m:02d}{sep}{d:02d}",
-    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.sampled_from(["-", "-", "/"]))
+    st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.sampled_from(["-", "-", "/"]),
+)
 good_date = st.dates(min_value=date(2000, 1, 1), max_value=date(2075, 12, 31)).map(date.isoformat)
 anything = json_value | date_like | good_date
 
 BASE: dict[str, Any] = {
-    "profile": "suffolk", "plan": "cp", "start": "2026-12-18", "registered": "2026-12-18",
+    "profile": "suffolk",
+    "plan": "cp",
+    "start": "2026-12-18",
+    "registered": "2026-12-18",
     "review_conferences": ["2027-03-10"],
-    "meetings": [{"kind": "core_group", "date": "2027-01-05", "social_worker_present": False,
-                  "minutes_circulated": None, "professionals_present": 1, "lead_sw_present": True}],
+    "meetings": [
+        {
+            "kind": "core_group",
+            "date": "2027-01-05",
+            "social_worker_present": False,
+            "minutes_circulated": None,
+            "professionals_present": 1,
+            "lead_sw_present": True,
+        }
+    ],
     "visits": [{"date": "2027-01-08", "by": "lead_social_worker", "seen_alone": True}],
     "school_moves": ["2027-02-01"],
     "significant_changes": ["2027-02-03", {"date": "2027-02-04", "reported": None}],
-    "resolution": {"requested": None, "tier1_meetings": ["2027-04-20"], "tier2_meetings": [],
-                   "significant_risk_reduction": False},
+    "resolution": {
+        "requested": None,
+        "tier1_meetings": ["2027-04-20"],
+        "tier2_meetings": [],
+        "significant_risk_reduction": False,
+    },
     "escalations": [{"raised": "2027-01-10", "stage": 1, "stage_started": None, "resolved": None}],
     "lead_visit_every": 10,
 }
@@ -60,10 +88,12 @@ PATHS: list[tuple[str, ...]] = [
     *(("visits", k) for k in BASE["visits"][0]),
     *(("escalations", k) for k in BASE["escalations"][0]),
     *(("resolution", k) for k in BASE["resolution"]),
-    ("significant_changes", "date"), ("significant_changes", "reported"),
+    ("significant_changes", "date"),
+    ("significant_changes", "reported"),
 ]
-PROFILES = st.sampled_from(["suffolk", "newham", "shropshire", "cwm-taf-morgannwg", "scotland",
-                            "northern-ireland", "atlantis"])
+PROFILES = st.sampled_from(
+    ["suffolk", "newham", "shropshire", "cwm-taf-morgannwg", "scotland", "northern-ireland", "atlantis"]
+)
 
 
 @st.composite

@@ -38,18 +38,27 @@ ROWS = list(csv.DictReader(TABLE_TEXT.splitlines()))
 
 def test_the_committed_scenarios_are_the_scripts() -> None:
     assert json.loads(GOLDEN.cases_json(GOLDEN.SCENARIOS)) == SCENARIOS, (
-        "tests/engine/golden_cases.json differs from scripts/golden.py: run scripts/golden.py")
+        "tests/engine/golden_cases.json differs from scripts/golden.py: run scripts/golden.py"
+    )
 
 
 def test_engine_reproduces_the_golden_table_row_by_row() -> None:
     got = GOLDEN.to_csv(GOLDEN.rows_for(SCENARIOS))
     if got != TABLE_TEXT:
-        diff = "\n".join(difflib.unified_diff(
-            TABLE_TEXT.splitlines(), got.splitlines(), "golden.csv (reviewed)", "engine now",
-            lineterm="", n=1))
+        diff = "\n".join(
+            difflib.unified_diff(
+                TABLE_TEXT.splitlines(),
+                got.splitlines(),
+                "golden.csv (reviewed)",
+                "engine now",
+                lineterm="",
+                n=1,
+            )
+        )
         raise AssertionError(
             "the engine no longer gives the reviewed dates. If the change is intended, run "
-            "scripts/golden.py and have the diff reviewed.\n" + diff)
+            "scripts/golden.py and have the diff reviewed.\n" + diff
+        )
 
 
 def test_table_is_big_enough_and_spans_all_four_nations() -> None:
@@ -78,17 +87,25 @@ def test_every_timed_rule_of_every_profile_has_a_row() -> None:
 
 def test_holiday_periods_are_in_the_table() -> None:
     """The dates the issue names all sit inside some row's counting range."""
-    spans = [(min(r["today"], r["due"]), max(r["today"], r["due"]), load_profile(r["profile"]).nation)
-             for r in ROWS]
+    spans = [
+        (min(r["today"], r["due"]), max(r["today"], r["due"]), load_profile(r["profile"]).nation)
+        for r in ROWS
+    ]
 
     def covered(day: str, nation: str) -> bool:
         return any(lo <= day <= hi and n == nation for lo, hi, n in spans)
 
     for day, nation in [
-        ("2026-12-25", "england"), ("2027-01-01", "england"), ("2027-03-29", "england"),
-        ("2027-12-28", "wales"), ("2028-04-17", "wales"),
-        ("2027-01-04", "scotland"), ("2026-11-30", "scotland"), ("2027-03-26", "scotland"),
-        ("2027-03-17", "northern-ireland"), ("2027-07-12", "northern-ireland"),
+        ("2026-12-25", "england"),
+        ("2027-01-01", "england"),
+        ("2027-03-29", "england"),
+        ("2027-12-28", "wales"),
+        ("2028-04-17", "wales"),
+        ("2027-01-04", "scotland"),
+        ("2026-11-30", "scotland"),
+        ("2027-03-26", "scotland"),
+        ("2027-03-17", "northern-ireland"),
+        ("2027-07-12", "northern-ireland"),
         ("2026-07-13", "northern-ireland"),
     ]:
         assert covered(day, nation), (day, nation)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: `bot.cli` twice, as `__main__` and as itself).
 COREGROUP = Path(sys.executable).with_name("coregroup")
 
-GOOD = '''name = "mycouncil"
+GOOD = """name = "mycouncil"
 title = "My Council"
 nation = "england"
 inherits = "england"
@@ -28,10 +28,10 @@ inherits = "england"
 period = "4 weeks"
 source = "My Council procedures §3"
 text = "Core groups meet at least every 4 weeks."
-'''
+"""
 
 #: Three problems at once: an unknown key, a rule without its period, a name that is not the file's.
-BAD = '''name = "othername"
+BAD = """name = "othername"
 title = "Broken"
 nation = "england"
 inherits = "england"
@@ -40,14 +40,16 @@ colour = "blue"
 [rules.minutes_circulated]
 source = "x §1"
 text = "Minutes go out."
-'''
+"""
 
 
-def _run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT,
-         stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = ROOT, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, **(env or {})}
-    return subprocess.run([str(COREGROUP), *args], capture_output=True, text=True,
-                          env=full, cwd=cwd, timeout=120, input=stdin)
+    return subprocess.run(
+        [str(COREGROUP), *args], capture_output=True, text=True, env=full, cwd=cwd, timeout=120, input=stdin
+    )
 
 
 @pytest.fixture
@@ -92,8 +94,16 @@ def test_the_folder_adds_profiles_to_every_command(council: Path, tmp_path: Path
     r = _run("profiles", env=env)
     assert r.returncode == 0 and "mycouncil" in r.stdout and "suffolk" in r.stdout
     case = tmp_path / "case.json"
-    case.write_text(json.dumps({"profile": "mycouncil", "plan": "cp", "start": "2027-01-04",
-                                "meetings": [{"kind": "core_group", "date": "2027-01-15"}]}))
+    case.write_text(
+        json.dumps(
+            {
+                "profile": "mycouncil",
+                "plan": "cp",
+                "start": "2027-01-04",
+                "meetings": [{"kind": "core_group", "date": "2027-01-15"}],
+            }
+        )
+    )
     r = _run("timeline", str(case), "--today", "2027-01-20", "--json", env=env)
     assert r.returncode == 0, r.stderr
     due = {o["rule"]: o["due"] for o in json.loads(r.stdout)["obligations"]}
@@ -103,8 +113,7 @@ def test_the_folder_adds_profiles_to_every_command(council: Path, tmp_path: Path
 def test_the_running_bot_accepts_a_case_of_that_profile(council: Path, tmp_path: Path) -> None:
     env = {"COREGROUP_PROFILE_DIR": str(council), "COREGROUP_SQLITE_PATH": str(tmp_path / "cg.db")}
     script = "/coregroup new CG-0042 profile:mycouncil plan:cp start:2027-01-04\n/coregroup status\n"
-    r = _run("console", "--user", "U0LEAD", "--now", "2027-01-04T14:00", env=env, cwd=tmp_path,
-             stdin=script)
+    r = _run("console", "--user", "U0LEAD", "--now", "2027-01-04T14:00", env=env, cwd=tmp_path, stdin=script)
     assert r.returncode == 0, r.stderr
     assert "My Council" in r.stdout, r.stdout
     assert "don't know the profile" not in r.stdout

@@ -77,19 +77,41 @@ def cases(draw: st.DrawFn, min_offset: int = 0) -> tuple[CaseState, date]:
     def many(n: int) -> range:
         return range(draw(_HOW_MANY[n]))
 
-    meetings = tuple(sorted(
-        (Meeting(date=at(), kind=draw(_KIND), status=draw(_STATUS),
-                 social_worker_present=draw(st.booleans()),
-                 minutes_circulated=opt(), chair_update_sent=opt(),
-                 professionals_present=draw(_OPT_INT), lead_sw_present=draw(_OPT_BOOL))
-         for _ in many(6)), key=lambda m: m.date))
+    meetings = tuple(
+        sorted(
+            (
+                Meeting(
+                    date=at(),
+                    kind=draw(_KIND),
+                    status=draw(_STATUS),
+                    social_worker_present=draw(st.booleans()),
+                    minutes_circulated=opt(),
+                    chair_update_sent=opt(),
+                    professionals_present=draw(_OPT_INT),
+                    lead_sw_present=draw(_OPT_BOOL),
+                )
+                for _ in many(6)
+            ),
+            key=lambda m: m.date,
+        )
+    )
     reviews = tuple(sorted({at(min_offset + 1) for _ in many(3)}))
-    visits = tuple(sorted((Visit(start + timedelta(days=draw(_VISIT_OFFSET)), draw(_BY))
-                           for _ in many(5)), key=lambda v: v.date))
+    visits = tuple(
+        sorted(
+            (Visit(start + timedelta(days=draw(_VISIT_OFFSET)), draw(_BY)) for _ in many(5)),
+            key=lambda v: v.date,
+        )
+    )
     changes = tuple(sorted((Change(at(0), opt()) for _ in many(2)), key=lambda c: c.date))
-    escalations = tuple(Escalation(raised=at(0), stage=draw(_STAGE), stage_started=opt(),
-                                   resolved=today if draw(st.booleans()) else None)
-                        for _ in many(2))
+    escalations = tuple(
+        Escalation(
+            raised=at(0),
+            stage=draw(_STAGE),
+            stage_started=opt(),
+            resolved=today if draw(st.booleans()) else None,
+        )
+        for _ in many(2)
+    )
     resolution = Resolution(
         requested=opt(),
         tier1_meetings=tuple(sorted(at(0) for _ in many(2))),
@@ -97,9 +119,16 @@ def cases(draw: st.DrawFn, min_offset: int = 0) -> tuple[CaseState, date]:
         significant_risk_reduction=draw(st.booleans()),
     )
     case = CaseState(
-        profile=name, plan=plan, start=start, review_conferences=reviews, meetings=meetings,
-        visits=visits, school_moves=tuple(sorted(at(0) for _ in many(2))),
-        significant_changes=changes, resolution=resolution, escalations=escalations,
+        profile=name,
+        plan=plan,
+        start=start,
+        review_conferences=reviews,
+        meetings=meetings,
+        visits=visits,
+        school_moves=tuple(sorted(at(0) for _ in many(2))),
+        significant_changes=changes,
+        resolution=resolution,
+        escalations=escalations,
         lead_visit_every=draw(_EVERY),
     )
     return case, today
@@ -135,7 +164,8 @@ def test_every_due_date_is_a_working_day_of_the_cases_nation(ct: tuple[CaseState
 @FAST
 @given(cases())
 def test_every_obligation_matches_the_naive_oracle_and_calendar_deadlines_are_never_late(
-        ct: tuple[CaseState, date]) -> None:
+    ct: tuple[CaseState, date],
+) -> None:
     case, today = ct
     prof = PROFILES[case.profile]
     nv = _naive(prof)
@@ -179,7 +209,8 @@ def _never_earlier(before: list[Obligation], after: list[Obligation], what: str)
 @FAST
 @given(st.integers(1, 45).flatmap(lambda k: st.tuples(st.just(k), cases(min_offset=k))))
 def test_moving_the_start_later_never_moves_a_due_date_earlier(
-        kc: tuple[int, tuple[CaseState, date]]) -> None:
+    kc: tuple[int, tuple[CaseState, date]],
+) -> None:
     k, (case, today) = kc
     later = replace(case, start=case.start + timedelta(days=k))
     _never_earlier(_obs(case, today), _obs(later, today), f"start +{k} days")
@@ -188,7 +219,8 @@ def test_moving_the_start_later_never_moves_a_due_date_earlier(
 @FAST
 @given(cases(), st.integers(0, 10), st.integers(1, 60))
 def test_moving_a_held_meeting_later_never_moves_a_due_date_earlier(
-        ct: tuple[CaseState, date], pick: int, k: int) -> None:
+    ct: tuple[CaseState, date], pick: int, k: int
+) -> None:
     case, today = ct
     held = [i for i, m in enumerate(case.meetings) if m.status is None and m.date <= today]
     if not held:
@@ -205,7 +237,8 @@ def test_moving_a_held_meeting_later_never_moves_a_due_date_earlier(
 @FAST
 @given(cases(), st.integers(0, 10), st.integers(1, 60))
 def test_moving_a_visit_later_never_moves_a_due_date_earlier(
-        ct: tuple[CaseState, date], pick: int, k: int) -> None:
+    ct: tuple[CaseState, date], pick: int, k: int
+) -> None:
     case, today = ct
     past = [i for i, v in enumerate(case.visits) if v.date <= today]
     if not past:
@@ -220,16 +253,21 @@ def test_moving_a_visit_later_never_moves_a_due_date_earlier(
 
 @FAST
 @given(cases())
-def test_single_instance_rules_keep_their_instance_when_the_start_moves(
-        ct: tuple[CaseState, date]) -> None:
+def test_single_instance_rules_keep_their_instance_when_the_start_moves(ct: tuple[CaseState, date]) -> None:
     """So the monotonicity checks above are not vacuous for the start-dependent rules."""
     case, today = ct
     later = replace(case, start=case.start + timedelta(days=1))
     if any(m.date < later.start for m in case.meetings) or (
-            case.review_conferences and case.review_conferences[0] <= later.start):
+        case.review_conferences and case.review_conferences[0] <= later.start
+    ):
         return
-    single = {"first_core_group", "review_conference", "final_core_group_window", "child_seen",
-              "resolution_tier1_trigger"}
+    single = {
+        "first_core_group",
+        "review_conference",
+        "final_core_group_window",
+        "child_seen",
+        "resolution_tier1_trigger",
+    }
     b = {o.rule for o in _obs(case, today) if o.rule in single}
     a = {o.rule for o in _obs(later, today) if o.rule in single}
     assert a == b
@@ -264,7 +302,8 @@ def test_add_subtract_and_count_working_days_are_inverses(nation: str, d: date, 
 @FAST
 @given(nations, days, st.integers(1, 24), st.sampled_from(CAL_UNITS))
 def test_calendar_deadline_is_the_last_working_day_on_or_before_the_bound(
-        nation: str, d: date, n: int, unit: str) -> None:
+    nation: str, d: date, n: int, unit: str
+) -> None:
     from scheduling.profiles import Period
 
     cal = calendar_for(nation)
@@ -282,7 +321,8 @@ def test_core_group_kinds_all_count_as_core_groups(name: str, d: date) -> None:
     """A school-move or resolution review core group meets the first core group like any other."""
     prof = PROFILES[name]
     for kind in CORE_GROUP_KINDS:
-        case = CaseState(profile=name, plan=prof.plans[0], start=d,
-                         meetings=(Meeting(d + timedelta(days=3), kind=kind),))
+        case = CaseState(
+            profile=name, plan=prof.plans[0], start=d, meetings=(Meeting(d + timedelta(days=3), kind=kind),)
+        )
         first = [o for o in _obs(case, d + timedelta(days=5)) if o.rule == "first_core_group"]
         assert first and first[0].met_on == d + timedelta(days=3)

@@ -35,10 +35,15 @@ ROWS = list(csv.DictReader((HERE / "golden.csv").read_text(encoding="utf-8").spl
 def _computed(scenario: str, rule: str) -> list[dict[str, str]]:
     sc = SCENARIOS[scenario]
     obs = timeline(case_from_dict(sc["case"]), date.fromisoformat(sc["today"]))
-    return [{"due": o.due.isoformat(),
-             "earliest": o.earliest.isoformat() if o.earliest else "",
-             "limit": o.limit.isoformat() if o.limit else ""}
-            for o in obs if o.rule == rule]
+    return [
+        {
+            "due": o.due.isoformat(),
+            "earliest": o.earliest.isoformat() if o.earliest else "",
+            "limit": o.limit.isoformat() if o.limit else "",
+        }
+        for o in obs
+        if o.rule == rule
+    ]
 
 
 # (scenario, rule, due, earliest or limit if any) — with the count that gives the date.
@@ -176,8 +181,9 @@ def test_enough_rows_are_pinned_by_hand_across_every_nation() -> None:
     assert nations == {"england", "wales", "scotland", "northern-ireland"}
 
 
-@pytest.mark.parametrize(("scenario", "rule", "due", "other"), BY_HAND,
-                         ids=[f"{s}:{r}" for s, r, *_ in BY_HAND])
+@pytest.mark.parametrize(
+    ("scenario", "rule", "due", "other"), BY_HAND, ids=[f"{s}:{r}" for s, r, *_ in BY_HAND]
+)
 def test_row_counted_by_hand(scenario: str, rule: str, due: str, other: str) -> None:
     got = _computed(scenario, rule)
     assert got, f"{scenario} has no {rule}"
@@ -225,8 +231,11 @@ def test_shropshire_window_before_the_first_review_needs_the_second_core_group()
     assert window(sc["case"]) == ("met", date(2027, 2, 25))
     only_first = {**sc["case"], "meetings": sc["case"]["meetings"][:1]}
     assert window(only_first) == ("due", None)
-    after_review = {**sc["case"], "review_conferences": ["2027-04-14"], "meetings": [
-        *sc["case"]["meetings"], {"date": "2027-04-14"}, {"date": "2027-05-10"}]}
+    after_review = {
+        **sc["case"],
+        "review_conferences": ["2027-04-14"],
+        "meetings": [*sc["case"]["meetings"], {"date": "2027-04-14"}, {"date": "2027-05-10"}],
+    }
     assert window(after_review, date(2027, 6, 1)) == ("met", date(2027, 5, 10))
 
 
@@ -234,24 +243,34 @@ def test_tier_meetings_entered_as_meetings_count_for_the_resolution_rules() -> N
     """A Tier 1 meeting given as `meetings[].kind = "resolution_tier1"` (the way the bot records it)
     is the same fact as `resolution.tier1_meetings`: the case goes on to the Tier 2 trigger (004 §5),
     and a cancelled Tier meeting counts for nothing."""
-    base = {"profile": "cwm-taf-morgannwg", "plan": "cp", "start": "2026-01-05",
-            "review_conferences": ["2026-04-01", "2026-09-30", "2027-03-17"],
-            "meetings": [{"kind": "core_group", "date": "2026-01-15"}]}
-    as_meeting = {**base, "meetings": [*base["meetings"],
-                                       {"kind": "resolution_tier1", "date": "2027-03-25"}]}
+    base = {
+        "profile": "cwm-taf-morgannwg",
+        "plan": "cp",
+        "start": "2026-01-05",
+        "review_conferences": ["2026-04-01", "2026-09-30", "2027-03-17"],
+        "meetings": [{"kind": "core_group", "date": "2026-01-15"}],
+    }
+    as_meeting = {**base, "meetings": [*base["meetings"], {"kind": "resolution_tier1", "date": "2027-03-25"}]}
     as_resolution = {**base, "resolution": {"tier1_meetings": ["2027-03-25"]}}
     on = date(2027, 7, 1)
 
     def rules(doc: dict[str, object]) -> dict[str, tuple[str, date]]:
-        return {o.rule: (o.status, o.due) for o in timeline(case_from_dict(doc), on)
-                if o.rule.startswith("resolution_")}
+        return {
+            o.rule: (o.status, o.due)
+            for o in timeline(case_from_dict(doc), on)
+            if o.rule.startswith("resolution_")
+        }
 
     got = rules(as_meeting)
     assert got == rules(as_resolution)
     assert got["resolution_tier1_meeting"][0] == "met"
     assert got["resolution_tier2_trigger"] == ("overdue", date(2027, 6, 17))
     assert "resolution_tier2_meeting" in got
-    cancelled = {**base, "meetings": [*base["meetings"], {"kind": "resolution_tier1",
-                                                          "date": "2027-03-25",
-                                                          "status": "cancelled"}]}
+    cancelled = {
+        **base,
+        "meetings": [
+            *base["meetings"],
+            {"kind": "resolution_tier1", "date": "2027-03-25", "status": "cancelled"},
+        ],
+    }
     assert "resolution_tier2_trigger" not in rules(cancelled)

@@ -35,9 +35,23 @@ OFFSETS = (0, -200, 40)
 def fingerprint(obs: list[Any]) -> str:
     """A short stable digest of one obligation list, every field in order."""
     text = "\n".join(
-        "|".join(str(x) for x in (o.rule, o.due, o.status, o.about, o.source, o.interpretation,
-                                  o.subject, o.earliest, o.limit, o.met_on))
-        for o in obs)
+        "|".join(
+            str(x)
+            for x in (
+                o.rule,
+                o.due,
+                o.status,
+                o.about,
+                o.source,
+                o.interpretation,
+                o.subject,
+                o.earliest,
+                o.limit,
+                o.met_on,
+            )
+        )
+        for o in obs
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -72,18 +86,25 @@ def test_same_answers_as_the_engine_before_the_speed_work() -> None:
     for (doc, today, obs), digest in zip(got, want["digests"], strict=True):
         if fingerprint(obs) != digest:
             shown = "\n".join(repr(o) for o in obs)
-            raise AssertionError(
-                f"different answers on {today} for case\n{json.dumps(doc)}\nnow:\n{shown}")
+            raise AssertionError(f"different answers on {today} for case\n{json.dumps(doc)}\nnow:\n{shown}")
     assert sum(len(obs) for _, _, obs in got) == want["obligations"]
 
 
 def main() -> int:
     got = evaluations()
-    FIXTURE.write_text(json.dumps({
-        "cases": CASES, "offsets": list(OFFSETS),
-        "obligations": sum(len(obs) for _, _, obs in got),
-        "digests": [fingerprint(obs) for _, _, obs in got],
-    }, indent=0) + "\n", encoding="utf-8")
+    FIXTURE.write_text(
+        json.dumps(
+            {
+                "cases": CASES,
+                "offsets": list(OFFSETS),
+                "obligations": sum(len(obs) for _, _, obs in got),
+                "digests": [fingerprint(obs) for _, _, obs in got],
+            },
+            indent=0,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {len(got)} fingerprints to {FIXTURE.relative_to(ROOT)}")
     return 0
 

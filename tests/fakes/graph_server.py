@@ -361,19 +361,27 @@ class _Handler(BaseHTTPRequestHandler):
         if form.get("grant_type") != "client_credentials":
             return 400, {"error": "unsupported_grant_type"}, {}
         if form.get("client_id") != fake.client_id or form.get("client_secret") != fake.client_secret:
-            return 401, {
-                "error": "invalid_client",
-                "error_description": "AADSTS7000215: Invalid client secret provided.",
-            }, {}
+            return (
+                401,
+                {
+                    "error": "invalid_client",
+                    "error_description": "AADSTS7000215: Invalid client secret provided.",
+                },
+                {},
+            )
         with fake._lock:
             fake.tokens_issued += 1
             n = fake.tokens_issued
-        return 200, {
-            "token_type": "Bearer",
-            "expires_in": 3599,
-            "ext_expires_in": 3599,
-            "access_token": f"fake-token-{n}",
-        }, {}
+        return (
+            200,
+            {
+                "token_type": "Bearer",
+                "expires_in": 3599,
+                "ext_expires_in": 3599,
+                "access_token": f"fake-token-{n}",
+            },
+            {},
+        )
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -431,30 +439,40 @@ class _Handler(BaseHTTPRequestHandler):
         out = []
         for email in schedules:
             if email.lower() in {e.lower() for e in fake.external}:
-                out.append({
-                    "scheduleId": email,
-                    "availabilityView": "",
-                    "scheduleItems": [],
-                    "error": {"message": "Free/busy not available for this recipient.",
-                              "responseCode": "ErrorFreeBusyGenerationFailed"},
-                })
+                out.append(
+                    {
+                        "scheduleId": email,
+                        "availabilityView": "",
+                        "scheduleItems": [],
+                        "error": {
+                            "message": "Free/busy not available for this recipient.",
+                            "responseCode": "ErrorFreeBusyGenerationFailed",
+                        },
+                    }
+                )
                 continue
-            items = [
-                (s, e) for s, e in fake.busy.get(email, []) if s < end and e > start
-            ]
-            out.append({
-                "scheduleId": email,
-                "availabilityView": _view(items, start, end, interval),
-                "scheduleItems": [
-                    {"isPrivate": False, "status": "busy",
-                     "start": {"dateTime": _fmt(s), "timeZone": "UTC"},
-                     "end": {"dateTime": _fmt(e), "timeZone": "UTC"}}
-                    for s, e in items
-                ],
-                "workingHours": {"daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
-                                 "startTime": "09:00:00.0000000", "endTime": "17:00:00.0000000",
-                                 "timeZone": {"name": "GMT Standard Time"}},
-            })
+            items = [(s, e) for s, e in fake.busy.get(email, []) if s < end and e > start]
+            out.append(
+                {
+                    "scheduleId": email,
+                    "availabilityView": _view(items, start, end, interval),
+                    "scheduleItems": [
+                        {
+                            "isPrivate": False,
+                            "status": "busy",
+                            "start": {"dateTime": _fmt(s), "timeZone": "UTC"},
+                            "end": {"dateTime": _fmt(e), "timeZone": "UTC"},
+                        }
+                        for s, e in items
+                    ],
+                    "workingHours": {
+                        "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                        "startTime": "09:00:00.0000000",
+                        "endTime": "17:00:00.0000000",
+                        "timeZone": {"name": "GMT Standard Time"},
+                    },
+                }
+            )
         return 200, {"value": out}, {}
 
 
@@ -474,8 +492,9 @@ def _fmt(d: dt.datetime) -> str:
     return d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000")
 
 
-def _view(items: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime,
-          interval: int) -> str:
+def _view(
+    items: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime, interval: int
+) -> str:
     step = dt.timedelta(minutes=interval)
     out = []
     t = start

@@ -159,9 +159,7 @@ class BlockKitError(ValueError):
 # --- Block Kit validation: a pure function, usable on its own in unit tests ----------------------
 
 
-def validate_blocks(
-    blocks: Any, surface: str = "message", *, max_buttons: int | None = 5
-) -> list[str]:
+def validate_blocks(blocks: Any, surface: str = "message", *, max_buttons: int | None = 5) -> list[str]:
     """Every Block Kit problem in `blocks` for `surface` ("message", "modal" or "home").
 
     `max_buttons` is a house rule stricter than Slack's 25 elements per actions block: a message
@@ -216,9 +214,7 @@ def validate_blocks(
         elif kind == "context":
             elements = block.get("elements")
             if not isinstance(elements, list) or not 0 < len(elements) <= MAX_CONTEXT_ELEMENTS:
-                errors.append(
-                    f"context needs 1-{MAX_CONTEXT_ELEMENTS} elements [json-pointer:{where}]"
-                )
+                errors.append(f"context needs 1-{MAX_CONTEXT_ELEMENTS} elements [json-pointer:{where}]")
             else:
                 for j, el in enumerate(elements):
                     if isinstance(el, Mapping) and el.get("type") == "image":
@@ -227,9 +223,7 @@ def validate_blocks(
         elif kind == "actions":
             elements = block.get("elements")
             if not isinstance(elements, list) or not 0 < len(elements) <= MAX_ACTIONS_ELEMENTS:
-                errors.append(
-                    f"actions needs 1-{MAX_ACTIONS_ELEMENTS} elements [json-pointer:{where}]"
-                )
+                errors.append(f"actions needs 1-{MAX_ACTIONS_ELEMENTS} elements [json-pointer:{where}]")
             else:
                 for j, el in enumerate(elements):
                     b, p = _element(el, f"{where}/elements/{j}", action_ids, errors)
@@ -447,9 +441,7 @@ class FakeSlackAPI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-slack-api", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack-api", daemon=True)
         self._thread.start()
         return self
 
@@ -590,12 +582,14 @@ class FakeSlackAPI:
         else:
             self._send(req, status, body, extra_headers)
 
-    def _receive_upload(self, req: BaseHTTPRequestHandler, file_id: str, raw: bytes,
-                        headers: dict[str, str]) -> None:
+    def _receive_upload(
+        self, req: BaseHTTPRequestHandler, file_id: str, raw: bytes, headers: dict[str, str]
+    ) -> None:
         """Step 2 of files_upload_v2: the bytes, POSTed to the URL step 1 handed out. Slack checks
         the length against the one declared in step 1; so does the fake."""
-        call = Call(method="files.upload", args={"file_id": file_id, "bytes": len(raw)},
-                    token=None, headers=headers)
+        call = Call(
+            method="files.upload", args={"file_id": file_id, "bytes": len(raw)}, token=None, headers=headers
+        )
         with self._lock:
             f = self.files.get(file_id)
             if f is None:
@@ -677,9 +671,7 @@ class FakeSlackAPI:
         for need in REQUIRED_ARGS[method]:
             names = need if isinstance(need, tuple) else (need,)
             if not any(args.get(n) not in (None, "", []) for n in names):
-                raise _ApiError(
-                    "invalid_arguments", response_metadata={"messages": [f"missing {names}"]}
-                )
+                raise _ApiError("invalid_arguments", response_metadata={"messages": [f"missing {names}"]})
         failures = self._failures.get(method)
         if failures:
             raise _ApiError(failures.pop(0))
@@ -777,7 +769,10 @@ class FakeSlackAPI:
             raise _ApiError("name_taken")
         private = str(args.get("is_private", "")).lower() in ("1", "true")
         ch = Channel(
-            self._new_id("G" if private else "C"), name, private, self.bot_user_id,
+            self._new_id("G" if private else "C"),
+            name,
+            private,
+            self.bot_user_id,
             members={self.bot_user_id},
         )
         self.channels[ch.id] = ch
@@ -907,10 +902,19 @@ class FakeSlackAPI:
         if length <= 0:
             raise _ApiError("invalid_arguments")
         file_id = self._new_id("F")
-        self.files[file_id] = {"id": file_id, "name": str(args["filename"]), "length": length,
-                               "content": None, "title": None, "channels": []}
-        return {"ok": True, "file_id": file_id,
-                "upload_url": f"http://127.0.0.1:{self.port}/upload/v1/{file_id}"}
+        self.files[file_id] = {
+            "id": file_id,
+            "name": str(args["filename"]),
+            "length": length,
+            "content": None,
+            "title": None,
+            "channels": [],
+        }
+        return {
+            "ok": True,
+            "file_id": file_id,
+            "upload_url": f"http://127.0.0.1:{self.port}/upload/v1/{file_id}",
+        }
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         raw = args["files"]
@@ -937,9 +941,15 @@ class FakeSlackAPI:
         if channel:
             self._check_message(args, require_text=False)
             ts = self._new_ts()
-            self.messages.append({"ts": ts, "channel": str(channel), "ephemeral": False,
-                                  "text": args.get("initial_comment") or "",
-                                  "files": [d["id"] for d in done]})
+            self.messages.append(
+                {
+                    "ts": ts,
+                    "channel": str(channel),
+                    "ephemeral": False,
+                    "text": args.get("initial_comment") or "",
+                    "files": [d["id"] for d in done],
+                }
+            )
         return {"ok": True, "files": done}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:

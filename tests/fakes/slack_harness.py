@@ -37,10 +37,19 @@ class SlackHarness:
     def send(self, req: signing.SignedRequest) -> httpx.Response:
         return self.client.post(EVENTS_PATH, content=req.body.encode(), headers=req.headers)
 
-    def command(self, text: str, *, user: str = "U0LEAD", channel: str = "D0DIRECT",
-                retry: int | None = None, settle: bool = True, **kw: Any) -> httpx.Response:
-        req = signing.slash_command(text, user_id=user, channel_id=channel,
-                                    response_url=self.fake.response_url(), **kw)
+    def command(
+        self,
+        text: str,
+        *,
+        user: str = "U0LEAD",
+        channel: str = "D0DIRECT",
+        retry: int | None = None,
+        settle: bool = True,
+        **kw: Any,
+    ) -> httpx.Response:
+        req = signing.slash_command(
+            text, user_id=user, channel_id=channel, response_url=self.fake.response_url(), **kw
+        )
         if retry:
             req = req.with_retry(retry)
         resp = self.send(req)
@@ -59,8 +68,9 @@ class SlackHarness:
         return _all_text(self.replies()[-1])
 
     def channel_posts(self, channel: str | None = None) -> list[dict[str, Any]]:
-        return [a for a in self.fake.args_of("chat.postMessage")
-                if channel is None or a["channel"] == channel]
+        return [
+            a for a in self.fake.args_of("chat.postMessage") if channel is None or a["channel"] == channel
+        ]
 
 
 def _all_text(payload: dict[str, Any]) -> str:
@@ -79,22 +89,21 @@ all_text = _all_text
 
 
 def make_deps(store: Store, clock: MovableClock, config: Config | None = None) -> SlackDeps:
-    return SlackDeps(store=store, clock=clock, config=config or Config(channel_prefix="cg-"),
-                     worker=Worker(threads=8))
+    return SlackDeps(
+        store=store, clock=clock, config=config or Config(channel_prefix="cg-"), worker=Worker(threads=8)
+    )
 
 
 @contextmanager
-def running(fake: FakeSlackAPI, store: Store, clock: MovableClock,
-            config: Config | None = None) -> Iterator[SlackHarness]:
+def running(
+    fake: FakeSlackAPI, store: Store, clock: MovableClock, config: Config | None = None
+) -> Iterator[SlackHarness]:
     """The bot's HTTP endpoint served by uvicorn on a free port, as `coregroup serve` runs it."""
     deps = make_deps(store, clock, config)
-    app = build_app(token=TOKEN, signing_secret=signing.SIGNING_SECRET, api_url=fake.base_url,
-                    deps=deps)
-    with ServerThread(http_app(app)) as server, httpx.Client(base_url=server.url,
-                                                             timeout=30) as client:
+    app = build_app(token=TOKEN, signing_secret=signing.SIGNING_SECRET, api_url=fake.base_url, deps=deps)
+    with ServerThread(http_app(app)) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         try:
             yield SlackHarness(fake, deps, client, store, clock)
         finally:
             deps.worker.drain(10)
             deps.worker.shutdown()
-

@@ -43,11 +43,26 @@ class SigningKey:
         data.update({"kid": self.kid, "use": "sig", "alg": "RS256", "endorsements": ["msteams"]})
         return data
 
-    def token(self, *, service_url: str, audience: str = APP_ID, issuer: str = ISSUER,
-              lifetime: int = 3600, now: float | None = None, **claims: Any) -> str:
+    def token(
+        self,
+        *,
+        service_url: str,
+        audience: str = APP_ID,
+        issuer: str = ISSUER,
+        lifetime: int = 3600,
+        now: float | None = None,
+        **claims: Any,
+    ) -> str:
         at = int(now if now is not None else time.time())
-        payload = {"iss": issuer, "aud": audience, "serviceurl": service_url, "nbf": at - 5,
-                   "iat": at - 5, "exp": at + lifetime, **claims}
+        payload = {
+            "iss": issuer,
+            "aud": audience,
+            "serviceurl": service_url,
+            "nbf": at - 5,
+            "iat": at - 5,
+            "exp": at + lifetime,
+            **claims,
+        }
         return jwt.encode(payload, self.private, algorithm="RS256", headers={"kid": self.kid})
 
 
@@ -68,16 +83,27 @@ class RosterEntry:
     aad: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "email": self.email,
-                "userPrincipalName": self.email, "aadObjectId": self.aad,
-                "givenName": self.name.split(" ")[0], "tenantId": TENANT}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "userPrincipalName": self.email,
+            "aadObjectId": self.aad,
+            "givenName": self.name.split(" ")[0],
+            "tenantId": TENANT,
+        }
 
 
 class FakeTeams:
     """OpenID metadata + JWKS + Bot Connector, on one local port."""
 
-    def __init__(self, *, token: str = CONNECTOR_TOKEN, roster: list[RosterEntry] | None = None,
-                 no_personal_chat: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        token: str = CONNECTOR_TOKEN,
+        roster: list[RosterEntry] | None = None,
+        no_personal_chat: set[str] | None = None,
+    ) -> None:
         self.key = SigningKey()
         self.keys = [self.key]
         self.token = token
@@ -162,8 +188,11 @@ class FakeTeams:
         return out
 
     def conversations_created(self) -> list[Any]:
-        return [c.body for c in self.calls
-                if c.method == "POST" and c.path.endswith("/v3/conversations") and c.status < 400]
+        return [
+            c.body
+            for c in self.calls
+            if c.method == "POST" and c.path.endswith("/v3/conversations") and c.status < 400
+        ]
 
     def personal_conversation(self, user: str) -> str:
         return f"a:1:personal-{user}"
@@ -178,9 +207,16 @@ class FakeTeams:
         auth = req.headers.get("Authorization")
         if path == "/v1/.well-known/openidconfiguration":
             self.metadata_hits += 1
-            self._reply(req, 200, {"issuer": ISSUER, "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
-                                   "id_token_signing_alg_values_supported": ["RS256"],
-                                   "token_endpoint_auth_methods_supported": ["private_key_jwt"]})
+            self._reply(
+                req,
+                200,
+                {
+                    "issuer": ISSUER,
+                    "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                    "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                },
+            )
             return
         if path == "/v1/.well-known/keys":
             self._reply(req, 200, {"keys": [k.jwk() for k in self.keys]})
@@ -190,8 +226,9 @@ class FakeTeams:
             self.calls.append(Call(method, unquote(path), body, status, auth))
         self._reply(req, status, answer, headers)
 
-    def _connector(self, method: str, path: str, body: Any, auth: str | None
-                   ) -> tuple[int, Any, dict[str, str]]:
+    def _connector(
+        self, method: str, path: str, body: Any, auth: str | None
+    ) -> tuple[int, Any, dict[str, str]]:
         if not path.startswith("/teams/v3/"):
             return 404, {"error": {"code": "NotFound", "message": path}}, {}
         if auth != f"Bearer {self.token}":
@@ -199,16 +236,27 @@ class FakeTeams:
         with self._lock:
             if self._throttle:
                 wait = self._throttle.pop(0)
-                return 429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, {
-                    "Retry-After": str(wait)}
-        parts = [unquote(p) for p in path[len("/teams/v3/"):].split("/")]
+                return (
+                    429,
+                    {"error": {"code": "TooManyRequests", "message": "slow down"}},
+                    {"Retry-After": str(wait)},
+                )
+        parts = [unquote(p) for p in path[len("/teams/v3/") :].split("/")]
         if parts == ["conversations"] and method == "POST":
             members = (body or {}).get("members") or []
             if body.get("isGroup") is False and len(members) == 1:
                 user = members[0].get("id")
                 if user in self.no_personal_chat:
-                    return 403, {"error": {"code": "Forbidden",
-                                           "message": "Bot is not installed in user's personal scope"}}, {}
+                    return (
+                        403,
+                        {
+                            "error": {
+                                "code": "Forbidden",
+                                "message": "Bot is not installed in user's personal scope",
+                            }
+                        },
+                        {},
+                    )
                 return 201, {"id": self.personal_conversation(user)}, {}
             return 400, {"error": {"code": "BadArgument", "message": "unsupported"}}, {}
         if len(parts) >= 3 and parts[0] == "conversations" and parts[2] == "activities":
@@ -229,8 +277,9 @@ class FakeTeams:
         return 404, {"error": {"code": "NotFound", "message": path}}, {}
 
     @staticmethod
-    def _reply(req: BaseHTTPRequestHandler, status: int, body: Any,
-               headers: dict[str, str] | None = None) -> None:
+    def _reply(
+        req: BaseHTTPRequestHandler, status: int, body: Any, headers: dict[str, str] | None = None
+    ) -> None:
         data = b"" if body is None else json.dumps(body).encode()
         req.send_response(status)
         req.send_header("Content-Type", "application/json")
@@ -270,8 +319,14 @@ CHANNEL = "19:core-group-channel@thread.tacv2"
 TEAM = "19:team-general@thread.tacv2"
 
 
-def _base(fake: FakeTeams, user: RosterEntry, *, conversation: dict[str, Any],
-          channel_data: dict[str, Any], activity_id: str | None) -> dict[str, Any]:
+def _base(
+    fake: FakeTeams,
+    user: RosterEntry,
+    *,
+    conversation: dict[str, Any],
+    channel_data: dict[str, Any],
+    activity_id: str | None,
+) -> dict[str, Any]:
     return {
         "type": "message",
         "id": activity_id or f"{int(time.time() * 1000)}{uuid.uuid4().int % 10_000:04d}",
@@ -286,66 +341,124 @@ def _base(fake: FakeTeams, user: RosterEntry, *, conversation: dict[str, Any],
     }
 
 
-def channel_message(fake: FakeTeams, user: RosterEntry, text: str, *,
-                    mentions: list[RosterEntry] | None = None, channel: str = CHANNEL,
-                    activity_id: str | None = None) -> dict[str, Any]:
+def channel_message(
+    fake: FakeTeams,
+    user: RosterEntry,
+    text: str,
+    *,
+    mentions: list[RosterEntry] | None = None,
+    channel: str = CHANNEL,
+    activity_id: str | None = None,
+) -> dict[str, Any]:
     """`@coregroup <text>` typed in a team channel; `@Name` in `text` for each of `mentions`."""
-    entities: list[dict[str, Any]] = [{"type": "mention", "text": "<at>coregroup</at>",
-                                       "mentioned": {"id": BOT_ID, "name": "coregroup"}}]
+    entities: list[dict[str, Any]] = [
+        {"type": "mention", "text": "<at>coregroup</at>", "mentioned": {"id": BOT_ID, "name": "coregroup"}}
+    ]
     for who in mentions or []:
         tag = f"<at>{who.name}</at>"
         text = text.replace(f"@{who.name}", tag)
-        entities.append({"type": "mention", "text": tag,
-                         "mentioned": {"id": who.id, "name": who.name}})
-    activity = _base(fake, user, activity_id=activity_id,
-                     conversation={"id": f"{channel};messageid=1700000000001", "isGroup": True,
-                                   "conversationType": "channel", "tenantId": TENANT},
-                     channel_data={"teamsChannelId": channel, "teamsTeamId": TEAM,
-                                   "channel": {"id": channel}, "team": {"id": TEAM},
-                                   "tenant": {"id": TENANT}})
+        entities.append({"type": "mention", "text": tag, "mentioned": {"id": who.id, "name": who.name}})
+    activity = _base(
+        fake,
+        user,
+        activity_id=activity_id,
+        conversation={
+            "id": f"{channel};messageid=1700000000001",
+            "isGroup": True,
+            "conversationType": "channel",
+            "tenantId": TENANT,
+        },
+        channel_data={
+            "teamsChannelId": channel,
+            "teamsTeamId": TEAM,
+            "channel": {"id": channel},
+            "team": {"id": TEAM},
+            "tenant": {"id": TENANT},
+        },
+    )
     activity["text"] = f"<at>coregroup</at> {text}"
     activity["textFormat"] = "plain"
     activity["entities"] = [*entities, {"type": "clientInfo", "locale": "en-GB"}]
     return activity
 
 
-def personal_message(fake: FakeTeams, user: RosterEntry, text: str, *,
-                     activity_id: str | None = None) -> dict[str, Any]:
-    activity = _base(fake, user, activity_id=activity_id,
-                     conversation={"id": fake.personal_conversation(user.id),
-                                   "conversationType": "personal", "tenantId": TENANT},
-                     channel_data={"tenant": {"id": TENANT}})
+def personal_message(
+    fake: FakeTeams, user: RosterEntry, text: str, *, activity_id: str | None = None
+) -> dict[str, Any]:
+    activity = _base(
+        fake,
+        user,
+        activity_id=activity_id,
+        conversation={
+            "id": fake.personal_conversation(user.id),
+            "conversationType": "personal",
+            "tenantId": TENANT,
+        },
+        channel_data={"tenant": {"id": TENANT}},
+    )
     activity["text"] = text
     return activity
 
 
-def card_submit(fake: FakeTeams, user: RosterEntry, data: dict[str, Any], *,
-                reply_to: str = "act-1", in_channel: str | None = None,
-                activity_id: str | None = None) -> dict[str, Any]:
+def card_submit(
+    fake: FakeTeams,
+    user: RosterEntry,
+    data: dict[str, Any],
+    *,
+    reply_to: str = "act-1",
+    in_channel: str | None = None,
+    activity_id: str | None = None,
+) -> dict[str, Any]:
     """An Action.Submit press: a message activity with no text and the data (+ inputs) as value."""
     if in_channel:
-        activity = _base(fake, user, activity_id=activity_id,
-                         conversation={"id": f"{in_channel};messageid=1700000000001",
-                                       "isGroup": True, "conversationType": "channel",
-                                       "tenantId": TENANT},
-                         channel_data={"channel": {"id": in_channel}, "team": {"id": TEAM},
-                                       "tenant": {"id": TENANT}})
+        activity = _base(
+            fake,
+            user,
+            activity_id=activity_id,
+            conversation={
+                "id": f"{in_channel};messageid=1700000000001",
+                "isGroup": True,
+                "conversationType": "channel",
+                "tenantId": TENANT,
+            },
+            channel_data={"channel": {"id": in_channel}, "team": {"id": TEAM}, "tenant": {"id": TENANT}},
+        )
     else:
-        activity = _base(fake, user, activity_id=activity_id,
-                         conversation={"id": fake.personal_conversation(user.id),
-                                       "conversationType": "personal", "tenantId": TENANT},
-                         channel_data={"tenant": {"id": TENANT}})
+        activity = _base(
+            fake,
+            user,
+            activity_id=activity_id,
+            conversation={
+                "id": fake.personal_conversation(user.id),
+                "conversationType": "personal",
+                "tenantId": TENANT,
+            },
+            channel_data={"tenant": {"id": TENANT}},
+        )
     activity["replyToId"] = reply_to
     activity["value"] = data
     return activity
 
 
-def card_invoke(fake: FakeTeams, user: RosterEntry, data: dict[str, Any], *,
-                in_channel: str | None = None, activity_id: str | None = None) -> dict[str, Any]:
+def card_invoke(
+    fake: FakeTeams,
+    user: RosterEntry,
+    data: dict[str, Any],
+    *,
+    in_channel: str | None = None,
+    activity_id: str | None = None,
+) -> dict[str, Any]:
     """A Universal Action (Action.Execute): an `adaptiveCard/action` invoke."""
     activity = card_submit(fake, user, {}, in_channel=in_channel, activity_id=activity_id)
     activity.pop("value")
-    activity.update({"type": "invoke", "name": "adaptiveCard/action",
-                     "value": {"action": {"type": "Action.Execute", "verb": "submit",
-                                          "data": data}, "trigger": "manual"}})
+    activity.update(
+        {
+            "type": "invoke",
+            "name": "adaptiveCard/action",
+            "value": {
+                "action": {"type": "Action.Execute", "verb": "submit", "data": data},
+                "trigger": "manual",
+            },
+        }
+    )
     return activity

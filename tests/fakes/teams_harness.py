@@ -52,8 +52,9 @@ class TeamsHarness:
     clock: MovableClock
     sleeps: list[float]
 
-    def send(self, activity: dict[str, Any], *, token: str | None = None,
-             settle: bool = True) -> httpx.Response:
+    def send(
+        self, activity: dict[str, Any], *, token: str | None = None, settle: bool = True
+    ) -> httpx.Response:
         if token is None:
             token = self.fake.key.token(service_url=activity["serviceUrl"])
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -62,10 +63,16 @@ class TeamsHarness:
             self.settle()
         return resp
 
-    def say(self, user: RosterEntry, text: str, *, mentions: list[RosterEntry] | None = None,
-            channel: str = CHANNEL, **kw: Any) -> httpx.Response:
-        return self.send(channel_message(self.fake, user, text, mentions=mentions,
-                                         channel=channel), **kw)
+    def say(
+        self,
+        user: RosterEntry,
+        text: str,
+        *,
+        mentions: list[RosterEntry] | None = None,
+        channel: str = CHANNEL,
+        **kw: Any,
+    ) -> httpx.Response:
+        return self.send(channel_message(self.fake, user, text, mentions=mentions, channel=channel), **kw)
 
     def submit(self, user: RosterEntry, data: dict[str, Any], **kw: Any) -> httpx.Response:
         return self.send(card_submit(self.fake, user, data, **kw))
@@ -91,17 +98,26 @@ class TeamsHarness:
         raise AssertionError("no form was sent")
 
 
-def make_deps(fake: FakeTeams, store: Store, clock: MovableClock, sleeps: list[float],
-              config: Config | None = None) -> TeamsDeps:
+def make_deps(
+    fake: FakeTeams, store: Store, clock: MovableClock, sleeps: list[float], config: Config | None = None
+) -> TeamsDeps:
     connector = Connector(StaticToken(CONNECTOR_TOKEN), sleep=sleeps.append)
-    return TeamsDeps(store=store, clock=clock, connector=connector, app_id=APP_ID,
-                     tenant_id=TENANT, service_url=fake.service_url,
-                     config=config or Config(channel_prefix="cg-"), worker=Worker(threads=4))
+    return TeamsDeps(
+        store=store,
+        clock=clock,
+        connector=connector,
+        app_id=APP_ID,
+        tenant_id=TENANT,
+        service_url=fake.service_url,
+        config=config or Config(channel_prefix="cg-"),
+        worker=Worker(threads=4),
+    )
 
 
 @contextmanager
-def running(fake: FakeTeams, store: Store, clock: MovableClock,
-            config: Config | None = None) -> Iterator[TeamsHarness]:
+def running(
+    fake: FakeTeams, store: Store, clock: MovableClock, config: Config | None = None
+) -> Iterator[TeamsHarness]:
     sleeps: list[float] = []
     deps = make_deps(fake, store, clock, sleeps, config)
     app = build_app(deps, app_password="secret", openid_metadata_url=fake.openid_metadata_url)

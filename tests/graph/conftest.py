@@ -45,14 +45,16 @@ def fake(graph_server: FakeGraphServer) -> FakeGraphServer:
 
 @pytest.fixture
 def settings(fake: FakeGraphServer) -> Settings:
-    return Settings.model_validate({
-        "GRAPH_TENANT_ID": fake.tenant,
-        "GRAPH_CLIENT_ID": fake.client_id,
-        "GRAPH_CLIENT_SECRET": fake.client_secret,
-        "GRAPH_ORGANISER": ORGANISER,
-        "GRAPH_BASE_URL": fake.base_url,
-        "GRAPH_AUTHORITY": fake.authority,
-    })
+    return Settings.model_validate(
+        {
+            "GRAPH_TENANT_ID": fake.tenant,
+            "GRAPH_CLIENT_ID": fake.client_id,
+            "GRAPH_CLIENT_SECRET": fake.client_secret,
+            "GRAPH_ORGANISER": ORGANISER,
+            "GRAPH_BASE_URL": fake.base_url,
+            "GRAPH_AUTHORITY": fake.authority,
+        }
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -61,7 +63,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.path)).parents:
-            item.add_marker(pytest.mark.filterwarnings(
-                "ignore:This class is deprecated:DeprecationWarning"))
-            item.add_marker(pytest.mark.filterwarnings(
-                "ignore:GetQueryParameters is deprecated:DeprecationWarning"))
+            item.add_marker(pytest.mark.filterwarnings("ignore:This class is deprecated:DeprecationWarning"))
+            item.add_marker(
+                pytest.mark.filterwarnings("ignore:GetQueryParameters is deprecated:DeprecationWarning")
+            )

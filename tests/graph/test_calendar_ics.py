@@ -74,8 +74,9 @@ def test_an_invitation_parses_with_both_parsers() -> None:
 
 def test_an_update_round_trips_with_the_same_uid_and_a_higher_sequence() -> None:
     first = make_invite()
-    moved = first.changed(starts_at=london(2027, 3, 29, 14), ends_at=london(2027, 3, 29, 15, 30),
-                          venue="School, meeting room 1")
+    moved = first.changed(
+        starts_at=london(2027, 3, 29, 14), ends_at=london(2027, 3, 29, 15, 30), venue="School, meeting room 1"
+    )
     data = to_ics(moved, stamp=STAMP)
     _check_both(data, moved, "REQUEST")
     _, ev = _icalendar(data)
@@ -88,8 +89,7 @@ def test_an_update_round_trips_with_the_same_uid_and_a_higher_sequence() -> None
 
 def test_a_cancellation_round_trips() -> None:
     invite = make_invite().changed().changed()
-    data = to_ics(invite, method="CANCEL", comment="the review conference was brought forward",
-                  stamp=STAMP)
+    data = to_ics(invite, method="CANCEL", comment="the review conference was brought forward", stamp=STAMP)
     _check_both(data, invite, "CANCEL")
     _, ev = _icalendar(data)
     _, vev = _vobject(data)
@@ -101,8 +101,10 @@ def test_a_cancellation_round_trips() -> None:
 
 @settings(max_examples=60, deadline=None)
 @example(day=date(2028, 3, 26), minutes=60)  # 01:00 on a spring-forward day never happens
-@given(day=st.dates(min_value=date(2026, 1, 1), max_value=date(2035, 12, 31)),
-       minutes=st.integers(min_value=0, max_value=23 * 60 + 59))
+@given(
+    day=st.dates(min_value=date(2026, 1, 1), max_value=date(2035, 12, 31)),
+    minutes=st.integers(min_value=0, max_value=23 * 60 + 59),
+)
 def test_any_london_time_means_the_same_instant_to_both_parsers(day: date, minutes: int) -> None:
     start = london(day.year, day.month, day.day, minutes // 60, minutes % 60)
     invite = make_invite(starts_at=start, ends_at=start + timedelta(hours=1))
@@ -137,13 +139,19 @@ def test_the_ics_port_posts_one_file_per_change() -> None:
     uid = asyncio.run(go())
     assert uid == invite.uid
     assert [(f.method, f.sequence, f.uid) for f in posted] == [
-        ("REQUEST", 0, uid), ("REQUEST", 1, uid), ("REQUEST", 2, uid), ("CANCEL", 3, uid)]
+        ("REQUEST", 0, uid),
+        ("REQUEST", 1, uid),
+        ("REQUEST", 2, uid),
+        ("CANCEL", 3, uid),
+    ]
     assert posted[0].message == (
         "CG-0421: core group meeting, Tue 5 Jan 2027, 10:00–11:30 (UK time), Family centre, Room 2. "
-        "Open the attached invitation to add it to your calendar.")
+        "Open the attached invitation to add it to your calendar."
+    )
     assert posted[3].message.startswith(
         "CG-0421: the core group meeting on Wed 6 Jan 2027, 10:00–11:00 (UK time) is cancelled: "
-        "the family asked to move it.")
+        "the family asked to move it."
+    )
     for f in posted:
         cal, ev = _icalendar(f.content)
         assert str(cal["METHOD"]) == f.method and ev.decoded("SEQUENCE") == f.sequence
@@ -152,11 +160,18 @@ def test_the_ics_port_posts_one_file_per_change() -> None:
 
 def test_the_ics_port_offers_working_hours_only() -> None:
     port = IcsCalendar(lambda f: None)
-    req = SlotRequest(case_ref="CG-0421", deadline=date(2027, 1, 6), earliest=london(2026, 12, 23, 12),
-                      lead_social_worker="lsw@council.example.test")
+    req = SlotRequest(
+        case_ref="CG-0421",
+        deadline=date(2027, 1, 6),
+        earliest=london(2026, 12, 23, 12),
+        lead_social_worker="lsw@council.example.test",
+    )
     offer = asyncio.run(port.find_slots(req))
     assert offer.basis == "working hours"
     # 24 Dec, then past Christmas, Boxing Day (observed Mon 28th) to Tue 29 Dec.
     assert [s.starts_at.astimezone(LONDON) for s in offer.slots] == [
-        london(2026, 12, 23, 12), london(2026, 12, 24, 10), london(2026, 12, 29, 10)]
+        london(2026, 12, 23, 12),
+        london(2026, 12, 24, 10),
+        london(2026, 12, 29, 10),
+    ]
     assert "no Microsoft Graph connection" in offer.message

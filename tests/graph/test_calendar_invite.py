@@ -64,8 +64,9 @@ def test_agenda_by_kind() -> None:
 
 
 def test_subject_and_body_name_the_case_by_reference_only() -> None:
-    invite = make_invite(kind="resolution_review_core_group", profile="cwm-taf-morgannwg",
-                         chair_role="Lead social worker")
+    invite = make_invite(
+        kind="resolution_review_core_group", profile="cwm-taf-morgannwg", chair_role="Lead social worker"
+    )
     assert subject(invite) == "CG-0421: core group meeting (review of the revised plan)"
     body = body_text(invite)
     assert body.splitlines()[:4] == [
@@ -95,13 +96,16 @@ def test_online_and_venue_together() -> None:
     assert "Where: Family centre, Room 2 and online: https://teams.example.test/l/abc" in body_text(invite)
 
 
-@pytest.mark.parametrize(("field", "value", "problem"), [
-    ("starts_at", london(2027, 1, 5, 10).replace(tzinfo=None), "aware datetime"),
-    ("ends_at", london(2027, 1, 5, 9), "after starts_at"),
-    ("kind", "tea_party", "unknown meeting kind"),
-    ("case_ref", "Jane Doe's case\n", "case reference"),
-    ("organiser", "not an address", "email address"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("starts_at", london(2027, 1, 5, 10).replace(tzinfo=None), "aware datetime"),
+        ("ends_at", london(2027, 1, 5, 9), "after starts_at"),
+        ("kind", "tea_party", "unknown meeting kind"),
+        ("case_ref", "Jane Doe's case\n", "case reference"),
+        ("organiser", "not an address", "email address"),
+    ],
+)
 def test_bad_invites_are_refused_with_a_reason(field: str, value: object, problem: str) -> None:
     with pytest.raises(InviteError, match=problem):
         make_invite(**{field: value})

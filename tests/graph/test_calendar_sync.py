@@ -54,34 +54,56 @@ def test_each_action_reaches_the_port() -> None:
     port = ScriptedPort()
     invite = make_invite()
     for action in Action:
-        result = asyncio.run(sync_invitation(port, invite, lambda m: None, action=action,
-                                             event_id=None if action is Action.CREATE else "evt-1",
-                                             cancel_message="moved", clock=lambda: NOW))
+        result = asyncio.run(
+            sync_invitation(
+                port,
+                invite,
+                lambda m: None,
+                action=action,
+                event_id=None if action is Action.CREATE else "evt-1",
+                cancel_message="moved",
+                clock=lambda: NOW,
+            )
+        )
         assert result.status == "sent" and result.event_id == "evt-1"
-    assert port.calls == [("create", None), ("update", "evt-1"), ("attendees", "evt-1"),
-                          ("cancel:moved", "evt-1")]
+    assert port.calls == [
+        ("create", None),
+        ("update", "evt-1"),
+        ("attendees", "evt-1"),
+        ("cancel:moved", "evt-1"),
+    ]
 
 
 def test_retryable_failures_stay_pending_and_are_reported_once() -> None:
     port = ScriptedPort([CalendarError("Microsoft Graph is not answering (HTTP 503)", retryable=True)] * 5)
     said: list[str] = []
-    results = [asyncio.run(sync_invitation(port, make_invite(), said.append, attempt=n, clock=lambda: NOW))
-               for n in range(1, 6)]
+    results = [
+        asyncio.run(sync_invitation(port, make_invite(), said.append, attempt=n, clock=lambda: NOW))
+        for n in range(1, 6)
+    ]
     assert all(r.pending for r in results)
     assert [r.retry_at for r in results] == [NOW + backoff(n) for n in range(1, 6)]
     assert len(said) == 1 and results[REPORT_AFTER - 1].reported == said[0]
-    assert said[0].startswith("CG-0421: the invitation could not be sent: Microsoft Graph is not "
-                              "answering (HTTP 503). I will try again at 14:04.")
+    assert said[0].startswith(
+        "CG-0421: the invitation could not be sent: Microsoft Graph is not "
+        "answering (HTTP 503). I will try again at 14:04."
+    )
     ok = asyncio.run(sync_invitation(port, make_invite(), said.append, attempt=6, clock=lambda: NOW))
     assert ok.status == "sent" and ok.recovered
 
 
 def test_a_long_retry_after_moves_the_row_and_names_the_day() -> None:
-    port = ScriptedPort([CalendarError("Microsoft Graph is limiting requests (HTTP 429)", retryable=True,
-                                       retry_after=36 * 3600)])
+    port = ScriptedPort(
+        [
+            CalendarError(
+                "Microsoft Graph is limiting requests (HTTP 429)", retryable=True, retry_after=36 * 3600
+            )
+        ]
+    )
     said: list[str] = []
-    r = asyncio.run(sync_invitation(port, make_invite(), said.append, attempt=REPORT_AFTER,
-                                    clock=lambda: NOW))
+    r = asyncio.run(
+        sync_invitation(port, make_invite(), said.append, attempt=REPORT_AFTER, clock=lambda: NOW)
+    )
     assert r.retry_at == NOW + timedelta(hours=36)
     assert "I will try again at 02:00 on Wed 6 Jan." in said[0]
 
@@ -91,6 +113,8 @@ def test_a_change_without_an_event_is_refused_without_calling_the_port() -> None
     said: list[str] = []
     r = asyncio.run(sync_invitation(port, make_invite(), said.append, action=Action.CANCEL))
     assert r.status == "failed" and port.calls == []
-    assert said == ["CG-0421: the cancellation could not be sent: the meeting has no calendar event yet. "
-                    "I will not retry this one. Members outside this channel have not been told yet; "
-                    "if the meeting is soon, let them know yourself."]
+    assert said == [
+        "CG-0421: the cancellation could not be sent: the meeting has no calendar event yet. "
+        "I will not retry this one. Members outside this channel have not been told yet; "
+        "if the meeting is soon, let them know yourself."
+    ]

@@ -46,14 +46,14 @@ def slack_api() -> Iterator[FakeSlackAPI]:
 
 
 @contextmanager
-def wired(api: FakeSlackAPI, store: Store, clock: MovableClock, make_port: MakePort,
-          organiser: str | None = None) -> Iterator[tuple[SlackHarness, CalendarJobs]]:
+def wired(
+    api: FakeSlackAPI, store: Store, clock: MovableClock, make_port: MakePort, organiser: str | None = None
+) -> Iterator[tuple[SlackHarness, CalendarJobs]]:
     """The Slack endpoint plus the calendar worker, wired as `coregroup serve` does (poll off:
     each test runs the outbox itself with `run_now`, after moving the clock)."""
     with running(api, store, clock) as h:
         chat = SlackChat(make_client(TOKEN, api.base_url))
-        jobs = CalendarJobs(store, chat, clock, make_port, organiser=organiser, poll=0,
-                            warm_up=False).start()
+        jobs = CalendarJobs(store, chat, clock, make_port, organiser=organiser, poll=0, warm_up=False).start()
         h.deps.calendar = jobs.notify
         try:
             yield h, jobs
@@ -109,14 +109,13 @@ def channel_texts(h: SlackHarness, channel: str) -> list[str]:
 
 
 def test_signed_meeting_command_acks_in_time_while_graph_takes_five_seconds(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer,
-        settings: Settings) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer, settings: Settings
+) -> None:
     with wired(slack_api, store, clock, graph_port(settings, clock), ORGANISER) as (h, jobs):
         channel = start_case(h)
         fake.delay = 5.0
         t0 = time.monotonic()
-        resp = h.command('meeting 2027-01-15 10:00 venue:"Family centre"', channel=channel,
-                         settle=False)
+        resp = h.command('meeting 2027-01-15 10:00 venue:"Family centre"', channel=channel, settle=False)
         acked = time.monotonic() - t0
         assert resp.status_code == 200
         assert acked < ACK_LIMIT, f"the ack took {acked:.2f}s"
@@ -137,8 +136,8 @@ def test_signed_meeting_command_acks_in_time_while_graph_takes_five_seconds(
 
 
 def test_move_add_remove_and_cancel_change_the_same_graph_event(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer,
-        settings: Settings) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer, settings: Settings
+) -> None:
     with wired(slack_api, store, clock, graph_port(settings, clock), ORGANISER) as (h, jobs):
         channel = start_case(h)
         h.command("meeting 2027-01-15 10:00 online", channel=channel)
@@ -157,10 +156,8 @@ def test_move_add_remove_and_cancel_change_the_same_graph_event(
         h.command("meeting 2027-01-14 11:30 move", channel=channel)
         jobs.run_now()
         patch = fake.graph_calls("PATCH", f"/events/{event_id}")[-1]
-        assert patch.body["start"] == {"dateTime": "2027-01-14T11:30:00",
-                                       "timeZone": "Europe/London"}
-        assert patch.body["end"] == {"dateTime": "2027-01-14T12:30:00",
-                                     "timeZone": "Europe/London"}
+        assert patch.body["start"] == {"dateTime": "2027-01-14T11:30:00", "timeZone": "Europe/London"}
+        assert patch.body["end"] == {"dateTime": "2027-01-14T12:30:00", "timeZone": "Europe/London"}
         assert patch.body["isOnlineMeeting"] is True
         assert "attendees" not in patch.body and "transactionId" not in patch.body
 
@@ -177,13 +174,18 @@ def test_move_add_remove_and_cancel_change_the_same_graph_event(
         m = meeting(store)
         assert m.calendar_event_id == event_id and m.calendar_sequence == 4
         assert [(r.stage, r.status) for r in calendar_rows(store)] == [
-            ("v0", "sent"), ("v1", "sent"), ("v2", "sent"), ("v3", "sent"), ("v4", "sent")]
+            ("v0", "sent"),
+            ("v1", "sent"),
+            ("v2", "sent"),
+            ("v3", "sent"),
+            ("v4", "sent"),
+        ]
         assert slack_api.errors() == []
 
 
 def test_a_500_storm_is_reported_once_and_the_row_stays_pending(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer,
-        settings: Settings) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer, settings: Settings
+) -> None:
     with wired(slack_api, store, clock, graph_port(settings, clock), ORGANISER) as (h, jobs):
         channel = start_case(h)
         fake.storm(500)
@@ -198,8 +200,10 @@ def test_a_500_storm_is_reported_once_and_the_row_stays_pending(
         assert (row.status, row.attempts) == ("pending", 3)
         failures = [t for t in channel_texts(h, channel) if "could not be sent" in t]
         assert len(failures) == 1
-        assert failures[0].startswith("CG-0001: the invitation could not be sent: Microsoft Graph "
-                                      "is not answering (HTTP 500). I will try again at")
+        assert failures[0].startswith(
+            "CG-0001: the invitation could not be sent: Microsoft Graph "
+            "is not answering (HTTP 500). I will try again at"
+        )
         assert fake.events == {}
 
         fake.storm(None)
@@ -211,18 +215,24 @@ def test_a_500_storm_is_reported_once_and_the_row_stays_pending(
         assert any("has now been sent" in t for t in channel_texts(h, channel))
 
 
-def test_calendar_rows_survive_a_restart(slack_api: FakeSlackAPI, store: Store,
-                                         clock: MovableClock, fake: FakeGraphServer,
-                                         settings: Settings) -> None:
+def test_calendar_rows_survive_a_restart(
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer, settings: Settings
+) -> None:
     with running(slack_api, store, clock) as h:  # a bot whose calendar worker never ran
         channel = start_case(h)
         h.command("meeting 2027-01-15 10:00", channel=channel)
     (row,) = calendar_rows(store)
     assert row.status == "pending" and fake.events == {}
     # The next start claims what the last run left.
-    jobs = CalendarJobs(store, SlackChat(make_client(TOKEN, slack_api.base_url)), clock,
-                        graph_port(settings, clock), organiser=ORGANISER, poll=0,
-                        warm_up=False).start()
+    jobs = CalendarJobs(
+        store,
+        SlackChat(make_client(TOKEN, slack_api.base_url)),
+        clock,
+        graph_port(settings, clock),
+        organiser=ORGANISER,
+        poll=0,
+        warm_up=False,
+    ).start()
     try:
         jobs.run_now()
     finally:
@@ -232,8 +242,8 @@ def test_calendar_rows_survive_a_restart(slack_api: FakeSlackAPI, store: Store,
 
 
 def test_held_offers_the_next_slots_from_free_busy(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer,
-        settings: Settings) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer, settings: Settings
+) -> None:
     with wired(slack_api, store, clock, graph_port(settings, clock), ORGANISER) as (h, jobs):
         channel = start_case(h)
         h.command("meeting 2027-01-15 10:00", channel=channel)
@@ -244,40 +254,49 @@ def test_held_offers_the_next_slots_from_free_busy(
         for day in range(18, 23):
             fake.busy["lead@example.org"] = [
                 *fake.busy.get("lead@example.org", []),
-                (datetime.fromisoformat(f"2027-01-{day}T09:00+00:00"),
-                 datetime.fromisoformat(f"2027-01-{day}T13:00+00:00"))]
+                (
+                    datetime.fromisoformat(f"2027-01-{day}T09:00+00:00"),
+                    datetime.fromisoformat(f"2027-01-{day}T13:00+00:00"),
+                ),
+            ]
         h.command("held attended:<@U0LEAD|lead>,<@U0HV|hv>", channel=channel)
-        offer = wait_until(lambda: next((p for p in h.channel_posts(channel)
-                                         if "times for the next" in all_text(p)), None), 15)
+        offer = wait_until(
+            lambda: next((p for p in h.channel_posts(channel) if "times for the next" in all_text(p)), None),
+            15,
+        )
         text = all_text(offer)
         assert text.startswith("CG-0001: times for the next core group meeting before")
         assert "free/busy of 1 of 2 members" in text
-        values = [el["value"] for b in offer["blocks"] if b["type"] == "actions"
-                  for el in b["elements"]]
-        assert values and all(v.startswith("meeting 2027-01-") and v.endswith("case:CG-0001")
-                              for v in values)
+        values = [el["value"] for b in offer["blocks"] if b["type"] == "actions" for el in b["elements"]]
+        assert values and all(v.startswith("meeting 2027-01-") and v.endswith("case:CG-0001") for v in values)
         for v in values:  # every offered slot is in the afternoon, when the lead is free
             assert v.split()[2] >= "13:00"
         assert fake.graph_calls("POST", "/calendar/getSchedule")
 
 
 def test_held_says_plainly_when_no_slot_with_the_lead_fits(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer,
-        settings: Settings) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock, fake: FakeGraphServer, settings: Settings
+) -> None:
     with wired(slack_api, store, clock, graph_port(settings, clock), ORGANISER) as (h, jobs):
         channel = start_case(h)
         h.command("meeting 2027-01-15 10:00", channel=channel)
         jobs.run_now()
         clock.set("2027-01-15T15:00")
-        fake.busy["lead@example.org"] = [(datetime.fromisoformat("2027-01-15T00:00+00:00"),
-                                          datetime.fromisoformat("2027-04-30T00:00+00:00"))]
+        fake.busy["lead@example.org"] = [
+            (
+                datetime.fromisoformat("2027-01-15T00:00+00:00"),
+                datetime.fromisoformat("2027-04-30T00:00+00:00"),
+            )
+        ]
         h.command("held attended:<@U0LEAD|lead>,<@U0HV|hv>", channel=channel)
-        offer = wait_until(lambda: next((p for p in h.channel_posts(channel)
-                                         if "suits the lead social worker" in all_text(p)), None),
-                           15)
+        offer = wait_until(
+            lambda: next(
+                (p for p in h.channel_posts(channel) if "suits the lead social worker" in all_text(p)), None
+            ),
+            15,
+        )
         assert "cannot be booked inside its deadline" in all_text(offer)
-        values = [el["value"] for b in offer["blocks"] if b["type"] == "actions"
-                  for el in b["elements"]]
+        values = [el["value"] for b in offer["blocks"] if b["type"] == "actions" for el in b["elements"]]
         assert values == ["meeting case:CG-0001"]
 
 
@@ -296,7 +315,8 @@ def _ics(api: FakeSlackAPI) -> list[Calendar]:
 
 
 def test_ics_fallback_posts_files_with_a_stable_uid_and_rising_sequence(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock
+) -> None:
     with wired(slack_api, store, clock, ics_port(clock)) as (h, jobs):
         channel = start_case(h)
         h.command('add email:parent@example.org name:"Parent" role:parent', channel=channel)
@@ -324,8 +344,10 @@ def test_ics_fallback_posts_files_with_a_stable_uid_and_rising_sequence(
         # Each file is attached to its message in the case channel, named by reference and date.
         files = sorted(slack_api.files.values(), key=lambda f: f["id"])
         assert [f["name"] for f in files] == [
-            "CG-0001-core_group-20270115.ics", "CG-0001-core_group-20270114.ics",
-            "CG-0001-core_group-20270114-cancelled.ics"]
+            "CG-0001-core_group-20270115.ics",
+            "CG-0001-core_group-20270114.ics",
+            "CG-0001-core_group-20270114-cancelled.ics",
+        ]
         assert all(f["channels"] == [channel] for f in files)
         comments = [m["text"] for m in slack_api.messages if m.get("files")]
         assert comments[0].startswith("CG-0001: core group meeting, Fri 15 Jan 2027, 10:00–11:00")
@@ -334,7 +356,8 @@ def test_ics_fallback_posts_files_with_a_stable_uid_and_rising_sequence(
 
 
 def test_ics_online_only_meeting_has_no_venue_and_family_needs_the_tick(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock
+) -> None:
     with wired(slack_api, store, clock, ics_port(clock)) as (h, jobs):
         channel = start_case(h)
         h.command('add email:parent@example.org name:"Parent" role:parent', channel=channel)
@@ -353,16 +376,26 @@ def test_ics_online_only_meeting_has_no_venue_and_family_needs_the_tick(
 
 
 def test_changes_made_while_the_calendar_was_down_end_in_one_invitation(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock
+) -> None:
     with running(slack_api, store, clock) as h:  # no calendar worker: the rows wait
         channel = start_case(h)
         h.command("meeting 2027-01-15 10:00", channel=channel)
         h.command("meeting 2027-01-14 09:30 move", channel=channel)
         h.command('add <@U0POLICE|police> role:police agency:"Police"', channel=channel)
     assert [(r.stage, r.status) for r in calendar_rows(store)] == [
-        ("v0", "pending"), ("v1", "pending"), ("v2", "pending")]
-    jobs = CalendarJobs(store, SlackChat(make_client(TOKEN, slack_api.base_url)), clock,
-                        ics_port(clock), poll=0, warm_up=False).start()
+        ("v0", "pending"),
+        ("v1", "pending"),
+        ("v2", "pending"),
+    ]
+    jobs = CalendarJobs(
+        store,
+        SlackChat(make_client(TOKEN, slack_api.base_url)),
+        clock,
+        ics_port(clock),
+        poll=0,
+        warm_up=False,
+    ).start()
     try:
         jobs.run_now()
     finally:
@@ -378,7 +411,8 @@ def test_changes_made_while_the_calendar_was_down_end_in_one_invitation(
 
 
 def test_the_booking_form_offers_family_ticks_to_the_lead_social_worker_only(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock
+) -> None:
     with wired(slack_api, store, clock, ics_port(clock)) as (h, _jobs):
         channel = start_case(h)
         h.command('add email:parent@example.org name:"Parent" role:parent', channel=channel)
@@ -392,8 +426,11 @@ def test_the_booking_form_offers_family_ticks_to_the_lead_social_worker_only(
 
         assert "Send the invitation to family members" in labels(views["T-lead"])
         assert "Send the invitation to family members" not in labels(views["T-hv"])
-        family = next(b for b in views["T-lead"]["blocks"]
-                      if b["type"] == "input" and b["label"]["text"].startswith("Send"))
+        family = next(
+            b
+            for b in views["T-lead"]["blocks"]
+            if b["type"] == "input" and b["label"]["text"].startswith("Send")
+        )
         assert family["element"]["type"] == "checkboxes"
         assert [o["text"]["text"] for o in family["element"]["options"]] == ["Parent (parent)"]
         assert "initial_options" not in family["element"]  # nobody is ticked for them

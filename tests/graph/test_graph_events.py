@@ -14,8 +14,11 @@ EVENTS_PATH = f"/v1.0/users/{ORGANISER}/events"
 
 
 def _attendee_json(a: Attendee) -> dict[str, object]:
-    return {"@odata.type": "#microsoft.graph.attendee",
-            "emailAddress": {"address": a.email, "name": a.role}, "type": "required"}
+    return {
+        "@odata.type": "#microsoft.graph.attendee",
+        "emailAddress": {"address": a.email, "name": a.role},
+        "type": "required",
+    }
 
 
 def test_create_sends_every_field_graph_needs(fake: FakeGraphServer, settings: Settings) -> None:
@@ -27,8 +30,16 @@ def test_create_sends_every_field_graph_needs(fake: FakeGraphServer, settings: S
     assert call.headers["authorization"] == "Bearer fake-token-1"
     body = call.body
     assert set(body) == {
-        "@odata.type", "subject", "body", "start", "end", "location", "attendees",
-        "transactionId", "sensitivity", "responseRequested",
+        "@odata.type",
+        "subject",
+        "body",
+        "start",
+        "end",
+        "location",
+        "attendees",
+        "transactionId",
+        "sensitivity",
+        "responseRequested",
     }
     assert body["@odata.type"] == "#microsoft.graph.event"
     assert body["subject"] == "CG-0421: core group meeting"
@@ -52,10 +63,17 @@ def test_create_sends_every_field_graph_needs(fake: FakeGraphServer, settings: S
     assert token.body["client_id"] == "client-test"
 
 
-def test_online_meeting_in_summer_time_keeps_london_wall_clock(fake: FakeGraphServer,
-                                                                settings: Settings) -> None:
-    invite = make_invite(starts_at=london(2027, 7, 6, 14), ends_at=london(2027, 7, 6, 15),
-                         venue=None, online=True, kind="resolution_tier1", profile="cwm-taf-morgannwg")
+def test_online_meeting_in_summer_time_keeps_london_wall_clock(
+    fake: FakeGraphServer, settings: Settings
+) -> None:
+    invite = make_invite(
+        starts_at=london(2027, 7, 6, 14),
+        ends_at=london(2027, 7, 6, 15),
+        venue=None,
+        online=True,
+        kind="resolution_tier1",
+        profile="cwm-taf-morgannwg",
+    )
     with_graph(settings, lambda port: port.create(invite))
 
     [call] = fake.graph_calls("POST")
@@ -74,8 +92,9 @@ def test_online_meeting_in_summer_time_keeps_london_wall_clock(fake: FakeGraphSe
 
 def test_reschedule_patches_the_same_event(fake: FakeGraphServer, settings: Settings) -> None:
     invite = make_invite()
-    moved = invite.changed(starts_at=london(2027, 1, 7, 14), ends_at=london(2027, 1, 7, 15, 30),
-                           venue="School, meeting room 1")
+    moved = invite.changed(
+        starts_at=london(2027, 1, 7, 14), ends_at=london(2027, 1, 7, 15, 30), venue="School, meeting room 1"
+    )
 
     async def go(port: GraphCalendar) -> str:
         event_id = await port.create(invite)
@@ -109,8 +128,7 @@ def test_moving_online_clears_the_old_venue(fake: FakeGraphServer, settings: Set
     assert patch.body["onlineMeetingProvider"] == "teamsForBusiness"
 
 
-def test_member_added_and_removed_patches_attendees_only(fake: FakeGraphServer,
-                                                         settings: Settings) -> None:
+def test_member_added_and_removed_patches_attendees_only(fake: FakeGraphServer, settings: Settings) -> None:
     invite = make_invite()
     police = Attendee("pc@police.example.test", "Police")
     new_list = (ATTENDEES[0], ATTENDEES[2], police)  # the health visitor left, the police joined
@@ -128,7 +146,10 @@ def test_member_added_and_removed_patches_attendees_only(fake: FakeGraphServer,
         "attendees": [_attendee_json(a) for a in new_list],
     }
     assert [a["emailAddress"]["address"] for a in fake.events[event_id]["attendees"]] == [
-        "lsw@council.example.test", "dsl@school.example.test", "pc@police.example.test"]
+        "lsw@council.example.test",
+        "dsl@school.example.test",
+        "pc@police.example.test",
+    ]
 
 
 def test_cancel_posts_to_cancel_with_the_message(fake: FakeGraphServer, settings: Settings) -> None:

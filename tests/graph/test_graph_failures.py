@@ -17,8 +17,9 @@ from bot.clock import fixed_clock
 from bot.settings import Settings
 
 
-def test_429_with_retry_after_is_waited_out_and_retried_once(fake: FakeGraphServer,
-                                                              settings: Settings) -> None:
+def test_429_with_retry_after_is_waited_out_and_retried_once(
+    fake: FakeGraphServer, settings: Settings
+) -> None:
     fake.throttle(times=1, retry_after=2)
     invite = make_invite()
     event_id = with_graph(settings, lambda port: port.create(invite))
@@ -43,8 +44,9 @@ def test_503_burst_is_retried_by_the_sdk(fake: FakeGraphServer, settings: Settin
     assert [c.status for c in fake.graph_calls()] == [503, 201, 200]
 
 
-def test_throttling_beyond_the_sdk_retries_is_a_retryable_error(fake: FakeGraphServer,
-                                                                settings: Settings) -> None:
+def test_throttling_beyond_the_sdk_retries_is_a_retryable_error(
+    fake: FakeGraphServer, settings: Settings
+) -> None:
     fake.throttle(times=4, retry_after=1)
     with pytest.raises(CalendarError) as info:
         with_graph(settings, lambda port: port.create(make_invite()))
@@ -76,8 +78,9 @@ def _deliver(row: OutboxRow, result: SyncResult) -> None:
     row.history.append(result)
 
 
-def test_500_storm_ends_in_one_channel_message_and_a_pending_row(fake: FakeGraphServer,
-                                                                 settings: Settings) -> None:
+def test_500_storm_ends_in_one_channel_message_and_a_pending_row(
+    fake: FakeGraphServer, settings: Settings
+) -> None:
     fake.storm(500)
     invite = make_invite()
     outbox = [OutboxRow(Action.CREATE)]
@@ -88,17 +91,26 @@ def test_500_storm_ends_in_one_channel_message_and_a_pending_row(fake: FakeGraph
         for _ in range(tries):
             for row in [r for r in outbox if r.status == "pending"]:
                 # the clock has moved on to the row's retry time
-                result = await sync_invitation(port, invite, channel.append, action=row.action,
-                                               event_id=row.event_id, attempt=row.attempts + 1,
-                                               clock=fixed_clock(row.due_at))
+                result = await sync_invitation(
+                    port,
+                    invite,
+                    channel.append,
+                    action=row.action,
+                    event_id=row.event_id,
+                    attempt=row.attempts + 1,
+                    clock=fixed_clock(row.due_at),
+                )
                 _deliver(row, result)
 
     with_graph(settings, lambda port: worker(port, 4))
 
     [row] = outbox
     assert row.status == "pending" and row.attempts == 4
-    waits = [b.retry_at - a.retry_at for a, b in zip(row.history, row.history[1:], strict=False)
-             if a.retry_at and b.retry_at]
+    waits = [
+        b.retry_at - a.retry_at
+        for a, b in zip(row.history, row.history[1:], strict=False)
+        if a.retry_at and b.retry_at
+    ]
     assert waits == [timedelta(minutes=2), timedelta(minutes=4), timedelta(minutes=8)]
     assert len(fake.graph_calls("POST")) == 4  # 500 is not retried by the SDK: one call per attempt
     assert channel == [
@@ -118,8 +130,12 @@ def test_500_storm_ends_in_one_channel_message_and_a_pending_row(fake: FakeGraph
 
 def test_a_refusal_is_reported_at_once_and_not_retried(fake: FakeGraphServer, settings: Settings) -> None:
     channel: list[str] = []
-    result = with_graph(settings, lambda port: sync_invitation(
-        port, make_invite(), channel.append, action=Action.UPDATE, event_id="AAMkAD-deleted"))
+    result = with_graph(
+        settings,
+        lambda port: sync_invitation(
+            port, make_invite(), channel.append, action=Action.UPDATE, event_id="AAMkAD-deleted"
+        ),
+    )
     assert result.status == "failed" and result.retry_at is None
     assert result.error is not None and result.error.status == 404 and not result.error.retryable
     assert channel == [

@@ -1,4 +1,4 @@
-""""Book the next one before you leave": slots from free/busy through the real client, and the
+""" "Book the next one before you leave": slots from free/busy through the real client, and the
 plain statement when the lead social worker cannot fit before the deadline."""
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def _request(**over: object) -> SlotRequest:
     return SlotRequest(**base)  # type: ignore[arg-type]
 
 
-def test_slots_come_from_free_busy_inside_working_days_and_hours(fake: FakeGraphServer,
-                                                                 settings: Settings) -> None:
+def test_slots_come_from_free_busy_inside_working_days_and_hours(
+    fake: FakeGraphServer, settings: Settings
+) -> None:
     fake.external.add(SCHOOL)
     # The lead social worker is busy all of 17 and 18 Dec; the health visitor on the morning of 21st.
     fake.busy[LSW] = [(london(2026, 12, 17, 8), london(2026, 12, 18, 18))]
@@ -59,12 +60,14 @@ def test_slots_come_from_free_busy_inside_working_days_and_hours(fake: FakeGraph
         assert s.free == s.checked == 2
     assert offer.message.splitlines()[0] == (
         "CG-0421: times for the next core group meeting before Wed 6 Jan 2027 "
-        "(free/busy of 2 of 3 members; others are outside the organiser's organisation):")
+        "(free/busy of 2 of 3 members; others are outside the organiser's organisation):"
+    )
     assert offer.message.splitlines()[1] == "• Mon 21 Dec 2026, 12:00–13:30 — everyone checked is free"
 
 
-def test_no_slot_with_the_lead_social_worker_is_said_plainly(fake: FakeGraphServer,
-                                                             settings: Settings) -> None:
+def test_no_slot_with_the_lead_social_worker_is_said_plainly(
+    fake: FakeGraphServer, settings: Settings
+) -> None:
     fake.busy[LSW] = [(london(2026, 12, 1, 0), london(2027, 1, 31, 0))]
     offer = with_graph(settings, lambda port: port.find_slots(_request()))
     assert not offer.fits and offer.slots == ()
@@ -72,7 +75,8 @@ def test_no_slot_with_the_lead_social_worker_is_said_plainly(fake: FakeGraphServ
         "CG-0421: no time before Wed 6 Jan 2027 suits the lead social worker (09:00–17:00 on working "
         "days), so the next core group meeting cannot be booked inside its deadline from their "
         "calendar. Ask them to free some time, or book the earliest date after the deadline and note "
-        "why it is late.")
+        "why it is late."
+    )
 
 
 def test_members_outside_the_tenant_get_working_hours(fake: FakeGraphServer, settings: Settings) -> None:
@@ -80,7 +84,10 @@ def test_members_outside_the_tenant_get_working_hours(fake: FakeGraphServer, set
     offer = with_graph(settings, lambda port: port.find_slots(_request()))
     assert offer.basis == "working hours" and offer.fits
     assert [s.starts_at.astimezone(LONDON) for s in offer.slots] == [
-        london(2026, 12, 17, 10), london(2026, 12, 18, 10), london(2026, 12, 21, 10)]
+        london(2026, 12, 17, 10),
+        london(2026, 12, 18, 10),
+        london(2026, 12, 21, 10),
+    ]
     assert "from working hours only" in offer.message
     assert "no member's calendar is in the organiser's organisation" in offer.message
 

@@ -19,7 +19,13 @@ def directory() -> FakeDirectory:
 @pytest.fixture
 def ctx(store: Store, clock: MovableClock, directory: FakeDirectory) -> CtxFactory:
     def make(user: str = "U0LEAD", channel: str | None = None, key: str | None = None) -> Context:
-        return Context(Actor(user, SLACK, "slack"), store, clock, channel_id=channel, request_key=key,
-                       directory=directory)
+        return Context(
+            Actor(user, SLACK, "slack"),
+            store,
+            clock,
+            channel_id=channel,
+            request_key=key,
+            directory=directory,
+        )
 
     return make

@@ -25,19 +25,17 @@ def booked(ctx: CtxFactory, store: Store) -> None:
     t = text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00"))
     assert "Chair: <@U0LEAD>; minutes: <@U0HV>" in t
     assert "booked" in text(run(ctx(channel=CHANNEL), "meeting 2027-02-12 10:00 confirm"))
-    run(ctx(channel=CHANNEL), 'add <@U0POLICE> role:police agency:Police')
+    run(ctx(channel=CHANNEL), "add <@U0POLICE> role:police agency:Police")
     run(ctx(channel=CHANNEL), 'add email:gp@example.org name:"Practice GP" role:gp agency:NHS')
 
 
 def answers(store: Store, day: str = "2027-01-15") -> dict[str, str]:
     """Who said what for the meeting on `day`: {user id: status}, plus "report:<user>" keys."""
     with store.read() as s:
-        meeting = next(m for m in repo.meetings(s, "CG-0001")
-                       if m.starts_at.date().isoformat() == day)
+        meeting = next(m for m in repo.meetings(s, "CG-0001") if m.starts_at.date().isoformat() == day)
         assert meeting.id is not None
         people = {m.id: m.address("slack") for m in repo.members(s, "CG-0001")}
-        out = {str(people[a.member_id]): a.status
-               for a in repo.attendance(s, "CG-0001", meeting.id)}
+        out = {str(people[a.member_id]): a.status for a in repo.attendance(s, "CG-0001", meeting.id)}
         for r in repo.reports(s, "CG-0001", meeting.id):
             out[f"report:{people[r.member_id]}"] = "in" if r.submitted_at else "asked"
     return out
@@ -59,8 +57,7 @@ def test_reminder_button_lines_work_from_a_direct_message(ctx: CtxFactory, store
     assert "apologies noted" in t and "written report is due by Thu 14 Jan 2027" in t
     assert "[Write my report] CG-0001 report 2027-01-15" in t
     assert "written_report · Suffolk guidance" in t
-    assert answers(store) == {"U0HV": "attended", "U0TEACH": "apologies",
-                              "report:U0TEACH": "asked"}
+    assert answers(store) == {"U0HV": "attended", "U0TEACH": "apologies", "report:U0TEACH": "asked"}
     out = run(dm("U0TEACH"), "CG-0001 report 2027-01-15")
     assert out.form is not None and out.form.id == "report"
     assert "Fri 15 Jan 2027" in (out.form.intro or "")
@@ -77,8 +74,7 @@ def test_reminder_button_lines_work_from_a_direct_message(ctx: CtxFactory, store
     assert "done" in text(run(dm("U0LEAD"), "CG-0001 action done 1")).lower()
 
 
-def test_answers_for_a_later_meeting_and_changing_ones_mind(ctx: CtxFactory,
-                                                            store: Store) -> None:
+def test_answers_for_a_later_meeting_and_changing_ones_mind(ctx: CtxFactory, store: Store) -> None:
     booked(ctx, store)
     c = lambda user: ctx(user, CHANNEL)  # noqa: E731
     run(c("U0HV"), "apologies 2027-02-12")
@@ -95,8 +91,7 @@ def test_answers_for_a_later_meeting_and_changing_ones_mind(ctx: CtxFactory,
     assert answers(store)["U0TEACH"] == "attended"
 
 
-def test_apologies_after_the_report_is_in_does_not_ask_again(ctx: CtxFactory,
-                                                             store: Store) -> None:
+def test_apologies_after_the_report_is_in_does_not_ask_again(ctx: CtxFactory, store: Store) -> None:
     booked(ctx, store)
     run(ctx("U0HV", CHANNEL), "report All well at the last visit.")
     t = text(run(ctx("U0HV", CHANNEL), "apologies"))
@@ -105,7 +100,7 @@ def test_apologies_after_the_report_is_in_does_not_ask_again(ctx: CtxFactory,
 
 def test_family_members_are_not_asked_for_a_written_report(ctx: CtxFactory, store: Store) -> None:
     booked(ctx, store)
-    run(ctx(channel=CHANNEL), 'add <@U0MGR> role:mother')
+    run(ctx(channel=CHANNEL), "add <@U0MGR> role:mother")
     t = text(run(ctx("U0MGR", CHANNEL), "apologies"))
     assert "apologies noted" in t and "written report" not in t.split("\n")[0]
     assert "report:U0MGR" not in answers(store)
@@ -142,10 +137,12 @@ BAD_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize(("user", "line", "problem"), BAD_ANSWERS,
-                         ids=[f"{u}:{line}" for u, line, _ in BAD_ANSWERS])
-def test_bad_answers_change_nothing(ctx: CtxFactory, store: Store, user: str, line: str,
-                                    problem: str) -> None:
+@pytest.mark.parametrize(
+    ("user", "line", "problem"), BAD_ANSWERS, ids=[f"{u}:{line}" for u, line, _ in BAD_ANSWERS]
+)
+def test_bad_answers_change_nothing(
+    ctx: CtxFactory, store: Store, user: str, line: str, problem: str
+) -> None:
     booked(ctx, store)
     before = snapshot(store)
     out = run(ctx(user, CHANNEL), line)
@@ -175,12 +172,13 @@ def test_away_with_cover_shows_in_members_and_back_clears_it(ctx: CtxFactory, st
         hv = repo.member_by_address(s, "CG-0001", "slack", "U0HV")
         teach = repo.member_by_address(s, "CG-0001", "slack", "U0TEACH")
         assert (hv.away_from.isoformat(), hv.away_until.isoformat()) == (  # type: ignore[union-attr]
-            "2027-01-11", "2027-01-22")
+            "2027-01-11",
+            "2027-01-22",
+        )
         assert hv.cover_member_id == teach.id
         assert repo.cover_for(s, "CG-0001", hv.id, hv.away_from).id == teach.id  # type: ignore[arg-type]
     members = text(run(c("U0LEAD"), "members"))
-    assert "<@U0HV> — NHS — **away** from Mon 11 Jan 2027 until Fri 22 Jan 2027 " \
-           "(cover <@U0TEACH>)" in members
+    assert "<@U0HV> — NHS — **away** from Mon 11 Jan 2027 until Fri 22 Jan 2027 (cover <@U0TEACH>)" in members
     t = text(run(c("U0HV"), "back"))
     assert "welcome back" in t
     with store.read() as s:
@@ -193,7 +191,8 @@ def test_away_with_cover_shows_in_members_and_back_clears_it(ctx: CtxFactory, st
 
 
 def test_away_from_a_dm_covers_every_core_group_and_names_the_line_manager(
-        ctx: CtxFactory, store: Store) -> None:
+    ctx: CtxFactory, store: Store
+) -> None:
     booked(ctx, store)
     run(ctx(), "new CG-0002 profile:newham plan:cp start:2027-01-04")
     run(ctx(), 'add <@U0HV> role:"health visitor" case:CG-0002')
@@ -205,7 +204,9 @@ def test_away_from_a_dm_covers_every_core_group_and_names_the_line_manager(
     assert "CG-0001, CG-0002: you're marked away from today until Fri 29 Jan 2027" in t
     assert "CG-0002: your reminders go to your line manager <@U0MGR>." in t
     assert {e for e in out.effects if isinstance(e, RefreshSummary)} == {
-        RefreshSummary("CG-0001"), RefreshSummary("CG-0002")}
+        RefreshSummary("CG-0001"),
+        RefreshSummary("CG-0002"),
+    }
     with store.read() as s:
         for ref in ("CG-0001", "CG-0002"):
             hv = repo.member_by_address(s, ref, "slack", "U0HV")
@@ -219,8 +220,7 @@ def test_away_without_cover_says_no_one_hears(ctx: CtxFactory, store: Store) -> 
     booked(ctx, store)
     t = text(run(ctx("U0TEACH", CHANNEL), "away 2027-01-11"))
     assert "until `back`" in t
-    assert "your reminders go to this channel, as no one covers: name a colleague with " \
-           "`cover:@someone`" in t
+    assert "your reminders go to this channel, as no one covers: name a colleague with `cover:@someone`" in t
 
 
 # --- digest and risk reduced ------------------------------------------------------------------
@@ -241,8 +241,7 @@ def test_digest_on_and_off(ctx: CtxFactory, store: Store) -> None:
         assert repo.get_case(s, "CG-0001").digest is False
 
 
-def test_risk_reduced_stops_tier2_in_cwm_taf(ctx: CtxFactory, store: Store,
-                                             clock: MovableClock) -> None:
+def test_risk_reduced_stops_tier2_in_cwm_taf(ctx: CtxFactory, store: Store, clock: MovableClock) -> None:
     setup_case(ctx, store, profile="cwm-taf-morgannwg")
     c = ctx(channel=CHANNEL)
     assert "no Tier 1 meeting on the record" in text(run(c, "risk reduced"))
@@ -281,8 +280,7 @@ def test_lead_changes_the_start_and_deadlines_are_recounted(ctx: CtxFactory, sto
     assert "First core group by" in text(run(ctx(channel=CHANNEL), "status"))
 
 
-def test_a_start_after_recorded_events_is_refused(ctx: CtxFactory, store: Store,
-                                                 clock: MovableClock) -> None:
+def test_a_start_after_recorded_events_is_refused(ctx: CtxFactory, store: Store, clock: MovableClock) -> None:
     setup_case(ctx, store, start="2027-01-04")
     clock.set("2027-01-20T10:00")
     run(ctx(channel=CHANNEL), "visit 2027-01-06")
@@ -325,8 +323,13 @@ def test_configured_manager_roles(store: Store, clock: MovableClock, ctx: CtxFac
 def test_every_change_refreshes_the_summary_and_reads_do_not(ctx: CtxFactory, store: Store) -> None:
     booked(ctx, store)
     c = lambda user="U0LEAD": ctx(user, CHANNEL)  # noqa: E731
-    changes = ['action add "Weigh the baby" owner:<@U0HV> due:2027-01-20', "visit 2027-01-04",
-               "apologies", 'concern "Plan not working"', "digest on"]
+    changes = [
+        'action add "Weigh the baby" owner:<@U0HV> due:2027-01-20',
+        "visit 2027-01-04",
+        "apologies",
+        'concern "Plan not working"',
+        "digest on",
+    ]
     for line in changes:
         out = run(c(), line)
         assert RefreshSummary("CG-0001") in out.effects, line
@@ -334,8 +337,7 @@ def test_every_change_refreshes_the_summary_and_reads_do_not(ctx: CtxFactory, st
         assert not any(isinstance(e, RefreshSummary) for e in run(c(), line).effects), line
 
 
-def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
-        ctx: CtxFactory, store: Store) -> None:
+def test_summary_shows_meeting_deadlines_reports_actions_and_absence(ctx: CtxFactory, store: Store) -> None:
     booked(ctx, store)
     c = lambda user="U0LEAD": ctx(user, CHANNEL)  # noqa: E731
     run(c(), 'action add "Weigh the baby" owner:<@U0HV> due:2027-01-20')
@@ -349,8 +351,7 @@ def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
     assert message.preview.startswith("CG-0001: core group summary; ")
     assert "**Next meeting**: core group on Fri 15 Jan 2027 at 10:00" in body
     assert "**First core group** by Mon 18 Jan 2027" in body
-    assert "**Written reports**: 0 of 2 in for Fri 15 Jan 2027; awaited from <@U0TEACH>, " \
-           "<@U0POLICE>" in body
+    assert "**Written reports**: 0 of 2 in for Fri 15 Jan 2027; awaited from <@U0TEACH>, <@U0POLICE>" in body
     assert "**Open plan actions**: 1" in body
     assert "no. 1 Weigh the baby — <@U0HV> — due Wed 20 Jan 2027" in body
     assert "Away: <@U0TEACH> from Mon 18 Jan 2027; <@U0HV> covers" in body
@@ -359,8 +360,9 @@ def test_summary_shows_meeting_deadlines_reports_actions_and_absence(
     run(c("U0TEACH"), "report Seen at school.")
     with store.read() as s:
         message = case_summary(s, repo.get_case(s, "CG-0001"), ctx0)
-    assert "**Written reports**: 1 of 2 in for Fri 15 Jan 2027; awaited from <@U0POLICE>" in \
-        shown("\n".join(message.detail))
+    assert "**Written reports**: 1 of 2 in for Fri 15 Jan 2027; awaited from <@U0POLICE>" in shown(
+        "\n".join(message.detail)
+    )
 
 
 # --- online meetings -------------------------------------------------------------------------
@@ -371,13 +373,13 @@ def test_online_is_a_flag_and_the_venue_stays_as_typed(ctx: CtxFactory, store: S
     t = text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00 online"))
     assert "**Fri 15 Jan 2027 at 10:00**, online." in t
     assert "[Sending apologies] CG-0001 apologies 2027-01-15" in t
-    t = text(run(ctx(channel=CHANNEL), 'meeting 2027-02-12 10:00 venue:"Family centre" online '
-                                       "confirm"))
+    t = text(run(ctx(channel=CHANNEL), 'meeting 2027-02-12 10:00 venue:"Family centre" online confirm'))
     assert "**Fri 12 Feb 2027 at 10:00**, Family centre and online." in t
     with store.read() as s:
         got = [(m.venue, m.online) for m in repo.meetings(s, "CG-0001")]
     assert got == [(None, True), ("Family centre", True)]
-    assert "Next meeting: core group on Fri 15 Jan 2027 (in 9 working days) at 10:00, online" \
-        in text(run(ctx(channel=CHANNEL), "status"))
+    assert "Next meeting: core group on Fri 15 Jan 2027 (in 9 working days) at 10:00, online" in text(
+        run(ctx(channel=CHANNEL), "status")
+    )
     t = text(run(ctx("U0HV", CHANNEL), "attending"))
     assert "attending the core group on Fri 15 Jan 2027 at 10:00, online" in t

@@ -47,15 +47,15 @@ def run(ctx: Context, line: str) -> Outcome:
     return handle_text(ctx, line)
 
 
-def setup_case(ctx: CtxFactory, store: Store, profile: str = "suffolk",
-               start: str = "2027-01-04") -> None:
+def setup_case(ctx: CtxFactory, store: Store, profile: str = "suffolk", start: str = "2027-01-04") -> None:
     out = run(ctx(), f"new CG-0001 profile:{profile} plan:cp start:{start}")
     assert any(isinstance(e, CreateChannel) for e in out.effects), text(out)
     with store.transaction() as s:
-        repo.link_channel(s, "CG-0001", actor="test", now=ctx().now, kind="slack",
-                          channel_id=CHANNEL)
-    for line in ('add <@U0HV> role:"health visitor" agency:NHS',
-                 'add <@U0TEACH> role:"designated teacher" agency:School'):
+        repo.link_channel(s, "CG-0001", actor="test", now=ctx().now, kind="slack", channel_id=CHANNEL)
+    for line in (
+        'add <@U0HV> role:"health visitor" agency:NHS',
+        'add <@U0TEACH> role:"designated teacher" agency:School',
+    ):
         out = run(ctx(channel=CHANNEL), line)
         assert "joined the core group" in text(out), text(out)
 
@@ -75,8 +75,7 @@ def test_new_case_records_lead_and_asks_for_a_channel(ctx: CtxFactory, store: St
     out = run(ctx(), NEW)
     effect = next(e for e in out.effects if isinstance(e, CreateChannel))
     assert effect.name == "cg-cg-0001" and effect.members == ("U0LEAD",)
-    summary = "\n".join([effect.summary.preview, *effect.summary.detail,
-                         *effect.summary.context])
+    summary = "\n".join([effect.summary.preview, *effect.summary.detail, *effect.summary.context])
     assert "First core group** by Mon 18 Jan 2027" in summary
     assert "first_core_group · Suffolk guidance §2.1" in summary
     with store.read() as s:
@@ -146,8 +145,7 @@ def test_outside_window_asks_before_booking(ctx: CtxFactory, store: Store) -> No
     labels = [b.label for r in out.replies for b in r.message.buttons]
     assert labels == ["Book it anyway", "Pick another date"]
     assert snapshot(store) == before
-    confirm = next(b.value for r in out.replies for b in r.message.buttons
-                   if b.label == "Book it anyway")
+    confirm = next(b.value for r in out.replies for b in r.message.buttons if b.label == "Book it anyway")
     assert "booked for Thu 28 Jan 2027" in text(run(ctx(channel=CHANNEL), confirm))
 
 
@@ -167,7 +165,7 @@ BAD_INPUT: list[Bad] = [
     ("U0LEAD", "visit 2027-01-04 by <@U0NOBODY>", "isn't a member"),
     ("U0LEAD", "add <@U0NOBODY> role:police", "can't find"),
     ("U0LEAD", "add <@U0BOT> role:police", "Bots can't"),
-    ("U0LEAD", "add <@U0HV> role:\"health visitor\"", "already in the core group"),
+    ("U0LEAD", 'add <@U0HV> role:"health visitor"', "already in the core group"),
     ("U0LEAD", "remove <@U0NOBODY>", "isn't a member"),
     ("U0LEAD", 'action add "x" owner:<@U0NOBODY>', "isn't a member"),
     ("U0LEAD", 'action add "x" due:2026-12-01', "before CG-0001 started"),
@@ -184,7 +182,7 @@ BAD_INPUT: list[Bad] = [
     ("U0LEAD", "frobnicate", "I don't know `frobnicate`"),
     ("U0OTHER", "status", "Only members of CG-0001"),
     ("U0OTHER", "meeting 2027-01-15 10:00", "Only members of CG-0001"),
-    ("U0OTHER", 'add <@U0OTHER> role:police', "Only members of CG-0001"),
+    ("U0OTHER", "add <@U0OTHER> role:police", "Only members of CG-0001"),
     ("U0OTHER", "actions", "Only members of CG-0001"),
     ("U0HV", "close", "Only CG-0001's lead social worker"),
     ("U0HV", "change profile:newham", "Only CG-0001's lead social worker"),
@@ -192,10 +190,10 @@ BAD_INPUT: list[Bad] = [
 ]
 
 
-@pytest.mark.parametrize(("user", "line", "problem"), BAD_INPUT,
-                         ids=[f"{u}:{line}" for u, line, _ in BAD_INPUT])
-def test_bad_input_changes_nothing(ctx: CtxFactory, store: Store, user: str, line: str,
-                                   problem: str) -> None:
+@pytest.mark.parametrize(
+    ("user", "line", "problem"), BAD_INPUT, ids=[f"{u}:{line}" for u, line, _ in BAD_INPUT]
+)
+def test_bad_input_changes_nothing(ctx: CtxFactory, store: Store, user: str, line: str, problem: str) -> None:
     setup_case(ctx, store)
     before = snapshot(store)
     out = run(ctx(user, CHANNEL), line)
@@ -223,8 +221,7 @@ def test_a_retry_changes_nothing_twice(ctx: CtxFactory, store: Store) -> None:
     again = run(ctx(key="slack:trigger:1"), NEW)
     assert again.duplicate and not again.replies and not again.effects
     with store.transaction() as s:
-        repo.link_channel(s, "CG-0001", actor="t", now=ctx().now, kind="slack",
-                          channel_id=CHANNEL)
+        repo.link_channel(s, "CG-0001", actor="t", now=ctx().now, kind="slack", channel_id=CHANNEL)
     line = 'add <@U0HV> role:"health visitor"'
     assert run(ctx(channel=CHANNEL, key="slack:trigger:2"), line).effects
     assert run(ctx(channel=CHANNEL, key="slack:trigger:2"), line).duplicate
@@ -254,8 +251,7 @@ def test_remove_member_kicks_and_keeps_history(ctx: CtxFactory, store: Store) ->
         assert len(repo.members(s, "CG-0001", include_left=True)) == 3
 
 
-def test_newham_quorum_needs_the_social_worker(ctx: CtxFactory, store: Store,
-                                               clock: MovableClock) -> None:
+def test_newham_quorum_needs_the_social_worker(ctx: CtxFactory, store: Store, clock: MovableClock) -> None:
     setup_case(ctx, store, profile="newham")
     run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00")
     clock.set("2027-01-15T16:00")
@@ -266,7 +262,7 @@ def test_newham_quorum_needs_the_social_worker(ctx: CtxFactory, store: Store,
 
 def test_cwm_taf_rota_never_has_the_social_worker_chair(ctx: CtxFactory, store: Store) -> None:
     setup_case(ctx, store, profile="cwm-taf-morgannwg")
-    run(ctx(channel=CHANNEL), 'add <@U0POLICE> role:police agency:Police')
+    run(ctx(channel=CHANNEL), "add <@U0POLICE> role:police agency:Police")
     t = text(run(ctx(channel=CHANNEL), "rota"))
     assert "chair <@U0LEAD>" not in t
     assert "the chair must not be the social worker" in t
@@ -307,7 +303,7 @@ Check = Callable[[Outcome], bool]
 
 def test_invite_effect_on_add(ctx: CtxFactory, store: Store) -> None:
     setup_case(ctx, store)
-    out = run(ctx(channel=CHANNEL), 'add <@U0POLICE> role:police agency:Police')
+    out = run(ctx(channel=CHANNEL), "add <@U0POLICE> role:police agency:Police")
     assert Invite("CG-0001", ("U0POLICE",)) in out.effects
 
 
@@ -323,11 +319,33 @@ def test_status_is_fresh_after_every_change(ctx: CtxFactory, store: Store) -> No
 
 
 EVERY_SUB_COMMAND = [
-    "status", "rota", "members", "actions", "add <@U0POLICE> role:police", "remove <@U0HV>",
-    "meeting 2027-01-15 10:00", "meeting", "review 2027-03-10", "held", "held 2027-01-04",
-    "minutes sent", "cancel", "visit 2027-01-04", "report", "report All well.", "apologies",
-    'action add "x"', "action done 1", "action", 'concern "x"', "escalate", "resolve",
-    "resolution request", "tier1 2027-03-01", "tier2 2027-03-01", "close",
+    "status",
+    "rota",
+    "members",
+    "actions",
+    "add <@U0POLICE> role:police",
+    "remove <@U0HV>",
+    "meeting 2027-01-15 10:00",
+    "meeting",
+    "review 2027-03-10",
+    "held",
+    "held 2027-01-04",
+    "minutes sent",
+    "cancel",
+    "visit 2027-01-04",
+    "report",
+    "report All well.",
+    "apologies",
+    'action add "x"',
+    "action done 1",
+    "action",
+    'concern "x"',
+    "escalate",
+    "resolve",
+    "resolution request",
+    "tier1 2027-03-01",
+    "tier2 2027-03-01",
+    "close",
     "change profile:newham",
 ]
 
@@ -343,14 +361,21 @@ def test_a_non_member_is_refused_everything(ctx: CtxFactory, store: Store, line:
     assert snapshot(store) == before
 
 
-@pytest.mark.parametrize("line", [
-    "meeting 2027-01-03 10:00", "review 2027-01-03", "held 2027-01-03 attended:<@U0LEAD>",
-    "minutes sent 2027-01-03", "visit 2027-01-03", 'action add "x" due:2027-01-03',
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "meeting 2027-01-03 10:00",
+        "review 2027-01-03",
+        "held 2027-01-03 attended:<@U0LEAD>",
+        "minutes sent 2027-01-03",
+        "visit 2027-01-03",
+        'action add "x" due:2027-01-03',
+    ],
+)
 def test_dates_before_the_start_are_refused(ctx: CtxFactory, store: Store, line: str) -> None:
     setup_case(ctx, store)
     before = snapshot(store)
     t = text(run(ctx(channel=CHANNEL), line))
-    assert ("before CG-0001 started" in t or "is not after it" in t), t
+    assert "before CG-0001 started" in t or "is not after it" in t, t
     assert "Try `/coregroup " in t
     assert snapshot(store) == before

@@ -26,7 +26,8 @@ def held_meeting(ctx: CtxFactory, clock: MovableClock) -> None:
 
 @pytest.mark.parametrize("at", TIMES)
 def test_minutes_sent_today_is_accepted_at_any_time_of_day(
-        ctx: CtxFactory, store: Store, clock: MovableClock, at: str) -> None:
+    ctx: CtxFactory, store: Store, clock: MovableClock, at: str
+) -> None:
     setup_case(ctx, store)
     held_meeting(ctx, clock)
     clock.set(f"2027-01-18T{at}")
@@ -38,8 +39,7 @@ def test_minutes_sent_today_is_accepted_at_any_time_of_day(
     assert meeting.minutes_circulated_at <= clock()  # never stamped later than now
 
 
-def test_minutes_sent_tomorrow_is_still_refused(ctx: CtxFactory, store: Store,
-                                                clock: MovableClock) -> None:
+def test_minutes_sent_tomorrow_is_still_refused(ctx: CtxFactory, store: Store, clock: MovableClock) -> None:
     setup_case(ctx, store)
     held_meeting(ctx, clock)
     clock.set("2027-01-18T10:00")
@@ -49,8 +49,9 @@ def test_minutes_sent_tomorrow_is_still_refused(ctx: CtxFactory, store: Store,
         assert repo.meetings(s, "CG-0001", status="held")[0].minutes_circulated_at is None
 
 
-def test_minutes_sent_on_an_earlier_day_is_stamped_at_noon(ctx: CtxFactory, store: Store,
-                                                           clock: MovableClock) -> None:
+def test_minutes_sent_on_an_earlier_day_is_stamped_at_noon(
+    ctx: CtxFactory, store: Store, clock: MovableClock
+) -> None:
     setup_case(ctx, store)
     held_meeting(ctx, clock)
     clock.set("2027-01-19T09:00")
@@ -62,7 +63,8 @@ def test_minutes_sent_on_an_earlier_day_is_stamped_at_noon(ctx: CtxFactory, stor
 
 @pytest.mark.parametrize("at", TIMES)
 def test_held_today_without_a_booking_is_accepted_before_ten(
-        ctx: CtxFactory, store: Store, clock: MovableClock, at: str) -> None:
+    ctx: CtxFactory, store: Store, clock: MovableClock, at: str
+) -> None:
     """An unbooked meeting recorded as held is dated 10:00; before 10:00 on the day it is now."""
     setup_case(ctx, store)
     clock.set(f"2027-01-06T{at}")
@@ -74,22 +76,26 @@ def test_held_today_without_a_booking_is_accepted_before_ten(
 
 
 @pytest.mark.parametrize("at", TIMES)
-def test_visit_and_action_due_today_are_accepted(ctx: CtxFactory, store: Store,
-                                                 clock: MovableClock, at: str) -> None:
+def test_visit_and_action_due_today_are_accepted(
+    ctx: CtxFactory, store: Store, clock: MovableClock, at: str
+) -> None:
     setup_case(ctx, store)
     clock.set(f"2027-01-06T{at}")
     assert "visit on Wed 6 Jan 2027 recorded" in text(
-        run(ctx(channel=CHANNEL), "visit 2027-01-06 seen-alone"))
+        run(ctx(channel=CHANNEL), "visit 2027-01-06 seen-alone")
+    )
     assert "plan action 1 added" in text(
-        run(ctx(channel=CHANNEL), 'action add "Weigh the baby" due:2027-01-06'))
+        run(ctx(channel=CHANNEL), 'action add "Weigh the baby" due:2027-01-06')
+    )
     assert "still to come" in text(run(ctx(channel=CHANNEL), "visit 2027-01-07"))
 
 
 # --- the "Record a visit" reminder button ------------------------------------------------------
 
 
-def test_the_record_a_visit_button_opens_a_form_for_today(ctx: CtxFactory, store: Store,
-                                                          clock: MovableClock) -> None:
+def test_the_record_a_visit_button_opens_a_form_for_today(
+    ctx: CtxFactory, store: Store, clock: MovableClock
+) -> None:
     """The reminder's button runs `CG-0001 visit` (no date): the visit form, today filled in."""
     setup_case(ctx, store)
     clock.set("2027-01-06T09:30")
@@ -101,8 +107,10 @@ def test_the_record_a_visit_button_opens_a_form_for_today(ctx: CtxFactory, store
     assert [o.label for o in fields["seen_alone"].options] == ["The child was seen alone"]
     with store.read() as s:
         assert repo.visits(s, "CG-0001") == []  # opening the form writes nothing
-    done = handle(ctx("U0HV"), submit("visit", {"date": "2027-01-06", "seen_alone": ["yes"],
-                                                "by": None}, out.form.context))
+    done = handle(
+        ctx("U0HV"),
+        submit("visit", {"date": "2027-01-06", "seen_alone": ["yes"], "by": None}, out.form.context),
+    )
     assert "visit on Wed 6 Jan 2027 recorded" in text(done), text(done)
     with store.read() as s:
         (visit,) = repo.visits(s, "CG-0001")
@@ -114,17 +122,19 @@ def test_form_problems_are_named_by_the_fields_label() -> None:
         submit("visit", {"date": None}, "CG-0001")
     assert caught.value.errors == {"date": "Please give the date of the visit."}
     assert problem_lines("visit", caught.value.errors) == [
-        "**Date of the visit**: Please give the date of the visit."]
+        "**Date of the visit**: Please give the date of the visit."
+    ]
     with pytest.raises(FormError) as caught:
         submit("held", {"date": "2027-01-15"}, "CG-0001|1")
     assert problem_lines("held", caught.value.errors) == ["**Who attended**: Pick who attended."]
 
 
-@pytest.mark.parametrize("line, seen_alone", [("visit today", False),
-                                              ("visit today seen-alone", True),
-                                              ("visit seen-alone", True)])
-def test_visit_without_a_date_means_today(ctx: CtxFactory, store: Store, clock: MovableClock,
-                                          line: str, seen_alone: bool) -> None:
+@pytest.mark.parametrize(
+    "line, seen_alone", [("visit today", False), ("visit today seen-alone", True), ("visit seen-alone", True)]
+)
+def test_visit_without_a_date_means_today(
+    ctx: CtxFactory, store: Store, clock: MovableClock, line: str, seen_alone: bool
+) -> None:
     setup_case(ctx, store)
     clock.set("2027-01-06T09:30")
     out = run(ctx("U0HV", CHANNEL), line)

@@ -99,15 +99,18 @@ def test_a_change_carries_its_finished_summary(ctx: CtxFactory, store: Store) ->
     assert any("morning digest" in line for line in refresh.message.detail)
 
 
-def test_deliver_edits_the_pinned_summary_with_the_handlers_message(
-        ctx: CtxFactory, store: Store) -> None:
+def test_deliver_edits_the_pinned_summary_with_the_handlers_message(ctx: CtxFactory, store: Store) -> None:
     setup_case(ctx, store)
     remember_pin(ctx(), "CG-0001", "slack", "m-pinned")
     assert pinned_summary(ctx(), "CG-0001", "slack") == (CHANNEL, "m-pinned")
     finished = Message("CG-0001: core group summary (as the handler built it)")
     port = RecordingPort()
-    deliver(Outcome(effects=[RefreshSummary("CG-0001", finished)], reference="CG-0001"),
-            ctx=ctx(channel=CHANNEL), port=port, reply_to_actor=lambda m: None)
+    deliver(
+        Outcome(effects=[RefreshSummary("CG-0001", finished)], reference="CG-0001"),
+        ctx=ctx(channel=CHANNEL),
+        port=port,
+        reply_to_actor=lambda m: None,
+    )
     assert port.calls == [("update", (CHANNEL, "m-pinned", finished))]
 
 
@@ -116,13 +119,16 @@ def test_a_summary_with_nowhere_pinned_is_not_posted(ctx: CtxFactory, store: Sto
     assert pinned_summary(ctx(), "CG-0001", "slack") is None  # linked, never pinned
     assert pinned_summary(ctx(), "CG-9999", "slack") is None
     port = RecordingPort()
-    deliver(Outcome(effects=[RefreshSummary("CG-0001", Message("x"))]), ctx=ctx(), port=port,
-            reply_to_actor=lambda m: None)
+    deliver(
+        Outcome(effects=[RefreshSummary("CG-0001", Message("x"))]),
+        ctx=ctx(),
+        port=port,
+        reply_to_actor=lambda m: None,
+    )
     assert port.calls == []
 
 
-def test_the_channel_deliver_makes_is_recorded_by_the_handler_function(
-        ctx: CtxFactory, store: Store) -> None:
+def test_the_channel_deliver_makes_is_recorded_by_the_handler_function(ctx: CtxFactory, store: Store) -> None:
     out = run(ctx(), "new CG-0002 profile:suffolk plan:cp start:2027-01-04")
     port = RecordingPort()
     deliver(out, ctx=ctx(), port=port, reply_to_actor=lambda m: None)

@@ -44,8 +44,7 @@ def test_the_minute_takers_unasked_report_counts(ctx: CtxFactory, store: Store) 
     assert counts(store) == ((1, 2), (1, 2))
 
 
-def test_a_report_from_someone_attending_counts(ctx: CtxFactory, store: Store,
-                                                clock: MovableClock) -> None:
+def test_a_report_from_someone_attending_counts(ctx: CtxFactory, store: Store, clock: MovableClock) -> None:
     setup_case(ctx, store)
     run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00")
     run(ctx("U0TEACH", CHANNEL), "attending")

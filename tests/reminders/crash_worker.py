@@ -48,8 +48,7 @@ def main(url: str, api: str, now_iso: str, kill_after: str) -> int:
     store = Store.open(url)
     now = datetime.fromisoformat(now_iso)
     port = KillAfter(make_client("xoxb-test", api), int(kill_after))
-    sent = Delivery(store, port, clock=lambda: now, worker=f"crash-{os.getpid()}",
-                    pacer=Pacer(0)).run()
+    sent = Delivery(store, port, clock=lambda: now, worker=f"crash-{os.getpid()}", pacer=Pacer(0)).run()
     print(json.dumps([[s.reminder_id, s.outcome] for s in sent]), flush=True)
     store.dispose()
     return 0

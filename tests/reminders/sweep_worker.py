@@ -45,12 +45,17 @@ def main(url: str, api: str, go_file: str, ticks: str, mode: str, index: str) ->
     store = Store.open(url)
     now = [datetime.fromisoformat(ticks.split(",")[0])]
     port = SlackChat(make_client("xoxb-test", api))
-    delivery = Delivery(store, port, clock=lambda: now[0], worker=f"p{os.getpid()}",
-                        pacer=Pacer(0), batch=3)
+    delivery = Delivery(store, port, clock=lambda: now[0], worker=f"p{os.getpid()}", pacer=Pacer(0), batch=3)
     leader = Everyone(store) if mode == "all" else Leader(store)
     sent: list[list[object]] = []
-    job = SweepJob(store, port, lambda: now[0], leader=leader, delivery=delivery,
-                   on_tick=lambda _r, s: sent.extend([x.reminder_id, x.outcome] for x in s))
+    job = SweepJob(
+        store,
+        port,
+        lambda: now[0],
+        leader=leader,
+        delivery=delivery,
+        on_tick=lambda _r, s: sent.extend([x.reminder_id, x.outcome] for x in s),
+    )
     print("ready", flush=True)
     deadline = time.monotonic() + 60
     while not Path(go_file).exists():

@@ -24,23 +24,26 @@ def port(fake: FakeSlackAPI) -> SlackChat:
 
 def _bundles_to(store: Store, fake: FakeSlackAPI, port: SlackChat, chair: str | None) -> list[str]:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
-    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5),
-                 prefix="A")
+    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5), prefix="A")
     with store.transaction() as s:
-        repo.schedule_meeting(s, c.reference, actor=ACTOR, now=clock(),
-                              starts_at=london(date(2027, 1, 19), "10:00"),
-                              chair_member_id=c.members[chair] if chair else None)
+        repo.schedule_meeting(
+            s,
+            c.reference,
+            actor=ACTOR,
+            now=clock(),
+            starts_at=london(date(2027, 1, 19), "10:00"),
+            chair_member_id=c.members[chair] if chair else None,
+        )
     clock.set(date(2027, 1, 18), "10:05")  # 10:00 the working day before
     run_sweep(store, port, clock)
     return [a["channel"] for a in fake.args_of("chat.postMessage") if BUNDLE in a["text"]]
 
 
 def test_with_no_chair_recorded_the_lead_social_worker_gets_the_bundle_once(
-        store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     assert _bundles_to(store, fake, port, None) == ["UALEAD"]
 
 
-def test_the_recorded_chair_gets_the_bundle(store: Store, fake: FakeSlackAPI,
-                                            port: SlackChat) -> None:
+def test_the_recorded_chair_gets_the_bundle(store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
     assert _bundles_to(store, fake, port, "hv") == ["UAHV"]
-

@@ -31,20 +31,38 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _run(db_url: str, fake: FakeSlackAPI, at: str, kill_after: int) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, str(WORKER), db_url, fake.base_url, at, str(kill_after)],
-                          capture_output=True, text=True, timeout=60, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, str(WORKER), db_url, fake.base_url, at, str(kill_after)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
 
 
 def test_kill_between_send_and_mark_duplicates_at_most_the_row_in_flight(
-        store: Store, fake: FakeSlackAPI) -> None:
+    store: Store, fake: FakeSlackAPI
+) -> None:
     db_url = str(store.engine.url)
     t0 = london(date(2027, 1, 12), "10:00")  # 5 working days before the meetings: attendance
     for i, prefix in enumerate("ABC"):
-        new_case(store, t0 - timedelta(days=7), reference=f"CG-{i + 1:04d}", profile="suffolk",
-                 start=date(2027, 1, 5), prefix=prefix)
+        new_case(
+            store,
+            t0 - timedelta(days=7),
+            reference=f"CG-{i + 1:04d}",
+            profile="suffolk",
+            start=date(2027, 1, 5),
+            prefix=prefix,
+        )
         with store.transaction() as s:
-            repo.schedule_meeting(s, f"CG-{i + 1:04d}", actor=ACTOR, now=t0 - timedelta(days=6),
-                                  starts_at=london(date(2027, 1, 19), "10:00"))
+            repo.schedule_meeting(
+                s,
+                f"CG-{i + 1:04d}",
+                actor=ACTOR,
+                now=t0 - timedelta(days=6),
+                starts_at=london(date(2027, 1, 19), "10:00"),
+            )
     sweep(store, t0)
     with store.read() as s:
         queued = outbox.reminders(s)

@@ -28,13 +28,17 @@ def port(fake: FakeSlackAPI) -> SlackChat:
 def _case_with_meeting(store: Store, clock: SimClock, **meeting: str) -> tuple[Case, int]:
     """A Suffolk case with a core group on Tue 19 Jan chaired by the lead social worker;
     `minute_taker_member_id="police"` names other roles by their label."""
-    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5),
-                 prefix="A")
+    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5), prefix="A")
     with store.transaction() as s:
-        m = repo.schedule_meeting(s, c.reference, actor=ACTOR, now=clock(),
-                                  starts_at=london(date(2027, 1, 19), "10:00"),
-                                  chair_member_id=c.members["lead"],
-                                  **{k: c.members[v] for k, v in meeting.items()})  # type: ignore[arg-type]
+        m = repo.schedule_meeting(
+            s,
+            c.reference,
+            actor=ACTOR,
+            now=clock(),
+            starts_at=london(date(2027, 1, 19), "10:00"),
+            chair_member_id=c.members["lead"],
+            **{k: c.members[v] for k, v in meeting.items()},
+        )  # type: ignore[arg-type]
     return c, int(m.id or 0)
 
 
@@ -42,8 +46,9 @@ def _texts(fake: FakeSlackAPI, channel: str) -> list[str]:
     return [all_text(a) for a in fake.args_of("chat.postMessage") if a["channel"] == channel]
 
 
-def test_a_reminder_says_what_when_and_how_to_answer(store: Store, fake: FakeSlackAPI,
-                                                      port: SlackChat) -> None:
+def test_a_reminder_says_what_when_and_how_to_answer(
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
     _case_with_meeting(store, clock)
     clock.set(date(2027, 1, 12), "09:30")
@@ -60,14 +65,14 @@ def test_a_reminder_says_what_when_and_how_to_answer(store: Store, fake: FakeSla
 
 
 def test_answering_stops_the_nag_even_when_it_is_already_queued(
-        store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
     c, mid = _case_with_meeting(store, clock)
     clock.set(date(2027, 1, 12), "07:30")
     run_sweep(store, port, clock)  # queued for 09:00
     with store.transaction() as s:  # the health visitor answers before nine
-        repo.record_attendance(s, c.reference, mid, actor=ACTOR, now=clock(),
-                               attended=[c.members["hv"]])
+        repo.record_attendance(s, c.reference, mid, actor=ACTOR, now=clock(), attended=[c.members["hv"]])
     clock.set(date(2027, 1, 12), "09:05")
     got = {s.destination or s.audience: s.outcome for _, s in run_sweep(store, port, clock)}
     assert got[f"member:{c.members['hv']}"] == "skipped"
@@ -81,15 +86,30 @@ def test_answering_stops_the_nag_even_when_it_is_already_queued(
 
 
 def test_away_members_nags_go_to_their_cover_else_their_line_manager(
-        store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
     c, _ = _case_with_meeting(store, clock)
     with store.transaction() as s:
-        repo.set_away(s, c.reference, c.members["hv"], actor=ACTOR, now=clock(),
-                      away_from=date(2027, 1, 11), away_until=date(2027, 1, 13),
-                      cover_member_id=c.members["lead"])
-        repo.set_away(s, c.reference, c.members["teacher"], actor=ACTOR, now=clock(),
-                      away_from=date(2027, 1, 11), away_until=None)
+        repo.set_away(
+            s,
+            c.reference,
+            c.members["hv"],
+            actor=ACTOR,
+            now=clock(),
+            away_from=date(2027, 1, 11),
+            away_until=date(2027, 1, 13),
+            cover_member_id=c.members["lead"],
+        )
+        repo.set_away(
+            s,
+            c.reference,
+            c.members["teacher"],
+            actor=ACTOR,
+            now=clock(),
+            away_from=date(2027, 1, 11),
+            away_until=None,
+        )
     clock.set(date(2027, 1, 12), "09:05")
     run_sweep(store, port, clock)
     assert _texts(fake, "UAHV") == [] and _texts(fake, "UATEACH") == []
@@ -107,13 +127,21 @@ def test_away_members_nags_go_to_their_cover_else_their_line_manager(
     assert len(_texts(fake, "UAHV")) == 1
 
 
-def test_the_line_manager_hears_when_there_is_no_cover(store: Store, fake: FakeSlackAPI,
-                                                        port: SlackChat) -> None:
+def test_the_line_manager_hears_when_there_is_no_cover(
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
     c, _ = _case_with_meeting(store, clock)
     with store.transaction() as s:
-        repo.set_away(s, c.reference, c.members["hv"], actor=ACTOR, now=clock(),
-                      away_from=date(2027, 1, 11), away_until=date(2027, 1, 20))
+        repo.set_away(
+            s,
+            c.reference,
+            c.members["hv"],
+            actor=ACTOR,
+            now=clock(),
+            away_from=date(2027, 1, 11),
+            away_until=date(2027, 1, 20),
+        )
     clock.set(date(2027, 1, 12), "09:05")
     run_sweep(store, port, clock)
     [msg] = _texts(fake, "UAHVMGR")
@@ -121,10 +149,10 @@ def test_the_line_manager_hears_when_there_is_no_cover(store: Store, fake: FakeS
 
 
 def test_quiet_digest_one_message_a_morning_edited_as_more_come(
-        store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
-    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5),
-                 prefix="A")
+    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5), prefix="A")
     with store.transaction() as s:
         repo.set_digest(s, c.reference, True, actor=ACTOR, now=clock())
         repo.add_action(s, c.reference, actor=ACTOR, now=clock(), text="One", due_on=date(2027, 1, 8))
@@ -139,8 +167,7 @@ def test_quiet_digest_one_message_a_morning_edited_as_more_come(
     ts = posted["ts"]
     # A third action goes overdue the same day (recorded late): the morning message is edited.
     with store.transaction() as s:
-        repo.add_action(s, c.reference, actor=ACTOR, now=clock(), text="Three",
-                        due_on=date(2027, 1, 8))
+        repo.add_action(s, c.reference, actor=ACTOR, now=clock(), text="Three", due_on=date(2027, 1, 8))
     clock.set(date(2027, 1, 11), "13:00")
     run_sweep(store, port, clock)
     assert len(fake.args_of("chat.postMessage")) == 1
@@ -149,8 +176,9 @@ def test_quiet_digest_one_message_a_morning_edited_as_more_come(
     assert "plan action 3" in all_text(update)
 
 
-def test_reminders_about_one_meeting_share_a_thread(store: Store, fake: FakeSlackAPI,
-                                                    port: SlackChat) -> None:
+def test_reminders_about_one_meeting_share_a_thread(
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     # The minute-taker is the police officer, who is on email only: the minutes reminders go to
     # the channel, and the second replies in the thread the first started.
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
@@ -160,12 +188,16 @@ def test_reminders_about_one_meeting_share_a_thread(store: Store, fake: FakeSlac
     for day in (date(2027, 2, 5), date(2027, 2, 9), date(2027, 2, 10)):
         clock.set(day, "09:05")
         run_sweep(store, port, clock)
-    posts = [a for a in fake.args_of("chat.postMessage") if a["channel"] == "CACHAN"
-             and "minutes" in a["text"]]
+    posts = [
+        a for a in fake.args_of("chat.postMessage") if a["channel"] == "CACHAN" and "minutes" in a["text"]
+    ]
     assert [p["text"].split(" are ")[0].split(" the minutes")[0] for p in posts] == ["CG-0001:"] * 3
     assert not posts[0].get("thread_ts")  # the first one starts the thread
-    [starter] = [m for m in fake.messages if m.get("channel") == "CACHAN" and "minutes" in m["text"]
-                 and not m.get("thread_ts")]
+    [starter] = [
+        m
+        for m in fake.messages
+        if m.get("channel") == "CACHAN" and "minutes" in m["text"] and not m.get("thread_ts")
+    ]
     with store.read() as s:
         from storage import sending
 
@@ -176,7 +208,8 @@ def test_reminders_about_one_meeting_share_a_thread(store: Store, fake: FakeSlac
 
 
 def test_the_chair_bundle_is_edited_when_a_late_report_arrives(
-        store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
     c, mid = _case_with_meeting(store, clock)
     clock.set(date(2027, 1, 18), "09:30")
@@ -192,10 +225,12 @@ def test_the_chair_bundle_is_edited_when_a_late_report_arrives(
     clock.set(date(2027, 1, 18), "15:00")
     with store.transaction() as s:
         repo.request_reports(s, c.reference, mid, [c.members["hv"]], actor=ACTOR, now=clock())
-        repo.submit_report(s, c.reference, mid, c.members["hv"], "Seen twice; weight up.",
-                           actor=ACTOR, now=clock())
-    assert refresh_bundle(store, port, reference=c.reference,
-                          meeting_subject="meeting:2027-01-19:core_group", clock=clock)
+        repo.submit_report(
+            s, c.reference, mid, c.members["hv"], "Seen twice; weight up.", actor=ACTOR, now=clock()
+        )
+    assert refresh_bundle(
+        store, port, reference=c.reference, meeting_subject="meeting:2027-01-19:core_group", clock=clock
+    )
     [update] = fake.args_of("chat.update")
     assert update["ts"] == ts
     assert update["text"] == "CG-0001: 1 of 2 written reports in for the core group on Tue 19 Jan"
@@ -208,21 +243,29 @@ def test_the_chair_bundle_is_edited_when_a_late_report_arrives(
     assert t is not None and t.message_id == f"UALEAD:{ts}" and update["channel"] == "UALEAD"
     assert "In: health visitor." in all_text(update)
     # No bundle for another meeting: nothing to edit.
-    assert not refresh_bundle(store, port, reference=c.reference,
-                              meeting_subject="meeting:2027-03-02:core_group", clock=clock)
+    assert not refresh_bundle(
+        store, port, reference=c.reference, meeting_subject="meeting:2027-03-02:core_group", clock=clock
+    )
 
 
 def test_failures_back_off_then_the_row_is_dead_and_the_channel_hears(
-        store: Store, fake: FakeSlackAPI, port: SlackChat, caplog: pytest.LogCaptureFixture
+    store: Store, fake: FakeSlackAPI, port: SlackChat, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
-    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5),
-                 prefix="A")
+    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5), prefix="A")
     with store.transaction() as s:
-        repo.schedule_meeting(s, c.reference, actor=ACTOR, now=clock(),
-                              starts_at=london(date(2027, 1, 19), "10:00"))
-        repo.add_action(s, c.reference, actor=ACTOR, now=clock(), text="Secret detail",
-                        owner_member_id=c.members["hv"], due_on=date(2027, 1, 13))
+        repo.schedule_meeting(
+            s, c.reference, actor=ACTOR, now=clock(), starts_at=london(date(2027, 1, 19), "10:00")
+        )
+        repo.add_action(
+            s,
+            c.reference,
+            actor=ACTOR,
+            now=clock(),
+            text="Secret detail",
+            owner_member_id=c.members["hv"],
+            due_on=date(2027, 1, 13),
+        )
     fake.fail("chat.postMessage", "user_not_found", times=3)
     at = london(date(2027, 1, 11), "09:05")
     d = Delivery(store, port, clock=lambda: at, worker="w", pacer=Pacer(0), max_attempts=3)
@@ -237,8 +280,11 @@ def test_failures_back_off_then_the_row_is_dead_and_the_channel_hears(
     with store.read() as s:
         [row] = [r for r in outbox.reminders(s) if r.rule == "plan_action"]
     assert row.status == "dead" and row.last_error == "user_not_found"
-    notice = [a for a in fake.args_of("chat.postMessage") if a["channel"] == "CACHAN"
-              and "could not be delivered" in a["text"]]
+    notice = [
+        a
+        for a in fake.args_of("chat.postMessage")
+        if a["channel"] == "CACHAN" and "could not be delivered" in a["text"]
+    ]
     assert len(notice) == 1
     assert "user_not_found" in all_text(notice[0])
     logged = " ".join(str(r.__dict__) for r in caplog.records)
@@ -261,7 +307,8 @@ def test_the_pacer_spaces_messages_to_one_channel() -> None:
 
 
 def test_a_late_report_through_the_command_edits_the_bundle(
-        store: Store, fake: FakeSlackAPI, port: SlackChat) -> None:
+    store: Store, fake: FakeSlackAPI, port: SlackChat
+) -> None:
     """`CG-0001 report 2027-01-19 …` typed by the health visitor after the bundle went: the
     handler's RefreshBundle effect, carried out by `bot.chat.deliver`, edits the chair's bundle."""
     from fakes.env import FakeDirectory
@@ -278,11 +325,11 @@ def test_a_late_report_through_the_command_edits_the_bundle(
     [posted] = [m for m in fake.messages if m.get("channel") == "UALEAD"]
     assert posted["text"].startswith("CG-0001: 0 of 2 written reports in")
     clock.set(date(2027, 1, 18), "16:00")
-    ctx = Context(actor=Actor("UAHV", SLACK, "command"), store=store, clock=clock,
-                  directory=FakeDirectory({}))
+    ctx = Context(
+        actor=Actor("UAHV", SLACK, "command"), store=store, clock=clock, directory=FakeDirectory({})
+    )
     outcome = handle_text(ctx, "CG-0001 report 2027-01-19 Seen twice; weight up.")
-    deliver(outcome, ctx=ctx, port=port, reply_to_actor=lambda m: None,
-            bundle=refresh_bundle_effect)
+    deliver(outcome, ctx=ctx, port=port, reply_to_actor=lambda m: None, bundle=refresh_bundle_effect)
     [update] = fake.args_of("chat.update")
     assert update["ts"] == posted["ts"]
     assert update["text"].startswith("CG-0001: 1 of 2 written reports in")

@@ -39,7 +39,9 @@ class PagerPort:
     def post_ephemeral(self, channel: str, user: str, message: Message) -> None: ...
     def pin(self, channel: str, message_id: str) -> None: ...
     def open_form(self, trigger: str, form: Form, *, channel: str | None = None) -> None: ...
-    def create_private_channel(self, name: str) -> str: return "PAGER-NEW"
+    def create_private_channel(self, name: str) -> str:
+        return "PAGER-NEW"
+
     def invite(self, channel: str, users: Sequence[str]) -> None: ...
     def kick(self, channel: str, user: str) -> None: ...
     def archive(self, channel: str) -> None: ...
@@ -50,17 +52,27 @@ def test_a_registered_kind_gets_each_member_s_own_address(store: Store) -> None:
     pager = register(ChannelKind("pager", people_place="directory", makes_channels=False))
     assert channel_kind("pager") is pager and register(pager) is pager
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
-    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5),
-                 prefix="A")
+    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5), prefix="A")
     with store.transaction() as s:
-        repo.schedule_meeting(s, c.reference, actor=ACTOR, now=clock(),
-                              starts_at=london(date(2027, 1, 19), "10:00"),
-                              chair_member_id=c.members["lead"])
+        repo.schedule_meeting(
+            s,
+            c.reference,
+            actor=ACTOR,
+            now=clock(),
+            starts_at=london(date(2027, 1, 19), "10:00"),
+            chair_member_id=c.members["lead"],
+        )
         # The health visitor is on the pager too; the teacher only on the other chat.
-        repo.update_member(s, c.reference, c.members["hv"], actor=ACTOR, now=clock(),
-                           changes={}, addresses={"pager": "PAGER-HV"})
-        repo.link_channel(s, c.reference, actor=ACTOR, now=clock(), kind="pager",
-                          channel_id="PAGER-ROOM")
+        repo.update_member(
+            s,
+            c.reference,
+            c.members["hv"],
+            actor=ACTOR,
+            now=clock(),
+            changes={},
+            addresses={"pager": "PAGER-HV"},
+        )
+        repo.link_channel(s, c.reference, actor=ACTOR, now=clock(), kind="pager", channel_id="PAGER-ROOM")
     clock.set(date(2027, 1, 12), "09:30")
     port = PagerPort()
     run_sweep(store, port, clock)

@@ -23,15 +23,29 @@ T0 = london(date(2027, 1, 12), "10:00")  # 5 working days before Tue 19 Jan: att
 def _cases(store: Store, n: int = 3) -> None:
     for i in range(n):
         ref = f"CG-{i + 1:04d}"
-        new_case(store, T0 - timedelta(days=7), reference=ref, profile="suffolk",
-                 start=date(2027, 1, 5), prefix="ABCDEFG"[i])
+        new_case(
+            store,
+            T0 - timedelta(days=7),
+            reference=ref,
+            profile="suffolk",
+            start=date(2027, 1, 5),
+            prefix="ABCDEFG"[i],
+        )
         with store.transaction() as s:
-            repo.schedule_meeting(s, ref, actor=ACTOR, now=T0 - timedelta(days=6),
-                                  starts_at=london(date(2027, 1, 19), "10:00"))
+            repo.schedule_meeting(
+                s, ref, actor=ACTOR, now=T0 - timedelta(days=6), starts_at=london(date(2027, 1, 19), "10:00")
+            )
             # An open action due 2 working days after today: its owner (the teacher) hears today,
             # so the teacher gets two messages in a row (order is checked per destination).
-            repo.add_action(s, ref, actor=ACTOR, now=T0 - timedelta(days=6), text="Check in",
-                            owner_member_id=3 + 5 * i, due_on=date(2027, 1, 14))
+            repo.add_action(
+                s,
+                ref,
+                actor=ACTOR,
+                now=T0 - timedelta(days=6),
+                text="Check in",
+                owner_member_id=3 + 5 * i,
+                due_on=date(2027, 1, 14),
+            )
 
 
 def _received(fake: FakeSlackAPI) -> dict[str, list[str]]:
@@ -42,14 +56,16 @@ def _received(fake: FakeSlackAPI) -> dict[str, list[str]]:
 
 
 def test_a_burst_of_429_is_waited_out_and_nothing_is_lost_or_doubled(
-        store: Store, fake: FakeSlackAPI) -> None:
+    store: Store, fake: FakeSlackAPI
+) -> None:
     _cases(store)
     sweep(store, T0)
     fake.rate_limit("chat.postMessage", times=2, retry_after=1)
     slept: list[float] = []
     pacer = Pacer(1.0, clock=lambda: 0.0, sleep=slept.append)  # a frozen clock: every gap waits
-    sent = Delivery(store, SlackChat(make_client("xoxb-test", fake.base_url)), clock=lambda: T0,
-                    worker="w", pacer=pacer).run()
+    sent = Delivery(
+        store, SlackChat(make_client("xoxb-test", fake.base_url)), clock=lambda: T0, worker="w", pacer=pacer
+    ).run()
     assert [s.outcome for s in sent] == ["sent"] * len(sent) and len(sent) == 12
     limited = [c for c in fake.calls if c.method == "chat.postMessage" and c.status == 429]
     assert len(limited) == 2  # Slack said wait twice; the client waited Retry-After and retried
@@ -66,12 +82,18 @@ def test_a_burst_of_429_is_waited_out_and_nothing_is_lost_or_doubled(
     assert slept.count(1.0) == 3
 
 
-def test_a_limit_longer_than_the_client_retries_keeps_the_order(
-        store: Store, fake: FakeSlackAPI) -> None:
+def test_a_limit_longer_than_the_client_retries_keeps_the_order(store: Store, fake: FakeSlackAPI) -> None:
     _cases(store, 1)
     with store.transaction() as s:  # the lead social worker (the first DM) has two messages too
-        repo.add_action(s, "CG-0001", actor=ACTOR, now=T0 - timedelta(days=6), text="Visit",
-                        owner_member_id=1, due_on=date(2027, 1, 14))
+        repo.add_action(
+            s,
+            "CG-0001",
+            actor=ACTOR,
+            now=T0 - timedelta(days=6),
+            text="Visit",
+            owner_member_id=1,
+            due_on=date(2027, 1, 14),
+        )
     sweep(store, T0)
     client = make_client("xoxb-test", fake.base_url, retries=1)
     fake.rate_limit("chat.postMessage", times=2, retry_after=0)
@@ -83,8 +105,7 @@ def test_a_limit_longer_than_the_client_retries_keeps_the_order(
     failed_dest = first[0].destination
     waiting = [s for s in first[1:] if s.destination == failed_dest]
     assert [(s.kind, s.outcome) for s in waiting] == [("action_soon", "postponed")]
-    later = Delivery(store, port, clock=lambda: T0 + timedelta(minutes=2), worker="w",
-                     pacer=Pacer(0)).run()
+    later = Delivery(store, port, clock=lambda: T0 + timedelta(minutes=2), worker="w", pacer=Pacer(0)).run()
     assert {s.outcome for s in later} == {"sent"}
     texts = _received(fake)
     assert sum(len(v) for v in texts.values()) == 5  # 3 attendance + 2 actions
@@ -93,7 +114,6 @@ def test_a_limit_longer_than_the_client_retries_keeps_the_order(
         rows = outbox.reminders(s)
     assert {r.status for r in rows} == {"sent"}
     lead = [r for r in rows if r.recipient == "member:1"]
-    assert [r.rule for r in sorted(lead, key=lambda r: r.sent_at or T0)] == \
-        ["written_report", "plan_action"]
+    assert [r.rule for r in sorted(lead, key=lambda r: r.sent_at or T0)] == ["written_report", "plan_action"]
     lead_texts = texts["UALEAD"]
     assert "are you coming" in lead_texts[0] and "plan action 2" in lead_texts[1]

@@ -15,15 +15,18 @@ from storage import repository as repo
 from storage.db import Store
 
 
-def test_a_day_down_then_the_next_working_morning_sends_it_once(
-        store: Store, fake: FakeSlackAPI) -> None:
+def test_a_day_down_then_the_next_working_morning_sends_it_once(store: Store, fake: FakeSlackAPI) -> None:
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
-    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5),
-                 prefix="A")
+    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5), prefix="A")
     with store.transaction() as s:
-        meeting = repo.schedule_meeting(s, c.reference, actor=ACTOR, now=clock(),
-                                        starts_at=london(date(2027, 1, 19), "10:00"),
-                                        chair_member_id=c.members["lead"])
+        meeting = repo.schedule_meeting(
+            s,
+            c.reference,
+            actor=ACTOR,
+            now=clock(),
+            starts_at=london(date(2027, 1, 19), "10:00"),
+            chair_member_id=c.members["lead"],
+        )
     assert meeting.id
     port = SlackChat(make_client("xoxb-test", fake.base_url))
     # Up on Monday 11 Jan; down from Monday evening until Wednesday 08:00.
@@ -34,13 +37,17 @@ def test_a_day_down_then_the_next_working_morning_sends_it_once(
     assert run_sweep(store, port, clock) == []
     with store.read() as s:
         waiting = outbox.reminders(s, status="pending")
-    assert {r.stage for r in waiting} >= {f"attendance:{c.members['hv']}",
-                                           f"attendance:{c.members['teacher']}"}
+    assert {r.stage for r in waiting} >= {
+        f"attendance:{c.members['hv']}",
+        f"attendance:{c.members['teacher']}",
+    }
     assert all(r.available_at == london(date(2027, 1, 13), "09:00") for r in waiting)
     clock.set(date(2027, 1, 13), "09:05")
     first = [s for _, s in run_sweep(store, port, clock)]
     assert sorted((s.kind, s.destination) for s in first if s.kind == "attendance") == [
-        ("attendance", "dm:UAHV"), ("attendance", "dm:UATEACH")]
+        ("attendance", "dm:UAHV"),
+        ("attendance", "dm:UATEACH"),
+    ]
     for hhmm in ("10:05", "13:00", "16:55"):
         clock.set(date(2027, 1, 13), hhmm)
         again = [s for _, s in run_sweep(store, port, clock)]
@@ -53,11 +60,11 @@ def test_what_expired_while_down_is_dropped(store: Store, fake: FakeSlackAPI) ->
     """Attendance is asked until the working day before the meeting; down until the meeting day,
     nothing about attendance goes (the meeting is today)."""
     clock = SimClock(london(date(2027, 1, 6), "10:00"))
-    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5),
-                 prefix="A")
+    c = new_case(store, clock(), reference="CG-0001", profile="suffolk", start=date(2027, 1, 5), prefix="A")
     with store.transaction() as s:
-        repo.schedule_meeting(s, c.reference, actor=ACTOR, now=clock(),
-                              starts_at=london(date(2027, 1, 19), "10:00"))
+        repo.schedule_meeting(
+            s, c.reference, actor=ACTOR, now=clock(), starts_at=london(date(2027, 1, 19), "10:00")
+        )
     port = SlackChat(make_client("xoxb-test", fake.base_url))
     clock.set(date(2027, 1, 11), "16:00")
     run_sweep(store, port, clock)

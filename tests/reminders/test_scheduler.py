@@ -23,16 +23,28 @@ from storage.db import Store
 
 def _job(store: Store, fake: FakeSlackAPI, at: Any) -> SweepJob:
     port = SlackChat(make_client("xoxb-test", fake.base_url))
-    return SweepJob(store, port, lambda: at,
-                    delivery=Delivery(store, port, clock=lambda: at, worker="t", pacer=Pacer(0)))
+    return SweepJob(
+        store, port, lambda: at, delivery=Delivery(store, port, clock=lambda: at, worker="t", pacer=Pacer(0))
+    )
 
 
 def test_a_tick_sweeps_and_delivers(store: Store, fake: FakeSlackAPI) -> None:
-    c = new_case(store, london(date(2027, 1, 6), "10:00"), reference="CG-0001",
-                 profile="suffolk", start=date(2027, 1, 5), prefix="A")
+    c = new_case(
+        store,
+        london(date(2027, 1, 6), "10:00"),
+        reference="CG-0001",
+        profile="suffolk",
+        start=date(2027, 1, 5),
+        prefix="A",
+    )
     with store.transaction() as s:
-        repo.schedule_meeting(s, c.reference, actor=ACTOR, now=london(date(2027, 1, 6), "10:00"),
-                              starts_at=london(date(2027, 1, 19), "10:00"))
+        repo.schedule_meeting(
+            s,
+            c.reference,
+            actor=ACTOR,
+            now=london(date(2027, 1, 6), "10:00"),
+            starts_at=london(date(2027, 1, 19), "10:00"),
+        )
     job = _job(store, fake, london(date(2027, 1, 12), "09:30"))
     assert Leader(store).is_leader()  # SQLite: the single process leads
     assert job.tick()
@@ -43,7 +55,8 @@ def test_a_tick_sweeps_and_delivers(store: Store, fake: FakeSlackAPI) -> None:
 
 
 def test_a_failing_tick_is_logged_and_the_next_tries_again(
-        store: Store, fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
+    store: Store, fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
     job = _job(store, fake, london(date(2027, 1, 12), "09:30"))
     calls = []
 

@@ -28,8 +28,9 @@ from storage.db import Store, make_engine
 pytestmark = pytest.mark.postgres
 WORKER = Path(__file__).with_name("sweep_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
-WEEK = [london(date(2027, 1, 11) + timedelta(days=d), f"{h:02d}:05")
-        for d in range(7) for h in range(7, 20, 2)]
+WEEK = [
+    london(date(2027, 1, 11) + timedelta(days=d), f"{h:02d}:05") for d in range(7) for h in range(7, 20, 2)
+]
 
 
 @pytest.fixture
@@ -46,14 +47,32 @@ def _world(store: Store) -> None:
     t = london(date(2027, 1, 6), "10:00")
     for i, prefix in enumerate("ABCDEF"):
         ref = f"CG-{i + 1:04d}"
-        c = new_case(store, t, reference=ref, profile=("suffolk", "newham", "scotland")[i % 3],
-                     start=date(2027, 1, 5), prefix=prefix)
+        c = new_case(
+            store,
+            t,
+            reference=ref,
+            profile=("suffolk", "newham", "scotland")[i % 3],
+            start=date(2027, 1, 5),
+            prefix=prefix,
+        )
         with store.transaction() as s:
-            repo.schedule_meeting(s, ref, actor=ACTOR, now=t,
-                                  starts_at=london(date(2027, 1, 19 + i % 2), "10:00"),
-                                  chair_member_id=c.members["lead"])
-            repo.add_action(s, ref, actor=ACTOR, now=t, text="Check", owner_member_id=c.members["hv"],
-                            due_on=date(2027, 1, 13))
+            repo.schedule_meeting(
+                s,
+                ref,
+                actor=ACTOR,
+                now=t,
+                starts_at=london(date(2027, 1, 19 + i % 2), "10:00"),
+                chair_member_id=c.members["lead"],
+            )
+            repo.add_action(
+                s,
+                ref,
+                actor=ACTOR,
+                now=t,
+                text="Check",
+                owner_member_id=c.members["hv"],
+                due_on=date(2027, 1, 13),
+            )
 
 
 def _run_two(url: str, fake: FakeSlackAPI, tmp: Path, mode: str) -> list[dict[str, object]]:
@@ -61,10 +80,16 @@ def _run_two(url: str, fake: FakeSlackAPI, tmp: Path, mode: str) -> list[dict[st
     go = tmp / mode / "go"
     ticks = ",".join(t.isoformat() for t in WEEK)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, str(WORKER), url, fake.base_url, str(go), ticks, mode,
-                               str(k)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=env)
-             for k in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), url, fake.base_url, str(go), ticks, mode, str(k)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for k in range(2)
+    ]
     for p in procs:
         assert p.stdout is not None
         assert p.stdout.readline().strip() == "ready"
@@ -95,7 +120,8 @@ def _check_once(url: str, fake: FakeSlackAPI) -> int:
 
 @pytest.mark.parametrize("mode", ["leader", "all"])
 def test_two_processes_for_a_week_send_every_reminder_once(
-        mode: str, pg_url: str, fake: FakeSlackAPI, tmp_path: Path) -> None:
+    mode: str, pg_url: str, fake: FakeSlackAPI, tmp_path: Path
+) -> None:
     store = Store.open(pg_url)
     _world(store)
     store.dispose()
@@ -130,15 +156,16 @@ def test_when_the_leader_goes_another_takes_over(pg_url: str) -> None:
 def test_a_killed_leader_is_replaced_at_the_next_tick(pg_url: str) -> None:
     """A real process takes the lock and is killed (SIGKILL): PostgreSQL ends its session, the
     lock goes with it, and another process's next tick leads."""
-    code = ("import sys, time\n"
-            "from bot.scheduler import Leader\n"
-            "from storage.db import Store\n"
-            "leader = Leader(Store.open(sys.argv[1]))\n"
-            "print('leader' if leader.is_leader() else 'not', flush=True)\n"
-            "time.sleep(60)\n")
+    code = (
+        "import sys, time\n"
+        "from bot.scheduler import Leader\n"
+        "from storage.db import Store\n"
+        "leader = Leader(Store.open(sys.argv[1]))\n"
+        "print('leader' if leader.is_leader() else 'not', flush=True)\n"
+        "time.sleep(60)\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", code, pg_url], stdout=subprocess.PIPE,
-                            text=True, env=env)
+    proc = subprocess.Popen([sys.executable, "-c", code, pg_url], stdout=subprocess.PIPE, text=True, env=env)
     other = Store.open(pg_url)
     mine = Leader(other)
     try:

@@ -35,16 +35,40 @@ from bot.slack.chat import SlackChat
 from storage import repository as repo
 from storage.db import Store
 
-PROFILES = ("cwm-taf-morgannwg", "england", "newham", "northern-ireland", "sandwell", "scotland",
-            "shropshire", "suffolk", "wales")
+PROFILES = (
+    "cwm-taf-morgannwg",
+    "england",
+    "newham",
+    "northern-ireland",
+    "sandwell",
+    "scotland",
+    "shropshire",
+    "suffolk",
+    "wales",
+)
 NATION_SUBDIV = {"england": "ENG", "wales": "WLS", "scotland": "SCT", "northern-ireland": "NIR"}
 START = date(2027, 1, 5)
 END = date(2027, 4, 5)
 TICKS = ("07:30", "09:05", "10:05", "13:00", "18:00")
 EXPECTED = Path(__file__).with_name("walk_expected.txt")
-EVENT_DAYS = {"2027-01-05", "2027-01-06", "2027-01-08", "2027-01-12", "2027-01-14", "2027-01-15",
-              "2027-01-19", "2027-01-27", "2027-02-01", "2027-02-08", "2027-02-09", "2027-02-15",
-              "2027-02-19", "2027-03-02", "2027-03-05", "2027-03-08"}
+EVENT_DAYS = {
+    "2027-01-05",
+    "2027-01-06",
+    "2027-01-08",
+    "2027-01-12",
+    "2027-01-14",
+    "2027-01-15",
+    "2027-01-19",
+    "2027-01-27",
+    "2027-02-01",
+    "2027-02-08",
+    "2027-02-09",
+    "2027-02-15",
+    "2027-02-19",
+    "2027-03-02",
+    "2027-03-05",
+    "2027-03-08",
+}
 
 
 def _meeting_id(store: Store, c: Case, day: date) -> int:
@@ -66,58 +90,90 @@ def _events(store: Store, c: Case, profile: str, day: date, hhmm: str) -> None:
         if key == ("2027-01-05", "13:00") and profile == "newham":
             repo.set_digest(s, ref, True, actor=ACTOR, now=at)
         if key == ("2027-01-06", "13:00"):
-            repo.schedule_meeting(s, ref, actor=ACTOR, now=at,
-                                  starts_at=london(date(2027, 1, 19), "10:00"),
-                                  chair_member_id=mem["lead"])
+            repo.schedule_meeting(
+                s,
+                ref,
+                actor=ACTOR,
+                now=at,
+                starts_at=london(date(2027, 1, 19), "10:00"),
+                chair_member_id=mem["lead"],
+            )
         if key == ("2027-01-08", "13:00"):
-            repo.record_visit(s, ref, actor=ACTOR, now=at, on=day, by="lead_social_worker",
-                              member_id=mem["lead"])
+            repo.record_visit(
+                s, ref, actor=ACTOR, now=at, on=day, by="lead_social_worker", member_id=mem["lead"]
+            )
         if key == ("2027-01-12", "13:00"):
             mid = _meeting_id(store, c, date(2027, 1, 19))
             repo.record_attendance(s, ref, mid, actor=ACTOR, now=at, attended=[mem["hv"]])
         if key in (("2027-01-15", "13:00"), ("2027-01-27", "13:00")):
-            repo.record_visit(s, ref, actor=ACTOR, now=at, on=day, by="professional",
-                              member_id=mem["hv"])
+            repo.record_visit(s, ref, actor=ACTOR, now=at, on=day, by="professional", member_id=mem["hv"])
         if key == ("2027-01-14", "13:00"):
             mid = _meeting_id(store, c, date(2027, 1, 19))
             repo.record_attendance(s, ref, mid, actor=ACTOR, now=at, apologies=[mem["teacher"]])
             repo.request_reports(s, ref, mid, [mem["teacher"]], actor=ACTOR, now=at)
-            repo.submit_report(s, ref, mid, mem["teacher"], "Attendance good; no concerns.",
-                               actor=ACTOR, now=at)
+            repo.submit_report(
+                s, ref, mid, mem["teacher"], "Attendance good; no concerns.", actor=ACTOR, now=at
+            )
         if key == ("2027-01-19", "13:00"):
             mid = _meeting_id(store, c, date(2027, 1, 19))
             repo.hold_meeting(s, ref, mid, actor=ACTOR, now=at, social_worker_present=True)
-            repo.record_attendance(s, ref, mid, actor=ACTOR, now=at,
-                                   attended=[mem["lead"], mem["hv"]])
-            repo.add_action(s, ref, actor=ACTOR, now=at, text="Arrange the hearing test",
-                            owner_member_id=mem["hv"], due_on=date(2027, 2, 2))
+            repo.record_attendance(s, ref, mid, actor=ACTOR, now=at, attended=[mem["lead"], mem["hv"]])
+            repo.add_action(
+                s,
+                ref,
+                actor=ACTOR,
+                now=at,
+                text="Arrange the hearing test",
+                owner_member_id=mem["hv"],
+                due_on=date(2027, 2, 2),
+            )
         if key == ("2027-02-01", "13:00"):
-            repo.record_visit(s, ref, actor=ACTOR, now=at, on=day, by="lead_social_worker",
-                              member_id=mem["lead"])
+            repo.record_visit(
+                s, ref, actor=ACTOR, now=at, on=day, by="lead_social_worker", member_id=mem["lead"]
+            )
         if key == ("2027-02-08", "13:00"):
-            repo.schedule_meeting(s, ref, actor=ACTOR, now=at,
-                                  starts_at=london(date(2027, 3, 2), "10:00"),
-                                  chair_member_id=mem["lead"])
+            repo.schedule_meeting(
+                s,
+                ref,
+                actor=ACTOR,
+                now=at,
+                starts_at=london(date(2027, 3, 2), "10:00"),
+                chair_member_id=mem["lead"],
+            )
         if key == ("2027-02-09", "13:00"):
             mid = _meeting_id(store, c, date(2027, 1, 19))
             repo.mark_minutes_circulated(s, ref, mid, actor=ACTOR, now=at)
         if key == ("2027-02-15", "13:00"):
-            repo.raise_escalation(s, ref, actor=ACTOR, now=at, raised_by_member_id=mem["hv"],
-                                  about="threshold")
+            repo.raise_escalation(
+                s, ref, actor=ACTOR, now=at, raised_by_member_id=mem["hv"], about="threshold"
+            )
         if key == ("2027-02-19", "13:00"):
-            repo.set_away(s, ref, mem["hv"], actor=ACTOR, now=at, away_from=date(2027, 2, 22),
-                          away_until=date(2027, 3, 5), cover_member_id=mem["teacher"])
+            repo.set_away(
+                s,
+                ref,
+                mem["hv"],
+                actor=ACTOR,
+                now=at,
+                away_from=date(2027, 2, 22),
+                away_until=date(2027, 3, 5),
+                cover_member_id=mem["teacher"],
+            )
         if key == ("2027-03-02", "13:00"):
             mid = _meeting_id(store, c, date(2027, 3, 2))
             repo.hold_meeting(s, ref, mid, actor=ACTOR, now=at, social_worker_present=True)
-            repo.record_attendance(s, ref, mid, actor=ACTOR, now=at,
-                                   attended=[mem["lead"], mem["teacher"]])
+            repo.record_attendance(s, ref, mid, actor=ACTOR, now=at, attended=[mem["lead"], mem["teacher"]])
         if key == ("2027-03-05", "13:00"):
             mid = _meeting_id(store, c, date(2027, 3, 2))
             repo.mark_minutes_circulated(s, ref, mid, actor=ACTOR, now=at)
         if key == ("2027-03-08", "13:00"):
-            repo.schedule_meeting(s, ref, actor=ACTOR, now=at, kind="review_conference",
-                                  starts_at=london(date(2027, 3, 30), "10:00"))
+            repo.schedule_meeting(
+                s,
+                ref,
+                actor=ACTOR,
+                now=at,
+                kind="review_conference",
+                starts_at=london(date(2027, 3, 30), "10:00"),
+            )
 
 
 def _who(dest: str, cases: dict[str, Case]) -> str:
@@ -143,8 +199,14 @@ def walk(store: Store, fake: FakeSlackAPI) -> tuple[list[str], list[tuple[str, d
     cases: dict[str, Case] = {}
     for i, profile in enumerate(PROFILES):
         prefix = chr(ord("A") + i)
-        cases[profile] = new_case(store, london(START, "07:00"), reference=f"CG-{i + 1:04d}",
-                                  profile=profile, start=START, prefix=prefix)
+        cases[profile] = new_case(
+            store,
+            london(START, "07:00"),
+            reference=f"CG-{i + 1:04d}",
+            profile=profile,
+            start=START,
+            prefix=prefix,
+        )
     by_ref = {c.reference: p for p, c in cases.items()}
     lines: list[str] = []
     raw: list[tuple[str, datetime, str]] = []
@@ -159,8 +221,10 @@ def walk(store: Store, fake: FakeSlackAPI) -> tuple[list[str], list[tuple[str, d
                 if sent.outcome not in ("sent", "digest"):
                     continue
                 profile = by_ref[sent.reference]
-                lines.append(f"{at:%a %d %b %H:%M}  {profile:<18} {sent.kind:<21} "
-                             f"{sent.audience:<15} {_who(sent.destination, cases)}")
+                lines.append(
+                    f"{at:%a %d %b %H:%M}  {profile:<18} {sent.kind:<21} "
+                    f"{sent.audience:<15} {_who(sent.destination, cases)}"
+                )
                 raw.append((profile, at, sent.kind))
         day += timedelta(days=1)
     return lines, raw
@@ -203,6 +267,5 @@ def test_three_months_one_case_per_profile(store: Store, fake: FakeSlackAPI) -> 
     # Every profile's case was reminded of something, and the story's turns show up.
     assert {p for p, _, _ in raw} == set(PROFILES)
     kinds = Counter(k for _, _, k in raw)
-    for k in ("attendance", "report_request", "chair_bundle", "book_next", "action_soon",
-              "action_overdue"):
+    for k in ("attendance", "report_request", "chair_bundle", "book_next", "action_soon", "action_overdue"):
         assert kinds[k] > 0, k

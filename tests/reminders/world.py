@@ -48,16 +48,17 @@ class Case:
     users: dict[str, str] = field(default_factory=dict)  # label -> slack user id
 
 
-def new_case(store: Store, now: datetime, *, reference: str, profile: str, start: date,
-             prefix: str, plan: str = "cp") -> Case:
+def new_case(
+    store: Store, now: datetime, *, reference: str, profile: str, start: date, prefix: str, plan: str = "cp"
+) -> Case:
     """A case with a channel and five members: lead social worker (with a line manager), health
     visitor, teacher, a police officer on email only, and a parent (family, no chat id)."""
     with store.transaction() as s:
-        case = repo.create_case(s, actor=ACTOR, now=now, profile=profile, plan=plan,
-                                start=start, reference=reference)
+        case = repo.create_case(
+            s, actor=ACTOR, now=now, profile=profile, plan=plan, start=start, reference=reference
+        )
         channel = f"C{prefix}CHAN"
-        repo.link_channel(s, reference, actor=ACTOR, now=now, kind="slack",
-                          channel_id=channel)
+        repo.link_channel(s, reference, actor=ACTOR, now=now, kind="slack", channel_id=channel)
         c = Case(reference, int(case.id or 0), channel)
         people = (
             ("lead", "lead social worker", "professional", f"U{prefix}LEAD", f"U{prefix}MGR"),
@@ -67,20 +68,28 @@ def new_case(store: Store, now: datetime, *, reference: str, profile: str, start
             ("parent", "parent", "family", None, None),
         )
         for label, role, kind, user, manager in people:
-            m = repo.add_member(s, reference, actor=ACTOR, now=now, display_name=f"{label} {prefix}",
-                                role=role, kind=kind,
-                                addresses={"slack": user} if user else None,
-                                email=f"{label}.{prefix.lower()}@example.org",
-                                line_manager_addresses={"slack": manager} if manager else None,
-                                joined_on=start)
+            m = repo.add_member(
+                s,
+                reference,
+                actor=ACTOR,
+                now=now,
+                display_name=f"{label} {prefix}",
+                role=role,
+                kind=kind,
+                addresses={"slack": user} if user else None,
+                email=f"{label}.{prefix.lower()}@example.org",
+                line_manager_addresses={"slack": manager} if manager else None,
+                joined_on=start,
+            )
             c.members[label] = int(m.id or 0)
             if user:
                 c.users[label] = user
     return c
 
 
-def run_sweep(store: Store, port: ChatPort, clock: Callable[[], datetime], *,
-              delivery: Delivery | None = None) -> list[tuple[datetime, Sent]]:
+def run_sweep(
+    store: Store, port: ChatPort, clock: Callable[[], datetime], *, delivery: Delivery | None = None
+) -> list[tuple[datetime, Sent]]:
     """One tick as `coregroup serve` runs it: plan + insert, then deliver what is due."""
     now = clock()
     sweep(store, now)

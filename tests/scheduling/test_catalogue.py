@@ -12,11 +12,26 @@ def test_every_rule_has_its_flags() -> None:
 
 
 def test_the_flags_select_what_the_handlers_selected() -> None:
-    assert sorted(BOOKING_RULES) == sorted((
-        "first_core_group", "second_core_group", "next_core_group", "post_review_core_group",
-        "school_move_core_group", "resolution_review_core_group"))
-    assert sorted(LEAD_RULES) == sorted((
-        "first_core_group", "second_core_group", "next_core_group", "lead_sw_visit",
-        "review_conference", "final_core_group_window", "significant_change_to_conference_chair"))
+    assert sorted(BOOKING_RULES) == sorted(
+        (
+            "first_core_group",
+            "second_core_group",
+            "next_core_group",
+            "post_review_core_group",
+            "school_move_core_group",
+            "resolution_review_core_group",
+        )
+    )
+    assert sorted(LEAD_RULES) == sorted(
+        (
+            "first_core_group",
+            "second_core_group",
+            "next_core_group",
+            "lead_sw_visit",
+            "review_conference",
+            "final_core_group_window",
+            "significant_change_to_conference_chair",
+        )
+    )
     assert sorted(ANYONE_RULES) == ["child_seen"]
     assert sorted(VISIT_RULES) == ["child_seen", "lead_sw_visit"]

@@ -10,22 +10,32 @@ from scheduling.engine import timeline
 from scheduling.reminders import PLAN, ActionFacts, CaseFacts, MeetingFacts, plan_reminders
 
 ENG = calendar_for("england")
-CASE = case_from_dict({
-    "profile": "suffolk", "plan": "cp", "start": "2026-12-18",
-    "meetings": [{"kind": "core_group", "date": "2027-01-05", "minutes_circulated": None}],
-})
-MEETING = MeetingFacts("meeting:2027-02-10:core_group", date(2027, 2, 10),
-                       professionals=("p1", "p2", "p3"), members=("p1", "p2", "p3", "f1"),
-                       attending=frozenset({"p1"}), apologies=frozenset({"p2"}),
-                       reports_in=frozenset({"p2"}))
+CASE = case_from_dict(
+    {
+        "profile": "suffolk",
+        "plan": "cp",
+        "start": "2026-12-18",
+        "meetings": [{"kind": "core_group", "date": "2027-01-05", "minutes_circulated": None}],
+    }
+)
+MEETING = MeetingFacts(
+    "meeting:2027-02-10:core_group",
+    date(2027, 2, 10),
+    professionals=("p1", "p2", "p3"),
+    members=("p1", "p2", "p3", "f1"),
+    attending=frozenset({"p1"}),
+    apologies=frozenset({"p2"}),
+    reports_in=frozenset({"p2"}),
+)
 
 
 NO_FACTS = CaseFacts()
 
 
 def kinds(today: date, facts: CaseFacts = NO_FACTS) -> list[tuple[str, str, str]]:
-    return sorted((p.kind, p.stage, p.audience)
-                  for p in plan_reminders(timeline(CASE, today), facts, ENG, today))
+    return sorted(
+        (p.kind, p.stage, p.audience) for p in plan_reminders(timeline(CASE, today), facts, ENG, today)
+    )
 
 
 def test_every_plan_row_names_a_rule_and_a_next_step() -> None:
@@ -54,8 +64,11 @@ def test_meeting_nags_attendance_reports_and_chair() -> None:
     got = kinds(date(2027, 2, 5), facts)
     assert [g for g in got if g[0] == "report_request"] == [("report_request", "report:p3", "member:p3")]
     # 1 WD before = Tue 9 Feb: the chair gets the bundle: p2's report in, p3 missing (1 of 2).
-    plans = [p for p in plan_reminders(timeline(CASE, date(2027, 2, 9)), facts, ENG, date(2027, 2, 9))
-             if p.kind == "chair_bundle"]
+    plans = [
+        p
+        for p in plan_reminders(timeline(CASE, date(2027, 2, 9)), facts, ENG, date(2027, 2, 9))
+        if p.kind == "chair_bundle"
+    ]
     assert len(plans) == 1 and plans[0].audience == "chair" and plans[0].progress == (1, 2)
     assert plans[0].received == ("p2",) and plans[0].waiting == ("p3",)
     # Nothing about the meeting on the day itself.
@@ -70,8 +83,12 @@ def test_booking_nudge_only_when_nothing_is_booked() -> None:
 
 
 def test_actions_before_and_overdue() -> None:
-    facts = CaseFacts(actions=(ActionFacts(1, "p1", date(2027, 1, 20)),
-                               ActionFacts(2, "p2", date(2027, 1, 20), achieved=True)))
+    facts = CaseFacts(
+        actions=(
+            ActionFacts(1, "p1", date(2027, 1, 20)),
+            ActionFacts(2, "p2", date(2027, 1, 20), achieved=True),
+        )
+    )
     assert ("action_soon", "before", "member:p1") in kinds(date(2027, 1, 18), facts)
     got = kinds(date(2027, 1, 21), facts)
     assert ("action_overdue", "overdue", "channel") in got

@@ -49,8 +49,9 @@ def adapter(make_driver: DriverFactory) -> Iterator[Driver]:
 @pytest.fixture
 def every_adapter(sqlite_template: Path, tmp_path: Path) -> Iterator[dict[str, Driver]]:
     with ExitStack() as stack:
-        yield {name: stack.enter_context(driver_for(name, sqlite_template, tmp_path / name))
-               for name in ADAPTERS}
+        yield {
+            name: stack.enter_context(driver_for(name, sqlite_template, tmp_path / name)) for name in ADAPTERS
+        }
 
 
 @pytest.fixture

@@ -26,8 +26,13 @@ DEMO = Path(__file__).resolve().parents[1] / "console" / "demo.txt"
 @pytest.fixture
 def deployment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A SQLite deployment run through the console (the real store, so the real anchor)."""
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DATABASE_URL",
-                 "COREGROUP_AUDIT_ANCHOR"):
+    for name in (
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_APP_TOKEN",
+        "DATABASE_URL",
+        "COREGROUP_AUDIT_ANCHOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     db = tmp_path / "council" / "coregroup.db"
     monkeypatch.setenv("COREGROUP_SQLITE_PATH", str(db))
@@ -51,15 +56,15 @@ def last_event(db: Path) -> tuple[int, str]:
     engine = make_engine(f"sqlite:///{db}")
     try:
         with engine.connect() as conn:
-            row = conn.exec_driver_sql(
-                "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1").one()
+            row = conn.exec_driver_sql("SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1").one()
     finally:
         engine.dispose()
     return int(row[0]), str(row[1])
 
 
-def test_untouched_log_is_intact_up_to_its_anchor(deployment: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_untouched_log_is_intact_up_to_its_anchor(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     capsys.readouterr()
     last_id, last_hash = last_event(deployment)
     anchor = deployment.with_name("coregroup.db.audit-anchor")
@@ -71,36 +76,39 @@ def test_untouched_log_is_intact_up_to_its_anchor(deployment: Path,
 
 
 def test_deleting_the_newest_events_is_detected_and_named(
-        deployment: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     last_id, _ = last_event(deployment)
     sql(deployment, f"DELETE FROM audit_event WHERE id > {last_id - 5}")
     capsys.readouterr()
     assert main(["audit", "verify"]) == 1
     out = capsys.readouterr().out
-    assert (f"the events after #{last_id - 5} are missing: the log ends at #{last_id - 5} "
-            f"but was anchored at #{last_id}") in out
+    assert (
+        f"the events after #{last_id - 5} are missing: the log ends at #{last_id - 5} "
+        f"but was anchored at #{last_id}"
+    ) in out
 
 
-def test_deleting_every_event_is_detected(deployment: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_deleting_every_event_is_detected(deployment: Path, capsys: pytest.CaptureFixture[str]) -> None:
     last_id, _ = last_event(deployment)
     sql(deployment, "DELETE FROM audit_event")
     capsys.readouterr()
     assert main(["audit", "verify"]) == 1
-    assert (f"every event is missing: the log is empty but was anchored at #{last_id}"
-            in capsys.readouterr().out)
+    assert (
+        f"every event is missing: the log is empty but was anchored at #{last_id}" in capsys.readouterr().out
+    )
 
 
-def test_replacing_the_anchored_event_is_detected(deployment: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_replacing_the_anchored_event_is_detected(
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Delete the newest event and write a different one in its place, re-hashed and linked."""
     from storage import audit
 
     last_id, last_hash = last_event(deployment)
     engine = make_engine(f"sqlite:///{deployment}")
     with engine.connect() as conn:
-        prev = conn.exec_driver_sql(
-            f"SELECT hash FROM audit_event WHERE id = {last_id - 1}").scalar_one()
+        prev = conn.exec_driver_sql(f"SELECT hash FROM audit_event WHERE id = {last_id - 1}").scalar_one()
     engine.dispose()
     sql(deployment, f"DELETE FROM audit_event WHERE id = {last_id}")
     store = Store(make_engine(f"sqlite:///{deployment}"))  # no anchor: the attacker's own writer
@@ -119,7 +127,8 @@ def test_replacing_the_anchored_event_is_detected(deployment: Path,
 
 
 def test_an_anchor_from_the_log_catches_a_truncation_that_also_removed_the_file(
-        deployment: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deployment: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     last_id, last_hash = last_event(deployment)
     sql(deployment, f"DELETE FROM audit_event WHERE id > {last_id - 3}")
     deployment.with_name("coregroup.db.audit-anchor").unlink()
@@ -131,8 +140,9 @@ def test_an_anchor_from_the_log_catches_a_truncation_that_also_removed_the_file(
     assert main(["audit", "verify", "--anchor", "yesterday"]) == 2
 
 
-def test_anchor_log_lines_name_a_real_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            caplog: pytest.LogCaptureFixture) -> None:
+def test_anchor_log_lines_name_a_real_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     """Every 100 events a line a log collector keeps: `audit anchor <id>:<hash>`."""
     from datetime import date
 
@@ -149,8 +159,15 @@ def test_anchor_log_lines_name_a_real_event(tmp_path: Path, monkeypatch: pytest.
     try:
         for n in range(1, 111):
             with store.transaction() as s:
-                repo.create_case(s, actor="cli", now=system_clock(), profile="suffolk",
-                                 plan="cp", start=date(2027, 1, 4), reference=f"CG-{n:04d}")
+                repo.create_case(
+                    s,
+                    actor="cli",
+                    now=system_clock(),
+                    profile="suffolk",
+                    plan="cp",
+                    start=date(2027, 1, 4),
+                    reference=f"CG-{n:04d}",
+                )
     finally:
         store.dispose()
     lines = [r.getMessage() for r in caplog.records if r.name == "coregroup.audit"]

@@ -90,14 +90,20 @@ class Serve:
     def __init__(self, fake: FakeSlackAPI, db_url: str, log: Path, *extra: str) -> None:
         self.port = _free_port()
         env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
-        env.update(DATABASE_URL=db_url, SLACK_BOT_TOKEN=TOKEN,
-                   SLACK_SIGNING_SECRET=signing.SIGNING_SECRET, SLACK_API_URL=fake.base_url)
+        env.update(
+            DATABASE_URL=db_url,
+            SLACK_BOT_TOKEN=TOKEN,
+            SLACK_SIGNING_SECRET=signing.SIGNING_SECRET,
+            SLACK_API_URL=fake.base_url,
+        )
         self.log = log
         self._out = log.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port),
-             "--workers", "2", *extra],
-            stdout=self._out, stderr=subprocess.STDOUT, env=env)
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port), "--workers", "2", *extra],
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
         deadline = time.monotonic() + 30
         while True:
@@ -146,13 +152,13 @@ def _store(db_url: str) -> Store:
     return Store(make_engine(db_url))
 
 
-def _stop_in_the_middle(fake: FakeSlackAPI, db_url: str, tmp_path: Path, sig: signal.Signals
-                        ) -> None:
+def _stop_in_the_middle(fake: FakeSlackAPI, db_url: str, tmp_path: Path, sig: signal.Signals) -> None:
     first = Serve(fake, db_url, tmp_path / "serve-1.log", "--grace", str(GRACE))
     # serve runs on the real clock: the plan started a fortnight ago, the actions are due later
     start, due = date.today() - timedelta(days=14), date.today() + timedelta(days=30)
-    setup = signing.slash_command(f"new CG-0001 profile:suffolk plan:cp start:{start}",
-                                  response_url=fake.response_url("setup"))
+    setup = signing.slash_command(
+        f"new CG-0001 profile:suffolk plan:cp start:{start}", response_url=fake.response_url("setup")
+    )
     assert first.send(setup).status_code == 200
     _wait_answered(fake, {"setup"})
     fake.wait_for("pins.add", timeout=30)  # the case channel is made, its summary pinned
@@ -162,9 +168,11 @@ def _stop_in_the_middle(fake: FakeSlackAPI, db_url: str, tmp_path: Path, sig: si
     fake.delay = 1.0  # Slack is slow: the work queues up behind the acks
     names = {f"a{i:02d}" for i in range(COUNT)}
     for i in range(COUNT):
-        req = signing.slash_command(f'action add "Task {i:02d}" due:{due}',
-                                    channel_id=channel.id,
-                                    response_url=fake.response_url(f"a{i:02d}"))
+        req = signing.slash_command(
+            f'action add "Task {i:02d}" due:{due}',
+            channel_id=channel.id,
+            response_url=fake.response_url(f"a{i:02d}"),
+        )
         assert first.send(req).status_code == 200  # acknowledged
     first.stop(sig)
     assert not names <= set(_answered(fake)), "the stop came too late to test anything"
@@ -190,13 +198,15 @@ def _stop_in_the_middle(fake: FakeSlackAPI, db_url: str, tmp_path: Path, sig: si
 
 @pytest.mark.slow
 def test_sigterm_mid_work_then_restart_records_every_acknowledged_command_once(
-        fake: FakeSlackAPI, db_url: str, tmp_path: Path) -> None:
+    fake: FakeSlackAPI, db_url: str, tmp_path: Path
+) -> None:
     _stop_in_the_middle(fake, db_url, tmp_path, signal.SIGTERM)
 
 
 @pytest.mark.slow
 def test_sigkill_mid_work_then_restart_records_every_acknowledged_command_once(
-        fake: FakeSlackAPI, db_url: str, tmp_path: Path) -> None:
+    fake: FakeSlackAPI, db_url: str, tmp_path: Path
+) -> None:
     _stop_in_the_middle(fake, db_url, tmp_path, signal.SIGKILL)
 
 
@@ -226,8 +236,9 @@ def test_a_row_is_taken_once_and_a_dead_lease_comes_back(any_store: Store) -> No
     clock = MovableClock("2027-01-04T14:00")
     lease = timedelta(minutes=2)
     with any_store.transaction() as s:
-        row_id = inbound.add(s, platform="slack", kind="command", body={"text": "status"},
-                             now=clock(), worker="a", lease=lease)
+        row_id = inbound.add(
+            s, platform="slack", kind="command", body={"text": "status"}, now=clock(), worker="a", lease=lease
+        )
     with any_store.transaction() as s:
         assert inbound.claim_due(s, now=clock(), worker="b") == []  # leased to its writer
         assert inbound.claim(s, row_id, now=clock(), worker="a", lease=lease) is not None
@@ -247,14 +258,15 @@ def test_repeated_failure_tells_the_user_and_keeps_no_text(any_store: Store) -> 
     clock = MovableClock("2027-01-04T14:00")
     told: list[Message] = []
     worker = Worker(threads=1)
-    queue = InboundQueue(any_store, clock, worker, platform="slack", max_attempts=3,
-                         retry_after=timedelta(seconds=10))
+    queue = InboundQueue(
+        any_store, clock, worker, platform="slack", max_attempts=3, retry_after=timedelta(seconds=10)
+    )
 
     def broken(body: dict[str, object], redo: bool) -> None:
         raise RuntimeError("the platform is down")
 
     queue.register("command", broken, lambda body, m: told.append(m))
-    queue.accept("command", {"text": "action add \"Weigh the baby\""})
+    queue.accept("command", {"text": 'action add "Weigh the baby"'})
     for _ in range(3):
         assert worker.drain(10)
         clock.at += timedelta(seconds=11)
@@ -272,8 +284,7 @@ def test_repeated_failure_tells_the_user_and_keeps_no_text(any_store: Store) -> 
 
 
 @pytest.mark.filterwarnings("ignore:The bot client is deprecated:DeprecationWarning")
-def test_teams_activities_acknowledged_before_a_stop_are_done_by_the_next_start(
-        tmp_path: Path) -> None:
+def test_teams_activities_acknowledged_before_a_stop_are_done_by_the_next_start(tmp_path: Path) -> None:
     """Through the real Teams endpoint (JWT and all): five `action add` get their 200 while the
     workers are busy, the process stops with no grace, and the next start does all five."""
     from fakes.teams_connector import FakeTeams
@@ -285,8 +296,9 @@ def test_teams_activities_acknowledged_before_a_stop_are_done_by_the_next_start(
     try:
         with FakeTeams(roster=list(ROSTER)) as fake:
             with teams_running(fake, store, clock) as first:
-                assert first.say(LEAD, "new CG-0001 profile:suffolk plan:cp start:2027-01-04"
-                                 ).status_code == 200
+                assert (
+                    first.say(LEAD, "new CG-0001 profile:suffolk plan:cp start:2027-01-04").status_code == 200
+                )
                 gate = threading.Event()
                 for _ in range(4):  # every worker thread busy
                     first.deps.worker.submit(gate.wait, 10)
@@ -322,8 +334,9 @@ def test_the_writes_bench_runs_and_loses_nothing_across_a_sigterm() -> None:
     assert result["replied"] == result["acked"] and result["queue_left"] == 0
 
 
-def test_socket_mode_sigterm_disconnects_then_drains(fake: FakeSlackAPI, db_url: str,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_socket_mode_sigterm_disconnects_then_drains(
+    fake: FakeSlackAPI, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In Socket Mode a SIGTERM leaves the handler's wait, closes the socket (no new requests),
     gives the queued work its grace and returns 0, instead of dying on the spot."""
     from bot.cli import main

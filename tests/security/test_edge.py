@@ -49,8 +49,12 @@ def _status(sock: socket.socket) -> int:
 def _declared_huge(client: httpx.Client, path: str, content_type: str) -> int:
     """Headers announcing 256 MB, then nothing: only a server that refuses unread answers."""
     with _connect(client) as sock:
-        sock.sendall((f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\n"
-                      f"Content-Length: {256 * 1024 * 1024}\r\n\r\n").encode())
+        sock.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\n"
+                f"Content-Length: {256 * 1024 * 1024}\r\n\r\n"
+            ).encode()
+        )
         return _status(sock)
 
 
@@ -58,8 +62,12 @@ def _chunked_over_limit(client: httpx.Client, path: str, content_type: str) -> i
     """A chunked body that passes the limit and is never finished (no last chunk)."""
     piece = b"a" * (64 * 1024)
     with _connect(client) as sock:
-        sock.sendall((f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\n"
-                      "Transfer-Encoding: chunked\r\n\r\n").encode())
+        sock.sendall(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: test\r\nContent-Type: {content_type}\r\n"
+                "Transfer-Encoding: chunked\r\n\r\n"
+            ).encode()
+        )
         for _ in range(LIMIT // len(piece) + 1):
             sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         return _status(sock)
@@ -76,8 +84,7 @@ def test_slack_declared_oversized_body_is_refused_before_it_is_read(slack: Slack
 
 
 def test_slack_chunked_body_is_cut_off_at_the_limit(slack: SlackHarness) -> None:
-    assert _chunked_over_limit(slack.client, EVENTS_PATH,
-                               "application/x-www-form-urlencoded") == 413
+    assert _chunked_over_limit(slack.client, EVENTS_PATH, "application/x-www-form-urlencoded") == 413
     # A real signed command still works after the refusal.
     assert slack.command("help").status_code == 200
 
@@ -113,9 +120,10 @@ FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 SLACK_MALFORMED = {
     "no signature, bad JSON": (b"{not json", {"content-type": JSON}),
-    "garbled timestamp": (b"command=%2Fcoregroup", {"content-type": FORM,
-                                                    "x-slack-request-timestamp": "abc",
-                                                    "x-slack-signature": "v0=zz"}),
+    "garbled timestamp": (
+        b"command=%2Fcoregroup",
+        {"content-type": FORM, "x-slack-request-timestamp": "abc", "x-slack-signature": "v0=zz"},
+    ),
     "not UTF-8": (b"payload=\xff\xfe", {"content-type": FORM}),
     "forged, bad JSON": (b"{not json", _forged_headers(JSON)),
     "forged, JSON array": (b"[1]", _forged_headers(JSON)),
@@ -126,7 +134,8 @@ SLACK_MALFORMED = {
 
 @pytest.mark.parametrize("case", sorted(SLACK_MALFORMED))
 def test_slack_malformed_input_gets_4xx_without_a_traceback(
-        slack: SlackHarness, logged: pytest.LogCaptureFixture, case: str) -> None:
+    slack: SlackHarness, logged: pytest.LogCaptureFixture, case: str
+) -> None:
     body, headers = SLACK_MALFORMED[case]
     before = _events(slack)
     r = slack.client.post(EVENTS_PATH, content=body, headers=headers)
@@ -149,7 +158,8 @@ TEAMS_MALFORMED = {
 @pytest.mark.filterwarnings("ignore:The bot client is deprecated")
 @pytest.mark.filterwarnings("ignore:.*in preview")
 def test_teams_malformed_input_gets_4xx_without_a_traceback(
-        teams: TeamsHarness, logged: pytest.LogCaptureFixture, case: str) -> None:
+    teams: TeamsHarness, logged: pytest.LogCaptureFixture, case: str
+) -> None:
     body, content_type = TEAMS_MALFORMED[case]
     r = teams.client.post(MESSAGES_PATH, content=body, headers={"content-type": content_type})
     assert r.status_code in (400, 401), r.status_code

@@ -51,13 +51,35 @@ NEW = "new CG-0001 profile:suffolk plan:cp start:2027-01-04"
 
 #: What an attacker types. Each one, unescaped, is something Slack or Teams would act on.
 HOSTILE = [
-    "<!channel>", "<!here>", "<!everyone>", "<@U123>", "<@U0LEAD|lead>", "<#C1>", "<#C1|general>",
-    "<!subteam^S1|@team>", "<https://evil.example|Confirm>", "<https://evil.example>",
-    "&lt;!channel&gt;", "&amp;lt;!here&amp;gt;", "[Confirm](https://evil.example)",
-    "<at>Lead Social Worker</at>", "</at><at>x", "<script>alert(1)</script>", "<b>x</b>",
-    "\x1b[2J\x1b[31mred", "\x9b2J", "a\x00b\x07c", "\u202etxet desrever", MENTION_OPEN,
-    MENTION_CLOSE, f"{MENTION_OPEN}U0LEAD{MENTION_CLOSE}", f"{MENTION_OPEN}U0LEAD",
-    "**bold** `code`", "&", "<", ">",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123>",
+    "<@U0LEAD|lead>",
+    "<#C1>",
+    "<#C1|general>",
+    "<!subteam^S1|@team>",
+    "<https://evil.example|Confirm>",
+    "<https://evil.example>",
+    "&lt;!channel&gt;",
+    "&amp;lt;!here&amp;gt;",
+    "[Confirm](https://evil.example)",
+    "<at>Lead Social Worker</at>",
+    "</at><at>x",
+    "<script>alert(1)</script>",
+    "<b>x</b>",
+    "\x1b[2J\x1b[31mred",
+    "\x9b2J",
+    "a\x00b\x07c",
+    "\u202etxet desrever",
+    MENTION_OPEN,
+    MENTION_CLOSE,
+    f"{MENTION_OPEN}U0LEAD{MENTION_CLOSE}",
+    f"{MENTION_OPEN}U0LEAD",
+    "**bold** `code`",
+    "&",
+    "<",
+    ">",
 ]
 #: A live Slack entity: `<` then `@`, `#`, `!` or a link scheme, up to `>`.
 SLACK_LIVE = re.compile(r"<[@#!]|<(?:https?|mailto|ftp):|<[^<>]*\|[^<>]*>")
@@ -107,8 +129,12 @@ def assert_slack_safe(texts: list[str], allowed: set[str]) -> None:
 def test_no_renderer_lets_typed_text_become_a_live_sequence(hostile: str) -> None:
     typed = clean(hostile)  # what input keeps of it (parse and forms clean likewise)
     ours = user_mention("U0HV")
-    msg = Message(f"CG-0001: {typed} booked by {ours}", (f"**Venue**: {typed}", typed),
-                  (Button(typed or "x", "cg.run", "status"),), (f"{typed} · rule",))
+    msg = Message(
+        f"CG-0001: {typed} booked by {ours}",
+        (f"**Venue**: {typed}", typed),
+        (Button(typed or "x", "cg.run", "status"),),
+        (f"{typed} · rule",),
+    )
 
     # Slack: blocks, fallback text, App Home, a modal's intro and labels, the upload comment.
     payload = message_payload(msg)
@@ -141,9 +167,15 @@ def test_no_renderer_lets_typed_text_become_a_live_sequence(hostile: str) -> Non
     # value, read back exactly; it cannot start a property or component of its own.
     venue = typed or "x"
     start = datetime(2027, 1, 15, 10, tzinfo=UTC)
-    invite = Invite(uid="coregroup-CG-0001-1@coregroup", case_ref="CG-0001", kind="core_group",
-                    starts_at=start, ends_at=start.replace(hour=11), organiser="lead@example.org",
-                    venue=venue)
+    invite = Invite(
+        uid="coregroup-CG-0001-1@coregroup",
+        case_ref="CG-0001",
+        kind="core_group",
+        starts_at=start,
+        ends_at=start.replace(hour=11),
+        organiser="lead@example.org",
+        venue=venue,
+    )
     cal = Calendar.from_ical(to_ics(invite, method="CANCEL", comment=venue, stamp=start))
     (event,) = cal.walk("VEVENT")
     assert (str(event["location"]), str(event["comment"])) == (venue, venue)
@@ -165,13 +197,13 @@ def test_parse_stores_what_was_meant_and_never_a_live_sequence() -> None:
     cmd = parse("concern &lt;!channel&gt; &amp;lt;here")
     assert isinstance(cmd, RaiseConcern) and cmd.text == "<!channel> &lt;here"
     # Slack's own special mention, channel link and link become plain words.
-    meeting = parse('meeting 2027-02-26 10:00 venue:"<!channel> <#C1|general> '
-                    '<https://evil.example|Confirm>"')
+    meeting = parse(
+        'meeting 2027-02-26 10:00 venue:"<!channel> <#C1|general> <https://evil.example|Confirm>"'
+    )
     assert isinstance(meeting, ScheduleMeeting)
     assert meeting.venue == "@channel #general https://evil.example"
     # A person picked inside free text is kept as the words it reads as, not as a mention.
-    action = parse('action add "ring <@U0HV|hv> and <mailto:gp@example.org|gp@example.org>" '
-                   "owner:<@U0HV|hv>")
+    action = parse('action add "ring <@U0HV|hv> and <mailto:gp@example.org|gp@example.org>" owner:<@U0HV|hv>')
     assert isinstance(action, AddAction) and action.owner == "U0HV"
     assert action.text == "ring @hv and gp@example.org"
     concern = parse("concern <@U0HV> disagrees")
@@ -189,13 +221,15 @@ def slack_api() -> Iterator[FakeSlackAPI]:
 
 
 @contextmanager
-def slack_with_ics(api: FakeSlackAPI, store: Store, clock: MovableClock
-                   ) -> Iterator[tuple[SlackHarness, CalendarJobs]]:
+def slack_with_ics(
+    api: FakeSlackAPI, store: Store, clock: MovableClock
+) -> Iterator[tuple[SlackHarness, CalendarJobs]]:
     """The Slack endpoint plus the calendar worker posting .ics files, as `coregroup serve`."""
     with running(api, store, clock) as h:
         chat = SlackChat(make_client(TOKEN, api.base_url))
-        jobs = CalendarJobs(store, chat, clock, lambda publish: IcsCalendar(publish, clock),
-                            poll=0, warm_up=False).start()
+        jobs = CalendarJobs(
+            store, chat, clock, lambda publish: IcsCalendar(publish, clock), poll=0, warm_up=False
+        ).start()
         h.deps.calendar = jobs.notify
         try:
             yield h, jobs
@@ -206,8 +240,15 @@ def slack_with_ics(api: FakeSlackAPI, store: Store, clock: MovableClock
 def _sent_texts(api: FakeSlackAPI) -> list[str]:
     """Every text the bot sent to Slack: posts, edits, ephemeral answers, file comments."""
     out: list[str] = []
-    for method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url",
-                   "files.completeUploadExternal", "views.publish", "views.open"):
+    for method in (
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "response_url",
+        "files.completeUploadExternal",
+        "views.publish",
+        "views.open",
+    ):
         for args in api.args_of(method):
             out += slack_texts(args)
             if "blocks" in args and isinstance(args["blocks"], str):  # form-encoded JSON
@@ -221,7 +262,8 @@ EVIL_TYPED = "&lt;!channel&gt; &lt;@U0MGR&gt; &lt;https://evil.example|Confirm&g
 
 
 def test_slack_venue_action_concern_names_and_roles_go_out_escaped(
-        slack_api: FakeSlackAPI, store: Store, clock: MovableClock) -> None:
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock
+) -> None:
     with slack_with_ics(slack_api, store, clock) as (h, jobs):
         assert h.command(NEW).status_code == 200
         channel = h.fake.channel_named("cg-cg-0001")
@@ -234,8 +276,7 @@ def test_slack_venue_action_concern_names_and_roles_go_out_escaped(
             f'action add "{EVIL_TYPED}" owner:<@U0HV|hv> due:2027-02-01',
             f"concern {EVIL_TYPED}",
             # What Slack itself sends for a real @channel / link typed in the command.
-            'action add "<!channel> <https://evil.example|Confirm>" owner:<@U0HV|hv> '
-            'due:2027-02-02',
+            'action add "<!channel> <https://evil.example|Confirm>" owner:<@U0HV|hv> due:2027-02-02',
         ):
             assert h.command(line, channel=ch).status_code == 200
         jobs.run_now()
@@ -249,8 +290,7 @@ def test_slack_venue_action_concern_names_and_roles_go_out_escaped(
             assert not SLACK_LIVE.search(re.sub(r"<@U0[A-Z]+>", "", t)), t
         # The typed text is shown as typed, escaped; the people the bot names are still mentioned.
         posts = [all_text(p) for p in h.channel_posts(ch)]
-        assert any("&lt;!channel&gt;" in p and "&lt;https://evil.example|Confirm&gt;" in p
-                   for p in posts)
+        assert any("&lt;!channel&gt;" in p and "&lt;https://evil.example|Confirm&gt;" in p for p in posts)
         assert any("<@U0HV>" in p for p in posts)
         # The pinned summary (edited in place after each change) carries the venue escaped.
         updates = [all_text(a) for a in slack_api.args_of("chat.update")]
@@ -276,8 +316,10 @@ def test_teams_cards_carry_typed_links_and_tags_as_text(teams: TeamsHarness) -> 
     assert teams.say(LEAD, NEW).status_code == 200
     teams.say(LEAD, 'add @Health Visitor role:"health visitor" agency:"NHS"', mentions=[HV])
     # Teams sends typed `<` as `&lt;` in the activity's HTML; the markdown link arrives as is.
-    evil = ("&lt;at&gt;Lead Social Worker&lt;/at&gt; [Confirm](https://evil.example) "
-            "&lt;!channel&gt; &lt;b&gt;x&lt;/b&gt;")
+    evil = (
+        "&lt;at&gt;Lead Social Worker&lt;/at&gt; [Confirm](https://evil.example) "
+        "&lt;!channel&gt; &lt;b&gt;x&lt;/b&gt;"
+    )
     teams.say(LEAD, f'meeting 2027-01-15 10:00 venue:"{evil}"')
     teams.say(LEAD, f'action add "{evil}" owner:@Health Visitor due:2027-02-01', mentions=[HV])
 
@@ -304,17 +346,20 @@ def test_teams_cards_carry_typed_links_and_tags_as_text(teams: TeamsHarness) -> 
 # --- the console ----------------------------------------------------------------------------------
 
 
-def test_console_strips_terminal_escapes_from_what_it_prints(store: Store, clock: MovableClock
-                                                             ) -> None:
-    script = "\n".join([
-        f"/coregroup {NEW}",
-        '/coregroup meeting 2027-01-15 10:00 venue:"Hall \x1b[2J\x1b]0;pwned\x07 \x9b31m room"',
-        f'/coregroup concern "{MENTION_OPEN}U0MGR{MENTION_CLOSE} agrees \u202eevil"',
-        "/coregroup status",
-    ]) + "\n"
+def test_console_strips_terminal_escapes_from_what_it_prints(store: Store, clock: MovableClock) -> None:
+    script = (
+        "\n".join(
+            [
+                f"/coregroup {NEW}",
+                '/coregroup meeting 2027-01-15 10:00 venue:"Hall \x1b[2J\x1b]0;pwned\x07 \x9b31m room"',
+                f'/coregroup concern "{MENTION_OPEN}U0MGR{MENTION_CLOSE} agrees \u202eevil"',
+                "/coregroup status",
+            ]
+        )
+        + "\n"
+    )
     out = io.StringIO()
-    session = ConsoleSession(store=store, clock=clock, user="U0LEAD", source=io.StringIO(script),
-                             out=out)
+    session = ConsoleSession(store=store, clock=clock, user="U0LEAD", source=io.StringIO(script), out=out)
     try:
         session.loop()
     finally:
@@ -329,19 +374,26 @@ def test_console_strips_terminal_escapes_from_what_it_prints(store: Store, clock
 # --- the wire: Socket Mode ------------------------------------------------------------------------
 
 
-def test_socket_mode_posts_typed_text_escaped_too(slack_api: FakeSlackAPI, store: Store,
-                                                  clock: MovableClock) -> None:
+def test_socket_mode_posts_typed_text_escaped_too(
+    slack_api: FakeSlackAPI, store: Store, clock: MovableClock
+) -> None:
     """Socket Mode hands Bolt the same payloads over a WebSocket; `SocketModeHandler` dispatches
     them as `BoltRequest(mode="socket_mode")`, which is what this does, into the same app."""
     deps = make_deps(store, clock)
-    app = build_app(token=TOKEN, signing_secret=None, api_url=slack_api.base_url, deps=deps,
-                    socket_mode=True)
+    app = build_app(token=TOKEN, signing_secret=None, api_url=slack_api.base_url, deps=deps, socket_mode=True)
 
     def command(text: str, channel: str = "D0DIRECT") -> None:
-        body = {"team_id": "T0000TEST", "channel_id": channel, "user_id": "U0LEAD",
-                "user_name": "lead", "command": "/coregroup", "text": text,
-                "api_app_id": "A0000TEST", "response_url": slack_api.response_url(),
-                "trigger_id": f"1337.{len(slack_api.calls)}.trigger"}
+        body = {
+            "team_id": "T0000TEST",
+            "channel_id": channel,
+            "user_id": "U0LEAD",
+            "user_name": "lead",
+            "command": "/coregroup",
+            "text": text,
+            "api_app_id": "A0000TEST",
+            "response_url": slack_api.response_url(),
+            "trigger_id": f"1337.{len(slack_api.calls)}.trigger",
+        }
         resp = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
         assert resp.status == 200
         assert deps.worker.drain(10)
@@ -369,8 +421,10 @@ def test_names_from_the_directories_are_cleaned(slack_api: FakeSlackAPI) -> None
     _text, names = command_text(
         "<at>coregroup</at> add <at>x</at>",
         [{"type": "mention", "text": "<at>x</at>", "mentioned": {"id": "29:1x", "name": forged}}],
-        "28:bot")
+        "28:bot",
+    )
     assert names == {"29:1x": "U0LEAD[2J"}
-    card = message_activity(Message(f"hi {user_mention('29:1x')}"),
-                            lambda u: "</at><at>Lead")["attachments"][0]["content"]
+    card = message_activity(Message(f"hi {user_mention('29:1x')}"), lambda u: "</at><at>Lead")["attachments"][
+        0
+    ]["content"]
     assert card["body"][0]["text"] == "hi <at>&lt;/at&gt;&lt;at&gt;Lead</at>"

@@ -88,12 +88,18 @@ def _world(store: Store, cases: int = CASES) -> None:
     t = london(date(2027, 1, 6), "10:00")
     for i in range(cases):
         ref = f"CG-{i + 1:04d}"
-        c = new_case(store, t, reference=ref, profile="suffolk", start=date(2027, 1, 5),
-                     prefix=chr(ord("A") + i))
+        c = new_case(
+            store, t, reference=ref, profile="suffolk", start=date(2027, 1, 5), prefix=chr(ord("A") + i)
+        )
         with store.transaction() as s:
-            repo.schedule_meeting(s, ref, actor=ACTOR, now=t,
-                                  starts_at=london(date(2027, 1, 19), "10:00"),
-                                  chair_member_id=c.members["lead"])
+            repo.schedule_meeting(
+                s,
+                ref,
+                actor=ACTOR,
+                now=t,
+                starts_at=london(date(2027, 1, 19), "10:00"),
+                chair_member_id=c.members["lead"],
+            )
 
 
 def _race(url: str, fake: FakeSlackAPI) -> list[Sent]:
@@ -123,8 +129,10 @@ def _race(url: str, fake: FakeSlackAPI) -> list[Sent]:
             errors.append(exc)
             finished.set()
 
-    threads = [threading.Thread(target=sweeper, args=(store, name))
-               for store, name in ((first, "host-a:1"), (second, "host-b:2"))]
+    threads = [
+        threading.Thread(target=sweeper, args=(store, name))
+        for store, name in ((first, "host-a:1"), (second, "host-b:2"))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -146,7 +154,8 @@ def _race(url: str, fake: FakeSlackAPI) -> list[Sent]:
 
 @pytest.mark.parametrize("platform", ["slow", "throttled"])
 def test_two_deliverers_behind_a_slow_slack_send_each_reminder_once(
-        platform: str, fake: FakeSlackAPI, tmp_path: Path) -> None:
+    platform: str, fake: FakeSlackAPI, tmp_path: Path
+) -> None:
     fake.delay = 0.02  # enough for the other deliverer to get a word in between sends
     if platform == "throttled":
         fake.rate_limit("chat.postMessage", times=2, retry_after=1)
@@ -175,8 +184,7 @@ def test_a_lease_is_held_per_row_and_a_lost_row_is_left_alone(tmp_path: Path) ->
         assert not outbox.hold(s, second.id or 0, now=later, worker="a")
         assert outbox.hold(s, second.id or 0, now=later, worker="b")
     with store.transaction() as s, pytest.raises(InvalidState):
-        outbox.mark_failed(s, second.id or 0, now=later, worker="a", error="timeout",
-                           retry_at=later)
+        outbox.mark_failed(s, second.id or 0, now=later, worker="a", error="timeout", retry_at=later)
     with store.transaction() as s:
         outbox.mark_sent(s, second.id or 0, now=later, worker="b")
         assert not outbox.hold(s, second.id or 0, now=later, worker="b")  # sent: never again
@@ -185,7 +193,8 @@ def test_a_lease_is_held_per_row_and_a_lost_row_is_left_alone(tmp_path: Path) ->
 
 @pytest.mark.postgres
 def test_two_deliverers_on_postgresql_behind_a_slow_slack_send_each_reminder_once(
-        postgres_server: PostgresServer, fake: FakeSlackAPI) -> None:
+    postgres_server: PostgresServer, fake: FakeSlackAPI
+) -> None:
     fake.delay = 0.02
     url = _pg_url(postgres_server)
     try:
@@ -194,8 +203,7 @@ def test_two_deliverers_on_postgresql_behind_a_slow_slack_send_each_reminder_onc
         postgres_server.drop_database(url)
 
 
-def test_two_calendar_workers_behind_a_slow_calendar_send_each_invitation_once(
-        tmp_path: Path) -> None:
+def test_two_calendar_workers_behind_a_slow_calendar_send_each_invitation_once(tmp_path: Path) -> None:
     """The calendar's outbox rows too: worker A claims three invitations together and sends them
     slowly; by the end of its second send the third's lease has run out, worker B claims and sends
     it, and A then leaves it alone. (The slow calendar wraps the real .ics port's publish.)"""
@@ -203,11 +211,13 @@ def test_two_calendar_workers_behind_a_slow_calendar_send_each_invitation_once(
     clock = MovableClock("2027-01-04T14:00")
     a_store, b_store = Store.open(url), Store.open(url)
     uploads: list[str] = []
-    chat = ConsoleSession(a_store, clock, "U0BOT", io.StringIO(""), io.StringIO(),
-                          files_dir=tmp_path / "files").chat
+    chat = ConsoleSession(
+        a_store, clock, "U0BOT", io.StringIO(""), io.StringIO(), files_dir=tmp_path / "files"
+    ).chat
 
     def sender(publish: Any, then: CalendarJobs | None) -> Any:
         """A's calendar is slow (each send 60% of a lease); B's answers at once."""
+
         async def send(f: IcsFile) -> None:
             if then is not None:
                 clock.at += CALENDAR_LEASE * 0.6
@@ -215,28 +225,57 @@ def test_two_calendar_workers_behind_a_slow_calendar_send_each_invitation_once(
             await publish(f)
             if then is not None and len(uploads) == 2:
                 then.run_now()  # B's pass, as A's second send ends: the third's lease is over
+
         return send
 
-    b = CalendarJobs(b_store, chat, clock,
-                     lambda publish: IcsCalendar(sender(publish, None), clock),
-                     poll=0, warm_up=False, worker="host-b:calendar").start()
-    a = CalendarJobs(a_store, chat, clock, lambda publish: IcsCalendar(sender(publish, b), clock),
-                     poll=0, warm_up=False, worker="host-a:calendar").start()
+    b = CalendarJobs(
+        b_store,
+        chat,
+        clock,
+        lambda publish: IcsCalendar(sender(publish, None), clock),
+        poll=0,
+        warm_up=False,
+        worker="host-b:calendar",
+    ).start()
+    a = CalendarJobs(
+        a_store,
+        chat,
+        clock,
+        lambda publish: IcsCalendar(sender(publish, b), clock),
+        poll=0,
+        warm_up=False,
+        worker="host-a:calendar",
+    ).start()
     try:
         assert a.run_now() == [] and b.run_now() == []  # the start-up passes found nothing
         now = clock()
         with a_store.transaction() as s:
-            case = repo.create_case(s, reference="CG-0001", actor=ACTOR, now=now,
-                                    profile="suffolk", plan="cp", start=date(2027, 1, 4))
+            case = repo.create_case(
+                s,
+                reference="CG-0001",
+                actor=ACTOR,
+                now=now,
+                profile="suffolk",
+                plan="cp",
+                start=date(2027, 1, 4),
+            )
             assert case.id is not None
-            repo.link_channel(s, "CG-0001", actor=ACTOR, now=now, kind="slack",
-                              channel_id="C0CASE")
+            repo.link_channel(s, "CG-0001", actor=ACTOR, now=now, kind="slack", channel_id="C0CASE")
             for day in (15, 18, 19):
-                m = repo.schedule_meeting(s, "CG-0001", actor=ACTOR, now=now,
-                                          starts_at=london(date(2027, 1, day), "10:00"))
-                outbox.enqueue(s, case_id=case.id, rule=CALENDAR_RULE, subject=f"meeting:{m.id}",
-                               stage="v0", recipient="calendar", due_at=now, now=now,
-                               payload={"change": "create"})
+                m = repo.schedule_meeting(
+                    s, "CG-0001", actor=ACTOR, now=now, starts_at=london(date(2027, 1, day), "10:00")
+                )
+                outbox.enqueue(
+                    s,
+                    case_id=case.id,
+                    rule=CALENDAR_RULE,
+                    subject=f"meeting:{m.id}",
+                    stage="v0",
+                    recipient="calendar",
+                    due_at=now,
+                    now=now,
+                    payload={"change": "create"},
+                )
         a.run_now()
     finally:
         a.stop()
@@ -284,19 +323,35 @@ def sqlite_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake: FakeSlackA
     store = Store.open(f"sqlite:///{db}")
     _world(store, cases=1)
     store.dispose()
-    env = {"DATABASE_URL": f"sqlite:///{db}", "SLACK_BOT_TOKEN": "xoxb-test",
-           "SLACK_SIGNING_SECRET": "test-signing-secret", "SLACK_API_URL": fake.base_url}
+    env = {
+        "DATABASE_URL": f"sqlite:///{db}",
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "test-signing-secret",
+        "SLACK_API_URL": fake.base_url,
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return {**os.environ, **env, "PYTHONPATH": str(ROOT)}
 
 
 def _serve(env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", "import sys; from bot.cli import main; "
-                             "sys.exit(main(sys.argv[1:]))", "serve", "--port", str(_free_port()),
-                             "--host", "127.0.0.1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=ROOT)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from bot.cli import main; sys.exit(main(sys.argv[1:]))",
+            "serve",
+            "--port",
+            str(_free_port()),
+            "--host",
+            "127.0.0.1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
 
 
 def _wait_until_serving(proc: subprocess.Popen[str]) -> None:
@@ -310,8 +365,8 @@ def _wait_until_serving(proc: subprocess.Popen[str]) -> None:
 
 
 def test_a_second_serve_on_one_sqlite_file_refuses_to_start(
-        sqlite_env: dict[str, str], fake: FakeSlackAPI,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    sqlite_env: dict[str, str], fake: FakeSlackAPI, capsys: pytest.CaptureFixture[str]
+) -> None:
     first = _serve(sqlite_env)
     try:
         _wait_until_serving(first)
@@ -343,13 +398,14 @@ def test_a_second_serve_on_one_sqlite_file_refuses_to_start(
 
 @pytest.mark.parametrize("mode", ["socket", "teams"])
 def test_socket_mode_and_teams_serve_refuse_a_held_sqlite_file(
-        mode: str, sqlite_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    mode: str, sqlite_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The same single-process rule for the other two ways to serve (in this process; a Leader
     here stands for the serve that already runs). Neither gets as far as listening."""
     started: list[str] = []
     monkeypatch.setattr("uvicorn.run", lambda *_a, **_k: started.append("uvicorn"))
     if mode == "socket":
+
         class FakeSocketMode:
             def __init__(self, *_a: Any) -> None:
                 started.append("socket")
@@ -366,8 +422,9 @@ def test_socket_mode_and_teams_serve_refuse_a_held_sqlite_file(
         monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
         monkeypatch.setenv("TEAMS_APP_PASSWORD", "a-secret")
         monkeypatch.setenv("TEAMS_TENANT_ID", TENANT)
-        monkeypatch.setattr("bot.teams.connector.MsalToken.token",
-                            lambda self, refresh=False: CONNECTOR_TOKEN)
+        monkeypatch.setattr(
+            "bot.teams.connector.MsalToken.token", lambda self, refresh=False: CONNECTOR_TOKEN
+        )
         argv = ["serve", "--teams"]
     store = Store.open(sqlite_env["DATABASE_URL"])
     running = Leader(store)
@@ -387,8 +444,11 @@ def test_socket_mode_and_teams_serve_refuse_a_held_sqlite_file(
 
 @pytest.mark.postgres
 def test_a_manual_sweep_delivers_nothing_while_another_process_leads(
-        postgres_server: PostgresServer, fake: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    postgres_server: PostgresServer,
+    fake: FakeSlackAPI,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     url = _pg_url(postgres_server)
     store = Store.open(url)
     other = Leader(store)  # a serve process's lead, on its own connection

@@ -27,10 +27,31 @@ from bot.clock import london_today, system_clock
 from bot.slack.http import ServerThread
 
 #: Loggers `serve` may change: put back after each test, so the rest of the suite is unaffected.
-TOUCHED = ("", "slack_sdk", "slack_bolt", "slack", "httpx", "httpcore", "urllib3", "requests",
-           "msal", "azure", "msgraph", "msgraph_core", "kiota_http", "kiota_abstractions",
-           "kiota_authentication_azure", "microsoft_teams", "websocket", "websockets", "aiohttp",
-           "uvicorn", "starlette", "fastapi", "sqlalchemy")
+TOUCHED = (
+    "",
+    "slack_sdk",
+    "slack_bolt",
+    "slack",
+    "httpx",
+    "httpcore",
+    "urllib3",
+    "requests",
+    "msal",
+    "azure",
+    "msgraph",
+    "msgraph_core",
+    "kiota_http",
+    "kiota_abstractions",
+    "kiota_authentication_azure",
+    "microsoft_teams",
+    "websocket",
+    "websockets",
+    "aiohttp",
+    "uvicorn",
+    "starlette",
+    "fastapi",
+    "sqlalchemy",
+)
 
 T = TypeVar("T")
 
@@ -54,8 +75,9 @@ def restore_logging() -> Iterator[None]:
 
 
 @pytest.fixture
-def serving(monkeypatch: pytest.MonkeyPatch, fake: FakeSlackAPI, tmp_path: Path,
-            restore_logging: None) -> Iterator[dict[str, Any]]:
+def serving(
+    monkeypatch: pytest.MonkeyPatch, fake: FakeSlackAPI, tmp_path: Path, restore_logging: None
+) -> Iterator[dict[str, Any]]:
     for name in ("SLACK_APP_TOKEN", "COREGROUP_SQLITE_PATH", "COREGROUP_AUDIT_ANCHOR"):
         monkeypatch.delenv(name, raising=False)
     db = migrated_template(tmp_path)
@@ -82,16 +104,15 @@ def until(found: Callable[[], T | bool | None], timeout: float = 20.0) -> T:
 
 def post(http: httpx.Client, fake: FakeSlackAPI, text: str, channel: str = "D0DIRECT") -> None:
     req = signing.slash_command(text, channel_id=channel, response_url=fake.response_url())
-    assert http.post("/slack/events", content=req.body.encode(),
-                     headers=req.headers).status_code == 200
+    assert http.post("/slack/events", content=req.body.encode(), headers=req.headers).status_code == 200
 
 
 def test_debug_log_of_a_real_request_carries_no_names_emails_or_free_text(
-        serving: dict[str, Any], fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture) -> None:
+    serving: dict[str, Any], fake: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
     assert main(["serve", "--port", "3999"]) == 0
     caplog.set_level(logging.DEBUG)  # an operator turning DEBUG on, however they do it
-    with ServerThread(serving["app"]) as server, httpx.Client(base_url=server.url,
-                                                              timeout=30) as http:
+    with ServerThread(serving["app"]) as server, httpx.Client(base_url=server.url, timeout=30) as http:
         # `serve` runs on the real clock: a plan started last week, an action due next week.
         today = london_today(system_clock)
         start, due = today - timedelta(days=7), today + timedelta(days=7)
@@ -99,10 +120,12 @@ def test_debug_log_of_a_real_request_carries_no_names_emails_or_free_text(
         channel = until(lambda: fake.channel_named("cg-cg-0001"))
         post(http, fake, 'add <@U0HV|hv> role:"health visitor" agency:"NHS"', channel.id)
         until(lambda: any("U0HV" in str(a) for a in fake.args_of("chat.postMessage")))
-        post(http, fake, f'action add "{SECRET_TEXT}" owner:<@U0HV> due:{due.isoformat()}',
-             channel.id)
-        until(lambda: any(SECRET_TEXT in str(a) for a in fake.args_of("chat.postMessage")
-                          + fake.args_of("chat.update")))
+        post(http, fake, f'action add "{SECRET_TEXT}" owner:<@U0HV> due:{due.isoformat()}', channel.id)
+        until(
+            lambda: any(
+                SECRET_TEXT in str(a) for a in fake.args_of("chat.postMessage") + fake.args_of("chat.update")
+            )
+        )
     assert fake.args_of("users.info"), "the bot looked the member up (names, emails in reply)"
     logged = caplog.text
     assert logged  # something was logged at all
@@ -112,7 +135,8 @@ def test_debug_log_of_a_real_request_carries_no_names_emails_or_free_text(
 
 
 def test_library_debug_records_are_dropped_but_ours_are_kept(
-        restore_logging: None, caplog: pytest.LogCaptureFixture) -> None:
+    restore_logging: None, caplog: pytest.LogCaptureFixture
+) -> None:
     """The filter on its own: a library's debug line (through our own logger, as Bolt does) is
     dropped, our debug line and a library's warning are kept."""
     from bot.logs import configure_logging
@@ -124,12 +148,19 @@ def test_library_debug_records_are_dropped_but_ours_are_kept(
     import bot.chat as ours
 
     mine = logging.getLogger("coregroup.test").makeRecord(
-        "coregroup.test", logging.DEBUG, ours.__file__, 1, "ours %s", ("kept",), None)
+        "coregroup.test", logging.DEBUG, ours.__file__, 1, "ours %s", ("kept",), None
+    )
     logging.getLogger("coregroup.test").handle(mine)
     # A record made in library code: the pathname is where the logging call is.
     record = logging.getLogger("coregroup.slack").makeRecord(
-        "coregroup.slack", logging.DEBUG, bolt_messages.__file__, 1, "payload %s",
-        ("Health Visitor <hv@example.org>",), None)
+        "coregroup.slack",
+        logging.DEBUG,
+        bolt_messages.__file__,
+        1,
+        "payload %s",
+        ("Health Visitor <hv@example.org>",),
+        None,
+    )
     logging.getLogger("coregroup.slack").handle(record)
     logging.getLogger("slack_sdk.web.base_client").warning("rate limited")
     assert "ours kept" in caplog.text

@@ -46,8 +46,7 @@ def member(d: Driver, name: str) -> Member:
 
 def events(d: Driver, action: str) -> list[AuditEvent]:
     with d.store.read() as s:
-        rows = list(s.exec(select(AuditEvent).where(AuditEvent.action == action)
-                           .order_by(AuditEvent.id)))  # type: ignore[arg-type]
+        rows = list(s.exec(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))  # type: ignore[arg-type]
         s.expunge_all()
     return rows
 
@@ -64,11 +63,12 @@ def test_a_parent_cannot_add_anyone(adapter: Driver) -> None:
     with_parent(adapter)
     for line in ('add @other role:"team manager"', 'add @other role:"health visitor"', "add"):
         said = adapter.do("hv", line, mentions=("other",) if "@" in line else ())
-        assert "Only the professionals in CG-0001's core group can add people" in said.text, \
-            said.text
+        assert "Only the professionals in CG-0001's core group can add people" in said.text, said.text
     with adapter.store.read() as s:
         assert [m.display_name for m in repo.members(s, "CG-0001")] == [
-            "Lead Social Worker", "Health Visitor"]
+            "Lead Social Worker",
+            "Health Visitor",
+        ]
 
 
 def test_a_professional_cannot_make_an_outsider_a_manager(adapter: Driver) -> None:
@@ -92,8 +92,9 @@ def test_a_professional_cannot_make_an_outsider_a_manager(adapter: Driver) -> No
         said = adapter.do(who, "grant @other", mentions=("other",))
         assert "can give or take back a manager's powers" in said.text, said.text
     assert member(adapter, "Someone Else").powers is False
-    assert events(adapter, "member.powers_granted")[-1].entity_id == member(
-        adapter, "Lead Social Worker").id  # only the lead's own grant at `new`
+    assert (
+        events(adapter, "member.powers_granted")[-1].entity_id == member(adapter, "Lead Social Worker").id
+    )  # only the lead's own grant at `new`
 
 
 def test_a_parent_cannot_name_a_new_lead_social_worker(adapter: Driver) -> None:
@@ -112,8 +113,9 @@ def test_a_professional_cannot_name_a_new_lead_social_worker(adapter: Driver) ->
     said = adapter.do("teacher", 'add @other role:"lead social worker"', mentions=("other",))
     assert "can name a new lead social worker" in said.text, said.text
     with adapter.store.read() as s:
-        assert "lead_social_worker" not in [m.role for m in repo.members(s, "CG-0001")
-                                            if m.display_name == "Someone Else"]
+        assert "lead_social_worker" not in [
+            m.role for m in repo.members(s, "CG-0001") if m.display_name == "Someone Else"
+        ]
 
 
 def test_the_lead_grants_and_revokes_and_every_grant_is_audited(adapter: Driver) -> None:
@@ -121,8 +123,9 @@ def test_the_lead_grants_and_revokes_and_every_grant_is_audited(adapter: Driver)
     lead = member(adapter, "Lead Social Worker")
     assert lead.powers and lead.powers_granted_by == address(adapter, "lead")
 
-    adapter.do("lead", 'add @teacher role:"team manager" agency:"Children\'s services"',
-               mentions=("teacher",))
+    adapter.do(
+        "lead", 'add @teacher role:"team manager" agency:"Children\'s services"', mentions=("teacher",)
+    )
     manager = member(adapter, "Designated Teacher")
     assert manager.powers and manager.powers_granted_by == address(adapter, "lead")
 
@@ -131,8 +134,10 @@ def test_the_lead_grants_and_revokes_and_every_grant_is_audited(adapter: Driver)
     assert "@other now has the manager powers." in said.text, said.text
     granted = events(adapter, "member.powers_granted")
     assert [(e.entity_id, e.actor) for e in granted] == [
-        (lead.id, address(adapter, "lead")), (manager.id, address(adapter, "lead")),
-        (member(adapter, "Someone Else").id, address(adapter, "lead"))]
+        (lead.id, address(adapter, "lead")),
+        (manager.id, address(adapter, "lead")),
+        (member(adapter, "Someone Else").id, address(adapter, "lead")),
+    ]
 
     # The manager the lead made can use the powers, and withdraw the ones the lead gave.
     said = adapter.do("teacher", "change start:2027-01-01")
@@ -153,10 +158,11 @@ def test_family_never_hold_powers(adapter: Driver) -> None:
     assert member(adapter, "Health Visitor").powers is False
 
 
-def test_a_deployment_manager_acts_on_any_case_and_is_audited(make_driver: DriverFactory
-                                                              ) -> None:
-    config = Config(channel_prefix="cg-", managers=frozenset(
-        {f"slack:{SLACK_IDS['teacher']}", f"teams:{TEAMS_IDS['teacher']}"}))
+def test_a_deployment_manager_acts_on_any_case_and_is_audited(make_driver: DriverFactory) -> None:
+    config = Config(
+        channel_prefix="cg-",
+        managers=frozenset({f"slack:{SLACK_IDS['teacher']}", f"teams:{TEAMS_IDS['teacher']}"}),
+    )
     with make_driver(config) as d:
         d.do("lead", NEW)
         d.do("lead", 'add @hv role:"health visitor"', mentions=("hv",))
@@ -205,8 +211,16 @@ def old_world(empty_db_url: str) -> Iterator[str]:
     now = datetime(2027, 1, 4, 14, 0, tzinfo=LONDON)
     lead, parent = "slack:U0LEAD", "slack:U0HV"
     with store.transaction() as s:
-        repo.create_case(s, actor=lead, now=now, profile="suffolk", plan="cp",
-                         start=date(2027, 1, 4), registered=date(2027, 1, 4), reference="CG-0001")
+        repo.create_case(
+            s,
+            actor=lead,
+            now=now,
+            profile="suffolk",
+            plan="cp",
+            start=date(2027, 1, 4),
+            registered=date(2027, 1, 4),
+            reference="CG-0001",
+        )
         people = [  # (actor who added them, name, role, kind, slack id)
             (lead, "Lead", "lead_social_worker", "professional", "U0LEAD"),
             (lead, "Manager", "team_manager", "professional", "U0MGR"),
@@ -215,8 +229,16 @@ def old_world(empty_db_url: str) -> Iterator[str]:
             (lead, "Teacher", "designated_teacher", "professional", "U0TEACH"),
         ]
         for actor, name, role, kind, uid in people:
-            repo.add_member(s, "CG-0001", actor=actor, now=now, display_name=name, role=role,
-                            kind=kind, addresses={"slack": uid})
+            repo.add_member(
+                s,
+                "CG-0001",
+                actor=actor,
+                now=now,
+                display_name=name,
+                role=role,
+                kind=kind,
+                addresses={"slack": uid},
+            )
     migrate.downgrade(engine, "0005")
     engine.dispose()
     yield empty_db_url
@@ -226,8 +248,7 @@ def _powers(url: str) -> dict[str, tuple[bool, str | None]]:
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            rows = conn.exec_driver_sql(
-                "SELECT display_name, powers, powers_granted_by FROM member").all()
+            rows = conn.exec_driver_sql("SELECT display_name, powers, powers_granted_by FROM member").all()
         return {name: (bool(p), by) for name, p, by in rows}
     finally:
         engine.dispose()
@@ -266,8 +287,9 @@ def test_members_shows_the_lead_a_manager_role_without_powers(adapter: Driver) -
     adapter.do("lead", "grant @teacher", mentions=("teacher",))
     lines = adapter.do("lead", "members").text.splitlines()
     assert any("@teacher" in x and x.endswith("— manager powers") for x in lines), lines
-    assert any("@other" in x and "no manager powers yet (`/coregroup grant @other`)" in x
-               for x in lines), lines
+    assert any("@other" in x and "no manager powers yet (`/coregroup grant @other`)" in x for x in lines), (
+        lines
+    )
     assert "grant" not in adapter.do("hv", "members").text  # only those who can grant see how
 
 

@@ -11,8 +11,14 @@ import pytest
 from drivers import Driver, Said
 from story import NEW
 
-COMMANDS = ["status {ref}", "members {ref}", "close {ref}", "change start:2027-01-01 {ref}",
-            "{ref} attending", "actions {ref}"]
+COMMANDS = [
+    "status {ref}",
+    "members {ref}",
+    "close {ref}",
+    "change start:2027-01-01 {ref}",
+    "{ref} attending",
+    "actions {ref}",
+]
 
 
 def _shape(said: Said, ref: str) -> tuple[list[str], list[str]]:

@@ -39,8 +39,9 @@ def closed_today(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     try:
         now = system_clock()
         with store.transaction() as s:
-            ref = repo.create_case(s, actor=A, now=now, profile="suffolk", plan="cp",
-                                   start=date(2026, 12, 18)).reference
+            ref = repo.create_case(
+                s, actor=A, now=now, profile="suffolk", plan="cp", start=date(2026, 12, 18)
+            ).reference
             repo.close_case(s, ref, actor=A, now=now)
     finally:
         store.dispose()
@@ -57,7 +58,8 @@ def _cases(url: str) -> list[str]:
 
 
 def test_purge_has_no_clock_option_and_a_case_closed_today_survives(
-        closed_today: str, capsys: pytest.CaptureFixture[str]) -> None:
+    closed_today: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     tomorrow = (london_today(system_clock) + timedelta(days=1)).isoformat()
     with pytest.raises(SystemExit) as exit_:
         main(["purge", "--closed-before", tomorrow, "--now", "2099-01-01T00:00"])
@@ -70,8 +72,9 @@ def test_purge_has_no_clock_option_and_a_case_closed_today_survives(
     assert _cases(closed_today) == ["CG-0001"]
 
 
-def test_export_has_no_clock_option(closed_today: str, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_has_no_clock_option(
+    closed_today: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["export", "CG-0001", "--out", str(tmp_path / "out"), "--now", "1999-01-01T00:00"])
     assert exit_.value.code == 2
@@ -88,9 +91,12 @@ def test_the_request_log_is_pruned_after_its_retry_window(slack: SlackHarness) -
     assert _request_keys(slack.store) == 2
     port = SlackChat(make_client(TOKEN, slack.fake.base_url))
     slack.clock.set("2027-01-05T14:30")  # the first is 24 h 30 min old, the second 1 h 30 min
-    job = SweepJob(slack.store, port, slack.clock,
-                   delivery=Delivery(slack.store, port, clock=slack.clock, worker="t",
-                                     pacer=Pacer(0)))
+    job = SweepJob(
+        slack.store,
+        port,
+        slack.clock,
+        delivery=Delivery(slack.store, port, clock=slack.clock, worker="t", pacer=Pacer(0)),
+    )
     assert job.tick()
     assert _request_keys(slack.store) == 1
 

@@ -30,17 +30,23 @@ def say(fake: FakeSlackAPI, store: Store, clock: MovableClock) -> Iterator[Say]:
     """`say(user, text, channel=…)` dispatches a slash command over Socket Mode and returns the
     texts of what came back to that user (the `response_url` posts and ephemerals)."""
     deps = make_deps(store, clock)
-    app = build_app(token=TOKEN, signing_secret=None, api_url=fake.base_url, deps=deps,
-                    socket_mode=True)
+    app = build_app(token=TOKEN, signing_secret=None, api_url=fake.base_url, deps=deps, socket_mode=True)
     n = [0]
 
     def run(user: str, text: str, channel: str = "D0DIRECT") -> list[str]:
         n[0] += 1
         name = f"sm{n[0]}"
-        body = {"team_id": "T0000TEST", "channel_id": channel, "user_id": user,
-                "user_name": user.lower(), "command": "/coregroup", "text": text,
-                "api_app_id": "A0000TEST", "response_url": fake.response_url(name),
-                "trigger_id": f"1337.{n[0]}.trigger"}
+        body = {
+            "team_id": "T0000TEST",
+            "channel_id": channel,
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/coregroup",
+            "text": text,
+            "api_app_id": "A0000TEST",
+            "response_url": fake.response_url(name),
+            "trigger_id": f"1337.{n[0]}.trigger",
+        }
         resp = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
         assert resp.status == 200
         assert deps.worker.drain(15)
@@ -72,8 +78,7 @@ def _case_channel(fake: FakeSlackAPI) -> str:
     return str(channel.id)
 
 
-def test_no_outsider_manager_over_socket_mode(
-        say: Say, fake: FakeSlackAPI, store: Store) -> None:
+def test_no_outsider_manager_over_socket_mode(say: Say, fake: FakeSlackAPI, store: Store) -> None:
     say("U0LEAD", NEW)
     room = _case_channel(fake)
     say("U0LEAD", 'add <@U0HV> role:"parent"', room)
@@ -93,7 +98,8 @@ def test_no_outsider_manager_over_socket_mode(
 
 
 def test_a_non_member_gets_the_same_refusal_for_a_real_and_a_made_up_case(
-        say: Say, fake: FakeSlackAPI) -> None:
+    say: Say, fake: FakeSlackAPI
+) -> None:
     say("U0LEAD", NEW)
     real = say("U0POLICE", "status CG-0001")
     made_up = say("U0POLICE", "status CG-0999")

@@ -25,11 +25,11 @@ def pinned(slack: SlackHarness, channel: str) -> dict[str, Any]:
 def press(slack: SlackHarness, value: str, *, user: str, dm: bool = True) -> None:
     """A reminder's button as Slack sends it: from the bot's DM (a message) or App Home."""
     if dm:
-        req = signing.block_actions("cg.run:0", value, user_id=user, channel_id=f"D0{user}",
-                                    response_url=slack.fake.response_url())
+        req = signing.block_actions(
+            "cg.run:0", value, user_id=user, channel_id=f"D0{user}", response_url=slack.fake.response_url()
+        )
     else:
-        req = signing.block_actions("cg.run:0", value, user_id=user,
-                                    view={"id": "VHOME", "type": "home"})
+        req = signing.block_actions("cg.run:0", value, user_id=user, view={"id": "VHOME", "type": "home"})
     assert slack.send(req).status_code == 200
     slack.settle()
 
@@ -73,9 +73,14 @@ def test_reminder_buttons_answer_from_a_dm_and_app_home(slack: SlackHarness) -> 
     press(slack, write["value"], user="U0TEACH")
     view = slack.fake.args_of("views.open")[-1]["view"]
     assert view["title"]["text"] == "Written report"
-    slack.send(signing.view_submission("cg.form", {"text": {"v": signing.plain("Seen at school.")}},
-                                       private_metadata=view["private_metadata"],
-                                       user_id="U0TEACH"))
+    slack.send(
+        signing.view_submission(
+            "cg.form",
+            {"text": {"v": signing.plain("Seen at school.")}},
+            private_metadata=view["private_metadata"],
+            user_id="U0TEACH",
+        )
+    )
     slack.settle()
     assert "1 of 1 written report in" in all_text(slack.channel_posts(channel)[-1])
     text = all_text(pinned(slack, channel))
@@ -84,13 +89,14 @@ def test_reminder_buttons_answer_from_a_dm_and_app_home(slack: SlackHarness) -> 
 
 def test_away_back_and_digest_in_the_channel(slack: SlackHarness) -> None:
     channel = start_case(slack)
-    slack.command("away 2027-01-11 until 2027-01-22 cover:<@U0TEACH|teacher>", user="U0HV",
-                  channel=channel)
+    slack.command("away 2027-01-11 until 2027-01-22 cover:<@U0TEACH|teacher>", user="U0HV", channel=channel)
     assert "your reminders go to <@U0TEACH> (covering)" in slack.last_reply_text()
     assert "<@U0HV> is away from Mon 11 Jan 2027 until Fri 22 Jan 2027" in all_text(
-        slack.channel_posts(channel)[-1])
-    assert "Away: <@U0HV> from Mon 11 Jan 2027 until Fri 22 Jan 2027; <@U0TEACH> covers" in \
-        all_text(pinned(slack, channel))
+        slack.channel_posts(channel)[-1]
+    )
+    assert "Away: <@U0HV> from Mon 11 Jan 2027 until Fri 22 Jan 2027; <@U0TEACH> covers" in all_text(
+        pinned(slack, channel)
+    )
     slack.command("members", channel=channel)
     assert "*away* from Mon 11 Jan 2027" in slack.last_reply_text()
     slack.command("back", user="U0HV", channel=channel)
@@ -114,7 +120,8 @@ BAD = [
 
 @pytest.mark.parametrize(("line", "user", "problem"), BAD, ids=[b[0] for b in BAD])
 def test_bad_answers_get_an_ephemeral_reply_and_change_nothing(
-        slack: SlackHarness, line: str, user: str, problem: str) -> None:
+    slack: SlackHarness, line: str, user: str, problem: str
+) -> None:
     channel = start_case(slack)
     slack.command("meeting 2027-01-15 10:00", channel=channel)
     before = audit_count(slack)

@@ -28,9 +28,12 @@ from scheduling.profiles import profile_names
 
 
 def test_order_is_preview_detail_buttons_context() -> None:
-    msg = Message("CG-0421: written report due before **Tuesday**", ("Due **Mon 4 Jan 2027**",),
-                  (Button("Write my report", "cg.run", "report", primary=True),),
-                  ("written_report · Suffolk guidance §4.6",))
+    msg = Message(
+        "CG-0421: written report due before **Tuesday**",
+        ("Due **Mon 4 Jan 2027**",),
+        (Button("Write my report", "cg.run", "report", primary=True),),
+        ("written_report · Suffolk guidance §4.6",),
+    )
     blocks = message_blocks(msg)
     assert [b["type"] for b in blocks] == ["section", "section", "actions", "context"]
     assert blocks[0]["text"]["text"] == "CG-0421: written report due before *Tuesday*"
@@ -40,8 +43,10 @@ def test_order_is_preview_detail_buttons_context() -> None:
 
 
 def test_escaping_keeps_our_mentions_only() -> None:
-    assert mrkdwn(f"{mention('U0HV')} & <script> <@U0X> **x**") == \
-        "<@U0HV> &amp; &lt;script&gt; &lt;@U0X&gt; *x*"
+    assert (
+        mrkdwn(f"{mention('U0HV')} & <script> <@U0X> **x**")
+        == "<@U0HV> &amp; &lt;script&gt; &lt;@U0X&gt; *x*"
+    )
 
 
 def test_limits_hold_for_long_and_busy_messages() -> None:
@@ -61,8 +66,12 @@ def test_every_form_is_a_valid_modal_and_round_trips_its_metadata() -> None:
         new_case_form(profile_names()),
         add_member_form("CG-0001"),
         meeting_form("CG-0001"),
-        held_form("CG-0001", 7, __import__("datetime").date(2027, 1, 15),
-                  [(i, f"Member {i} (role)") for i in range(1, 40)]),
+        held_form(
+            "CG-0001",
+            7,
+            __import__("datetime").date(2027, 1, 15),
+            [(i, f"Member {i} (role)") for i in range(1, 40)],
+        ),
         report_form("CG-0001", 7, "Fri 15 Jan 2027"),
         action_form("CG-0001"),
         resolution_form("CG-0001", __import__("datetime").date(2027, 3, 1)),
@@ -84,14 +93,28 @@ def test_form_values_reads_every_element_type() -> None:
         "g": {"v": {"type": "checkboxes", "selected_options": []}},
         "h": {"v": {"type": "static_select", "selected_option": None}},
     }
-    assert form_values(state) == {"a": "x", "b": "2027-01-04", "c": "10:00", "d": "cp",
-                                  "e": ["m:1"], "f": "U0HV", "g": [], "h": None}
+    assert form_values(state) == {
+        "a": "x",
+        "b": "2027-01-04",
+        "c": "10:00",
+        "d": "cp",
+        "e": ["m:1"],
+        "f": "U0HV",
+        "g": [],
+        "h": None,
+    }
 
 
 def test_home_view_is_valid_with_many_cases() -> None:
-    cases = [Message(f"CG-{i:04d} — next core group", ("Action 1: x",),
-                     (Button("Status", "cg.run", f"status case:CG-{i:04d}"),), ("ctx",))
-             for i in range(60)]
+    cases = [
+        Message(
+            f"CG-{i:04d} — next core group",
+            ("Action 1: x",),
+            (Button("Status", "cg.run", f"status case:CG-{i:04d}"),),
+            ("ctx",),
+        )
+        for i in range(60)
+    ]
     view = home_view(cases)
     assert validate_view(view) == []
     assert validate_view(home_view([])) == []

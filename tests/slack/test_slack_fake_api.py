@@ -34,17 +34,14 @@ def test_token_is_checked(api: FakeSlackAPI) -> None:
 
 def test_required_arguments_and_state(api: FakeSlackAPI) -> None:
     c = client(api)
-    assert error_of(lambda: c.api_call("chat.postMessage", json={"channel": "C1"})) == \
-        "invalid_arguments"
+    assert error_of(lambda: c.api_call("chat.postMessage", json={"channel": "C1"})) == "invalid_arguments"
     assert error_of(lambda: c.api_call("nope.nope")) == "unknown_method"
     ch = c.conversations_create(name="cg-cg-0001", is_private=True)["channel"]["id"]
     assert error_of(lambda: c.conversations_create(name="cg-cg-0001")) == "name_taken"
     assert error_of(lambda: c.conversations_create(name="Has Spaces")) == "invalid_name_specials"
     c.conversations_invite(channel=ch, users="U0A")
-    assert error_of(lambda: c.conversations_invite(channel=ch, users="U0A")) == \
-        "already_in_channel"
-    assert error_of(lambda: c.conversations_invite(channel=ch, users="U0NOBODY")) == \
-        "user_not_found"
+    assert error_of(lambda: c.conversations_invite(channel=ch, users="U0A")) == "already_in_channel"
+    assert error_of(lambda: c.conversations_invite(channel=ch, users="U0NOBODY")) == "user_not_found"
     ts = c.chat_postMessage(channel=ch, text="hi")["ts"]
     c.pins_add(channel=ch, timestamp=ts)
     assert error_of(lambda: c.pins_add(channel=ch, timestamp=ts)) == "already_pinned"
@@ -54,17 +51,33 @@ def test_required_arguments_and_state(api: FakeSlackAPI) -> None:
 def test_block_kit_limits(api: FakeSlackAPI) -> None:
     c = client(api)
     too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
-    assert error_of(lambda: c.chat_postMessage(channel="C1", text="t", blocks=too_long)) == \
-        "invalid_blocks"
+    assert error_of(lambda: c.chat_postMessage(channel="C1", text="t", blocks=too_long)) == "invalid_blocks"
     many = [{"type": "divider"}] * 51
     assert "no more than 50" in validate_blocks(many)[0]
-    six = [{"type": "actions", "elements": [
-        {"type": "button", "text": {"type": "plain_text", "text": f"b{i}"}, "action_id": f"a{i}"}
-        for i in range(6)]}]
+    six = [
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": f"b{i}"}, "action_id": f"a{i}"}
+                for i in range(6)
+            ],
+        }
+    ]
     assert any("at most 5 buttons" in e for e in validate_blocks(six))
-    two_primary = [{"type": "actions", "elements": [
-        {"type": "button", "text": {"type": "plain_text", "text": "b"}, "action_id": f"a{i}",
-         "style": "primary"} for i in range(2)]}]
+    two_primary = [
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "b"},
+                    "action_id": f"a{i}",
+                    "style": "primary",
+                }
+                for i in range(2)
+            ],
+        }
+    ]
     assert any("one primary" in e for e in validate_blocks(two_primary))
     bad_header = [{"type": "header", "text": {"type": "mrkdwn", "text": "x"}}]
     assert validate_blocks(bad_header)

@@ -14,8 +14,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "manifest.yml"
 DOC = ROOT / "docs" / "slack.md"
-SCOPES = ["commands", "chat:write", "files:write", "groups:write", "pins:write", "users:read",
-          "users:read.email"]
+SCOPES = [
+    "commands",
+    "chat:write",
+    "files:write",
+    "groups:write",
+    "pins:write",
+    "users:read",
+    "users:read.email",
+]
 
 
 def _scalar(text: str) -> Any:
@@ -31,8 +38,11 @@ def _scalar(text: str) -> Any:
 
 def load_subset(source: str) -> Any:
     """Indentation-structured maps and lists of the manifest's kind; raises on anything else."""
-    lines = [(len(raw) - len(raw.lstrip(" ")), raw.strip()) for raw in source.splitlines()
-             if raw.strip() and not raw.lstrip().startswith("#")]
+    lines = [
+        (len(raw) - len(raw.lstrip(" ")), raw.strip())
+        for raw in source.splitlines()
+        if raw.strip() and not raw.lstrip().startswith("#")
+    ]
     pos = 0
 
     def block(indent: int) -> Any:
@@ -98,8 +108,7 @@ def test_manifest_has_what_the_bot_uses() -> None:
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert settings["socket_mode_enabled"] is True
-    assert set(m) <= {"_metadata", "display_information", "features", "oauth_config",
-                      "settings"}
+    assert set(m) <= {"_metadata", "display_information", "features", "oauth_config", "settings"}
 
 
 def test_fewest_scopes_each_justified_in_the_docs() -> None:
@@ -109,5 +118,4 @@ def test_fewest_scopes_each_justified_in_the_docs() -> None:
     doc = DOC.read_text(encoding="utf-8")
     for scope in scopes:
         assert f"| `{scope}` |" in doc, f"{scope} is not justified in docs/slack.md"
-    assert not any(s.startswith(("channels:", "im:", "groups:read", "groups:history"))
-                   for s in scopes)
+    assert not any(s.startswith(("channels:", "im:", "groups:read", "groups:history")) for s in scopes)

@@ -19,8 +19,11 @@ def counts(store: Store) -> tuple[int, int, int]:
         cases = repo.list_cases(s, status=None)
         if not cases:
             return 0, 0, 0
-        return (len(cases), len(repo.members(s, "CG-0001", include_left=True)),
-                len(repo.meetings(s, "CG-0001")))
+        return (
+            len(cases),
+            len(repo.members(s, "CG-0001", include_left=True)),
+            len(repo.meetings(s, "CG-0001")),
+        )
 
 
 def test_retried_commands_change_nothing_twice(slack: SlackHarness) -> None:
@@ -30,10 +33,10 @@ def test_retried_commands_change_nothing_twice(slack: SlackHarness) -> None:
     slack.settle()
     channel = slack.fake.channel_named("cg-cg-0001")
     assert channel is not None
-    add = signing.slash_command('add <@U0HV|hv> role:"health visitor"', channel_id=channel.id,
-                                response_url=url)
-    meeting = signing.slash_command("meeting 2027-01-15 10:00", channel_id=channel.id,
-                                    response_url=url)
+    add = signing.slash_command(
+        'add <@U0HV|hv> role:"health visitor"', channel_id=channel.id, response_url=url
+    )
+    meeting = signing.slash_command("meeting 2027-01-15 10:00", channel_id=channel.id, response_url=url)
     for req in (add, meeting):
         assert slack.send(req).status_code == 200
         slack.settle()
@@ -55,7 +58,8 @@ def test_retried_event_is_handled_once(slack: SlackHarness) -> None:
 
 
 def test_a_retry_reaching_another_process_is_caught_by_the_record(
-        fake: FakeSlackAPI, store: Store, clock: MovableClock) -> None:
+    fake: FakeSlackAPI, store: Store, clock: MovableClock
+) -> None:
     new = signing.slash_command(NEW, response_url=fake.response_url())
     with running(fake, store, clock) as first:
         first.send(new)

@@ -16,8 +16,14 @@ from fakes.slack_harness import TOKEN
 from bot.cli import main
 from bot.slack.http import ServerThread
 
-ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
-       "DATABASE_URL", "COREGROUP_SQLITE_PATH")
+ENV = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "COREGROUP_SQLITE_PATH",
+)
 
 
 @pytest.fixture
@@ -28,8 +34,7 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_missing_settings_one_line_each(env: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_settings_one_line_each(env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve"]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [
@@ -45,8 +50,7 @@ def test_missing_settings_one_line_each(env: pytest.MonkeyPatch,
     assert "starting xoxb-" in text and "starting xapp-" in text
 
 
-def test_database_behind_is_one_line(env: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_database_behind_is_one_line(env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     env.setenv("SLACK_BOT_TOKEN", TOKEN)
     env.setenv("SLACK_SIGNING_SECRET", signing.SIGNING_SECRET)
     assert main(["serve"]) == 2
@@ -63,8 +67,7 @@ def ready(env: pytest.MonkeyPatch, fake: FakeSlackAPI, tmp_path: Path) -> pytest
     return env
 
 
-def test_bad_token_is_one_line(ready: pytest.MonkeyPatch,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_token_is_one_line(ready: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     ready.setenv("SLACK_BOT_TOKEN", "xoxb-revoked")
     ready.setenv("SLACK_SIGNING_SECRET", signing.SIGNING_SECRET)
     assert main(["serve"]) == 2
@@ -98,7 +101,6 @@ def test_http_mode_serves_signed_requests(ready: pytest.MonkeyPatch, fake: FakeS
         r = http.post("/slack/events", content=req.body.encode(), headers=req.headers)
         assert r.status_code == 200
         bad = req.tampered()
-        assert http.post("/slack/events", content=bad.body.encode(),
-                         headers=bad.headers).status_code == 401
+        assert http.post("/slack/events", content=bad.body.encode(), headers=bad.headers).status_code == 401
         assert http.get("/healthz").text == "ok"
     assert fake.wait_for("response_url")[0].args["response_type"] == "ephemeral"

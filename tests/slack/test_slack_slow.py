@@ -31,9 +31,10 @@ def test_acks_stay_fast_when_slack_is_slow(slack: SlackHarness) -> None:
         "frobnicate",
         "actions",
     ]
-    requests = [signing.slash_command(line, channel_id=channel.id,
-                                      response_url=slack.fake.response_url(f"r{i}"))
-                for i, line in enumerate(lines)]
+    requests = [
+        signing.slash_command(line, channel_id=channel.id, response_url=slack.fake.response_url(f"r{i}"))
+        for i, line in enumerate(lines)
+    ]
 
     def timed(req: signing.SignedRequest) -> tuple[int, float, float]:
         t0 = time.monotonic()

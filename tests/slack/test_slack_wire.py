@@ -27,15 +27,16 @@ def start_case(slack: SlackHarness) -> str:
     assert slack.command(NEW).status_code == 200
     channel = slack.fake.channel_named("cg-cg-0001")
     assert channel is not None and channel.is_private
-    for line in ('add <@U0HV|hv> role:"health visitor" agency:"NHS"',
-                 'add <@U0TEACH|teacher> role:"designated teacher" agency:"School"'):
+    for line in (
+        'add <@U0HV|hv> role:"health visitor" agency:"NHS"',
+        'add <@U0TEACH|teacher> role:"designated teacher" agency:"School"',
+    ):
         slack.command(line, channel=channel.id)
     return channel.id
 
 
 def buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    return [el for b in payload.get("blocks", []) if b["type"] == "actions"
-            for el in b["elements"]]
+    return [el for b in payload.get("blocks", []) if b["type"] == "actions" for el in b["elements"]]
 
 
 def test_wrong_signature_gets_401_and_changes_nothing(slack: SlackHarness) -> None:
@@ -96,15 +97,21 @@ def test_outside_the_window_asks_with_buttons(slack: SlackHarness) -> None:
     assert book["text"]["text"] == "Book it anyway" and other["text"]["text"] == "Pick another date"
     with slack.store.read() as s:
         assert repo.meetings(s, "CG-0001") == []
-    press = signing.block_actions(book["action_id"], book["value"], user_id="U0LEAD",
-                                  channel_id=channel, response_url=slack.fake.response_url("b"))
+    press = signing.block_actions(
+        book["action_id"],
+        book["value"],
+        user_id="U0LEAD",
+        channel_id=channel,
+        response_url=slack.fake.response_url("b"),
+    )
     assert slack.send(press).status_code == 200
     slack.settle()
     assert "core group booked for Thu 28 Jan 2027" in all_text(slack.channel_posts(channel)[-1])
     with slack.store.read() as s:
         assert len(repo.meetings(s, "CG-0001")) == 1
-    dismiss = signing.block_actions(other["action_id"], "", channel_id=channel,
-                                    response_url=slack.fake.response_url("d"))
+    dismiss = signing.block_actions(
+        other["action_id"], "", channel_id=channel, response_url=slack.fake.response_url("d")
+    )
     assert slack.send(dismiss).status_code == 200
     slack.settle()
     assert slack.replies()[-1]["delete_original"] is True
@@ -123,17 +130,19 @@ def test_held_form_records_attendance_and_quorum(slack: SlackHarness) -> None:
     hv = next(v for k, v in options.items() if "health visitor" in k)
     teacher = next(v for k, v in options.items() if "designated teacher" in k)
     # a submission with no one attending is refused beside the field, before the modal closes
-    empty = signing.view_submission("cg.form", {"date": {"v": signing.date_value("2027-01-15")}},
-                                    private_metadata=view["private_metadata"])
+    empty = signing.view_submission(
+        "cg.form",
+        {"date": {"v": signing.date_value("2027-01-15")}},
+        private_metadata=view["private_metadata"],
+    )
     r = slack.send(empty)
-    assert r.json() == {"response_action": "errors",
-                        "errors": {"attended": "Pick who attended."}}
+    assert r.json() == {"response_action": "errors", "errors": {"attended": "Pick who attended."}}
     values = {
         "date": {"v": signing.date_value("2027-01-15")},
-        "attended": {"v": {"type": "multi_static_select",
-                           "selected_options": [{"value": lead}, {"value": hv}]}},
-        "apologies": {"v": {"type": "multi_static_select",
-                            "selected_options": [{"value": teacher}]}},
+        "attended": {
+            "v": {"type": "multi_static_select", "selected_options": [{"value": lead}, {"value": hv}]}
+        },
+        "apologies": {"v": {"type": "multi_static_select", "selected_options": [{"value": teacher}]}},
     }
     ok = signing.view_submission("cg.form", values, private_metadata=view["private_metadata"])
     assert slack.send(ok).status_code == 200
@@ -151,13 +160,24 @@ def test_report_form_and_apologies(slack: SlackHarness) -> None:
     assert "written report is due by Thu 14 Jan 2027" in all_text(reply)
     (write,) = buttons(reply)
     assert write["style"] == "primary"
-    slack.send(signing.block_actions(write["action_id"], write["value"], user_id="U0TEACH",
-                                     channel_id=channel, response_url=slack.fake.response_url()))
+    slack.send(
+        signing.block_actions(
+            write["action_id"],
+            write["value"],
+            user_id="U0TEACH",
+            channel_id=channel,
+            response_url=slack.fake.response_url(),
+        )
+    )
     slack.settle()
     view = slack.fake.args_of("views.open")[-1]["view"]
     assert view["title"]["text"] == "Written report"
-    sub = signing.view_submission("cg.form", {"text": {"v": signing.plain("All well.")}},
-                                  private_metadata=view["private_metadata"], user_id="U0TEACH")
+    sub = signing.view_submission(
+        "cg.form",
+        {"text": {"v": signing.plain("All well.")}},
+        private_metadata=view["private_metadata"],
+        user_id="U0TEACH",
+    )
     slack.send(sub)
     slack.settle()
     assert "your written report" in all_text(slack.fake.args_of("chat.postEphemeral")[-1])
@@ -173,8 +193,7 @@ def test_new_form_from_a_bare_command(slack: SlackHarness) -> None:
         "plan": {"v": signing.select("cp")},
         "start": {"v": signing.date_value("2027-01-04")},
     }
-    slack.send(signing.view_submission("cg.form", values,
-                                       private_metadata=view["private_metadata"]))
+    slack.send(signing.view_submission("cg.form", values, private_metadata=view["private_metadata"]))
     slack.settle()
     assert slack.fake.channel_named("cg-cg-0007") is not None
     assert "CG-0007 is set up" in all_text(slack.fake.args_of("chat.postEphemeral")[0])
@@ -204,7 +223,8 @@ BAD = [
 
 @pytest.mark.parametrize(("line", "user", "problem"), BAD, ids=[b[0] for b in BAD])
 def test_bad_input_gets_an_ephemeral_answer_and_changes_nothing(
-        slack: SlackHarness, line: str, user: str, problem: str) -> None:
+    slack: SlackHarness, line: str, user: str, problem: str
+) -> None:
     channel = start_case(slack)
     before = audit_count(slack)
     posts = len(slack.channel_posts(channel))
@@ -233,8 +253,9 @@ def test_app_home_button_answers_by_direct_message(slack: SlackHarness) -> None:
     slack.settle()
     view = slack.fake.args_of("views.publish")[-1]["view"]
     (status,) = [el for b in view["blocks"] if b["type"] == "actions" for el in b["elements"]]
-    press = signing.block_actions(status["action_id"], status["value"], user_id="U0HV",
-                                  view={"id": "VHOME", "type": "home"})
+    press = signing.block_actions(
+        status["action_id"], status["value"], user_id="U0HV", view={"id": "VHOME", "type": "home"}
+    )
     assert slack.send(press).status_code == 200
     slack.settle()
     dm = slack.fake.args_of("chat.postMessage")[-1]
@@ -268,15 +289,29 @@ def test_the_record_a_visit_reminder_button_opens_the_visit_form(slack: SlackHar
 
     channel = start_case(slack)
     slack.clock.set("2027-01-06T09:30")
-    reminder = render({"kind": "lead_visit_soon", "profile": "suffolk", "due": "2027-01-08",
-                       "subject": "lead_sw_visit", "about": "", "rule": "lead_sw_visit",
-                       "plan": "cp"}, "CG-0001", date(2027, 1, 6))
-    (button,) = [el for b in message_blocks(reminder) if b["type"] == "actions"
-                 for el in b["elements"]]
+    reminder = render(
+        {
+            "kind": "lead_visit_soon",
+            "profile": "suffolk",
+            "due": "2027-01-08",
+            "subject": "lead_sw_visit",
+            "about": "",
+            "rule": "lead_sw_visit",
+            "plan": "cp",
+        },
+        "CG-0001",
+        date(2027, 1, 6),
+    )
+    (button,) = [el for b in message_blocks(reminder) if b["type"] == "actions" for el in b["elements"]]
     assert button["text"]["text"] == "Record a visit" and button["value"] == "CG-0001 visit"
     before = audit_count(slack)
-    press = signing.block_actions(button["action_id"], button["value"], user_id="U0LEAD",
-                                  channel_id="D0DIRECT", response_url=slack.fake.response_url("v"))
+    press = signing.block_actions(
+        button["action_id"],
+        button["value"],
+        user_id="U0LEAD",
+        channel_id="D0DIRECT",
+        response_url=slack.fake.response_url("v"),
+    )
     assert slack.send(press).status_code == 200
     slack.settle()
     view = slack.fake.args_of("views.open")[-1]["view"]
@@ -285,9 +320,15 @@ def test_the_record_a_visit_reminder_button_opens_the_visit_form(slack: SlackHar
     assert date_block["element"]["initial_date"] == "2027-01-06"
     assert audit_count(slack) == before
     seen = next(b for b in view["blocks"] if b.get("block_id") == "seen_alone")
-    values = {"date": {"v": signing.date_value("2027-01-06")},
-              "seen_alone": {"v": {"type": "checkboxes", "selected_options": [
-                  {"value": seen["element"]["options"][0]["value"]}]}}}
+    values = {
+        "date": {"v": signing.date_value("2027-01-06")},
+        "seen_alone": {
+            "v": {
+                "type": "checkboxes",
+                "selected_options": [{"value": seen["element"]["options"][0]["value"]}],
+            }
+        },
+    }
     sent = signing.view_submission("cg.form", values, private_metadata=view["private_metadata"])
     assert slack.send(sent).status_code == 200
     slack.settle()

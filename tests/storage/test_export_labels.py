@@ -25,16 +25,17 @@ def test_every_meeting_kind_has_its_words() -> None:
 
 
 def test_the_export_names_a_tier_1_meeting_as_the_chat_does(
-        db_url: str, store: Store, now: datetime, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    db_url: str, store: Store, now: datetime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
     with store.transaction() as s:
-        ref = repo.create_case(s, actor="slack:U0LEAD", now=now, profile="suffolk", plan="cp",
-                               start=date(2026, 12, 18)).reference
-        repo.schedule_meeting(s, ref, actor="slack:U0LEAD", now=now, kind="resolution_tier1",
-                              starts_at=now + timedelta(days=1))
-    monkeypatch.setattr("bot.cli_storage.CLOCK",
-                        fixed_clock(datetime.fromisoformat("2027-01-06T10:00")))
+        ref = repo.create_case(
+            s, actor="slack:U0LEAD", now=now, profile="suffolk", plan="cp", start=date(2026, 12, 18)
+        ).reference
+        repo.schedule_meeting(
+            s, ref, actor="slack:U0LEAD", now=now, kind="resolution_tier1", starts_at=now + timedelta(days=1)
+        )
+    monkeypatch.setattr("bot.cli_storage.CLOCK", fixed_clock(datetime.fromisoformat("2027-01-06T10:00")))
     assert main(["export", ref, "--out", str(tmp_path)]) == 0
     doc = (tmp_path / f"{ref}-record.md").read_text()
     assert "— Tier 1 meeting (scheduled)" in doc

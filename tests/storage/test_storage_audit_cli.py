@@ -30,25 +30,36 @@ def cli_env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def seed(store: Store, now: datetime) -> str:
     with store.transaction() as s:
-        ref = repo.create_case(s, actor=A, now=now, profile="suffolk", plan="cp",
-                               start=date(2026, 12, 18)).reference
-        lead = repo.add_member(s, ref, actor=A, now=now, display_name="Lead Worker",
-                               role="lead social worker")
-        hv = repo.add_member(s, ref, actor=A, now=now, display_name="Visitor Health",
-                             role="health visitor", agency="NHS")
-        m = repo.schedule_meeting(s, ref, actor=A, now=now, starts_at=now + timedelta(days=1),
-                                  venue="Family centre")
+        ref = repo.create_case(
+            s, actor=A, now=now, profile="suffolk", plan="cp", start=date(2026, 12, 18)
+        ).reference
+        lead = repo.add_member(
+            s, ref, actor=A, now=now, display_name="Lead Worker", role="lead social worker"
+        )
+        hv = repo.add_member(
+            s, ref, actor=A, now=now, display_name="Visitor Health", role="health visitor", agency="NHS"
+        )
+        m = repo.schedule_meeting(
+            s, ref, actor=A, now=now, starts_at=now + timedelta(days=1), venue="Family centre"
+        )
         repo.request_reports(s, ref, m.id, [hv.id], actor=A, now=now)
         repo.submit_report(s, ref, m.id, hv.id, "Weighed on Monday.", actor=A, now=now)
-        repo.add_action(s, ref, actor=A, now=now, text="GP to review medication",
-                        owner_member_id=lead.id, due_on=date(2027, 1, 20))
+        repo.add_action(
+            s,
+            ref,
+            actor=A,
+            now=now,
+            text="GP to review medication",
+            owner_member_id=lead.id,
+            due_on=date(2027, 1, 20),
+        )
     later = now + timedelta(days=1, hours=3)
     with store.transaction() as s:
-        repo.record_attendance(s, ref, m.id, actor=A, now=later, attended=[lead.id],
-                               apologies=[hv.id])
+        repo.record_attendance(s, ref, m.id, actor=A, now=later, attended=[lead.id], apologies=[hv.id])
         repo.hold_meeting(s, ref, m.id, actor=A, now=later)
-        repo.record_visit(s, ref, actor=A, now=later, on=date(2027, 1, 5),
-                          by="lead_social_worker", seen_alone=True)
+        repo.record_visit(
+            s, ref, actor=A, now=later, on=date(2027, 1, 5), by="lead_social_worker", seen_alone=True
+        )
     return ref
 
 
@@ -58,8 +69,7 @@ def tamper(url: str, sql: str) -> None:
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER "
-                                     "audit_event_append_only")
+                conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
             else:
                 conn.exec_driver_sql("DROP TRIGGER audit_event_no_update")
                 conn.exec_driver_sql("DROP TRIGGER audit_event_no_delete")
@@ -80,14 +90,17 @@ def test_chain_links_every_event(store: Store, now: datetime) -> None:
 
 def test_database_refuses_to_edit_or_delete_audit_rows(store: Store, now: datetime) -> None:
     seed(store, now)
-    for sql in ("UPDATE audit_event SET actor = 'someone' WHERE id = 2",
-                "DELETE FROM audit_event WHERE id = 2"):
+    for sql in (
+        "UPDATE audit_event SET actor = 'someone' WHERE id = 2",
+        "DELETE FROM audit_event WHERE id = 2",
+    ):
         with pytest.raises(DBAPIError, match="append-only"), store.transaction() as s:
             s.execute(text(sql))
 
 
 def test_editing_one_audit_row_makes_verify_fail_and_name_it(
-        cli_env: str, store: Store, now: datetime, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_env: str, store: Store, now: datetime, capsys: pytest.CaptureFixture[str]
+) -> None:
     seed(store, now)
     assert main(["audit", "verify"]) == 0
     assert "intact" in capsys.readouterr().out
@@ -98,16 +111,18 @@ def test_editing_one_audit_row_makes_verify_fail_and_name_it(
     assert "edited" in out
 
 
-def test_deleting_an_audit_row_is_detected(cli_env: str, store: Store, now: datetime,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_deleting_an_audit_row_is_detected(
+    cli_env: str, store: Store, now: datetime, capsys: pytest.CaptureFixture[str]
+) -> None:
     seed(store, now)
     tamper(cli_env, "DELETE FROM audit_event WHERE id = 3")
     assert main(["audit", "verify"]) == 1
     assert "broken at event 4" in capsys.readouterr().out
 
 
-def test_audit_show_lists_a_cases_history(cli_env: str, store: Store, now: datetime,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_show_lists_a_cases_history(
+    cli_env: str, store: Store, now: datetime, capsys: pytest.CaptureFixture[str]
+) -> None:
     ref = seed(store, now)
     assert main(["audit", "show", ref.lower()]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -119,12 +134,16 @@ def test_audit_show_lists_a_cases_history(cli_env: str, store: Store, now: datet
 
 
 def test_export_writes_json_and_a_readable_document(
-        cli_env: str, store: Store, now: datetime, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_env: str,
+    store: Store,
+    now: datetime,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     ref = seed(store, now)
     out_dir = tmp_path / "export"
-    monkeypatch.setattr("bot.cli_storage.CLOCK",
-                        fixed_clock(datetime.fromisoformat("2027-01-06T10:00")))
+    monkeypatch.setattr("bot.cli_storage.CLOCK", fixed_clock(datetime.fromisoformat("2027-01-06T10:00")))
     assert main(["export", ref, "--out", str(out_dir)]) == 0
     record: dict[str, Any] = json.loads((out_dir / f"{ref}-record.json").read_text())
     meeting = record["meetings"][0]
@@ -148,17 +167,21 @@ def test_export_writes_json_and_a_readable_document(
 
 
 def test_purge_respects_retention_and_leaves_an_audit_line(
-        cli_env: str, store: Store, now: datetime, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    cli_env: str,
+    store: Store,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     old = seed(store, now)
     with store.transaction() as s:
-        recent = repo.create_case(s, actor=A, now=now, profile="suffolk", plan="cp",
-                                  start=date(2026, 12, 18)).reference
+        recent = repo.create_case(
+            s, actor=A, now=now, profile="suffolk", plan="cp", start=date(2026, 12, 18)
+        ).reference
         repo.close_case(s, old, actor=A, now=datetime.fromisoformat("2027-01-10T12:00+00:00"))
         repo.close_case(s, recent, actor=A, now=datetime.fromisoformat("2028-05-01T12:00+00:00"))
     # The clock is injected (the CLI has no --now: see tests/security/test_retention.py).
-    monkeypatch.setattr("bot.cli_storage.CLOCK",
-                        fixed_clock(datetime.fromisoformat("2028-06-01T09:00")))
+    monkeypatch.setattr("bot.cli_storage.CLOCK", fixed_clock(datetime.fromisoformat("2028-06-01T09:00")))
     today: list[str] = []
     # Inside the 12-month retention period: refused, nothing removed.
     assert main(["purge", "--closed-before", "2028-01-01", *today]) == 2
@@ -186,8 +209,9 @@ def test_purge_respects_retention_and_leaves_an_audit_line(
     assert "February 2027 has 28 days" in capsys.readouterr().err
 
 
-def test_db_commands(empty_db_url: str, monkeypatch: pytest.MonkeyPatch,
-                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_commands(
+    empty_db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("DATABASE_URL", empty_db_url)
     assert main(["audit", "verify"]) == 2
     assert "Run: coregroup db upgrade" in capsys.readouterr().err

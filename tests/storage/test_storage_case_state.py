@@ -35,27 +35,36 @@ def build_rich_case(store: Store) -> str:
     """A Welsh case with every kind of fact the engine reads, recorded as the bot would."""
     t0 = at(2027, 5, 20, 9)
     with store.transaction() as s:
-        ref = repo.create_case(s, actor=A, now=t0, profile="cwm-taf-morgannwg", plan="cp",
-                               start=date(2027, 5, 20), registered=date(2027, 5, 21),
-                               lead_visit_every=10).reference
+        ref = repo.create_case(
+            s,
+            actor=A,
+            now=t0,
+            profile="cwm-taf-morgannwg",
+            plan="cp",
+            start=date(2027, 5, 20),
+            registered=date(2027, 5, 21),
+            lead_visit_every=10,
+        ).reference
         lead = repo.add_member(s, ref, actor=A, now=t0, display_name="L", role="lead social worker")
         hv = repo.add_member(s, ref, actor=A, now=t0, display_name="H", role="health visitor")
         gp = repo.add_member(s, ref, actor=A, now=t0, display_name="G", role="gp")
-        mum = repo.add_member(s, ref, actor=A, now=t0, display_name="M", role="parent",
-                              kind="family")
+        mum = repo.add_member(s, ref, actor=A, now=t0, display_name="M", role="parent", kind="family")
         cover = repo.add_member(s, ref, actor=A, now=t0, display_name="C", role="social worker")
     # First core group, held at 00:30 London on 1 July (23:30 UTC on 30 June): London date counts.
     with store.transaction() as s:
         m1 = repo.schedule_meeting(s, ref, actor=A, now=t0, starts_at=at(2027, 7, 1, 0, 30))
-        rc = repo.schedule_meeting(s, ref, actor=A, now=t0, kind="review_conference",
-                                   starts_at=at(2027, 8, 12))
-        gone = repo.schedule_meeting(s, ref, actor=A, now=t0, kind="review_conference",
-                                     starts_at=at(2027, 8, 5))
+        rc = repo.schedule_meeting(
+            s, ref, actor=A, now=t0, kind="review_conference", starts_at=at(2027, 8, 12)
+        )
+        gone = repo.schedule_meeting(
+            s, ref, actor=A, now=t0, kind="review_conference", starts_at=at(2027, 8, 5)
+        )
         repo.cancel_meeting(s, ref, gone.id, actor=A, now=t0)
     t1 = at(2027, 7, 1, 12)
     with store.transaction() as s:
-        repo.record_attendance(s, ref, m1.id, actor=A, now=t1,
-                               attended=[lead.id, hv.id, mum.id], apologies=[gp.id])
+        repo.record_attendance(
+            s, ref, m1.id, actor=A, now=t1, attended=[lead.id, hv.id, mum.id], apologies=[gp.id]
+        )
         repo.hold_meeting(s, ref, m1.id, actor=A, now=t1)
         repo.mark_minutes_circulated(s, ref, m1.id, actor=A, now=at(2027, 7, 6, 16))
         repo.mark_chair_update_sent(s, ref, m1.id, actor=A, now=at(2027, 7, 2, 9))
@@ -63,25 +72,41 @@ def build_rich_case(store: Store) -> str:
         m2 = repo.record_held_meeting(s, ref, actor=A, now=t1, starts_at=at(2027, 6, 20))
         repo.record_attendance(s, ref, m2.id, actor=A, now=t1, attended=[cover.id, hv.id, gp.id])
         # Held with no attendance recorded, social worker absent by say-so.
-        repo.record_held_meeting(s, ref, actor=A, now=t1, starts_at=at(2027, 6, 25),
-                                 kind="school_move_core_group", social_worker_present=False)
-        repo.record_visit(s, ref, actor=A, now=t1, on=date(2027, 6, 3), by="lead_social_worker",
-                          member_id=lead.id, seen_alone=True)
+        repo.record_held_meeting(
+            s,
+            ref,
+            actor=A,
+            now=t1,
+            starts_at=at(2027, 6, 25),
+            kind="school_move_core_group",
+            social_worker_present=False,
+        )
+        repo.record_visit(
+            s,
+            ref,
+            actor=A,
+            now=t1,
+            on=date(2027, 6, 3),
+            by="lead_social_worker",
+            member_id=lead.id,
+            seen_alone=True,
+        )
         repo.record_visit(s, ref, actor=A, now=t1, on=date(2027, 6, 1), by="professional")
         repo.record_school_move(s, ref, actor=A, now=t1, on=date(2027, 6, 14))
         ch = repo.record_significant_change(s, ref, actor=A, now=t1, on=date(2027, 6, 28))
-        repo.record_significant_change(s, ref, actor=A, now=t1, on=date(2027, 6, 10),
-                                       reported_on=date(2027, 6, 11))
+        repo.record_significant_change(
+            s, ref, actor=A, now=t1, on=date(2027, 6, 10), reported_on=date(2027, 6, 11)
+        )
         repo.mark_change_reported(s, ref, ch.id, actor=A, now=t1)
         esc = repo.raise_escalation(s, ref, actor=A, now=at(2027, 6, 7, 11))
         repo.advance_escalation(s, ref, esc.id, actor=A, now=at(2027, 6, 15, 11))
         repo.request_resolution(s, ref, actor=A, now=t1, on=date(2027, 6, 30))
     t2 = at(2027, 7, 2, 9)
     with store.transaction() as s:
-        tier1 = repo.schedule_meeting(s, ref, actor=A, now=t2, kind="resolution_tier1",
-                                      starts_at=at(2027, 7, 9))
-        repo.schedule_meeting(s, ref, actor=A, now=t2, kind="resolution_tier2",
-                              starts_at=at(2027, 9, 9))
+        tier1 = repo.schedule_meeting(
+            s, ref, actor=A, now=t2, kind="resolution_tier1", starts_at=at(2027, 7, 9)
+        )
+        repo.schedule_meeting(s, ref, actor=A, now=t2, kind="resolution_tier2", starts_at=at(2027, 9, 9))
         next_cg = repo.schedule_meeting(s, ref, actor=A, now=t2, starts_at=at(2027, 7, 20))
     t3 = at(2027, 7, 9, 15)
     with store.transaction() as s:
@@ -99,24 +124,44 @@ EXPECTED = CaseState(
     registered=date(2027, 5, 21),
     review_conferences=(date(2027, 8, 12),),
     meetings=(
-        Meeting(date(2027, 6, 20), "core_group", "held", social_worker_present=True,
-                professionals_present=3, lead_sw_present=False),
-        Meeting(date(2027, 6, 25), "school_move_core_group", "held",
-                social_worker_present=False),
-        Meeting(date(2027, 7, 1), "core_group", "held", social_worker_present=True,
-                minutes_circulated=date(2027, 7, 6), chair_update_sent=date(2027, 7, 2),
-                professionals_present=2, lead_sw_present=True),
+        Meeting(
+            date(2027, 6, 20),
+            "core_group",
+            "held",
+            social_worker_present=True,
+            professionals_present=3,
+            lead_sw_present=False,
+        ),
+        Meeting(date(2027, 6, 25), "school_move_core_group", "held", social_worker_present=False),
+        Meeting(
+            date(2027, 7, 1),
+            "core_group",
+            "held",
+            social_worker_present=True,
+            minutes_circulated=date(2027, 7, 6),
+            chair_update_sent=date(2027, 7, 2),
+            professionals_present=2,
+            lead_sw_present=True,
+        ),
         Meeting(date(2027, 7, 9), "resolution_tier1", "held"),
         Meeting(date(2027, 7, 20), "core_group", "scheduled"),
         Meeting(date(2027, 9, 9), "resolution_tier2", "scheduled"),
     ),
-    visits=(Visit(date(2027, 6, 1), "professional", False),
-            Visit(date(2027, 6, 3), "lead_social_worker", True)),
+    visits=(
+        Visit(date(2027, 6, 1), "professional", False),
+        Visit(date(2027, 6, 3), "lead_social_worker", True),
+    ),
     school_moves=(date(2027, 6, 14),),
-    significant_changes=(Change(date(2027, 6, 10), date(2027, 6, 11)),
-                         Change(date(2027, 6, 28), date(2027, 7, 1))),
-    resolution=Resolution(requested=date(2027, 6, 30), tier1_meetings=(date(2027, 7, 9),),
-                          tier2_meetings=(), significant_risk_reduction=True),
+    significant_changes=(
+        Change(date(2027, 6, 10), date(2027, 6, 11)),
+        Change(date(2027, 6, 28), date(2027, 7, 1)),
+    ),
+    resolution=Resolution(
+        requested=date(2027, 6, 30),
+        tier1_meetings=(date(2027, 7, 9),),
+        tier2_meetings=(),
+        significant_risk_reduction=True,
+    ),
     escalations=(Escalation(raised=date(2027, 6, 7), stage=2, stage_started=date(2027, 6, 15)),),
     lead_visit_every=10,
 )
@@ -143,11 +188,11 @@ def test_active_case_states_streams_in_batches_and_agrees(store: Store) -> None:
     refs = []
     with store.transaction() as s:
         for i in range(7):
-            ref = repo.create_case(s, actor=A, now=t0, profile="suffolk", plan="cp",
-                                   start=date(2026, 12, 1) + timedelta(days=i)).reference
+            ref = repo.create_case(
+                s, actor=A, now=t0, profile="suffolk", plan="cp", start=date(2026, 12, 1) + timedelta(days=i)
+            ).reference
             refs.append(ref)
-            repo.record_visit(s, ref, actor=A, now=t0, on=date(2027, 1, 1 + i % 3),
-                              by="professional")
+            repo.record_visit(s, ref, actor=A, now=t0, on=date(2027, 1, 1 + i % 3), by="professional")
             repo.record_held_meeting(s, ref, actor=A, now=t0, starts_at=at(2027, 1, 4, 8))
             if i % 2:
                 repo.raise_escalation(s, ref, actor=A, now=t0)
@@ -170,8 +215,7 @@ def test_snapshot_encodes_the_same_state(store: Store) -> None:
         case = repo.get_case(s, ref)
         facts = states.Decoder().decode(case.state_snapshot)
         assert facts is not None
-        row = s.connection().execute(
-            select(*states.CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
+        row = s.connection().execute(select(*states.CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
         assert states.assemble(row, facts).state == EXPECTED
         assert [a.state for a in repo.active_case_states(s)] == [EXPECTED]
 
@@ -180,16 +224,17 @@ def test_missing_or_old_snapshots_fall_back_to_the_tables(store: Store) -> None:
     ref = build_rich_case(store)
     t0 = at(2027, 7, 10, 9)
     with store.transaction() as s:
-        other = repo.create_case(s, actor=A, now=t0, profile="suffolk", plan="cp",
-                                 start=date(2027, 7, 1)).reference
+        other = repo.create_case(
+            s, actor=A, now=t0, profile="suffolk", plan="cp", start=date(2027, 7, 1)
+        ).reference
         repo.record_visit(s, other, actor=A, now=t0, on=date(2027, 7, 2), by="professional")
     with store.read() as s:
         want = {a.reference: a.state for a in repo.active_case_states(s)}
     with store.transaction() as s:
-        s.execute(update(CoreGroup).where(col(CoreGroup.reference) == ref)
-                  .values(state_snapshot=None))
-        s.execute(update(CoreGroup).where(col(CoreGroup.reference) == other)
-                  .values(state_snapshot="f0;old format"))
+        s.execute(update(CoreGroup).where(col(CoreGroup.reference) == ref).values(state_snapshot=None))
+        s.execute(
+            update(CoreGroup).where(col(CoreGroup.reference) == other).values(state_snapshot="f0;old format")
+        )
     with store.read() as s:
         assert {a.reference: a.state for a in repo.active_case_states(s)} == want
     with store.transaction() as s:

@@ -18,8 +18,19 @@ from storage.db import Store, make_engine
 from storage.errors import DatabaseAhead, DatabaseBehind
 
 TABLES = {
-    "core_group", "child_identity", "member", "meeting", "attendance", "written_report", "visit",
-    "plan_action", "escalation", "case_event", "reminder", "audit_event", "processed_request",
+    "core_group",
+    "child_identity",
+    "member",
+    "meeting",
+    "attendance",
+    "written_report",
+    "visit",
+    "plan_action",
+    "escalation",
+    "case_event",
+    "reminder",
+    "audit_event",
+    "processed_request",
 }
 
 
@@ -111,30 +122,100 @@ def _below(engine: Engine, revision: str) -> str:
     return below
 
 
-_CASE = sa.table("core_group", *(sa.column(c) for c in (
-    "id", "reference", "profile", "plan", "start", "status", "created_at", "created_by",
-    "significant_risk_reduction", "digest", "slack_channel_id", "teams_channel_id",
-    "slack_summary_ts", "teams_summary_id", "teams_conversation")))
-_MEMBER = sa.table("member", *(sa.column(c) for c in (
-    "id", "case_id", "display_name", "role", "kind", "joined_on", "created_at", "powers",
-    "slack_user_id", "teams_user_id", "line_manager_slack_user_id",
-    "line_manager_teams_user_id")))
+_CASE = sa.table(
+    "core_group",
+    *(
+        sa.column(c)
+        for c in (
+            "id",
+            "reference",
+            "profile",
+            "plan",
+            "start",
+            "status",
+            "created_at",
+            "created_by",
+            "significant_risk_reduction",
+            "digest",
+            "slack_channel_id",
+            "teams_channel_id",
+            "slack_summary_ts",
+            "teams_summary_id",
+            "teams_conversation",
+        )
+    ),
+)
+_MEMBER = sa.table(
+    "member",
+    *(
+        sa.column(c)
+        for c in (
+            "id",
+            "case_id",
+            "display_name",
+            "role",
+            "kind",
+            "joined_on",
+            "created_at",
+            "powers",
+            "slack_user_id",
+            "teams_user_id",
+            "line_manager_slack_user_id",
+            "line_manager_teams_user_id",
+        )
+    ),
+)
 _OLD_CASES = [
-    {"id": 1, "slack_channel_id": "C0ONE", "teams_channel_id": None, "slack_summary_ts": "1.5",
-     "teams_summary_id": None, "teams_conversation": None},
-    {"id": 2, "slack_channel_id": None, "teams_channel_id": "19:two@thread.tacv2",
-     "slack_summary_ts": None, "teams_summary_id": "act-2",
-     "teams_conversation": '{"conversation": {"id": "19:two@thread.tacv2"}}'},
-    {"id": 3, "slack_channel_id": None, "teams_channel_id": None, "slack_summary_ts": None,
-     "teams_summary_id": None, "teams_conversation": None},
+    {
+        "id": 1,
+        "slack_channel_id": "C0ONE",
+        "teams_channel_id": None,
+        "slack_summary_ts": "1.5",
+        "teams_summary_id": None,
+        "teams_conversation": None,
+    },
+    {
+        "id": 2,
+        "slack_channel_id": None,
+        "teams_channel_id": "19:two@thread.tacv2",
+        "slack_summary_ts": None,
+        "teams_summary_id": "act-2",
+        "teams_conversation": '{"conversation": {"id": "19:two@thread.tacv2"}}',
+    },
+    {
+        "id": 3,
+        "slack_channel_id": None,
+        "teams_channel_id": None,
+        "slack_summary_ts": None,
+        "teams_summary_id": None,
+        "teams_conversation": None,
+    },
 ]
 _OLD_MEMBERS = [
-    {"id": 1, "case_id": 1, "slack_user_id": "U0LEAD", "teams_user_id": "29:lead",
-     "line_manager_slack_user_id": "U0MGR", "line_manager_teams_user_id": None},
-    {"id": 2, "case_id": 2, "slack_user_id": None, "teams_user_id": "29:hv",
-     "line_manager_slack_user_id": None, "line_manager_teams_user_id": "29:mgr"},
-    {"id": 3, "case_id": 1, "slack_user_id": None, "teams_user_id": None,
-     "line_manager_slack_user_id": None, "line_manager_teams_user_id": None},
+    {
+        "id": 1,
+        "case_id": 1,
+        "slack_user_id": "U0LEAD",
+        "teams_user_id": "29:lead",
+        "line_manager_slack_user_id": "U0MGR",
+        "line_manager_teams_user_id": None,
+    },
+    {
+        "id": 2,
+        "case_id": 2,
+        "slack_user_id": None,
+        "teams_user_id": "29:hv",
+        "line_manager_slack_user_id": None,
+        "line_manager_teams_user_id": "29:mgr",
+    },
+    {
+        "id": 3,
+        "case_id": 1,
+        "slack_user_id": None,
+        "teams_user_id": None,
+        "line_manager_slack_user_id": None,
+        "line_manager_teams_user_id": None,
+    },
 ]
 
 
@@ -147,43 +228,98 @@ def test_0008_carries_addresses_and_conversations_over_and_back(empty_db_url: st
         migrate.upgrade(engine, below)
         at = datetime(2027, 1, 4, 9, 0)
         with engine.begin() as conn:
-            conn.execute(_CASE.insert(), [
-                {**c, "reference": f"CG-000{c['id']}", "profile": "suffolk", "plan": "cp",
-                 "start": date(2027, 1, 4), "status": "active", "created_at": at,
-                 "created_by": "slack:U0LEAD", "significant_risk_reduction": False,
-                 "digest": False} for c in _OLD_CASES])
-            conn.execute(_MEMBER.insert(), [
-                {**m, "display_name": f"M{m['id']}", "role": "health_visitor",
-                 "kind": "professional", "joined_on": date(2027, 1, 4), "created_at": at,
-                 "powers": False} for m in _OLD_MEMBERS])
+            conn.execute(
+                _CASE.insert(),
+                [
+                    {
+                        **c,
+                        "reference": f"CG-000{c['id']}",
+                        "profile": "suffolk",
+                        "plan": "cp",
+                        "start": date(2027, 1, 4),
+                        "status": "active",
+                        "created_at": at,
+                        "created_by": "slack:U0LEAD",
+                        "significant_risk_reduction": False,
+                        "digest": False,
+                    }
+                    for c in _OLD_CASES
+                ],
+            )
+            conn.execute(
+                _MEMBER.insert(),
+                [
+                    {
+                        **m,
+                        "display_name": f"M{m['id']}",
+                        "role": "health_visitor",
+                        "kind": "professional",
+                        "joined_on": date(2027, 1, 4),
+                        "created_at": at,
+                        "powers": False,
+                    }
+                    for m in _OLD_MEMBERS
+                ],
+            )
         migrate.upgrade(engine, "0008")
         with engine.connect() as conn:
-            addresses = sorted(tuple(r) for r in conn.execute(sa.text(
-                "SELECT member_id, whose, kind, address FROM member_address")).all())
-            conversations = sorted(tuple(r) for r in conn.execute(sa.text(
-                "SELECT case_id, kind, channel, reference, summary_message_id "
-                "FROM case_conversation")).all())
+            addresses = sorted(
+                tuple(r)
+                for r in conn.execute(
+                    sa.text("SELECT member_id, whose, kind, address FROM member_address")
+                ).all()
+            )
+            conversations = sorted(
+                tuple(r)
+                for r in conn.execute(
+                    sa.text(
+                        "SELECT case_id, kind, channel, reference, summary_message_id FROM case_conversation"
+                    )
+                ).all()
+            )
             member_columns = {c["name"] for c in inspect(conn).get_columns("member")}
             case_columns = {c["name"] for c in inspect(conn).get_columns("core_group")}
-        assert addresses == [(1, "line_manager", "slack", "U0MGR"), (1, "member", "slack", "U0LEAD"),
-                             (1, "member", "teams", "29:lead"), (2, "line_manager", "teams", "29:mgr"),
-                             (2, "member", "teams", "29:hv")]
+        assert addresses == [
+            (1, "line_manager", "slack", "U0MGR"),
+            (1, "member", "slack", "U0LEAD"),
+            (1, "member", "teams", "29:lead"),
+            (2, "line_manager", "teams", "29:mgr"),
+            (2, "member", "teams", "29:hv"),
+        ]
         assert conversations == [
             (1, "slack", "C0ONE", None, "1.5"),
-            (2, "teams", "19:two@thread.tacv2", '{"conversation": {"id": "19:two@thread.tacv2"}}',
-             "act-2")]
-        assert not {"slack_user_id", "teams_user_id", "line_manager_slack_user_id",
-                    "line_manager_teams_user_id"} & member_columns
-        assert not {"slack_channel_id", "teams_channel_id", "slack_summary_ts",
-                    "teams_summary_id", "teams_conversation"} & case_columns
+            (2, "teams", "19:two@thread.tacv2", '{"conversation": {"id": "19:two@thread.tacv2"}}', "act-2"),
+        ]
+        assert (
+            not {"slack_user_id", "teams_user_id", "line_manager_slack_user_id", "line_manager_teams_user_id"}
+            & member_columns
+        )
+        assert (
+            not {
+                "slack_channel_id",
+                "teams_channel_id",
+                "slack_summary_ts",
+                "teams_summary_id",
+                "teams_conversation",
+            }
+            & case_columns
+        )
 
         downgraded = list(_OLD_CASES), list(_OLD_MEMBERS)
         migrate.downgrade(engine, below)
         with engine.connect() as conn:
-            cases = [dict(r._mapping) for r in conn.execute(
-                sa.select(*(_CASE.c[k] for k in _OLD_CASES[0])).order_by(_CASE.c.id)).all()]
-            people = [dict(r._mapping) for r in conn.execute(
-                sa.select(*(_MEMBER.c[k] for k in _OLD_MEMBERS[0])).order_by(_MEMBER.c.id)).all()]
+            cases = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    sa.select(*(_CASE.c[k] for k in _OLD_CASES[0])).order_by(_CASE.c.id)
+                ).all()
+            ]
+            people = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    sa.select(*(_MEMBER.c[k] for k in _OLD_MEMBERS[0])).order_by(_MEMBER.c.id)
+                ).all()
+            ]
         assert (cases, people) == downgraded
     finally:
         engine.dispose()
@@ -197,15 +333,39 @@ def test_0008_rows_are_what_the_repository_reads(empty_db_url: str) -> None:
         migrate.upgrade(engine, below)
         at = datetime(2027, 1, 4, 9, 0)
         with engine.begin() as conn:
-            conn.execute(_CASE.insert(), [
-                {**c, "reference": f"CG-000{c['id']}", "profile": "suffolk", "plan": "cp",
-                 "start": date(2027, 1, 4), "status": "active", "created_at": at,
-                 "created_by": "slack:U0LEAD", "significant_risk_reduction": False,
-                 "digest": False} for c in _OLD_CASES])
-            conn.execute(_MEMBER.insert(), [
-                {**m, "display_name": f"M{m['id']}", "role": "health_visitor",
-                 "kind": "professional", "joined_on": date(2027, 1, 4), "created_at": at,
-                 "powers": False} for m in _OLD_MEMBERS])
+            conn.execute(
+                _CASE.insert(),
+                [
+                    {
+                        **c,
+                        "reference": f"CG-000{c['id']}",
+                        "profile": "suffolk",
+                        "plan": "cp",
+                        "start": date(2027, 1, 4),
+                        "status": "active",
+                        "created_at": at,
+                        "created_by": "slack:U0LEAD",
+                        "significant_risk_reduction": False,
+                        "digest": False,
+                    }
+                    for c in _OLD_CASES
+                ],
+            )
+            conn.execute(
+                _MEMBER.insert(),
+                [
+                    {
+                        **m,
+                        "display_name": f"M{m['id']}",
+                        "role": "health_visitor",
+                        "kind": "professional",
+                        "joined_on": date(2027, 1, 4),
+                        "created_at": at,
+                        "powers": False,
+                    }
+                    for m in _OLD_MEMBERS
+                ],
+            )
         migrate.upgrade(engine)
     finally:
         engine.dispose()
@@ -218,8 +378,7 @@ def test_0008_rows_are_what_the_repository_reads(empty_db_url: str) -> None:
             assert repo.member_by_address(s, "CG-0002", "teams", "29:hv").id == 2
             assert repo.case_by_channel(s, "19:two@thread.tacv2").reference == "CG-0002"
             assert repo.summary_message_id(s, "CG-0001", "slack") == "1.5"
-            assert [c.reference for c in repo.cases_for_address(s, "teams", "29:lead")] == [
-                "CG-0001"]
+            assert [c.reference for c in repo.cases_for_address(s, "teams", "29:lead")] == ["CG-0001"]
             assert repo.get_member(s, "CG-0001", 3).any_address() is None
     finally:
         store.dispose()

@@ -14,9 +14,11 @@ LIMIT = 700
 
 
 def _oversized(root: Path, limit: int) -> list[str]:
-    return [f"{p.relative_to(root.parent)}: {n} lines"
-            for p in sorted(root.rglob("*.py")) if "migrations" not in p.parts
-            and (n := len(p.read_text(encoding="utf-8").splitlines())) > limit]
+    return [
+        f"{p.relative_to(root.parent)}: {n} lines"
+        for p in sorted(root.rglob("*.py"))
+        if "migrations" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > limit
+    ]
 
 
 def test_no_storage_module_is_over_the_limit() -> None:

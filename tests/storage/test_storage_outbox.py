@@ -22,8 +22,7 @@ WORKER = Path(__file__).with_name("outbox_worker.py")
 
 def new_case(store: Store, now: datetime) -> int:
     with store.transaction() as s:
-        c = repo.create_case(s, actor="cli", now=now, profile="suffolk", plan="cp",
-                             start=date(2026, 12, 18))
+        c = repo.create_case(s, actor="cli", now=now, profile="suffolk", plan="cp", start=date(2026, 12, 18))
         assert c.id is not None
         return c.id
 
@@ -32,11 +31,13 @@ def test_same_key_twice_is_a_no_op(store: Store, now: datetime) -> None:
     cid = new_case(store, now)
     key = {"case_id": cid, "rule": "minutes_circulated", "subject": "meeting:7", "stage": "due"}
     with store.transaction() as s:
-        first = outbox.enqueue(s, **key, recipient="member:3", due_at=now, now=now,
-                               payload={"kind": "minutes_due"})
+        first = outbox.enqueue(
+            s, **key, recipient="member:3", due_at=now, now=now, payload={"kind": "minutes_due"}
+        )
         again = outbox.enqueue(s, **key, recipient="member:4", due_at=now, now=now)
-        other = outbox.enqueue(s, **{**key, "stage": "overdue"}, recipient="channel",
-                               due_at=now + timedelta(days=1), now=now)
+        other = outbox.enqueue(
+            s, **{**key, "stage": "overdue"}, recipient="channel", due_at=now + timedelta(days=1), now=now
+        )
     assert first is not None and again is None and other is not None
     with store.transaction() as s:  # and in a later transaction (the next sweep)
         assert outbox.enqueue(s, **key, recipient="member:3", due_at=now, now=now) is None
@@ -49,19 +50,29 @@ def test_same_key_twice_is_a_no_op(store: Store, now: datetime) -> None:
 def test_enqueue_refuses_bad_keys(store: Store, now: datetime) -> None:
     cid = new_case(store, now)
     with pytest.raises(InvalidValue), store.transaction() as s:
-        outbox.enqueue(s, case_id=cid, rule="", subject="x", stage="due", recipient="channel",
-                       due_at=now, now=now)
+        outbox.enqueue(
+            s, case_id=cid, rule="", subject="x", stage="due", recipient="channel", due_at=now, now=now
+        )
     with pytest.raises(UnknownRecord), store.transaction() as s:
-        outbox.enqueue(s, case_id=cid + 100, rule="r", subject="x", stage="due",
-                       recipient="channel", due_at=now, now=now)
+        outbox.enqueue(
+            s, case_id=cid + 100, rule="r", subject="x", stage="due", recipient="channel", due_at=now, now=now
+        )
 
 
 def test_claim_lease_retry_and_give_up(store: Store, now: datetime) -> None:
     cid = new_case(store, now)
     with store.transaction() as s:
         for i in range(3):
-            outbox.enqueue(s, case_id=cid, rule="r", subject=f"s{i}", stage="due",
-                           recipient="channel", due_at=now + timedelta(minutes=i), now=now)
+            outbox.enqueue(
+                s,
+                case_id=cid,
+                rule="r",
+                subject=f"s{i}",
+                stage="due",
+                recipient="channel",
+                due_at=now + timedelta(minutes=i),
+                now=now,
+            )
     with store.transaction() as s:
         assert outbox.claim_due(s, now=now - timedelta(seconds=1), limit=10, worker="a") == []
         got = outbox.claim_due(s, now=now + timedelta(minutes=1), limit=10, worker="a")
@@ -72,45 +83,60 @@ def test_claim_lease_retry_and_give_up(store: Store, now: datetime) -> None:
         s2 = outbox.claim_due(s, now=later, limit=10, worker="b")
         assert [r.subject for r in s2] == ["s2"]
         outbox.mark_sent(s, got[0].id or 0, now=later, worker="a")
-        outbox.mark_failed(s, s2[0].id or 0, now=later, worker="b", error="channel_not_found",
-                           retry_at=None)
+        outbox.mark_failed(s, s2[0].id or 0, now=later, worker="b", error="channel_not_found", retry_at=None)
     # "a" crashed before sending s1: after the lease it comes back, attempts counted.
     after_lease = now + timedelta(minutes=1) + outbox.DEFAULT_LEASE + timedelta(seconds=1)
     with store.transaction() as s:
-        assert outbox.claim_due(s, now=after_lease - timedelta(seconds=2), limit=10,
-                                worker="b") == []
+        assert outbox.claim_due(s, now=after_lease - timedelta(seconds=2), limit=10, worker="b") == []
         again = outbox.claim_due(s, now=after_lease, limit=10, worker="b")
         assert [(r.subject, r.attempts, r.claimed_by) for r in again] == [("s1", 2, "b")]
-        outbox.mark_failed(s, again[0].id or 0, now=after_lease, worker="b", error="HTTP 429",
-                           retry_at=after_lease + timedelta(minutes=10))
+        outbox.mark_failed(
+            s,
+            again[0].id or 0,
+            now=after_lease,
+            worker="b",
+            error="HTTP 429",
+            retry_at=after_lease + timedelta(minutes=10),
+        )
     with store.transaction() as s:
-        assert outbox.claim_due(s, now=after_lease + timedelta(minutes=9), limit=10,
-                                worker="c") == []
+        assert outbox.claim_due(s, now=after_lease + timedelta(minutes=9), limit=10, worker="c") == []
         retry = outbox.claim_due(s, now=after_lease + timedelta(minutes=10), limit=10, worker="c")
         assert [r.subject for r in retry] == ["s1"]
         outbox.mark_sent(s, retry[0].id or 0, now=after_lease, worker="c")
     with store.read() as s:
         status = {r.subject: (r.status, r.last_error) for r in outbox.reminders(s, case_id=cid)}
-        assert status == {"s0": ("sent", None), "s1": ("sent", None),
-                          "s2": ("dead", "channel_not_found")}
+        assert status == {"s0": ("sent", None), "s1": ("sent", None), "s2": ("dead", "channel_not_found")}
         sent = [e for e in audit.history(s, "CG-0001") if e.action == "reminder.sent"]
         assert len(sent) == 2
     with pytest.raises(InvalidState), store.transaction() as s:
         outbox.mark_sent(s, retry[0].id or 0, now=after_lease, worker="c")
 
 
-def test_two_processes_claim_every_row_exactly_once(backend: str, db_url: str, store: Store,
-                                                    now: datetime, tmp_path: Path) -> None:
+def test_two_processes_claim_every_row_exactly_once(
+    backend: str, db_url: str, store: Store, now: datetime, tmp_path: Path
+) -> None:
     n = 300
     cids = [new_case(store, now) for _ in range(3)]
     with store.transaction() as s:
         for i in range(n):
-            outbox.enqueue(s, case_id=cids[i % 3], rule="written_report", subject=f"m:{i}",
-                           stage="due", recipient=f"member:{i}", due_at=now, now=now)
+            outbox.enqueue(
+                s,
+                case_id=cids[i % 3],
+                rule="written_report",
+                subject=f"m:{i}",
+                stage="due",
+                recipient=f"member:{i}",
+                due_at=now,
+                now=now,
+            )
     go = tmp_path / "go"
     procs = [
-        subprocess.Popen([sys.executable, str(WORKER), db_url, f"w{k}", str(go), now.isoformat()],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(WORKER), db_url, f"w{k}", str(go), now.isoformat()],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for k in (1, 2)
     ]
     for p in procs:

@@ -21,8 +21,15 @@ def test_a_repeated_sweep_inserts_nothing_and_says_so(store: Store) -> None:
     start = datetime(2027, 1, 4, 14, 0, tzinfo=LONDON)
     with store.transaction() as s:
         for n in range(1, 4):
-            repo.create_case(s, actor="test", now=start, profile="suffolk", plan="cp",
-                             start=date(2027, 1, 4), reference=f"CG-{n:04d}")
+            repo.create_case(
+                s,
+                actor="test",
+                now=start,
+                profile="suffolk",
+                plan="cp",
+                start=date(2027, 1, 4),
+                reference=f"CG-{n:04d}",
+            )
     at = datetime(2027, 1, 14, 9, 5, tzinfo=LONDON)
     first = sweep(store, at)
     assert first.planned and first.inserted == len(first.planned)

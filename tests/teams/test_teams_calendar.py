@@ -25,9 +25,14 @@ NEW = "new CG-0001 profile:suffolk plan:cp start:2027-01-04"
 @pytest.fixture
 def jobs(teams: TeamsHarness) -> Iterator[CalendarJobs]:
     """The worker with poll off: each test runs the outbox itself with `run_now`."""
-    j = CalendarJobs(teams.store, teams.deps.chat(), teams.clock,
-                     lambda publish: IcsCalendar(publish, teams.clock), poll=0,
-                     warm_up=False).start()
+    j = CalendarJobs(
+        teams.store,
+        teams.deps.chat(),
+        teams.clock,
+        lambda publish: IcsCalendar(publish, teams.clock),
+        poll=0,
+        warm_up=False,
+    ).start()
     teams.deps.calendar = j.notify
     try:
         yield j
@@ -41,7 +46,8 @@ def calendar_rows(teams: TeamsHarness) -> list[Any]:
 
 
 def test_a_meeting_scheduled_in_teams_is_sent_and_the_channel_hears_of_it(
-        teams: TeamsHarness, jobs: CalendarJobs) -> None:
+    teams: TeamsHarness, jobs: CalendarJobs
+) -> None:
     teams.say(LEAD, NEW)
     teams.say(LEAD, 'add @Health Visitor role:"health visitor" agency:"NHS"', mentions=[HV])
     teams.say(LEAD, 'meeting 2027-01-15 10:00 venue:"Family centre"')
@@ -55,8 +61,7 @@ def test_a_meeting_scheduled_in_teams_is_sent_and_the_channel_hears_of_it(
     assert "15" in invitation[0] and "10:00" in invitation[0]
 
 
-def test_a_cancelled_meeting_is_announced_without_a_file(
-        teams: TeamsHarness, jobs: CalendarJobs) -> None:
+def test_a_cancelled_meeting_is_announced_without_a_file(teams: TeamsHarness, jobs: CalendarJobs) -> None:
     teams.say(LEAD, NEW)
     teams.say(LEAD, "meeting 2027-01-15 10:00")
     jobs.run_now()

@@ -13,8 +13,14 @@ from bot.cli import main
 from bot.teams.package import PackageError, build, png_size
 
 APP = "00000000-0000-4000-8000-00000000b07a"
-ENV = ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID", "TEAMS_CERTIFICATE_PATH",
-       "TEAMS_CERTIFICATE_THUMBPRINT", "DATABASE_URL")
+ENV = (
+    "TEAMS_APP_ID",
+    "TEAMS_APP_PASSWORD",
+    "TEAMS_TENANT_ID",
+    "TEAMS_CERTIFICATE_PATH",
+    "TEAMS_CERTIFICATE_THUMBPRINT",
+    "DATABASE_URL",
+)
 
 
 @pytest.fixture
@@ -26,8 +32,9 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
 
 
 def test_the_package_has_the_manifest_and_icons_at_its_root(tmp_path: Path) -> None:
-    out = build(tmp_path / "pkg.zip", APP, developer="Anytown Council",
-                website="https://anytown.example.gov.uk")
+    out = build(
+        tmp_path / "pkg.zip", APP, developer="Anytown Council", website="https://anytown.example.gov.uk"
+    )
     with zipfile.ZipFile(out) as z:
         assert sorted(z.namelist()) == ["color.png", "manifest.json", "outline.png"]
         manifest = json.loads(z.read("manifest.json"))
@@ -50,8 +57,9 @@ def test_a_bad_app_id_or_url_is_refused(tmp_path: Path) -> None:
         build(tmp_path / "p.zip", APP, website="http://insecure.example")
 
 
-def test_teams_package_command(env: pytest.MonkeyPatch, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_teams_package_command(
+    env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["teams-package", "--out", str(tmp_path / "x.zip")]) == 2
     assert "TEAMS_APP_ID is not set" in capsys.readouterr().err
     env.setenv("TEAMS_APP_ID", APP)
@@ -59,16 +67,16 @@ def test_teams_package_command(env: pytest.MonkeyPatch, tmp_path: Path,
     assert (tmp_path / "x.zip").exists()
 
 
-def test_serve_teams_names_each_missing_setting(env: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_teams_names_each_missing_setting(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["serve", "--teams"]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "coregroup: TEAMS_APP_ID is not set: the Application (client) ID of the bot's Entra app "
         "registration (Azure Bot resource → Configuration)",
         "coregroup: TEAMS_APP_PASSWORD is not set: a client secret of that app registration "
         "(or set TEAMS_CERTIFICATE_PATH and TEAMS_CERTIFICATE_THUMBPRINT)",
-        "coregroup: TEAMS_TENANT_ID is not set: your Microsoft 365 tenant id (the bot is "
-        "single-tenant)",
+        "coregroup: TEAMS_TENANT_ID is not set: your Microsoft 365 tenant id (the bot is single-tenant)",
     ]
     env.setenv("TEAMS_APP_ID", APP)
     env.setenv("TEAMS_CERTIFICATE_PATH", "/nowhere/key.pem")
@@ -76,11 +84,11 @@ def test_serve_teams_names_each_missing_setting(env: pytest.MonkeyPatch,
     assert main(["serve", "--teams"]) == 2
     assert capsys.readouterr().err.splitlines() == [
         "coregroup: TEAMS_CERTIFICATE_THUMBPRINT is not set: the SHA-1 thumbprint of the "
-        "certificate uploaded to the app registration"]
+        "certificate uploaded to the app registration"
+    ]
 
 
-def test_the_icons_script_draws_what_is_committed(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_icons_script_draws_what_is_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
     script = Path(__file__).resolve().parents[2] / "scripts" / "teams_icons.py"

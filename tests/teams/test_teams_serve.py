@@ -19,9 +19,18 @@ from bot.slack.http import ServerThread
 from storage import repository as repo
 from storage.db import Store, make_engine
 
-ENV = ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID", "TEAMS_CERTIFICATE_PATH",
-       "TEAMS_CERTIFICATE_THUMBPRINT", "TEAMS_OPENID_METADATA_URL", "TEAMS_SERVICE_URL",
-       "TEAMS_AUTHORITY", "DATABASE_URL", "COREGROUP_SQLITE_PATH")
+ENV = (
+    "TEAMS_APP_ID",
+    "TEAMS_APP_PASSWORD",
+    "TEAMS_TENANT_ID",
+    "TEAMS_CERTIFICATE_PATH",
+    "TEAMS_CERTIFICATE_THUMBPRINT",
+    "TEAMS_OPENID_METADATA_URL",
+    "TEAMS_SERVICE_URL",
+    "TEAMS_AUTHORITY",
+    "DATABASE_URL",
+    "COREGROUP_SQLITE_PATH",
+)
 
 
 @pytest.fixture
@@ -35,21 +44,24 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_an_unreachable_login_fails_fast_with_one_line(env: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_login_fails_fast_with_one_line(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     env.setenv("TEAMS_AUTHORITY", "https://127.0.0.1:9")
     assert main(["serve", "--teams"]) == 2
     (line,) = capsys.readouterr().err.splitlines()
-    assert line.startswith("coregroup: could not get a Bot Framework token for TEAMS_APP_ID from "
-                           "https://127.0.0.1:9 (token_failed: ")
+    assert line.startswith(
+        "coregroup: could not get a Bot Framework token for TEAMS_APP_ID from "
+        "https://127.0.0.1:9 (token_failed: "
+    )
 
 
-def test_serve_teams_answers_signed_activities(env: pytest.MonkeyPatch, fake: FakeTeams,
-                                               tmp_path: Path) -> None:
+def test_serve_teams_answers_signed_activities(
+    env: pytest.MonkeyPatch, fake: FakeTeams, tmp_path: Path
+) -> None:
     env.setenv("TEAMS_OPENID_METADATA_URL", fake.openid_metadata_url)
     env.setenv("TEAMS_SERVICE_URL", fake.service_url)
-    env.setattr("bot.teams.connector.MsalToken.token",
-                lambda self, refresh=False: CONNECTOR_TOKEN)
+    env.setattr("bot.teams.connector.MsalToken.token", lambda self, refresh=False: CONNECTOR_TOKEN)
     jobs: list[Any] = []
     env.setattr("bot.scheduler.start", lambda job, minutes: jobs.append(job))
     served: dict[str, Any] = {}
@@ -59,13 +71,12 @@ def test_serve_teams_answers_signed_activities(env: pytest.MonkeyPatch, fake: Fa
             served["health"] = client.get("/healthz").text
             # `serve` runs on the real clock: a start date that has already happened.
             start = (date.today() - timedelta(days=7)).isoformat()
-            activity = channel_message(fake, LEAD, f"new CG-0001 profile:suffolk plan:cp "
-                                                   f"start:{start}")
+            activity = channel_message(fake, LEAD, f"new CG-0001 profile:suffolk plan:cp start:{start}")
             token = fake.key.token(service_url=activity["serviceUrl"])
             served["unsigned"] = client.post("/api/messages", json=activity).status_code
-            served["signed"] = client.post("/api/messages", json=activity,
-                                           headers={"Authorization": f"Bearer {token}"}
-                                           ).status_code
+            served["signed"] = client.post(
+                "/api/messages", json=activity, headers={"Authorization": f"Bearer {token}"}
+            ).status_code
             served["kw"] = kw
             import time
 
@@ -86,7 +97,8 @@ def test_serve_teams_answers_signed_activities(env: pytest.MonkeyPatch, fake: Fa
 
 
 def test_serve_teams_starts_the_calendar_worker_on_the_teams_port(
-        env: pytest.MonkeyPatch, fake: FakeTeams, tmp_path: Path) -> None:
+    env: pytest.MonkeyPatch, fake: FakeTeams, tmp_path: Path
+) -> None:
     """Issue 6 x issue 7: without GRAPH_* the invitation is the .ics fallback, which on Teams is
     text in the case's channel; the row it came from is sent, not left pending."""
     import time
@@ -98,8 +110,7 @@ def test_serve_teams_starts_the_calendar_worker_on_the_teams_port(
 
     env.setenv("TEAMS_OPENID_METADATA_URL", fake.openid_metadata_url)
     env.setenv("TEAMS_SERVICE_URL", fake.service_url)
-    env.setattr("bot.teams.connector.MsalToken.token",
-                lambda self, refresh=False: CONNECTOR_TOKEN)
+    env.setattr("bot.teams.connector.MsalToken.token", lambda self, refresh=False: CONNECTOR_TOKEN)
     env.setattr("bot.scheduler.start", lambda job, minutes: None)
     started: list[Any] = []
     real_start = bot.serving.start_calendar
@@ -119,14 +130,18 @@ def test_serve_teams_starts_the_calendar_worker_on_the_teams_port(
         while day.weekday() >= 5:
             day += timedelta(days=1)
         with ServerThread(app) as server, httpx.Client(base_url=server.url) as client:
-            for line in (f"new CG-0001 profile:suffolk plan:cp "
-                         f"start:{(today - timedelta(days=2)).isoformat()}",
-                         f"meeting {day.isoformat()} 10:00"):
+            for line in (
+                f"new CG-0001 profile:suffolk plan:cp start:{(today - timedelta(days=2)).isoformat()}",
+                f"meeting {day.isoformat()} 10:00",
+            ):
                 activity = channel_message(fake, LEAD, line)
                 token = fake.key.token(service_url=activity["serviceUrl"])
-                assert client.post("/api/messages", json=activity,
-                                   headers={"Authorization": f"Bearer {token}"}
-                                   ).status_code == 200
+                assert (
+                    client.post(
+                        "/api/messages", json=activity, headers={"Authorization": f"Bearer {token}"}
+                    ).status_code
+                    == 200
+                )
                 time.sleep(0.3)  # the answer runs after the acknowledgement
             deadline = time.monotonic() + 15
             while time.monotonic() < deadline:

@@ -37,8 +37,7 @@ def start_case(h: TeamsHarness) -> None:
     h.say(LEAD, 'add @Health Visitor role:"health visitor" agency:"NHS"', mentions=[HV])
 
 
-def test_unsigned_or_wrongly_signed_activities_get_401_and_change_nothing(
-        teams: TeamsHarness) -> None:
+def test_unsigned_or_wrongly_signed_activities_get_401_and_change_nothing(teams: TeamsHarness) -> None:
     before = audit_count(teams)
     activity = channel_message(teams.fake, LEAD, NEW)
     service = activity["serviceUrl"]
@@ -65,8 +64,7 @@ def test_unsigned_or_wrongly_signed_activities_get_401_and_change_nothing(
         assert [c.reference for c in repo.list_cases(s)] == ["CG-0001"]
 
 
-def test_new_in_a_channel_links_it_and_stores_the_conversation_reference(
-        teams: TeamsHarness) -> None:
+def test_new_in_a_channel_links_it_and_stores_the_conversation_reference(teams: TeamsHarness) -> None:
     r = teams.say(LEAD, NEW)
     assert r.status_code == 200
     with teams.store.read() as s:
@@ -77,14 +75,24 @@ def test_new_in_a_channel_links_it_and_stores_the_conversation_reference(
     assert lead.role == "lead_social_worker" and lead.address("teams") == LEAD.id
     assert lead.display_name == "Lead Social Worker" and lead.email == "lead@example.org"
     ref = json.loads(conv.reference or "{}")
-    assert ref == {"channelId": "msteams", "serviceUrl": teams.fake.service_url,
-                   "conversation": {"id": CHANNEL, "conversationType": "channel",
-                                    "tenantId": TENANT},
-                   "bot": {"id": BOT_ID}, "teamId": "19:team-general@thread.tacv2"}
+    assert ref == {
+        "channelId": "msteams",
+        "serviceUrl": teams.fake.service_url,
+        "conversation": {"id": CHANNEL, "conversationType": "channel", "tenantId": TENANT},
+        "bot": {"id": BOT_ID},
+        "teamId": "19:team-general@thread.tacv2",
+    }
     # The private answer: a 1:1 conversation created with the bot, then a card in it.
     created = teams.fake.conversations_created()
-    assert created == [{"isGroup": False, "bot": {"id": BOT_ID}, "members": [{"id": LEAD.id}],
-                        "channelData": {"tenant": {"id": TENANT}}, "tenantId": TENANT}]
+    assert created == [
+        {
+            "isGroup": False,
+            "bot": {"id": BOT_ID},
+            "members": [{"id": LEAD.id}],
+            "channelData": {"tenant": {"id": TENANT}},
+            "tenantId": TENANT,
+        }
+    ]
     private = teams.fake.activities(teams.fake.personal_conversation(LEAD.id))
     assert len(private) == 1
     assert private[0]["type"] == "message"
@@ -93,14 +101,16 @@ def test_new_in_a_channel_links_it_and_stores_the_conversation_reference(
     assert card["contentType"] == CARD_TYPE
     assert card["content"]["type"] == "AdaptiveCard" and card["content"]["version"] == "1.5"
     assert card["content"]["body"][0] == {
-        "type": "TextBlock", "text": "CG-0001 is set up and you are its lead social worker.",
-        "wrap": True, "weight": "Bolder"}
+        "type": "TextBlock",
+        "text": "CG-0001 is set up and you are its lead social worker.",
+        "wrap": True,
+        "weight": "Bolder",
+    }
     # The summary goes to the channel itself, first deadlines with rule and source last.
     posts = teams.fake.activities(CHANNEL)
     assert len(posts) == 1
     body = posts[0]["attachments"][0]["content"]["body"]
-    assert body[0]["text"].startswith("CG-0001: core group set up; first core group due by "
-                                      "Mon 18 Jan 2027")
+    assert body[0]["text"].startswith("CG-0001: core group set up; first core group due by Mon 18 Jan 2027")
     small = [b["text"] for b in body if b.get("size") == "Small"]
     assert small[0].startswith("first_core_group · Suffolk guidance §2.1")
     assert all(b.get("isSubtle") for b in body if b.get("size") == "Small")
@@ -113,15 +123,24 @@ def test_add_by_mention_stores_the_teams_id_and_mentions_them_back(teams: TeamsH
     with teams.store.read() as s:
         hv = repo.member_by_address(s, "CG-0001", "teams", HV.id)
     assert (hv.role, hv.agency, hv.display_name, hv.email) == (
-        "health_visitor", "NHS", "Health Visitor", "hv@example.org")
+        "health_visitor",
+        "NHS",
+        "Health Visitor",
+        "hv@example.org",
+    )
     assert hv.address("slack") is None and hv.address("teams") == HV.id
     post = teams.fake.activities(CHANNEL)[-1]
     content = post["attachments"][0]["content"]
     assert content["body"][0]["text"] == (
-        "CG-0001: <at>Health Visitor</at> joined the core group as health visitor, NHS.")
-    assert content["msteams"]["entities"] == [{
-        "type": "mention", "text": "<at>Health Visitor</at>",
-        "mentioned": {"id": HV.id, "name": "Health Visitor"}}]
+        "CG-0001: <at>Health Visitor</at> joined the core group as health visitor, NHS."
+    )
+    assert content["msteams"]["entities"] == [
+        {
+            "type": "mention",
+            "text": "<at>Health Visitor</at>",
+            "mentioned": {"id": HV.id, "name": "Health Visitor"},
+        }
+    ]
     assert post["summary"] == f"CG-0001: @{HV.id} joined the core group as health visitor, NHS."
     # A second add of the same person changes nothing.
     before = audit_count(teams)
@@ -134,10 +153,9 @@ def test_someone_not_in_the_team_is_refused_by_name(teams: TeamsHarness) -> None
     start_case(teams)
     teams.fake.roster.pop(TEACH.id)
     before = audit_count(teams)
-    teams.say(LEAD, 'add @Designated Teacher role:teacher', mentions=[TEACH])
+    teams.say(LEAD, "add @Designated Teacher role:teacher", mentions=[TEACH])
     assert audit_count(teams) == before
-    assert teams.private(LEAD)[-1].startswith(
-        "I can't find <at>Designated Teacher</at> in this team.")
+    assert teams.private(LEAD)[-1].startswith("I can't find <at>Designated Teacher</at> in this team.")
 
 
 def test_a_non_member_is_refused_privately_and_nothing_changes(teams: TeamsHarness) -> None:
@@ -149,19 +167,26 @@ def test_a_non_member_is_refused_privately_and_nothing_changes(teams: TeamsHarne
     assert len(teams.fake.activities(CHANNEL)) == posts  # nothing in the channel
     assert teams.private(OTHER) == [
         "Only members of CG-0001's core group can see or change its record.\n"
-        'Ask the lead social worker to add you: `/coregroup add @you role:"…"`.']
+        'Ask the lead social worker to add you: `/coregroup add @you role:"…"`.'
+    ]
 
 
-def test_report_form_is_an_adaptive_card_and_its_submit_saves_the_report(
-        teams: TeamsHarness) -> None:
+def test_report_form_is_an_adaptive_card_and_its_submit_saves_the_report(teams: TeamsHarness) -> None:
     start_case(teams)
     teams.say(LEAD, "meeting 2027-01-15 10:00")
     teams.say(HV, "report")
     card = teams.last_form(HV)
     inputs = [b for b in card["body"] if b["type"].startswith("Input.")]
-    assert inputs == [{"id": "text", "label": "Report", "isRequired": True,
-                       "errorMessage": "Report is needed.", "type": "Input.Text",
-                       "isMultiline": True}]
+    assert inputs == [
+        {
+            "id": "text",
+            "label": "Report",
+            "isRequired": True,
+            "errorMessage": "Report is needed.",
+            "type": "Input.Text",
+            "isMultiline": True,
+        }
+    ]
     action = card["actions"][0]
     assert action["type"] == "Action.Submit" and action["title"] == "Send report"
     assert action["data"]["cg.form"] == "report" and action["data"]["cg.channel"] == CHANNEL
@@ -210,22 +235,24 @@ def test_card_buttons_run_their_command_line(teams: TeamsHarness) -> None:
         assert len(repo.meetings(s, "CG-0001")) == 1
 
 
-def test_universal_action_invoke_answers_in_the_response_and_does_the_work(
-        teams: TeamsHarness) -> None:
+def test_universal_action_invoke_answers_in_the_response_and_does_the_work(teams: TeamsHarness) -> None:
     start_case(teams)
-    r = teams.send(card_invoke(teams.fake, LEAD, {KIND: "run", LINE: "visit 2027-01-04 seen-alone"},
-                                   in_channel=CHANNEL))
+    r = teams.send(
+        card_invoke(teams.fake, LEAD, {KIND: "run", LINE: "visit 2027-01-04 seen-alone"}, in_channel=CHANNEL)
+    )
     assert r.status_code == 200
-    assert r.json() == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                        "value": "Got it: working on it."}
+    assert r.json() == {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": "Got it: working on it.",
+    }
     with teams.store.read() as s:
         assert len(repo.visits(s, "CG-0001")) == 1
 
 
 def test_a_retried_activity_changes_nothing_twice(teams: TeamsHarness) -> None:
     start_case(teams)
-    activity = channel_message(teams.fake, LEAD, "visit 2027-01-04 seen-alone",
-                               activity_id="1700000000999")
+    activity = channel_message(teams.fake, LEAD, "visit 2027-01-04 seen-alone", activity_id="1700000000999")
     teams.send(activity)
     teams.send(activity)  # Teams retries when the 200 is late
     with teams.store.read() as s:
@@ -287,7 +314,8 @@ def test_new_outside_a_channel_is_refused_and_saves_nothing(teams: TeamsHarness)
     assert teams.private(LEAD) == [
         "In Teams, a core group lives in a team channel: type `@coregroup new …` there.\n"
         "I link the channel you type it in to the case; nothing has been saved yet.\n"
-        "Try `@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04` in the channel."]
+        "Try `@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04` in the channel."
+    ]
 
 
 def test_new_in_a_channel_that_has_a_case_is_refused(teams: TeamsHarness) -> None:
@@ -298,7 +326,8 @@ def test_new_in_a_channel_that_has_a_case_is_refused(teams: TeamsHarness) -> Non
     assert teams.private(LEAD)[-1] == (
         "This channel is already CG-0001's core group channel.\n"
         "Nothing has been saved. Make a channel for the new case (private where your tenant "
-        "allows), add the app to it, and type `@coregroup new …` there.")
+        "allows), add the app to it, and type `@coregroup new …` there."
+    )
 
 
 @pytest.mark.parametrize("text", ["/coregroup status", "coregroup status", "status"])
@@ -308,17 +337,16 @@ def test_the_command_word_is_optional(teams: TeamsHarness, text: str) -> None:
     assert teams.private(LEAD)[-1].startswith("CG-0001")
 
 
-
-def test_the_conversation_reference_is_audited_once_and_refreshed_when_it_moves(
-        teams: TeamsHarness) -> None:
+def test_the_conversation_reference_is_audited_once_and_refreshed_when_it_moves(teams: TeamsHarness) -> None:
     start_case(teams)
     teams.say(LEAD, "status")
     teams.say(OTHER, "status")
 
     def refs() -> list[AuditEvent]:
         with teams.store.read() as s:
-            return list(s.exec(select(AuditEvent)
-                               .where(AuditEvent.action == "case.conversation_reference")).all())
+            return list(
+                s.exec(select(AuditEvent).where(AuditEvent.action == "case.conversation_reference")).all()
+            )
 
     (first,) = refs()
     assert first.actor == "teams:bot" and first.case_ref == "CG-0001"
@@ -343,8 +371,7 @@ def test_the_people_picker_answer_becomes_the_teams_member(teams: TeamsHarness) 
     data = card["actions"][0]["data"]
     assert data["cg.people"] == "owner"
     # The picker answers with the person's Entra object id; the roster maps it to their Teams id.
-    teams.submit(LEAD, {**data, "text": "Book the dental check-up", "owner": HV.aad,
-                        "due": "2027-02-01"})
+    teams.submit(LEAD, {**data, "text": "Book the dental check-up", "owner": HV.aad, "due": "2027-02-01"})
     with teams.store.read() as s:
         (action,) = repo.actions(s, "CG-0001")
         hv = repo.member_by_address(s, "CG-0001", "teams", HV.id)
@@ -365,8 +392,9 @@ def test_the_new_case_form_links_the_channel_it_was_opened_in(teams: TeamsHarnes
     card = teams.last_form(LEAD)
     data = card["actions"][0]["data"]
     assert data["cg.form"] == "new" and data["cg.channel"] == CHANNEL
-    teams.submit(LEAD, {**data, "reference": "CG-0042", "profile": "suffolk", "plan": "cp",
-                        "start": "2027-01-04"})
+    teams.submit(
+        LEAD, {**data, "reference": "CG-0042", "profile": "suffolk", "plan": "cp", "start": "2027-01-04"}
+    )
     with teams.store.read() as s:
         conv = repo.conversation(s, "CG-0042", "teams")
     assert conv is not None and conv.channel == CHANNEL
@@ -387,4 +415,5 @@ def test_a_form_with_a_problem_says_which_field_and_saves_nothing(teams: TeamsHa
     assert teams.private(LEAD)[-1] == (
         "That form needs another look; nothing was saved.\n"
         "**Who attended**: Pick who attended.\n"
-        "Correct it in the card and press the button again.")
+        "Correct it in the card and press the button again."
+    )

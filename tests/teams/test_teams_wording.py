@@ -26,8 +26,10 @@ def test_the_add_form_and_a_failed_link_name_the_team_not_slack() -> None:
     form = add_member_form("CG-0001", "team")
     assert form.intro == "Pick someone in the team, or give the email of someone outside it."
     assert [f.label for f in form.fields][:3] == [
-        "Person in the team", "…or their email (outside the team)",
-        "Their name (outside the team only)"]
+        "Person in the team",
+        "…or their email (outside the team)",
+        "Their name (outside the team only)",
+    ]
     effect = CreateChannel("CG-0001", "cg-cg-0001", ("29:x",), Message("summary"))
     teams = _effect_failure(effect, ChatError("channel_taken"), TEAMS)
     assert "Slack" not in teams and "Teams admin" in teams and "(channel_taken)" in teams
