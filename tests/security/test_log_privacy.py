@@ -24,34 +24,11 @@ from fakes.slack_harness import TOKEN
 
 from bot.cli import main
 from bot.clock import london_today, system_clock
+from bot.logs import LIBRARY_FLOORS
 from bot.slack.http import ServerThread
 
 #: Loggers `serve` may change: put back after each test, so the rest of the suite is unaffected.
-TOUCHED = (
-    "",
-    "slack_sdk",
-    "slack_bolt",
-    "slack",
-    "httpx",
-    "httpcore",
-    "urllib3",
-    "requests",
-    "msal",
-    "azure",
-    "msgraph",
-    "msgraph_core",
-    "kiota_http",
-    "kiota_abstractions",
-    "kiota_authentication_azure",
-    "microsoft_teams",
-    "websocket",
-    "websockets",
-    "aiohttp",
-    "uvicorn",
-    "starlette",
-    "fastapi",
-    "sqlalchemy",
-)
+TOUCHED = ("", *LIBRARY_FLOORS)
 
 T = TypeVar("T")
 
