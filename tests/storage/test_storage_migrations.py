@@ -219,6 +219,45 @@ _OLD_MEMBERS = [
 ]
 
 
+def _seed_before_0008(engine: Engine) -> None:
+    """The old per-platform columns filled in, as a database below 0008 holds them."""
+    at = datetime(2027, 1, 4, 9, 0)
+    with engine.begin() as conn:
+        conn.execute(
+            _CASE.insert(),
+            [
+                {
+                    **c,
+                    "reference": f"CG-000{c['id']}",
+                    "profile": "suffolk",
+                    "plan": "cp",
+                    "start": date(2027, 1, 4),
+                    "status": "active",
+                    "created_at": at,
+                    "created_by": "slack:U0LEAD",
+                    "significant_risk_reduction": False,
+                    "digest": False,
+                }
+                for c in _OLD_CASES
+            ],
+        )
+        conn.execute(
+            _MEMBER.insert(),
+            [
+                {
+                    **m,
+                    "display_name": f"M{m['id']}",
+                    "role": "health_visitor",
+                    "kind": "professional",
+                    "joined_on": date(2027, 1, 4),
+                    "created_at": at,
+                    "powers": False,
+                }
+                for m in _OLD_MEMBERS
+            ],
+        )
+
+
 def test_0008_carries_addresses_and_conversations_over_and_back(empty_db_url: str) -> None:
     """Every old per-platform value becomes a row, the repository finds people and cases by
     them, and the downgrade puts each value back in its column."""
@@ -226,41 +265,7 @@ def test_0008_carries_addresses_and_conversations_over_and_back(empty_db_url: st
     try:
         below = _below(engine, "0008")
         migrate.upgrade(engine, below)
-        at = datetime(2027, 1, 4, 9, 0)
-        with engine.begin() as conn:
-            conn.execute(
-                _CASE.insert(),
-                [
-                    {
-                        **c,
-                        "reference": f"CG-000{c['id']}",
-                        "profile": "suffolk",
-                        "plan": "cp",
-                        "start": date(2027, 1, 4),
-                        "status": "active",
-                        "created_at": at,
-                        "created_by": "slack:U0LEAD",
-                        "significant_risk_reduction": False,
-                        "digest": False,
-                    }
-                    for c in _OLD_CASES
-                ],
-            )
-            conn.execute(
-                _MEMBER.insert(),
-                [
-                    {
-                        **m,
-                        "display_name": f"M{m['id']}",
-                        "role": "health_visitor",
-                        "kind": "professional",
-                        "joined_on": date(2027, 1, 4),
-                        "created_at": at,
-                        "powers": False,
-                    }
-                    for m in _OLD_MEMBERS
-                ],
-            )
+        _seed_before_0008(engine)
         migrate.upgrade(engine, "0008")
         with engine.connect() as conn:
             addresses = sorted(
@@ -331,41 +336,7 @@ def test_0008_rows_are_what_the_repository_reads(empty_db_url: str) -> None:
     try:
         below = _below(engine, "0008")
         migrate.upgrade(engine, below)
-        at = datetime(2027, 1, 4, 9, 0)
-        with engine.begin() as conn:
-            conn.execute(
-                _CASE.insert(),
-                [
-                    {
-                        **c,
-                        "reference": f"CG-000{c['id']}",
-                        "profile": "suffolk",
-                        "plan": "cp",
-                        "start": date(2027, 1, 4),
-                        "status": "active",
-                        "created_at": at,
-                        "created_by": "slack:U0LEAD",
-                        "significant_risk_reduction": False,
-                        "digest": False,
-                    }
-                    for c in _OLD_CASES
-                ],
-            )
-            conn.execute(
-                _MEMBER.insert(),
-                [
-                    {
-                        **m,
-                        "display_name": f"M{m['id']}",
-                        "role": "health_visitor",
-                        "kind": "professional",
-                        "joined_on": date(2027, 1, 4),
-                        "created_at": at,
-                        "powers": False,
-                    }
-                    for m in _OLD_MEMBERS
-                ],
-            )
+        _seed_before_0008(engine)
         migrate.upgrade(engine)
     finally:
         engine.dispose()
