@@ -135,12 +135,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         Message(
             f"{case.reference}: {mention(member)} joined the core group as "
             f"{role_label(member.role)}{agency}.",
-            ()
-            if chat_id(member)
-            else (
-                f"They are outside the {people_place(ctx)}, so they get meeting invitations and "
-                "reminders by email.",
-            ),
+            () if chat_id(member) else _by_email(ctx, member),
         ),
         "channel",
     )
@@ -151,6 +146,27 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         out.effects.append(EmailInvitation(case.reference, member.id))
     out.effects.extend(syncs)
     return out
+
+
+def _by_email(ctx: Context, member: Member) -> tuple[str, ...]:
+    """What someone added by email will really receive: it depends on whether email is set up."""
+    place = people_place(ctx)
+    if not ctx.config.email:
+        return (
+            "Email is not set up: they will not hear from me; an administrator can set "
+            "COREGROUP_SMTP_URL.",
+            f"Until then, someone in the {place} needs to pass on invitations and reminders.",
+        )
+    if is_family(member):
+        return (
+            f"They are outside the {place}, so I will email them the meeting invitations and ask "
+            "if they are coming, with a link to answer.",
+        )
+    return (
+        f"They are outside the {place}, so I will email them the meeting invitations, attendance "
+        "asks, written-report requests and reminders for plan actions they own, each with a link "
+        "to answer.",
+    )
 
 
 def _existing(s: Session, reference: str, ctx: Context, cmd: AddMember) -> Member | None:

@@ -83,7 +83,7 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str = "cor
         lines.append(f"…and {len(pending) - len(shown)} more in `/coregroup status`.")
 
     if nxt is not None and nxt.id is not None and nxt.kind in CORE_GROUP_KINDS:
-        counts = progress(s, case, nxt, ctx.today)
+        counts = progress(s, case, nxt, ctx.today, email=ctx.config.email)
         awaited = [people[i] for i in counts.awaited if i in people]
         text = (
             f"**Written reports**: {counts.reports_in} of {counts.reports_expected} in for "
