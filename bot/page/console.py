@@ -7,11 +7,10 @@ shows is what the page says, not a second rendering of it.
 
 from __future__ import annotations
 
+import asyncio
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import asyncio
 
 import httpx
 from starlette.applications import Starlette
