@@ -187,12 +187,12 @@ class AnswerPage:
     ) -> HTMLResponse:
         choices = [(_verb(cmd), _LABELS.get(_verb(cmd), label)) for label, cmd in link.commands]
         report = any(v == "report" for v, _ in choices)
-        asked = {
-            True: "Whether you are coming, or your apologies and written report.",
-            False: "Whether you are coming.",
-        }[report or any(v == "apologies" for v, _ in choices)]
         if link.day is None:
             asked = "Whether the plan action is done."
+        elif report:
+            asked = "Your written report before the meeting, or whether you are coming instead."
+        else:
+            asked = "Whether you are coming, or your apologies."
         nonce = secrets.token_urlsafe(16)
         errors = errors or []
         response = _page(
