@@ -59,8 +59,18 @@ def browser(tmp_path: Path) -> Iterator[Any]:
         driver.quit()
 
 
+def heading(browser: Any, text: str) -> None:
+    """Wait for the page whose h1 is `text` (a click starts a navigation; it has not ended yet)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
+
+
 def test_a_report_written_in_a_real_browser(asked: Page, browser: Any) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     link = asked.local(asked.mail.link(GP, "written report"))
     browser.get(link)
@@ -77,7 +87,7 @@ def test_a_report_written_in_a_real_browser(asked: Page, browser: Any) -> None:
     # Sent empty, the error summary names the problem and links to the field.
     box.clear()
     browser.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
-    summary = browser.find_element(By.CLASS_NAME, "summary")
+    summary = WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CLASS_NAME, "summary")))
     assert "Write your report in the box" in summary.text
     assert summary.find_element(By.TAG_NAME, "a").get_attribute("href").endswith("#report")
     assert browser.title.startswith("Error: ")
@@ -85,7 +95,7 @@ def test_a_report_written_in_a_real_browser(asked: Page, browser: Any) -> None:
     box = browser.find_element(By.ID, "report")
     box.send_keys("Seen at the surgery on Monday.\nNo new concerns; immunisations up to date.")
     browser.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Your report is in"
+    heading(browser, "Your report is in")
     assert "immunisations up to date" in browser.find_element(By.CLASS_NAME, "inset").text
 
     # The record holds it (the export) ...
@@ -97,19 +107,21 @@ def test_a_report_written_in_a_real_browser(asked: Page, browser: Any) -> None:
     before = len(asked.out.getvalue())
     asked.clock.set("2027-01-14T10:00")
     asked.deliver()
-    assert "CG-0001: 1 of 2 written reports in for the core group on Fri 15 Jan" in asked.out.getvalue()[before:]
+    assert (
+        "CG-0001: 1 of 2 written reports in for the core group on Fri 15 Jan" in asked.out.getvalue()[before:]
+    )
 
     # A second visit shows what was sent, with no form.
     browser.get(link)
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Your report is already in"
+    heading(browser, "Your report is already in")
     assert not browser.find_elements(By.TAG_NAME, "form")
 
     # A forged link and an expired one: plain pages that say what to do.
     browser.get(link[: link.rindex(".")] + ".forged-signature")
-    assert browser.find_element(By.TAG_NAME, "h1").text == "This link does not work"
+    heading(browser, "This link does not work")
     assert "contact the lead social worker" in browser.find_element(By.TAG_NAME, "main").text
     other = asked.local(asked.mail.link("pc@police.example", "written report"))
     asked.clock.set("2027-01-16T09:00")
     browser.get(other)
-    assert browser.find_element(By.TAG_NAME, "h1").text == "This link has expired"
+    heading(browser, "This link has expired")
     assert not browser.find_elements(By.TAG_NAME, "form")

@@ -54,7 +54,8 @@ def test_a_report_is_written_once_through_the_handlers(asked: Page) -> None:
         assert reports(asked).get("Practice GP") is None, "nothing written"
         before = asked.out.getvalue()
         done = browser.post(
-            link, data={"csrf": csrf(empty.text), "answer": "report", "report": "Seen at surgery; no concerns."}
+            link,
+            data={"csrf": csrf(empty.text), "answer": "report", "report": "Seen at surgery; no concerns."},
         )
         assert done.status_code == 200
         assert "Your report is in" in done.text and "Seen at surgery; no concerns." in done.text
@@ -114,7 +115,11 @@ def test_a_late_report_edits_the_outside_chairs_bundle(page: Page) -> None:
         repo.update_meeting(s, "CG-0001", meeting.id, actor="test", now=page.clock(), chair_member_id=gp.id)
     page.clock.set("2027-01-14T10:00")  # the working day before the meeting: the bundle goes
     page.deliver()
-    bundles = [m for m in page.mail.mail if m["To"] == GP and "written report" in m["Subject"] and " of " in m["Subject"]]
+    bundles = [
+        m
+        for m in page.mail.mail
+        if m["To"] == GP and "written report" in m["Subject"] and " of " in m["Subject"]
+    ]
     assert bundles and bundles[-1]["Subject"].startswith("CG-0001: 0 of 2 written reports")
     link = page.local(page.mail.link(PC, "written report"))
     with httpx.Client() as browser:
