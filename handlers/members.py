@@ -153,8 +153,7 @@ def _by_email(ctx: Context, member: Member) -> tuple[str, ...]:
     place = people_place(ctx)
     if not ctx.config.email:
         return (
-            "Email is not set up: they will not hear from me; an administrator can set "
-            "COREGROUP_SMTP_URL.",
+            "Email is not set up: they will not hear from me; an administrator can set COREGROUP_SMTP_URL.",
             f"Until then, someone in the {place} needs to pass on invitations and reminders.",
         )
     if is_family(member):

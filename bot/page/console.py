@@ -85,7 +85,8 @@ def _read(html: str) -> _Text:
 
 def open_link(session: ConsoleSession, url: str) -> None:
     out = session.out
-    assert session.links is not None
+    links = session.links
+    assert links is not None
     path = urlsplit(url.strip()).path
     if not path.startswith("/r/"):
         out.write("  (that is not an answer link: they look like http://console.invalid/r/…)\n")
@@ -93,7 +94,7 @@ def open_link(session: ConsoleSession, url: str) -> None:
     deps = PageDeps(
         session.store,
         lambda: session.clock(),
-        session.links,
+        links,
         lambda: session.chat,
         session.email,
         session.config,
@@ -102,7 +103,7 @@ def open_link(session: ConsoleSession, url: str) -> None:
 
     async def visit() -> None:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=session.links.public_url) as client:
+        async with httpx.AsyncClient(transport=transport, base_url=links.public_url) as client:
             page = await client.get(path)
             text = _read(page.text)
             _show(out, text)

@@ -43,6 +43,7 @@ def http_app(
     extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
     """`extra_routes`: the answer page (bot/page/), served on the same port."""
+
     async def events(request: Request) -> Response:
         if not _signature_headers_ok(request):
             return PlainTextResponse("invalid request", status_code=401)
