@@ -171,3 +171,30 @@ def test_connection_refused_is_retried_like_a_temporary_failure(story: Story, in
     story.clock.set("2027-01-12T09:32")
     deliver(story)
     assert len(inbox.mail) - before == 4
+
+
+def test_an_escalation_reaches_a_line_manager_known_only_by_email(story: Story, inbox: Inbox) -> None:
+    """Newham: five working days a stage; the stage's end goes to the raiser and the next stage
+    (the lead social worker's line manager), whose only address is `line_manager_email`."""
+    from storage import repository as repo
+
+    story.say(CASE[0].replace("suffolk", "newham"), CASE[1])
+    with story.session.store.transaction() as tx:
+        lead = next(m for m in repo.members(tx, "CG-0001") if m.role == "lead_social_worker")
+        assert lead.id is not None
+        repo.update_member(
+            tx,
+            "CG-0001",
+            lead.id,
+            actor="test",
+            now=story.clock(),
+            changes={"line_manager_name": "Team manager", "line_manager_email": "tm@council.example"},
+        )
+    story.say("/as U0HV", '/coregroup concern "The plan is not reducing the risk"')
+    for day in range(5, 29):
+        story.clock.set(f"2027-01-{day:02d}T09:30")
+        deliver(story)
+        if inbox.to("tm@council.example"):
+            break
+    [notice] = inbox.to("tm@council.example")
+    assert notice["Subject"].startswith("CG-0001: this escalation stage ends")
