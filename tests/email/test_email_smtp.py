@@ -6,8 +6,8 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 import pytest
-from conftest import CASE, Inbox, Story
 from icalendar import Calendar
+from mail_helpers import CASE, Inbox, Story, free_port
 
 from bot.delivery import Delivery, Pacer
 from bot.email.transport import SmtpSettings, SmtpTransport
@@ -157,8 +157,6 @@ def test_a_refusing_server_is_retried_then_dead_lettered_in_the_channel(story: S
 
 
 def test_connection_refused_is_retried_like_a_temporary_failure(story: Story, inbox: Inbox) -> None:
-    from conftest import free_port
-
     story.say(*CASE, '/coregroup meeting 2027-01-15 10:00 venue:"Family centre"')
     s = story.session
     assert s.email is not None

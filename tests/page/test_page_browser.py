@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GP, Page
+from page_helpers import GP, Page
 
 from storage.export import case_record
 

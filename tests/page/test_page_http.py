@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from conftest import GP, PC, Page
+from page_helpers import GP, PC, Page
 
 from storage import repository as repo
 from storage.export import case_record
@@ -130,7 +130,7 @@ def test_a_late_report_edits_the_outside_chairs_bundle(page: Page) -> None:
 
 
 def page_case_with_email_chair() -> list[str]:
-    from conftest import CASE
+    from page_helpers import CASE
 
     return [
         *CASE[:4],

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import GP, Page
 from fakes import signing
 from fakes.slack_api import FakeSlackAPI
 from fakes.slack_harness import TOKEN, make_deps
+from page_helpers import GP, Page
 
 from bot.cli import main
 from bot.cli_chat import check_serve_settings
