@@ -98,7 +98,10 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
         from bot.email.wiring import email_port
 
         now = clock()
-        email = email_port(settings, clock)
+        try:
+            email = email_port(settings, clock)
+        except ValueError as exc:  # COREGROUP_SMTP_URL / _MAIL_FROM / _LINK_SECRET as typed
+            raise UsageError(str(exc)) from None
         result = sweep(
             store, now, dry_run=args.dry_run, bundle_at=settings.bundle_time, email=email is not None
         )

@@ -219,7 +219,7 @@ class AnswerPage:
             httponly=True,
             samesite="strict",
             secure=self.deps.links.public_url.startswith("https://"),
-            path="/r/",
+            path=f"/r/{token}",  # one cookie per link: two links open in two tabs both work
         )
         return response
 
@@ -276,7 +276,8 @@ class AnswerPage:
             errors.append(("report", f"Your report is {len(text):,} characters; the most is {MAX_REPORT:,}."))
         if errors:
             return self._form(token, link, view, errors=errors, chosen=answer, text=text)
-        replies = self._answer(link, token, answer, offered[answer], text)
+        nonce = request.cookies.get(COOKIE) or ""
+        replies = self._answer(link, nonce, answer, offered[answer], text)
         heading = {
             "attending": "You are down as attending",
             "apologies": "Your apologies are sent",
@@ -303,10 +304,12 @@ class AnswerPage:
             sent=text if answer == "report" else None,
         )
 
-    def _answer(self, link: Link, token: str, verb: str, command: str, text: str) -> list[Message]:
-        """Run the answer through the handlers as the member, and deliver what they say."""
+    def _answer(self, link: Link, nonce: str, verb: str, command: str, text: str) -> list[Message]:
+        """Run the answer through the handlers as the member, and deliver what they say. The
+        request key is the form's nonce: the same form sent twice (a double click, a resent
+        POST) changes nothing twice, while a later visit's new answer is a new request."""
         actor = Actor(link.address, EMAIL, "page")
-        key = hashlib.sha256(f"{token}|{verb}|{text}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"{nonce}|{verb}".encode()).hexdigest()[:32]
         ctx = Context(
             actor=actor,
             store=self.deps.store,

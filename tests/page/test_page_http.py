@@ -136,3 +136,26 @@ def page_case_with_email_chair() -> list[str]:
         *CASE[:4],
         '/coregroup meeting 2027-01-15 10:00 venue:"Family centre"',
     ]
+
+
+def test_a_changed_mind_is_recorded_and_a_double_submit_is_not(asked: Page) -> None:
+    link = asked.local(asked.mail.link(PC, "are you coming"))
+
+    def status() -> set[str]:
+        with asked.session.store.read() as s:
+            meeting = repo.meetings(s, "CG-0001")[0]
+            assert meeting.id is not None
+            pc = next(m for m in repo.members(s, "CG-0001") if m.email == PC)
+            return {a.status for a in repo.attendance(s, "CG-0001", meeting.id) if a.member_id == pc.id}
+
+    for answer, expected in (
+        ("attending", "attended"),
+        ("apologies", "apologies"),
+        ("attending", "attended"),
+    ):
+        with httpx.Client() as browser:
+            form = browser.get(link)
+            data = {"csrf": csrf(form.text), "answer": answer}
+            assert browser.post(link, data=data).status_code == 200
+            assert browser.post(link, data=data).status_code == 200  # the same form again
+        assert status() == {expected}
