@@ -4,8 +4,8 @@ system chromedriver (never selenium-manager, which would fetch a browser from th
 It opens the link from a received email, writes a report, submits it and sees the confirmation;
 the record then holds the report (the export) and the chair's bundle counts it. The same browser
 then tries a forged link and an expired one. It takes a picture of the page at phone width
-(into docs/answer-page.png, for the README, with COREGROUP_SCREENSHOT=1). Skipped only where Chromium is absent; with
-COREGROUP_REQUIRE_BROWSER=1 (CI) that is a failure instead.
+(into docs/answer-page.png, for the README, with COREGROUP_SCREENSHOT=1). Skipped only where
+Chromium is absent; with COREGROUP_REQUIRE_BROWSER=1 (CI) that is a failure instead.
 """
 
 from __future__ import annotations
