@@ -196,3 +196,20 @@ def test_an_escalation_reaches_a_line_manager_known_only_by_email(story: Story, 
             break
     [notice] = inbox.to("tm@council.example")
     assert notice["Subject"].startswith("CG-0001: this escalation stage ends")
+
+
+def test_a_plan_action_owned_by_someone_outside_the_workspace_is_reminded_by_email(
+    story: Story, inbox: Inbox
+) -> None:
+    story.say(*CASE)
+    out = story.say('/coregroup action add "Share the health assessment" owner:gp@example.org due:2027-01-20')
+    assert "plan action 1 added" in out and "owner Practice GP (gp)" in out
+    bad = story.say('/coregroup action add "x" owner:nobody@example.org due:2027-01-20')
+    assert "nobody@example.org isn't a member of CG-0001's core group" in bad
+    for day in range(12, 21):
+        story.clock.set(f"2027-01-{day:02d}T09:30")
+        deliver(story)
+        if inbox.to(GP):
+            break
+    [reminder] = [m for m in inbox.to(GP) if "plan action 1" in m["Subject"]]
+    assert reminder["Subject"] == "CG-0001: plan action 1 is due Wed 20 Jan"
