@@ -3,6 +3,8 @@ small server (with /healthz) for Socket Mode; and `serve` refuses a public URL w
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from fakes import signing
@@ -67,3 +69,38 @@ def test_serve_refuses_a_public_url_without_a_link_secret(
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert "COREGROUP_LINK_SECRET" in err and "COREGROUP_MAIL_FROM must be set" in err
+
+
+@pytest.mark.filterwarnings("ignore:The bot client is deprecated")
+@pytest.mark.filterwarnings("ignore:.*in preview")
+def test_the_page_is_served_beside_the_teams_endpoint(asked: Page) -> None:
+    from fakes.teams_connector import FakeTeams
+    from fakes.teams_harness import ROSTER
+    from fakes.teams_harness import make_deps as teams_deps
+
+    from bot.teams.app import MESSAGES_PATH, asgi
+    from bot.teams.app import build_app as build_teams
+
+    s = asked.session
+    assert s.links is not None
+    deps = PageDeps(s.store, asked.clock, s.links, lambda: s.chat, s.email, s.config)
+    with FakeTeams(roster=list(ROSTER)) as fake:
+        tdeps = teams_deps(fake, s.store, asked.clock, [])
+        app = build_teams(tdeps, app_password="secret", openid_metadata_url=fake.openid_metadata_url)
+        try:
+            with ServerThread(asgi(app, extra_routes=page_routes(deps))) as server:
+                link = server.url + asked.mail.link(GP, "written report").split("console.invalid", 1)[1]
+                r = httpx.get(link)
+                assert r.status_code == 200 and "Write my report" in r.text
+                with httpx.Client() as browser:
+                    form = browser.get(link)
+                    nonce = re.search(r'name="csrf" value="([^"]+)"', form.text)
+                    assert nonce
+                    done = browser.post(
+                        link, data={"csrf": nonce.group(1), "answer": "report", "report": "From Teams' port."}
+                    )
+                    assert "Your report is in" in done.text
+                assert httpx.post(server.url + MESSAGES_PATH, json={}).status_code in (401, 403)
+        finally:
+            tdeps.worker.shutdown()
+            tdeps.connector.close()
