@@ -105,6 +105,15 @@ class Settings(BaseSettings):
     bundle_time: time = Field(default=time(10, 0), alias="COREGROUP_BUNDLE_TIME")
 
     @property
+    def email_ready(self) -> bool:
+        """Email can be sent: all four Graph settings (sendMail from the organiser mailbox), or an
+        SMTP URL with a From address (bot/email/transport.py)."""
+        graph = all(
+            (self.graph_tenant_id, self.graph_client_id, self.graph_client_secret, self.graph_organiser)
+        )
+        return graph or bool(self.smtp_url and self.mail_from)
+
+    @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
@@ -138,13 +147,11 @@ def handler_config(settings: Settings) -> Config:
     from handlers.parse import also_online
 
     also_online("teams")
-    from bot.email.transport import email_configured
-
     return Config(
         channel_prefix=settings.channel_prefix,
         manager_roles=roles,
         managers=manager_addresses(settings.managers),
-        email=email_configured(settings),
+        email=settings.email_ready,
     )
 
 

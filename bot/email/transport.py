@@ -168,7 +168,7 @@ def graph_mail_configured(settings: Settings) -> bool:
 
 def email_configured(settings: Settings) -> bool:
     """Is there a way to send email? Graph's settings, or an SMTP URL with a From address."""
-    return graph_mail_configured(settings) or bool(settings.smtp_url and settings.mail_from)
+    return settings.email_ready
 
 
 def transport_from_settings(settings: Settings) -> MailTransport | None:

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from starlette.applications import Starlette
 
 from bot.page.app import PageDeps, page_routes
-
-if TYPE_CHECKING:
-    from bot.console import ConsoleSession
 
 
 class _Text(HTMLParser):
@@ -83,7 +80,8 @@ def _read(html: str) -> _Text:
     return t
 
 
-def open_link(session: ConsoleSession, url: str) -> None:
+def open_link(session: Any, url: str) -> None:
+    """`session` is the `bot.console.ConsoleSession` (not imported: the console imports this)."""
     out = session.out
     links = session.links
     assert links is not None
