@@ -88,6 +88,16 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
             ex,
         )
     person = ctx.directory.person(ctx.actor.user_id) if ctx.directory else None
+    prefix = ctx.config.reference_prefix
+    if cmd.reference and not re.fullmatch(rf"{re.escape(prefix)}-\d{{1,8}}", cmd.reference):
+        with ctx.read() as s:
+            free = repo.next_reference(s, prefix)
+        raise CommandError(
+            f"`{cmd.reference}` isn't a case reference here: references are {prefix}- then digits, "
+            f"like {free}. A reference names the case's channel, so it must never carry a name. "
+            "Leave it out and I'll give the case the next free one. Nothing has been set up.",
+            f"{SLASH} new profile:{cmd.profile} plan:{cmd.plan} start:{cmd.start.isoformat()}",
+        )
     with ctx.write() as s:
         case = repo.create_case(
             s,
@@ -97,7 +107,8 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
             plan=cmd.plan,
             start=cmd.start,
             registered=cmd.start,
-            reference=cmd.reference,
+            reference=cmd.reference or None,
+            prefix=prefix,
         )
         lead = repo.add_member(
             s,

@@ -30,6 +30,7 @@ from handlers.parse import (
 )
 from handlers.replies import Form, FormField, Option, clean
 from scheduling.case import PLANS
+from scheduling.roles import KIND_WORDS, MEMBER_KINDS
 
 FormValue = str | list[str] | None
 
@@ -54,7 +55,13 @@ def new_case_form(profiles: Iterable[str]) -> Form:
         title="New core group",
         intro="Use the case reference only (like CG-0001), never the child's name.",
         fields=(
-            FormField("reference", "Case reference", placeholder="CG-0001"),
+            FormField(
+                "reference",
+                "Case reference",
+                optional=True,
+                placeholder="CG-0001",
+                hint="Leave empty to get the next free reference.",
+            ),
             FormField("profile", "Local guidance", "select", options=tuple(Option(p, p) for p in profiles)),
             FormField(
                 "plan",
@@ -82,6 +89,14 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
             FormField("email", f"…or their email (outside the {place})", "email", optional=True),
             FormField("name", f"Their name (outside the {place} only)", optional=True),
             FormField("role", "Role", placeholder="health visitor"),
+            FormField(
+                "kind",
+                "Who they are",
+                "select",
+                optional=True,
+                options=tuple(Option(k, f"{k}: {KIND_WORDS[k]}"[:75]) for k in MEMBER_KINDS),
+                hint="Leave empty to read it from the role (a mother is family, a GP a professional).",
+            ),
             FormField("agency", "Agency", optional=True, placeholder="NHS"),
         ),
         submit="Add",
@@ -241,7 +256,7 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
     ref, _, extra = context.partition("|")
     meeting_id = int(extra) if extra.isdigit() else None
     if form_id == "new":
-        reference = need("reference", "the case reference")
+        reference = _one(values, "reference") or ""
         if reference:
             try:
                 reference = parse_reference(reference, EXAMPLES["new"])
@@ -265,10 +280,16 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
             if not user and not _one(values, "name"):
                 errors["name"] = "Give the name of someone added by email."
         _raise(errors)
+        kind = _one(values, "kind")
         if user:
-            return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"))
+            return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"), kind=kind)
         return AddMember(
-            case=ref, email=email, display_name=_one(values, "name"), role=role, agency=_one(values, "agency")
+            case=ref,
+            email=email,
+            display_name=_one(values, "name"),
+            role=role,
+            agency=_one(values, "agency"),
+            kind=kind,
         )
     if form_id == "meeting":
         day = dated("date", "the date", EXAMPLES["meeting"])

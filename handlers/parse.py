@@ -174,6 +174,8 @@ class AddMember(Command):
     display_name: str | None = None
     role: str = ""
     agency: str | None = None
+    #: professional, family, child or other (scheduling/roles.py); None: read from the role.
+    kind: str | None = None
     name: str = field(default="add", init=False)
 
 
@@ -679,7 +681,9 @@ def _p_new(sub: str, toks: list[_Tok]) -> Command:
     a = _Args(sub, toks, ex)
     if not a.positional and not a.keys:
         return NewCase()
-    ref = parse_reference(a.need("a case reference such as CG-0001").text, ex)
+    # Left out, the reference is allocated (`ref` "").
+    first = a.take()
+    ref = parse_reference(first.text, ex) if first is not None else ""
     profile = a.key("profile")
     plan = a.key("plan")
     start_raw = a.key("start")
@@ -716,8 +720,9 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
                 "Someone outside the workspace needs `name:` and `role:` as well as the email.", ex
             )
         agency = a.key("agency")
+        kind = a.key("kind")
         a.done()
-        return AddMember(case=a.case, email=email, display_name=display, role=role, agency=agency)
+        return AddMember(case=a.case, email=email, display_name=display, role=role, agency=agency, kind=kind)
     who = a.need("a person (@someone) or an email address")
     user = parse_user(who.text, ex)
     role = a.key("role")
@@ -725,8 +730,9 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
         raise CommandError("`add` needs the person's `role:`.", ex)
     agency = a.key("agency")
     display = a.key("name")
+    kind = a.key("kind")
     a.done()
-    return AddMember(case=a.case, user=user, role=role, agency=agency, display_name=display)
+    return AddMember(case=a.case, user=user, role=role, agency=agency, display_name=display, kind=kind)
 
 
 def _p_remove(sub: str, toks: list[_Tok]) -> Command:

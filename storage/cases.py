@@ -36,10 +36,11 @@ from storage.models import AuditEvent, CaseConversation, ChildIdentity, CoreGrou
 # --- cases -------------------------------------------------------------------------------------
 
 
-def _next_reference(session: Session) -> str:
+def next_reference(session: Session, prefix: str = "CG") -> str:
+    """The next free `<prefix>-NNNN`: what `new` allocates when the reference is left out."""
     n = (session.execute(select(func.max(col(CoreGroup.id)))).scalar() or 0) + 1
     while True:
-        ref = f"CG-{n:04d}"
+        ref = f"{prefix}-{n:04d}"
         if session.scalars(select(col(CoreGroup.id)).where(col(CoreGroup.reference) == ref)).first() is None:
             return ref
         n += 1
@@ -56,8 +57,9 @@ def create_case(
     registered: date | None = None,
     reference: str | None = None,
     lead_visit_every: int | None = None,
+    prefix: str = "CG",
 ) -> CoreGroup:
-    """A new active case; `reference` defaults to the next free CG-NNNN."""
+    """A new active case; `reference` defaults to the next free `<prefix>-NNNN`."""
     actor = check_actor(actor)
     london_today(now)
     profile = check_profile(profile)
@@ -84,7 +86,7 @@ def create_case(
                 f"A case with reference {ref}", "leave the reference out to get the next free one"
             )
     else:
-        ref = _next_reference(session)
+        ref = next_reference(session, prefix)
     case = CoreGroup(
         reference=ref,
         profile=profile,

@@ -28,6 +28,8 @@ from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel, col
 
+from scheduling.roles import MEMBER_KINDS as MEMBER_KINDS  # the vocabulary lives with the roles
+
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -40,7 +42,6 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 # --- vocabularies (kept as strings in the database; checked by the repository) ----------------
 
 CASE_STATUSES: Final = ("active", "closed")
-MEMBER_KINDS: Final = ("professional", "family")
 #: Roles the rules look at; any other role (e.g. "school", "police", "gp") is free text.
 LEAD_SOCIAL_WORKER: Final = "lead_social_worker"
 SOCIAL_WORKER_ROLES: Final = frozenset({LEAD_SOCIAL_WORKER, "social_worker", "practice_lead"})
