@@ -205,7 +205,24 @@ def member_of(s: Session, ctx: Context, case: CoreGroup) -> Member:
     try:
         return repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id, on=ctx.today)
     except NotAMember:
+        if case.status == "closed" and any(
+            m.address(ctx.actor.kind) == ctx.actor.user_id
+            for m in repo.members(s, case.reference, include_left=True)
+        ):
+            raise refusal_closed(case) from None
         raise refusal_not_member(case.reference) from None
+
+
+def refusal_closed(case: CoreGroup) -> Refusal:
+    """What someone who was in a closed case's core group hears: it is closed, not "you are
+    not a member" (they were; the record is kept, not theirs to change)."""
+    when_closed = f" on {long_date(london_date(case.closed_at))}" if case.closed_at else ""
+    return Refusal(
+        Message(
+            f"{case.reference} was closed{when_closed}; nothing more can be recorded for it.",
+            ("Its record is kept and can be exported by the lead social worker or their manager.",),
+        )
+    )
 
 
 def is_deployment_manager(ctx: Context) -> bool:

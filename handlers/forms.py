@@ -15,6 +15,7 @@ from handlers.parse import (
     EXAMPLES,
     AddAction,
     AddMember,
+    CloseCase,
     Command,
     CommandError,
     NewCase,
@@ -100,6 +101,25 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
             FormField("agency", "Agency", optional=True, placeholder="NHS"),
         ),
         submit="Add",
+    )
+
+
+def close_form(reference: str, still_open: Sequence[str] = ()) -> Form:
+    """Why the case is closing; what is still open is shown above, so closing is a decision."""
+    intro = "Closing stops every reminder and archives the channel."
+    if still_open:
+        intro += " Still open: " + " ".join(still_open)
+    return Form(
+        id="close",
+        title="Close the case",
+        context=reference,
+        intro=intro,
+        fields=(
+            FormField(
+                "reason", "Why is the case closing?", placeholder="Plan ended at the review conference"
+            ),
+        ),
+        submit="Close",
     )
 
 
@@ -291,6 +311,11 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
             agency=_one(values, "agency"),
             kind=kind,
         )
+    if form_id == "close":
+        reason = need("reason", "why the case is closing")
+        _raise(errors)
+        # The form showed what is still open: submitting it is the confirmation.
+        return CloseCase(case=ref, reason=reason, confirmed=True)
     if form_id == "meeting":
         day = dated("date", "the date", EXAMPLES["meeting"])
         raw_time = need("time", "the time")

@@ -64,7 +64,7 @@ EXAMPLES: Final[dict[str, str]] = {
     "tier2": f"{SLASH} tier2 2027-08-02 10:00",
     "status": f"{SLASH} status",
     "rota": f"{SLASH} rota",
-    "close": f"{SLASH} close",
+    "close": f'{SLASH} close reason:"Plan ended at the review conference"',
     "change": f"{SLASH} change start:2027-01-04",
     "help": f"{SLASH} help",
 }
@@ -382,6 +382,10 @@ class Rota(Command):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseCase(Command):
+    #: Why the case is closing (asked for when left out).
+    reason: str | None = None
+    #: The person has seen what is still open and closes anyway.
+    confirmed: bool = False
     name: str = field(default="close", init=False)
 
 
@@ -735,6 +739,14 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
     return AddMember(case=a.case, user=user, role=role, agency=agency, display_name=display, kind=kind)
 
 
+def _p_close(sub: str, toks: list[_Tok]) -> Command:
+    a = _Args(sub, toks, EXAMPLES["close"])
+    reason = a.key("reason")
+    confirmed = a.flag("confirm", "confirmed")
+    a.done()
+    return CloseCase(case=a.case, reason=reason, confirmed=confirmed)
+
+
 def _p_remove(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["remove"]
     a = _Args(sub, toks, ex)
@@ -1057,7 +1069,7 @@ _SUBCOMMANDS: Final = {
     "tier2": _p_tier,
     "status": _simple(Status, EXAMPLES["status"]),
     "rota": _simple(Rota, EXAMPLES["rota"]),
-    "close": _simple(CloseCase, EXAMPLES["close"]),
+    "close": _p_close,
     "change": _p_change,
 }
 

@@ -33,7 +33,7 @@ from handlers.parse import EXAMPLES, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
-from scheduling.wording import meeting_label
+from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 from storage.models import CoreGroup, Member
 
@@ -101,6 +101,14 @@ def status(ctx: Context, cmd: Status) -> Outcome:
 
 
 def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
+    if case.status == "closed":
+        # Nothing is due on a closed case: listing deadlines would invite work nobody will chase.
+        closed = f" on {long_date(london_date(case.closed_at))}" if case.closed_at else ""
+        reason = (f"Why: {case.closed_reason}",) if case.closed_reason else ()
+        return Message(
+            f"{case.reference}: closed{closed}",
+            (*reason, "No reminders are sent; its record is kept and can be exported."),
+        )
     rules, obs = case_obligations(s, case, ctx.today)
     nxt = repo.next_meeting(s, case.reference, now=ctx.now)
     missing = repo.outstanding_reports(s, case.reference, nxt.id) if nxt and nxt.id else []

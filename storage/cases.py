@@ -394,14 +394,22 @@ def set_summary_message_id(
     return case
 
 
-def close_case(session: Session, reference: str, *, actor: str, now: datetime) -> CoreGroup:
-    """Close the case: it leaves the sweep, and reminders not yet sent are dropped."""
+def close_case(
+    session: Session, reference: str, *, actor: str, now: datetime, reason: str | None = None
+) -> CoreGroup:
+    """Close the case: it leaves the sweep, and reminders not yet sent are dropped. `reason` is
+    why, as the person closing it said (kept with the record and its audit event)."""
     actor = check_actor(actor)
     london_today(now)
+    if reason is not None and (not reason.strip() or len(reason) > 500):
+        raise InvalidValue(
+            "reason", "give why the case is closing, in at most 500 characters", '"Plan ended"'
+        )
     case = load_case(session, reference)
     before = snapshot_of(case, CASE_FIELDS)
     case.status = "closed"
     case.closed_at = now
+    case.closed_reason = reason.strip() if reason else None
     dropped = rowcount(
         session.execute(
             update(Reminder)
@@ -434,6 +442,7 @@ def reopen_case(session: Session, reference: str, *, actor: str, now: datetime) 
     before = snapshot_of(case, CASE_FIELDS)
     case.status = "active"
     case.closed_at = None
+    case.closed_reason = None
     session.flush()
     record_audit(
         session,

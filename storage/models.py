@@ -103,6 +103,8 @@ class CoreGroup(SQLModel, table=True):
     created_at: datetime = _dt()
     created_by: str = Field(max_length=128)
     closed_at: datetime | None = _dt(nullable=True)
+    #: Why it was closed, as the person closing it said (`close reason:"…"`).
+    closed_reason: str | None = Field(default=None, max_length=500)
     #: Derived, never edited by hand: the case's meetings/visits/… as the engine sees them,
     #: rewritten with every change (storage.states). Lets the sweep read one row per case.
     state_snapshot: str | None = Field(default=None, sa_type=Text)

@@ -58,7 +58,7 @@ def test_a_misspelt_or_unknown_role_is_asked_about_not_guessed(console) -> None:
         + '/coregroup add @U0INT role:"wizard" kind:other\n'
         + "/coregroup members\n"
     )
-    assert "I don't know the role \"helth visiter\". Did you mean health visitor? Nothing has changed." in out
+    assert 'I don\'t know the role "helth visiter". Did you mean health visitor? Nothing has changed.' in out
     assert 'Try `/coregroup add @someone role:"health visitor"`' in out
     assert "`kind:` with one of: `professional`" in out
     assert "@U0HV joined" not in out and "@U0X joined" not in out
@@ -78,7 +78,9 @@ def test_a_name_in_a_reference_is_refused_and_a_left_out_one_allocated(console) 
 
 
 def test_cancel_in_a_form_leaves_it_and_a_command_in_a_form_runs(console) -> None:  # type: ignore[no-untyped-def]
-    out = console(NEW + "/coregroup add\ncancel\n/coregroup add\n@U0HV\n/coregroup status\n/coregroup members\n")
+    out = console(
+        NEW + "/coregroup add\ncancel\n/coregroup add\n@U0HV\n/coregroup status\n/coregroup members\n"
+    )
     assert out.count("(form cancelled: nothing was recorded)") == 2
     assert "joined the core group" not in out
     assert "CG-0001: next, first core group by" in out
@@ -92,3 +94,28 @@ def test_time_runs_the_reminders_and_bad_time_is_one_line(console) -> None:  # t
     assert "(the time is now Fri 15 Jan 2027 10:00)" in out
     assert "CG-0001: the child must be seen by Mon 18 Jan" in out
     assert "reminder" in out.split("(the time is now Fri 15 Jan 2027 10:00)", 1)[1].split(">", 1)[0]
+
+
+def test_close_asks_why_lists_what_is_open_and_posts_before_archiving(console) -> None:  # type: ignore[no-untyped-def]
+    out = console(
+        NEW
+        + '/coregroup add @U0HV role:"health visitor" agency:"NHS"\n'
+        + "/coregroup add @U0GP role:gp\n/coregroup remove @U0GP\n"
+        + '/coregroup action add "Book the dental check-up" owner:@U0HV due:2027-02-01\n'
+        + "/coregroup close\ncancel\n"
+        + '/coregroup close reason:"Plan ended at the review conference"\n'
+    )
+    assert "Why is the case closing?" in out
+    assert "CG-0001 still has 1 thing open; nothing has been closed yet." in out
+    assert "Open plan action 1: Book the dental check-up, @U0HV, due Mon 1 Feb 2027." in out
+    assert "archived)" not in out
+    out = console("/in CG-0001\n/press 1\n/coregroup status\n/as U0GP\n/coregroup status CG-0001\n")
+    assert "(no button 1" in out  # a new session has no buttons: the line itself is the way
+    out = console(
+        '/in CG-0001\n/coregroup close reason:"Plan ended at the review conference" confirm\n'
+        "/coregroup status\n/coregroup visit 2027-01-04\n/as U0GP\n/coregroup status CG-0001\n"
+    )
+    closed = out.index("CG-0001 is closed: Plan ended at the review conference")
+    assert closed < out.index("(#cg-cg-0001 archived)")
+    assert "CG-0001: closed on Mon 4 Jan 2027" in out and "Why: Plan ended at the review conference" in out
+    assert "CG-0001 was closed on Mon 4 Jan 2027; nothing more can be recorded for it." in out
