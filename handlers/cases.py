@@ -33,7 +33,7 @@ from handlers.summary import case_summary
 from scheduling.profiles import ProfileError, load_profile, profile_names
 from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
-from storage.errors import StorageError
+from storage.errors import CaseClosed, StorageError
 from storage.models import LEAD_SOCIAL_WORKER
 
 
@@ -216,6 +216,8 @@ def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
         case = resolve_case(s, ctx, cmd.case)
         me = member_or_manager(s, ctx, case)
         require_powers(ctx, me, case, "close it")
+        if case.status == "closed":
+            raise CaseClosed(case.reference)
         still_open = _still_open(s, ctx, case.reference)
     if cmd.reason is None or not cmd.reason.strip():
         return Outcome(form=close_form(case.reference, tuple(still_open)), reference=case.reference)

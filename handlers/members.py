@@ -270,8 +270,9 @@ def grant_powers(ctx: Context, cmd: GrantPowers) -> Outcome:
         assert target.id is not None
         if target.kind != PROFESSIONAL:
             raise CommandError(
-                f"{mention(target)} is {'family' if is_family(target) else target.kind}; only "
-                "professionals hold a case's powers.",
+                f"{mention(target)} is family; family members never hold a case's powers."
+                if is_family(target)
+                else f"{mention(target)} is {target.kind}; only professionals hold a case's powers.",
                 f"{EXAMPLES['grant']} (a professional in the core group)",
             )
         if cmd.withdraw and me is not None and target.id == me.id:

@@ -211,6 +211,9 @@ class ScheduleMeeting(Command):
     move: bool = False
     #: Family members the lead social worker invites: ("all",) or ("m:12", ...).
     family: tuple[str, ...] = ()
+    #: `chair:@x minutes:@y` (user ids); None: as the profile's chair rule gives.
+    chair: str | None = None
+    minutes: str | None = None
     name: str = field(default="meeting", init=False)
 
 
@@ -377,6 +380,9 @@ class Status(Command):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rota(Command):
+    #: `rota chair:@x minutes:@y`: set the next booked core group's (user ids).
+    chair: str | None = None
+    minutes: str | None = None
     name: str = field(default="rota", init=False)
 
 
@@ -798,9 +804,31 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     family = tuple(p for p in re.split(r"[,\s]+", family_raw) if p) if family_raw else ()
     if a.flag("family"):
         family = ("all",)
+    chair_raw, minutes_raw = a.key("chair"), a.key("minutes")
     a.done()
     return ScheduleMeeting(
-        case=a.case, day=day, at=at, venue=venue, online=online, confirmed=confirmed, move=move, family=family
+        case=a.case,
+        day=day,
+        at=at,
+        venue=venue,
+        online=online,
+        confirmed=confirmed,
+        move=move,
+        family=family,
+        chair=parse_user(chair_raw, ex) if chair_raw else None,
+        minutes=parse_user(minutes_raw, ex) if minutes_raw else None,
+    )
+
+
+def _p_rota(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["rota"]
+    a = _Args(sub, toks, ex)
+    chair_raw, minutes_raw = a.key("chair"), a.key("minutes")
+    a.done()
+    return Rota(
+        case=a.case,
+        chair=parse_user(chair_raw, ex) if chair_raw else None,
+        minutes=parse_user(minutes_raw, ex) if minutes_raw else None,
     )
 
 
@@ -1068,7 +1096,7 @@ _SUBCOMMANDS: Final = {
     "tier1": _p_tier,
     "tier2": _p_tier,
     "status": _simple(Status, EXAMPLES["status"]),
-    "rota": _simple(Rota, EXAMPLES["rota"]),
+    "rota": _p_rota,
     "close": _p_close,
     "change": _p_change,
 }
@@ -1090,6 +1118,10 @@ def to_text(cmd: Command) -> str:
             parts.append("move")
         if cmd.family:
             parts.append(f"family:{','.join(cmd.family)}")
+        if cmd.chair:
+            parts.append(f"chair:<@{cmd.chair}>")
+        if cmd.minutes:
+            parts.append(f"minutes:<@{cmd.minutes}>")
         if cmd.confirmed:
             parts.append("confirm")
     elif isinstance(cmd, ScheduleReview):
