@@ -117,6 +117,9 @@ class Destination:
     target: str
     note: str | None = None
     thread_key: str | None = None
+    #: Someone outside the core group (a line manager): they can't run the case's commands, so
+    #: their copy carries no buttons (a "Done" they may not press is worse than none).
+    outsider: bool = False
 
 
 @dataclass
@@ -284,6 +287,12 @@ class Delivery:
                 done.append(Sent(rid, ref, kind, recipient, f"{dest.kind}:{dest.target}", "postponed"))
                 continue
             message = self._message(case, fresh, now, dest.note)
+            if dest.outsider and message.buttons:
+                message = replace(
+                    message,
+                    buttons=(),
+                    detail=(*message.detail, "Only the core group can record this; pass it on to them."),
+                )
             result = self._send_one(rid, case, fresh, dest, message, attempts, now)
             if result.outcome == "retry":
                 blocked[dest.target] = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
@@ -325,7 +334,7 @@ class Delivery:
             lead = people.get(facts.lead_sw) if facts.lead_sw else None
             mgr = lead.manager_address(platform) if lead else None
             if mgr:
-                return Destination("dm", mgr)
+                return Destination("dm", mgr, outsider=True)
             return Destination(
                 "channel",
                 channel,
@@ -368,6 +377,7 @@ class Delivery:
                     mgr,
                     note=f"Sent to you as line manager: the {_label(person.role)} "
                     f"(member {person.id}) is away.",
+                    outsider=True,
                 )
             return Destination(
                 "channel",

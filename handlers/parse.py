@@ -317,6 +317,10 @@ class RiskReduced(Command):
 class AddAction(Command):
     text: str
     owner: str | None = None
+    #: An owner reached by email (a parent, a GP outside the workspace), or named as the
+    #: members list shows them ("Gran"): members without a chat address own actions too.
+    owner_email: str | None = None
+    owner_name: str | None = None
     due: date | None = None
     name: str = field(default="action", init=False)
 
@@ -1020,11 +1024,19 @@ def _p_action(sub: str, toks: list[_Tok]) -> Command:
     if not text.strip():
         raise CommandError("The action's text is empty.", ex)
     owner_raw = a.key("owner")
-    owner = parse_user(owner_raw, ex) if owner_raw else None
+    owner = owner_email = owner_name = None
+    if owner_raw and (_MAILTO.match(owner_raw) or _EMAIL.match(owner_raw)):
+        owner_email = parse_email(owner_raw, ex)
+    elif owner_raw and (_USER.match(owner_raw) or owner_raw.startswith("@")):
+        owner = parse_user(owner_raw, ex)
+    elif owner_raw:
+        owner_name = owner_raw
     due_raw = a.key("due")
     due = parse_date(due_raw, ex) if due_raw else None
     a.done()
-    return AddAction(case=a.case, text=text.strip(), owner=owner, due=due)
+    return AddAction(
+        case=a.case, text=text.strip(), owner=owner, owner_email=owner_email, owner_name=owner_name, due=due
+    )
 
 
 def _p_concern(sub: str, rest: str) -> Command:
