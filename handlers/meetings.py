@@ -162,8 +162,7 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
     if slot.chair or slot.minutes:
         lines.append(
             f"Chair: {mention(slot.chair) if slot.chair else 'to agree'}; minutes: "
-            f"{mention(slot.minutes) if slot.minutes else 'to agree'} "
-            "(change with `/coregroup rota chair:@someone`)."
+            f"{mention(slot.minutes) if slot.minutes else 'to agree'} (from `/coregroup rota`)."
         )
     lines.append("If you can't come, send apologies and a written report before the meeting.")
     out = Outcome(reference=case.reference)
