@@ -8,9 +8,11 @@ buttons are numbered and pressed with `/press N`. It reads lines such as
     /coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04
 
 and a few console-only lines: `/as U0HV` (act as someone else), `/in #channel` or `/in CG-0001`
-(type in a case's channel), `/time 2027-01-15T16:00` (move the clock), `/press 1`, `/home`,
-`/pinned` (the channel's pinned summary as last edited), `/quit`. Lines starting with `#` are
-comments, for scripted demos.
+(type in a case's channel), `/time 2027-01-15T16:00` (move the clock, then run one reminder sweep
+and deliver what is due, as a running bot would), `/press 1`, `/home`, `/pinned` (the channel's
+pinned summary as last edited), `/quit`. Inside a form, `cancel` leaves it and records nothing, and
+a command (`/coregroup status`, or `status` outside free-text fields) leaves it and runs. Lines
+starting with `#` are comments, for scripted demos.
 """
 
 from __future__ import annotations
