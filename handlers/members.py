@@ -327,6 +327,8 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
         where = "" if chat_id(m) else " (by email)"
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
+        if m.kind != PROFESSIONAL:
+            label += f" ({m.kind})"
         lines.append(
             f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}{_powers(m, me, ctx)}"
         )
