@@ -149,7 +149,6 @@ CASE_FIELDS: Final = (
     "resolution_requested",
     "significant_risk_reduction",
     "closed_at",
-    "closed_reason",
 )
 MEMBER_FIELDS: Final = ("role", "kind", "joined_on", "left_on", "away_from", "away_until", "cover_member_id")
 MEETING_FIELDS: Final = (

@@ -64,3 +64,19 @@ def test_a_parent_reached_by_email_owns_a_plan_action(ctx: CtxFactory, store: St
         owners = {a.owner_member_id for a in repo.actions(s, "CG-0001")}
         [parent] = [m for m in repo.members(s, "CG-0001") if m.kind == "family"]
     assert owners == {parent.id}
+
+
+def test_the_close_reason_is_kept_in_the_export_not_the_audit_log(ctx: CtxFactory, store: Store) -> None:
+    from storage.export import case_record, render_text
+    from storage.models import AuditEvent
+
+    setup_case(ctx, store)
+    assert "CG-0001 is closed: Plan ended at review" in text(
+        run(ctx(channel=CHANNEL), 'close reason:"Plan ended at review" confirm')
+    )
+    with store.read() as s:
+        record = case_record(s, "CG-0001", now=ctx().now)
+        audit = " ".join(f"{e.before} {e.after}" for e in s.query(AuditEvent).all())
+    assert record["case"]["closed_reason"] == "Plan ended at review"
+    assert "(Plan ended at review)" in render_text(record)
+    assert "Plan ended at review" not in audit  # the log holds no free text (storage/models.py)
