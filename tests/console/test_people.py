@@ -7,8 +7,13 @@ import io
 from pathlib import Path
 
 import pytest
+from fakes.env import MovableClock
 
+from bot.chat import deliver
 from bot.cli import main
+from bot.console import ConsoleSession
+from handlers.replies import Message, Outcome
+from storage.db import Store
 
 NEW = "/coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04\n"
 
@@ -119,3 +124,21 @@ def test_close_asks_why_lists_what_is_open_and_posts_before_archiving(console) -
     assert closed < out.index("(#cg-cg-0001 archived)")
     assert "CG-0001: closed on Mon 4 Jan 2027" in out and "Why: Plan ended at the review conference" in out
     assert "CG-0001 was closed on Mon 4 Jan 2027; nothing more can be recorded for it." in out
+
+
+def test_a_post_to_an_archived_channel_is_told_privately_not_a_crash(
+    store: Store, clock: MovableClock
+) -> None:
+    """Closing archives the channel; anything that still has something to say to it (the same
+    order of steps serves Slack) reaches the person privately instead of raising `is_archived`."""
+    out = io.StringIO()
+    session = ConsoleSession(store, clock, user="U0LEAD", source=io.StringIO(), out=out)
+    session.run(NEW.strip())
+    session.run('/coregroup close reason:"Plan ended" confirm')
+    assert "(#cg-cg-0001 archived)" in out.getvalue()
+    late = Outcome(reference="CG-0001")
+    late.say(Message("CG-0001: a late note for the channel"), "channel")
+    ctx = session.context()
+    deliver(late, ctx=ctx, port=session.chat, reply_to_actor=session.tell)
+    tail = out.getvalue().rsplit("(#cg-cg-0001 archived)", 1)[1]
+    assert "(only @U0LEAD sees this)\n  CG-0001: a late note for the channel" in tail
