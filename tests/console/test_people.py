@@ -134,7 +134,7 @@ def test_a_post_to_an_archived_channel_is_told_privately_not_a_crash(
     out = io.StringIO()
     session = ConsoleSession(store, clock, user="U0LEAD", source=io.StringIO(), out=out)
     session.run(NEW.strip())
-    session.run('/coregroup close reason:"Plan ended" confirm')
+    session.chat.archive(session.channel or "")  # as closing leaves it
     assert "(#cg-cg-0001 archived)" in out.getvalue()
     late = Outcome(reference="CG-0001")
     late.say(Message("CG-0001: a late note for the channel"), "channel")
