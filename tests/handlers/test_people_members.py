@@ -67,6 +67,8 @@ def test_a_parent_reached_by_email_owns_a_plan_action(ctx: CtxFactory, store: St
 
 
 def test_the_close_reason_is_kept_in_the_export_not_the_audit_log(ctx: CtxFactory, store: Store) -> None:
+    from sqlmodel import select
+
     from storage.export import case_record, render_text
     from storage.models import AuditEvent
 
@@ -76,7 +78,7 @@ def test_the_close_reason_is_kept_in_the_export_not_the_audit_log(ctx: CtxFactor
     )
     with store.read() as s:
         record = case_record(s, "CG-0001", now=ctx().now)
-        audit = " ".join(f"{e.before} {e.after}" for e in s.query(AuditEvent).all())
+        audit = " ".join(f"{e.before} {e.after}" for e in s.exec(select(AuditEvent)).all())
     assert record["case"]["closed_reason"] == "Plan ended at review"
     assert "(Plan ended at review)" in render_text(record)
     assert "Plan ended at review" not in audit  # the log holds no free text (storage/models.py)
