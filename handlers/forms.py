@@ -15,6 +15,7 @@ from handlers.parse import (
     EXAMPLES,
     AddAction,
     AddMember,
+    CloseCase,
     Command,
     CommandError,
     NewCase,
@@ -30,6 +31,7 @@ from handlers.parse import (
 )
 from handlers.replies import Form, FormField, Option, clean
 from scheduling.case import PLANS
+from scheduling.roles import KIND_WORDS, MEMBER_KINDS
 
 FormValue = str | list[str] | None
 
@@ -54,7 +56,13 @@ def new_case_form(profiles: Iterable[str]) -> Form:
         title="New core group",
         intro="Use the case reference only (like CG-0001), never the child's name.",
         fields=(
-            FormField("reference", "Case reference", placeholder="CG-0001"),
+            FormField(
+                "reference",
+                "Case reference",
+                optional=True,
+                placeholder="CG-0001",
+                hint="Leave empty to get the next free reference.",
+            ),
             FormField("profile", "Local guidance", "select", options=tuple(Option(p, p) for p in profiles)),
             FormField(
                 "plan",
@@ -82,9 +90,36 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
             FormField("email", f"…or their email (outside the {place})", "email", optional=True),
             FormField("name", f"Their name (outside the {place} only)", optional=True),
             FormField("role", "Role", placeholder="health visitor"),
+            FormField(
+                "kind",
+                "Who they are",
+                "select",
+                optional=True,
+                options=tuple(Option(k, f"{k}: {KIND_WORDS[k]}"[:75]) for k in MEMBER_KINDS),
+                hint="Leave empty to read it from the role (a mother is family, a GP a professional).",
+            ),
             FormField("agency", "Agency", optional=True, placeholder="NHS"),
         ),
         submit="Add",
+    )
+
+
+def close_form(reference: str, still_open: Sequence[str] = ()) -> Form:
+    """Why the case is closing; what is still open is shown above, so closing is a decision."""
+    intro = "Closing stops every reminder and archives the channel."
+    if still_open:
+        intro += " Still open: " + " ".join(still_open)
+    return Form(
+        id="close",
+        title="Close the case",
+        context=reference,
+        intro=intro,
+        fields=(
+            FormField(
+                "reason", "Why is the case closing?", placeholder="Plan ended at the review conference"
+            ),
+        ),
+        submit="Close",
     )
 
 
@@ -241,7 +276,7 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
     ref, _, extra = context.partition("|")
     meeting_id = int(extra) if extra.isdigit() else None
     if form_id == "new":
-        reference = need("reference", "the case reference")
+        reference = _one(values, "reference") or ""
         if reference:
             try:
                 reference = parse_reference(reference, EXAMPLES["new"])
@@ -265,11 +300,22 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
             if not user and not _one(values, "name"):
                 errors["name"] = "Give the name of someone added by email."
         _raise(errors)
+        kind = _one(values, "kind")
         if user:
-            return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"))
+            return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"), kind=kind)
         return AddMember(
-            case=ref, email=email, display_name=_one(values, "name"), role=role, agency=_one(values, "agency")
+            case=ref,
+            email=email,
+            display_name=_one(values, "name"),
+            role=role,
+            agency=_one(values, "agency"),
+            kind=kind,
         )
+    if form_id == "close":
+        reason = need("reason", "why the case is closing")
+        _raise(errors)
+        # The form showed what is still open: submitting it is the confirmation.
+        return CloseCase(case=ref, reason=reason, confirmed=True)
     if form_id == "meeting":
         day = dated("date", "the date", EXAMPLES["meeting"])
         raw_time = need("time", "the time")
