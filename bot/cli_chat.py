@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cli import UsageError
 from bot.clock import LONDON, Clock, fixed_clock, system_clock
-from bot.serving import Stop, drain, fail, sigterm_stops, single_sqlite_process, start_calendar
+from bot.serving import (
+    Stop,
+    add_ops_arguments,
+    drain,
+    fail,
+    make_health,
+    setup_logging,
+    sigterm_stops,
+    single_sqlite_process,
+    start_calendar,
+    uvicorn_options,
+)
 from bot.settings import Settings, handler_config, load_settings
 
 if TYPE_CHECKING:
@@ -32,11 +43,18 @@ def register(subparsers: Any) -> None:
         description="Run the Slack bot. Socket Mode when SLACK_APP_TOKEN is set (no public URL "
         "needed); otherwise HTTP on --port at /slack/events.",
     )
-    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="HTTP port (default 3000); in Socket Mode it serves /healthz, /readyz and /metrics",
+    )
     serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help="HTTP address to listen on (default 127.0.0.1; 0.0.0.0 in a container)",
+        help="address to listen on: /slack/events and /api/messages, and /healthz, /readyz and "
+        "/metrics in every mode (default 127.0.0.1; 0.0.0.0 to be reached from another host, e.g. "
+        "the reverse proxy or a container's port mapping)",
     )
     serve.add_argument(
         "--workers",
@@ -57,6 +75,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="serve Microsoft Teams at /api/messages instead of Slack (TEAMS_* settings)",
     )
+    add_ops_arguments(serve)
     serve.set_defaults(func=cmd_serve)
 
     console = subparsers.add_parser(
@@ -113,9 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     problems = check_serve_settings(settings)
     if problems:
         fail(problems)
-    from bot.logs import configure_logging
-
-    configure_logging(settings.log_level)
+    setup_logging(settings, args)
     from slack_bolt.error import BoltError
 
     from bot.slack.app import build_app
@@ -129,6 +146,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message) from None
     leader = single_sqlite_process(store)
+    health = make_health(settings, store)
     deps = SlackDeps(
         store=store, clock=system_clock, config=handler_config(settings), worker=Worker(threads=args.workers)
     )
@@ -153,7 +171,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
     start(
-        SweepJob(store, SlackChat(app.client), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        SweepJob(
+            store,
+            SlackChat(app.client),
+            system_clock,
+            leader=leader,
+            bundle_at=settings.bundle_time,
+            health=health,
+        ),
         settings.sweep_minutes,
     )
     deps.calendar = start_calendar(settings, store, SlackChat(app.client)).notify
@@ -163,7 +188,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        log.info("serving over Socket Mode")
+        from bot.ops.routes import ops_routes, side_server
+
+        # No HTTP server of Slack's in this mode: a small one on --port for the ops endpoints
+        # (any page served beside them joins this list).
+        ops = side_server(ops_routes(health), host=args.host, port=args.port)
+        log.info("serving over Socket Mode", extra={"ops_url": ops.url})
         handler = SocketModeHandler(app, settings.slack_app_token)
         with sigterm_stops():
             try:
@@ -175,6 +205,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 if close is not None:
                     close()  # no new requests from here on
                 drain(deps.inbound, args.grace)
+                ops.stop()
         return 0
     import uvicorn
 
@@ -187,12 +218,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with sigterm_stops():
         try:
             uvicorn.run(
-                http_app(app, max_body_bytes=settings.max_body_bytes),
+                http_app(app, max_body_bytes=settings.max_body_bytes, health=health),
                 host=args.host,
                 port=args.port,
-                access_log=False,
-                log_level="info",
-                timeout_graceful_shutdown=max(1, int(args.grace)),
+                **uvicorn_options(args.grace),
             )
         except Stop:
             pass

@@ -74,15 +74,13 @@ def check_teams_settings(settings: Settings) -> list[str]:
 
 
 def cmd_serve_teams(args: argparse.Namespace) -> int:
-    from bot.serving import fail, single_sqlite_process, start_calendar
+    from bot.serving import fail, make_health, setup_logging, single_sqlite_process, start_calendar
 
     settings = load_settings()
     problems = check_teams_settings(settings)
     if problems:
         fail(problems)
-    from bot.logs import configure_logging
-
-    configure_logging(settings.log_level)
+    setup_logging(settings, args)
     from bot.chat import ChatError
     from bot.clock import system_clock
     from bot.teams.app import MESSAGES_PATH, TeamsDeps, asgi, build_app
@@ -119,6 +117,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message) from None
     leader = single_sqlite_process(store)
+    health = make_health(settings, store)
     deps = TeamsDeps(
         store=store,
         clock=system_clock,
@@ -136,7 +135,9 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
 
     # Reminders through the same port as answers: one delivery, two adapters.
     start(
-        SweepJob(store, deps.chat(), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        SweepJob(
+            store, deps.chat(), system_clock, leader=leader, bundle_at=settings.bundle_time, health=health
+        ),
         settings.sweep_minutes,
     )
     # Calendar invitations (Graph, else the .ics fallback) through the proactive Teams port, so
@@ -144,7 +145,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     deps.calendar = start_calendar(settings, store, deps.chat()).notify
     import uvicorn
 
-    from bot.serving import Stop, drain, sigterm_stops
+    from bot.serving import Stop, drain, sigterm_stops, uvicorn_options
 
     assert deps.inbound is not None
     deps.inbound.start()  # what an earlier process acknowledged and did not finish
@@ -153,12 +154,10 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     with sigterm_stops():  # as for Slack: stop taking requests, drain for --grace, exit
         try:
             uvicorn.run(
-                asgi(app, max_body_bytes=settings.max_body_bytes),
+                asgi(app, max_body_bytes=settings.max_body_bytes, health=health),
                 host=args.host,
                 port=args.port,
-                access_log=False,
-                log_level="info",
-                timeout_graceful_shutdown=max(1, int(grace)),
+                **uvicorn_options(grace),
             )
         except Stop:
             pass

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="COREGROUP_LOG_LEVEL"
     )
+    #: `json`: every line on stderr is one JSON object with its fields, for a log collector.
+    log_format: Literal["text", "json"] = Field(default="text", alias="COREGROUP_LOG_FORMAT")
 
     #: Where the end of the audit chain is anchored (storage/anchor.py). Unset: beside the SQLite
     #: file; with PostgreSQL, nowhere (set it, or rely on the `audit anchor` log lines).

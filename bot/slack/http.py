@@ -22,6 +22,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from bot.ops.health import Health
+from bot.ops.routes import ops_routes
 
 EVENTS_PATH = "/slack/events"
 
@@ -34,8 +36,15 @@ def _signature_headers_ok(request: Request) -> bool:
 
 
 def http_app(
-    bolt: App, path: str = EVENTS_PATH, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    bolt: App,
+    path: str = EVENTS_PATH,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    health: Health | None = None,
 ) -> Starlette:
+    """The events endpoint and the ops endpoints (`/healthz`, `/readyz`, `/metrics`:
+    bot/ops/routes.py); `health` is what readiness checks (None: never ready, as in a bare test)."""
+
     async def events(request: Request) -> Response:
         if not _signature_headers_ok(request):
             return PlainTextResponse("invalid request", status_code=401)
@@ -49,11 +58,8 @@ def http_app(
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
-    async def health(request: Request) -> Response:
-        return PlainTextResponse("ok")
-
     return Starlette(
-        routes=[Route(path, events, methods=["POST"]), Route("/healthz", health, methods=["GET"])],
+        routes=[Route(path, events, methods=["POST"]), *ops_routes(health)],
         middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)],
     )
 

@@ -51,6 +51,8 @@ from bot.clock import Clock
 from bot.delivery import refresh_bundle_effect
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from bot.inbound import ALREADY_DONE, InboundQueue
+from bot.ops.health import Health
+from bot.ops.routes import AckTimer, ops_routes
 from bot.teams.cards import (
     CHANNEL,
     CONTEXT,
@@ -534,19 +536,16 @@ def build_app(
     return app
 
 
-def asgi(app: Any, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Any:
-    """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`, with the request body
+def asgi(app: Any, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, health: Health | None = None) -> Any:
+    """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`, `/readyz` and `/metrics`
+    (bot/ops/routes.py; `health` is what readiness checks), with each activity's acknowledgement
+    timed (`coregroup_ack_seconds{platform="teams"}`) and the request body
     capped (`bot.edge.BodyLimit`: 413 before an oversized body is read whole) and required to be a
     JSON object (400 otherwise, where the SDK would answer 500 with a traceback)."""
-    from fastapi.responses import PlainTextResponse
-
     fastapi = app.server.adapter.app
     if not any(m.cls is BodyLimit for m in fastapi.user_middleware):
         fastapi.add_middleware(BodyLimit, max_bytes=max_body_bytes, json_paths=[MESSAGES_PATH])
-
-    async def health() -> PlainTextResponse:
-        return PlainTextResponse("ok")
-
+        fastapi.add_middleware(AckTimer, platform="teams", paths=[MESSAGES_PATH])
     if not any(getattr(r, "path", None) == "/healthz" for r in fastapi.routes):
-        fastapi.get("/healthz")(health)
+        fastapi.router.routes.extend(ops_routes(health))
     return fastapi
