@@ -166,6 +166,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(
             f"could not reach the Slack Web API at {settings.slack_api_url} ({type(exc).__name__})"
         ) from None
+    if socket_mode:
+        from bot.ops.routes import ops_routes, side_server
+
+        # No HTTP server of Slack's in this mode: a small one on --port for the ops endpoints
+        # (any page served beside them joins this list). First, so a port in use stops the start.
+        ops = side_server(ops_routes(health), host=args.host, port=args.port)
     from bot.scheduler import SweepJob, start
     from bot.slack.chat import SlackChat
 
@@ -188,11 +194,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        from bot.ops.routes import ops_routes, side_server
-
-        # No HTTP server of Slack's in this mode: a small one on --port for the ops endpoints
-        # (any page served beside them joins this list).
-        ops = side_server(ops_routes(health), host=args.host, port=args.port)
         log.info("serving over Socket Mode", extra={"ops_url": ops.url})
         handler = SocketModeHandler(app, settings.slack_app_token)
         with sigterm_stops():

@@ -5,6 +5,7 @@ Slack HTTP app, the Teams app, and in Socket Mode a small side server on `--port
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -66,7 +67,12 @@ class SideServer:
         )
         # On a thread that is not the main one uvicorn leaves the signals alone: SIGTERM stays
         # Socket Mode's (bot.serving.sigterm_stops), which stops this server too.
-        self._thread = threading.Thread(target=self.server.run, name="ops-http", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="ops-http", daemon=True)
+
+    def _run(self) -> None:
+        # SystemExit is uvicorn's answer to a port it cannot bind (it logged why): see start().
+        with contextlib.suppress(SystemExit):
+            self.server.run()
 
     def start(self, timeout: float = 10.0) -> SideServer:
         import time
