@@ -132,7 +132,7 @@ class Health:
             counts = metrics.outbox_counts(self.store)
         except Exception as exc:
             return {"ok": True, "count": None, "note": f"not counted ({type(exc).__name__})"}
-        dead = sum(n for (state, _), n in counts.items() if state == "dead")
+        dead = sum(n for (state, _, _), n in counts.items() if state == "dead")
         body: dict[str, Any] = {"ok": True, "count": dead}
         if dead:
             body["note"] = (

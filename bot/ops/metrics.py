@@ -22,10 +22,14 @@ from prometheus_client import (
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+# The `_created` series double every counter's lines for a timestamp no alert uses.
+disable_created_metrics()
 
 REGISTRY: Final = CollectorRegistry(auto_describe=True)
 
@@ -105,43 +109,48 @@ OUTBOX_STATES: Final = ("pending", "sent", "dead")
 
 
 class OutboxCollector(Collector):
-    """`coregroup_outbox_reminders{state, kind}` read from the database at each scrape: the
-    reminder outbox by state and by the channel kind of the case's conversation ("none" for a
-    case with no channel yet). A case linked on two kinds counts on both."""
+    """`coregroup_outbox_rows{state, kind, work}` read from the database at each scrape: the
+    outbox by state, by the channel kind of the case's conversation ("none" for a case with no
+    channel yet; a case linked on two kinds counts on both) and by its work (`reminder`, or
+    `calendar` for the invitations the calendar worker sends from the same table)."""
 
     def __init__(self, store: Any) -> None:
         self.store = store
 
     def collect(self) -> Iterator[Metric]:
         family = GaugeMetricFamily(
-            "coregroup_outbox_reminders",
-            "Reminders in the outbox, by state (pending, sent, dead) and channel kind",
-            labels=["state", "kind"],
+            "coregroup_outbox_rows",
+            "Outbox rows by state (pending, sent, dead), channel kind and work (reminder, calendar)",
+            labels=["state", "kind", "work"],
         )
-        for (state, kind), n in sorted(outbox_counts(self.store).items()):
-            family.add_metric([state, kind], n)
+        for (state, kind, work), n in sorted(outbox_counts(self.store).items()):
+            family.add_metric([state, kind, work], n)
         yield family
 
 
-def outbox_counts(store: Any) -> dict[tuple[str, str], int]:
+def outbox_counts(store: Any) -> dict[tuple[str, str, str], int]:
+    """(state, channel kind, work) -> rows. Every state is present for reminders with no channel
+    kind at least, so the series exist (at 0) before the first row."""
     from sqlalchemy import func, select
     from sqlmodel import col
 
+    from scheduling.sweep import NOT_REMINDERS
     from storage.models import CaseConversation, Reminder
 
-    counts: dict[tuple[str, str], int] = {(s, k): 0 for s in OUTBOX_STATES for k in ("none",)}
+    calendar = col(Reminder.rule).in_(NOT_REMINDERS)
+    counts: dict[tuple[str, str, str], int] = {(s, "none", "reminder"): 0 for s in OUTBOX_STATES}
     with store.read() as s:
         rows: Iterable[Any] = s.execute(
-            select(col(Reminder.status), col(CaseConversation.kind), func.count())
+            select(col(Reminder.status), col(CaseConversation.kind), calendar, func.count())
             .select_from(Reminder)
             .outerjoin(CaseConversation, col(CaseConversation.case_id) == col(Reminder.case_id))
-            .group_by(col(Reminder.status), col(CaseConversation.kind))
+            .group_by(col(Reminder.status), col(CaseConversation.kind), calendar)
         ).all()
-    for status, kind, n in rows:
+    for status, kind, is_calendar, n in rows:
         state = "pending" if status in ("pending", "claimed") else str(status)
         if state not in OUTBOX_STATES:
             continue  # skipped rows: neither waiting nor delivered nor lost
-        key = (state, str(kind or "none"))
+        key = (state, str(kind or "none"), "calendar" if is_calendar else "reminder")
         counts[key] = counts.get(key, 0) + int(n)
     return counts
 
