@@ -40,6 +40,11 @@ def register(subparsers: Any) -> None:
         default="https://example.org",
         help="the publisher's https website (privacy and terms pages under it)",
     )
+    package.add_argument(
+        "--version",
+        help="the app version Teams shows, MAJOR.MINOR.PATCH; raise it for each update you upload "
+        "(default: coregroup's own version)",
+    )
     package.set_defaults(func=cmd_teams_package)
 
 
@@ -175,7 +180,7 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
             "TEAMS_APP_ID is not set (or pass --app-id): the bot's Entra application (client) id"
         )
     try:
-        out = build(args.out, app_id, developer=args.developer, website=args.website)
+        out = build(args.out, app_id, developer=args.developer, website=args.website, version=args.version)
     except PackageError as exc:
         raise UsageError(str(exc)) from None
     sys.stdout.write(f"wrote {out}: upload it in Teams (Apps → Manage your apps → Upload an app)\n")

@@ -62,6 +62,7 @@ from bot.teams.cards import (
     command_text,
     people_fields,
     submitted_values,
+    typed_people,
 )
 from bot.teams.channel import TEAMS
 from bot.teams.chat import (
@@ -406,7 +407,9 @@ class Listeners:
             tell(NEW_IN_A_CHANNEL)
             return
         ctx = self.deps.context(here, user, activity.get("id"))
-        values = self._people(ctx, people_fields(data), submitted_values(data))
+        values = submitted_values(data)
+        values.update(typed_people(data, values))  # phones: an address typed instead of a pick
+        values = self._people(ctx, people_fields(data), values)
         try:
             command = submit(form_id, values, context)
         except FormError as exc:
@@ -434,7 +437,8 @@ class Listeners:
 
     @staticmethod
     def _people(ctx: Context, fields: list[str], values: dict[str, Any]) -> dict[str, Any]:
-        """The people picker answers with Entra object ids; the grammar wants Teams ids."""
+        """The people picker answers with Entra object ids, its typed companion with a work email
+        or sign-in name (the Bot Connector looks members up by either); the grammar wants Teams ids."""
         if not isinstance(ctx.directory, _NamingDirectory):
             return values
         for key in fields:
