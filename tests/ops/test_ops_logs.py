@@ -201,3 +201,16 @@ def test_serve_with_json_logs_writes_only_json_lines_uvicorns_included(
     assert any(x["logger"].startswith("uvicorn") for x in lines)
     assert any(x["logger"] == "coregroup" and x["message"].startswith("serving HTTP") for x in lines)
     assert any(x["level"] == "debug" for x in lines) or any("stopped" in m for m in messages)
+
+
+def test_a_bad_log_format_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, a malformed setting gave pydantic's traceback."""
+    from bot.cli import main
+
+    monkeypatch.setenv("COREGROUP_LOG_FORMAT", "xml")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    assert main(["serve"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line == "coregroup: COREGROUP_LOG_FORMAT: Input should be 'text' or 'json' (got 'xml')"
