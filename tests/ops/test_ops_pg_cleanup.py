@@ -7,6 +7,7 @@ its data directory on disk). Now a watcher beside the cluster stops it when the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,32 +25,34 @@ from pg import postgres_server  # noqa: F401 - the session fixture under test
 
 
 def test_hold(postgres_server):
-    print("READY", postgres_server.data_dir, flush=True)
+    print("READY", postgres_server.admin_url, flush=True)
     import time
 
     time.sleep(600)
 """
 
 
-def _postgres_using(data_dir: str) -> list[int]:
-    """Pids of processes whose command line names `data_dir` (the postmaster has `-D data_dir`)."""
-    found = []
+def _postmasters(port: str) -> dict[int, str]:
+    """pid -> data directory of the test clusters' servers listening on `port`."""
+    found = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+        if not entry.name.isdigit():
             continue
         try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            args = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        if data_dir in cmdline and "postgres" in cmdline:
-            found.append(int(entry.name))
+        if args[0].endswith("/postgres") and "-D" in args and f"-p {port} " in " ".join(args) + " ":
+            data = args[args.index("-D") + 1]
+            if "coregroup-pg-" in data:
+                found[int(entry.name)] = data
     return found
 
 
-def _gone(data_dir: str, within: float = 60.0) -> bool:
+def _gone(port: str, data_dir: str, within: float = 60.0) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if not _postgres_using(data_dir) and not Path(data_dir).exists():
+        if not _postmasters(port) and not Path(data_dir).exists():
             return True
         time.sleep(0.2)
     return False
@@ -81,19 +84,29 @@ def test_a_killed_run_leaves_no_postgres(how: signal.Signals, tmp_path: Path) ->
         stderr=subprocess.STDOUT,
         text=True,
     )
-    data_dir = ""
+    port = data_dir = ""
     try:
         assert proc.stdout is not None
         for line in proc.stdout:
             if line.startswith("READY"):
-                data_dir = line.split()[1]
+                port = line.split()[1].rsplit(":", 1)[1].split("/", 1)[0]
                 break
-        assert data_dir, "the cluster did not start"
-        assert _postgres_using(data_dir), "no postgres process found: the check would be empty"
+        assert port, "the cluster did not start"
+        deadline = time.monotonic() + 30
+        while not (found := _postmasters(port)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert found, "no postgres process found: the check below would be empty"
+        data_dir = next(iter(found.values()))
         proc.send_signal(how)
         proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert _gone(data_dir), f"{_postgres_using(data_dir)} still running on {data_dir} after {how.name}"
+    left = _postmasters(port)
+    if left and not _gone(port, data_dir):
+        for pid in left:  # what the old code left behind: not left running by this test either
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGQUIT)
+        raise AssertionError(f"PostgreSQL {sorted(left)} on {data_dir} still running after {how.name}")
+    assert _gone(port, data_dir), f"{data_dir} left on disk after {how.name}"
