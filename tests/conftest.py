@@ -67,6 +67,19 @@ def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         server.drop_database(url)
 
 
+@pytest.fixture(autouse=True)
+def _serve_logging_undone() -> Iterator[None]:
+    """`coregroup serve` adds its stderr handler to the root logger (bot/logs.py); a test that runs
+    it must not leave that handler to print into later tests' captured stderr."""
+    yield
+    import logging
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_coregroup", False):
+            root.removeHandler(handler)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).resolve().parent
     for item in items:
