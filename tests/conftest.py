@@ -26,7 +26,7 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 #: Folders whose tests drive the real Teams SDK app, which warns about its own internals on every
 #: activity (its deprecated bot client, an HTML widget in preview); nothing here uses either.
-_TEAMS_SDK_FOLDERS = {"contract", "security", "teams"}
+_TEAMS_SDK_FOLDERS = {"contract", "ops", "security", "teams"}
 
 
 @pytest.fixture(scope="session")
