@@ -43,9 +43,10 @@ from handlers.parse import EXAMPLES, SLASH, Attending, CommandError, SendApologi
 from handlers.replies import Button, Message, Outcome, RefreshBundle
 from handlers.reports import report_due
 from scheduling.case import CORE_GROUP_KINDS
+from scheduling.reminders import owes_report
 from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
-from storage.models import REVIEW_CONFERENCE, CoreGroup, Meeting, Member
+from storage.models import LEAD_SOCIAL_WORKER, REVIEW_CONFERENCE, CoreGroup, Meeting, Member
 
 #: Meetings people answer for: core groups and the Wales resolution meetings (not conferences,
 #: which the conference chair's service invites to).
@@ -120,7 +121,10 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Prog
         r.member_id for r in repo.reports(s, case.reference, meeting.id) if r.submitted_at is not None
     }
     attending = {m.id for m in people if said.get(m.id) == "attended"}
+    # Whoever runs the meeting is not asked: its chair and minute-taker, and the lead social
+    # worker whose meeting it is (as the sweep asks, storage/facts.py).
     running = {meeting.chair_member_id, meeting.minute_taker_member_id}
+    running |= {m.id for m in people if m.role == LEAD_SOCIAL_WORKER}
     asked = [m for m in people if chat_id(m) and m.id not in running]
     # A report sent unasked (by the chair, the minute-taker or someone attending) still counts:
     # its author joins the expected, so "1 of 1 in" rather than "0 of 1" (as the sweep counts it,
@@ -128,7 +132,7 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Prog
     expected = [
         m
         for m in people
-        if (m in asked and m.kind == "professional" and m.id not in attending) or m.id in sent
+        if (m in asked and owes_report(m.kind, False) and m.id not in attending) or m.id in sent
     ]
     return Progress(
         attending=len(attending),

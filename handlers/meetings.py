@@ -51,7 +51,7 @@ from handlers.status import rota_for_next
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
-from scheduling.wording import long_date, meeting_label
+from scheduling.wording import long_date, meeting_label, written_out
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
@@ -260,7 +260,7 @@ def _window_warning(
     return Message(
         f"{reference}: {rule_title(o.rule).lower()} — {long_date(cmd.day)} is outside the window",
         (
-            f"{problem}, under {source_label(spec.source, rules.profile)} ({o.about}).",
+            f"{problem}, under {source_label(spec.source, rules.profile)} ({written_out(o.about)}).",
             "Book it anyway (and record why in the minutes), or pick another date.",
         ),
         (

@@ -44,6 +44,9 @@ EXAMPLES: Final[dict[str, str]] = {
     "review": f"{SLASH} review 2027-03-30 14:00",
     "held": f"{SLASH} held 2027-01-15",
     "minutes": f"{SLASH} minutes sent 2027-01-20",
+    "update": f"{SLASH} update sent 2027-01-20",
+    "significant": f"{SLASH} significant 2027-01-18",
+    "significant_reported": f"{SLASH} significant reported 2027-01-19",
     "cancel": f"{SLASH} cancel",
     "visit": f"{SLASH} visit 2027-01-12 seen-alone",
     "report": f"{SLASH} report",
@@ -80,6 +83,11 @@ SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
     ("review", "record the date of the review conference"),
     ("held", "record that a meeting took place, with attendance and apologies"),
     ("minutes", "record that the minutes went to every member"),
+    ("update", "record the chair's update to the lead social worker (a meeting held without them)"),
+    (
+        "significant",
+        "record a significant change in the child's life; `significant reported` once the chair is told",
+    ),
     ("cancel", "cancel the next scheduled meeting"),
     ("visit", "record a visit to the child"),
     ("report", "write your report for the next meeting (or the one on a date)"),
@@ -234,6 +242,24 @@ class RecordHeld(Command):
 class MinutesSent(Command):
     day: date | None = None
     name: str = field(default="minutes", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChairUpdateSent(Command):
+    """The chair told the lead social worker what a meeting held without them decided."""
+
+    day: date | None = None
+    name: str = field(default="update", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignificantChange(Command):
+    """A significant change (`reported` False: it happened on `day`) or the report of the
+    latest unreported one to the conference chair (`reported` True: told on `day`)."""
+
+    day: date | None = None
+    reported: bool = False
+    name: str = field(default="significant", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -825,6 +851,28 @@ def _p_minutes(sub: str, toks: list[_Tok]) -> Command:
     return MinutesSent(case=a.case, day=day)
 
 
+def _p_update(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["update"]
+    a = _Args(sub, toks, ex)
+    a.flag("sent")
+    t = a.take()
+    day = parse_date(t.text, ex) if t else None
+    a.done()
+    return ChairUpdateSent(case=a.case, day=day)
+
+
+def _p_significant(sub: str, toks: list[_Tok]) -> Command:
+    a = _Args(sub, toks, EXAMPLES["significant"])
+    reported = a.flag("reported")
+    ex = EXAMPLES["significant_reported" if reported else "significant"]
+    t = a.take()
+    if t is None and not reported:
+        raise CommandError("`significant` needs the date the change happened.", ex)
+    day = parse_date(t.text, ex) if t else None
+    a.done()
+    return SignificantChange(case=a.case, day=day, reported=reported)
+
+
 def _p_visit(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["visit"]
     a = _Args(sub, toks, ex)
@@ -1034,6 +1082,8 @@ _SUBCOMMANDS: Final = {
     "review": _p_review,
     "held": _p_held,
     "minutes": _p_minutes,
+    "update": _p_update,
+    "significant": _p_significant,
     "cancel": _simple(CancelMeeting, EXAMPLES["cancel"]),
     "visit": _p_visit,
     "apologies": _p_answer(SendApologies),

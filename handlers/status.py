@@ -33,7 +33,7 @@ from handlers.parse import EXAMPLES, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
-from scheduling.wording import meeting_label
+from scheduling.wording import meeting_label, written_out
 from storage import repository as repo
 from storage.models import CoreGroup, Member
 
@@ -114,7 +114,9 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     context: list[str] = []
     for o in pending[:STATUS_LINES]:
         flag = "**Overdue**" if o.status == "overdue" else "Due"
-        lines.append(f"{flag}: {rule_title(o.rule)} by {when(o.due, ctx.today, cal)} — {o.about}")
+        lines.append(
+            f"{flag}: {rule_title(o.rule)} by {when(o.due, ctx.today, cal)} — {written_out(o.about)}"
+        )
         context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
     if len(pending) > STATUS_LINES:
         lines.append(f"…and {len(pending) - STATUS_LINES} more.")
