@@ -51,7 +51,7 @@ from handlers.status import rota_for_next
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
-from scheduling.wording import long_date, meeting_label, written_out
+from scheduling.wording import long_date, meeting_label, short_date, written_out
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
@@ -106,12 +106,16 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
             raise CommandError(
                 f"{case.reference} has no core group booked to move. Book one instead (without `move`).", ex
             )
-    if cmd.move:
-        return _move_meeting(ctx, cmd, case.reference, family, rules)
+    if not cmd.move:
+        booked = _already_booked(ctx, cmd, case.reference, rules)
+        if booked is not None:
+            return only(booked)
     if not cmd.confirmed:
         warning = _window_warning(case.reference, case.plan, cmd, rules, obs, ctx)
         if warning is not None:
             return only(warning)
+    if cmd.move:
+        return _move_meeting(ctx, cmd, case.reference, family, rules)
     with ctx.write() as s:
         slot = rota_for_next(s, case.reference, rules.profile.social_worker_may_chair, ctx.today)
         meeting = repo.schedule_meeting(
@@ -233,12 +237,88 @@ def _move_meeting(
     return out
 
 
+def _already_booked(ctx: Context, cmd: ScheduleMeeting, reference: str, rules: Rules) -> Message | None:
+    """One meeting per slot, one next core group at a time: the same slot again changes nothing
+    (no second meeting, no second invitation); another date offers to move the booked one."""
+    with ctx.read() as s:
+        booked = _movable(s, reference, ctx)
+    if booked is None:
+        return None
+    day, at = london_date(booked.starts_at), london_time(booked.starts_at)
+    if booked.starts_at != at_london(cmd.day, cmd.at) and cmd.another:
+        return None
+    if booked.starts_at == at_london(cmd.day, cmd.at):
+        return Message(
+            f"{reference}: the {meeting_label(booked.kind)} on {long_date(day)} at {at} is already booked",
+            ("Nothing has changed, and no second invitation has gone out.",),
+        )
+    moved = replace(cmd, move=True, case=reference)
+    return Message(
+        f"{reference}: a {meeting_label(booked.kind)} is already booked for "
+        f"{when(day, ctx.today, rules.calendar)}",
+        (
+            f"A core group has one next meeting at a time. Move the one on {long_date(day)} at {at} "
+            f"to **{long_date(cmd.day)} at {cmd.at:%H:%M}**, book both, or keep it.",
+            "Moving it sends everyone the updated invitation.",
+        ),
+        (
+            Button(f"Move it to {short_date(cmd.day)}", "cg.run", to_text(moved), primary=True),
+            Button("Book both", "cg.run", to_text(replace(cmd, another=True, case=reference))),
+            Button(f"Keep {short_date(day)}", "cg.dismiss", ""),
+        ),
+    )
+
+
+def time_problems(day: date, at: time, rules: Rules) -> list[str]:
+    """What is wrong with a meeting's date and time as such: a day that is not a working day of
+    the case's nation (a weekend, a bank holiday, a local closure), or a time outside the
+    profile's working hours. Each problem named, for the confirmation that asks about it."""
+    out: list[str] = []
+    cal = rules.calendar
+    if not cal.is_working_day(day):
+        name = cal.holiday_names.get(day)
+        what = f"{name}, a bank holiday" if name and name != "local closure day" else name or f"a {day:%A}"
+        out.append(f"{long_date(day)} is {what}: not a working day in {rules.profile.nation.title()}")
+    hours = rules.profile.working_hours
+    if at < hours.start or at >= hours.end:
+        out.append(f"{at:%H:%M} is outside working hours ({hours.start:%H:%M}–{hours.end:%H:%M})")
+    return out
+
+
+def confirm_time(preview: str, problems: list[str], confirmed: str, context: tuple[str, ...] = ()) -> Message:
+    """The question asked before booking a meeting at an unusual time or outside its window:
+    it names every problem, and "Book it anyway" books exactly what was asked."""
+    return Message(
+        preview,
+        (
+            *(f"{p[0].upper()}{p[1:]}." for p in problems),
+            "Book it anyway (and record why in the minutes), or pick another date.",
+        ),
+        (
+            Button("Book it anyway", "cg.run", confirmed),
+            Button("Pick another date", "cg.dismiss", ""),
+        ),
+        context,
+    )
+
+
+def _unusual(reference: str, what: str, day: date, at: time) -> str:
+    return f"{reference}: {long_date(day)} at {at:%H:%M} is not a working time for {what}"
+
+
 def _window_warning(
     reference: str, plan: str, cmd: ScheduleMeeting, rules: Rules, obs: list[Obligation], ctx: Context
 ) -> Message | None:
-    """A question (with buttons) when the date is outside the governing rule's window."""
+    """A question (with buttons) when the date is not a working day, the time is outside working
+    hours, or the date is outside the governing rule's window."""
+    times = time_problems(cmd.day, cmd.at, rules)
+    confirmed = replace(cmd, confirmed=True, case=reference)
     pending = [o for o in obs if o.rule in BOOKING_RULES and o.status != "met"]
     if not pending:
+        if times:
+            return confirm_time(
+                _unusual(reference, "a core group", cmd.day, cmd.at), times, to_text(confirmed)
+            )
         return None
     o = min(pending, key=lambda o: o.due)
     spec_rule = rules.profile.rules[o.rule]
@@ -255,12 +335,16 @@ def _window_warning(
     elif o.earliest and cmd.day < o.earliest:
         problem = f"{long_date(cmd.day)} is before the earliest date, {long_date(o.earliest)}"
     if problem is None:
+        if times:
+            return confirm_time(
+                _unusual(reference, "a core group", cmd.day, cmd.at), times, to_text(confirmed)
+            )
         return None
-    confirmed = replace(cmd, confirmed=True, case=reference)
     return Message(
         f"{reference}: {rule_title(o.rule).lower()} — {long_date(cmd.day)} is outside the window",
         (
             f"{problem}, under {source_label(spec.source, rules.profile)} ({written_out(o.about)}).",
+            *(f"{p[0].upper()}{p[1:]}." for p in times),
             "Book it anyway (and record why in the minutes), or pick another date.",
         ),
         (
@@ -443,7 +527,7 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         context.append(
             rule_context("minutes_circulated", rules, case.plan, interpretation=minutes[0].interpretation)
         )
-    nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
+    nxt, earliest = _next_window(obs, rules, ctx.today)
     if nxt is not None:
         lines.append(
             f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}: I'll "
@@ -452,7 +536,9 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
     out = Outcome(reference=case.reference)
     if nxt is not None:
         # The slot lookup reads calendars (Graph free/busy), so it runs after the ack.
-        out.effects.append(OfferSlots(case.reference, nxt.due, "core_group", _plain_venue(meeting.venue)))
+        out.effects.append(
+            OfferSlots(case.reference, nxt.due, "core_group", _plain_venue(meeting.venue), earliest)
+        )
     out.say(
         Message(
             f"{case.reference}: {meeting_label(meeting.kind)} on {long_date(day)} recorded as held",
@@ -465,6 +551,23 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         "channel",
     )
     return out
+
+
+#: Slots offered after a meeting fall in the last this-many working days before the deadline.
+SLOT_SPAN = 10
+
+
+def _next_window(obs: list[Obligation], rules: Rules, today: date) -> tuple[Obligation | None, date | None]:
+    """The window the next core group must fall in: the final core group's before a booked
+    review (Suffolk §3.6) when there is one, else the soonest booking rule's (the 6 weeks, the
+    first core group, a Tier deadline) — from its opening, or its last two working weeks."""
+    pending = [o for o in obs if o.rule in BOOKING_RULES and o.status != "met"]
+    final = [o for o in obs if o.rule == "final_core_group_window" and o.status != "met"]
+    if not pending and not final:
+        return None, None
+    o = final[0] if final else min(pending, key=lambda o: o.due)
+    start = o.earliest or rules.calendar.subtract_working_days(o.due, SLOT_SPAN)
+    return o, max(start, today + timedelta(days=1))
 
 
 def _plain_venue(venue: str | None) -> str | None:
@@ -624,6 +727,35 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
     return out
 
 
+def _tier_warning(
+    s: Session, ctx: Context, reference: str, plan: str, cmd: TierMeeting, at: time, rules: Rules
+) -> Message | None:
+    """Booking a Tier meeting on a non-working day, out of hours or after its deadline asks first."""
+    problems = time_problems(cmd.day, at, rules)
+    rule = f"resolution_tier{cmd.tier}_meeting"
+    _rules, obs = case_obligations(s, repo.get_case(s, reference), ctx.today)
+    due = next((o for o in obs if o.rule == rule and o.status != "met"), None)
+    context: tuple[str, ...] = ()
+    if due is not None and cmd.day > due.due:
+        late = rules.calendar.working_days_between(due.due, cmd.day)
+        problems.insert(
+            0,
+            f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after the "
+            f"Tier {cmd.tier} deadline, **{long_date(due.due)}**",
+        )
+        context = (rule_context(rule, rules, plan, interpretation=due.interpretation),)
+    if not problems:
+        return None
+    confirmed = replace(cmd, confirmed=True, case=reference)
+    what = f"a Tier {cmd.tier} meeting"
+    preview = (
+        f"{reference}: {what} on {long_date(cmd.day)} would be after its deadline"
+        if context
+        else _unusual(reference, what, cmd.day, at)
+    )
+    return confirm_time(preview, problems, to_text(confirmed), context)
+
+
 def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
     ex = EXAMPLES[f"tier{cmd.tier}"]
     at = cmd.at or DEFAULT_TIME
@@ -639,7 +771,12 @@ def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
                 f"{EXAMPLES['concern']} (to raise a concern instead)",
             )
         not_before_start(cmd.day, case, ex, f"a Tier {cmd.tier} meeting")
-        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now else repo.record_held_meeting
+        future = at_london(cmd.day, at) > ctx.now
+        if future and not cmd.confirmed:
+            warning = _tier_warning(s, ctx, case.reference, case.plan, cmd, at, rules)
+            if warning is not None:
+                return only(warning)
+        record = repo.schedule_meeting if future else repo.record_held_meeting
         tier = record(
             s,
             case.reference,

@@ -215,6 +215,8 @@ class ScheduleMeeting(Command):
     confirmed: bool = False
     #: `move`: change the date of the next booked meeting instead of booking another.
     move: bool = False
+    #: `another`: book it although a core group is booked already (asked first: one next at a time).
+    another: bool = False
     #: Family members the lead social worker invites: ("all",) or ("m:12", ...).
     family: tuple[str, ...] = ()
     name: str = field(default="meeting", init=False)
@@ -383,6 +385,8 @@ class TierMeeting(Command):
     tier: int
     day: date
     at: time | None = None
+    #: Book it even on a non-working day, out of hours or after its deadline (asked first).
+    confirmed: bool = False
     name: str = field(default="tier", init=False)
 
 
@@ -802,13 +806,22 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     venue = a.key("venue")
     confirmed = a.flag("confirm", "confirmed")
     move = a.flag("move", "moved", "reschedule")
+    another = a.flag("another", "also")
     family_raw = a.key("family")
     family = tuple(p for p in re.split(r"[,\s]+", family_raw) if p) if family_raw else ()
     if a.flag("family"):
         family = ("all",)
     a.done()
     return ScheduleMeeting(
-        case=a.case, day=day, at=at, venue=venue, online=online, confirmed=confirmed, move=move, family=family
+        case=a.case,
+        day=day,
+        at=at,
+        venue=venue,
+        online=online,
+        confirmed=confirmed,
+        move=move,
+        family=family,
+        another=another,
     )
 
 
@@ -1051,11 +1064,12 @@ def _p_tier(sub: str, toks: list[_Tok]) -> Command:
     tier = 1 if sub in ("tier1", "tier-1") else 2
     ex = EXAMPLES[f"tier{tier}"]
     a = _Args(sub, toks, ex)
+    confirmed = a.flag("confirm", "confirmed")
     day = parse_date(a.need("the meeting date").text, ex)
     t = a.take()
     at = parse_time(t.text, ex) if t else None
     a.done()
-    return TierMeeting(case=a.case, tier=tier, day=day, at=at)
+    return TierMeeting(case=a.case, tier=tier, day=day, at=at, confirmed=confirmed)
 
 
 def _p_change(sub: str, toks: list[_Tok]) -> Command:
@@ -1120,6 +1134,8 @@ def to_text(cmd: Command) -> str:
             parts.append("online")
         if cmd.move:
             parts.append("move")
+        if cmd.another:
+            parts.append("another")
         if cmd.family:
             parts.append(f"family:{','.join(cmd.family)}")
         if cmd.confirmed:
@@ -1128,6 +1144,8 @@ def to_text(cmd: Command) -> str:
         parts = ["review", cmd.day.isoformat()] + ([f"{cmd.at:%H:%M}"] if cmd.at else [])
     elif isinstance(cmd, TierMeeting):
         parts = [f"tier{cmd.tier}", cmd.day.isoformat()] + ([f"{cmd.at:%H:%M}"] if cmd.at else [])
+        if cmd.confirmed:
+            parts.append("confirm")
     else:
         raise TypeError(f"no text form for {type(cmd).__name__}")
     if cmd.case:

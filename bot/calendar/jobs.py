@@ -445,6 +445,8 @@ class CalendarJobs:
             dict.fromkeys(m.email for m in people if m.email and m.kind != "family" and m.email != lead)
         )
         tomorrow = now.astimezone(LONDON).date() + timedelta(days=1)
+        if effect.earliest is not None:
+            tomorrow = max(tomorrow, effect.earliest)
         request = SlotRequest(
             case_ref=case.reference,
             deadline=effect.deadline,
