@@ -78,6 +78,12 @@ def shorten(text: str, limit: int = ACTION_WORDS) -> str:
     return one[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+def _since(about: str) -> str:
+    """The visit rules' `about` ("last seen Mon 4 Jan 2027" / "since the conference Tue 5 Jan
+    2027") as what no visit is recorded since."""
+    return f"since {about.removeprefix('last seen ')}" if about.startswith("last seen") else about
+
+
 def _action(number: str, action_of: ActionOf | None, role_of: RoleOf) -> tuple[str, str]:
     """("plan action 4 (“Book the dentist”)", "health visitor"): the action and who owns it."""
     got = action_of(number) if action_of else None
@@ -107,7 +113,7 @@ def _chase(
     if rule == "plan_action":
         what, owner = _action(subject.split(":", 1)[1], action_of, role_of)
     elif rule == "child_seen":
-        what = "the child's visit"
+        what = "seeing the child"
     elif rule == "minutes_circulated" and meeting:
         what = f"the minutes of the {meeting[1]} on {short_date(meeting[0])}"
     elif rule == "chair_update_to_lead_sw" and meeting:
@@ -118,12 +124,17 @@ def _chase(
         what = _OVERDUE_WHAT.get(rule, rule.replace("_", " "))
     late = cal.working_days_between(due, today)
     preview = f"{ref}: {what} is overdue (due {short_date(due)})"
-    if rule == "child_seen":
-        preview = f"{ref}: the child has not been seen by {short_date(due)}, when they were due to be"
+    if rule in ("child_seen", "lead_sw_visit"):
+        who = "the child" if rule == "child_seen" else "the lead social worker's visit to the child"
+        preview = f"{ref}: {who} was due by {short_date(due)}; no visit recorded {_since(about)}"
+        if rule == "child_seen":
+            preview = (
+                f"{ref}: the child was due to be seen by {short_date(due)}; no visit recorded {_since(about)}"
+            )
     detail = [f"Due {long_date(due)}: {late} working day{'s' if late != 1 else ''} ago."]
     if owner:
         detail.append(f"Owner: {owner}.")
-    if about and rule != "plan_action":
+    if about and rule not in ("plan_action", "child_seen", "lead_sw_visit"):
         detail.append(about[0].upper() + about[1:] + ".")
     if kind == "overdue_manager":
         detail.append("You are told as their line manager: please check it is in hand.")
@@ -207,8 +218,7 @@ def render(
     elif kind == "child_seen_soon":
         # `about` says what the due date counts from: the last visit recorded, or (none yet)
         # the conference; only then is "no visit recorded yet" true.
-        seen = about.startswith("last seen")
-        since = f"last seen {about.removeprefix('last seen ')}" if seen else "no visit recorded yet"
+        since = about if about.startswith("last seen") else f"no visit recorded {_since(about)}"
         preview = f"{ref}: the child must be seen by {short_date(due)}; {since}"
         detail = [f"Due {when(due, today, cal)}.", "Whoever sees the child next, record the visit."]
     elif kind == "escalation_stage_end":
