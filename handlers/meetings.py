@@ -527,17 +527,17 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         context.append(
             rule_context("minutes_circulated", rules, case.plan, interpretation=minutes[0].interpretation)
         )
-    nxt, earliest = _next_window(obs, rules, ctx.today)
-    if nxt is not None:
+    window = _next_window(obs, rules, ctx.today)
+    if window is not None:
         lines.append(
-            f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}: I'll "
+            f"Next core group by {when(window[1], ctx.today, rules.calendar)}: I'll "
             "suggest times below, so you can book it before you leave."
         )
     out = Outcome(reference=case.reference)
-    if nxt is not None:
+    if window is not None:
         # The slot lookup reads calendars (Graph free/busy), so it runs after the ack.
         out.effects.append(
-            OfferSlots(case.reference, nxt.due, "core_group", _plain_venue(meeting.venue), earliest)
+            OfferSlots(case.reference, window[1], "core_group", _plain_venue(meeting.venue), window[0])
         )
     out.say(
         Message(
@@ -557,17 +557,23 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
 SLOT_SPAN = 10
 
 
-def _next_window(obs: list[Obligation], rules: Rules, today: date) -> tuple[Obligation | None, date | None]:
-    """The window the next core group must fall in: the final core group's before a booked
-    review (Suffolk §3.6) when there is one, else the soonest booking rule's (the 6 weeks, the
-    first core group, a Tier deadline) — from its opening, or its last two working weeks."""
+def _next_window(obs: list[Obligation], rules: Rules, today: date) -> tuple[date, date] | None:
+    """(first day, last day) the next core group should fall in: by the soonest deadline (the 6
+    weeks, the first core group, a Tier deadline); inside the final core group's window before a
+    booked review (Suffolk §3.6) when that window opens by then, so the meeting counts as the
+    final one; else in the deadline's last two working weeks — never simply the next few days."""
     pending = [o for o in obs if o.rule in BOOKING_RULES and o.status != "met"]
     final = [o for o in obs if o.rule == "final_core_group_window" and o.status != "met"]
     if not pending and not final:
-        return None, None
-    o = final[0] if final else min(pending, key=lambda o: o.due)
-    start = o.earliest or rules.calendar.subtract_working_days(o.due, SLOT_SPAN)
-    return o, max(start, today + timedelta(days=1))
+        return None
+    deadline = min(o.due for o in pending + final)
+    opens = final[0].earliest if final else None
+    if opens is not None and opens <= deadline:
+        start = opens
+        deadline = min(deadline, final[0].due)
+    else:
+        start = rules.calendar.subtract_working_days(deadline, SLOT_SPAN)
+    return max(start, today + timedelta(days=1)), deadline
 
 
 def _plain_venue(venue: str | None) -> str | None:

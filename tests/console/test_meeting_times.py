@@ -7,9 +7,11 @@ written out in detail lines."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
-from bot.console import ConsoleSession
+from bot.console import ConsoleSession, run_console
 from handlers.common import case_obligations
 from scheduling.london import LONDON
 from scheduling.wording import long_date
@@ -173,3 +175,44 @@ def test_status_detail_lines_write_dates_out(store: Store) -> None:
     status = out[out.index("> /coregroup status") :]
     assert "conference Mon 21 Dec 2026" in status
     assert "2026-12-21" not in status.replace("start:2026-12-21", "")
+
+
+def test_slots_after_held_fall_in_the_final_window_before_the_booked_review(
+    store: Store, tmp_path: Path
+) -> None:
+    """Suffolk §3.6: with the review booked for Tue 30 Mar 2027 the last core group is held
+    between Fri 5 Mar and Thu 25 Mar; after a core group held on Mon 15 Feb (the next one due 6
+    weeks later, after the window opens) the offered times are inside that window, not the next
+    three working days."""
+    out = io.StringIO()
+    script = [
+        "/coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04",
+        '/coregroup add @U0HV role:"health visitor" agency:"NHS"',
+        "/coregroup review 2027-03-30 14:00",
+        "/coregroup meeting 2027-01-15 10:00",
+        "/time 2027-01-15T16:00",
+        "/coregroup held attended:@U0LEAD,@U0HV",
+        "/time 2027-02-01T10:00",
+        "/coregroup meeting 2027-02-15 10:00",
+        "/time 2027-02-15T16:00",
+        "/coregroup held attended:@U0LEAD,@U0HV",
+    ]
+    run_console(
+        store,
+        lambda: datetime(2027, 1, 4, 14, 0, tzinfo=LONDON),
+        user="U0LEAD",
+        source=io.StringIO("\n".join(script) + "\n"),
+        out=out,
+        files_dir=tmp_path / "files",
+    )
+    text = out.getvalue()
+    offers = text.split("times for the next core group meeting before")
+    assert len(offers) == 3  # one offer after each meeting held
+    last = offers[2].split("\n\n")[0]
+    assert "Thu 25 Mar 2027" in last.splitlines()[0]
+    booked = re.findall(r"Book (\w{3} \d+ \w{3}) \d\d:\d\d", last)
+    assert booked == ["Fri 5 Mar", "Mon 8 Mar", "Tue 9 Mar"], last
+    # After the first: the next core group is due in 6 weeks (Fri 26 Feb), before the window
+    # opens; the times are in its last two working weeks, not Mon 18 Jan onwards.
+    first = re.findall(r"Book (\w{3} \d+ \w{3}) \d\d:\d\d", offers[1].split("\n\n")[0])
+    assert first == ["Fri 12 Feb", "Mon 15 Feb", "Tue 16 Feb"], offers[1]

@@ -147,5 +147,5 @@ def test_the_console_posts_ics_invitations_and_offers_slots(tmp_path: Path) -> N
     # After "held": times inside the next core group's window, from working hours (no Graph):
     # in its last two working weeks, not the next three working days.
     assert "CG-0001: times for the next core group meeting before" in text
-    assert "Book Wed 10 Mar 10:00" in text and "Book Mon 18 Jan" not in text
+    assert "Book Fri 12 Feb 10:00" in text and "Book Mon 18 Jan" not in text
     store.dispose()
