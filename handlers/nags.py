@@ -123,7 +123,8 @@ def _chase(
     else:
         what = _OVERDUE_WHAT.get(rule, rule.replace("_", " "))
     late = cal.working_days_between(due, today)
-    preview = f"{ref}: {what} is overdue (due {short_date(due)})"
+    verb = "are" if rule == "minutes_circulated" else "is"
+    preview = f"{ref}: {what} {verb} overdue (due {short_date(due)})"
     if rule in ("child_seen", "lead_sw_visit"):
         who = "the child" if rule == "child_seen" else "the lead social worker's visit to the child"
         preview = f"{ref}: {who} was due by {short_date(due)}; no visit recorded {_since(about)}"
