@@ -43,6 +43,7 @@ from handlers.parse import EXAMPLES, SLASH, Attending, CommandError, SendApologi
 from handlers.replies import Button, Message, Outcome, RefreshBundle
 from handlers.reports import report_due
 from scheduling.case import CORE_GROUP_KINDS
+from scheduling.engine import Obligation
 from scheduling.reminders import owes_report
 from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
@@ -142,6 +143,30 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Prog
         reports_expected=len(expected),
         awaited=tuple(m.id for m in expected if m.id not in sent and m.id is not None),
     )
+
+
+def without_reports_in(s: Session, case: CoreGroup, obs: list[Obligation], today: date) -> list[Obligation]:
+    """The obligations less a meeting's written-report deadline once every report it expects is
+    in (or nobody owes one): the engine keeps the deadline, as it does not read reports, but the
+    pinned summary and `status` must not still ask for a report that has come."""
+    out = []
+    for o in obs:
+        if o.rule == "written_report" and o.status != "met" and o.subject.startswith("meeting:"):
+            _, day, kind = o.subject.split(":", 2)
+            meeting = next(
+                (
+                    m
+                    for m in repo.meetings(s, case.reference, status="scheduled")
+                    if m.kind == kind and london_date(m.starts_at).isoformat() == day
+                ),
+                None,
+            )
+            if meeting is not None:
+                counts = progress(s, case, meeting, today)
+                if counts.reports_in >= counts.reports_expected:
+                    continue
+        out.append(o)
+    return out
 
 
 def _meeting_words(meeting: Meeting) -> str:

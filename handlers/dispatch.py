@@ -167,7 +167,7 @@ def handle(ctx: Context, command: Command) -> Outcome:
         log.info("refused", extra={"command": command.name})
         return only(exc.message)
     except (CommandError, StorageError) as exc:
-        return only(error_message(exc))
+        return only(error_message(exc, ctx.today))
     except CaseError as exc:
         return only(Message(f"{exc.problem[:1].upper()}{exc.problem[1:]}.", (f"Try `{exc.example}`",)))
     except ProfileError as exc:
@@ -178,5 +178,5 @@ def handle_text(ctx: Context, text: str) -> Outcome:
     try:
         command = parse(text)
     except CommandError as exc:
-        return only(error_message(exc))
+        return only(error_message(exc, ctx.today))
     return handle(ctx, command)
