@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sqlmodel import select
+
 from bot.console import ConsoleSession, run_console
 from handlers.common import case_obligations
 from scheduling.london import LONDON
@@ -47,7 +49,7 @@ def meetings(store: Store) -> list[tuple[str, str]]:
 
 def invitations(store: Store) -> int:
     with store.read() as s:
-        return sum(1 for r in s.query(Reminder).all() if r.rule == "calendar_invitation")
+        return sum(1 for r in s.scalars(select(Reminder)) if r.rule == "calendar_invitation")
 
 
 def test_a_sunday_a_bank_holiday_and_3am_ask_first_and_name_the_problem(store: Store) -> None:
