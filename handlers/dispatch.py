@@ -18,6 +18,7 @@ from handlers import (
     answers,
     cases,
     escalation,
+    followthrough,
     meetings,
     members,
     risk,
@@ -33,6 +34,7 @@ from handlers.parse import (
     Away,
     Back,
     CancelMeeting,
+    ChairUpdateSent,
     ChangeCase,
     CloseCase,
     Command,
@@ -57,6 +59,7 @@ from handlers.parse import (
     ScheduleMeeting,
     ScheduleReview,
     SendApologies,
+    SignificantChange,
     Status,
     TierMeeting,
     WriteReport,
@@ -94,6 +97,8 @@ ROUTES: dict[type[Command], Handler] = {
     ScheduleReview: meetings.schedule_review,
     RecordHeld: meetings.record_held,
     MinutesSent: meetings.minutes_sent,
+    ChairUpdateSent: followthrough.chair_update_sent,
+    SignificantChange: followthrough.significant_change,
     CancelMeeting: meetings.cancel_meeting,
     TierMeeting: meetings.tier_meeting,
     WriteReport: answers.write_report,
@@ -162,7 +167,7 @@ def handle(ctx: Context, command: Command) -> Outcome:
         log.info("refused", extra={"command": command.name})
         return only(exc.message)
     except (CommandError, StorageError) as exc:
-        return only(error_message(exc))
+        return only(error_message(exc, ctx.today))
     except CaseError as exc:
         return only(Message(f"{exc.problem[:1].upper()}{exc.problem[1:]}.", (f"Try `{exc.example}`",)))
     except ProfileError as exc:
@@ -173,5 +178,5 @@ def handle_text(ctx: Context, text: str) -> Outcome:
     try:
         command = parse(text)
     except CommandError as exc:
-        return only(error_message(exc))
+        return only(error_message(exc, ctx.today))
     return handle(ctx, command)

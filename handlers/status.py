@@ -14,6 +14,7 @@ from threading import Lock
 
 from sqlmodel import Session
 
+from handlers.answers import without_reports_in
 from handlers.common import (
     Context,
     case_obligations,
@@ -37,7 +38,7 @@ from handlers.replies import mention as user_mention
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
 from scheduling.profiles import Profile
-from scheduling.wording import long_date, meeting_label
+from scheduling.wording import long_date, meeting_label, written_out
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import CoreGroup, Meeting, Member
@@ -122,13 +123,15 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     all_actions = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
     open_actions = [a for a in all_actions if a.status == "open"]
     cal = rules.calendar
-    pending = [o for o in obs if o.status != "met"]
+    pending = [o for o in without_reports_in(s, case, obs, ctx.today) if o.status != "met"]
     overdue = [o for o in pending if o.status == "overdue"]
     lines: list[str] = []
     context: list[str] = []
     for o in pending[:STATUS_LINES]:
         flag = "**Overdue**" if o.status == "overdue" else "Due"
-        lines.append(f"{flag}: {rule_title(o.rule)} by {when(o.due, ctx.today, cal)} — {o.about}")
+        lines.append(
+            f"{flag}: {rule_title(o.rule)} by {when(o.due, ctx.today, cal)} — {written_out(o.about)}"
+        )
         context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
     if len(pending) > STATUS_LINES:
         lines.append(f"…and {len(pending) - STATUS_LINES} more.")

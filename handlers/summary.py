@@ -45,7 +45,7 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str = "cor
     """The pinned summary of `case` as the record stands (read inside the caller's session).
 
     `title` starts the preview line: "core group set up" when it is first pinned."""
-    from handlers.answers import progress  # answers imports status, which this module also does
+    from handlers.answers import progress, without_reports_in
 
     rules, obs = case_obligations(s, case, ctx.today)
     people = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
@@ -74,7 +74,7 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str = "cor
     else:
         lines.append("**Next meeting**: none booked")
 
-    pending = [o for o in obs if o.status != "met"]
+    pending = [o for o in without_reports_in(s, case, obs, ctx.today) if o.status != "met"]
     shown = pending[:SUMMARY_DEADLINES]
     for o in shown:
         flag = "**Overdue**: " if o.status == "overdue" else ""
