@@ -29,7 +29,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -161,6 +161,12 @@ class SweepJob:
     ticks: int = field(default=0, init=False)
     #: Outbox keys this process has inserted: later sweeps skip them (storage.outbox.insert_planned).
     known: set[tuple[int, str, str, str]] = field(default_factory=set, init=False)
+    #: The safety net under the incremental sweep: every active case is re-planned at the first
+    #: tick this process leads (a deploy may bring new profiles, holidays or rules) and then
+    #: whenever the last full re-plan is this old; the ticks between plan only what changed or
+    #: came due (handlers/sweep.py).
+    full_every: timedelta = timedelta(hours=24)
+    last_full: datetime | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.leader = self.leader or Leader(self.store)
@@ -175,11 +181,16 @@ class SweepJob:
         try:
             if not self.leader.is_leader():
                 return False
-            result = sweep(self.store, self.clock(), bundle_at=self.bundle_at, known=self.known)
+            now = self.clock()
+            full = self.last_full is None or now - self.last_full >= self.full_every
+            result = sweep(self.store, now, full=full, bundle_at=self.bundle_at, known=self.known)
+            if full:
+                self.last_full = now
             sent = self.delivery.run()
             self._forget_old_requests()
             log.info(
-                "sweep done", extra={"cases": result.cases, "queued": result.inserted, "handled": len(sent)}
+                "sweep done",
+                extra={"cases": result.cases, "full": full, "queued": result.inserted, "handled": len(sent)},
             )
             if self.on_tick:
                 self.on_tick(result, sent)

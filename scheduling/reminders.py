@@ -406,15 +406,19 @@ def plan_reminders(
     *,
     booked: bool | None = None,
     plan: tuple[PlanRow, ...] = PLAN,
+    upcoming: list[date] | None = None,
 ) -> list[Planned]:
     """Every reminder that is due to go out on or before `today` and has not expired.
 
     `booked`: whether a core group is booked (from the case state); default: whether `facts`
     lists any meeting. `plan`: the rows to run (tests try a new row without editing `PLAN`).
+    `upcoming`: when given, the send day of every row left out only because its day is still to
+    come is appended to it (subjects beyond `LOOKAHEAD` included), whatever the row: the
+    incremental sweep's next look at the case (handlers/sweep.py) is the earliest of them.
     """
     index = _INDEX if plan is PLAN else _Index.of(plan)
     out: list[Planned] = []
-    far = today + LOOKAHEAD
+    far = today + LOOKAHEAD if upcoming is None else date.max
     if booked is None:
         booked = bool(facts.meetings)
 
@@ -432,7 +436,11 @@ def plan_reminders(
         waiting: tuple[str, ...] = (),
     ) -> None:
         send_on = _send_on(row, cal, due, earliest)
-        if send_on is None or send_on > today:
+        if send_on is None:
+            return
+        if send_on > today:
+            if upcoming is not None:
+                upcoming.append(send_on)
             return
         expires_on = _expires_on(row, cal, due)
         if today > expires_on:

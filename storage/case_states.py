@@ -21,15 +21,16 @@ How the record maps to the engine's `scheduling.case.CaseState` (`case_state`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
 from scheduling.case import CaseState
 from storage.common import load_case
-from storage.models import CoreGroup
+from storage.models import REPLAN_NOW, CoreGroup
 from storage.states import CASE_COLUMNS, ActiveCase, Decoder, Parsers, assemble, load_states
 
 # --- the engine's view ---------------------------------------------------------------------------
@@ -47,8 +48,11 @@ def case_state(session: Session, reference: str) -> CaseState:
     return next(load_states(conn, [row])).state
 
 
-def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[ActiveCase]:
-    """Every active case, in batches (never one query per case).
+def active_case_states(
+    session: Session, *, batch_size: int = 2000, due_by: datetime | None = None
+) -> Iterator[ActiveCase]:
+    """Every active case, in batches (never one query per case); with `due_by`, only those whose
+    `replan_at` has come by then (the incremental sweep: `ix_core_group_replan`).
 
     Reads each case's snapshot (one row per case); a case without a current snapshot is computed
     from the tables with bulk queries. Streams: at most `batch_size` cases are in memory at once.
@@ -59,17 +63,49 @@ def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[
     parsers = Parsers()
     last: int = 0
     while True:
-        rows = conn.execute(
-            select(*CASE_COLUMNS, col(CoreGroup.state_snapshot))
-            .where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
-            .order_by(col(CoreGroup.id))
-            .limit(batch_size)
-        ).all()
+        stmt = select(
+            *CASE_COLUMNS,
+            col(CoreGroup.plan_revision),
+            col(CoreGroup.replan_at),
+            col(CoreGroup.state_snapshot),
+        ).where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
+        if due_by is not None:
+            stmt = stmt.where(col(CoreGroup.replan_at) <= due_by)
+        rows = conn.execute(stmt.order_by(col(CoreGroup.id)).limit(batch_size)).all()
         if not rows:
             return
-        decoded = [(row, decoder.decode(row[-1])) for row in rows]
+        decoded = [(row, decoder.decode(cast(str | None, row[-1]))) for row in rows]
         stale = [row for row, facts in decoded if facts is None]
         computed = {a.id: a for a in load_states(conn, stale, parsers)} if stale else {}
         for row, facts in decoded:
-            yield assemble(row, facts) if facts is not None else computed[cast(int, row[0])]
+            a = assemble(row, facts) if facts is not None else computed[cast(int, row[0])]
+            yield ActiveCase(a.id, a.reference, a.state, cast(int, row[-3]), cast(datetime, row[-2]))
         last = cast(int, rows[-1][0])
+
+
+def set_replan(session: Session, moments: Iterable[tuple[int, int, datetime]]) -> int:
+    """Write the sweep's (case id, revision read, next look) back; returns how many were written.
+
+    A compare-and-set on `plan_revision`: a case changed while the sweep planned it keeps its
+    "plan now", so the next sweep sees the change. One executemany, in the caller's transaction.
+    """
+    values = [{"case": cid, "rev": rev, "at": at} for cid, rev, at in moments]
+    if not values:
+        return 0
+    table = CoreGroup.__table__  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("case"), table.c.plan_revision == bindparam("rev"))
+        .values(replan_at=bindparam("at", type_=table.c.replan_at.type)),
+        values,
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def replan_all(session: Session) -> int:
+    """Mark every active case "plan at the next sweep" (after a profile or holiday change)."""
+    table = CoreGroup.__table__  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        update(table).where(table.c.status == "active").values(replan_at=REPLAN_NOW)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

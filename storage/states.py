@@ -52,6 +52,9 @@ class ActiveCase(NamedTuple):
     id: int
     reference: str
     state: CaseState
+    #: `CoreGroup.plan_revision` and `.replan_at` as read (the incremental sweep's write-back).
+    revision: int = 0
+    replan_at: datetime | None = None
 
 
 CASE_COLUMNS: Final = (
