@@ -61,18 +61,36 @@ def active_case_states(
     conn = session.connection()
     decoder = Decoder()
     parsers = Parsers()
+    columns = (
+        *CASE_COLUMNS,
+        col(CoreGroup.plan_revision),
+        col(CoreGroup.replan_at),
+        col(CoreGroup.state_snapshot),
+    )
+    due: list[int] | None = None
+    if due_by is not None:
+        # The ids alone, answered from the index (status, replan_at) without touching a case row:
+        # with nothing due this is the whole sweep. Then the due cases in batches of ids.
+        due = sorted(
+            conn.execute(
+                select(col(CoreGroup.id)).where(
+                    col(CoreGroup.status) == "active", col(CoreGroup.replan_at) <= due_by
+                )
+            ).scalars()
+        )
     last: int = 0
     while True:
-        stmt = select(
-            *CASE_COLUMNS,
-            col(CoreGroup.plan_revision),
-            col(CoreGroup.replan_at),
-            col(CoreGroup.state_snapshot),
-        ).where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
-        if due_by is not None:
-            stmt = stmt.where(col(CoreGroup.replan_at) <= due_by)
+        if due is not None:
+            chunk, due = due[:batch_size], due[batch_size:]
+            if not chunk:
+                return
+            stmt = select(*columns).where(col(CoreGroup.id).in_(chunk), col(CoreGroup.status) == "active")
+        else:
+            stmt = select(*columns).where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
         rows = conn.execute(stmt.order_by(col(CoreGroup.id)).limit(batch_size)).all()
         if not rows:
+            if due is not None:
+                continue
             return
         decoded = [(row, decoder.decode(cast(str | None, row[-1]))) for row in rows]
         stale = [row for row, facts in decoded if facts is None]
