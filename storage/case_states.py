@@ -72,7 +72,8 @@ def active_case_states(
         # The ids alone, answered from the index (status, replan_at) without touching a case row:
         # with nothing due this is the whole sweep. Then the due cases in batches of ids.
         due = sorted(
-            conn.execute(
+            cast(int, cid)
+            for cid in conn.execute(
                 select(col(CoreGroup.id)).where(
                     col(CoreGroup.status) == "active", col(CoreGroup.replan_at) <= due_by
                 )
