@@ -114,7 +114,7 @@ class CoreGroup(SQLModel, table=True):
     #: change without anyone touching it (a send day, a deadline), or `REPLAN_NOW` after a change;
     #: `REPLAN_NEVER` when nothing is pending. Derived, rewritten by the sweep (handlers/sweep.py).
     replan_at: datetime = Field(
-        default_factory=lambda: REPLAN_NOW,
+        default=REPLAN_NOW,
         sa_type=UTCDateTime,
         sa_column_kwargs={"server_default": text("'1970-01-01 00:00:00'")},
     )
