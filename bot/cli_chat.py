@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,10 +150,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         ) from None
     from bot.scheduler import SweepJob, start
     from bot.slack.chat import SlackChat
+    from bot.sweep_process import SweepProcess
 
-    # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
+    # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps),
+    # planned in a process of its own so acknowledgements never wait for it.
     start(
-        SweepJob(store, SlackChat(app.client), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        SweepJob(
+            store,
+            SlackChat(app.client),
+            system_clock,
+            leader=leader,
+            bundle_at=settings.bundle_time,
+            sweeper=SweepProcess.for_store(store),
+            full_every=timedelta(hours=settings.full_sweep_hours),
+        ),
         settings.sweep_minutes,
     )
     deps.calendar = start_calendar(settings, store, SlackChat(app.client)).notify

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -133,10 +134,20 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
         deps, app_password=settings.teams_app_password, openid_metadata_url=settings.teams_openid_metadata_url
     )
     from bot.scheduler import SweepJob, start
+    from bot.sweep_process import SweepProcess
 
-    # Reminders through the same port as answers: one delivery, two adapters.
+    # Reminders through the same port as answers: one delivery, two adapters; planned in a
+    # process of its own so acknowledgements never wait for it.
     start(
-        SweepJob(store, deps.chat(), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        SweepJob(
+            store,
+            deps.chat(),
+            system_clock,
+            leader=leader,
+            bundle_at=settings.bundle_time,
+            sweeper=SweepProcess.for_store(store),
+            full_every=timedelta(hours=settings.full_sweep_hours),
+        ),
         settings.sweep_minutes,
     )
     # Calendar invitations (Graph, else the .ics fallback) through the proactive Teams port, so

@@ -38,6 +38,7 @@ from sqlalchemy import Connection, text
 from bot.chat import ChatPort
 from bot.clock import Clock
 from bot.delivery import Delivery, Sent
+from bot.sweep_process import SweepProcess
 from handlers.sweep import SweepResult, sweep
 from scheduling.sweep import BUNDLE_AT
 from storage.db import Store, is_sqlite
@@ -167,6 +168,9 @@ class SweepJob:
     #: came due (handlers/sweep.py).
     full_every: timedelta = timedelta(hours=24)
     last_full: datetime | None = field(default=None, init=False)
+    #: Where planning runs: `bot.sweep_process.SweepProcess` (what `serve` uses: another
+    #: process, so acknowledgements never wait for a sweep), or None for this thread.
+    sweeper: SweepProcess | None = None
 
     def __post_init__(self) -> None:
         self.leader = self.leader or Leader(self.store)
@@ -183,7 +187,10 @@ class SweepJob:
                 return False
             now = self.clock()
             full = self.last_full is None or now - self.last_full >= self.full_every
-            result = sweep(self.store, now, full=full, bundle_at=self.bundle_at, known=self.known)
+            if self.sweeper is not None:
+                result = self.sweeper(now, full=full, bundle_at=self.bundle_at)
+            else:
+                result = sweep(self.store, now, full=full, bundle_at=self.bundle_at, known=self.known)
             if full:
                 self.last_full = now
             sent = self.delivery.run()
