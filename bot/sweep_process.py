@@ -8,20 +8,25 @@ locks of the server) that opens its own connection pool to the same database; th
 only waits for its answer, which releases the GIL. Delivery stays in the serving process: it
 claims a handful of due rows and spends its time waiting on the platform's API.
 
-The child keeps its own `known` set of outbox keys across ticks (storage.outbox.insert_planned),
-as the in-process sweep did. If it dies, the next tick starts a new one; the outbox's unique key
-means a sweep cut off half-way loses or doubles nothing. An in-memory SQLite database cannot be
-shared with another process, so there `for_store` gives None and the sweep stays in-process.
+The child ends itself when the serving process is gone (it watches its parent's pid), so a SIGKILL
+of `serve` leaves no orphan holding connections. The child keeps its own `known` set of outbox
+keys across ticks (storage.outbox.insert_planned), as the in-process sweep did. If it dies, the
+next tick starts a new one; the outbox's unique key means a sweep cut off half-way loses or
+doubles nothing. An in-memory SQLite database cannot be shared with another process, so there
+`for_store` gives None and the sweep stays in-process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import datetime
+from datetime import time as clock_time
 
 from handlers.sweep import SweepResult, sweep
 from storage.db import Store, is_sqlite
@@ -33,13 +38,20 @@ _known: set[tuple[int, str, str, str]] = set()
 def _start(url: str) -> None:
     global _store
     _store = Store.open(url)
+    threading.Thread(target=_follow_parent, args=(os.getppid(),), name="follow-parent", daemon=True).start()
 
 
-def _sweep(now: datetime, full: bool, bundle_at: time) -> tuple[int, SweepResult]:
+def _follow_parent(parent: int, every: float = 0.5) -> None:
+    """End the child when the serving process has gone, even by SIGKILL (no clean shutdown to
+    tell it): an orphan would keep its database connections and the server's output pipes."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
+
+
+def _sweep(now: datetime, full: bool, bundle_at: clock_time) -> tuple[int, SweepResult]:
     """Runs in the child: the sweep, returned without its planned rows (only the counts cross
     back; the rows are in the outbox), with the child's pid."""
-    import os
-
     assert _store is not None
     result = sweep(_store, now, full=full, bundle_at=bundle_at, known=_known)
     return os.getpid(), replace(result, planned=[], moments=[])
@@ -72,7 +84,7 @@ class SweepProcess:
             )
         return self._pool
 
-    def __call__(self, now: datetime, *, full: bool, bundle_at: time) -> SweepResult:
+    def __call__(self, now: datetime, *, full: bool, bundle_at: clock_time) -> SweepResult:
         with self._lock:
             try:
                 pid, result = self._executor().submit(_sweep, now, full, bundle_at).result()

@@ -36,16 +36,39 @@ from storage.states import CASE_COLUMNS, ActiveCase, Decoder, Parsers, assemble,
 # --- the engine's view ---------------------------------------------------------------------------
 
 
-def case_state(session: Session, reference: str) -> CaseState:
+def case_state(session: Session, reference: str, *, from_tables: bool = False) -> CaseState:
     """Exactly the engine's `CaseState` for a case (the same value CASE.json would give).
 
     Works for closed cases too (the record is still there); see the module docstring for the
-    mapping from tables to fields.
+    mapping from tables to fields. The child-table facts come from the case's snapshot, which
+    every change rewrites in its own transaction (`storage.common.record_audit`), so a write
+    and the summary after it do not re-read the case's whole history; `from_tables` (or a
+    missing or old-format snapshot) reads the tables instead.
     """
     case = load_case(session, reference, writable=False)
     conn = session.connection()
-    row = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
+    row = conn.execute(
+        select(*CASE_COLUMNS, col(CoreGroup.state_snapshot)).where(col(CoreGroup.id) == case.id)
+    ).one()
+    if not from_tables:
+        facts = _decoder().decode(cast(str | None, row[-1]))
+        if facts is not None:
+            return assemble(row, facts).state
     return next(load_states(conn, [row])).state
+
+
+_shared: list[Decoder] = [Decoder()]
+
+
+def _decoder() -> Decoder:
+    """One decoder for the process (items recur across cases and writes), renewed when its
+    caches have grown large."""
+    if _shared[0].size() > _DECODER_LIMIT:
+        _shared[0] = Decoder()
+    return _shared[0]
+
+
+_DECODER_LIMIT = 200_000
 
 
 def active_case_states(

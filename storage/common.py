@@ -199,7 +199,7 @@ def record_audit(
     if case is not None:
         case.replan_at = REPLAN_NOW
         case.plan_revision = (case.plan_revision or 0) + 1
-        refresh_snapshot(session, case)
+        refresh_snapshot(session, case, entity=entity, entity_id=entity_id)
     audit.append(
         session,
         actor=actor,

@@ -197,13 +197,14 @@ def _rows(
 
 
 def load_states(
-    conn: Connection, cases: Sequence[Any], parsers: Parsers | None = None
+    conn: Connection, cases: Sequence[Any], parsers: Parsers | None = None, *, visits: bool = True
 ) -> Iterator[ActiveCase]:
     """CaseStates for case rows (`CASE_COLUMNS`, sorted by id): one query per child table.
 
     Child rows are selected by case id range (an index range scan, no giant IN list); rows of
     cases not in `cases` (closed ones in the range) are ignored. Pass one `Parsers` to every
     batch of a sweep so values seen in one batch are not converted again in the next.
+    `visits=False` leaves the visits out (the longest history; `storage.snapshots` keeps them).
     """
     if not cases:
         return
@@ -236,10 +237,14 @@ def load_states(
             tiers[cid] = (tuple(t1), tuple(t2))
 
     visit = p.visit
-    visits = {
-        cid: tuple(map(visit, keys))
-        for cid, keys in _rows(conn, col(Visit.case_id), VISIT_COLUMNS, lo, hi).items()
-    }
+    visits_of = (
+        {
+            cid: tuple(map(visit, keys))
+            for cid, keys in _rows(conn, col(Visit.case_id), VISIT_COLUMNS, lo, hi).items()
+        }
+        if visits
+        else {}
+    )
 
     moves: dict[int, tuple[date, ...]] = {}
     changes: dict[int, tuple[Change, ...]] = {}
@@ -263,7 +268,7 @@ def load_states(
                 reviews.get(cid, ()),
                 tier1,
                 tier2,
-                visits.get(cid, ()),
+                visits_of.get(cid, ()),
                 moves.get(cid, ()),
                 changes.get(cid, ()),
                 escalations.get(cid, ()),
@@ -330,6 +335,25 @@ def _b(v: bool | None) -> str:
     return "" if v is None else "1" if v else "0"
 
 
+def visit_item(v: CaseVisit) -> str:
+    """One visit as the snapshot writes it. Items sort as the loader orders visits: an ISO date
+    of fixed length, then `by` (two words, neither a prefix of the other), then the flag 0/1."""
+    return f"{v.date.isoformat()}|{v.by}|{_b(v.seen_alone)}"
+
+
+#: Where the visits are among a snapshot's `;`-separated parts (after the format tag).
+VISITS_PART: Final = 5
+
+
+def is_current(snapshot: str | None) -> bool:
+    """A snapshot in this format (so its parts can be reused as they are)."""
+    return (
+        snapshot is not None
+        and snapshot.startswith(SNAPSHOT_FORMAT + ";")
+        and snapshot.count(";") == _SECTIONS
+    )
+
+
 def encode(state: CaseState) -> str:
     """The child-table facts of a state as one string: sections `;`, items `,`, fields `|`.
 
@@ -348,7 +372,7 @@ def encode(state: CaseState) -> str:
         ",".join(d.isoformat() for d in state.review_conferences),
         ",".join(d.isoformat() for d in res.tier1_meetings),
         ",".join(d.isoformat() for d in res.tier2_meetings),
-        ",".join(f"{v.date.isoformat()}|{v.by}|{_b(v.seen_alone)}" for v in state.visits),
+        ",".join(map(visit_item, state.visits)),
         ",".join(d.isoformat() for d in state.school_moves),
         ",".join(f"{c.date.isoformat()}|{_o(c.reported)}" for c in state.significant_changes),
         ",".join(
@@ -370,6 +394,10 @@ class Decoder:
         self._days_cache: dict[str, date] = {}
         self._caches: dict[str, dict[str, Any]] = {"m": {}, "v": {}, "c": {}, "e": {}}
         self._day_lists: dict[str, tuple[date, ...]] = {"": ()}
+
+    def size(self) -> int:
+        """How many decoded values it holds."""
+        return len(self._days_cache) + len(self._day_lists) + sum(map(len, self._caches.values()))
 
     def _day(self, text: str) -> date:
         d = self._days_cache.get(text)

@@ -25,7 +25,7 @@ from sqlalchemy import event
 from world import LONDON, new_case
 
 from handlers.sweep import plan_cases, sweep
-from storage import outbox
+from storage import outbox, states
 from storage import repository as repo
 from storage.db import Store
 from storage.errors import StorageError
@@ -103,6 +103,16 @@ def change(store: Store, rnd: random.Random, refs: list[str], now: datetime) -> 
         pass
 
 
+def snapshots_agree(store: Store, refs: list[str]) -> None:
+    """Every change rewrote its case's snapshot (incrementally: storage/snapshots.py) to exactly
+    what the tables say."""
+    with store.read() as s:
+        for ref in refs:
+            assert repo.get_case(s, ref).state_snapshot == states.encode(
+                repo.case_state(s, ref, from_tables=True)
+            ), ref
+
+
 def outbox_rows(store: Store) -> dict[tuple[int, str, str, str], datetime]:
     with store.read() as s:
         return {(r.case_id, r.rule, r.subject, r.stage): r.due_at for r in outbox.reminders(s)}
@@ -140,6 +150,7 @@ def simulate(store: Store, seed: int) -> tuple[int, int]:
                     prefix="I4",
                 )
                 refs.append(c.reference)
+            snapshots_agree(store, refs)
             full = plan_cases(store, now, full=True)
             for o in full.planned:
                 expected.setdefault(o.key, o.send_at)
