@@ -19,8 +19,9 @@ child-table facts encoded as one short string, rewritten by the repository in th
 as every change to the case (it is refreshed where the audit event is written, which no change
 skips). The sweep reads 50,000 snapshot strings instead of 700,000 rows; a case whose snapshot is
 missing or in an older format is computed from the tables instead (and `coregroup db upgrade`
-rewrites them all). `case_state` for one case always reads the tables, and the tests check that
-both ways give the same value.
+rewrites them all). A change rewrites its case's snapshot without reading the case's visits
+back (`storage.snapshots.refresh_snapshot`), and `case_state` for one case reads the snapshot
+too (`from_tables=True` reads the tables); the tests check that both ways give the same value.
 """
 
 from __future__ import annotations
