@@ -35,10 +35,12 @@ _store: Store | None = None
 _known: set[tuple[int, str, str, str]] = set()
 
 
-def _start(url: str) -> None:
+def _start(url: str, parent: int) -> None:
+    """The child's set-up. `parent` is the serving process's pid as it gave it: by the time the
+    child starts, a SIGKILL may already have orphaned it, and then its `getppid()` is not it."""
     global _store
+    threading.Thread(target=_follow_parent, args=(parent,), name="follow-parent", daemon=True).start()
     _store = Store.open(url)
-    threading.Thread(target=_follow_parent, args=(os.getppid(),), name="follow-parent", daemon=True).start()
 
 
 def _follow_parent(parent: int, every: float = 0.5) -> None:
@@ -80,7 +82,7 @@ class SweepProcess:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start,
-                initargs=(self._url,),
+                initargs=(self._url, os.getpid()),
             )
         return self._pool
 

@@ -146,3 +146,40 @@ def test_an_in_memory_database_sweeps_in_process() -> None:
         assert SweepProcess.for_store(store) is None
     finally:
         store.dispose()
+
+
+def test_the_sweep_process_ends_with_a_killed_serve(store: Store) -> None:
+    """SIGKILL gives `serve` no chance to stop its sweep child: the child notices and ends, so no
+    orphan keeps the database connections and the server's output pipes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from datetime import UTC, datetime, time as t\n"
+        "from bot.sweep_process import SweepProcess\n"
+        "p = SweepProcess(sys.argv[1])\n"
+        "p(datetime(2027, 1, 12, 9, 30, tzinfo=UTC), full=True, bundle_at=t(10))\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    url = store.engine.url.render_as_string(hide_password=False)
+    serve = subprocess.Popen([sys.executable, "-c", script, url], stdout=subprocess.PIPE, text=True)
+    try:
+        assert serve.stdout is not None
+        child = int(serve.stdout.readline())
+        os.kill(child, 0)  # alive while its parent is
+    finally:
+        serve.send_signal(signal.SIGKILL)
+        serve.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the sweep child outlived the killed serve")
