@@ -442,8 +442,12 @@ def _send_on(
 ) -> date | None:
     """The day one row goes out for one subject; None when its anchor is unknown."""
     if row.anchor == "daily":
+        # Today when it is a working day on or after the start; otherwise the next day it will
+        # go (later than today: the incremental sweep wakes the case then, scheduling/sweep.py).
         start = _shift(cal, due, row.offset)
-        return today if today >= start and cal.is_working_day(today) else None
+        if today < start:
+            return start
+        return today if cal.is_working_day(today) else cal.add_working_days(today, 1)
     if row.anchor == "earliest":
         if earliest is None:
             return None
@@ -473,15 +477,19 @@ def plan_reminders(
     *,
     booked: bool | None = None,
     plan: tuple[PlanRow, ...] = PLAN,
+    upcoming: list[date] | None = None,
 ) -> list[Planned]:
     """Every reminder that is due to go out on or before `today` and has not expired.
 
     `booked`: whether a core group is booked (from the case state); default: whether `facts`
     lists any meeting. `plan`: the rows to run (tests try a new row without editing `PLAN`).
+    `upcoming`: when given, the send day of every row left out only because its day is still to
+    come is appended to it (subjects beyond `LOOKAHEAD` included), whatever the row: the
+    incremental sweep's next look at the case (handlers/sweep.py) is the earliest of them.
     """
     index = _INDEX if plan is PLAN else _Index.of(plan)
     out: list[Planned] = []
-    far = today + LOOKAHEAD
+    far = today + LOOKAHEAD if upcoming is None else date.max
     if booked is None:
         booked = bool(facts.meetings)
 
@@ -501,8 +509,14 @@ def plan_reminders(
         thread: str | None = None,
     ) -> None:
         send_on = _send_on(row, cal, due, earliest, today)
-        if send_on is None or send_on > today:
+        if send_on is None:
             return
+        if send_on > today:
+            if upcoming is not None:
+                upcoming.append(send_on)
+            return
+        if row.anchor == "daily" and upcoming is not None:
+            upcoming.append(cal.add_working_days(today, 1))  # tomorrow's repeat wakes the case
         expires_on = _expires_on(row, cal, due, send_on)
         if today > expires_on:
             return
