@@ -150,6 +150,39 @@ def _label(role: str) -> str:
     return role.replace("_", " ")
 
 
+#: What to do about an email that would not go, by the transport's code (bot/email/transport.py).
+_EMAIL_ADVICE = {
+    "smtp_5xx": "The mail server refused it: check the email address with them, then "
+    "`/coregroup remove` and `/coregroup add email:…` with the right one.",
+    "graph_4xx": "Microsoft Graph refused it: check the email address with them, and ask an "
+    "administrator to check the app's Mail.Send permission (docs/graph.md).",
+    "smtp_4xx": "The mail server kept asking to try later: ask an administrator to check the "
+    "council's mail relay.",
+    "graph_5xx": "Microsoft Graph kept failing: ask an administrator to check the Graph settings.",
+    "graph_token": "The bot could not sign in to Microsoft Graph: ask an administrator to check "
+    "the GRAPH_* settings.",
+    "unreachable": "The mail server could not be reached: ask an administrator to check COREGROUP_SMTP_URL.",
+}
+
+
+def _dead_letter_advice(o: Outgoing, code: str, by_email: bool) -> tuple[str, ...]:
+    """The dead-letter notice's words. Why two kinds: "still in the workspace" means nothing for
+    someone reached by email, whose problem is usually a mistyped or closed address."""
+    who = _label(o.audience.split(":")[0])
+    what = f"It was the {o.planned.kind.replace('_', ' ')} reminder for the {who}"
+    if by_email:
+        return (
+            f"{what}, by email (the mail service said `{code}`).",
+            _EMAIL_ADVICE.get(code, "Check the email address with them."),
+            "Until then, tell them yourself; `/coregroup status` shows everything that is due.",
+        )
+    return (
+        f"{what} (the chat service said `{code}`).",
+        "Check the person is still in the workspace and the app is in this channel; "
+        "`/coregroup status` shows everything that is due.",
+    )
+
+
 class Delivery:
     """Sends what is due. One instance per process; `run()` once per sweep tick."""
 
@@ -493,7 +526,7 @@ class Delivery:
             else:
                 message_id = self._post(dest, message, parent)
         except Exception as exc:
-            return self._failed(rid, case, o, attempts, now, exc, sent)
+            return self._failed(rid, case, o, attempts, now, exc, sent, by_email=dest.via is not None)
         # Between the send above and this mark is the one place a crash duplicates a message.
         try:
             self._mark(rid, case, o, dest, message_id, parent, now)
@@ -537,7 +570,16 @@ class Delivery:
                 )
 
     def _failed(
-        self, rid: int, case: _Case, o: Outgoing, attempts: int, now: datetime, exc: Exception, sent: Sent
+        self,
+        rid: int,
+        case: _Case,
+        o: Outgoing,
+        attempts: int,
+        now: datetime,
+        exc: Exception,
+        sent: Sent,
+        *,
+        by_email: bool = False,
     ) -> Sent:
         code = exc.code if isinstance(exc, ChatError) else type(exc).__name__
         dead = attempts >= self.max_attempts
@@ -568,12 +610,7 @@ class Delivery:
         if dead and case.channel:
             notice = Message(
                 f"{case.reference}: a reminder could not be delivered after {attempts} tries",
-                (
-                    f"It was the {o.planned.kind.replace('_', ' ')} reminder for the "
-                    f"{_label(o.audience.split(':')[0])} (the chat service said `{code}`).",
-                    "Check the person is still in the workspace and the app is in this channel; "
-                    "`/coregroup status` shows everything that is due.",
-                ),
+                _dead_letter_advice(o, code, by_email),
                 (),
                 (f"{o.planned.rule} · outbox row {rid}",),
             )

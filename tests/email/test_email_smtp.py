@@ -154,6 +154,8 @@ def test_a_refusing_server_is_retried_then_dead_lettered_in_the_channel(story: S
     printed = story.out.getvalue()[out_before:]
     assert "could not be delivered after 5 tries" in printed
     assert "smtp_5xx" in printed
+    assert "still in the workspace" not in printed, "an email recipient is not in the workspace"
+    assert "check the email address with them" in printed
 
 
 def test_connection_refused_is_retried_like_a_temporary_failure(story: Story, inbox: Inbox) -> None:
@@ -213,3 +215,29 @@ def test_a_plan_action_owned_by_someone_outside_the_workspace_is_reminded_by_ema
             break
     [reminder] = [m for m in inbox.to(GP) if "plan action 1" in m["Subject"]]
     assert reminder["Subject"] == "CG-0001: plan action 1 is due Wed 20 Jan"
+
+
+def test_a_retried_invitation_emails_only_the_attendees_it_has_not_reached(
+    story: Story, inbox: Inbox
+) -> None:
+    """The police officer's mailbox refuses once: the row is retried, and the retry emails the
+    police officer only. Each attendee gets one invitation; the channel gets one file."""
+    story.say(*CASE)
+    inbox.refuse_once = {PC}
+    story.say('/coregroup meeting 2027-01-15 10:00 venue:"Family centre"')
+    assert len(inbox.to(PC)) == 0, "refused at RCPT"
+    assert not list(story.session.files_dir.glob("*.ics")), "the channel waits for the emails"
+    jobs = story.session._calendar
+    assert jobs is not None
+    story.clock.set("2027-01-04T14:00")  # past the calendar row's backoff
+    jobs.run_now(30)
+    story.clock.set("2027-01-04T16:00")
+    jobs.run_now(30)  # nothing left to do: sends nothing more
+    assert len(inbox.to(GP)) == 1, "the GP, reached the first time, is not emailed again"
+    assert len(inbox.to(PC)) == 1
+    assert event_of(inbox.to(GP)[0])[1:] == event_of(inbox.to(PC)[0])[1:]
+    assert len(list(story.session.files_dir.glob("*.ics"))) == 1
+
+    # A move is a new file: both are emailed it, once each.
+    story.say('/coregroup meeting 2027-01-14 10:00 venue:"Family centre" move')
+    assert len(inbox.to(GP)) == 2 and len(inbox.to(PC)) == 2
