@@ -402,12 +402,17 @@ class Delivery:
     ) -> Destination:
         if person.away_on(today):
             cover = people.get(person.cover) if person.cover is not None else None
-            if cover is not None and not cover.away_on(today) and cover.address(platform):
-                return Destination(
-                    "dm",
-                    str(cover.address(platform)),
-                    note=f"Sent to you as cover: the {_label(person.role)} (member {person.id}) is away.",
-                )
+            if cover is not None and not cover.away_on(today):
+                # On chat if they are there, else by email (a cover outside the workspace).
+                at = cover.address(platform)
+                cover_mail = None if at else self._mail(cover.addresses)
+                if at or cover_mail:
+                    return Destination(
+                        "dm",
+                        str(at or cover_mail),
+                        note=f"Sent to you as cover: the {_label(person.role)} (member {person.id}) is away.",
+                        via=None if at else self._via,
+                    )
             mgr = person.manager_address(platform)
             mail = None if mgr else self._mail(person.manager_addresses)
             if mgr or mail:

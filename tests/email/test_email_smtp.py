@@ -3,6 +3,7 @@ only in working hours, and a refusing server retried, then dead-lettered in the 
 
 from __future__ import annotations
 
+from datetime import date
 from email.message import EmailMessage
 
 import pytest
@@ -12,6 +13,7 @@ from mail_helpers import CASE, Inbox, Story, free_port
 from bot.delivery import Delivery, Pacer
 from bot.email.transport import SmtpSettings, SmtpTransport
 from handlers.sweep import sweep
+from storage import repository as repo
 
 GP = "gp@example.org"
 PC = "pc@police.example"
@@ -241,3 +243,34 @@ def test_a_retried_invitation_emails_only_the_attendees_it_has_not_reached(
     # A move is a new file: both are emailed it, once each.
     story.say('/coregroup meeting 2027-01-14 10:00 venue:"Family centre" move')
     assert len(inbox.to(GP)) == 2 and len(inbox.to(PC)) == 2
+
+
+def test_a_cover_outside_the_workspace_is_reached_by_email(story: Story, inbox: Inbox) -> None:
+    """A member may name someone with only an email to cover (`cover:gp@example.org`), and what
+    the absent member would have been sent reaches the cover by email, saying why it came."""
+    story.say(*CASE, '/coregroup meeting 2027-01-15 10:00 venue:"Family centre"')
+    out = story.say(
+        "/as U0HV", f"/coregroup CG-0001 away 2027-01-11 until 2027-01-14 cover:{GP}", "/as U0LEAD"
+    )
+    assert "Practice GP (gp) (covering, by email)" in out
+    # The police officer (email only) is away, the GP covering: the officer's asks go to the GP.
+    with story.session.store.transaction() as s:
+        people = {m.email: m.id for m in repo.members(s, "CG-0001")}
+        repo.set_away(
+            s,
+            "CG-0001",
+            people[PC] or 0,
+            actor="test",
+            now=story.clock(),
+            away_from=date(2027, 1, 11),
+            away_until=date(2027, 1, 14),
+            cover_member_id=people[GP],
+        )
+    before = len(inbox.mail)
+    story.clock.set("2027-01-12T09:30")
+    deliver(story)
+    texts = [m.get_body(("plain",)).get_content() for m in inbox.mail[before:] if m["To"] == GP]  # type: ignore[union-attr]
+    covering = [t for t in texts if "Sent to you as cover: the police officer" in t]
+    assert covering, texts
+    assert all("Only they can answer this; pass it on." in t for t in covering)
+    assert not [m for m in inbox.mail[before:] if m["To"] == PC], "nothing to the absent officer"
