@@ -57,7 +57,7 @@ from sqlmodel import col
 
 from bot.clock import Clock
 from bot.port import ChatError, ChatPort
-from handlers.common import Context, rules_for
+from handlers.common import Context, is_family, rules_for
 from handlers.nags import digest, render
 from handlers.replies import Message, RefreshBundle
 from scheduling.hours import in_working_hours, next_send_time
@@ -469,6 +469,9 @@ class Delivery:
             p = people.get(int(mid)) if mid.isdigit() else None
             return _label(p.role) if p else f"member {mid}"
 
+        # Plain words when it goes to a parent or carer themselves (not to someone covering).
+        member = audience_member(o.audience, o.planned.subject, case.facts) if case.facts else None
+        person = people.get(member) if member is not None else None
         message = render(
             o.payload(),
             case.reference,
@@ -476,6 +479,7 @@ class Delivery:
             role_of=role_of,
             note=note,
             rules=_rules(o.profile),
+            family=note is None and person is not None and is_family(person),
         )
         if note and o.planned.kind in _ANSWERED_BY_THEM:
             # A cover or manager pressing "Attending" would answer for themselves: no buttons.

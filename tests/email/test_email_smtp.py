@@ -274,3 +274,30 @@ def test_a_cover_outside_the_workspace_is_reached_by_email(story: Story, inbox: 
     assert covering, texts
     assert all("Only they can answer this; pass it on." in t for t in covering)
     assert not [m for m in inbox.mail[before:] if m["To"] == PC], "nothing to the absent officer"
+
+
+def test_a_parent_is_asked_in_plain_words(story: Story, inbox: Inbox) -> None:
+    """A family member's attendance ask says what the meeting is for, without "core group" or
+    "written report"; a professional's says it as before."""
+    parent = "parent@example.org"
+    story.say(
+        *CASE,
+        f'/coregroup add email:{parent} name:"Parent" role:"mother"',
+        '/coregroup meeting 2027-01-15 10:00 venue:"Family centre" family',
+    )
+    before = len(inbox.mail)
+    story.clock.set("2027-01-12T09:30")
+    deliver(story)
+    theirs = [m for m in inbox.mail[before:] if m["To"] == parent]
+    assert [m["Subject"] for m in theirs] == [
+        "CG-0001: can you come to the meeting about the plan on Fri 15 Jan?"
+    ]
+    body = theirs[0].get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "check how the plan for your family is going" in text
+    assert "core group" not in text.split("This email is from")[0].lower()
+    assert "written report" not in text
+    assert "Attending" in text, "they can still answer from the link"
+    gp = [m["Subject"] for m in inbox.mail[before:] if m["To"] == GP]
+    assert "CG-0001: are you coming to the core group on Fri 15 Jan?" in gp
