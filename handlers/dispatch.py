@@ -18,6 +18,7 @@ from handlers import (
     answers,
     cases,
     escalation,
+    language,
     meetings,
     members,
     risk,
@@ -57,6 +58,7 @@ from handlers.parse import (
     ScheduleMeeting,
     ScheduleReview,
     SendApologies,
+    SetLanguage,
     Status,
     TierMeeting,
     WriteReport,
@@ -114,13 +116,14 @@ ROUTES: dict[type[Command], Handler] = {
     Status: status.status,
     Rota: status.rota,
     OpenForm: _open_form,
+    SetLanguage: language.set_language,
 }
 
 
 #: Commands that only read (or open a form): no pinned summary to refresh after them. `new`
 #: pins its first summary itself (`CreateChannel`).
 READ_ONLY: frozenset[type[Command]] = frozenset(
-    {Help, Status, Rota, ListMembers, ListActions, OpenForm, NewCase}
+    {Help, Status, Rota, ListMembers, ListActions, OpenForm, NewCase, SetLanguage}
 )
 
 
@@ -152,7 +155,12 @@ def with_summaries(ctx: Context, outcome: Outcome) -> Outcome:
 
 
 def handle(ctx: Context, command: Command) -> Outcome:
-    """Run one command. Never raises for bad input, refusals or retries."""
+    """Run one command, its messages rendered for each reader (`handlers.language`). Never
+    raises for bad input, refusals or retries."""
+    return language.localise_outcome(ctx, _handle(ctx, command))
+
+
+def _handle(ctx: Context, command: Command) -> Outcome:
     try:
         return with_summaries(ctx, with_summary_refresh(command, ROUTES[type(command)](ctx, command)))
     except Duplicate:
@@ -173,5 +181,5 @@ def handle_text(ctx: Context, text: str) -> Outcome:
     try:
         command = parse(text)
     except CommandError as exc:
-        return only(error_message(exc))
+        return language.localise_outcome(ctx, only(error_message(exc)))
     return handle(ctx, command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from handlers.i18n import LANGUAGE_NAMES
 from handlers.parse import (
     EXAMPLES,
     AddAction,
@@ -83,6 +84,14 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
             FormField("name", f"Their name (outside the {place} only)", optional=True),
             FormField("role", "Role", placeholder="health visitor"),
             FormField("agency", "Agency", optional=True, placeholder="NHS"),
+            FormField(
+                "language",
+                "Language they read",
+                "select",
+                optional=True,
+                options=tuple(Option(code, name) for code, name in LANGUAGE_NAMES.items()),
+                hint="Leave empty to ask them (Welsh guidance) or use the guidance's default.",
+            ),
         ),
         submit="Add",
     )
@@ -264,11 +273,21 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
                 errors["email"] = exc.problem
             if not user and not _one(values, "name"):
                 errors["name"] = "Give the name of someone added by email."
+        language = _one(values, "language")
+        if language and language not in LANGUAGE_NAMES:
+            errors["language"] = "Pick Cymraeg or English, or leave it empty."
         _raise(errors)
         if user:
-            return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"))
+            return AddMember(
+                case=ref, user=user, role=role, agency=_one(values, "agency"), language=language or None
+            )
         return AddMember(
-            case=ref, email=email, display_name=_one(values, "name"), role=role, agency=_one(values, "agency")
+            case=ref,
+            email=email,
+            display_name=_one(values, "name"),
+            role=role,
+            agency=_one(values, "agency"),
+            language=language or None,
         )
     if form_id == "meeting":
         day = dated("date", "the date", EXAMPLES["meeting"])

@@ -29,6 +29,7 @@ from handlers.common import (
 )
 from handlers.forms import add_member_form
 from handlers.invitations import members_changed
+from handlers.language import ask_language
 from handlers.parse import (
     EXAMPLES,
     AddMember,
@@ -39,6 +40,7 @@ from handlers.parse import (
 )
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
 from handlers.replies import mention as user_mention
+from scheduling.profiles import load_profile
 from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
@@ -111,7 +113,12 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             email=cmd.email or (person.email if person else None),
             addresses={ctx.actor.kind: cmd.user} if cmd.user else None,
             joined_on=ctx.today,
+            language=cmd.language,
         )
+        known_language = cmd.language or (
+            repo.language_of_address(s, ctx.actor.kind, cmd.user) if cmd.user else None
+        )
+        ask = load_profile(case.profile).language.ask_new_members and not known_language
         powerful = role == LEAD_SOCIAL_WORKER or role in ctx.config.manager_roles
         if powerful and entitled and member.kind == "professional":
             assert member.id is not None
@@ -144,6 +151,9 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         ),
         "channel",
     )
+    if ask and chat_id(member):
+        # The Welsh Language Standards: the choice is offered, not assumed.
+        out.say(ask_language(case.reference), "user", user=chat_id(member))
     if chat_id(member):
         out.effects.append(Invite(case.reference, (chat_id(member) or "",)))
     else:

@@ -66,6 +66,7 @@ EXAMPLES: Final[dict[str, str]] = {
     "rota": f"{SLASH} rota",
     "close": f"{SLASH} close",
     "change": f"{SLASH} change start:2027-01-04",
+    "language": f"{SLASH} language cy",
     "help": f"{SLASH} help",
 }
 
@@ -101,6 +102,7 @@ SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
     ("rota", "the chair and minute-taker rota"),
     ("change", "change the profile or start date (lead social worker)"),
     ("close", "close the case (lead social worker)"),
+    ("language", "cy or en: the language I use with you (Cymraeg neu Saesneg)"),
     ("help", "this list"),
 )
 
@@ -174,7 +176,18 @@ class AddMember(Command):
     display_name: str | None = None
     role: str = ""
     agency: str | None = None
+    #: `cy` or `en` when the person's language is known as they are added; None: they are asked
+    #: (Welsh profiles) or their case's profile decides.
+    language: str | None = None
     name: str = field(default="add", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetLanguage(Command):
+    """The language the bot uses with this person (`en`, `cy`), in every case they are in."""
+
+    language: str
+    name: str = field(default="language", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -635,6 +648,9 @@ def _parse(text: str) -> Command:
     if not text:
         return Help()
     head_raw, _, rest_raw = text.partition(" ")
+    if head_raw.lower() in WELSH_ALIASES:
+        head_raw = WELSH_ALIASES[head_raw.lower()]
+        text = f"{head_raw} {rest_raw}".strip()
     if REFERENCE_RE.match(head_raw.upper()) and rest_raw.strip():
         # `CG-0001 attending 2027-01-05`: a reminder's button names the case first, so the line
         # works from a direct message or App Home as well as the case's channel.
@@ -716,8 +732,11 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
                 "Someone outside the workspace needs `name:` and `role:` as well as the email.", ex
             )
         agency = a.key("agency")
+        language = _language_key(a, ex)
         a.done()
-        return AddMember(case=a.case, email=email, display_name=display, role=role, agency=agency)
+        return AddMember(
+            case=a.case, email=email, display_name=display, role=role, agency=agency, language=language
+        )
     who = a.need("a person (@someone) or an email address")
     user = parse_user(who.text, ex)
     role = a.key("role")
@@ -725,8 +744,42 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
         raise CommandError("`add` needs the person's `role:`.", ex)
     agency = a.key("agency")
     display = a.key("name")
+    language = _language_key(a, ex)
     a.done()
-    return AddMember(case=a.case, user=user, role=role, agency=agency, display_name=display)
+    return AddMember(
+        case=a.case, user=user, role=role, agency=agency, display_name=display, language=language
+    )
+
+
+_LANGUAGE_WORDS: Final = {
+    "cy": "cy",
+    "cymraeg": "cy",
+    "welsh": "cy",
+    "en": "en",
+    "english": "en",
+    "saesneg": "en",
+}
+
+
+def parse_language(text: str, example: str) -> str:
+    """`cy`, `en`, or either language's name in Welsh or English."""
+    lang = _LANGUAGE_WORDS.get(text.strip().lower())
+    if lang is None:
+        raise CommandError(f"`{text}` is not a language I speak: use cy (Cymraeg) or en (English).", example)
+    return lang
+
+
+def _language_key(a: _Args, example: str) -> str | None:
+    raw = a.key("lang") or a.key("language")
+    return parse_language(raw, f"{example} lang:cy") if raw else None
+
+
+def _p_language(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["language"]
+    a = _Args(sub, toks, ex)
+    lang = parse_language(a.need("cy (Cymraeg) or en (English)").text, ex)
+    a.done()
+    return SetLanguage(case=a.case, language=lang)
 
 
 def _p_remove(sub: str, toks: list[_Tok]) -> Command:
@@ -1053,6 +1106,21 @@ _SUBCOMMANDS: Final = {
     "rota": _simple(Rota, EXAMPLES["rota"]),
     "close": _simple(CloseCase, EXAMPLES["close"]),
     "change": _p_change,
+    "language": _p_language,
+}
+
+#: Welsh names for the sub-commands used most: each stands for its English name, which stays
+#: the identifier (examples, audit, buttons).
+WELSH_ALIASES: Final = {
+    "iaith": "language",
+    "cymorth": "help",
+    "statws": "status",
+    "aelodau": "members",
+    "adroddiad": "report",
+    "ymddiheuriadau": "apologies",
+    "mynychu": "attending",
+    "ymweliad": "visit",
+    "cyfarfod": "meeting",
 }
 
 

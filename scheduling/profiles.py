@@ -130,6 +130,17 @@ class WorkingHours(_Strict):
     end: time = time(17, 0)
 
 
+class LanguageSettings(_Strict):
+    """Who reads which language (docs/cymraeg.md). `default`: what a member who has not chosen
+    reads (`both`: Welsh first, then English, as the Welsh Language Standards ask when the
+    choice is not known); `bilingual_channel`: the case channel's posts in Welsh and English;
+    `ask_new_members`: the bot asks each new member which language they want."""
+
+    default: Literal["en", "cy", "both"] = "en"
+    bilingual_channel: bool = False
+    ask_new_members: bool = False
+
+
 class ProfileFile(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str
@@ -141,6 +152,7 @@ class ProfileFile(_Strict):
     working_hours: WorkingHours | None = None
     #: May the lead social worker chair core groups? (Cwm Taf Morgannwg 004 §3: no.)
     social_worker_may_chair: bool | None = None
+    language: LanguageSettings | None = None
     omit: tuple[str, ...] = ()
     rules: dict[str, RuleSpec] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -193,6 +205,7 @@ class Profile:
     inherits: str | None = None
     path: Path | None = None
     notes: tuple[str, ...] = ()
+    language: LanguageSettings = field(default_factory=LanguageSettings)
 
 
 class ProfileError(ValueError):
@@ -360,6 +373,7 @@ def _resolve(
         inherits=pf.inherits,
         path=path,
         notes=pf.notes,
+        language=pf.language or (parent.language if parent else LanguageSettings()),
     )
 
 
