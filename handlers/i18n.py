@@ -94,6 +94,28 @@ class Day(str):
         return (self.day, self.style)
 
 
+class Either(str):
+    """Text that comes with its own Welsh rather than from the catalogue: a council's profile
+    wording (`text_cy`). Without a Welsh version it stays as written."""
+
+    cy: str | None
+
+    def __new__(cls, en: str, cy: str | None = None) -> Either:
+        self = super().__new__(cls, en)
+        self.cy = cy
+        return self
+
+    def render(self, lang: Lang) -> str:
+        return self.cy if lang == "cy" and self.cy else str.__str__(self)
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (str.__str__(self), self.cy)
+
+
+def either(en: str, *, cy: str | None = None) -> str:
+    return Either(en, cy)
+
+
 def _(msgid: str, /, **values: object) -> str:
     """The sentence `msgid` (English, with `{named}` placeholders), translated when read."""
     return Text(msgid, values)
@@ -115,7 +137,7 @@ def short_day(day: date) -> str:
 def localise(text: str, lang: Lang) -> str:
     """`text` in `lang`: a catalogue sentence translated, anything else (a name, a reference, text
     someone typed) as it is."""
-    if isinstance(text, Text | Day):
+    if isinstance(text, Text | Day | Either):
         return text.render(lang)
     return text
 
@@ -233,14 +255,17 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         mutate = format_spec == "soft"
-        if mutate:
+        lower = format_spec == "lower"
+        if mutate or lower:
             format_spec = ""
-        if isinstance(value, Text | Day):
+        if isinstance(value, Text | Day | Either):
             out = value.render(self.lang)
         elif isinstance(value, date) and not isinstance(value, datetime):
             out = _date(value, "long", self.lang)
         else:
             out = super().format_field(value, format_spec)
+        if lower:
+            return out.lower()
         return soft_mutation(out) if mutate and self.lang == "cy" else out
 
 

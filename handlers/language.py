@@ -29,6 +29,7 @@ from handlers.parse import SetLanguage
 from handlers.replies import Button, CreateChannel, Message, Outcome, RefreshHome, RefreshSummary, Reply
 from scheduling.profiles import LanguageSettings, load_profile
 from storage import repository as repo
+from storage.db import Store
 from storage.errors import StorageError
 
 
@@ -144,3 +145,21 @@ def ask_language(reference: str) -> Message:
             Button("English", "cg.run", f"{reference} language en"),
         ),
     )
+
+
+# --- the reminders' readers (bot.delivery has a store and a profile, not a command context) ---
+
+
+def address_voice(store: Store, kind: str, address: str, profile: str) -> Voice:
+    """How a reminder speaks to the person at (`kind`, `address`) in a case of `profile`."""
+    with store.read() as s:
+        chosen = repo.language_of_address(s, kind, address)
+    if chosen in ("en", "cy"):
+        return "cy" if chosen == "cy" else "en"
+    return load_profile(profile).language.default
+
+
+def profile_channel_voice(profile: str) -> Voice:
+    """How a reminder is posted in the channel of a case of `profile`."""
+    settings = load_profile(profile).language
+    return "both" if settings.bilingual_channel else settings.default

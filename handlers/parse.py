@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Final
 
+from handlers.i18n import _
 from handlers.replies import clean
 from scheduling.case import PLANS
 
@@ -72,38 +73,38 @@ EXAMPLES: Final[dict[str, str]] = {
 
 #: What each sub-command does, one line each, in the order `help` lists them.
 SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
-    ("new", "start a core group (opens a form without arguments)"),
-    ("add", "add a member, from the workspace or by email"),
-    ("remove", "take a member out of the core group"),
-    ("members", "list the members and their roles"),
-    ("grant", "give a member the manager powers (lead social worker; `revoke` takes them back)"),
-    ("meeting", "schedule the next core group"),
-    ("review", "record the date of the review conference"),
-    ("held", "record that a meeting took place, with attendance and apologies"),
-    ("minutes", "record that the minutes went to every member"),
-    ("cancel", "cancel the next scheduled meeting"),
-    ("visit", "record a visit to the child"),
-    ("report", "write your report for the next meeting (or the one on a date)"),
-    ("attending", "say you will attend the next meeting (or the one on a date)"),
-    ("apologies", "send apologies for the next meeting, then your written report"),
-    ("away", "mark yourself away; your reminders go to your cover or line manager"),
-    ("back", "end your absence: reminders come to you again"),
-    ("digest", "on: one reminder message a morning in the channel; off: separate posts"),
-    ("action", "add a plan action, or mark one done"),
-    ("actions", "list the plan's actions"),
-    ("concern", "raise a disagreement, with its stage clock"),
-    ("escalate", "move the open concern to the next stage"),
-    ("resolve", "close the open concern"),
-    ("resolution", "Wales: request the resolution process (Appendix 3)"),
-    ("tier1", "Wales: record the Tier 1 meeting"),
-    ("tier2", "Wales: record the Tier 2 meeting"),
-    ("risk", "Wales: record significant risk reduction after Tier 1 (no Tier 2)"),
-    ("status", "what is due, overdue and next"),
-    ("rota", "the chair and minute-taker rota"),
-    ("change", "change the profile or start date (lead social worker)"),
-    ("close", "close the case (lead social worker)"),
-    ("language", "cy or en: the language I use with you (Cymraeg neu Saesneg)"),
-    ("help", "this list"),
+    ("new", _("start a core group (opens a form without arguments)")),
+    ("add", _("add a member, from the workspace or by email")),
+    ("remove", _("take a member out of the core group")),
+    ("members", _("list the members and their roles")),
+    ("grant", _("give a member the manager powers (lead social worker; `revoke` takes them back)")),
+    ("meeting", _("schedule the next core group")),
+    ("review", _("record the date of the review conference")),
+    ("held", _("record that a meeting took place, with attendance and apologies")),
+    ("minutes", _("record that the minutes went to every member")),
+    ("cancel", _("cancel the next scheduled meeting")),
+    ("visit", _("record a visit to the child")),
+    ("report", _("write your report for the next meeting (or the one on a date)")),
+    ("attending", _("say you will attend the next meeting (or the one on a date)")),
+    ("apologies", _("send apologies for the next meeting, then your written report")),
+    ("away", _("mark yourself away; your reminders go to your cover or line manager")),
+    ("back", _("end your absence: reminders come to you again")),
+    ("digest", _("on: one reminder message a morning in the channel; off: separate posts")),
+    ("action", _("add a plan action, or mark one done")),
+    ("actions", _("list the plan's actions")),
+    ("concern", _("raise a disagreement, with its stage clock")),
+    ("escalate", _("move the open concern to the next stage")),
+    ("resolve", _("close the open concern")),
+    ("resolution", _("Wales: request the resolution process (Appendix 3)")),
+    ("tier1", _("Wales: record the Tier 1 meeting")),
+    ("tier2", _("Wales: record the Tier 2 meeting")),
+    ("risk", _("Wales: record significant risk reduction after Tier 1 (no Tier 2)")),
+    ("status", _("what is due, overdue and next")),
+    ("rota", _("the chair and minute-taker rota")),
+    ("change", _("change the profile or start date (lead social worker)")),
+    ("close", _("close the case (lead social worker)")),
+    ("language", _("cy or en: the language I use with you (Cymraeg neu Saesneg)")),
+    ("help", _("this list")),
 )
 
 _MONTHS: Final = [
@@ -647,7 +648,7 @@ def _parse(text: str) -> Command:
         text = text[len(SLASH) :].strip()
     if not text:
         return Help()
-    head_raw, _, rest_raw = text.partition(" ")
+    head_raw, _sep, rest_raw = text.partition(" ")
     if head_raw.lower() in WELSH_ALIASES:
         head_raw = WELSH_ALIASES[head_raw.lower()]
         text = f"{head_raw} {rest_raw}".strip()
@@ -928,7 +929,7 @@ def _free_text(rest: str) -> tuple[str, str | None]:
 def _p_report(sub: str, rest: str) -> Command:
     """`report` (form), `report TEXT`, `report DATE` (form for that meeting), `report DATE TEXT`."""
     text, case = _free_text(rest)
-    first, _, more = text.partition(" ")
+    first, _sep, more = text.partition(" ")
     if _ISO.match(first):
         day = parse_date(first, EXAMPLES["report"] + " 2027-01-15")
         return WriteReport(case=case, text=more.strip() or None, day=day)

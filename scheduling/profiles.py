@@ -95,6 +95,8 @@ class RuleSpec(_Strict):
 
     source: str = Field(min_length=3)
     text: str = Field(min_length=3)
+    #: The same rule in Welsh, for a Welsh council's readers (docs/cymraeg.md); None: English.
+    text_cy: str | None = Field(default=None, min_length=3)
     interpretation: bool = False
     #: Plan types the rule applies to (default: all the profile's plans).
     plans: tuple[Literal["cp", "cin", "lac"], ...] | None = None

@@ -1,0 +1,87 @@
+"""The engine's names for things (rule titles, meeting kinds, nations) as the bot says them,
+from the catalogue: `scheduling.wording` holds the English the CLI prints, and this module the
+same words for chat, where each reader gets their language (`handlers.i18n`)."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from handlers.i18n import _
+from scheduling.wording import INTERPRETATION_NOTE as _ENGLISH_NOTE
+from scheduling.wording import MEETING_KIND_LABELS, RULE_TITLES
+
+RULE_NAMES: Final[dict[str, str]] = {
+    "first_core_group": _("First core group"),
+    "review_conference": _("Review conference"),
+    "second_core_group": _("Second core group"),
+    "next_core_group": _("Next core group"),
+    "final_core_group_window": _("Final core group before review"),
+    "post_review_core_group": _("Core group after a review"),
+    "minutes_circulated": _("Minutes circulated"),
+    "school_move_core_group": _("Core group at a new school"),
+    "chair_update_to_lead_sw": _("Chair updates the lead social worker"),
+    "significant_change_to_conference_chair": _("Significant change reported to the conference chair"),
+    "lead_sw_visit": _("Lead social worker sees the child"),
+    "child_seen": _("Child seen by a professional"),
+    "written_report": _("Written report from absent members"),
+    "quorum": _("Quorum"),
+    "escalation_stage": _("Escalation stage"),
+    "resolution_tier1_trigger": _("Resolution: automatic Tier 1"),
+    "resolution_tier1_meeting": _("Resolution: Tier 1 meeting"),
+    "resolution_review_core_group": _("Resolution: review core group"),
+    "resolution_tier2_trigger": _("Resolution: Tier 2 trigger"),
+    "resolution_tier2_meeting": _("Resolution: Tier 2 meeting"),
+}
+
+#: (name, in reminders, as an invitation's title), as `scheduling.wording.MEETING_KIND_LABELS`.
+MEETING_NAMES: Final[dict[str, tuple[str, str, str]]] = {
+    "core_group": (_("core group"), _("core group"), _("core group meeting")),
+    "school_move_core_group": (
+        _("school core group"),
+        _("core group at the new school"),
+        _("core group meeting at the new school"),
+    ),
+    "resolution_review_core_group": (
+        _("resolution review core group"),
+        _("resolution review core group"),
+        _("core group meeting (review of the revised plan)"),
+    ),
+    "resolution_tier1": (_("Tier 1 meeting"), _("Tier 1 meeting"), _("Tier 1 resolution meeting")),
+    "resolution_tier2": (_("Tier 2 meeting"), _("Tier 2 meeting"), _("Tier 2 resolution meeting")),
+    "review_conference": (
+        _("review conference"),
+        _("review conference"),
+        _("review child protection conference"),
+    ),
+}
+
+NATIONS: Final[dict[str, str]] = {
+    "england": _("England"),
+    "wales": _("Wales"),
+    "scotland": _("Scotland"),
+    "northern-ireland": _("Northern Ireland"),
+}
+
+INTERPRETATION_NOTE: Final = _("local default — no figure in the guidance; set it in your profile")
+
+_FORMS: Final = {"name": 0, "reminder": 1, "invitation": 2}
+
+
+def meeting_label(kind: str, form: Literal["name", "reminder", "invitation"] = "name") -> str:
+    """A meeting kind in the reader's words; a kind this version does not know, as typed."""
+    names = MEETING_NAMES.get(kind)
+    return names[_FORMS[form]] if names else kind.replace("_", " ")
+
+
+def rule_title(rule_id: str) -> str:
+    return RULE_NAMES.get(rule_id, rule_id.replace("_", " "))
+
+
+def nation_name(nation: str) -> str:
+    return NATIONS.get(nation, nation.replace("-", " ").title())
+
+
+# The tables must name the same things as the engine's (a new rule or kind needs its words).
+assert set(RULE_NAMES) == set(RULE_TITLES), sorted(set(RULE_NAMES) ^ set(RULE_TITLES))
+assert set(MEETING_NAMES) == set(MEETING_KIND_LABELS)
+assert _ENGLISH_NOTE == INTERPRETATION_NOTE
