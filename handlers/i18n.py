@@ -48,7 +48,14 @@ CATALOGUE: Final = Path(__file__).parent / "locale" / "cy" / "LC_MESSAGES" / "co
 BILINGUAL_RULE: Final = "———"
 
 
-class Text(str):
+class Localised(str):
+    """A `str` (its English) that can say itself in another language: what `localise` renders."""
+
+    def render(self, lang: Lang) -> str:
+        return str.__str__(self)
+
+
+class Text(Localised):
     """A sentence from the catalogue: its English text, and how to say it in another language."""
 
     msgid: str
@@ -73,7 +80,7 @@ class Text(str):
         return (self.msgid, self.values, self.msgid_plural, self.n)
 
 
-class Day(str):
+class Day(Localised):
     """A date written out in the reader's language: `Tue 5 Jan 2027` / `Dydd Mawrth 5 Ionawr
     2027` (`style="long"`), without the year (`"short"`), or the full English weekday and month
     (`"full"`, as in the calendar's texts)."""
@@ -94,7 +101,7 @@ class Day(str):
         return (self.day, self.style)
 
 
-class Either(str):
+class Either(Localised):
     """Text that comes with its own Welsh rather than from the catalogue: a council's profile
     wording (`text_cy`). Without a Welsh version it stays as written."""
 
@@ -137,7 +144,7 @@ def short_day(day: date) -> str:
 def localise(text: str, lang: Lang) -> str:
     """`text` in `lang`: a catalogue sentence translated, anything else (a name, a reference, text
     someone typed) as it is."""
-    if isinstance(text, Text | Day | Either):
+    if isinstance(text, Localised):
         return text.render(lang)
     return text
 
@@ -258,7 +265,7 @@ class _Formatter(string.Formatter):
         lower = format_spec == "lower"
         if mutate or lower:
             format_spec = ""
-        if isinstance(value, Text | Day | Either):
+        if isinstance(value, Localised):
             out = value.render(self.lang)
         elif isinstance(value, date) and not isinstance(value, datetime):
             out = _date(value, "long", self.lang)

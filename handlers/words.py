@@ -64,7 +64,26 @@ NATIONS: Final[dict[str, str]] = {
 
 INTERPRETATION_NOTE: Final = _("local default — no figure in the guidance; set it in your profile")
 
+#: The reminders' buttons (`scheduling.reminders.PLAN`'s `Answer` labels).
+ANSWER_LABELS: Final[dict[str, str]] = {
+    "Attending": _("Attending"),
+    "Book it": _("Book it"),
+    "Done": _("Done"),
+    "Escalate": _("Escalate"),
+    "Go to Tier 2": _("Go to Tier 2"),
+    "Mark minutes sent": _("Mark minutes sent"),
+    "Record a visit": _("Record a visit"),
+    "Resolved": _("Resolved"),
+    "Risk reduced": _("Risk reduced"),
+    "Sending apologies": _("Sending apologies"),
+    "Write my report": _("Write my report"),
+}
+
 _FORMS: Final = {"name": 0, "reminder": 1, "invitation": 2}
+
+
+def answer_label(label: str) -> str:
+    return ANSWER_LABELS.get(label, label)
 
 
 def meeting_label(kind: str, form: Literal["name", "reminder", "invitation"] = "name") -> str:
