@@ -331,7 +331,7 @@ _DOC = re.compile(r"^\d{3}_[0-9a-f]+\.txt\s*")
 def source_label(source: str, profile: Profile) -> str:
     """`002_…txt §2.1` → `Suffolk guidance §2.1`: readers know the council, not our file names."""
     if _DOC.match(source):
-        return _("{council} guidance {clause}", council=profile.title, clause=_DOC.sub("", source)).strip()
+        return _("{council} guidance {clause}", council=profile.title, clause=_DOC.sub("", source).strip())
     return source
 
 

@@ -128,6 +128,11 @@ def _(msgid: str, /, **values: object) -> str:
     return Text(msgid, values)
 
 
+def N_(msgid: str, /) -> str:
+    """Marks a sentence for the catalogue where its values come later (`Text(msgid, values)`)."""
+    return msgid
+
+
 def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
     """A sentence that depends on a count; `{n}` is the count (Welsh has six plural forms)."""
     return Text(singular, {"n": n, **values}, plural, n)

@@ -33,6 +33,7 @@ from handlers.common import (
     when,
 )
 from handlers.forms import held_form, meeting_form
+from handlers.i18n import _, long_day
 from handlers.invitations import family_ids, record_change
 from handlers.parse import (
     EXAMPLES,
@@ -48,10 +49,11 @@ from handlers.parse import (
 from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
 from handlers.replies import mention as user_mention
 from handlers.status import rota_for_next
+from handlers.words import meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
-from scheduling.wording import long_date, meeting_label
+from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
@@ -66,8 +68,12 @@ DEFAULT_TIME = time(10, 0)
 def _future(ctx: Context, day: date, at: time, example: str) -> None:
     if at_london(day, at) <= ctx.now:
         raise CommandError(
-            f"{long_date(day)} at {at:%H:%M} has already passed. To record a meeting that took "
-            f"place, use `{EXAMPLES['held']}`.",
+            _(
+                "{day} at {time} has already passed. To record a meeting that took place, use `{example}`.",
+                day=long_day(day),
+                time=f"{at:%H:%M}",
+                example=EXAMPLES["held"],
+            ),
             example,
         )
 
@@ -79,16 +85,23 @@ def _family(s: Session, ctx: Context, reference: str, me: Member, cmd: ScheduleM
         return []
     if me.role not in SOCIAL_WORKER_ROLES:
         raise CommandError(
-            f"Only {reference}'s lead social worker can invite family members to a "
-            "meeting. Nothing has been booked.",
+            _(
+                "Only {reference}'s lead social worker can invite family members to a meeting. "
+                "Nothing has been booked.",
+                reference=reference,
+            ),
             f"{EXAMPLES['meeting']} (without family:)",
         )
     try:
         return family_ids(s, reference, repo.members(s, reference, on=ctx.today), cmd.family)
     except ValueError as exc:
         raise CommandError(
-            f"`{exc}` is not a family member of {reference}'s core group. Use "
-            "`family:all`, or the family members' numbers from the booking form.",
+            _(
+                "`{value}` is not a family member of {reference}'s core group. Use `family:all`, or the "
+                "family members' numbers from the booking form.",
+                value=str(exc),
+                reference=reference,
+            ),
             f"{EXAMPLES['meeting']} family:all",
         ) from None
 
@@ -98,13 +111,17 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_of(s, ctx, case)
-        not_before_start(cmd.day, case, ex, "a core group")
+        not_before_start(cmd.day, case, ex, _("a core group"))
         _future(ctx, cmd.day, cmd.at, ex)
         family = _family(s, ctx, case.reference, me, cmd)
         rules, obs = case_obligations(s, case, ctx.today)
         if cmd.move and _movable(s, case.reference, ctx) is None:
             raise CommandError(
-                f"{case.reference} has no core group booked to move. Book one instead (without `move`).", ex
+                _(
+                    "{reference} has no core group booked to move. Book one instead (without `move`).",
+                    reference=case.reference,
+                ),
+                ex,
             )
     if cmd.move:
         return _move_meeting(ctx, cmd, case.reference, family, rules)
@@ -138,21 +155,31 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
             family=family,
         )
     place = meeting_place(cmd.venue, cmd.online)
-    lines = [f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**{', ' + place if place else ''}."]
+    at = {"day": long_day(cmd.day), "time": f"{cmd.at:%H:%M}"}
+    lines = [
+        _("**{day} at {time}**, {place}.", place=place, **at) if place else _("**{day} at {time}**.", **at)
+    ]
     if slot.chair or slot.minutes:
         lines.append(
-            f"Chair: {mention(slot.chair) if slot.chair else 'to agree'}; minutes: "
-            f"{mention(slot.minutes) if slot.minutes else 'to agree'} (from `/coregroup rota`)."
+            _(
+                "Chair: {chair}; minutes: {minutes} (from `/coregroup rota`).",
+                chair=mention(slot.chair) if slot.chair else _("to agree"),
+                minutes=mention(slot.minutes) if slot.minutes else _("to agree"),
+            )
         )
-    lines.append("If you can't come, send apologies and a written report before the meeting.")
+    lines.append(_("If you can't come, send apologies and a written report before the meeting."))
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: core group booked for {when(cmd.day, ctx.today, rules.calendar)}",
+            _(
+                "{reference}: core group booked for {when}",
+                reference=case.reference,
+                when=when(cmd.day, ctx.today, rules.calendar),
+            ),
             tuple(lines),
             (
-                Button("Sending apologies", "cg.run", f"{case.reference} apologies {cmd.day}"),
-                Button("Write my report", "cg.run", f"{case.reference} report {cmd.day}"),
+                Button(_("Sending apologies"), "cg.run", f"{case.reference} apologies {cmd.day}"),
+                Button(_("Write my report"), "cg.run", f"{case.reference} report {cmd.day}"),
             ),
             (rule_context("written_report", rules, case.plan),)
             if "written_report" in rules.profile.rules
@@ -182,7 +209,9 @@ def _move_meeting(
     with ctx.write() as s:
         meeting = _movable(s, reference, ctx)
         if meeting is None:
-            raise CommandError(f"{reference} has no core group booked to move.", EXAMPLES["meeting"])
+            raise CommandError(
+                _("{reference} has no core group booked to move.", reference=reference), EXAMPLES["meeting"]
+            )
         was = meeting.starts_at
         length = (meeting.ends_at - meeting.starts_at) if meeting.ends_at else DEFAULT_LENGTH
         meeting = repo.reschedule_meeting(
@@ -216,15 +245,29 @@ def _move_meeting(
             family=family or None,
         )
     old_day = london_date(was)
+    moved = {
+        "old": long_day(old_day),
+        "old_time": london_time(was),
+        "day": long_day(cmd.day),
+        "time": f"{cmd.at:%H:%M}",
+    }
     out = Outcome(reference=reference)
     out.say(
         Message(
-            f"{reference}: core group moved to {when(cmd.day, ctx.today, rules.calendar)}",
+            _(
+                "{reference}: core group moved to {when}",
+                reference=reference,
+                when=when(cmd.day, ctx.today, rules.calendar),
+            ),
             (
-                f"It was {long_date(old_day)} at {london_time(was)}; it is now "
-                f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**"
-                + (f", {place}." if (place := meeting_place(meeting.venue, meeting.online)) else "."),
-                "Everyone invited gets the updated invitation.",
+                _(
+                    "It was {old} at {old_time}; it is now **{day} at {time}**, {place}.",
+                    place=place,
+                    **moved,
+                )
+                if (place := meeting_place(meeting.venue, meeting.online))
+                else _("It was {old} at {old_time}; it is now **{day} at {time}**.", **moved),
+                _("Everyone invited gets the updated invitation."),
             ),
         ),
         "channel",

@@ -4,9 +4,10 @@ same words for chat, where each reader gets their language (`handlers.i18n`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Final, Literal
 
-from handlers.i18n import _
+from handlers.i18n import N_, Text, _
 from scheduling.wording import INTERPRETATION_NOTE as _ENGLISH_NOTE
 from scheduling.wording import MEETING_KIND_LABELS, RULE_TITLES
 
@@ -104,3 +105,54 @@ def nation_name(nation: str) -> str:
 assert set(RULE_NAMES) == set(RULE_TITLES), sorted(set(RULE_NAMES) ^ set(RULE_TITLES))
 assert set(MEETING_NAMES) == set(MEETING_KIND_LABELS)
 assert _ENGLISH_NOTE == INTERPRETATION_NOTE
+
+
+# --- what an obligation is about (`scheduling.engine.Obligation.about`) ------------------------
+
+_ISO = r"(?P<iso>\d{4}-\d\d-\d\d)"
+#: The engine's English descriptions, matched whole, each with the catalogue's sentence for it
+#: (its values are the parts matched). One not listed here is shown as the engine words it.
+_ABOUTS: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(rf"^conference {_ISO}$"), N_("conference {iso}")),
+    (re.compile(rf"^first review after conference {_ISO}$"), N_("first review after conference {iso}")),
+    (
+        re.compile(rf"^next review after review conference {_ISO}$"),
+        N_("next review after review conference {iso}"),
+    ),
+    (re.compile(rf"^after core group {_ISO}$"), N_("after core group {iso}")),
+    (re.compile(rf"^after the first core group {_ISO}$"), N_("after the first core group {iso}")),
+    (re.compile(rf"^after review conference {_ISO}$"), N_("after review conference {iso}")),
+    (re.compile(rf"^core group {_ISO}$"), N_("core group {iso}")),
+    (
+        re.compile(rf"^from members who cannot attend the core group {_ISO}$"),
+        N_("from members who cannot attend the core group {iso}"),
+    ),
+    (re.compile(rf"^last seen {_ISO}$"), N_("last seen {iso}")),
+    (re.compile(rf"^since the conference {_ISO}$"), N_("since the conference {iso}")),
+    (re.compile(rf"^review conference {_ISO}$"), N_("review conference {iso}")),
+    (
+        re.compile(rf"^review conference due by {_ISO} \(not booked\)$"),
+        N_("review conference due by {iso} (not booked)"),
+    ),
+    (
+        re.compile(rf"^automatic Tier 1: (?P<months>\d+) months on the register since {_ISO}$"),
+        N_("automatic Tier 1: {months} months on the register since {iso}"),
+    ),
+    (
+        re.compile(r"^automatic Tier 1: review conference no\. (?P<count>\d+)$"),
+        N_("automatic Tier 1: review conference no. {count}"),
+    ),
+)
+_BOOKED = re.compile(rf"^(?P<about>.+) \(booked for {_ISO}\)$")
+
+
+def about_words(about: str) -> str:
+    """An obligation's `about` in the reader's language (the engine says it in English)."""
+    booked = _BOOKED.match(about)
+    if booked:
+        return _("{about} (booked for {iso})", about=about_words(booked["about"]), iso=booked["iso"])
+    for pattern, sentence in _ABOUTS:
+        m = pattern.match(about)
+        if m:
+            return Text(sentence, m.groupdict())
+    return about

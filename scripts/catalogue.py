@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "handlers" / "locale" / "cy" / "LC_MESSAGES" / "coregroup.po"
 SOURCES = ("handlers", "bot")
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def source_catalogue() -> Catalog:

@@ -33,47 +33,11 @@ WELSH_STORY: list[Step] = [
 #: Words that mark a line as English; none is a Welsh word ("a", "i", "am", "at" are, so they
 #: are not here).
 _ENGLISH = frozenset(
-    [
-        "the",
-        "you",
-        "your",
-        "is",
-        "are",
-        "and",
-        "of",
-        "for",
-        "with",
-        "be",
-        "has",
-        "have",
-        "will",
-        "this",
-        "what",
-        "when",
-        "it",
-        "they",
-        "their",
-        "was",
-        "been",
-        "from",
-        "please",
-        "need",
-        "needs",
-        "that",
-        "before",
-        "after",
-        "next",
-        "who",
-        "there",
-        "here",
-        "can't",
-        "don't",
-        "isn't",
-        "I'm",
-        "I'll",
-    ]
+    "the you your is are and of for with be has have will this what when it they their was been "
+    "from please need needs that before after next who there here can't don't isn't I'm I'll by on "
+    "to in booked core group meeting report reports written due members member sent held".split()  # noqa: SIM905
 )
-_SKIP = re.compile(r"`[^`]*`|@\w+|CG-\d+|https?://\S+|\([^)]*\)")
+_SKIP = re.compile(r"`[^`]*`|@\w+|CG-\d+|https?://\S+|\([^)]*\)|\w*_\w*")
 
 
 def english_only(line: str) -> bool:
