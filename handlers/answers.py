@@ -227,7 +227,7 @@ def attending(ctx: Context, cmd: Attending) -> Outcome:
                 counts.line(),
                 _(
                     "If that changes, send apologies: `{command}`.",
-                    command=f"{SLASH} {case.reference} apologies {day.isoformat()}",
+                    command=" ".join((SLASH, case.reference, "apologies", day.isoformat())),
                 ),
             ),
             (Button(_("Sending apologies"), "cg.run", f"{case.reference} apologies {day.isoformat()}"),),

@@ -71,7 +71,7 @@ def _future(ctx: Context, day: date, at: time, example: str) -> None:
             _(
                 "{day} at {time} has already passed. To record a meeting that took place, use `{example}`.",
                 day=long_day(day),
-                time=f"{at:%H:%M}",
+                time=at.strftime("%H:%M"),
                 example=EXAMPLES["held"],
             ),
             example,
