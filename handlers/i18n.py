@@ -309,12 +309,17 @@ _WORD: Final = re.compile(r"\w+")
 
 def soft_mutation(text: str) -> str:
     """`Dydd Mawrth 5 Ionawr` → `ddydd Mawrth 5 Ionawr`: what follows `ar`, `i`, `o`, `tan`…
-    The first word is lower-cased (a weekday after a preposition is written `ddydd`)."""
+    A weekday is lower-cased (after a preposition it is written `ddydd`); any other word keeps
+    its capital (`Canllawiau` → `Ganllawiau`), and a word that does not mutate is left alone."""
+    if text.startswith("Dydd "):
+        text = "d" + text[1:]
+    upper = text[:1].isupper()
     lowered = text[:1].lower() + text[1:]
     for radical, mutated in _SOFT:
         if lowered.startswith(radical):
-            return mutated + lowered[len(radical) :]
-    return lowered
+            out = mutated + lowered[len(radical) :]
+            return out[:1].upper() + out[1:] if upper else out
+    return text
 
 
 def placeholders(pattern: str) -> set[str]:

@@ -33,7 +33,7 @@ from handlers.common import (
     when,
 )
 from handlers.forms import held_form, meeting_form
-from handlers.i18n import _, long_day
+from handlers.i18n import _, long_day, ngettext
 from handlers.invitations import family_ids, record_change
 from handlers.parse import (
     EXAMPLES,
@@ -49,7 +49,7 @@ from handlers.parse import (
 from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
 from handlers.replies import mention as user_mention
 from handlers.status import rota_for_next
-from handlers.words import meeting_label
+from handlers.words import about_words, meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
@@ -287,28 +287,51 @@ def _window_warning(
     spec_rule = rules.profile.rules[o.rule]
     spec = spec_rule.for_plan(plan) or spec_rule.spec
     problem = None
+    source = {"source": source_label(spec.source, rules.profile), "about": about_words(o.about)}
     if cmd.day > o.due:
         late = rules.calendar.working_days_between(o.due, cmd.day)
-        problem = (
-            f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after "
-            f"the latest date, **{long_date(o.due)}**"
-        )
+        values = {"day": long_day(cmd.day), "due": long_day(o.due), **source}
         if o.limit and cmd.day <= o.limit:
-            problem += f" (the outer limit is {long_date(o.limit)})"
+            problem = ngettext(
+                "{day} is {n} working day after the latest date, **{due}** (the outer limit is {limit}), "
+                "under {source} ({about}).",
+                "{day} is {n} working days after the latest date, **{due}** (the outer limit is {limit}), "
+                "under {source} ({about}).",
+                late,
+                limit=long_day(o.limit),
+                **values,
+            )
+        else:
+            problem = ngettext(
+                "{day} is {n} working day after the latest date, **{due}**, under {source} ({about}).",
+                "{day} is {n} working days after the latest date, **{due}**, under {source} ({about}).",
+                late,
+                **values,
+            )
     elif o.earliest and cmd.day < o.earliest:
-        problem = f"{long_date(cmd.day)} is before the earliest date, {long_date(o.earliest)}"
+        problem = _(
+            "{day} is before the earliest date, {earliest}, under {source} ({about}).",
+            day=long_day(cmd.day),
+            earliest=long_day(o.earliest),
+            **source,
+        )
     if problem is None:
         return None
     confirmed = replace(cmd, confirmed=True, case=reference)
     return Message(
-        f"{reference}: {rule_title(o.rule).lower()} — {long_date(cmd.day)} is outside the window",
-        (
-            f"{problem}, under {source_label(spec.source, rules.profile)} ({o.about}).",
-            "Book it anyway (and record why in the minutes), or pick another date.",
+        _(
+            "{reference}: {rule:lower} — {day} is outside the window",
+            reference=reference,
+            rule=rule_title(o.rule),
+            day=long_day(cmd.day),
         ),
         (
-            Button("Book it anyway", "cg.run", to_text(confirmed)),
-            Button("Pick another date", "cg.dismiss", ""),
+            problem,
+            _("Book it anyway (and record why in the minutes), or pick another date."),
+        ),
+        (
+            Button(_("Book it anyway"), "cg.run", to_text(confirmed)),
+            Button(_("Pick another date"), "cg.dismiss", ""),
         ),
         (rule_context(o.rule, rules, plan, interpretation=o.interpretation),),
     )

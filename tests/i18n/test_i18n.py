@@ -40,7 +40,9 @@ def test_soft_mutation_after_a_preposition() -> None:
     assert soft_mutation("gweinyddwr Slack") == "weinyddwr Slack"
     assert soft_mutation("cyfarfod") == "gyfarfod"
     assert soft_mutation("llun") == "lun"
-    assert soft_mutation("Ionawr") == "ionawr"  # vowels do not mutate
+    assert soft_mutation("Ionawr") == "Ionawr"  # vowels do not mutate
+    assert soft_mutation("Canllawiau Cwm Taf") == "Ganllawiau Cwm Taf"
+    assert soft_mutation("Wales Safeguarding Procedures") == "Wales Safeguarding Procedures"
 
 
 def test_a_placeholder_can_ask_for_the_mutated_form() -> None:
