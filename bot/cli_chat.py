@@ -96,6 +96,9 @@ def check_serve_settings(settings: Settings) -> list[str]:
             "SLACK_SIGNING_SECRET is not set: the signing secret from the Slack "
             "app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)"
         )
+    from bot.email.wiring import settings_problems
+
+    problems += settings_problems(settings)
     if not settings.slack_api_url.startswith(("http://", "https://")):
         problems.append(
             f"SLACK_API_URL must be an http(s) URL, e.g. https://slack.com/api/ "
@@ -148,15 +151,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(
             f"could not reach the Slack Web API at {settings.slack_api_url} ({type(exc).__name__})"
         ) from None
+    from functools import partial
+
+    from bot.delivery import refresh_bundle_effect
+    from bot.email.wiring import answer_page_routes, email_port
     from bot.scheduler import SweepJob, start
     from bot.slack.chat import SlackChat
 
+    # Email for members outside the workspace (bot/email/), and the answer page its links open.
+    email = email_port(settings, system_clock)
+    deps.bundle = partial(refresh_bundle_effect, email=email)
+    page = answer_page_routes(
+        settings, store, system_clock, lambda: SlackChat(app.client), email, deps.config
+    )
     # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
     start(
-        SweepJob(store, SlackChat(app.client), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        SweepJob(
+            store,
+            SlackChat(app.client),
+            system_clock,
+            leader=leader,
+            bundle_at=settings.bundle_time,
+            email=email,
+        ),
         settings.sweep_minutes,
     )
-    deps.calendar = start_calendar(settings, store, SlackChat(app.client)).notify
+    deps.calendar = start_calendar(settings, store, SlackChat(app.client), email).notify
     assert deps.inbound is not None
     # What an earlier process acknowledged and did not finish is done first (bot/inbound.py).
     deps.inbound.start()
@@ -165,6 +185,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         log.info("serving over Socket Mode")
         handler = SocketModeHandler(app, settings.slack_app_token)
+        side = _side_server(page, args.host, args.port, settings.max_body_bytes)
         with sigterm_stops():
             try:
                 handler.start()
@@ -175,6 +196,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 if close is not None:
                     close()  # no new requests from here on
                 drain(deps.inbound, args.grace)
+                if side is not None:
+                    side.__exit__(None, None, None)
         return 0
     import uvicorn
 
@@ -187,7 +210,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with sigterm_stops():
         try:
             uvicorn.run(
-                http_app(app, max_body_bytes=settings.max_body_bytes),
+                http_app(app, max_body_bytes=settings.max_body_bytes, extra_routes=page),
                 host=args.host,
                 port=args.port,
                 access_log=False,
@@ -199,6 +222,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         finally:
             drain(deps.inbound, args.grace)
     return 0
+
+
+def _side_server(routes: list[Any], host: str, port: int, max_body_bytes: int) -> Any:
+    """Socket Mode has no HTTP port: the answer page (and /healthz) get a small server of their
+    own on --port, when the page is set up."""
+    if not routes:
+        return None
+    from bot.page.server import side_app
+    from bot.slack.http import ServerThread
+
+    side = ServerThread(side_app(routes, max_body_bytes=max_body_bytes), host=host, port=port)
+    side.__enter__()
+    log.info("serving the answer page on %s:%d/r/", host, port)
+    return side
 
 
 # --- console -------------------------------------------------------------------------------------

@@ -95,8 +95,16 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
                     "and will deliver what is due; nothing was queued or sent. "
                     "Try --dry-run to see the plan."
                 )
+        from bot.email.wiring import email_port
+
         now = clock()
-        result = sweep(store, now, dry_run=args.dry_run, bundle_at=settings.bundle_time)
+        try:
+            email = email_port(settings, clock)
+        except ValueError as exc:  # COREGROUP_SMTP_URL / _MAIL_FROM / _LINK_SECRET as typed
+            raise UsageError(str(exc)) from None
+        result = sweep(
+            store, now, dry_run=args.dry_run, bundle_at=settings.bundle_time, email=email is not None
+        )
         if args.dry_run:
             for o in sorted(result.planned, key=lambda o: (o.send_at, o.reference, o.stage)):
                 out.write(f"{o.reference}  {o.planned.kind:<22} {o.audience:<22} {_when(o.send_at)}\n")
@@ -107,7 +115,7 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return 0
         console = io.StringIO()
         port = chat_port(settings, store, clock, console)
-        sent = Delivery(store, port, clock=clock, pacer=Pacer(1.0)).run()
+        sent = Delivery(store, port, clock=clock, pacer=Pacer(1.0), email=email).run()
         for s in sent:
             out.write(
                 f"{s.reference}  {s.kind:<22} {s.audience:<22} {_when(now)}  {s.outcome}"

@@ -70,7 +70,9 @@ def check_teams_settings(settings: Settings) -> list[str]:
     ):
         if not value.startswith(("https://", "http://")):
             problems.append(f"{name} must be an http(s) URL (got {value!r})")
-    return problems
+    from bot.email.wiring import settings_problems
+
+    return problems + settings_problems(settings)
 
 
 def cmd_serve_teams(args: argparse.Namespace) -> int:
@@ -132,16 +134,26 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     app = build_app(
         deps, app_password=settings.teams_app_password, openid_metadata_url=settings.teams_openid_metadata_url
     )
+    from functools import partial
+
+    from bot.delivery import refresh_bundle_effect
+    from bot.email.wiring import answer_page_routes, email_port
     from bot.scheduler import SweepJob, start
 
+    # Email for members outside the team (bot/email/), and the answer page its links open.
+    email = email_port(settings, system_clock)
+    deps.bundle = partial(refresh_bundle_effect, email=email)
+    page = answer_page_routes(settings, store, system_clock, deps.chat, email, deps.config)
     # Reminders through the same port as answers: one delivery, two adapters.
     start(
-        SweepJob(store, deps.chat(), system_clock, leader=leader, bundle_at=settings.bundle_time),
+        SweepJob(
+            store, deps.chat(), system_clock, leader=leader, bundle_at=settings.bundle_time, email=email
+        ),
         settings.sweep_minutes,
     )
     # Calendar invitations (Graph, else the .ics fallback) through the proactive Teams port, so
     # failure messages and slot offers reach the case's Teams channel (docs/graph.md).
-    deps.calendar = start_calendar(settings, store, deps.chat()).notify
+    deps.calendar = start_calendar(settings, store, deps.chat(), email).notify
     import uvicorn
 
     from bot.serving import Stop, drain, sigterm_stops
@@ -153,7 +165,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     with sigterm_stops():  # as for Slack: stop taking requests, drain for --grace, exit
         try:
             uvicorn.run(
-                asgi(app, max_body_bytes=settings.max_body_bytes),
+                asgi(app, max_body_bytes=settings.max_body_bytes, extra_routes=page),
                 host=args.host,
                 port=args.port,
                 access_log=False,

@@ -9,8 +9,15 @@ buttons are numbered and pressed with `/press N`. It reads lines such as
 
 and a few console-only lines: `/as U0HV` (act as someone else), `/in #channel` or `/in CG-0001`
 (type in a case's channel), `/time 2027-01-15T16:00` (move the clock), `/press 1`, `/home`,
-`/pinned` (the channel's pinned summary as last edited), `/quit`. Lines starting with `#` are
-comments, for scripted demos.
+`/pinned` (the channel's pinned summary as last edited), `/sweep` (send the reminders due now),
+`/open URL` (open an answer link from an email and answer it), `/quit`. Lines starting with `#`
+are comments, for scripted demos.
+
+Emails are printed as channel posts are (`coregroup → email to …`), invitation emails with their
+calendar part's METHOD and SEQUENCE, so the whole story of a member outside the workspace is
+visible without a mail server. `/open` renders the answer page as text: its choices become the
+next prompt, and the answer goes through the page's own code (bot/page/app.py), over HTTP, as a
+browser would send it.
 """
 
 from __future__ import annotations
@@ -22,12 +29,17 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.chat import ChatError, deliver, log_calendar
 from bot.clock import LONDON, Clock
 from bot.delivery import refresh_bundle_effect
+from bot.email.chat import EmailChat
+from bot.email.transport import MailTransport
+from bot.page.links import LinkSigner, new_secret
 from bot.slack.channel import SLACK
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
@@ -95,6 +107,39 @@ class Lines:
         if not self.interactive:
             self.out.write(f"{prompt}{clean(line)}\n")
         return line
+
+
+#: Where the console's answer links point: `/open` serves them in-process, nothing listens here.
+CONSOLE_URL = "http://console.invalid"
+
+
+class ConsoleMail:
+    """The console's mail transport: each email printed, as a channel post is."""
+
+    sender = "coregroup@console.invalid"
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.sent: list[EmailMessage] = []
+
+    def send(self, message: EmailMessage) -> None:
+        self.sent.append(message)
+        self.out.write(f"\n  coregroup → email to {clean(str(message['To']))}\n")
+        self.out.write(f"  Subject: {clean(str(message['Subject']))}\n")
+        body = message.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        for line in str(text).splitlines():
+            if line.strip():
+                self.out.write(f"    {clean(line)}\n")
+        for part in message.walk():
+            if part.get_content_type() == "text/calendar":
+                cal = str(part.get_content())
+                seq = next(
+                    (ln.split(":", 1)[1] for ln in cal.splitlines() if ln.startswith("SEQUENCE:")), "0"
+                )
+                self.out.write(
+                    f"    📅 calendar part: METHOD {part.get_param('method')}, SEQUENCE {seq.strip()}\n"
+                )
 
 
 def channel_id_for(name: str) -> str:
@@ -236,7 +281,15 @@ class ConsoleSession:
     #: turns it on; sessions built directly (adapter contract tests) keep it off, like a Slack
     #: deps without a calendar worker.
     calendar_on: bool = False
+    #: Print emails instead of sending them, with answer links `/open` understands (the
+    #: console's own throw-away link secret). `coregroup console` turns it on.
+    email_on: bool = False
+    #: Send the emails through this transport instead of printing them (tests: a real SMTP
+    #: server on loopback).
+    mail: MailTransport | None = None
     _calendar: CalendarJobs | None = field(default=None, init=False, repr=False)
+    email: EmailChat | None = field(default=None, init=False, repr=False)
+    links: LinkSigner | None = field(default=None, init=False, repr=False)
     buttons: list[Button] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     chat: ConsoleChat = field(init=False)
@@ -247,6 +300,12 @@ class ConsoleSession:
         self.chat = ConsoleChat(self)
         self.lines = Lines(self.source, self.out, self.interactive)
         self._restore_channels()
+        if self.email_on:
+            self.links = LinkSigner(new_secret(), CONSOLE_URL)
+            self.email = EmailChat(
+                self.mail or ConsoleMail(self.out), clock=lambda: self.clock(), links=self.links
+            )
+            self.config = replace(self.config, email=True)
 
     def _restore_channels(self) -> None:
         """Channels of cases made in earlier console sessions (the record keeps their ids)."""
@@ -295,7 +354,13 @@ class ConsoleSession:
                 return self.clock()
 
             self._calendar = CalendarJobs(
-                self.store, self.chat, now, lambda publish: IcsCalendar(publish, now), poll=0, warm_up=False
+                self.store,
+                self.chat,
+                now,
+                lambda publish: IcsCalendar(publish, now),
+                poll=0,
+                warm_up=False,
+                email=self.email,
             ).start()
         jobs = self._calendar
         try:
@@ -327,7 +392,7 @@ class ConsoleSession:
             reply_to_actor=self.tell,
             trigger=f"t{next(self._triggers)}",
             calendar=self.calendar,
-            bundle=refresh_bundle_effect,
+            bundle=partial(refresh_bundle_effect, email=self.email),
         )
         self._follow_new_channel()
 
@@ -427,6 +492,10 @@ class ConsoleSession:
             self._press(rest)
         elif word == "/pinned":
             self._show_pinned()
+        elif word == "/sweep":
+            self._sweep()
+        elif word == "/open":
+            self._open(rest)
         elif word == "/home":
             self.chat.publish_home(self.user, home(self.context()))
         elif word in ("/help", "/?"):
@@ -456,6 +525,38 @@ class ConsoleSession:
             )
             return
         self.chat._print(f"{self.chat._channel_label(self.channel or '')} · pinned", message)
+
+    def _sweep(self) -> None:
+        """The reminder sweep now: plan, queue, deliver (chat and email), as `serve` does."""
+        from bot.delivery import Delivery, Pacer
+        from handlers.sweep import sweep
+
+        now = self.clock()
+        result = sweep(self.store, now, email=self.email is not None)
+        sent = Delivery(
+            self.store,
+            self.chat,
+            clock=lambda: self.clock(),
+            worker="console",
+            pacer=Pacer(0),
+            email=self.email,
+        ).run()
+        went = sum(1 for s in sent if s.outcome in ("sent", "digest"))
+        later = sum(1 for s in sent if s.outcome == "postponed")
+        self.out.write(
+            f"  (sweep: {result.inserted} reminder(s) queued, {went} sent"
+            + (f", {later} held for working hours" if later else "")
+            + ")\n"
+        )
+
+    def _open(self, url: str) -> None:
+        """An answer link from a printed email: the page as text, answered from the input."""
+        from bot.page.console import open_link
+
+        if self.links is None:
+            self.out.write("  (email is off in this session, so there are no answer links to open)\n")
+            return
+        open_link(self, url)
 
     def _press(self, which: str) -> None:
         if not which.isdigit() or not 1 <= int(which) <= len(self.buttons):
@@ -511,6 +612,7 @@ def run_console(
         interactive=source.isatty(),
         config=config or Config(),
         calendar_on=True,
+        email_on=True,
     )
     if files_dir is not None:
         session.files_dir = files_dir

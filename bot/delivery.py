@@ -119,6 +119,8 @@ class Destination:
     target: str
     note: str | None = None
     thread_key: str | None = None
+    #: The channel kind of `target` when it is not the main port's (an email address).
+    via: str | None = None
 
 
 @dataclass
@@ -165,9 +167,13 @@ class Delivery:
         lease: timedelta = outbox.DEFAULT_LEASE,
         max_attempts: int = MAX_ATTEMPTS,
         bundle_at: time = BUNDLE_AT,
+        email: ChatPort | None = None,
     ) -> None:
         self.store = store
         self.port = port
+        #: Members with no address on `port` but an email address are reached through this one
+        #: (bot/email/): the same row, lease, backoff, working hours and dead letter.
+        self.email = email
         self.clock = clock
         self.worker = worker or default_worker()
         self.pacer = pacer or Pacer()
@@ -236,7 +242,12 @@ class Delivery:
                 .where(col(CoreGroup.id).in_(sorted(ids)))
             ).all()
             facts = load_facts(
-                s.connection(), ids, today, digest={r[0]: bool(r[4]) for r in rows}, all_people=True
+                s.connection(),
+                ids,
+                today,
+                digest={r[0]: bool(r[4]) for r in rows},
+                all_people=True,
+                email=self.email is not None,
             )
             for cid, ref, channel, status, dig in rows:
                 c = _Case(cid, ref, channel, status, bool(dig), facts=facts.get(cid))
@@ -328,6 +339,9 @@ class Delivery:
             mgr = lead.manager_address(platform) if lead else None
             if mgr:
                 return Destination("dm", mgr)
+            by_mail = self._mail(lead.manager_addresses if lead else {})
+            if by_mail:
+                return Destination("dm", by_mail, via=self._via)
             return Destination(
                 "channel",
                 channel,
@@ -364,12 +378,14 @@ class Delivery:
                     note=f"Sent to you as cover: the {_label(person.role)} (member {person.id}) is away.",
                 )
             mgr = person.manager_address(platform)
-            if mgr:
+            mail = None if mgr else self._mail(person.manager_addresses)
+            if mgr or mail:
                 return Destination(
                     "dm",
-                    mgr,
+                    mgr or mail or "",
                     note=f"Sent to you as line manager: the {_label(person.role)} "
                     f"(member {person.id}) is away.",
+                    via=None if mgr else self._via,
                 )
             return Destination(
                 "channel",
@@ -384,6 +400,9 @@ class Delivery:
         chat = person.address(platform)
         if chat:
             return Destination("dm", chat)
+        mail = self._mail(person.addresses)
+        if mail:
+            return Destination("dm", mail, via=self._via)
         return Destination(
             "channel",
             channel,
@@ -391,6 +410,19 @@ class Delivery:
             note=f"For the {_label(person.role)} (member {person.id}), who is not "
             "on chat: please pass it on.",
         )
+
+    @property
+    def _via(self) -> str | None:
+        return self.email.platform if self.email is not None else None
+
+    def _mail(self, book: Any) -> str | None:
+        """The address in `book` on the email port's kind, when there is an email port."""
+        if self.email is None or not book:
+            return None
+        return book.get(self.email.platform)
+
+    def _port_for(self, dest: Destination) -> ChatPort:
+        return self.email if dest.via is not None and self.email is not None else self.port
 
     # -- sending ----------------------------------------------------------------------------------
 
@@ -419,13 +451,14 @@ class Delivery:
     def _voice(self, dest: Destination, profile: str) -> Voice:
         """The reader's language: a DM in the person's, a channel post as the profile says."""
         if dest.kind == "dm":
-            return address_voice(self.store, self.port.platform, dest.target, profile)
+            # `via`: the email port's kind for someone reached by email (their address's kind).
+            return address_voice(self.store, dest.via or self.port.platform, dest.target, profile)
         return profile_channel_voice(profile)
 
     def _post(self, dest: Destination, message: Message, thread: str | None) -> str:
         self.pacer.wait(dest.target)
         if dest.kind == "dm":
-            return self.port.direct_message(dest.target, message)
+            return self._port_for(dest).direct_message(dest.target, message)
         return self.port.post_message(dest.target, message, thread=thread)
 
     def _send_one(
@@ -461,11 +494,11 @@ class Delivery:
             edit = None
             if kind == "chair_bundle":
                 with self.store.read() as s:
-                    t = sending.thread(s, case.id, f"bundle:{o.planned.subject}", platform)
+                    t = sending.thread(s, case.id, f"bundle:{o.planned.subject}", dest.via or platform)
                 edit = t
             if edit is not None:  # the bundle went already (a retried row): bring it up to date
                 self.pacer.wait(edit.channel)
-                self.port.update_message(edit.channel, edit.message_id, message)
+                self._port_for(dest).update_message(edit.channel, edit.message_id, message)
                 message_id = edit.message_id
             else:
                 message_id = self._post(dest, message, parent)
@@ -507,7 +540,7 @@ class Delivery:
                     s,
                     case.id,
                     f"bundle:{o.planned.subject}",
-                    platform,
+                    dest.via or platform,
                     channel=dest.target,
                     message_id=message_id,
                     now=now,
@@ -639,19 +672,32 @@ def _rules(profile: str) -> Any:
     return got
 
 
-def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subject: str, clock: Clock) -> bool:
-    """A report arrived after the chair's bundle went: edit the bundle in place. False when no
-    bundle was sent for that meeting (nothing to do)."""
+def refresh_bundle(
+    store: Any,
+    port: ChatPort,
+    *,
+    reference: str,
+    meeting_subject: str,
+    clock: Clock,
+    email: ChatPort | None = None,
+) -> bool:
+    """A report arrived after the chair's bundle went: edit the bundle in place (or, for a chair
+    reached by email, send it again). False when no bundle was sent for that meeting."""
     now = clock()
     with store.read() as s:
         case = s.scalars(select(CoreGroup).where(col(CoreGroup.reference) == reference)).first()
         if case is None or case.id is None:
             return False
         t = sending.thread(s, case.id, f"bundle:{meeting_subject}", port.platform)
+        if t is None and email is not None:
+            t = sending.thread(s, case.id, f"bundle:{meeting_subject}", email.platform)
+            port = email if t is not None else port
         if t is None:
             return False
         state = case_state(s, reference)
-        facts = load_facts(s.connection(), [case.id], now.astimezone(LONDON).date(), all_people=True)
+        facts = load_facts(
+            s.connection(), [case.id], now.astimezone(LONDON).date(), all_people=True, email=email is not None
+        )
     c = _Case(case.id, reference, t.channel, case.status, case.digest, facts=facts.get(case.id))
     today = now.astimezone(LONDON).date()
     # The bundle's plan row as of the day it was for (the working day before the meeting).
@@ -673,10 +719,18 @@ def refresh_bundle(store: Any, port: ChatPort, *, reference: str, meeting_subjec
     return True
 
 
-def refresh_bundle_effect(effect: RefreshBundle, ctx: Context, port: ChatPort) -> bool:
-    """A handler's `RefreshBundle`, as `bot.chat.deliver` hands it over (its `bundle`)."""
+def refresh_bundle_effect(
+    effect: RefreshBundle, ctx: Context, port: ChatPort, *, email: ChatPort | None = None
+) -> bool:
+    """A handler's `RefreshBundle`, as `bot.chat.deliver` hands it over (its `bundle`); `email`
+    (bound with functools.partial by the wiring) reaches a chair outside the chat."""
     return refresh_bundle(
-        ctx.store, port, reference=effect.reference, meeting_subject=effect.meeting_subject, clock=ctx.clock
+        ctx.store,
+        port,
+        reference=effect.reference,
+        meeting_subject=effect.meeting_subject,
+        clock=ctx.clock,
+        email=email,
     )
 
 

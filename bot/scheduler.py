@@ -158,6 +158,9 @@ class SweepJob:
     bundle_at: time = BUNDLE_AT
     delivery: Delivery | None = None
     on_tick: Callable[[SweepResult | None, list[Sent]], None] | None = None
+    #: The email port (bot/email/), when email is set up: members outside the chat are planned
+    #: for and reached through it.
+    email: ChatPort | None = None
     ticks: int = field(default=0, init=False)
     #: Outbox keys this process has inserted: later sweeps skip them (storage.outbox.insert_planned).
     known: set[tuple[int, str, str, str]] = field(default_factory=set, init=False)
@@ -165,7 +168,7 @@ class SweepJob:
     def __post_init__(self) -> None:
         self.leader = self.leader or Leader(self.store)
         self.delivery = self.delivery or Delivery(
-            self.store, self.port, clock=self.clock, bundle_at=self.bundle_at
+            self.store, self.port, clock=self.clock, bundle_at=self.bundle_at, email=self.email
         )
 
     def tick(self) -> bool:
@@ -175,7 +178,13 @@ class SweepJob:
         try:
             if not self.leader.is_leader():
                 return False
-            result = sweep(self.store, self.clock(), bundle_at=self.bundle_at, known=self.known)
+            result = sweep(
+                self.store,
+                self.clock(),
+                bundle_at=self.bundle_at,
+                known=self.known,
+                email=self.delivery.email is not None,
+            )
             sent = self.delivery.run()
             self._forget_old_requests()
             log.info(

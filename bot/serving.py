@@ -81,7 +81,7 @@ def single_sqlite_process(store: Any) -> Leader:
     return leader
 
 
-def start_calendar(settings: Settings, store: Any, chat: Any) -> Any:
+def start_calendar(settings: Settings, store: Any, chat: Any, email: Any = None) -> Any:
     """Calendar invitations (issue 6, docs/graph.md): Microsoft Graph with all four GRAPH_*
     settings, else .ics files in the case channel. msgraph's model imports are paid here, before
     the first request, and the worker claims the calendar outbox rows an earlier run left."""
@@ -99,6 +99,7 @@ def start_calendar(settings: Settings, store: Any, chat: Any) -> Any:
             lambda publish: make_calendar(settings, publish),
             organiser=settings.graph_organiser,
             warm_up=False,
+            email=email,
         ).start()
     except Exception as exc:
         raise UsageError(

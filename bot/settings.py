@@ -88,10 +88,30 @@ class Settings(BaseSettings):
         default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, alias="COREGROUP_MAX_BODY_BYTES"
     )
 
+    #: Email (bot/email/): SMTP when Graph is not set up. `smtp://user:password@host:587` uses
+    #: STARTTLS, `smtps://user:password@host:465` implicit TLS, `smtp://host:25` no login.
+    smtp_url: str | None = Field(default=None, alias="COREGROUP_SMTP_URL")
+    #: The From address of SMTP mail (Graph sends from GRAPH_ORGANISER).
+    mail_from: str | None = Field(default=None, alias="COREGROUP_MAIL_FROM")
+    #: Where people reach the answer page (`<url>/r/<token>`), e.g. https://coregroup.council.gov.uk
+    public_url: str | None = Field(default=None, alias="COREGROUP_PUBLIC_URL")
+    #: Signs the answer page's links and forms (itsdangerous). Required to serve the page; the
+    #: console makes a throw-away one.
+    link_secret: str | None = Field(default=None, alias="COREGROUP_LINK_SECRET")
+
     #: Minutes between reminder sweeps in `coregroup serve`.
     sweep_minutes: int = Field(default=5, ge=1, le=1440, alias="COREGROUP_SWEEP_MINUTES")
     #: London time the chair gets the bundle of written reports, the working day before a meeting.
     bundle_time: time = Field(default=time(10, 0), alias="COREGROUP_BUNDLE_TIME")
+
+    @property
+    def email_ready(self) -> bool:
+        """Email can be sent: all four Graph settings (sendMail from the organiser mailbox), or an
+        SMTP URL with a From address (bot/email/transport.py)."""
+        graph = all(
+            (self.graph_tenant_id, self.graph_client_id, self.graph_client_secret, self.graph_organiser)
+        )
+        return graph or bool(self.smtp_url and self.mail_from)
 
     @property
     def effective_database_url(self) -> str:
@@ -131,6 +151,7 @@ def handler_config(settings: Settings) -> Config:
         channel_prefix=settings.channel_prefix,
         manager_roles=roles,
         managers=manager_addresses(settings.managers),
+        email=settings.email_ready,
     )
 
 

@@ -30,6 +30,17 @@ def open_action_form(ctx: Context, reference: str | None) -> Outcome:
     return Outcome(form=action_form(case.reference), reference=case.reference)
 
 
+def _owner(s: Session, reference: str, ctx: Context, who: str) -> Member:
+    """A member by their address on the actor's channel, or (someone outside it) by email."""
+    try:
+        return repo.member_by_address(s, reference, ctx.actor.kind, who, on=ctx.today)
+    except NotAMember:
+        for m in repo.members(s, reference, on=ctx.today):
+            if m.email and "@" in who and m.email.lower() == who.lower():
+                return m
+        raise
+
+
 def add_action(ctx: Context, cmd: AddAction) -> Outcome:
     ex = EXAMPLES["action"]
     with ctx.write() as s:
@@ -38,12 +49,13 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
         owner: Member | None = None
         if cmd.owner:
             try:
-                owner = repo.member_by_address(s, case.reference, ctx.actor.kind, cmd.owner, on=ctx.today)
+                owner = _owner(s, case.reference, ctx, cmd.owner)
             except NotAMember:
+                who = cmd.owner if "@" in cmd.owner else user_mention(cmd.owner)
                 raise CommandError(
                     _(
                         "{who} isn't a member of {reference}'s core group; an action's owner must be.",
-                        who=user_mention(cmd.owner),
+                        who=who,
                         reference=case.reference,
                     ),
                     ex,

@@ -28,11 +28,11 @@ from sqlmodel import Session
 from handlers.common import (
     Context,
     Rules,
-    chat_id,
     london_date,
     london_time,
     meeting_place,
     member_of,
+    reachable,
     resolve_case,
     rule_context,
     rules_for,
@@ -131,7 +131,8 @@ class Progress:
         )
 
 
-def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Progress:
+def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date, *, email: bool = False) -> Progress:
+    """`email`: members reached by email count as asked (`Config.email`), as the sweep counts them."""
     assert meeting.id is not None
     people = repo.members(s, case.reference, on=today)
     said: dict[int | None, str] = {
@@ -142,7 +143,7 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date) -> Prog
     }
     attending = {m.id for m in people if said.get(m.id) == "attended"}
     running = {meeting.chair_member_id, meeting.minute_taker_member_id}
-    asked = [m for m in people if chat_id(m) and m.id not in running]
+    asked = [m for m in people if reachable(m, email=email) and m.id not in running]
     # A report sent unasked (by the chair, the minute-taker or someone attending) still counts:
     # its author joins the expected, so "1 of 1 in" rather than "0 of 1" (as the sweep counts it,
     # storage/facts.py and scheduling/reminders.py).
@@ -203,7 +204,7 @@ def attending(ctx: Context, cmd: Attending) -> Outcome:
             repo.record_attendance(
                 s, case.reference, meeting.id, actor=ctx.actor.audit_id, now=ctx.now, attended=[me.id]
             )
-        counts = progress(s, case, meeting, ctx.today)
+        counts = progress(s, case, meeting, ctx.today, email=ctx.config.email)
     rules = rules_for(case.profile)
     day = london_date(meeting.starts_at)
     preview = (
@@ -255,7 +256,7 @@ def send_apologies(ctx: Context, cmd: SendApologies) -> Outcome:
             repo.request_reports(
                 s, case.reference, meeting.id, [me.id], actor=ctx.actor.audit_id, now=ctx.now, due_at=due
             )
-        counts = progress(s, case, meeting, ctx.today)
+        counts = progress(s, case, meeting, ctx.today, email=ctx.config.email)
     detail: list[str] = []
     noted = {"reference": case.reference, "meeting": _meeting_words(meeting)}
     if report_in:
@@ -320,7 +321,7 @@ def write_report(ctx: Context, cmd: WriteReport) -> Outcome:
         repo.submit_report(
             s, case.reference, meeting.id, me.id, cmd.text, actor=ctx.actor.audit_id, now=ctx.now
         )
-        counts = progress(s, case, meeting, ctx.today)
+        counts = progress(s, case, meeting, ctx.today, email=ctx.config.email)
     day = london_date(meeting.starts_at)
     out = Outcome(reference=case.reference)
     out.say(

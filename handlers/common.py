@@ -81,6 +81,9 @@ class Config:
     #: Deployment-level managers (`COREGROUP_MANAGERS`): addresses as `<kind>:<address>` (as
     #: `Actor.address`) who may grant powers and close or change any case.
     managers: frozenset[str] = frozenset()
+    #: Email is set up (SMTP or Graph, `bot.email`): members outside the chat hear by email. If
+    #: not, `add email:` and `status` say plainly that they will not hear from the bot.
+    email: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +284,12 @@ def chat_id(member: Member) -> str | None:
     """The member's chat address (the first of any kind), None for someone reached by email
     only. The adapter renders it as a mention."""
     return member.any_address()
+
+
+def reachable(member: Member, *, email: bool) -> bool:
+    """Reached by the bot: in chat, or by email when email is set up (`Config.email`). Only
+    they are asked for answers and reports, as the sweep asks them (`storage.facts`)."""
+    return bool(member.any_address() or (email and member.email))
 
 
 def mention(member: Member) -> str:

@@ -170,14 +170,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             _("{reference}: {who} joined the core group as {role}, {agency}.", agency=member.agency, **joined)
             if member.agency
             else _("{reference}: {who} joined the core group as {role}.", **joined),
-            ()
-            if chat_id(member)
-            else (
-                _(
-                    "They are outside the {place}, so they get meeting invitations and reminders by email.",
-                    place=people_place(ctx),
-                ),
-            ),
+            () if chat_id(member) else _by_email(ctx, member),
         ),
         "channel",
     )
@@ -191,6 +184,34 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         out.effects.append(EmailInvitation(case.reference, member.id))
     out.effects.extend(syncs)
     return out
+
+
+def _by_email(ctx: Context, member: Member) -> tuple[str, ...]:
+    """What someone added by email will really receive: it depends on whether email is set up."""
+    place = people_place(ctx)
+    if not ctx.config.email:
+        return (
+            _(
+                "Email is not set up: they will not hear from me; an administrator can set COREGROUP_SMTP_URL."  # noqa: E501
+            ),
+            _("Until then, someone in the {place} needs to pass on invitations and reminders.", place=place),
+        )
+    if is_family(member):
+        return (
+            _(
+                "They are outside the {place}, so I will email them the meeting invitations and ask "
+                "if they are coming, with a link to answer.",
+                place=place,
+            ),
+        )
+    return (
+        _(
+            "They are outside the {place}, so I will email them the meeting invitations, attendance "
+            "asks, written-report requests and reminders for plan actions they own, each with a link "
+            "to answer.",
+            place=place,
+        ),
+    )
 
 
 def _existing(s: Session, reference: str, ctx: Context, cmd: AddMember) -> Member | None:

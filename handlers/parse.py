@@ -1028,7 +1028,12 @@ def _p_action(sub: str, toks: list[_Tok]) -> Command:
     if not text.strip():
         raise CommandError("The action's text is empty.", ex)
     owner_raw = a.key("owner")
-    owner = parse_user(owner_raw, ex) if owner_raw else None
+    # An owner outside the workspace is named by their email (`owner:gp@example.org`).
+    owner = (
+        (parse_email(owner_raw, ex) if "@" in owner_raw.lstrip("<@") else parse_user(owner_raw, ex))
+        if owner_raw
+        else None
+    )
     due_raw = a.key("due")
     due = parse_date(due_raw, ex) if due_raw else None
     a.done()

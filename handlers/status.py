@@ -38,7 +38,7 @@ from scheduling.london import LONDON
 from storage import repository as repo
 from storage.models import CoreGroup, Member
 
-CacheKey = tuple[str, int, int, str]
+CacheKey = tuple[str, int, int, str, bool]
 
 #: How many obligations `status` lists before pointing at the rest.
 STATUS_LINES = 8
@@ -96,6 +96,7 @@ def status(ctx: Context, cmd: Status) -> Outcome:
             case.id,
             case_version(s, case),
             ctx.now.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
+            ctx.config.email,
         )
         message = STATUS_CACHE.get_or_compute(key, lambda: _status_message(s, ctx, case))
     return only(message)
@@ -149,6 +150,15 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
             c.startswith("written_report ·") for c in context
         ):
             context.append(rule_context("written_report", rules, case.plan))
+    unreachable = [
+        m
+        for m in by_id.values()
+        if m.active_on(ctx.today) and not m.any_address() and not (ctx.config.email and m.email)
+    ]
+    if unreachable:
+        who = ", ".join(mention(m) for m in unreachable)
+        why = "email is not set up" if not ctx.config.email else "no chat id or email is recorded"
+        lines.append(f"Cannot be reached by the bot ({why}): {who}. Pass on what they need yourself.")
     if open_actions:
         numbers = {a.id: i + 1 for i, a in enumerate(all_actions)}
         late = [a for a in open_actions if a.due_on and a.due_on < ctx.today]

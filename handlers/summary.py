@@ -102,7 +102,7 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None
         )
 
     if nxt is not None and nxt.id is not None and nxt.kind in CORE_GROUP_KINDS:
-        counts = progress(s, case, nxt, ctx.today)
+        counts = progress(s, case, nxt, ctx.today, email=ctx.config.email)
         awaited = [people[i] for i in counts.awaited if i in people]
         counted: dict[str, object] = {
             "got": counts.reports_in,

@@ -30,9 +30,10 @@ class SweepResult:
 
 
 def load_and_plan(
-    store: Any, now: datetime, *, batch_size: int = 2000, bundle_at: time = BUNDLE_AT
+    store: Any, now: datetime, *, batch_size: int = 2000, bundle_at: time = BUNDLE_AT, email: bool = False
 ) -> tuple[list[Outgoing], int]:
-    """Plan every active case at `now` (read-only): (rows, number of cases)."""
+    """Plan every active case at `now` (read-only): (rows, number of cases). `email`: members
+    with only an email address are reached (email is set up), so they are asked too."""
     today = london_date(now)
     out: list[Outgoing] = []
     n = 0
@@ -50,6 +51,7 @@ def load_and_plan(
                 today,
                 parsers=parsers,
                 horizon=lambda cid: profiles.horizon(profile_of[cid], today),
+                email=email,
             )
             for c in batch:
                 out.extend(
@@ -75,10 +77,11 @@ def sweep(
     batch_size: int = 2000,
     bundle_at: time = BUNDLE_AT,
     known: set[tuple[int, str, str, str]] | None = None,
+    email: bool = False,
 ) -> SweepResult:
     """Plan every active case and (unless `dry_run`) insert the rows. Delivery is separate
     (`bot.delivery.Delivery`): the outbox is the hand-over, so a crash between the two loses
     nothing."""
-    rows, n = load_and_plan(store, now, batch_size=batch_size, bundle_at=bundle_at)
+    rows, n = load_and_plan(store, now, batch_size=batch_size, bundle_at=bundle_at, email=email)
     inserted = 0 if dry_run else insert_planned(store, rows, now, known)
     return SweepResult(rows, inserted, n)

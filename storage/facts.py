@@ -28,6 +28,7 @@ from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
 from scheduling.reminders import ActionFacts, CaseFacts, MeetingFacts
 from storage.models import (
+    EMAIL_KIND,
     LEAD_SOCIAL_WORKER,
     REVIEW_CONFERENCE,
     Attendance,
@@ -142,6 +143,7 @@ def load_facts(
     *,
     all_people: bool = False,
     horizon: Callable[[int], date] | None = None,
+    email: bool = False,
 ) -> dict[int, ReminderFacts]:
     """Reminder facts for `case_ids`; a case with none (no near meeting, no action, nobody
     needed) is left out, so `.get(case_id)` is None.
@@ -235,6 +237,8 @@ def load_facts(
                     col(Member.away_until),
                     col(Member.cover_member_id),
                 ),
+                col(Member.email),
+                col(Member.line_manager_email),
                 col(MemberAddress.whose),
                 col(MemberAddress.kind),
                 col(MemberAddress.address),
@@ -248,10 +252,16 @@ def load_facts(
     )
     own: dict[int, dict[str, str]] = {}
     managers: dict[int, dict[str, str]] = {}
-    for cid, mid, role, kind, left_on, away_from, away_until, cover, whose, channel, address in member_rows:
+    for row in member_rows:
+        cid, mid, role, kind, left_on, away_from, away_until, cover, mail, manager_email = row[:10]
+        whose, channel, address = row[10:]
         if left_on is not None and p.to_date(left_on) <= today:
             continue
         cid, mid = int(cid), int(mid)
+        if email and mail:
+            own.setdefault(mid, {}).setdefault(EMAIL_KIND, mail)
+        if email and manager_email:
+            managers.setdefault(mid, {}).setdefault(EMAIL_KIND, manager_email)
         if address is not None:
             book = own if whose == "member" else managers
             book.setdefault(mid, {}).setdefault(channel, address)

@@ -29,7 +29,7 @@ from storage.common import (
     snapshot_of,
 )
 from storage.errors import AlreadyExists, InvalidState, InvalidValue, NotAMember
-from storage.models import ADDRESS_HOLDERS, MEMBER_KINDS, CoreGroup, Member, MemberAddress
+from storage.models import ADDRESS_HOLDERS, EMAIL_KIND, MEMBER_KINDS, CoreGroup, Member, MemberAddress
 
 # --- members -----------------------------------------------------------------------------------
 
@@ -386,6 +386,8 @@ def member_by_address(
     for m in members(session, reference, on=on):
         if m.address(kind) == address:
             return m
+        if kind == EMAIL_KIND and m.email and m.email.lower() == address.lower():
+            return m  # the email column is that kind's address (models.EMAIL_KIND)
     raise NotAMember(address, normalise_reference(reference))
 
 

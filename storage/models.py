@@ -43,6 +43,10 @@ CASE_STATUSES: Final = ("active", "closed")
 MEMBER_KINDS: Final = ("professional", "family")
 #: Roles the rules look at; any other role (e.g. "school", "police", "gp") is free text.
 LEAD_SOCIAL_WORKER: Final = "lead_social_worker"
+#: The channel kind whose address is a member's `email` (and their `line_manager_email`): those
+#: columns are read as that kind's addresses (`storage.facts`, `members.member_by_address`), so
+#: the email adapter (bot/email/) is reached like any other kind without a copy of the column.
+EMAIL_KIND: Final = "email"
 SOCIAL_WORKER_ROLES: Final = frozenset({LEAD_SOCIAL_WORKER, "social_worker", "practice_lead"})
 #: Meeting kinds the engine knows (scheduling.case.MEETING_KINDS) plus review conferences.
 REVIEW_CONFERENCE: Final = "review_conference"

@@ -125,9 +125,13 @@ class CalendarJobs:
         poll: float = 30.0,
         warm_up: bool = True,
         worker: str | None = None,
+        email: Any = None,
     ) -> None:
         self.store = store
         self.chat = chat
+        #: `bot.email.chat.EmailChat` when email is set up: each .ics also goes to every
+        #: attendee as an iMIP email (with Graph, Exchange sends the invitations itself).
+        self.email = email
         self.clock = clock
         self.organiser = organiser
         self.poll = poll
@@ -397,6 +401,18 @@ class CalendarJobs:
         channel = self._channel_of(case)
         if not channel:
             raise CalendarError("the case has no channel to post the invitation in yet", retryable=True)
+        if self.email is not None:
+            # Emails first: if one fails the row is retried before the channel sees a file, so
+            # the channel gets each file once (a retry may email an earlier attendee again).
+            try:
+                head, _, rest = f.message.partition(". ")
+                await asyncio.to_thread(
+                    self.email.send_invitation, Message(head, (rest,) if rest else ()), f.content, f.method
+                )
+            except ChatError as exc:
+                raise CalendarError(
+                    f"the invitation emails could not be sent ({exc.code})", retryable=True
+                ) from exc
         title = f"{f.case_ref} invitation (update {f.sequence})" if f.sequence else f"{f.case_ref} invitation"
         if f.method == "CANCEL":
             title = f"{f.case_ref} cancellation"

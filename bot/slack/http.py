@@ -12,6 +12,8 @@ and answer 500 with a traceback in the log -- for input anyone can send without 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.applications import Starlette
@@ -19,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
 
@@ -34,8 +36,14 @@ def _signature_headers_ok(request: Request) -> bool:
 
 
 def http_app(
-    bolt: App, path: str = EVENTS_PATH, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    bolt: App,
+    path: str = EVENTS_PATH,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
+    """`extra_routes`: the answer page (bot/page/), served on the same port."""
+
     async def events(request: Request) -> Response:
         if not _signature_headers_ok(request):
             return PlainTextResponse("invalid request", status_code=401)
@@ -53,7 +61,11 @@ def http_app(
         return PlainTextResponse("ok")
 
     return Starlette(
-        routes=[Route(path, events, methods=["POST"]), Route("/healthz", health, methods=["GET"])],
+        routes=[
+            Route(path, events, methods=["POST"]),
+            Route("/healthz", health, methods=["GET"]),
+            *extra_routes,
+        ],
         middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)],
     )
 

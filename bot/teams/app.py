@@ -534,7 +534,7 @@ def build_app(
     return app
 
 
-def asgi(app: Any, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Any:
+def asgi(app: Any, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, extra_routes: Any = ()) -> Any:
     """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`, with the request body
     capped (`bot.edge.BodyLimit`: 413 before an oversized body is read whole) and required to be a
     JSON object (400 otherwise, where the SDK would answer 500 with a traceback)."""
@@ -549,4 +549,7 @@ def asgi(app: Any, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> Any:
 
     if not any(getattr(r, "path", None) == "/healthz" for r in fastapi.routes):
         fastapi.get("/healthz")(health)
+    for route in extra_routes:  # the answer page (bot/page/), on the same port
+        if route not in fastapi.router.routes:
+            fastapi.router.routes.append(route)
     return fastapi

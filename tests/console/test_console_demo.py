@@ -29,10 +29,14 @@ def test_a_whole_case_in_the_console(fresh: Path, capsys: pytest.CaptureFixture[
         "CG-0001: core group set up; first core group due by Mon 18 Jan 2027",
         "(pinned in #cg-cg-0001)",
         "CG-0001: @U0HV joined the core group as health visitor, NHS.",
-        "They are outside the workspace, so they get meeting invitations",
+        # Email is on in the console (printed, not sent), so the GP is told what they will get.
+        "They are outside the workspace, so I will email them the meeting invitations",
+        "coregroup → email to gp@example.org",
+        "📅 calendar part: METHOD REQUEST, SEQUENCE 0",
         "CG-0001: core group booked for Fri 15 Jan 2027 (in 9 working days)",
         "your written report is due by Thu 14 Jan 2027",
-        "1 of 1 written report in for the core group",
+        # The GP, reached by email, is asked for a report too (before issue 13 they were not).
+        "1 of 2 written reports in for the core group",
         "CG-0001: you're down as attending the core group on Fri 15 Jan 2027 at 10:00",
         "(pinned summary in #cg-cg-0001 updated: CG-0001: core group summary;",
         "CG-0001: you're marked away from Mon 25 Jan 2027 until Fri 29 Jan 2027",

@@ -133,6 +133,8 @@ class FakeGraphServer:
     busy: dict[str, list[tuple[dt.datetime, dt.datetime]]] = field(default_factory=dict)
     external: set[str] = field(default_factory=set)
     tokens_issued: int = 0
+    #: Messages accepted by `sendMail` (parsed `email.message.EmailMessage`s).
+    mail: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -178,6 +180,7 @@ class FakeGraphServer:
             self._storm = None
             self.delay = 0.0
             self.tokens_issued = 0
+            self.mail.clear()
 
     @property
     def port(self) -> int:
@@ -329,6 +332,8 @@ class _Handler(BaseHTTPRequestHandler):
         if m["user"].lower() != fake.organiser.lower():
             return 404, _error("ErrorInvalidUser", "The requested user is invalid."), {}
         rest = m["rest"]
+        if rest == "/sendMail" and rec.method == "POST":
+            return self._send_mail(fake, rec)
         if rest == "/events" and rec.method == "POST":
             return self._create(fake, rec)
         if rest == "/calendar/getSchedule" and rec.method == "POST":
@@ -345,6 +350,23 @@ class _Handler(BaseHTTPRequestHandler):
             if not em["action"] and rec.method == "GET":
                 return 200, fake.events[event_id], {}
         return 405, _error("MethodNotAllowed", f"{rec.method} {rest}"), {}
+
+    def _send_mail(self, fake: FakeGraphServer, rec: Recorded) -> tuple[int, Any, dict[str, str]]:
+        """`sendMail` with a MIME body: base64 text/plain, as Graph takes it; 202 and no body."""
+        import base64
+        from email import message_from_bytes, policy
+
+        if not rec.headers.get("content-type", "").startswith("text/plain") or not isinstance(rec.body, str):
+            return 400, _error("ErrorMimeContentInvalid", "MIME content must be base64 text/plain."), {}
+        try:
+            mime = message_from_bytes(base64.b64decode(rec.body, validate=True), policy=policy.default)
+        except ValueError:
+            return 400, _error("ErrorMimeContentInvalidBase64String", "Invalid base64 string."), {}
+        if not mime["To"]:
+            return 400, _error("ErrorInvalidRecipients", "At least one recipient is not valid."), {}
+        with fake._lock:
+            fake.mail.append(mime)
+        return 202, None, {}
 
     def _openid(self, fake: FakeGraphServer) -> dict[str, Any]:
         base = f"{fake.authority}/{fake.tenant}"

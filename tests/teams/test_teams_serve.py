@@ -115,8 +115,8 @@ def test_serve_teams_starts_the_calendar_worker_on_the_teams_port(
     started: list[Any] = []
     real_start = bot.serving.start_calendar
 
-    def start_calendar(settings: Any, store: Any, chat: Any) -> Any:
-        started.append(real_start(settings, store, chat))
+    def start_calendar(settings: Any, store: Any, chat: Any, email: Any = None) -> Any:
+        started.append(real_start(settings, store, chat, email))
         return started[-1]
 
     env.setattr("bot.serving.start_calendar", start_calendar)

@@ -1,0 +1,51 @@
+"""The answer page served for real (uvicorn on loopback), beside a console session whose emails
+are caught as they leave, so a test opens the very link an email carried."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fakes.env import MovableClock
+from page_helpers import CASE, Caught, Page
+
+from bot.console import ConsoleSession
+from bot.page.app import PageDeps, page_routes
+from bot.page.server import side_app
+from bot.slack.http import ServerThread
+from storage.db import Store
+
+
+@pytest.fixture
+def page(store: Store, clock: MovableClock, tmp_path: Any) -> Iterator[Page]:
+    out = io.StringIO()
+    caught = Caught()
+    session = ConsoleSession(
+        store,
+        clock,
+        "U0LEAD",
+        io.StringIO(),
+        out,
+        calendar_on=False,
+        email_on=True,
+        mail=caught,
+        files_dir=tmp_path / "files",
+    )
+    assert session.links is not None and session.email is not None
+    deps = PageDeps(store, clock, session.links, lambda: session.chat, session.email, session.config)
+    with ServerThread(side_app(page_routes(deps))) as server:
+        try:
+            yield Page(session, out, clock, caught, server.url)
+        finally:
+            session.close()
+
+
+@pytest.fixture
+def asked(page: Page) -> Page:
+    """The case booked, and the sweep of Tue 12 Jan 09:30 has emailed the report requests."""
+    page.say(*CASE)
+    page.clock.set("2027-01-12T09:30")
+    page.deliver()
+    return page
