@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage.common import (
@@ -545,8 +545,20 @@ def set_language(
 
 def language_of_address(session: Session, kind: str, address: str) -> str | None:
     """The language the person at (`kind`, `address`) chose in any current membership, None if
-    they never chose one."""
+    they never chose one. An email address (`EMAIL_KIND`) is the member's `email`."""
     kind = check_kind(kind)
+    if kind == EMAIL_KIND:
+        by_mail = (
+            select(col(Member.language))
+            .where(
+                func.lower(col(Member.email)) == address.lower(),
+                col(Member.language).is_not(None),
+                col(Member.left_on).is_(None),
+            )
+            .order_by(col(Member.id).desc())
+            .limit(1)
+        )
+        return session.scalars(by_mail).first()
     stmt = (
         select(col(Member.language))
         .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
