@@ -1,7 +1,7 @@
 """Email in the reader's language (docs/cymraeg.md): in a Cwm Taf Morgannwg case, the GP who
 chose Welsh gets her reminders in Welsh and the police officer and the teacher who chose
-English get theirs in English, through a real SMTP server on loopback; the meeting invitation both receive is Welsh
-first, then English."""
+English get theirs in English, through a real SMTP server on loopback; the meeting invitation
+they all receive is Welsh first, then English."""
 
 from __future__ import annotations
 
