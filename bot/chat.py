@@ -122,7 +122,14 @@ def deliver(
             if channel is None:
                 reply_to_actor(r.message)
                 continue
-            message_id = port.post_message(channel, r.message)
+            try:
+                message_id = port.post_message(channel, r.message)
+            except ChatError as exc:
+                # An archived (closed case's) or vanished channel: the person still hears what
+                # happened, privately, instead of the request failing after the change is saved.
+                log.warning("channel post failed", extra={"code": exc.code})
+                reply_to_actor(r.message)
+                continue
             if r.pin:
                 port.pin(channel, message_id)
             if ctx.channel_id != channel:

@@ -176,8 +176,30 @@ def _profile(args: argparse.Namespace) -> int:
         lines += ["", "Roles and meeting practice:"] + [f"  - {n}" for n in p.notes]
     if not p.social_worker_may_chair:
         lines.append("  - The social worker never chairs the core group.")
+    lines += ["", "Who chairs and takes the minutes:"] + [f"  - {line}" for line in chair_summary(p)]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
+
+
+def _who(choice: str) -> str:
+    return {"rota": "a rota between agencies", "agreed": "agreed by the members"}.get(
+        choice, "the " + choice.replace("_", " ")
+    )
+
+
+def chair_summary(p: Profile) -> list[str]:
+    """The profile's `[chair]` rule in words, with its source."""
+    rule = p.chair
+    lines = []
+    if rule.first:
+        lines.append(f"First core group: {_who(rule.first)}.")
+    lines.append(f"{'Later' if rule.first else 'Each'} core group: {_who(rule.later)}.")
+    if rule.after_tier1:
+        lines.append(f"The core group after a Tier 1 meeting: {_who(rule.after_tier1)}.")
+    lines.append(f"Minutes: {_who(rule.minutes)}.")
+    if rule.source:
+        lines.append(f"Source: {rule.source}.")
+    return lines
 
 
 def _check(path: Path | None) -> int:

@@ -8,10 +8,12 @@ buttons are numbered and pressed with `/press N`. It reads lines such as
     /coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04
 
 and a few console-only lines: `/as U0HV` (act as someone else), `/in #channel` or `/in CG-0001`
-(type in a case's channel), `/time 2027-01-15T16:00` (move the clock), `/press 1`, `/home`,
-`/pinned` (the channel's pinned summary as last edited), `/sweep` (send the reminders due now),
-`/open URL` (open an answer link from an email and answer it), `/quit`. Lines starting with `#`
-are comments, for scripted demos.
+(type in a case's channel), `/time 2027-01-15T16:00` (move the clock, then run one reminder sweep
+and deliver what is due, as a running bot would), `/press 1`, `/home`, `/pinned` (the channel's
+pinned summary as last edited), `/sweep` (send the reminders due now), `/open URL` (open an answer
+link from an email and answer it), `/quit`. Inside a form, `cancel` leaves it and records nothing,
+and a command (`/coregroup status`, or `status` outside free-text fields) leaves it and runs. Lines
+starting with `#` are comments, for scripted demos.
 
 Emails are printed as channel posts are (`coregroup → email to …`), invitation emails with their
 calendar part's METHOD and SEQUENCE, so the whole story of a member outside the workspace is
@@ -45,6 +47,7 @@ from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, FormValue, submit
 from handlers.home import home
+from handlers.parse import CommandError, parse
 from handlers.replies import (
     Button,
     Form,
@@ -410,6 +413,13 @@ class ConsoleSession:
             values: dict[str, FormValue] = {}
             for f in form.fields:
                 value = self._ask(f)
+                if isinstance(value, _Leave):
+                    self.out.write("    (form cancelled: nothing was recorded)\n")
+                    if value.command:
+                        self.out.write(f"  (running `{clean(value.command)}`)\n")
+                        if not self.meta(value.command):
+                            self.run(value.command)
+                    return
                 if value is None:
                     self.out.write("    (form cancelled)\n")
                     return
@@ -434,7 +444,7 @@ class ConsoleSession:
             bundle=refresh_bundle_effect,
         )
 
-    def _ask(self, f: FormField) -> FormValue:
+    def _ask(self, f: FormField) -> FormValue | _Leave:
         hint = ""
         if f.options:
             hint = " — " + ", ".join(f"{i}) {plain(o.label)}" for i, o in enumerate(f.options, 1))
@@ -451,6 +461,8 @@ class ConsoleSession:
         if line is None:
             return None
         line = line.strip()
+        if _leaves_form(line, f):
+            return _Leave(None if line.lower().strip(".!") in _CANCEL else line)
         if not line and isinstance(f.initial, str):
             line = f.initial
         if f.options:
@@ -484,10 +496,7 @@ class ConsoleSession:
         elif word == "/in":
             self._switch_channel(rest)
         elif word == "/time":
-            at = datetime.fromisoformat(rest)
-            at = at if at.tzinfo else at.replace(tzinfo=LONDON)
-            self.clock = _fixed(at)
-            self.out.write(f"  (the time is now {at:%a %d %b %Y %H:%M})\n")
+            self._move_clock(rest)
         elif word == "/press":
             self._press(rest)
         elif word == "/pinned":
@@ -503,6 +512,36 @@ class ConsoleSession:
         else:
             return False
         return True
+
+    def _move_clock(self, rest: str) -> None:
+        """Move the clock, then do what a running bot would have done meanwhile: one reminder
+        sweep and the delivery of what is due, so the reminders appear here as they would in
+        the channel (the bot's main job, seen without a second terminal)."""
+        try:
+            at = datetime.fromisoformat(rest)
+        except ValueError:
+            shown = clean(rest) or "nothing"
+            self.out.write(
+                f"  (`/time {shown}` isn't a date and time I can read: give a real date, then the "
+                f"time in London, e.g. /time {self.clock().astimezone(LONDON):%Y-%m-%dT%H:%M}; "
+                "the clock has not moved)\n"
+            )
+            return
+        at = at if at.tzinfo else at.replace(tzinfo=LONDON)
+        self.clock = _fixed(at)
+        self.out.write(f"  (the time is now {at:%a %d %b %Y %H:%M})\n")
+        self.remind()
+
+    def remind(self) -> None:
+        """One sweep and one delivery run at the console's clock."""
+        from bot.delivery import Delivery, Pacer
+        from handlers.sweep import sweep
+
+        sweep(self.store, self.clock())
+        sent = Delivery(self.store, self.chat, clock=self.clock, pacer=Pacer(0.0), worker="console").run()
+        delivered = sum(1 for s in sent if s.outcome in ("sent", "digest"))
+        if delivered:
+            self.out.write(f"  ({delivered} reminder{'s' if delivered != 1 else ''} sent)\n")
 
     def _switch_channel(self, where: str) -> None:
         where = where.lstrip("#")
@@ -585,6 +624,32 @@ class ConsoleSession:
                 continue
             self.run(line)
         self.out.write("\n")
+
+
+#: Words that leave a form without recording anything.
+_CANCEL = frozenset({"cancel", "/cancel", "quit", "stop"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Leave:
+    """The answer to a form field that ends the form: a cancel (`command` None) or a command
+    typed instead of an answer, to run once the form is left."""
+
+    command: str | None
+
+
+def _leaves_form(line: str, f: FormField) -> bool:
+    """`cancel`, a `/coregroup …` or console line, or (outside free-text fields, where any
+    sentence is an answer) anything the command parser reads as a command, such as `status`."""
+    if line.lower().strip(".!") in _CANCEL or line.startswith("/"):
+        return True
+    if f.kind == "long_text" or not line:
+        return False
+    try:
+        parse(line)
+    except CommandError:
+        return False
+    return True
 
 
 def _fixed(at: datetime) -> Clock:

@@ -121,6 +121,9 @@ class Destination:
     thread_key: str | None = None
     #: The channel kind of `target` when it is not the main port's (an email address).
     via: str | None = None
+    #: Someone outside the core group (a line manager): they can't run the case's commands, so
+    #: their copy carries no buttons (a "Done" they may not press is worse than none).
+    outsider: bool = False
 
 
 @dataclass
@@ -297,6 +300,12 @@ class Delivery:
                 done.append(Sent(rid, ref, kind, recipient, f"{dest.kind}:{dest.target}", "postponed"))
                 continue
             message = self._message(case, fresh, now, dest.note)
+            if dest.outsider and message.buttons:
+                message = replace(
+                    message,
+                    buttons=(),
+                    detail=(*message.detail, "Only the core group can record this; pass it on to them."),
+                )
             result = self._send_one(rid, case, fresh, dest, message, attempts, now)
             if result.outcome == "retry":
                 blocked[dest.target] = now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
@@ -338,10 +347,10 @@ class Delivery:
             lead = people.get(facts.lead_sw) if facts.lead_sw else None
             mgr = lead.manager_address(platform) if lead else None
             if mgr:
-                return Destination("dm", mgr)
+                return Destination("dm", mgr, outsider=True)
             by_mail = self._mail(lead.manager_addresses if lead else {})
             if by_mail:
-                return Destination("dm", by_mail, via=self._via)
+                return Destination("dm", by_mail, via=self._via, outsider=True)
             return Destination(
                 "channel",
                 channel,
@@ -386,6 +395,7 @@ class Delivery:
                     note=f"Sent to you as line manager: the {_label(person.role)} "
                     f"(member {person.id}) is away.",
                     via=None if mgr else self._via,
+                    outsider=True,
                 )
             return Destination(
                 "channel",

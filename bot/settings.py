@@ -5,6 +5,7 @@ Handlers never read `os.environ`; they are given a `Settings` (or the values the
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     channel_prefix: str = Field(default="cg-", alias="COREGROUP_CHANNEL_PREFIX")
+    #: Case references are this prefix, a hyphen and digits (CG-0042); `new` refuses anything
+    #: else, so a child's name never reaches a channel name. 1 to 6 letters.
+    reference_prefix: str = Field(default="CG", alias="COREGROUP_REFERENCE_PREFIX")
     #: Roles that come with the case's powers (close, change, remove others, grant) when the lead
     #: social worker, a case manager or a deployment manager adds the member; added by anyone
     #: else the role carries no powers. Comma-separated, as typed in `add … role:"…"`.
@@ -147,8 +151,16 @@ def handler_config(settings: Settings) -> Config:
     from handlers.parse import also_online
 
     also_online("teams")
+    prefix = settings.reference_prefix.strip().upper()
+    if not re.fullmatch(r"[A-Z]{1,6}", prefix):
+        from bot.cli import UsageError
+
+        raise UsageError(
+            f"COREGROUP_REFERENCE_PREFIX={settings.reference_prefix!r} should be 1 to 6 letters, e.g. CG"
+        )
     return Config(
         channel_prefix=settings.channel_prefix,
+        reference_prefix=prefix,
         manager_roles=roles,
         managers=manager_addresses(settings.managers),
         email=settings.email_ready,

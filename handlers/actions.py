@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from handlers.common import Context, member_of, mention, not_before_start, resolve_case, short
+from handlers.common import Context, chat_id, member_of, mention, not_before_start, resolve_case, short
 from handlers.forms import action_form
 from handlers.i18n import _, long_day, ngettext
 from handlers.parse import EXAMPLES, ActionDone, AddAction, CommandError, ListActions
@@ -30,15 +30,39 @@ def open_action_form(ctx: Context, reference: str | None) -> Outcome:
     return Outcome(form=action_form(case.reference), reference=case.reference)
 
 
-def _owner(s: Session, reference: str, ctx: Context, who: str) -> Member:
-    """A member by their address on the actor's channel, or (someone outside it) by email."""
-    try:
-        return repo.member_by_address(s, reference, ctx.actor.kind, who, on=ctx.today)
-    except NotAMember:
-        for m in repo.members(s, reference, on=ctx.today):
-            if m.email and "@" in who and m.email.lower() == who.lower():
-                return m
-        raise
+def _owner(s: Session, ctx: Context, reference: str, cmd: AddAction, ex: str) -> Member | None:
+    """The member who owns the action: by mention, by email or by name. Any current member may
+    own one, family included (Suffolk §7.2 gives parents roles in the plan), and members reached
+    by email too; someone outside the core group may not."""
+    if cmd.owner:
+        try:
+            return repo.member_by_address(s, reference, ctx.actor.kind, cmd.owner, on=ctx.today)
+        except NotAMember:
+            raise CommandError(
+                _(
+                    "{who} isn't a member of {reference}'s core group; an action's owner must be.",
+                    who=user_mention(cmd.owner),
+                    reference=reference,
+                ),
+                ex,
+            ) from None
+    wanted = cmd.owner_email or cmd.owner_name
+    if not wanted:
+        return None
+    people = repo.members(s, reference, on=ctx.today)
+    if cmd.owner_email:
+        found = [m for m in people if m.email and m.email.lower() == cmd.owner_email.lower()]
+    else:
+        found = [m for m in people if m.display_name.strip().lower() == wanted.strip().lower()]
+    if len(found) == 1:
+        return found[0]
+    named = [f'"{m.display_name}"' for m in people if not chat_id(m)]
+    hint = f" Members by email: {', '.join(named)}." if named else ""
+    raise CommandError(
+        f"`{wanted}` is {'more than one' if found else 'not a'} member of {reference}'s core group"
+        f"{': use their email' if found else ''}; an action's owner must be one.{hint}",
+        ex,
+    )
 
 
 def add_action(ctx: Context, cmd: AddAction) -> Outcome:
@@ -46,20 +70,7 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
-        owner: Member | None = None
-        if cmd.owner:
-            try:
-                owner = _owner(s, case.reference, ctx, cmd.owner)
-            except NotAMember:
-                who = cmd.owner if "@" in cmd.owner else user_mention(cmd.owner)
-                raise CommandError(
-                    _(
-                        "{who} isn't a member of {reference}'s core group; an action's owner must be.",
-                        who=who,
-                        reference=case.reference,
-                    ),
-                    ex,
-                ) from None
+        owner = _owner(s, ctx, case.reference, cmd, ex)
         if cmd.due is not None:
             not_before_start(cmd.due, case, ex, _("an action's due date"))
         action = repo.add_action(

@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from sqlmodel import Session
+
 from handlers.common import (
     Context,
     Rules,
     case_obligations,
+    london_date,
     member_or_manager,
+    mention,
     require_powers,
     resolve_case,
     rule_context,
@@ -22,15 +26,16 @@ from handlers.common import (
     rules_for,
     when,
 )
-from handlers.forms import new_case_form
-from handlers.i18n import _, long_day
+from handlers.forms import close_form, new_case_form
+from handlers.i18n import _, long_day, ngettext
 from handlers.parse import EXAMPLES, SLASH, SUMMARIES, ChangeCase, CloseCase, CommandError, Help
 from handlers.parse import NewCase as NewCaseCmd
-from handlers.replies import ArchiveChannel, CreateChannel, Message, Outcome, only
+from handlers.replies import ArchiveChannel, Button, CreateChannel, Message, Outcome, only
 from handlers.summary import case_summary
 from scheduling.profiles import ProfileError, load_profile, profile_names
+from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
-from storage.errors import StorageError
+from storage.errors import CaseClosed, StorageError
 from storage.models import LEAD_SOCIAL_WORKER
 
 
@@ -94,6 +99,16 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
     if cmd.start > ctx.today:
         raise CommandError(_still_to_come(cmd.start), ex)
     person = ctx.directory.person(ctx.actor.user_id) if ctx.directory else None
+    prefix = ctx.config.reference_prefix
+    if cmd.reference and not re.fullmatch(rf"{re.escape(prefix)}-\d{{1,8}}", cmd.reference):
+        with ctx.read() as s:
+            free = repo.next_reference(s, prefix)
+        raise CommandError(
+            f"`{cmd.reference}` isn't a case reference here: references are {prefix}- then digits, "
+            f"like {free}. A reference names the case's channel, so it must never carry a name. "
+            "Leave it out and I'll give the case the next free one. Nothing has been set up.",
+            f"{SLASH} new profile:{cmd.profile} plan:{cmd.plan} start:{cmd.start.isoformat()}",
+        )
     with ctx.write() as s:
         case = repo.create_case(
             s,
@@ -103,7 +118,8 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
             plan=cmd.plan,
             start=cmd.start,
             registered=cmd.start,
-            reference=cmd.reference,
+            reference=cmd.reference or None,
+            prefix=prefix,
         )
         lead = repo.add_member(
             s,
@@ -219,15 +235,40 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
 
 
 def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
-    with ctx.write() as s:
+    """Closing ends the reminders and archives the channel, so it is never a slip: it asks why
+    (kept on the record), names what is still open (plan actions, a concern, a booked meeting)
+    and asks to confirm; the closing message goes to the channel before it is archived."""
+    with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_or_manager(s, ctx, case)
         require_powers(ctx, me, case, _("close it"))
-        case = repo.close_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now)
+        if case.status == "closed":
+            raise CaseClosed(case.reference)
+        still_open = _still_open(s, ctx, case.reference)
+    if cmd.reason is None or not cmd.reason.strip():
+        return Outcome(form=close_form(case.reference, tuple(still_open)), reference=case.reference)
+    reason = cmd.reason.strip()
+    if still_open and not cmd.confirmed:
+        again = f'close reason:"{reason.replace(chr(34), chr(39))}" confirm case:{case.reference}'
+        return only(
+            Message(
+                ngettext(
+                    "{reference} still has {n} thing open; nothing has been closed yet.",
+                    "{reference} still has {n} things open; nothing has been closed yet.",
+                    len(still_open),
+                    reference=case.reference,
+                ),
+                (*still_open, _("Closing stops every reminder and archives the channel. Close anyway?")),
+                (Button(_("Close anyway"), "cg.run", again, primary=True),),
+                context=(_("Or finish them first, then `{example}`.", example=EXAMPLES["close"]),),
+            )
+        )
+    with ctx.write() as s:
+        case = repo.close_case(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, reason=reason)
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            _("{reference} is closed.", reference=case.reference),
+            _("{reference} is closed: {reason}", reference=case.reference, reason=reason),
             (
                 _(
                     "Its record is kept for the retention period and can be exported; no more reminders "
@@ -239,6 +280,26 @@ def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
     )
     out.effects.append(ArchiveChannel(case.reference))
     return out
+
+
+def _still_open(s: Session, ctx: Context, reference: str) -> list[str]:
+    """What closing would leave undone, one line each, in the words people use."""
+    lines = []
+    people = {m.id: m for m in repo.members(s, reference, include_left=True)}
+    for a in repo.actions(s, reference, status="open"):
+        owner = people.get(a.owner_member_id) if a.owner_member_id else None
+        who = f", {mention(owner)}" if owner else ""
+        due = f", due {long_date(a.due_on)}" if a.due_on else ""
+        lines.append(f"Open plan action {a.id}: {a.text}{who}{due}.")
+    for e in repo.escalations(s, reference, open_only=True):
+        lines.append(f"An open concern, raised {long_date(london_date(e.raised_at))}.")
+    for m in repo.meetings(s, reference, status="scheduled"):
+        if m.starts_at >= ctx.now:
+            lines.append(
+                f"A {meeting_label(m.kind)} booked for {long_date(london_date(m.starts_at))}; "
+                "its invitation is not cancelled by closing."
+            )
+    return lines
 
 
 def help_text(ctx: Context, cmd: Help) -> Outcome:

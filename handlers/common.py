@@ -27,30 +27,17 @@ from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.engine import Obligation, obligations
 from scheduling.london import LONDON, Clock, london_today
 from scheduling.profiles import Profile, RuleSpec, load_profile
+from scheduling.roles import FAMILY_KINDS, PROFESSIONAL, ROLES
+from scheduling.roles import role_key as role_key  # handlers import it from here
+from scheduling.roles import role_label as role_label
 from storage import repository as repo
 from storage.db import Store
 from storage.errors import NotAMember, StorageError, UnknownCase, UnknownChannel
 from storage.models import SOCIAL_WORKER_ROLES, CoreGroup, Member
 
-#: Roles that count as family members (the rest are professionals).
-FAMILY_ROLES: Final = frozenset(
-    {
-        "parent",
-        "mother",
-        "father",
-        "carer",
-        "step_parent",
-        "grandparent",
-        "child",
-        "young_person",
-        "family",
-        "family_member",
-        "guardian",
-        "aunt",
-        "uncle",
-        "sibling",
-    }
-)
+#: Roles that count as family members (the rest are professionals, the child or others who
+#: attend): read from the one vocabulary, `scheduling/roles.py`.
+FAMILY_ROLES: Final = frozenset(k for k, kind in ROLES.items() if kind in FAMILY_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +61,9 @@ class Config:
     """Deployment choices handlers need (from `bot.settings`, never from the environment)."""
 
     channel_prefix: str = "cg-"
+    #: Case references are this, a hyphen and digits (`COREGROUP_REFERENCE_PREFIX`): `CG-0042`.
+    #: A reference names the channel, so nothing else (a child's name) may get into it.
+    reference_prefix: str = "CG"
     #: Roles that come with the case's powers when someone who holds them (or a deployment
     #: manager) adds the member (`COREGROUP_MANAGER_ROLES`). The words alone grant nothing: added
     #: by anyone else, the member has the role without the powers.
@@ -220,7 +210,28 @@ def member_of(s: Session, ctx: Context, case: CoreGroup) -> Member:
     try:
         return repo.member_by_address(s, case.reference, ctx.actor.kind, ctx.actor.user_id, on=ctx.today)
     except NotAMember:
+        if case.status == "closed" and any(
+            m.address(ctx.actor.kind) == ctx.actor.user_id
+            for m in repo.members(s, case.reference, include_left=True)
+        ):
+            raise refusal_closed(case) from None
         raise refusal_not_member(case.reference) from None
+
+
+def refusal_closed(case: CoreGroup) -> Refusal:
+    """What someone who was in a closed case's core group hears: it is closed, not "you are
+    not a member" (they were; the record is kept, not theirs to change)."""
+    when_closed = _(" on {day}", day=long_day(london_date(case.closed_at))) if case.closed_at else ""
+    return Refusal(
+        Message(
+            _(
+                "{reference} was closed{when}; nothing more can be recorded for it.",
+                reference=case.reference,
+                when=when_closed,
+            ),
+            (_("Its record is kept and can be exported by the lead social worker or their manager."),),
+        )
+    )
 
 
 def is_deployment_manager(ctx: Context) -> bool:
@@ -238,18 +249,10 @@ def member_or_manager(s: Session, ctx: Context, case: CoreGroup) -> Member | Non
         raise
 
 
-def role_key(role: str) -> str:
-    """Roles are stored as snake_case keys (`health_visitor`) and shown with spaces."""
-    return re.sub(r"[^a-z0-9]+", "_", role.strip().lower()).strip("_")
-
-
-def role_label(role: str) -> str:
-    return role.replace("_", " ")
-
-
 def has_powers(member: Member | None) -> bool:
-    """The stored grant (`Member.powers`), never the role words. Family never hold powers."""
-    return member is not None and member.powers and member.kind != "family"
+    """The stored grant (`Member.powers`), never the role words. Only professionals hold
+    powers: never family, the child or an interpreter."""
+    return member is not None and member.powers and member.kind == PROFESSIONAL
 
 
 def may_use_powers(ctx: Context, member: Member | None) -> bool:
@@ -277,7 +280,12 @@ def is_social_worker(member: Member) -> bool:
 
 
 def is_family(member: Member) -> bool:
-    return member.kind == "family"
+    return member.kind in FAMILY_KINDS
+
+
+def is_professional(member: Member) -> bool:
+    """Counts for quorum, may chair and take minutes, is asked for written reports."""
+    return member.kind == PROFESSIONAL
 
 
 def chat_id(member: Member) -> str | None:

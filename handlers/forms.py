@@ -16,6 +16,7 @@ from handlers.parse import (
     EXAMPLES,
     AddAction,
     AddMember,
+    CloseCase,
     Command,
     CommandError,
     NewCase,
@@ -31,6 +32,7 @@ from handlers.parse import (
 )
 from handlers.replies import Form, FormField, Option, clean
 from scheduling.case import PLANS
+from scheduling.roles import KIND_WORDS, MEMBER_KINDS
 
 FormValue = str | list[str] | None
 
@@ -55,7 +57,13 @@ def new_case_form(profiles: Iterable[str]) -> Form:
         title=_("New core group"),
         intro=_("Use the case reference only (like CG-0001), never the child's name."),
         fields=(
-            FormField("reference", _("Case reference"), placeholder="CG-0001"),
+            FormField(
+                "reference",
+                _("Case reference"),
+                optional=True,
+                placeholder="CG-0001",
+                hint=_("Leave empty to get the next free reference."),
+            ),
             FormField(
                 "profile", _("Local guidance"), "select", options=tuple(Option(p, p) for p in profiles)
             ),
@@ -87,6 +95,14 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
             ),
             FormField("name", _("Their name (outside the {place} only)", place=place), optional=True),
             FormField("role", _("Role"), placeholder="health visitor"),
+            FormField(
+                "kind",
+                _("Who they are"),
+                "select",
+                optional=True,
+                options=tuple(Option(k, f"{k}: {KIND_WORDS[k]}"[:75]) for k in MEMBER_KINDS),
+                hint=_("Leave empty to read it from the role (a mother is family, a GP a professional)."),
+            ),
             FormField("agency", _("Agency"), optional=True, placeholder="NHS"),
             FormField(
                 "language",
@@ -98,6 +114,25 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
             ),
         ),
         submit=_("Add"),
+    )
+
+
+def close_form(reference: str, still_open: Sequence[str] = ()) -> Form:
+    """Why the case is closing; what is still open is shown above, so closing is a decision."""
+    intro = "Closing stops every reminder and archives the channel."
+    if still_open:
+        intro += " Still open: " + " ".join(still_open)
+    return Form(
+        id="close",
+        title="Close the case",
+        context=reference,
+        intro=intro,
+        fields=(
+            FormField(
+                "reason", "Why is the case closing?", placeholder="Plan ended at the review conference"
+            ),
+        ),
+        submit="Close",
     )
 
 
@@ -259,7 +294,7 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
     ref, _sep, extra = context.partition("|")
     meeting_id = int(extra) if extra.isdigit() else None
     if form_id == "new":
-        reference = need("reference", "the case reference")
+        reference = _one(values, "reference") or ""
         if reference:
             try:
                 reference = parse_reference(reference, EXAMPLES["new"])
@@ -286,9 +321,15 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
         if language and language not in LANGUAGE_NAMES:
             errors["language"] = "Pick Cymraeg or English, or leave it empty."
         _raise(errors)
+        kind = _one(values, "kind")
         if user:
             return AddMember(
-                case=ref, user=user, role=role, agency=_one(values, "agency"), language=language or None
+                case=ref,
+                user=user,
+                role=role,
+                agency=_one(values, "agency"),
+                kind=kind,
+                language=language or None,
             )
         return AddMember(
             case=ref,
@@ -297,7 +338,13 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
             role=role,
             agency=_one(values, "agency"),
             language=language or None,
+            kind=kind,
         )
+    if form_id == "close":
+        reason = need("reason", "why the case is closing")
+        _raise(errors)
+        # The form showed what is still open: submitting it is the confirmation.
+        return CloseCase(case=ref, reason=reason, confirmed=True)
     if form_id == "meeting":
         day = dated("date", "the date", EXAMPLES["meeting"])
         raw_time = need("time", "the time")

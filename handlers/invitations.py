@@ -25,6 +25,7 @@ from sqlmodel import Session, col
 
 from handlers.common import Context
 from handlers.replies import SyncInvitation
+from scheduling.roles import FAMILY_KINDS
 from storage import outbox
 from storage import repository as repo
 from storage.models import Meeting, Member, Reminder
@@ -71,7 +72,7 @@ def family_ids(
 ) -> list[int]:
     """The family members' ids from `family:all` or `family:m:12,m:14` (or plain numbers).
     Raises ValueError naming a value that is not a family member of this case."""
-    family = {m.id: m for m in on_members if m.kind == "family" and m.id is not None}
+    family = {m.id: m for m in on_members if m.kind in FAMILY_KINDS and m.id is not None}
     if not ticked:
         return []
     if any(t.lower() == "all" for t in ticked):

@@ -48,7 +48,7 @@ from handlers.parse import (
 )
 from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
 from handlers.replies import mention as user_mention
-from handlers.status import rota_for_next
+from handlers.status import RotaSlot, chair_choice, chair_for_next, chair_member
 from handlers.words import about_words, meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
@@ -130,7 +130,27 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
         if warning is not None:
             return only(warning)
     with ctx.write() as s:
-        slot = rota_for_next(s, case.reference, rules.profile.social_worker_may_chair, ctx.today)
+        everyone = repo.members(s, case.reference, on=ctx.today)
+        booked = repo.meetings(s, case.reference)
+        slot = chair_for_next(everyone, booked, rules.profile)
+        after_tier1 = rules.profile.chair.after_tier1 is not None and (
+            chair_choice(rules.profile, booked, None) == rules.profile.chair.after_tier1
+        )
+        chair_id = chair_member(s, ctx, case.reference, cmd.chair, rules.profile, "chair", after_tier1)
+        minutes_id = chair_member(
+            s, ctx, case.reference, cmd.minutes, rules.profile, "minute-taker", after_tier1
+        )
+        by_id = {m.id: m for m in everyone}
+        if chair_id is not None:
+            slot = RotaSlot(
+                by_id.get(chair_id), None if slot.minutes and slot.minutes.id == chair_id else slot.minutes
+            )
+        if minutes_id is not None:
+            if slot.chair is not None and slot.chair.id == minutes_id:
+                raise CommandError(
+                    "One person can't both chair and take the minutes. Nothing has been booked.", ex
+                )
+            slot = RotaSlot(slot.chair, by_id.get(minutes_id))
         meeting = repo.schedule_meeting(
             s,
             case.reference,

@@ -12,7 +12,6 @@ from datetime import date
 from sqlmodel import Session
 
 from handlers.common import (
-    FAMILY_ROLES,
     Context,
     Refusal,
     chat_id,
@@ -42,13 +41,52 @@ from handlers.parse import (
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
 from handlers.replies import mention as user_mention
 from scheduling.profiles import load_profile
+from scheduling.roles import FAMILY_KINDS, KIND_WORDS, MEMBER_KINDS, PROFESSIONAL, read_role
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER, CoreGroup, Member
 
 
-def _kind(role: str) -> str:
-    return "family" if role in FAMILY_ROLES else "professional"
+def _role_and_kind(cmd: AddMember, example: str) -> tuple[str, str]:
+    """The stored role key and kind: the kind as given (`kind:family`), else read from the
+    role's words (`scheduling/roles.py`). A role the vocabulary doesn't know, or a likely
+    misspelling, is asked about: a wrong kind would miscount quorum or make a parent chair."""
+    reading = read_role(cmd.role)
+    if not reading.key:
+        raise CommandError("The role is empty.", example)
+    base = example.split(" role:")[0]
+    if cmd.kind is not None:
+        kind = role_key(cmd.kind)
+        if kind not in MEMBER_KINDS:
+            raise CommandError(
+                f"`kind:{cmd.kind}` isn't a kind of member. Use one of: "
+                + "; ".join(f"`{k}`: {KIND_WORDS[k]}" for k in MEMBER_KINDS)
+                + ".",
+                f'{base} role:"{role_label(reading.key)}" kind:{reading.kind or PROFESSIONAL}',
+            )
+        clash = (reading.kind == PROFESSIONAL and kind in FAMILY_KINDS) or (
+            reading.kind in FAMILY_KINDS and kind == PROFESSIONAL
+        )
+        if clash:
+            raise CommandError(
+                f"A {role_label(reading.key)} is {reading.kind}, not {kind}. Nothing has changed.",
+                f'{base} role:"{role_label(reading.key)}"',
+            )
+        return reading.key, kind
+    if reading.kind is not None:
+        return reading.key, reading.kind
+    if reading.suggestion is not None:
+        raise CommandError(
+            f'I don\'t know the role "{cmd.role}". Did you mean {reading.suggestion}? Nothing has changed.',
+            f'{base} role:"{reading.suggestion}"',
+        )
+    raise CommandError(
+        f"I don't know the role \"{cmd.role}\", so I can't tell who they are in the core group. "
+        "Add `kind:` with one of: "
+        + "; ".join(f"`{k}`: {KIND_WORDS[k]}" for k in MEMBER_KINDS)
+        + ". Nothing has changed.",
+        f'{base} role:"{cmd.role}" kind:professional',
+    )
 
 
 def add_member(ctx: Context, cmd: AddMember) -> Outcome:
@@ -57,9 +95,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             case = resolve_case(s, ctx, cmd.case)
             _may_add(case, member_of(s, ctx, case))
         return Outcome(form=add_member_form(case.reference, people_place(ctx)), reference=case.reference)
-    role = role_key(cmd.role)
-    if not role:
-        raise CommandError(_("The role is empty."), EXAMPLES["add"])
+    role, kind = _role_and_kind(cmd, EXAMPLES["add_email"] if cmd.email else EXAMPLES["add"])
     person = None
     if cmd.user and ctx.directory is not None:
         person = ctx.directory.person(cmd.user)
@@ -127,7 +163,7 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             now=ctx.now,
             display_name=(cmd.display_name or (person.name if person else None) or cmd.user or "member"),
             role=role,
-            kind=_kind(role),
+            kind=kind,
             agency=cmd.agency,
             email=cmd.email or (person.email if person else None),
             addresses={ctx.actor.kind: cmd.user} if cmd.user else None,
@@ -229,7 +265,7 @@ def _existing(s: Session, reference: str, ctx: Context, cmd: AddMember) -> Membe
 def _may_add(case: CoreGroup, me: Member | None) -> None:
     """Family members are in the core group to take part, not to decide who else sees the
     child's record: only professionals (and deployment managers, `me` None) add people."""
-    if me is not None and me.kind == "family":
+    if me is not None and me.kind != PROFESSIONAL:
         raise Refusal(
             Message(
                 _(
@@ -305,9 +341,15 @@ def grant_powers(ctx: Context, cmd: GrantPowers) -> Outcome:
             )
         target = _target(s, case.reference, ctx, cmd.user)
         assert target.id is not None
-        if is_family(target):
+        if target.kind != PROFESSIONAL:
             raise CommandError(
-                _("{who} is family; family members never hold a case's powers.", who=mention(target)),
+                _("{who} is family; family members never hold a case's powers.", who=mention(target))
+                if is_family(target)
+                else _(
+                    "{who} is {kind}; only professionals hold a case's powers.",
+                    who=mention(target),
+                    kind=target.kind,
+                ),
                 f"{EXAMPLES['grant']} (a professional in the core group)",
             )
         if cmd.withdraw and me is not None and target.id == me.id:
@@ -381,6 +423,8 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
         where = "" if chat_id(m) else _(" (by email)")
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
+        if m.kind != PROFESSIONAL:
+            label += f" ({m.kind})"
         lines.append(
             _(
                 "**{role}**: {who}{agency}{where}{away}{powers}",

@@ -65,7 +65,7 @@ EXAMPLES: Final[dict[str, str]] = {
     "tier2": f"{SLASH} tier2 2027-08-02 10:00",
     "status": f"{SLASH} status",
     "rota": f"{SLASH} rota",
-    "close": f"{SLASH} close",
+    "close": f'{SLASH} close reason:"Plan ended at the review conference"',
     "change": f"{SLASH} change start:2027-01-04",
     "language": f"{SLASH} language cy",
     "help": f"{SLASH} help",
@@ -180,6 +180,8 @@ class AddMember(Command):
     #: `cy` or `en` when the person's language is known as they are added; None: they are asked
     #: (Welsh profiles) or their case's profile decides.
     language: str | None = None
+    #: professional, family, child or other (scheduling/roles.py); None: read from the role.
+    kind: str | None = None
     name: str = field(default="add", init=False)
 
 
@@ -223,6 +225,9 @@ class ScheduleMeeting(Command):
     move: bool = False
     #: Family members the lead social worker invites: ("all",) or ("m:12", ...).
     family: tuple[str, ...] = ()
+    #: `chair:@x minutes:@y` (user ids); None: as the profile's chair rule gives.
+    chair: str | None = None
+    minutes: str | None = None
     name: str = field(default="meeting", init=False)
 
 
@@ -326,6 +331,10 @@ class RiskReduced(Command):
 class AddAction(Command):
     text: str
     owner: str | None = None
+    #: An owner reached by email (a parent, a GP outside the workspace), or named as the
+    #: members list shows them ("Gran"): members without a chat address own actions too.
+    owner_email: str | None = None
+    owner_name: str | None = None
     due: date | None = None
     name: str = field(default="action", init=False)
 
@@ -389,11 +398,18 @@ class Status(Command):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rota(Command):
+    #: `rota chair:@x minutes:@y`: set the next booked core group's (user ids).
+    chair: str | None = None
+    minutes: str | None = None
     name: str = field(default="rota", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseCase(Command):
+    #: Why the case is closing (asked for when left out).
+    reason: str | None = None
+    #: The person has seen what is still open and closes anyway.
+    confirmed: bool = False
     name: str = field(default="close", init=False)
 
 
@@ -696,7 +712,9 @@ def _p_new(sub: str, toks: list[_Tok]) -> Command:
     a = _Args(sub, toks, ex)
     if not a.positional and not a.keys:
         return NewCase()
-    ref = parse_reference(a.need("a case reference such as CG-0001").text, ex)
+    # Left out, the reference is allocated (`ref` "").
+    first = a.take()
+    ref = parse_reference(first.text, ex) if first is not None else ""
     profile = a.key("profile")
     plan = a.key("plan")
     start_raw = a.key("start")
@@ -733,10 +751,17 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
                 "Someone outside the workspace needs `name:` and `role:` as well as the email.", ex
             )
         agency = a.key("agency")
+        kind = a.key("kind")
         language = _language_key(a, ex)
         a.done()
         return AddMember(
-            case=a.case, email=email, display_name=display, role=role, agency=agency, language=language
+            case=a.case,
+            email=email,
+            display_name=display,
+            role=role,
+            agency=agency,
+            kind=kind,
+            language=language,
         )
     who = a.need("a person (@someone) or an email address")
     user = parse_user(who.text, ex)
@@ -745,10 +770,11 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
         raise CommandError("`add` needs the person's `role:`.", ex)
     agency = a.key("agency")
     display = a.key("name")
+    kind = a.key("kind")
     language = _language_key(a, ex)
     a.done()
     return AddMember(
-        case=a.case, user=user, role=role, agency=agency, display_name=display, language=language
+        case=a.case, user=user, role=role, agency=agency, display_name=display, kind=kind, language=language
     )
 
 
@@ -781,6 +807,14 @@ def _p_language(sub: str, toks: list[_Tok]) -> Command:
     lang = parse_language(a.need("cy (Cymraeg) or en (English)").text, ex)
     a.done()
     return SetLanguage(case=a.case, language=lang)
+
+
+def _p_close(sub: str, toks: list[_Tok]) -> Command:
+    a = _Args(sub, toks, EXAMPLES["close"])
+    reason = a.key("reason")
+    confirmed = a.flag("confirm", "confirmed")
+    a.done()
+    return CloseCase(case=a.case, reason=reason, confirmed=confirmed)
 
 
 def _p_remove(sub: str, toks: list[_Tok]) -> Command:
@@ -834,9 +868,31 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     family = tuple(p for p in re.split(r"[,\s]+", family_raw) if p) if family_raw else ()
     if a.flag("family"):
         family = ("all",)
+    chair_raw, minutes_raw = a.key("chair"), a.key("minutes")
     a.done()
     return ScheduleMeeting(
-        case=a.case, day=day, at=at, venue=venue, online=online, confirmed=confirmed, move=move, family=family
+        case=a.case,
+        day=day,
+        at=at,
+        venue=venue,
+        online=online,
+        confirmed=confirmed,
+        move=move,
+        family=family,
+        chair=parse_user(chair_raw, ex) if chair_raw else None,
+        minutes=parse_user(minutes_raw, ex) if minutes_raw else None,
+    )
+
+
+def _p_rota(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["rota"]
+    a = _Args(sub, toks, ex)
+    chair_raw, minutes_raw = a.key("chair"), a.key("minutes")
+    a.done()
+    return Rota(
+        case=a.case,
+        chair=parse_user(chair_raw, ex) if chair_raw else None,
+        minutes=parse_user(minutes_raw, ex) if minutes_raw else None,
     )
 
 
@@ -1028,16 +1084,19 @@ def _p_action(sub: str, toks: list[_Tok]) -> Command:
     if not text.strip():
         raise CommandError("The action's text is empty.", ex)
     owner_raw = a.key("owner")
-    # An owner outside the workspace is named by their email (`owner:gp@example.org`).
-    owner = (
-        (parse_email(owner_raw, ex) if "@" in owner_raw.lstrip("<@") else parse_user(owner_raw, ex))
-        if owner_raw
-        else None
-    )
+    owner = owner_email = owner_name = None
+    if owner_raw and (_MAILTO.match(owner_raw) or _EMAIL.match(owner_raw)):
+        owner_email = parse_email(owner_raw, ex)
+    elif owner_raw and (_USER.match(owner_raw) or owner_raw.startswith("@")):
+        owner = parse_user(owner_raw, ex)
+    elif owner_raw:
+        owner_name = owner_raw
     due_raw = a.key("due")
     due = parse_date(due_raw, ex) if due_raw else None
     a.done()
-    return AddAction(case=a.case, text=text.strip(), owner=owner, due=due)
+    return AddAction(
+        case=a.case, text=text.strip(), owner=owner, owner_email=owner_email, owner_name=owner_name, due=due
+    )
 
 
 def _p_concern(sub: str, rest: str) -> Command:
@@ -1109,8 +1168,8 @@ _SUBCOMMANDS: Final = {
     "tier1": _p_tier,
     "tier2": _p_tier,
     "status": _simple(Status, EXAMPLES["status"]),
-    "rota": _simple(Rota, EXAMPLES["rota"]),
-    "close": _simple(CloseCase, EXAMPLES["close"]),
+    "rota": _p_rota,
+    "close": _p_close,
     "change": _p_change,
     "language": _p_language,
 }
@@ -1146,6 +1205,10 @@ def to_text(cmd: Command) -> str:
             parts.append("move")
         if cmd.family:
             parts.append(f"family:{','.join(cmd.family)}")
+        if cmd.chair:
+            parts.append(f"chair:<@{cmd.chair}>")
+        if cmd.minutes:
+            parts.append(f"minutes:<@{cmd.minutes}>")
         if cmd.confirmed:
             parts.append("confirm")
     elif isinstance(cmd, ScheduleReview):

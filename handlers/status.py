@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from threading import Lock
 
 from sqlmodel import Session
@@ -18,6 +18,7 @@ from handlers.common import (
     Context,
     case_obligations,
     case_version,
+    is_professional,
     is_social_worker,
     london_date,
     london_time,
@@ -27,16 +28,21 @@ from handlers.common import (
     resolve_case,
     rule_context,
     rule_title,
+    source_label,
     when,
 )
 from handlers.i18n import _, ngettext
-from handlers.parse import EXAMPLES, Rota, Status
+from handlers.parse import EXAMPLES, CommandError, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
+from handlers.replies import mention as user_mention
 from handlers.words import about_words, meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
+from scheduling.profiles import Profile
+from scheduling.wording import long_date
 from storage import repository as repo
-from storage.models import CoreGroup, Member
+from storage.errors import NotAMember
+from storage.models import CoreGroup, Meeting, Member
 
 CacheKey = tuple[str, int, int, str, bool]
 
@@ -103,6 +109,14 @@ def status(ctx: Context, cmd: Status) -> Outcome:
 
 
 def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
+    if case.status == "closed":
+        # Nothing is due on a closed case: listing deadlines would invite work nobody will chase.
+        closed = f" on {long_date(london_date(case.closed_at))}" if case.closed_at else ""
+        reason = (f"Why: {case.closed_reason}",) if case.closed_reason else ()
+        return Message(
+            f"{case.reference}: closed{closed}",
+            (*reason, "No reminders are sent; its record is kept and can be exported."),
+        )
     rules, obs = case_obligations(s, case, ctx.today)
     nxt = repo.next_meeting(s, case.reference, now=ctx.now)
     missing = repo.outstanding_reports(s, case.reference, nxt.id) if nxt and nxt.id else []
@@ -249,54 +263,210 @@ def plan_rota(
     return slots
 
 
+def _by_role(people: Sequence[Member], role: str) -> Member | None:
+    """The professional member in `role` (the lead social worker, the Practice Lead), if any."""
+    return next((m for m in people if m.role == role and is_professional(m)), None)
+
+
+def chair_choice(profile: Profile, meetings: Sequence[Meeting], before: datetime | None) -> str:
+    """Which of the profile's chair rules applies to a core group starting at `before` (None:
+    the next one to book), given the case's meetings."""
+    rule = profile.chair
+    core = [
+        m
+        for m in meetings
+        if m.kind in CORE_GROUP_KINDS
+        and m.status in ("held", "scheduled")
+        and (before is None or m.starts_at < before)
+    ]
+    if rule.first and not core:
+        return rule.first
+    if rule.after_tier1:
+        tier1 = [
+            m.starts_at
+            for m in meetings
+            if m.kind == "resolution_tier1"
+            and m.status == "held"
+            and (before is None or m.starts_at < before)
+        ]
+        if tier1 and (not core or max(m.starts_at for m in core) < max(tier1)):
+            return rule.after_tier1
+    return rule.later
+
+
+def chair_for_next(
+    people: Sequence[Member], meetings: Sequence[Meeting], profile: Profile, offset: int = 0
+) -> RotaSlot:
+    """Chair and minute-taker the profile gives the next core group to book (`offset` more
+    after it, for the rota's look ahead): stored on the meeting when it is booked, and from then
+    on the meeting's stored value is the one answer (`stored_slot`)."""
+    taken = sum(1 for m in meetings if m.status in ("held", "scheduled") and m.kind in CORE_GROUP_KINDS)
+    rota_slot = plan_rota(people, taken + offset, profile.social_worker_may_chair, 1)[0]
+    choice = chair_choice(profile, meetings, None) if offset == 0 else profile.chair.later
+    if choice == "rota":
+        chair = rota_slot.chair
+    elif choice == "agreed":
+        chair = None
+    else:
+        chair = _by_role(people, choice)
+    rule = profile.chair.minutes
+    minutes = rota_slot.minutes if rule == "rota" else _by_role(people, rule)
+    if minutes is not None and chair is not None and minutes.id == chair.id:
+        # One person never does both: the next professional takes the minutes.
+        minutes = next((m for m in people if is_professional(m) and m.id != chair.id), None)
+    return RotaSlot(chair, minutes)
+
+
+def stored_slot(meeting: Meeting, people: Sequence[Member]) -> RotaSlot:
+    """The chair and minute-taker stored on a booked meeting."""
+    by_id = {m.id: m for m in people}
+    return RotaSlot(by_id.get(meeting.chair_member_id), by_id.get(meeting.minute_taker_member_id))
+
+
+def chair_rule_line(profile: Profile) -> str:
+    """The small line under the rota: the profile's chair rule and its source."""
+    rule = profile.chair
+    if rule.text:
+        src = source_label(rule.source, profile) if rule.source else profile.title
+        return f"chair · {src} · {rule.text.rstrip('.')}"
+    if profile.social_worker_may_chair:
+        return (
+            f"chair · {profile.title}: chaired by a member the core group agrees; "
+            "the rota moves between agencies"
+        )
+    return (
+        f"chair · {profile.title} guidance §3: the chair must not be the social worker "
+        "and rotates between agencies"
+    )
+
+
 def rota(ctx: Context, cmd: Rota) -> Outcome:
     from handlers.common import rules_for
 
+    if cmd.chair is not None or cmd.minutes is not None:
+        return set_chair(ctx, cmd)
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
         people = repo.members(s, case.reference, on=ctx.today)
+        everyone = repo.members(s, case.reference, include_left=True)
         all_meetings = repo.meetings(s, case.reference)
     rules = rules_for(case.profile)
     profile = rules.profile
-    held = sum(1 for m in all_meetings if m.status == "held" and m.kind in CORE_GROUP_KINDS)
     upcoming = sorted(
         (m for m in all_meetings if m.status == "scheduled" and m.kind in CORE_GROUP_KINDS),
         key=lambda m: m.starts_at,
     )
-    slots = plan_rota(people, held, profile.social_worker_may_chair)
+    held = sum(1 for m in all_meetings if m.status == "held" and m.kind in CORE_GROUP_KINDS)
     lines = []
-    for i, slot in enumerate(slots):
-        label = (
-            f"{meeting_label(upcoming[i].kind).capitalize()} "
-            f"{when(london_date(upcoming[i].starts_at), ctx.today, rules.calendar)}"
-            if i < len(upcoming)
-            else f"Meeting {held + i + 1}"
-        )
-        chair = mention(slot.chair) if slot.chair else "no one eligible yet"
-        minutes = mention(slot.minutes) if slot.minutes else "no one yet"
+    for i in range(max(ROTA_MEETINGS, len(upcoming))):
+        if i < len(upcoming):
+            m = upcoming[i]
+            slot = stored_slot(m, everyone)
+            label = (
+                f"{meeting_label(m.kind).capitalize()} "
+                f"{when(london_date(m.starts_at), ctx.today, rules.calendar)}"
+            )
+        else:
+            slot = chair_for_next(people, all_meetings, profile, i - len(upcoming))
+            label = f"Meeting {held + i + 1}"
+        chair = mention(slot.chair) if slot.chair else "to agree"
+        minutes = mention(slot.minutes) if slot.minutes else "to agree"
         lines.append(f"{label}: chair {chair}; minutes {minutes}")
-    if profile.social_worker_may_chair:
-        rule = (
-            f"chair · {profile.title}: chaired by a member the core group agrees; "
-            "the rota moves between agencies"
+    hint = (f"Set a booked meeting's: `{EXAMPLES['rota']} chair:@someone minutes:@someone`",)
+    return only(
+        Message(
+            f"{case.reference}: chair and minute-taker rota",
+            (*lines, *hint),
+            context=(chair_rule_line(profile),),
         )
-    else:
-        rule = (
-            f"chair · {profile.title} guidance §3: the chair must not be the social worker "
-            "and rotates between agencies"
-        )
-    hint = (
-        ()
-        if any(s.chair for s in slots)
-        else (f"Add a member from another agency to chair: `{EXAMPLES['add']}`",)
     )
-    return only(Message(f"{case.reference}: chair and minute-taker rota", (*lines, *hint), context=(rule,)))
 
 
-def rota_for_next(s: Session, reference: str, sw_may_chair: bool, today: date) -> RotaSlot:
-    """The rota slot of the next meeting to book (used when a meeting is scheduled)."""
-    people = repo.members(s, reference, on=today)
-    all_meetings = repo.meetings(s, reference)
-    taken = sum(1 for m in all_meetings if m.status in ("held", "scheduled") and m.kind in CORE_GROUP_KINDS)
-    return plan_rota(people, taken, sw_may_chair, 1)[0]
+def chair_member(
+    s: Session, ctx: Context, reference: str, user: str | None, profile: Profile, what: str, tier1: bool
+) -> int | None:
+    """The member a person named as chair or minute-taker, checked against the rules: only a
+    professional in the core group; a social worker chairs only where the profile allows (or
+    for the core group after Tier 1, where it says so)."""
+    if user is None:
+        return None
+    try:
+        m = repo.member_by_address(s, reference, ctx.actor.kind, user, on=ctx.today)
+    except NotAMember:
+        raise CommandError(
+            f"{user_mention(user)} isn't in {reference}'s core group, so can't be its {what}.",
+            f"{EXAMPLES['members']} (to see who is)",
+        ) from None
+    if not is_professional(m):
+        raise CommandError(
+            f"{mention(m)} is {m.kind}; only a professional in the core group chairs or takes the "
+            "minutes. Nothing has changed.",
+            f"{EXAMPLES['rota']} chair:@someone",
+        )
+    allowed = profile.social_worker_may_chair or (tier1 and profile.chair.after_tier1 is not None)
+    if what == "chair" and is_social_worker(m) and not allowed:
+        raise CommandError(
+            f"In {profile.title} the chair is never the social worker "
+            f"({source_label(profile.chair.source, profile) if profile.chair.source else profile.title}); "
+            "pick a member from another agency. Nothing has changed.",
+            f"{EXAMPLES['rota']} chair:@someone",
+        )
+    assert m.id is not None
+    return m.id
+
+
+def set_chair(ctx: Context, cmd: Rota) -> Outcome:
+    """`rota chair:@x minutes:@y`: the next booked core group's chair and minute-taker, stored
+    on the meeting (what its reminders, invitation, the chair's bundle and the export show)."""
+    from handlers.common import rules_for
+
+    with ctx.write() as s:
+        case = resolve_case(s, ctx, cmd.case)
+        member_of(s, ctx, case)
+        profile = rules_for(case.profile).profile
+        meeting = repo.next_meeting(s, case.reference, now=ctx.now, kinds=sorted(CORE_GROUP_KINDS))
+        if meeting is None or meeting.id is None:
+            raise CommandError(
+                f"{case.reference} has no core group booked to set a chair for. Book one with the chair.",
+                f"{EXAMPLES['meeting']} chair:@someone",
+            )
+        all_meetings = repo.meetings(s, case.reference)
+        tier1 = chair_choice(profile, all_meetings, meeting.starts_at) == profile.chair.after_tier1
+        chair = chair_member(s, ctx, case.reference, cmd.chair, profile, "chair", tier1)
+        minutes = chair_member(s, ctx, case.reference, cmd.minutes, profile, "minute-taker", tier1)
+        new_chair = chair if cmd.chair is not None else meeting.chair_member_id
+        new_minutes = minutes if cmd.minutes is not None else meeting.minute_taker_member_id
+        if new_chair is not None and new_chair == new_minutes:
+            if cmd.minutes is not None and cmd.chair is not None:
+                raise CommandError(
+                    "One person can't both chair and take the minutes.",
+                    f"{EXAMPLES['rota']} chair:@someone minutes:@someone-else",
+                )
+            # The new chair was down for the minutes (or the other way round): that is now open.
+            if cmd.chair is not None:
+                new_minutes = None
+            else:
+                new_chair = None
+        meeting = repo.update_meeting(
+            s,
+            case.reference,
+            meeting.id,
+            actor=ctx.actor.audit_id,
+            now=ctx.now,
+            chair_member_id=new_chair,
+            minute_taker_member_id=new_minutes,
+        )
+        everyone = repo.members(s, case.reference, include_left=True)
+    slot = stored_slot(meeting, everyone)
+    out = Outcome(reference=case.reference)
+    out.say(
+        Message(
+            f"{case.reference}: the core group on {long_date(london_date(meeting.starts_at))} — chair "
+            f"{mention(slot.chair) if slot.chair else 'to agree'}; minutes "
+            f"{mention(slot.minutes) if slot.minutes else 'to agree'}",
+            ("The reminders, the chair's papers and the record follow this.",),
+        ),
+        "channel",
+    )
+    return out

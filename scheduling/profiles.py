@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, Literal, cast
+from typing import Annotated, Any, Final, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -143,6 +143,30 @@ class LanguageSettings(_Strict):
     ask_new_members: bool = False
 
 
+#: Who chairs (or takes the minutes of) a core group: "rota" (between agencies, `rota`),
+#: "agreed" (the members agree each time: set with `meeting … chair:@x`), or a role key
+#: (`lead_social_worker`, `practice_lead`) meaning the member in that role.
+ChairChoice = Annotated[str, Field(pattern=r"^(rota|agreed|[a-z][a-z_]*)$")]
+
+
+class ChairRule(_Strict):
+    """Who chairs and who takes the minutes, as the local guidance says (`[chair]` in a
+    profile). Whatever it gives is stored on the meeting when booked, and a person can change
+    it (`meeting … chair:@x minutes:@y`, `rota chair:@x`): the stored value is what everything
+    shows."""
+
+    #: The first core group's chair (Newham 000 §8.1: the lead social worker's Practice Lead).
+    first: ChairChoice | None = None
+    #: Every later core group's chair.
+    later: ChairChoice = "rota"
+    #: The core group after a Tier 1 resolution meeting (Cwm Taf Morgannwg 004 §5).
+    after_tier1: ChairChoice | None = None
+    #: Who takes the minutes / writes the record.
+    minutes: ChairChoice = "rota"
+    source: str = ""
+    text: str = ""
+
+
 class ProfileFile(_Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     title: str
@@ -155,6 +179,7 @@ class ProfileFile(_Strict):
     #: May the lead social worker chair core groups? (Cwm Taf Morgannwg 004 §3: no.)
     social_worker_may_chair: bool | None = None
     language: LanguageSettings | None = None
+    chair: ChairRule | None = None
     omit: tuple[str, ...] = ()
     rules: dict[str, RuleSpec] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -203,6 +228,7 @@ class Profile:
     closures: frozenset[date] = frozenset()
     working_hours: WorkingHours = field(default_factory=WorkingHours)
     social_worker_may_chair: bool = True
+    chair: ChairRule = field(default_factory=ChairRule)
     documents: tuple[str, ...] = ()
     inherits: str | None = None
     path: Path | None = None
@@ -371,6 +397,7 @@ def _resolve(
             if pf.social_worker_may_chair is not None
             else (parent.social_worker_may_chair if parent else True)
         ),
+        chair=pf.chair or (parent.chair if parent else ChairRule()),
         documents=pf.documents or (parent.documents if parent else ()),
         inherits=pf.inherits,
         path=path,

@@ -36,10 +36,11 @@ from storage.models import AuditEvent, CaseConversation, ChildIdentity, CoreGrou
 # --- cases -------------------------------------------------------------------------------------
 
 
-def _next_reference(session: Session) -> str:
+def next_reference(session: Session, prefix: str = "CG") -> str:
+    """The next free `<prefix>-NNNN`: what `new` allocates when the reference is left out."""
     n = (session.execute(select(func.max(col(CoreGroup.id)))).scalar() or 0) + 1
     while True:
-        ref = f"CG-{n:04d}"
+        ref = f"{prefix}-{n:04d}"
         if session.scalars(select(col(CoreGroup.id)).where(col(CoreGroup.reference) == ref)).first() is None:
             return ref
         n += 1
@@ -56,8 +57,9 @@ def create_case(
     registered: date | None = None,
     reference: str | None = None,
     lead_visit_every: int | None = None,
+    prefix: str = "CG",
 ) -> CoreGroup:
-    """A new active case; `reference` defaults to the next free CG-NNNN."""
+    """A new active case; `reference` defaults to the next free `<prefix>-NNNN`."""
     actor = check_actor(actor)
     london_today(now)
     profile = check_profile(profile)
@@ -84,7 +86,7 @@ def create_case(
                 f"A case with reference {ref}", "leave the reference out to get the next free one"
             )
     else:
-        ref = _next_reference(session)
+        ref = next_reference(session, prefix)
     case = CoreGroup(
         reference=ref,
         profile=profile,
@@ -392,14 +394,22 @@ def set_summary_message_id(
     return case
 
 
-def close_case(session: Session, reference: str, *, actor: str, now: datetime) -> CoreGroup:
-    """Close the case: it leaves the sweep, and reminders not yet sent are dropped."""
+def close_case(
+    session: Session, reference: str, *, actor: str, now: datetime, reason: str | None = None
+) -> CoreGroup:
+    """Close the case: it leaves the sweep, and reminders not yet sent are dropped. `reason` is
+    why, as the person closing it said (kept with the record and its audit event)."""
     actor = check_actor(actor)
     london_today(now)
+    if reason is not None and (not reason.strip() or len(reason) > 500):
+        raise InvalidValue(
+            "reason", "give why the case is closing, in at most 500 characters", '"Plan ended"'
+        )
     case = load_case(session, reference)
     before = snapshot_of(case, CASE_FIELDS)
     case.status = "closed"
     case.closed_at = now
+    case.closed_reason = reason.strip() if reason else None
     dropped = rowcount(
         session.execute(
             update(Reminder)
@@ -432,6 +442,7 @@ def reopen_case(session: Session, reference: str, *, actor: str, now: datetime) 
     before = snapshot_of(case, CASE_FIELDS)
     case.status = "active"
     case.closed_at = None
+    case.closed_reason = None
     session.flush()
     record_audit(
         session,

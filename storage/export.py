@@ -111,6 +111,7 @@ def case_record(session: Session, reference: str, *, now: datetime) -> dict[str,
             "status": case.status,
             "created_at": _iso(case.created_at),
             "closed_at": _iso(case.closed_at),
+            "closed_reason": case.closed_reason,
             "lead_visit_every": case.lead_visit_every,
             "resolution_requested": _iso(case.resolution_requested),
             "significant_risk_reduction": case.significant_risk_reduction,
@@ -227,7 +228,9 @@ def render_text(record: Mapping[str, Any]) -> str:
         "",
         f"- Plan: {c['plan'].upper()} (policy profile: {c['profile']})",
         f"- Start: {_day(c['start'])}; registered: {_day(c['registered'])}",
-        f"- Status: {c['status']}" + (f", closed {_day(c['closed_at'])}" if c["closed_at"] else ""),
+        f"- Status: {c['status']}"
+        + (f", closed {_day(c['closed_at'])}" if c["closed_at"] else "")
+        + (f" ({c['closed_reason']})" if c.get("closed_reason") else ""),
         "",
         "## Core group members",
         "",

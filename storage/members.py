@@ -310,10 +310,10 @@ def grant_powers(session: Session, reference: str, member_id: int, *, actor: str
     actor = check_actor(actor)
     case = load_case(session, reference)
     member = load_member(session, case, member_id, on=london_today(now))
-    if member.kind == "family":
+    if member.kind != "professional":
         raise InvalidValue(
             "powers",
-            "family members never hold a case's powers",
+            "only professionals hold a case's powers (never family, the child or others who attend)",
             f"/coregroup grant @someone (a professional in {case.reference})",
         )
     if member.powers:

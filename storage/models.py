@@ -28,6 +28,8 @@ from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel, col
 
+from scheduling.roles import MEMBER_KINDS as MEMBER_KINDS  # the vocabulary lives with the roles
+
 NAMING_CONVENTION: Final = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -40,7 +42,6 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 # --- vocabularies (kept as strings in the database; checked by the repository) ----------------
 
 CASE_STATUSES: Final = ("active", "closed")
-MEMBER_KINDS: Final = ("professional", "family")
 #: Roles the rules look at; any other role (e.g. "school", "police", "gp") is free text.
 LEAD_SOCIAL_WORKER: Final = "lead_social_worker"
 #: The channel kind whose address is a member's `email` (and their `line_manager_email`): those
@@ -106,6 +107,8 @@ class CoreGroup(SQLModel, table=True):
     created_at: datetime = _dt()
     created_by: str = Field(max_length=128)
     closed_at: datetime | None = _dt(nullable=True)
+    #: Why it was closed, as the person closing it said (`close reason:"…"`).
+    closed_reason: str | None = Field(default=None, max_length=500)
     #: Derived, never edited by hand: the case's meetings/visits/… as the engine sees them,
     #: rewritten with every change (storage.states). Lets the sweep read one row per case.
     state_snapshot: str | None = Field(default=None, sa_type=Text)

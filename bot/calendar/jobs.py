@@ -55,6 +55,7 @@ from handlers.parse import ScheduleMeeting, to_text
 from handlers.replies import Button, Message, OfferSlots, SyncInvitation
 from scheduling.hours import local
 from scheduling.london import LONDON
+from scheduling.roles import FAMILY_KINDS
 from scheduling.wording import short_date
 from storage import outbox
 from storage import repository as repo
@@ -329,7 +330,9 @@ class CalendarJobs:
             day = meeting.starts_at.astimezone(LONDON).date()
             people = repo.members(s, ref, include_left=True)
             contacts = [
-                MemberContact(m.id or 0, m.role, m.email, family=m.kind == "family", current=m.active_on(day))
+                MemberContact(
+                    m.id or 0, m.role, m.email, family=m.kind in FAMILY_KINDS, current=m.active_on(day)
+                )
                 for m in people
             ]
             chair = next((m for m in people if m.id == meeting.chair_member_id), None)
@@ -458,7 +461,9 @@ class CalendarJobs:
             nation, hours, closures = "england", WorkingHours(), frozenset()
         lead = _lead_email(people)
         others = tuple(
-            dict.fromkeys(m.email for m in people if m.email and m.kind != "family" and m.email != lead)
+            dict.fromkeys(
+                m.email for m in people if m.email and m.kind not in FAMILY_KINDS and m.email != lead
+            )
         )
         tomorrow = now.astimezone(LONDON).date() + timedelta(days=1)
         request = SlotRequest(

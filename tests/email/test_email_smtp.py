@@ -205,7 +205,7 @@ def test_a_plan_action_owned_by_someone_outside_the_workspace_is_reminded_by_ema
     out = story.say('/coregroup action add "Share the health assessment" owner:gp@example.org due:2027-01-20')
     assert "plan action 1 added" in out and "owner Practice GP (gp)" in out
     bad = story.say('/coregroup action add "x" owner:nobody@example.org due:2027-01-20')
-    assert "nobody@example.org isn't a member of CG-0001's core group" in bad
+    assert "`nobody@example.org` is not a member of CG-0001's core group" in bad
     for day in range(12, 21):
         story.clock.set(f"2027-01-{day:02d}T09:30")
         deliver(story)

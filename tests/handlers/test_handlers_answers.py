@@ -310,7 +310,7 @@ def test_configured_manager_roles(store: Store, clock: MovableClock, ctx: CtxFac
         return as_("U0MGR", config)
 
     assert "now starts on Fri 1 Jan 2027" in text(handle_text(as_mgr(Config()), "change start:2027-01-01"))
-    out = handle_text(as_mgr(custom), "close")
+    out = handle_text(as_mgr(custom), 'close reason:"Plan ended" confirm')
     assert "CG-0001 is closed" in text(out)
     # the summary is refreshed before the channel is archived, so it says "closed"
     assert out.effects[0] == RefreshSummary("CG-0001")

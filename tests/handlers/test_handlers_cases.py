@@ -237,7 +237,7 @@ def test_a_retry_changes_nothing_twice(ctx: CtxFactory, store: Store) -> None:
 def test_lead_and_manager_may_close(ctx: CtxFactory, store: Store) -> None:
     setup_case(ctx, store)
     run(ctx(channel=CHANNEL), 'add <@U0MGR> role:"team manager"')
-    out = run(ctx("U0MGR", CHANNEL), "close")
+    out = run(ctx("U0MGR", CHANNEL), 'close reason:"Plan ended" confirm')
     assert "CG-0001 is closed" in text(out)
     assert "closed" in text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00"))
 
@@ -265,7 +265,7 @@ def test_cwm_taf_rota_never_has_the_social_worker_chair(ctx: CtxFactory, store: 
     run(ctx(channel=CHANNEL), "add <@U0POLICE> role:police agency:Police")
     t = text(run(ctx(channel=CHANNEL), "rota"))
     assert "chair <@U0LEAD>" not in t
-    assert "the chair must not be the social worker" in t
+    assert "the chair must not be the social worker" in t.lower()
     suffolk_like = t.count("chair <@")
     assert suffolk_like == 4
 

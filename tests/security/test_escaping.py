@@ -270,7 +270,7 @@ def test_slack_venue_action_concern_names_and_roles_go_out_escaped(
         assert channel is not None
         ch = channel.id
         for line in (
-            f'add <@U0HV|hv> role:"{EVIL_TYPED}" agency:"NHS"',
+            f'add <@U0HV|hv> role:"{EVIL_TYPED}" agency:"NHS" kind:professional',
             f'add email:parent@example.org name:"{EVIL_TYPED}" role:parent',
             f'meeting 2027-01-15 10:00 venue:"{EVIL_TYPED}"',
             f'action add "{EVIL_TYPED}" owner:<@U0HV|hv> due:2027-02-01',

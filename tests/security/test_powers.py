@@ -173,8 +173,8 @@ def test_a_deployment_manager_acts_on_any_case_and_is_audited(make_driver: Drive
         assert member(d, "Health Visitor").powers_granted_by == address(d, "teacher")
         said = d.do("teacher", "CG-0001 change start:2027-01-01")
         assert "CG-0001 now starts on Fri 1 Jan 2027." in said.text, said.text
-        said = d.do("teacher", "CG-0001 close")
-        assert "CG-0001 is closed." in said.text, said.text
+        said = d.do("teacher", 'CG-0001 close reason:"Plan ended" confirm')
+        assert "CG-0001 is closed: Plan ended" in said.text, said.text
         (closed,) = events(d, "case.closed")
         assert closed.actor == address(d, "teacher")
 
