@@ -505,7 +505,9 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         rules, obs = case_obligations(s, case, ctx.today)
     day = london_date(meeting.starts_at)
     present = [people[i] for i in attended if i in people]
-    lines = [f"Attended: {len(present)}; apologies: {len(apologies)}."]
+    lines = [
+        _("Attended: {present}; apologies: {apologies}.", present=len(present), apologies=len(apologies))
+    ]
     context = []
     quorum_line, quorum_ctx = _quorum(present, rules, case.plan)
     if quorum_line:
@@ -516,8 +518,10 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         spec = rules.profile.rules["chair_update_to_lead_sw"].spec
         assert spec.period is not None
         lines.append(
-            f"The social worker wasn't there: the chair updates the lead social worker "
-            f"by {long_date(after(rules.calendar, day, spec.period))}."
+            _(
+                "The social worker wasn't there: the chair updates the lead social worker by {day}.",
+                day=long_day(after(rules.calendar, day, spec.period)),
+            )
         )
         context.append(rule_context("chair_update_to_lead_sw", rules, case.plan))
     minutes = [
@@ -525,15 +529,17 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
     ]
     if minutes:
         due_text = when(minutes[0].due, ctx.today, rules.calendar)
-        lines.append(f"Minutes go to every member by **{due_text}**.")
+        lines.append(_("Minutes go to every member by **{when}**.", when=due_text))
         context.append(
             rule_context("minutes_circulated", rules, case.plan, interpretation=minutes[0].interpretation)
         )
     nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
     if nxt is not None:
         lines.append(
-            f"Next core group by {when(nxt.due, ctx.today, rules.calendar)}: I'll "
-            "suggest times below, so you can book it before you leave."
+            _(
+                "Next core group by {when}: I'll suggest times below, so you can book it before you leave.",
+                when=when(nxt.due, ctx.today, rules.calendar),
+            )
         )
     out = Outcome(reference=case.reference)
     if nxt is not None:
@@ -541,9 +547,14 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         out.effects.append(OfferSlots(case.reference, nxt.due, "core_group", _plain_venue(meeting.venue)))
     out.say(
         Message(
-            f"{case.reference}: {meeting_label(meeting.kind)} on {long_date(day)} recorded as held",
+            _(
+                "{reference}: {meeting} on {day} recorded as held",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                day=long_day(day),
+            ),
             tuple(lines),
-            (Button("Mark minutes sent", "cg.run", f"minutes sent case:{case.reference}", primary=True),)
+            (Button(_("Mark minutes sent"), "cg.run", f"minutes sent case:{case.reference}", primary=True),)
             if minutes
             else (),
             tuple(context),
@@ -650,18 +661,28 @@ def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
     if spec is not None and spec.period is not None:
         due = after(rules.calendar, mday, spec.period)
         if day <= due:
-            lines.append(f"On time: they were due by {long_date(due)}.")
+            lines.append(_("On time: they were due by {day}.", day=long_day(due)))
         else:
             late = rules.calendar.working_days_between(due, day)
             lines.append(
-                f"{late} working day{'s' if late != 1 else ''} after the due date, {long_date(due)}."
+                ngettext(
+                    "{n} working day after the due date, {day}.",
+                    "{n} working days after the due date, {day}.",
+                    late,
+                    day=long_day(due),
+                )
             )
         context.append(rule_context("minutes_circulated", rules, case.plan))
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: minutes of the {meeting_label(meeting.kind)} on {long_date(mday)} "
-            f"sent {long_date(day)}",
+            _(
+                "{reference}: minutes of the {meeting} on {mday} sent {day}",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                mday=long_day(mday),
+                day=long_day(day),
+            ),
             tuple(lines),
             context=tuple(context),
         ),
@@ -676,7 +697,10 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
         member_of(s, ctx, case)
         meeting = repo.next_meeting(s, case.reference, now=ctx.now)
         if meeting is None:
-            raise CommandError(f"{case.reference} has no meeting booked to cancel.", EXAMPLES["status"])
+            raise CommandError(
+                _("{reference} has no meeting booked to cancel.", reference=case.reference),
+                EXAMPLES["status"],
+            )
         meeting = repo.cancel_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id, now=ctx.now)
         rules, obs = case_obligations(s, case, ctx.today)
         sync = record_change(
@@ -692,14 +716,24 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
     lines = []
     nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
     if nxt is not None:
-        lines.append(f"The next core group is still due by **{when(nxt.due, ctx.today, rules.calendar)}**.")
+        lines.append(
+            _(
+                "The next core group is still due by **{when}**.",
+                when=when(nxt.due, ctx.today, rules.calendar),
+            )
+        )
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: the {meeting_label(meeting.kind)} on {long_date(day)} at "
-            f"{london_time(meeting.starts_at)} is cancelled",
+            _(
+                "{reference}: the {meeting} on {day} at {time} is cancelled",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                day=long_day(day),
+                time=london_time(meeting.starts_at),
+            ),
             tuple(lines),
-            (Button("Book another date", "cg.run", f"meeting case:{case.reference}", primary=True),)
+            (Button(_("Book another date"), "cg.run", f"meeting case:{case.reference}", primary=True),)
             if nxt
             else (),
             (rule_context(nxt.rule, rules, case.plan),) if nxt else (),
