@@ -40,7 +40,7 @@ from handlers.replies import (
 from handlers.replies import mention as user_mention
 from handlers.summary import pinned_summary, remember_pin
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("coregroup.chat")
 
 #: How many alternative names to try when a channel name is taken (cg-cg-0001-2, -3…).
 NAME_ATTEMPTS = 5

@@ -142,7 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _use_profile_dir()
         result = args.func(args)
     except UsageError as exc:
-        sys.stderr.write(f"coregroup: {exc}\n")
+        from bot.logs import error_line
+
+        sys.stderr.write(error_line(str(exc)))
         return 2
     except KeyboardInterrupt:
         return 130

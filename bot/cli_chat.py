@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cli import UsageError
 from bot.clock import LONDON, Clock, fixed_clock, system_clock
-from bot.serving import Stop, drain, fail, sigterm_stops, single_sqlite_process, start_calendar
+from bot.serving import (
+    Stop,
+    add_ops_arguments,
+    drain,
+    fail,
+    make_health,
+    setup_logging,
+    sigterm_stops,
+    single_sqlite_process,
+    start_calendar,
+    uvicorn_options,
+)
 from bot.settings import Settings, handler_config, load_settings
 
 if TYPE_CHECKING:
@@ -32,11 +43,18 @@ def register(subparsers: Any) -> None:
         description="Run the Slack bot. Socket Mode when SLACK_APP_TOKEN is set (no public URL "
         "needed); otherwise HTTP on --port at /slack/events.",
     )
-    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="HTTP port (default 3000); in Socket Mode it serves /healthz, /readyz and /metrics",
+    )
     serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help="HTTP address to listen on (default 127.0.0.1; 0.0.0.0 in a container)",
+        help="address to listen on: /slack/events and /api/messages, and /healthz, /readyz and "
+        "/metrics in every mode (default 127.0.0.1; 0.0.0.0 to be reached from another host, e.g. "
+        "the reverse proxy or a container's port mapping)",
     )
     serve.add_argument(
         "--workers",
@@ -57,6 +75,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="serve Microsoft Teams at /api/messages instead of Slack (TEAMS_* settings)",
     )
+    add_ops_arguments(serve)
     serve.set_defaults(func=cmd_serve)
 
     console = subparsers.add_parser(
@@ -116,9 +135,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     problems = check_serve_settings(settings)
     if problems:
         fail(problems)
-    from bot.logs import configure_logging
-
-    configure_logging(settings.log_level)
+    setup_logging(settings, args)
     from slack_bolt.error import BoltError
 
     from bot.slack.app import build_app
@@ -132,6 +149,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message) from None
     leader = single_sqlite_process(store)
+    health = make_health(settings, store)
     deps = SlackDeps(
         store=store, clock=system_clock, config=handler_config(settings), worker=Worker(threads=args.workers)
     )
@@ -164,6 +182,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     page = answer_page_routes(
         settings, store, system_clock, lambda: SlackChat(app.client), email, deps.config
     )
+    if socket_mode:
+        from bot.ops.routes import ops_routes, side_server
+
+        # No HTTP server of Slack's in this mode: a small one on --port for the ops endpoints and
+        # the answer page. Before the sweep starts, so a port in use stops the start.
+        ops = side_server(
+            [*ops_routes(health), *page],
+            host=args.host,
+            port=args.port,
+            max_body_bytes=settings.max_body_bytes,
+        )
     # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
     start(
         SweepJob(
@@ -173,6 +202,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             leader=leader,
             bundle_at=settings.bundle_time,
             email=email,
+            health=health,
         ),
         settings.sweep_minutes,
     )
@@ -183,9 +213,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        log.info("serving over Socket Mode")
+        log.info("serving over Socket Mode", extra={"ops_url": ops.url})
         handler = SocketModeHandler(app, settings.slack_app_token)
-        side = _side_server(page, args.host, args.port, settings.max_body_bytes)
         with sigterm_stops():
             try:
                 handler.start()
@@ -196,8 +225,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 if close is not None:
                     close()  # no new requests from here on
                 drain(deps.inbound, args.grace)
-                if side is not None:
-                    side.__exit__(None, None, None)
+                ops.stop()
         return 0
     import uvicorn
 
@@ -210,32 +238,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     with sigterm_stops():
         try:
             uvicorn.run(
-                http_app(app, max_body_bytes=settings.max_body_bytes, extra_routes=page),
+                http_app(app, max_body_bytes=settings.max_body_bytes, health=health, extra_routes=page),
                 host=args.host,
                 port=args.port,
-                access_log=False,
-                log_level="info",
-                timeout_graceful_shutdown=max(1, int(args.grace)),
+                **uvicorn_options(args.grace),
             )
         except Stop:
             pass
         finally:
             drain(deps.inbound, args.grace)
     return 0
-
-
-def _side_server(routes: list[Any], host: str, port: int, max_body_bytes: int) -> Any:
-    """Socket Mode has no HTTP port: the answer page (and /healthz) get a small server of their
-    own on --port, when the page is set up."""
-    if not routes:
-        return None
-    from bot.page.server import side_app
-    from bot.slack.http import ServerThread
-
-    side = ServerThread(side_app(routes, max_body_bytes=max_body_bytes), host=host, port=port)
-    side.__enter__()
-    log.info("serving the answer page on %s:%d/r/", host, port)
-    return side
 
 
 # --- console -------------------------------------------------------------------------------------

@@ -40,6 +40,11 @@ def register(subparsers: Any) -> None:
         default="https://example.org",
         help="the publisher's https website (privacy and terms pages under it)",
     )
+    package.add_argument(
+        "--version",
+        help="the app version Teams shows, MAJOR.MINOR.PATCH; raise it for each update you upload "
+        "(default: coregroup's own version)",
+    )
     package.set_defaults(func=cmd_teams_package)
 
 
@@ -76,15 +81,13 @@ def check_teams_settings(settings: Settings) -> list[str]:
 
 
 def cmd_serve_teams(args: argparse.Namespace) -> int:
-    from bot.serving import fail, single_sqlite_process, start_calendar
+    from bot.serving import fail, make_health, setup_logging, single_sqlite_process, start_calendar
 
     settings = load_settings()
     problems = check_teams_settings(settings)
     if problems:
         fail(problems)
-    from bot.logs import configure_logging
-
-    configure_logging(settings.log_level)
+    setup_logging(settings, args)
     from bot.chat import ChatError
     from bot.clock import system_clock
     from bot.teams.app import MESSAGES_PATH, TeamsDeps, asgi, build_app
@@ -121,6 +124,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     except StorageError as exc:
         raise UsageError(f"{exc.message} Run: {exc.example}" if exc.example else exc.message) from None
     leader = single_sqlite_process(store)
+    health = make_health(settings, store)
     deps = TeamsDeps(
         store=store,
         clock=system_clock,
@@ -147,7 +151,13 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     # Reminders through the same port as answers: one delivery, two adapters.
     start(
         SweepJob(
-            store, deps.chat(), system_clock, leader=leader, bundle_at=settings.bundle_time, email=email
+            store,
+            deps.chat(),
+            system_clock,
+            leader=leader,
+            bundle_at=settings.bundle_time,
+            email=email,
+            health=health,
         ),
         settings.sweep_minutes,
     )
@@ -156,7 +166,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     deps.calendar = start_calendar(settings, store, deps.chat(), email).notify
     import uvicorn
 
-    from bot.serving import Stop, drain, sigterm_stops
+    from bot.serving import Stop, drain, sigterm_stops, uvicorn_options
 
     assert deps.inbound is not None
     deps.inbound.start()  # what an earlier process acknowledged and did not finish
@@ -165,12 +175,10 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     with sigterm_stops():  # as for Slack: stop taking requests, drain for --grace, exit
         try:
             uvicorn.run(
-                asgi(app, max_body_bytes=settings.max_body_bytes, extra_routes=page),
+                asgi(app, max_body_bytes=settings.max_body_bytes, health=health, extra_routes=page),
                 host=args.host,
                 port=args.port,
-                access_log=False,
-                log_level="info",
-                timeout_graceful_shutdown=max(1, int(grace)),
+                **uvicorn_options(grace),
             )
         except Stop:
             pass
@@ -188,7 +196,7 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
             "TEAMS_APP_ID is not set (or pass --app-id): the bot's Entra application (client) id"
         )
     try:
-        out = build(args.out, app_id, developer=args.developer, website=args.website)
+        out = build(args.out, app_id, developer=args.developer, website=args.website, version=args.version)
     except PackageError as exc:
         raise UsageError(str(exc)) from None
     sys.stdout.write(f"wrote {out}: upload it in Teams (Apps → Manage your apps → Upload an app)\n")

@@ -27,6 +27,8 @@ import fcntl
 import logging
 import os
 import threading
+import time as time_module
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -38,6 +40,8 @@ from sqlalchemy import Connection, text
 from bot.chat import ChatPort
 from bot.clock import Clock
 from bot.delivery import Delivery, Sent
+from bot.ops import metrics
+from bot.ops.health import Health
 from handlers.sweep import SweepResult, sweep
 from scheduling.sweep import BUNDLE_AT
 from storage.db import Store, is_sqlite
@@ -161,6 +165,8 @@ class SweepJob:
     #: The email port (bot/email/), when email is set up: members outside the chat are planned
     #: for and reached through it.
     email: ChatPort | None = None
+    #: Told of every good tick (readiness: bot/ops/health.py).
+    health: Health | None = None
     ticks: int = field(default=0, init=False)
     #: Outbox keys this process has inserted: later sweeps skip them (storage.outbox.insert_planned).
     known: set[tuple[int, str, str, str]] = field(default_factory=set, init=False)
@@ -175,8 +181,13 @@ class SweepJob:
         """Run one sweep if this process leads. True if it swept."""
         self.ticks += 1
         assert self.leader is not None and self.delivery is not None
+        started = time_module.perf_counter()
         try:
-            if not self.leader.is_leader():
+            leads = self.leader.is_leader()
+            metrics.LEADER.set(1 if leads else 0)
+            if not leads:
+                if self.health is not None:  # another process leads: waiting is this one's job
+                    self.health.sweep_ok(self.clock())
                 return False
             result = sweep(
                 self.store,
@@ -187,14 +198,29 @@ class SweepJob:
             )
             sent = self.delivery.run()
             self._forget_old_requests()
+            outcomes = Counter(s.outcome for s in sent)
+            for outcome, n in outcomes.items():
+                metrics.REMINDERS_DELIVERED.labels(platform=self.port.platform, outcome=outcome).inc(n)
+            metrics.REMINDERS_PLANNED.inc(result.inserted)
+            metrics.SWEEPS.labels(outcome="ok").inc()
+            metrics.SWEEP_SECONDS.observe(time_module.perf_counter() - started)
+            if self.health is not None:
+                self.health.sweep_ok(self.clock())
             log.info(
-                "sweep done", extra={"cases": result.cases, "queued": result.inserted, "handled": len(sent)}
+                "sweep done",
+                extra={
+                    "cases": result.cases,
+                    "queued": result.inserted,
+                    "handled": len(sent),
+                    **{f"reminders_{k}": v for k, v in sorted(outcomes.items())},
+                },
             )
             if self.on_tick:
                 self.on_tick(result, sent)
             return True
-        except Exception:
-            log.exception("sweep failed; the next tick tries again")
+        except Exception as exc:
+            metrics.SWEEPS.labels(outcome="failed").inc()
+            log.exception("sweep failed; the next tick tries again", extra={"error": type(exc).__name__})
             return False
 
     def _forget_old_requests(self) -> None:

@@ -25,8 +25,10 @@ log = logging.getLogger("coregroup")
 
 
 def fail(problems: list[str]) -> None:
+    from bot.logs import error_line
+
     for line in problems[:-1]:
-        sys.stderr.write(f"coregroup: {line}\n")
+        sys.stderr.write(error_line(line))
     raise UsageError(problems[-1])
 
 
@@ -106,3 +108,38 @@ def start_calendar(settings: Settings, store: Any, chat: Any, email: Any = None)
             f"the calendar worker could not start ({type(exc).__name__}: {exc}); "
             "check the GRAPH_* settings (docs/graph.md)"
         ) from None
+
+
+def add_ops_arguments(parser: Any) -> None:
+    """`--log-level` for every serving mode (it overrides COREGROUP_LOG_LEVEL)."""
+    parser.add_argument(
+        "--log-level",
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        type=str.upper,
+        default=None,
+        help="log level (default COREGROUP_LOG_LEVEL, else INFO); COREGROUP_LOG_FORMAT=json for JSON lines",
+    )
+
+
+def setup_logging(settings: Settings, args: Any) -> None:
+    from bot.logs import configure_logging
+
+    configure_logging(getattr(args, "log_level", None) or settings.log_level, settings.log_format)
+
+
+def uvicorn_options(grace: float) -> dict[str, Any]:
+    """What every `uvicorn.run` of ours passes: no logging set-up of uvicorn's own (its lines go
+    through our handler, as JSON when asked), no access log (URLs and client addresses)."""
+    return {
+        "access_log": False,
+        "log_config": None,
+        "log_level": "info",
+        "timeout_graceful_shutdown": max(1, int(grace)),
+    }
+
+
+def make_health(settings: Settings, store: Any) -> Any:
+    """What `/readyz` checks for this process (bot/ops/health.py)."""
+    from bot.ops.health import Health
+
+    return Health(store, system_clock, sweep_minutes=settings.sweep_minutes)

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="COREGROUP_LOG_LEVEL"
     )
+    #: `json`: every line on stderr is one JSON object with its fields, for a log collector.
+    log_format: Literal["text", "json"] = Field(default="text", alias="COREGROUP_LOG_FORMAT")
 
     #: Where the end of the audit chain is anchored (storage/anchor.py). Unset: beside the SQLite
     #: file; with PostgreSQL, nowhere (set it, or rely on the `audit anchor` log lines).
@@ -138,7 +140,24 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    return Settings()
+    """The settings, or one line naming each malformed one (a `UsageError`, exit status 2)
+    rather than pydantic's traceback."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        import sys
+
+        from bot.cli import UsageError
+
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err.get("loc") else "a setting"
+            lines.append(f"{name}: {err['msg']} (got {err.get('input')!r})")
+        for line in lines[:-1]:
+            sys.stderr.write(f"coregroup: {line}\n")
+        raise UsageError(lines[-1]) from None
 
 
 def handler_config(settings: Settings) -> Config:

@@ -22,7 +22,7 @@ from concurrent.futures import Future, wait
 from functools import partial
 from typing import Any
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("coregroup.work")
 
 
 class Worker:

@@ -70,7 +70,7 @@ from scheduling.case import CaseError
 from scheduling.profiles import ProfileError
 from storage.errors import StorageError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("coregroup.handlers")
 
 Handler = Callable[[Context, Any], Outcome]
 

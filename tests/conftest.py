@@ -26,7 +26,7 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 #: Folders whose tests drive the real Teams SDK app, which warns about its own internals on every
 #: activity (its deprecated bot client, an HTML widget in preview); nothing here uses either.
-_TEAMS_SDK_FOLDERS = {"contract", "security", "teams"}
+_TEAMS_SDK_FOLDERS = {"contract", "ops", "security", "teams"}
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +65,19 @@ def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         yield url
     finally:
         server.drop_database(url)
+
+
+@pytest.fixture(autouse=True)
+def _serve_logging_undone() -> Iterator[None]:
+    """`coregroup serve` adds its stderr handler to the root logger (bot/logs.py); a test that runs
+    it must not leave that handler to print into later tests' captured stderr."""
+    yield
+    import logging
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_coregroup", False):
+            root.removeHandler(handler)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

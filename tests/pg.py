@@ -9,6 +9,10 @@ delete it at the end. Each test gets a fresh database, usually copied from a mig
 that server instead. Without PostgreSQL binaries the PostgreSQL tests are skipped — unless
 `COREGROUP_REQUIRE_POSTGRES=1` (set by .ci/run), where a missing server is a failure.
 
+However the run ends, the cluster goes with it: pytest's own end and `atexit` stop it, and a
+watcher process started beside it (`_watch`) stops and deletes it when the test process dies any
+other way -- SIGTERM, SIGKILL, a crash -- because the pipe it waits on closes with that process.
+
 Use from a conftest: `from pg import postgres_server` (a session fixture) and
 `PostgresServer.create_database()`; outside pytest: `with start_cluster() as server: …`.
 """
@@ -24,6 +28,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -48,9 +53,13 @@ def _libpq(url: str) -> str:
 class PostgresServer:
     """A PostgreSQL server the tests may create and drop databases on."""
 
-    def __init__(self, admin_url: str, stop: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, admin_url: str, stop: Callable[[], None] | None = None, data_dir: Path | None = None
+    ) -> None:
         self.admin_url = admin_url
         self._stop = stop
+        #: The cluster's data directory when the tests started it (None for COREGROUP_TEST_DATABASE_URL).
+        self.data_dir = data_dir
 
     def url_for(self, name: str) -> str:
         u = make_url(self.admin_url).set(drivername="postgresql+psycopg", database=name)
@@ -185,20 +194,45 @@ def launch_cluster(bin_dir: Path | None = None) -> PostgresServer:
         raise RuntimeError(f"PostgreSQL did not start:\n{last_error}")
 
     stopped = False
+    stop_cmd = _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], owner)
+    watcher = _watch(stop_cmd, base)
 
     def stop() -> None:
         nonlocal stopped
         if stopped:
             return
         stopped = True
-        subprocess.run(
-            _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], owner),
-            capture_output=True,
-        )
+        subprocess.run(stop_cmd, capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+        if watcher.stdin is not None:
+            watcher.stdin.close()  # nothing left for it to do: it exits
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            watcher.wait(timeout=30)
 
     atexit.register(stop)
-    return PostgresServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop)
+    return PostgresServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop, data)
+
+
+#: The watcher: wait for EOF on stdin (the test process has gone, however), then stop and delete.
+_WATCHER = """
+import shutil, subprocess, sys
+sys.stdin.buffer.read()
+subprocess.run(sys.argv[2:], capture_output=True)
+shutil.rmtree(sys.argv[1], ignore_errors=True)
+"""
+
+
+def _watch(stop_cmd: list[str], base: Path) -> subprocess.Popen[bytes]:
+    """A process that stops the cluster when this one dies (SIGKILL included: the kernel closes
+    our end of its stdin). In a session of its own, so a Ctrl-C or a kill of our process group
+    does not take it down before it has done its job."""
+    return subprocess.Popen(
+        [sys.executable, "-c", _WATCHER, str(base), *stop_cmd],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def postgres_required() -> bool:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.settings import Settings
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("coregroup.calendar")
 
 __all__ = [
     "Attendee",

@@ -22,6 +22,7 @@ Choices that are easy to get wrong:
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable
 from datetime import UTC, datetime, time, timedelta
@@ -32,6 +33,7 @@ from zoneinfo import ZoneInfo
 from bot.calendar.invite import Invite, body_text, london_wall, subject
 from bot.calendar.port import CalendarError, SlotOffer, SlotRequest
 from bot.calendar.slots import Busy, offer_slots
+from bot.ops.metrics import graph_failed
 from scheduling.hours import local
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 T = TypeVar("T")
+
+log = logging.getLogger("coregroup.calendar")
 
 TZ = "Europe/London"
 #: Graph refuses a getSchedule window longer than 62 days; ask in smaller pieces.
@@ -238,7 +242,13 @@ async def _call(awaitable: Awaitable[T]) -> T:
     try:
         return await awaitable
     except Exception as exc:
-        raise map_error(exc) from exc
+        err = map_error(exc)
+        log.warning(
+            "graph call failed",
+            extra={"status": err.status, "code": err.code, "retryable": err.retryable},
+        )
+        graph_failed(err.status, err.retryable)
+        raise err from exc
 
 
 _WINDOWS_ZONES = {"UTC": "UTC", "GMT Standard Time": TZ, "Greenwich Standard Time": "UTC"}

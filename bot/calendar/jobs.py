@@ -63,7 +63,7 @@ from storage.db import Store
 from storage.errors import InvalidState, StorageError
 from storage.models import LEAD_SOCIAL_WORKER, SOCIAL_WORKER_ROLES, CoreGroup, Reminder
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("coregroup.calendar")
 T = TypeVar("T")
 
 #: Used as the .ics ORGANIZER when there is no organiser mailbox and no lead social worker email.

@@ -22,6 +22,7 @@ from email.utils import parseaddr
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
+from bot.ops.metrics import mail_failed
 from bot.port import ChatError
 
 if TYPE_CHECKING:
@@ -77,6 +78,13 @@ class SmtpTransport:
         self.context = context or ssl.create_default_context()
 
     def send(self, message: EmailMessage) -> None:
+        try:
+            self._send(message)
+        except ChatError as exc:
+            mail_failed(exc.code)  # coregroup_mail_failures_total{reason}: the code, never an address
+            raise
+
+    def _send(self, message: EmailMessage) -> None:
         s = self.smtp
         try:
             client: smtplib.SMTP
@@ -139,6 +147,13 @@ class GraphMailTransport:
         )
 
     def send(self, message: EmailMessage) -> None:
+        try:
+            self._send(message)
+        except ChatError as exc:
+            mail_failed(exc.code)
+            raise
+
+    def _send(self, message: EmailMessage) -> None:
         import httpx
 
         try:

@@ -11,11 +11,13 @@ the ack is the HTTP response, and it is sent only once the work is on disk.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.ops.routes import ack_timer
 from bot.slack.listeners import SlackDeps, register
 
 log = logging.getLogger("coregroup.slack")
@@ -51,4 +53,12 @@ def build_app(
         logger=log,
     )
     register(app, deps)
+
+    def timed(next: Callable[[], BoltResponse]) -> BoltResponse:
+        """`coregroup_ack_seconds{platform="slack"}`: listeners ack inline, so this spans the ack,
+        over HTTP and Socket Mode alike."""
+        with ack_timer("slack"):
+            return next()
+
+    app.use(timed)
     return app

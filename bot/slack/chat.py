@@ -18,11 +18,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.chat import ChatError
+from bot.ops.metrics import chat_error
 from bot.slack.blocks import home_view, message_payload, modal_view, mrkdwn
 from handlers.common import Person
 from handlers.replies import Form, Message, clean
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("coregroup.slack")
 
 #: Errors that mean "it is already the way you want it".
 _ALREADY = {
@@ -42,6 +43,7 @@ def _call(method: str, fn: Any, **kwargs: Any) -> Any:
         if code in _ALREADY:
             return None
         log.warning("slack call refused", extra={"method": method, "code": code})
+        chat_error("slack", code)
         raise ChatError(code, method) from exc
 
 

@@ -24,6 +24,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
+from bot.ops.health import Health
+from bot.ops.routes import ops_routes
 
 EVENTS_PATH = "/slack/events"
 
@@ -40,9 +42,12 @@ def http_app(
     path: str = EVENTS_PATH,
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    health: Health | None = None,
     extra_routes: Sequence[BaseRoute] = (),
 ) -> Starlette:
-    """`extra_routes`: the answer page (bot/page/), served on the same port."""
+    """The events endpoint and the ops endpoints (`/healthz`, `/readyz`, `/metrics`:
+    bot/ops/routes.py); `health` is what readiness checks (None: never ready, as in a bare test).
+    `extra_routes`: the answer page (bot/page/), served on the same port."""
 
     async def events(request: Request) -> Response:
         if not _signature_headers_ok(request):
@@ -57,15 +62,8 @@ def http_app(
         bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
-    async def health(request: Request) -> Response:
-        return PlainTextResponse("ok")
-
     return Starlette(
-        routes=[
-            Route(path, events, methods=["POST"]),
-            Route("/healthz", health, methods=["GET"]),
-            *extra_routes,
-        ],
+        routes=[Route(path, events, methods=["POST"]), *ops_routes(health), *extra_routes],
         middleware=[Middleware(BodyLimit, max_bytes=max_body_bytes)],
     )
 

@@ -51,6 +51,8 @@ from bot.clock import Clock
 from bot.delivery import refresh_bundle_effect
 from bot.edge import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from bot.inbound import ALREADY_DONE, InboundQueue
+from bot.ops.health import Health
+from bot.ops.routes import AckTimer, ops_routes
 from bot.teams.cards import (
     CHANNEL,
     CONTEXT,
@@ -60,6 +62,7 @@ from bot.teams.cards import (
     command_text,
     people_fields,
     submitted_values,
+    typed_people,
 )
 from bot.teams.channel import TEAMS
 from bot.teams.chat import (
@@ -404,7 +407,9 @@ class Listeners:
             tell(NEW_IN_A_CHANNEL)
             return
         ctx = self.deps.context(here, user, activity.get("id"))
-        values = self._people(ctx, people_fields(data), submitted_values(data))
+        values = submitted_values(data)
+        values.update(typed_people(data, values))  # phones: an address typed instead of a pick
+        values = self._people(ctx, people_fields(data), values)
         try:
             command = submit(form_id, values, context)
         except FormError as exc:
@@ -432,7 +437,8 @@ class Listeners:
 
     @staticmethod
     def _people(ctx: Context, fields: list[str], values: dict[str, Any]) -> dict[str, Any]:
-        """The people picker answers with Entra object ids; the grammar wants Teams ids."""
+        """The people picker answers with Entra object ids, its typed companion with a work email
+        or sign-in name (the Bot Connector looks members up by either); the grammar wants Teams ids."""
         if not isinstance(ctx.directory, _NamingDirectory):
             return values
         for key in fields:
@@ -534,21 +540,25 @@ def build_app(
     return app
 
 
-def asgi(app: Any, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, extra_routes: Any = ()) -> Any:
-    """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`, with the request body
+def asgi(
+    app: Any,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    health: Health | None = None,
+    extra_routes: Any = (),
+) -> Any:
+    """The ASGI app uvicorn serves: the SDK's FastAPI app, plus `/healthz`, `/readyz` and `/metrics`
+    (bot/ops/routes.py; `health` is what readiness checks), with each activity's acknowledgement
+    timed (`coregroup_ack_seconds{platform="teams"}`), the answer page (`extra_routes`,
+    bot/page/) on the same port, and the request body
     capped (`bot.edge.BodyLimit`: 413 before an oversized body is read whole) and required to be a
     JSON object (400 otherwise, where the SDK would answer 500 with a traceback)."""
-    from fastapi.responses import PlainTextResponse
-
     fastapi = app.server.adapter.app
     if not any(m.cls is BodyLimit for m in fastapi.user_middleware):
         fastapi.add_middleware(BodyLimit, max_bytes=max_body_bytes, json_paths=[MESSAGES_PATH])
-
-    async def health() -> PlainTextResponse:
-        return PlainTextResponse("ok")
-
+        fastapi.add_middleware(AckTimer, platform="teams", paths=[MESSAGES_PATH])
     if not any(getattr(r, "path", None) == "/healthz" for r in fastapi.routes):
-        fastapi.get("/healthz")(health)
+        fastapi.router.routes.extend(ops_routes(health))
     for route in extra_routes:  # the answer page (bot/page/), on the same port
         if route not in fastapi.router.routes:
             fastapi.router.routes.append(route)

@@ -29,8 +29,17 @@ from handlers.replies import Button, Form, FormField, Message, clean, render
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-#: The schema version Teams documents for bot cards (1.5; older mobile clients may show less).
+#: The schema version a card declares when it uses nothing newer (Teams documents 1.5 for bot
+#: cards; older mobile clients may show less).
 VERSION = "1.5"
+#: What a card with a people picker declares: `choices.data` (a `Data.Query`) is Adaptive Cards
+#: 1.6. A card declares the version of the newest feature it uses (`card_version`).
+PICKER_VERSION = "1.6"
+#: The people picker's dataset: only the members of the conversation the card is in (the case's
+#: channel), not the whole organisation.
+PEOPLE_DATASET = "graph.microsoft.com/users?scope=currentContext"
+#: The id suffix of a people picker's typed companion (phones do not show the picker).
+TYPED = "_typed"
 #: Keys of our own in Action.Submit data (inputs use the form's field ids, which never start "cg.").
 KIND, LINE, FORM, CONTEXT, CHANNEL = "cg.kind", "cg.line", "cg.form", "cg.context", "cg.channel"
 #: Which inputs answer with several values ("a,b") and which with a person (Entra object id).
@@ -187,14 +196,18 @@ def _input(f: FormField) -> dict[str, Any]:
         base.update({"type": "Input.Toggle", "title": plain(f.label), "valueOn": "true", "valueOff": "false"})
         return base
     if f.kind == "user":
-        # The people picker answers with Entra object ids; the adapter maps them to Teams ids.
+        # The people picker answers with Entra object ids; the adapter maps them to Teams ids. It
+        # is never required on the card: on a phone it shows no one, and the typed companion
+        # (`_people_inputs`) is the way in; the handler says what is missing when both are empty.
+        base.pop("errorMessage", None)
         base.update(
             {
                 "type": "Input.ChoiceSet",
                 "isMultiSelect": False,
+                "isRequired": False,
                 "style": "filtered",
                 "choices": [],
-                "choices.data": {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
+                "choices.data": {"type": "Data.Query", "dataset": PEOPLE_DATASET},
             }
         )
         return base
@@ -209,6 +222,32 @@ def _input(f: FormField) -> dict[str, Any]:
     return base
 
 
+def _people_inputs(f: FormField) -> list[dict[str, Any]]:
+    """A people picker limited to the channel's members, and under it a text input for their
+    work email or sign-in name: Teams on phones does not show the picker, and the readers are on
+    phones. The adapter looks the typed address up in the channel's roster (`typed_people`)."""
+    typed = {
+        "type": "Input.Text",
+        "id": f.id + TYPED,
+        "label": f"…or type their work email ({plain(f.label).lower()}; on a phone)",
+        "style": "Email",
+        "isRequired": False,
+        "placeholder": "name@council.gov.uk",
+    }
+    return [_input(f), typed]
+
+
+def typed_people(data: Mapping[str, Any], values: dict[str, FormValue]) -> dict[str, str]:
+    """The typed companions of the people pickers, removed from `values`: field id -> what was
+    typed, for the pickers left empty (a pick wins over typing)."""
+    out: dict[str, str] = {}
+    for key in people_fields(data):
+        typed = values.pop(key + TYPED, None)
+        if isinstance(typed, str) and typed.strip() and not values.get(key):
+            out[key] = typed.strip()
+    return out
+
+
 def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     body: list[dict[str, Any]] = [
         {
@@ -221,7 +260,8 @@ def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     ]
     if form.intro:
         body.append({"type": "TextBlock", "text": _markdown(form.intro), "wrap": True, "isSubtle": True})
-    body += [_input(f) for f in form.fields]
+    for f in form.fields:
+        body += _people_inputs(f) if f.kind == "user" else [_input(f)]
     data = {
         KIND: "form",
         FORM: form.id,
@@ -233,7 +273,7 @@ def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     return {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
-        "version": VERSION,
+        "version": PICKER_VERSION if data[PEOPLE] else VERSION,
         "body": body,
         "actions": [{"type": "Action.Submit", "title": form.submit, "style": "positive", "data": data}],
         "msteams": {"width": "Full"},

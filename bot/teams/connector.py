@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from bot.chat import ChatError
+from bot.ops.metrics import chat_error
 
 log = logging.getLogger("coregroup.teams")
 
@@ -121,6 +122,8 @@ class Connector:
             try:
                 resp = self.client.request(method, url, json=body, headers=headers)
             except httpx.HTTPError as exc:
+                log.warning("teams call failed", extra={"method": method, "code": "unreachable"})
+                chat_error("teams", "unreachable")
                 raise ChatError("unreachable", type(exc).__name__) from exc
             if resp.status_code == 429 and attempt < self.retries:
                 attempt += 1
@@ -137,6 +140,7 @@ class Connector:
                 log.warning(
                     "teams call refused", extra={"status": resp.status_code, "code": code, "method": method}
                 )
+                chat_error("teams", code)
                 raise ChatError(code, f"{method} {path.split('?')[0]} → {resp.status_code}")
             if not resp.content:
                 return {}

@@ -17,6 +17,8 @@ from typing import Any
 
 TEAMS_DIR = Path(__file__).resolve().parents[2] / "teams"
 ICONS = {"color.png": 192, "outline.png": 32}
+#: Teams wants the manifest's version as MAJOR.MINOR.PATCH, raised for every update uploaded.
+_SEMVER = re.compile(r"^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -37,7 +39,16 @@ def manifest(
     developer: str = "Your council",
     website: str = "https://example.org",
     source: Path = TEAMS_DIR,
+    version: str | None = None,
 ) -> dict[str, Any]:
+    """The manifest for `app_id`. `version` (default: this package's version, so every release
+    can be uploaded as an update without a hand edit) must be MAJOR.MINOR.PATCH."""
+    version = version or package_version()
+    if not _SEMVER.match(version):
+        raise PackageError(
+            f"--version must be MAJOR.MINOR.PATCH, higher than the one uploaded last, "
+            f"e.g. 1.4.0 (got {version!r})"
+        )
     if not _GUID.match(app_id or ""):
         raise PackageError(
             f"TEAMS_APP_ID should be the bot's Entra application (client) id, a GUID "
@@ -56,7 +67,23 @@ def manifest(
     if left:
         raise PackageError(f"manifest.json still has placeholders: {', '.join(sorted(set(left)))}")
     data: dict[str, Any] = json.loads(text)
+    data["version"] = version
     return data
+
+
+def package_version() -> str:
+    """coregroup's installed version, as MAJOR.MINOR.PATCH (a pre-release tail dropped)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        raw = installed("coregroup")
+    except PackageNotFoundError:
+        return "0.0.0"
+    parts = re.match(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?", raw)
+    if not parts:
+        return "0.0.0"
+    return ".".join(str(int(p or 0)) for p in parts.groups())
 
 
 def build(
@@ -66,9 +93,10 @@ def build(
     developer: str = "Your council",
     website: str = "https://example.org",
     source: Path = TEAMS_DIR,
+    version: str | None = None,
 ) -> Path:
     """Write the zip to `out` and return it."""
-    data = manifest(app_id, developer=developer, website=website, source=source)
+    data = manifest(app_id, developer=developer, website=website, source=source, version=version)
     icons: dict[str, bytes] = {}
     for name, size in ICONS.items():
         path = source / name

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from bot.ops.health import Health
 from bot.slack.app import build_app
 from bot.slack.http import EVENTS_PATH, ServerThread, http_app
 from bot.slack.listeners import SlackDeps
@@ -101,7 +102,11 @@ def running(
     """The bot's HTTP endpoint served by uvicorn on a free port, as `coregroup serve` runs it."""
     deps = make_deps(store, clock, config)
     app = build_app(token=TOKEN, signing_secret=signing.SIGNING_SECRET, api_url=fake.base_url, deps=deps)
-    with ServerThread(http_app(app)) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+    health = Health(store, clock)  # /readyz and /metrics as `serve` has them (bot/ops)
+    with (
+        ServerThread(http_app(app, health=health)) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
         try:
             yield SlackHarness(fake, deps, client, store, clock)
         finally:

@@ -5,7 +5,8 @@ that signs activities' tokens as the Bot Framework does (RS256, `kid`, issuer, a
 
 The connector records every call (method, path, JSON body) so tests assert bodies field by
 field, checks the bearer token, answers 429 + Retry-After when told to (`throttle`), keeps a team
-roster for `GET …/members/{id}` (by Teams id or Entra object id), and creates 1:1 conversations.
+roster for `GET …/members/{id}` (by Teams id, Entra object id or user principal name), and creates
+1:1 conversations.
 """
 
 from __future__ import annotations
@@ -271,7 +272,8 @@ class FakeTeams:
                 return 200, None, {}
         if len(parts) == 4 and parts[0] == "conversations" and parts[2] == "members" and method == "GET":
             for entry in self.roster.values():
-                if parts[3] in (entry.id, entry.aad):
+                # As the real one: by Teams id, Entra object id, or user principal name.
+                if parts[3] in (entry.id, entry.aad) or parts[3].lower() == entry.email.lower():
                     return 200, entry.as_json(), {}
             return 404, {"error": {"code": "MemberNotFoundInConversation", "message": "no such"}}, {}
         return 404, {"error": {"code": "NotFound", "message": path}}, {}

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from bot.ops.health import Health
 from bot.slack.http import ServerThread
 from bot.teams.app import MESSAGES_PATH, TeamsDeps, asgi, build_app
 from bot.teams.cards import card_text
@@ -121,7 +122,11 @@ def running(
     sleeps: list[float] = []
     deps = make_deps(fake, store, clock, sleeps, config)
     app = build_app(deps, app_password="secret", openid_metadata_url=fake.openid_metadata_url)
-    with ServerThread(asgi(app)) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+    health = Health(store, clock)  # /readyz and /metrics as `serve --teams` has them (bot/ops)
+    with (
+        ServerThread(asgi(app, health=health)) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
         try:
             yield TeamsHarness(fake, deps, client, store, clock, sleeps)
         finally:

@@ -57,6 +57,18 @@ def test_throttling_beyond_the_sdk_retries_is_a_retryable_error(
     assert fake.events == {}
 
 
+def test_a_refusal_counts_in_the_metrics(fake: FakeGraphServer, settings: Settings) -> None:
+    """`coregroup_graph_failures_total{status, retryable}` (issue 15: Graph failures on /metrics)."""
+    from bot.ops.metrics import GRAPH_FAILURES
+
+    counter = GRAPH_FAILURES.labels(status="429", retryable="true")
+    before = counter._value.get()
+    fake.throttle(times=4, retry_after=1)
+    with pytest.raises(CalendarError):
+        with_graph(settings, lambda port: port.create(make_invite()))
+    assert counter._value.get() == before + 1
+
+
 @dataclass
 class OutboxRow:
     """The fields of an outbox row that calendar delivery reads and writes."""

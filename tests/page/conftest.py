@@ -12,8 +12,8 @@ from fakes.env import MovableClock
 from page_helpers import CASE, Caught, Page
 
 from bot.console import ConsoleSession
+from bot.ops.routes import ops_routes, side_app
 from bot.page.app import PageDeps, page_routes
-from bot.page.server import side_app
 from bot.slack.http import ServerThread
 from storage.db import Store
 
@@ -35,7 +35,7 @@ def page(store: Store, clock: MovableClock, tmp_path: Any) -> Iterator[Page]:
     )
     assert session.links is not None and session.email is not None
     deps = PageDeps(store, clock, session.links, lambda: session.chat, session.email, session.config)
-    with ServerThread(side_app(page_routes(deps))) as server:
+    with ServerThread(side_app([*ops_routes(None), *page_routes(deps)])) as server:
         try:
             yield Page(session, out, clock, caught, server.url)
         finally:

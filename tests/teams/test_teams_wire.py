@@ -367,7 +367,10 @@ def test_the_people_picker_answer_becomes_the_teams_member(teams: TeamsHarness) 
     card = teams.last_form(LEAD)
     owner = next(b for b in card["body"] if b.get("id") == "owner")
     assert owner["type"] == "Input.ChoiceSet"
-    assert owner["choices.data"] == {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
+    assert owner["choices.data"] == {
+        "type": "Data.Query",
+        "dataset": "graph.microsoft.com/users?scope=currentContext",
+    }
     data = card["actions"][0]["data"]
     assert data["cg.people"] == "owner"
     # The picker answers with the person's Entra object id; the roster maps it to their Teams id.
