@@ -76,7 +76,15 @@ def main(argv: list[str]) -> int:
     catalogue.obsolete.clear()
     catalogue.fuzzy = False
     catalogue.project = "coregroup"
-    catalogue.language_team = "Cymraeg <https://github.com/coregroup>"
+    catalogue.language_team = "Cymraeg"
+    catalogue.last_translator = "coregroup developers (a first draft: to be reviewed by a council translator)"
+    catalogue.msgid_bugs_address = ""
+    catalogue.version = ""
+    catalogue.header_comment = (
+        "# The bot's sentences in Welsh (docs/cymraeg.md).\n"
+        "# A first draft by the developers, to be reviewed by a council's Welsh-language officer or\n"
+        "# translator. Keep every {name} as it is; {day:soft} is the soft-mutated form."
+    )
     CATALOGUE.parent.mkdir(parents=True, exist_ok=True)
     with CATALOGUE.open("wb") as fh:
         write_po(fh, catalogue, width=100, sort_output=False, include_previous=False, no_location=True)
