@@ -1,6 +1,6 @@
 """Benchmark: one reminder sweep over 50,000 active cases on SQLite (plan + insert into the outbox).
 
-    .venv/bin/python bench/sweep.py [--cases 50000] [--runs 3]
+    .venv/bin/python bench/sweep.py [--cases 50000] [--runs 3] [--postgres | --postgres-url URL]
 
 Fills a SQLite file with N active cases, each with five members (lead social worker with a line
 manager, health visitor, teacher, a police officer and a parent without chat ids), two held core
@@ -18,15 +18,22 @@ includes Python and the imported libraries; `--tracemalloc` also reports the Pyt
 (slower). Time is reported as wall clock and as CPU time: on a shared machine the wall clock also
 counts other processes.
 
-Goal: about 5,000 reminders planned, under 5 s and under 300 MB.
+Each run then times, in the same process, an incremental sweep with nothing new (`nothing new`:
+one indexed query) and one after 1% of the cases changed (`1% changed`: their `replan_at` reset
+as every change does). Every figure comes with the load average, and the summary gives min /
+median / max of the runs. `--postgres` repeats it all on a throw-away PostgreSQL (tests/pg.py).
+
+Goal: about 5,000 reminders planned; full < 5 s, nothing new < 0.2 s, 1% changed < 1 s; < 300 MB.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,13 +45,14 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from storage import migrate
 from storage import repository as repo
 from storage.db import Store, make_engine
+from storage.models import REPLAN_NOW
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2027, 6, 8, 9, 5, tzinfo=LONDON)  # a Tuesday, inside working hours
@@ -270,8 +278,9 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_once(url: str, use_tracemalloc: bool) -> dict[str, Any]:
-    """One sweep in this (fresh) process; the figures as JSON."""
+def run_once(url: str, use_tracemalloc: bool, run: int) -> dict[str, Any]:
+    """One fresh process: a full sweep, then an incremental one with nothing new, then one after
+    1% of the cases changed; the figures as JSON."""
     from handlers.sweep import sweep
 
     store = Store.open(url)
@@ -281,20 +290,33 @@ def run_once(url: str, use_tracemalloc: bool) -> dict[str, Any]:
         tracemalloc.start()
     rss0 = peak_rss_mb()
     known: set[Any] = set()  # as `coregroup serve` keeps it across ticks
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = sweep(store, NOW, known=known)
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    # The same sweep again in the same process: calendars and profiles are loaded (as in
-    # `coregroup serve` after its first tick) and every row is already in the outbox.
-    t1, c1 = time.perf_counter(), time.process_time()
-    again = sweep(store, NOW, known=known)
-    warm, warm_cpu = time.perf_counter() - t1, time.process_time() - c1
-    assert again.inserted == 0 and len(again.planned) == len(result.planned)
+
+    def timed(**kw: Any) -> tuple[Any, float, float]:
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = sweep(store, NOW, known=known, **kw)
+        return result, time.perf_counter() - t0, time.process_time() - c0
+
+    result, elapsed, cpu = timed(full=True)
+    quiet, quiet_s, quiet_cpu = timed()
+    assert quiet.cases == 0 and quiet.inserted == 0
+    # 1% of the cases change (as a recorded visit or meeting marks them: repository.record_audit).
+    with store.engine.begin() as conn:
+        table = SQLModel.metadata.tables["core_group"]
+        changed = conn.execute(
+            update(table)
+            .where(table.c.id % 100 == run % 100)
+            .values(replan_at=REPLAN_NOW, plan_revision=table.c.plan_revision + 1)
+        ).rowcount
+    some, some_s, some_cpu = timed()
+    assert some.cases == changed, (some.cases, changed)
     out: dict[str, Any] = {
         "seconds": elapsed,
         "cpu": cpu,
-        "warm_seconds": warm,
-        "warm_cpu": warm_cpu,
+        "quiet_seconds": quiet_s,
+        "quiet_cpu": quiet_cpu,
+        "changed": changed,
+        "changed_seconds": some_s,
+        "changed_cpu": some_cpu,
         "cases": result.cases,
         "planned": len(result.planned),
         "inserted": result.inserted,
@@ -313,45 +335,86 @@ def run_once(url: str, use_tracemalloc: bool) -> dict[str, Any]:
     return out
 
 
+def spread(values: list[float]) -> str:
+    """min / median / max: one run on a shared machine says little."""
+    return f"{min(values):.2f} / {statistics.median(values):.2f} / {max(values):.2f} s"
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (5 min {five:.1f}) on {os.cpu_count()} cores"
+
+
+def bench(name: str, url: str, n: int, runs: int, use_tracemalloc: bool) -> int:
+    t0 = time.perf_counter()
+    fill(url, n)
+    print(f"{name}: filled {n:,} active cases in {time.perf_counter() - t0:.0f} s; {load()}")
+    results = []
+    for k in range(runs):
+        cmd = [sys.executable, __file__, "--run", url, "--run-number", str(k)]
+        if use_tracemalloc and k == runs - 1:
+            cmd.append("--tracemalloc")
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode:
+            sys.stderr.write(proc.stderr)
+            return 1
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        results.append(r)
+        heap = (
+            f", Python heap peak {r['python_heap_peak_mb']:.0f} MB (tracemalloc on)"
+            if "python_heap_peak_mb" in r
+            else ""
+        )
+        label = "first full sweep (inserts)" if k == 0 else "full sweep, rows already there"
+        print(
+            f"  run {k + 1}, fresh process: {label}: {r['cases']:,} cases, {r['planned']:,} reminders "
+            f"planned, {r['inserted']:,} inserted in {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU); "
+            f"nothing new {r['quiet_seconds']:.3f} s; {r['changed']:,} changed "
+            f"{r['changed_seconds']:.2f} s ({r['changed_cpu']:.2f} s CPU); "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB (after imports {r['rss_before_mb']:.0f} MB){heap}; {load()}"
+        )
+        if k == 0:
+            print("    by kind: " + ", ".join(f"{k} {v:,}" for k, v in r["kinds"].items()))
+    print(f"  {name}, min / median / max of {runs} run(s), {load()}:")
+    print(
+        f"  full sweep: {spread([r['seconds'] for r in results])} (CPU {spread([r['cpu'] for r in results])})"
+    )
+    print(f"  nothing new: {spread([r['quiet_seconds'] for r in results])}")
+    print(
+        f"  1% changed: {spread([r['changed_seconds'] for r in results])} "
+        f"(CPU {spread([r['changed_cpu'] for r in results])})"
+    )
+    print(f"  peak RSS: {max(r['peak_rss_mb'] for r in results):.0f} MB")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--postgres", action="store_true", help="also on a throw-away PostgreSQL (tests/pg.py)")
+    ap.add_argument("--postgres-url", help="also on this empty PostgreSQL database")
     ap.add_argument("--run", metavar="URL", help=argparse.SUPPRESS)  # the child process
+    ap.add_argument("--run-number", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.run:
-        print(json.dumps(run_once(args.run, args.tracemalloc)))
+        print(json.dumps(run_once(args.run, args.tracemalloc, args.run_number)))
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        t0 = time.perf_counter()
-        fill(url, args.cases)
-        print(f"filled {args.cases:,} active cases in {time.perf_counter() - t0:.0f} s")
-        for k in range(args.runs):
-            cmd = [sys.executable, __file__, "--run", url]
-            if args.tracemalloc and k == args.runs - 1:
-                cmd.append("--tracemalloc")
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if proc.returncode:
-                sys.stderr.write(proc.stderr)
-                return 1
-            r = json.loads(proc.stdout.strip().splitlines()[-1])
-            label = "fresh process, first sweep (inserts)" if k == 0 else "fresh process, rows already there"
-            heap = (
-                f", Python heap peak {r['python_heap_peak_mb']:.0f} MB (tracemalloc on)"
-                if "python_heap_peak_mb" in r
-                else ""
-            )
-            print(
-                f"{label}: {r['cases']:,} cases, {r['planned']:,} reminders planned, "
-                f"{r['inserted']:,} inserted in {r['seconds']:.2f} s ({r['cpu']:.2f} s CPU); "
-                f"same process again: {r['warm_seconds']:.2f} s ({r['warm_cpu']:.2f} s CPU); "
-                f"peak RSS {r['peak_rss_mb']:.0f} MB (after imports {r['rss_before_mb']:.0f} "
-                f"MB){heap}"
-            )
-            if k == 0:
-                print("  by kind: " + ", ".join(f"{k} {v:,}" for k, v in r["kinds"].items()))
+        if bench("SQLite", f"sqlite:///{tmp}/bench.db", args.cases, args.runs, args.tracemalloc):
+            return 1
+    if args.postgres_url:
+        return bench("PostgreSQL", args.postgres_url, args.cases, args.runs, args.tracemalloc)
+    if args.postgres:
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        import pg
+
+        if pg.find_bin_dir() is None:
+            print("PostgreSQL: skipped (no binaries; apt-get install -y postgresql, or --postgres-url)")
+            return 0
+        with pg.start_cluster() as server:
+            return bench("PostgreSQL", server.create_database(), args.cases, args.runs, args.tracemalloc)
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -175,6 +175,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.email.wiring import answer_page_routes, email_port
     from bot.scheduler import SweepJob, start
     from bot.slack.chat import SlackChat
+    from bot.sweep_process import SweepProcess
 
     # Email for members outside the workspace (bot/email/), and the answer page its links open.
     email = email_port(settings, system_clock)
@@ -193,7 +194,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             port=args.port,
             max_body_bytes=settings.max_body_bytes,
         )
-    # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps).
+    # The reminder sweep every COREGROUP_SWEEP_MINUTES (on PostgreSQL only the leader sweeps),
+    # planned in a process of its own so acknowledgements never wait for it.
     start(
         SweepJob(
             store,
@@ -203,6 +205,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             bundle_at=settings.bundle_time,
             email=email,
             health=health,
+            sweeper=SweepProcess.for_store(store),
+            full_every=timedelta(hours=settings.full_sweep_hours),
         ),
         settings.sweep_minutes,
     )

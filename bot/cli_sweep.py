@@ -1,9 +1,11 @@
-"""`coregroup sweep [--now ISO] [--dry-run]`: one reminder sweep by hand.
+"""`coregroup sweep [--now ISO] [--dry-run] [--full]`: one reminder sweep by hand.
 
-Plans every active case, puts what is due in the outbox and delivers the rows that are due now —
+Plans the active cases that changed or whose next moment has come (`--full`: every active case,
+and every case's next moment written afresh — run it after changing a profile or the bank
+holidays), puts what is due in the outbox and delivers the rows that are due now —
 through Slack when SLACK_BOT_TOKEN is set, else printed by the console adapter, so it works on a
 fresh install with SQLite. `--dry-run` prints what would be queued and writes nothing. One line per
-reminder: case reference, kind, audience, send time (London).
+reminder: case reference, kind, audience, send time (London). A dry run always plans every case.
 
 It honours the sweep's leader lock (bot/scheduler.py): when a `coregroup serve` (or another sweep)
 leads on this database — the PostgreSQL advisory lock, or the SQLite file's lock — it says so in
@@ -36,6 +38,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--dry-run", action="store_true", help="print what would be queued; write nothing, send nothing"
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="re-plan every active case, not only the changed and due ones "
+        "(after a profile or bank-holiday change)",
     )
     p.set_defaults(func=cmd_sweep)
 
@@ -103,7 +111,12 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except ValueError as exc:  # COREGROUP_SMTP_URL / _MAIL_FROM / _LINK_SECRET as typed
             raise UsageError(str(exc)) from None
         result = sweep(
-            store, now, dry_run=args.dry_run, bundle_at=settings.bundle_time, email=email is not None
+            store,
+            now,
+            dry_run=args.dry_run,
+            full=args.full or args.dry_run,
+            bundle_at=settings.bundle_time,
+            email=email is not None,
         )
         if args.dry_run:
             for o in sorted(result.planned, key=lambda o: (o.send_at, o.reference, o.stage)):
@@ -124,7 +137,8 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if console.getvalue():
             out.write(console.getvalue())
         out.write(
-            f"{result.inserted} new reminder(s) queued for {result.cases} active case(s); "
+            f"{result.inserted} new reminder(s) queued for {result.cases} "
+            f"{'active' if result.full else 'changed or due'} case(s); "
             f"{sum(1 for s in sent if s.outcome in ('sent', 'digest'))} sent now\n"
         )
     finally:

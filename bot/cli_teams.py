@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -143,12 +144,14 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     from bot.delivery import refresh_bundle_effect
     from bot.email.wiring import answer_page_routes, email_port
     from bot.scheduler import SweepJob, start
+    from bot.sweep_process import SweepProcess
 
     # Email for members outside the team (bot/email/), and the answer page its links open.
     email = email_port(settings, system_clock)
     deps.bundle = partial(refresh_bundle_effect, email=email)
     page = answer_page_routes(settings, store, system_clock, deps.chat, email, deps.config)
-    # Reminders through the same port as answers: one delivery, two adapters.
+    # Reminders through the same port as answers: one delivery, two adapters; planned in a
+    # process of its own so acknowledgements never wait for it.
     start(
         SweepJob(
             store,
@@ -158,6 +161,8 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
             bundle_at=settings.bundle_time,
             email=email,
             health=health,
+            sweeper=SweepProcess.for_store(store),
+            full_every=timedelta(hours=settings.full_sweep_hours),
         ),
         settings.sweep_minutes,
     )

@@ -155,6 +155,13 @@ def _label(role: str) -> str:
     return role.replace("_", " ")
 
 
+def _actions_of(case: _Case) -> Callable[[str], tuple[str, str | None] | None]:
+    """A plan action's words and owner by its number, from the facts delivery loaded (the
+    outbox payload holds numbers only)."""
+    acts = {str(a.number): (a.text, a.owner) for a in (case.facts.plan.actions if case.facts else ())}
+    return acts.get
+
+
 class Delivery:
     """Sends what is due. One instance per process; `run()` once per sweep tick."""
 
@@ -291,7 +298,11 @@ class Delivery:
                 done.append(Sent(rid, ref, kind, recipient, "", "postponed"))
                 continue
             dest = self.resolve(case, fresh, now.astimezone(LONDON).date())
-            if dest.kind == "channel" and case.digest and dest.note is None:
+            # Quiet mode puts the day's channel reminders in one message; the daily repeat of
+            # overdue items always goes in it (docs/messages.md "Noise": at most once a working
+            # day, in the digest), so a case with several overdue items gets one post a day.
+            daily = fresh.planned.kind == "overdue_daily"
+            if dest.kind == "channel" and (case.digest or daily) and (dest.note is None or daily):
                 digests.setdefault(cid, []).append((rid, fresh))
                 continue
             if dest.target in blocked:
@@ -356,6 +367,20 @@ class Delivery:
                 channel,
                 thread_key=thread,
                 note="For the lead social worker's manager: no chat id is recorded for them.",
+            )
+        if aud.startswith("manager:"):
+            # The chase's second step: the named line manager of whoever was chased first.
+            whose = audience_member(aud[8:], o.planned.subject, facts)
+            held = people.get(whose) if whose is not None else None
+            mgr = held.manager_address(platform) if held else None
+            if mgr:
+                return Destination("dm", mgr)
+            role = _label(held.role) if held else _label(aud[8:].split(":")[0])
+            return Destination(
+                "channel",
+                channel,
+                thread_key=thread,
+                note=f"For the {role}'s line manager: no chat id is recorded for them.",
             )
         # The same resolution the sweep used to plan the row (no chair: the lead social worker).
         member = audience_member(aud, o.planned.subject, facts)
@@ -450,6 +475,7 @@ class Delivery:
             role_of=role_of,
             note=note,
             rules=_rules(o.profile),
+            action_of=_actions_of(case),
         )
         if note and o.planned.kind in _ANSWERED_BY_THEM:
             # A cover or manager pressing "Attending" would answer for themselves: no buttons.
@@ -620,9 +646,12 @@ class Delivery:
                 for r in sending.sent_today(s, case.id, day_start)
                 if (r.payload or {}).get("digest") == today.isoformat()
             ]
-        previews = [render(r.payload or {}, case.reference, today).preview for r in earlier]
+        previews = [
+            render(r.payload or {}, case.reference, today, action_of=_actions_of(case)).preview
+            for r in earlier
+        ]
         previews += [self._message(case, o, now, None).preview for _, o in items]
-        message = digest(case.reference, today, previews)
+        message = digest(case.reference, today, previews, quiet=case.digest)
         if items:
             message = voiced(message, profile_channel_voice(items[0][1].profile))
         out = [

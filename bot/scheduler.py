@@ -31,7 +31,7 @@ import time as time_module
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, Final
 
@@ -42,6 +42,7 @@ from bot.clock import Clock
 from bot.delivery import Delivery, Sent
 from bot.ops import metrics
 from bot.ops.health import Health
+from bot.sweep_process import SweepProcess
 from handlers.sweep import SweepResult, sweep
 from scheduling.sweep import BUNDLE_AT
 from storage.db import Store, is_sqlite
@@ -170,6 +171,15 @@ class SweepJob:
     ticks: int = field(default=0, init=False)
     #: Outbox keys this process has inserted: later sweeps skip them (storage.outbox.insert_planned).
     known: set[tuple[int, str, str, str]] = field(default_factory=set, init=False)
+    #: The safety net under the incremental sweep: every active case is re-planned at the first
+    #: tick this process leads (a deploy may bring new profiles, holidays or rules) and then
+    #: whenever the last full re-plan is this old; the ticks between plan only what changed or
+    #: came due (handlers/sweep.py).
+    full_every: timedelta = timedelta(hours=24)
+    last_full: datetime | None = field(default=None, init=False)
+    #: Where planning runs: `bot.sweep_process.SweepProcess` (what `serve` uses: another
+    #: process, so acknowledgements never wait for a sweep), or None for this thread.
+    sweeper: SweepProcess | None = None
 
     def __post_init__(self) -> None:
         self.leader = self.leader or Leader(self.store)
@@ -189,13 +199,17 @@ class SweepJob:
                 if self.health is not None:  # another process leads: waiting is this one's job
                     self.health.sweep_ok(self.clock())
                 return False
-            result = sweep(
-                self.store,
-                self.clock(),
-                bundle_at=self.bundle_at,
-                known=self.known,
-                email=self.delivery.email is not None,
-            )
+            now = self.clock()
+            email = self.delivery.email is not None
+            full = self.last_full is None or now - self.last_full >= self.full_every
+            if self.sweeper is not None:
+                result = self.sweeper(now, full=full, bundle_at=self.bundle_at, email=email)
+            else:
+                result = sweep(
+                    self.store, now, full=full, bundle_at=self.bundle_at, known=self.known, email=email
+                )
+            if full:
+                self.last_full = now
             sent = self.delivery.run()
             self._forget_old_requests()
             outcomes = Counter(s.outcome for s in sent)
@@ -210,6 +224,7 @@ class SweepJob:
                 "sweep done",
                 extra={
                     "cases": result.cases,
+                    "full": full,
                     "queued": result.inserted,
                     "handled": len(sent),
                     **{f"reminders_{k}": v for k, v in sorted(outcomes.items())},

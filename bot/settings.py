@@ -107,6 +107,9 @@ class Settings(BaseSettings):
 
     #: Minutes between reminder sweeps in `coregroup serve`.
     sweep_minutes: int = Field(default=5, ge=1, le=1440, alias="COREGROUP_SWEEP_MINUTES")
+    #: Hours between full re-plans of every active case in `coregroup serve` (the safety net
+    #: under the incremental sweep; the first sweep of a process is always full). 0: every sweep.
+    full_sweep_hours: int = Field(default=24, ge=0, le=24 * 7, alias="COREGROUP_FULL_SWEEP_HOURS")
     #: London time the chair gets the bundle of written reports, the working day before a meeting.
     bundle_time: time = Field(default=time(10, 0), alias="COREGROUP_BUNDLE_TIME")
 

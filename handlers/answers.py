@@ -45,8 +45,10 @@ from handlers.replies import Button, Message, Outcome, RefreshBundle
 from handlers.reports import report_due
 from handlers.words import meeting_label
 from scheduling.case import CORE_GROUP_KINDS
+from scheduling.engine import Obligation
+from scheduling.reminders import owes_report
 from storage import repository as repo
-from storage.models import REVIEW_CONFERENCE, CoreGroup, Meeting, Member
+from storage.models import LEAD_SOCIAL_WORKER, REVIEW_CONFERENCE, CoreGroup, Meeting, Member
 
 #: Meetings people answer for: core groups and the Wales resolution meetings (not conferences,
 #: which the conference chair's service invites to).
@@ -142,7 +144,10 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date, *, emai
         r.member_id for r in repo.reports(s, case.reference, meeting.id) if r.submitted_at is not None
     }
     attending = {m.id for m in people if said.get(m.id) == "attended"}
+    # Whoever runs the meeting is not asked: its chair and minute-taker, and the lead social
+    # worker whose meeting it is (as the sweep asks, storage/facts.py).
     running = {meeting.chair_member_id, meeting.minute_taker_member_id}
+    running |= {m.id for m in people if m.role == LEAD_SOCIAL_WORKER}
     asked = [m for m in people if reachable(m, email=email) and m.id not in running]
     # A report sent unasked (by the chair, the minute-taker or someone attending) still counts:
     # its author joins the expected, so "1 of 1 in" rather than "0 of 1" (as the sweep counts it,
@@ -150,7 +155,7 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date, *, emai
     expected = [
         m
         for m in people
-        if (m in asked and m.kind == "professional" and m.id not in attending) or m.id in sent
+        if (m in asked and owes_report(m.kind, False) and m.id not in attending) or m.id in sent
     ]
     return Progress(
         attending=len(attending),
@@ -160,6 +165,30 @@ def progress(s: Session, case: CoreGroup, meeting: Meeting, today: date, *, emai
         reports_expected=len(expected),
         awaited=tuple(m.id for m in expected if m.id not in sent and m.id is not None),
     )
+
+
+def without_reports_in(s: Session, case: CoreGroup, obs: list[Obligation], today: date) -> list[Obligation]:
+    """The obligations less a meeting's written-report deadline once every report it expects is
+    in (or nobody owes one): the engine keeps the deadline, as it does not read reports, but the
+    pinned summary and `status` must not still ask for a report that has come."""
+    out = []
+    for o in obs:
+        if o.rule == "written_report" and o.status != "met" and o.subject.startswith("meeting:"):
+            _, day, kind = o.subject.split(":", 2)
+            meeting = next(
+                (
+                    m
+                    for m in repo.meetings(s, case.reference, status="scheduled")
+                    if m.kind == kind and london_date(m.starts_at).isoformat() == day
+                ),
+                None,
+            )
+            if meeting is not None:
+                counts = progress(s, case, meeting, today)
+                if counts.reports_in >= counts.reports_expected:
+                    continue
+        out.append(o)
+    return out
 
 
 def _meeting_words(meeting: Meeting) -> str:

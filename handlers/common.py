@@ -18,7 +18,7 @@ from typing import Final, Protocol
 from sqlmodel import Session
 
 from handlers.i18n import _, either, long_day, ngettext, short_day
-from handlers.parse import EXAMPLES, CommandError
+from handlers.parse import EXAMPLES, REFERENCE_RE, CommandError
 from handlers.replies import Message
 from handlers.replies import mention as user_mention
 from handlers.words import INTERPRETATION_NOTE
@@ -432,10 +432,43 @@ def london_time(dt: datetime) -> str:
 # --- turning errors into replies --------------------------------------------------------------
 
 
-def error_message(exc: CommandError | StorageError) -> Message:
+#: Commands about what has happened (their dates are today or before) and about what is to come
+#: (after today), for `dated_example`.
+_PAST_VERBS: Final = frozenset({"visit", "held", "minutes", "update", "significant"})
+_FUTURE_VERBS: Final = frozenset({"meeting", "review", "tier1", "tier2", "away", "action"})
+_EXAMPLE_DATE: Final = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def dated_example(example: str, today: date | None) -> str:
+    """The example of an error made valid today: the fixed examples (`EXAMPLES`) carry dates
+    from when they were written, so "Try `/coregroup visit 2027-01-12`" could suggest a visit
+    still to come (or from before the case started), or a meeting already past. What happened
+    is dated today; what is to come, when its date has passed, the working days ahead."""
+    if today is None:
+        return example
+    words = [w for w in example.split() if not w.startswith("/") and not REFERENCE_RE.match(w.upper())]
+    verb = words[0] if words else ""
+    ahead = iter(range(5, 100, 5))
+    cal = calendar_for("england")
+
+    def fix(m: re.Match[str]) -> str:
+        try:
+            day = date.fromisoformat(m[0])
+        except ValueError:
+            return m[0]
+        if verb in _PAST_VERBS:  # today: neither still to come nor before the case started
+            return today.isoformat()
+        if verb in _FUTURE_VERBS and day <= today:
+            return cal.add_working_days(today, next(ahead)).isoformat()
+        return m[0]
+
+    return _EXAMPLE_DATE.sub(fix, example)
+
+
+def error_message(exc: CommandError | StorageError, today: date | None = None) -> Message:
     if isinstance(exc, CommandError):
-        return Message(exc.problem, (_("Try `{example}`", example=exc.example),))
-    detail = (_("Try `{example}`", example=exc.example),) if exc.example else ()
+        return Message(exc.problem, (_("Try `{example}`", example=dated_example(exc.example, today)),))
+    detail = (_("Try `{example}`", example=dated_example(exc.example, today)),) if exc.example else ()
     return Message(exc.message, detail)
 
 

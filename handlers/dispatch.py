@@ -18,6 +18,7 @@ from handlers import (
     answers,
     cases,
     escalation,
+    followthrough,
     language,
     meetings,
     members,
@@ -34,6 +35,7 @@ from handlers.parse import (
     Away,
     Back,
     CancelMeeting,
+    ChairUpdateSent,
     ChangeCase,
     CloseCase,
     Command,
@@ -59,6 +61,7 @@ from handlers.parse import (
     ScheduleReview,
     SendApologies,
     SetLanguage,
+    SignificantChange,
     Status,
     TierMeeting,
     WriteReport,
@@ -96,6 +99,8 @@ ROUTES: dict[type[Command], Handler] = {
     ScheduleReview: meetings.schedule_review,
     RecordHeld: meetings.record_held,
     MinutesSent: meetings.minutes_sent,
+    ChairUpdateSent: followthrough.chair_update_sent,
+    SignificantChange: followthrough.significant_change,
     CancelMeeting: meetings.cancel_meeting,
     TierMeeting: meetings.tier_meeting,
     WriteReport: answers.write_report,
@@ -170,7 +175,7 @@ def _handle(ctx: Context, command: Command) -> Outcome:
         log.info("refused", extra={"command": command.name})
         return only(exc.message)
     except (CommandError, StorageError) as exc:
-        return only(error_message(exc))
+        return only(error_message(exc, ctx.today))
     except CaseError as exc:
         return only(Message(f"{exc.problem[:1].upper()}{exc.problem[1:]}.", (f"Try `{exc.example}`",)))
     except ProfileError as exc:
@@ -181,5 +186,5 @@ def handle_text(ctx: Context, text: str) -> Outcome:
     try:
         command = parse(text)
     except CommandError as exc:
-        return language.localise_outcome(ctx, only(error_message(exc)))
+        return language.localise_outcome(ctx, only(error_message(exc, ctx.today)))
     return handle(ctx, command)

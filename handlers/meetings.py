@@ -53,7 +53,7 @@ from handlers.words import about_words, meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
-from scheduling.wording import long_date
+from scheduling.wording import long_date, short_date
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
@@ -123,18 +123,22 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
                 ),
                 ex,
             )
-    if cmd.move:
-        return _move_meeting(ctx, cmd, case.reference, family, rules)
+    if not cmd.move:
+        booked = _already_booked(ctx, cmd, case.reference, rules)
+        if booked is not None:
+            return only(booked)
     if not cmd.confirmed:
         warning = _window_warning(case.reference, case.plan, cmd, rules, obs, ctx)
         if warning is not None:
             return only(warning)
+    if cmd.move:
+        return _move_meeting(ctx, cmd, case.reference, family, rules)
     with ctx.write() as s:
         everyone = repo.members(s, case.reference, on=ctx.today)
-        booked = repo.meetings(s, case.reference)
-        slot = chair_for_next(everyone, booked, rules.profile)
+        so_far = repo.meetings(s, case.reference)
+        slot = chair_for_next(everyone, so_far, rules.profile)
         after_tier1 = rules.profile.chair.after_tier1 is not None and (
-            chair_choice(rules.profile, booked, None) == rules.profile.chair.after_tier1
+            chair_choice(rules.profile, so_far, None) == rules.profile.chair.after_tier1
         )
         chair_id = chair_member(s, ctx, case.reference, cmd.chair, rules.profile, "chair", after_tier1)
         minutes_id = chair_member(
@@ -296,12 +300,88 @@ def _move_meeting(
     return out
 
 
+def _already_booked(ctx: Context, cmd: ScheduleMeeting, reference: str, rules: Rules) -> Message | None:
+    """One meeting per slot, one next core group at a time: the same slot again changes nothing
+    (no second meeting, no second invitation); another date offers to move the booked one."""
+    with ctx.read() as s:
+        booked = _movable(s, reference, ctx)
+    if booked is None:
+        return None
+    day, at = london_date(booked.starts_at), london_time(booked.starts_at)
+    if booked.starts_at != at_london(cmd.day, cmd.at) and cmd.another:
+        return None
+    if booked.starts_at == at_london(cmd.day, cmd.at):
+        return Message(
+            f"{reference}: the {meeting_label(booked.kind)} on {long_date(day)} at {at} is already booked",
+            ("Nothing has changed, and no second invitation has gone out.",),
+        )
+    moved = replace(cmd, move=True, case=reference)
+    return Message(
+        f"{reference}: a {meeting_label(booked.kind)} is already booked for "
+        f"{when(day, ctx.today, rules.calendar)}",
+        (
+            f"A core group has one next meeting at a time. Move the one on {long_date(day)} at {at} "
+            f"to **{long_date(cmd.day)} at {cmd.at:%H:%M}**, book both, or keep it.",
+            "Moving it sends everyone the updated invitation.",
+        ),
+        (
+            Button(f"Move it to {short_date(cmd.day)}", "cg.run", to_text(moved), primary=True),
+            Button("Book both", "cg.run", to_text(replace(cmd, another=True, case=reference))),
+            Button(f"Keep {short_date(day)}", "cg.dismiss", ""),
+        ),
+    )
+
+
+def time_problems(day: date, at: time, rules: Rules) -> list[str]:
+    """What is wrong with a meeting's date and time as such: a day that is not a working day of
+    the case's nation (a weekend, a bank holiday, a local closure), or a time outside the
+    profile's working hours. Each problem named, for the confirmation that asks about it."""
+    out: list[str] = []
+    cal = rules.calendar
+    if not cal.is_working_day(day):
+        name = cal.holiday_names.get(day)
+        what = f"{name}, a bank holiday" if name and name != "local closure day" else name or f"a {day:%A}"
+        out.append(f"{long_date(day)} is {what}: not a working day in {rules.profile.nation.title()}")
+    hours = rules.profile.working_hours
+    if at < hours.start or at >= hours.end:
+        out.append(f"{at:%H:%M} is outside working hours ({hours.start:%H:%M}–{hours.end:%H:%M})")
+    return out
+
+
+def confirm_time(preview: str, problems: list[str], confirmed: str, context: tuple[str, ...] = ()) -> Message:
+    """The question asked before booking a meeting at an unusual time or outside its window:
+    it names every problem, and "Book it anyway" books exactly what was asked."""
+    return Message(
+        preview,
+        (
+            *(f"{p[0].upper()}{p[1:]}." for p in problems),
+            "Book it anyway (and record why in the minutes), or pick another date.",
+        ),
+        (
+            Button("Book it anyway", "cg.run", confirmed),
+            Button("Pick another date", "cg.dismiss", ""),
+        ),
+        context,
+    )
+
+
+def _unusual(reference: str, what: str, day: date, at: time) -> str:
+    return f"{reference}: {long_date(day)} at {at:%H:%M} is not a working time for {what}"
+
+
 def _window_warning(
     reference: str, plan: str, cmd: ScheduleMeeting, rules: Rules, obs: list[Obligation], ctx: Context
 ) -> Message | None:
-    """A question (with buttons) when the date is outside the governing rule's window."""
+    """A question (with buttons) when the date is not a working day, the time is outside working
+    hours, or the date is outside the governing rule's window."""
+    times = time_problems(cmd.day, cmd.at, rules)
+    confirmed = replace(cmd, confirmed=True, case=reference)
     pending = [o for o in obs if o.rule in BOOKING_RULES and o.status != "met"]
     if not pending:
+        if times:
+            return confirm_time(
+                _unusual(reference, "a core group", cmd.day, cmd.at), times, to_text(confirmed)
+            )
         return None
     o = min(pending, key=lambda o: o.due)
     spec_rule = rules.profile.rules[o.rule]
@@ -336,8 +416,11 @@ def _window_warning(
             **source,
         )
     if problem is None:
+        if times:
+            return confirm_time(
+                _unusual(reference, "a core group", cmd.day, cmd.at), times, to_text(confirmed)
+            )
         return None
-    confirmed = replace(cmd, confirmed=True, case=reference)
     return Message(
         _(
             "{reference}: {rule:lower} — {day} is outside the window",
@@ -347,6 +430,7 @@ def _window_warning(
         ),
         (
             problem,
+            *(f"{p[0].upper()}{p[1:]}." for p in times),
             _("Book it anyway (and record why in the minutes), or pick another date."),
         ),
         (
@@ -533,18 +617,18 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         context.append(
             rule_context("minutes_circulated", rules, case.plan, interpretation=minutes[0].interpretation)
         )
-    nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
-    if nxt is not None:
+    window = _next_window(obs, rules, ctx.today)
+    if window is not None:
         lines.append(
-            _(
-                "Next core group by {when}: I'll suggest times below, so you can book it before you leave.",
-                when=when(nxt.due, ctx.today, rules.calendar),
-            )
+            f"Next core group by {when(window[1], ctx.today, rules.calendar)}: I'll "
+            "suggest times below, so you can book it before you leave."
         )
     out = Outcome(reference=case.reference)
-    if nxt is not None:
+    if window is not None:
         # The slot lookup reads calendars (Graph free/busy), so it runs after the ack.
-        out.effects.append(OfferSlots(case.reference, nxt.due, "core_group", _plain_venue(meeting.venue)))
+        out.effects.append(
+            OfferSlots(case.reference, window[1], "core_group", _plain_venue(meeting.venue), window[0])
+        )
     out.say(
         Message(
             _(
@@ -562,6 +646,29 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         "channel",
     )
     return out
+
+
+#: Slots offered after a meeting fall in the last this-many working days before the deadline.
+SLOT_SPAN = 10
+
+
+def _next_window(obs: list[Obligation], rules: Rules, today: date) -> tuple[date, date] | None:
+    """(first day, last day) the next core group should fall in: by the soonest deadline (the 6
+    weeks, the first core group, a Tier deadline); inside the final core group's window before a
+    booked review (Suffolk §3.6) when that window opens by then, so the meeting counts as the
+    final one; else in the deadline's last two working weeks — never simply the next few days."""
+    pending = [o for o in obs if o.rule in BOOKING_RULES and o.status != "met"]
+    final = [o for o in obs if o.rule == "final_core_group_window" and o.status != "met"]
+    if not pending and not final:
+        return None
+    deadline = min(o.due for o in pending + final)
+    opens = final[0].earliest if final else None
+    if opens is not None and opens <= deadline:
+        start = opens
+        deadline = min(deadline, final[0].due)
+    else:
+        start = rules.calendar.subtract_working_days(deadline, SLOT_SPAN)
+    return max(start, today + timedelta(days=1)), deadline
 
 
 def _plain_venue(venue: str | None) -> str | None:
@@ -744,6 +851,35 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
     return out
 
 
+def _tier_warning(
+    s: Session, ctx: Context, reference: str, plan: str, cmd: TierMeeting, at: time, rules: Rules
+) -> Message | None:
+    """Booking a Tier meeting on a non-working day, out of hours or after its deadline asks first."""
+    problems = time_problems(cmd.day, at, rules)
+    rule = f"resolution_tier{cmd.tier}_meeting"
+    _rules, obs = case_obligations(s, repo.get_case(s, reference), ctx.today)
+    due = next((o for o in obs if o.rule == rule and o.status != "met"), None)
+    context: tuple[str, ...] = ()
+    if due is not None and cmd.day > due.due:
+        late = rules.calendar.working_days_between(due.due, cmd.day)
+        problems.insert(
+            0,
+            f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after the "
+            f"Tier {cmd.tier} deadline, **{long_date(due.due)}**",
+        )
+        context = (rule_context(rule, rules, plan, interpretation=due.interpretation),)
+    if not problems:
+        return None
+    confirmed = replace(cmd, confirmed=True, case=reference)
+    what = f"a Tier {cmd.tier} meeting"
+    preview = (
+        f"{reference}: {what} on {long_date(cmd.day)} would be after its deadline"
+        if context
+        else _unusual(reference, what, cmd.day, at)
+    )
+    return confirm_time(preview, problems, to_text(confirmed), context)
+
+
 def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
     ex = EXAMPLES[f"tier{cmd.tier}"]
     at = cmd.at or DEFAULT_TIME
@@ -759,7 +895,12 @@ def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
                 f"{EXAMPLES['concern']} (to raise a concern instead)",
             )
         not_before_start(cmd.day, case, ex, f"a Tier {cmd.tier} meeting")
-        record = repo.schedule_meeting if at_london(cmd.day, at) > ctx.now else repo.record_held_meeting
+        future = at_london(cmd.day, at) > ctx.now
+        if future and not cmd.confirmed:
+            warning = _tier_warning(s, ctx, case.reference, case.plan, cmd, at, rules)
+            if warning is not None:
+                return only(warning)
+        record = repo.schedule_meeting if future else repo.record_held_meeting
         tier = record(
             s,
             case.reference,

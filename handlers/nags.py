@@ -19,10 +19,35 @@ from handlers.common import Rules, rule_context, rules_for, when
 from handlers.i18n import Lang, Localised, Text, _, localise, long_day, ngettext, short_day
 from handlers.replies import Button, Message
 from handlers.words import answer_label, meeting_label
-from scheduling.reminders import ROWS
+from scheduling.reminders import CHASE_BUTTONS, ROWS
+from scheduling.wording import long_date, short_date, written_out
 
 #: Who-label for a member id in a list ("health visitor"): never a name.
 RoleOf = Callable[[str], str]
+#: A plan action by its number → (its words, its owner's member id or None); None: unknown.
+ActionOf = Callable[[str], tuple[str, str | None] | None]
+#: An action's words in a reminder are cut to this many characters (the preview is one line).
+ACTION_WORDS = 60
+_CHASES = ("overdue", "overdue_manager", "overdue_daily")
+
+#: What is overdue, per rule, as the chase says it ("… was due Fri 15 Jan").
+_OVERDUE_WHAT = {
+    "first_core_group": "the first core group",
+    "second_core_group": "the second core group",
+    "next_core_group": "the next core group",
+    "post_review_core_group": "the core group after the review conference",
+    "school_move_core_group": "the core group after the school move",
+    "final_core_group_window": "the final core group before the review conference",
+    "review_conference": "the review conference",
+    "child_seen": "seeing the child",
+    "lead_sw_visit": "the lead social worker's visit",
+    "minutes_circulated": "the minutes",
+    "chair_update_to_lead_sw": "the chair's update to the lead social worker",
+    "significant_change_to_conference_chair": "the report of the significant change to the conference chair",
+    "resolution_tier1_meeting": "the Tier 1 resolution meeting",
+    "resolution_review_core_group": "the resolution review core group",
+    "resolution_tier2_meeting": "the Tier 2 resolution meeting",
+}
 
 
 def meeting_of(subject: str) -> tuple[date, str] | None:
@@ -47,6 +72,82 @@ def _progress(p: Any) -> str | None:
     return ngettext("{got} of {n} written report in", "{got} of {n} written reports in", total, got=got)
 
 
+def shorten(text: str, limit: int = ACTION_WORDS) -> str:
+    """An action's words on one line, cut at a word with "…" when longer than `limit`."""
+    one = " ".join(text.split())
+    if len(one) <= limit:
+        return one
+    return one[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _since(about: str) -> str:
+    """The visit rules' `about` ("last seen Mon 4 Jan 2027" / "since the conference Tue 5 Jan
+    2027") as what no visit is recorded since."""
+    return f"since {about.removeprefix('last seen ')}" if about.startswith("last seen") else about
+
+
+def _action(number: str, action_of: ActionOf | None, role_of: RoleOf) -> tuple[str, str]:
+    """("plan action 4 (“Book the dentist”)", "health visitor"): the action and who owns it."""
+    got = action_of(number) if action_of else None
+    if got is None:
+        return f"plan action {number}", "nobody named"
+    text, owner = got
+    words = f"plan action {number} (“{shorten(text)}”)" if text else f"plan action {number}"
+    return words, role_of(owner) if owner else "nobody named"
+
+
+def _chase(
+    kind: str,
+    payload: Mapping[str, Any],
+    ref: str,
+    today: date,
+    cal: Any,
+    role_of: RoleOf,
+    action_of: ActionOf | None,
+) -> tuple[str, list[str]]:
+    """Preview and detail of the overdue chase, the same words at each of its three steps."""
+    rule = str(payload["rule"])
+    due = _d(payload["due"])
+    subject = str(payload["subject"])
+    about = written_out(str(payload.get("about") or ""))
+    meeting = meeting_of(subject)
+    owner = ""
+    if rule == "plan_action":
+        what, owner = _action(subject.split(":", 1)[1], action_of, role_of)
+    elif rule == "child_seen":
+        what = "seeing the child"
+    elif rule == "minutes_circulated" and meeting:
+        what = f"the minutes of the {meeting[1]} on {short_date(meeting[0])}"
+    elif rule == "chair_update_to_lead_sw" and meeting:
+        what = (
+            f"the chair's update to the lead social worker after the {meeting[1]} on {short_date(meeting[0])}"
+        )
+    else:
+        what = _OVERDUE_WHAT.get(rule, rule.replace("_", " "))
+    late = cal.working_days_between(due, today)
+    verb = "are" if rule == "minutes_circulated" else "is"
+    preview = f"{ref}: {what} {verb} overdue (due {short_date(due)})"
+    if rule in ("child_seen", "lead_sw_visit"):
+        who = "the child" if rule == "child_seen" else "the lead social worker's visit to the child"
+        preview = f"{ref}: {who} was due by {short_date(due)}; no visit recorded {_since(about)}"
+        if rule == "child_seen":
+            preview = (
+                f"{ref}: the child was due to be seen by {short_date(due)}; no visit recorded {_since(about)}"
+            )
+    detail = [f"Due {long_date(due)}: {late} working day{'s' if late != 1 else ''} ago."]
+    if owner:
+        detail.append(f"Owner: {owner}.")
+    if about and rule not in ("plan_action", "child_seen", "lead_sw_visit"):
+        detail.append(about[0].upper() + about[1:] + ".")
+    if kind == "overdue_manager":
+        detail.append("You are told as their line manager: please check it is in hand.")
+    elif kind == "overdue_daily":
+        detail.append("This is repeated once a working day until it is done; `/coregroup status` shows it.")
+    else:
+        detail.append("Do it now, or say in the channel what is in the way.")
+    return preview, detail
+
+
 def _roles(ids: Any, role_of: RoleOf) -> str:
     names = [role_of(str(i)) for i in ids or ()]
     return ", ".join(names) if names else _("none")
@@ -60,6 +161,7 @@ def render(
     role_of: RoleOf = lambda i: f"member {i}",
     note: str | None = None,
     rules: Rules | None = None,
+    action_of: ActionOf | None = None,
 ) -> Message:
     """The message for one reminder. `note` is a first detail line (e.g. why a cover gets it)."""
     kind = str(payload["kind"])
@@ -71,7 +173,7 @@ def render(
     meeting = meeting_of(subject)
     mday = meeting[0] if meeting else due
     mlabel = meeting[1] if meeting else meeting_label("core_group", "reminder")
-    about = str(payload.get("about") or "")
+    about = written_out(str(payload.get("about") or ""))
     iso = mday.isoformat()
     detail: list[str] = []
     day, mdate = short_day(due), short_day(mday)
@@ -131,8 +233,11 @@ def render(
         preview = _("{ref}: the lead social worker's visit is due by {day}", ref=ref, day=day)
         detail = [due_line, about]
     elif kind == "child_seen_soon":
-        preview = _("{ref}: the child must be seen by {day}; no visit recorded yet", ref=ref, day=day)
-        detail = [due_line, _("Whoever sees the child next, record the visit.")]
+        # `about` says what the due date counts from: the last visit recorded, or (none yet)
+        # the conference; only then is "no visit recorded yet" true.
+        since = about if about.startswith("last seen") else f"no visit recorded {_since(about)}"
+        preview = f"{ref}: the child must be seen by {short_date(due)}; {since}"
+        detail = [f"Due {when(due, today, cal)}.", "Whoever sees the child next, record the visit."]
     elif kind == "escalation_stage_end":
         preview = _("{ref}: this escalation stage ends {day}", ref=ref, day=day)
         detail = [about, _("Resolve it, or take it to the next stage.")]
@@ -148,23 +253,27 @@ def render(
     elif kind == "tier2_trigger":
         preview = _("{ref}: decide today: significant risk reduction, or Tier 2", ref=ref)
         detail = [about]
-    elif kind in ("action_soon", "action_overdue"):
-        number = subject.split(":", 1)[1]
-        if kind == "action_soon":
-            preview = _("{ref}: plan action {number} is due {day}", ref=ref, number=number, day=day)
-            detail = [due_line]
-        else:
-            preview = _("{ref}: plan action {number} is overdue (due {day})", ref=ref, number=number, day=day)
-            detail = [_("Finish it, or say in the channel what is in the way.")]
+    elif kind == "action_soon":
+        what, owner = _action(subject.split(":", 1)[1], action_of, role_of)
+        preview = f"{ref}: {what} is due {short_date(due)}"
+        detail = [f"Due {when(due, today, cal)}.", f"Owner: {owner}."]
+    elif kind in _CHASES:
+        preview, detail = _chase(kind, payload, ref, today, cal, role_of, action_of)
     else:  # a kind this version does not know (a newer process enqueued it): say it plainly
         preview = _("{ref}: {what} due {day}", ref=ref, what=kind.replace("_", " "), day=day)
     row = ROWS.get(kind)
     number = subject.split(":", 1)[1] if subject.startswith("action:") else ""
+    answers = row.buttons if row else ()
+    if kind in ("overdue", "overdue_daily"):
+        answers = CHASE_BUTTONS.get(str(payload["rule"]), ())
+    if kind in _CHASES and not meeting:
+        # The chair's update and a significant change are named by their day, not a meeting.
+        iso = subject.rsplit(":", 1)[-1] if subject.startswith("change:") else iso
     buttons = tuple(
         Button(
             answer_label(a.label), "cg.run", a.command.format(ref=ref, day=iso, number=number), primary=i == 0
         )
-        for i, a in enumerate(row.buttons if row else ())
+        for i, a in enumerate(answers)
     )
     progress = _progress(payload.get("progress"))
     if progress and (row is None or row.progress != "bundle"):
@@ -180,18 +289,21 @@ def render(
     return Message(preview, tuple(x for x in detail if x), buttons, (context,))
 
 
-def digest(reference: str, day: date, previews: list[str]) -> Message:
-    """One channel message a morning for a core group in quiet mode: every reminder of the day."""
+def digest(reference: str, day: date, previews: list[str], *, quiet: bool = True) -> Message:
+    """One channel message a morning: in quiet mode every reminder of the day; otherwise the
+    daily repeat of what is still overdue (once a working day, docs/messages.md "Noise")."""
     n = len(previews)
+    lines = tuple(f"• {p.removeprefix(reference + ': ')}" for p in previews)
+    if not quiet:
+        return Message(
+            f"{reference}: {n} item{'s' if n != 1 else ''} still overdue on {long_date(day)}",
+            lines,
+            (),
+            ("Repeated once a working day until done; `/coregroup status` shows everything that is due",),
+        )
     return Message(
-        ngettext(
-            "{reference}: {n} reminder for {day}",
-            "{reference}: {n} reminders for {day}",
-            n,
-            reference=reference,
-            day=long_day(day),
-        ),
-        tuple(_("• {line}", line=_without_reference(p, reference)) for p in previews),
+        f"{reference}: {n} reminder{'s' if n != 1 else ''} for {long_date(day)}",
+        lines,
         (),
         (_("Quiet digest is on: `/coregroup digest off` to get them one by one"),),
     )

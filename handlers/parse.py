@@ -45,6 +45,9 @@ EXAMPLES: Final[dict[str, str]] = {
     "review": f"{SLASH} review 2027-03-30 14:00",
     "held": f"{SLASH} held 2027-01-15",
     "minutes": f"{SLASH} minutes sent 2027-01-20",
+    "update": f"{SLASH} update sent 2027-01-20",
+    "significant": f"{SLASH} significant 2027-01-18",
+    "significant_reported": f"{SLASH} significant reported 2027-01-19",
     "cancel": f"{SLASH} cancel",
     "visit": f"{SLASH} visit 2027-01-12 seen-alone",
     "report": f"{SLASH} report",
@@ -82,6 +85,11 @@ SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
     ("review", _("record the date of the review conference")),
     ("held", _("record that a meeting took place, with attendance and apologies")),
     ("minutes", _("record that the minutes went to every member")),
+    ("update", _("record the chair's update to the lead social worker (a meeting held without them)")),
+    (
+        "significant",
+        _("record a significant change in the child's life; `significant reported` once the chair is told"),
+    ),
     ("cancel", _("cancel the next scheduled meeting")),
     ("visit", _("record a visit to the child")),
     ("report", _("write your report for the next meeting (or the one on a date)")),
@@ -223,6 +231,8 @@ class ScheduleMeeting(Command):
     confirmed: bool = False
     #: `move`: change the date of the next booked meeting instead of booking another.
     move: bool = False
+    #: `another`: book it although a core group is booked already (asked first: one next at a time).
+    another: bool = False
     #: Family members the lead social worker invites: ("all",) or ("m:12", ...).
     family: tuple[str, ...] = ()
     #: `chair:@x minutes:@y` (user ids); None: as the profile's chair rule gives.
@@ -253,6 +263,24 @@ class RecordHeld(Command):
 class MinutesSent(Command):
     day: date | None = None
     name: str = field(default="minutes", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChairUpdateSent(Command):
+    """The chair told the lead social worker what a meeting held without them decided."""
+
+    day: date | None = None
+    name: str = field(default="update", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignificantChange(Command):
+    """A significant change (`reported` False: it happened on `day`) or the report of the
+    latest unreported one to the conference chair (`reported` True: told on `day`)."""
+
+    day: date | None = None
+    reported: bool = False
+    name: str = field(default="significant", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -380,6 +408,8 @@ class TierMeeting(Command):
     tier: int
     day: date
     at: time | None = None
+    #: Book it even on a non-working day, out of hours or after its deadline (asked first).
+    confirmed: bool = False
     name: str = field(default="tier", init=False)
 
 
@@ -864,6 +894,7 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     venue = a.key("venue")
     confirmed = a.flag("confirm", "confirmed")
     move = a.flag("move", "moved", "reschedule")
+    another = a.flag("another", "also")
     family_raw = a.key("family")
     family = tuple(p for p in re.split(r"[,\s]+", family_raw) if p) if family_raw else ()
     if a.flag("family"):
@@ -881,6 +912,7 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
         family=family,
         chair=parse_user(chair_raw, ex) if chair_raw else None,
         minutes=parse_user(minutes_raw, ex) if minutes_raw else None,
+        another=another,
     )
 
 
@@ -933,6 +965,28 @@ def _p_minutes(sub: str, toks: list[_Tok]) -> Command:
     day = parse_date(t.text, ex) if t else None
     a.done()
     return MinutesSent(case=a.case, day=day)
+
+
+def _p_update(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["update"]
+    a = _Args(sub, toks, ex)
+    a.flag("sent")
+    t = a.take()
+    day = parse_date(t.text, ex) if t else None
+    a.done()
+    return ChairUpdateSent(case=a.case, day=day)
+
+
+def _p_significant(sub: str, toks: list[_Tok]) -> Command:
+    a = _Args(sub, toks, EXAMPLES["significant"])
+    reported = a.flag("reported")
+    ex = EXAMPLES["significant_reported" if reported else "significant"]
+    t = a.take()
+    if t is None and not reported:
+        raise CommandError("`significant` needs the date the change happened.", ex)
+    day = parse_date(t.text, ex) if t else None
+    a.done()
+    return SignificantChange(case=a.case, day=day, reported=reported)
 
 
 def _p_visit(sub: str, toks: list[_Tok]) -> Command:
@@ -1121,11 +1175,12 @@ def _p_tier(sub: str, toks: list[_Tok]) -> Command:
     tier = 1 if sub in ("tier1", "tier-1") else 2
     ex = EXAMPLES[f"tier{tier}"]
     a = _Args(sub, toks, ex)
+    confirmed = a.flag("confirm", "confirmed")
     day = parse_date(a.need("the meeting date").text, ex)
     t = a.take()
     at = parse_time(t.text, ex) if t else None
     a.done()
-    return TierMeeting(case=a.case, tier=tier, day=day, at=at)
+    return TierMeeting(case=a.case, tier=tier, day=day, at=at, confirmed=confirmed)
 
 
 def _p_change(sub: str, toks: list[_Tok]) -> Command:
@@ -1152,6 +1207,8 @@ _SUBCOMMANDS: Final = {
     "review": _p_review,
     "held": _p_held,
     "minutes": _p_minutes,
+    "update": _p_update,
+    "significant": _p_significant,
     "cancel": _simple(CancelMeeting, EXAMPLES["cancel"]),
     "visit": _p_visit,
     "apologies": _p_answer(SendApologies),
@@ -1203,6 +1260,8 @@ def to_text(cmd: Command) -> str:
             parts.append("online")
         if cmd.move:
             parts.append("move")
+        if cmd.another:
+            parts.append("another")
         if cmd.family:
             parts.append(f"family:{','.join(cmd.family)}")
         if cmd.chair:
@@ -1215,6 +1274,8 @@ def to_text(cmd: Command) -> str:
         parts = ["review", cmd.day.isoformat()] + ([f"{cmd.at:%H:%M}"] if cmd.at else [])
     elif isinstance(cmd, TierMeeting):
         parts = [f"tier{cmd.tier}", cmd.day.isoformat()] + ([f"{cmd.at:%H:%M}"] if cmd.at else [])
+        if cmd.confirmed:
+            parts.append("confirm")
     else:
         raise TypeError(f"no text form for {type(cmd).__name__}")
     if cmd.case:

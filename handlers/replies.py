@@ -214,6 +214,9 @@ class OfferSlots:
     deadline: date
     kind: str = "core_group"
     venue: str | None = None
+    #: No slot before this day: the window's opening (the final core group before a booked
+    #: review), else the last two working weeks before the deadline, not the next three days.
+    earliest: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from threading import Lock
 
 from sqlmodel import Session
 
+from handlers.answers import without_reports_in
 from handlers.common import (
     Context,
     case_obligations,
@@ -124,7 +125,7 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     all_actions = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
     open_actions = [a for a in all_actions if a.status == "open"]
     cal = rules.calendar
-    pending = [o for o in obs if o.status != "met"]
+    pending = [o for o in without_reports_in(s, case, obs, ctx.today) if o.status != "met"]
     overdue = [o for o in pending if o.status == "overdue"]
     lines: list[str] = []
     context: list[str] = []
@@ -132,7 +133,7 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
         values = {
             "rule": rule_title(o.rule),
             "when": when(o.due, ctx.today, cal),
-            "about": about_words(o.about),
+            "about": about_words(o.about),  # dates written out, as main words them
         }
         lines.append(
             _("**Overdue**: {rule} by {when} — {about}", **values)

@@ -46,7 +46,7 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None
     """The pinned summary of `case` as the record stands (read inside the caller's session).
 
     `title` starts the preview line: "core group set up" when it is first pinned."""
-    from handlers.answers import progress  # answers imports status, which this module also does
+    from handlers.answers import progress, without_reports_in
 
     title = title or _("core group summary")
     rules, obs = case_obligations(s, case, ctx.today)
@@ -85,7 +85,7 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None
     else:
         lines.append(_("**Next meeting**: none booked"))
 
-    pending = [o for o in obs if o.status != "met"]
+    pending = [o for o in without_reports_in(s, case, obs, ctx.today) if o.status != "met"]
     shown = pending[:SUMMARY_DEADLINES]
     for o in shown:
         if o.status == "overdue":

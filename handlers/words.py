@@ -5,11 +5,12 @@ same words for chat, where each reader gets their language (`handlers.i18n`)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Final, Literal
 
-from handlers.i18n import N_, Text, _
+from handlers.i18n import N_, Text, _, long_day
 from scheduling.wording import INTERPRETATION_NOTE as _ENGLISH_NOTE
-from scheduling.wording import MEETING_KIND_LABELS, RULE_TITLES
+from scheduling.wording import MEETING_KIND_LABELS, RULE_TITLES, written_out
 
 RULE_NAMES: Final[dict[str, str]] = {
     "first_core_group": _("First core group"),
@@ -150,9 +151,18 @@ def about_words(about: str) -> str:
     """An obligation's `about` in the reader's language (the engine says it in English)."""
     booked = _BOOKED.match(about)
     if booked:
-        return _("{about} (booked for {iso})", about=about_words(booked["about"]), iso=booked["iso"])
+        return _("{about} (booked for {iso})", about=about_words(booked["about"]), iso=_day(booked["iso"]))
     for pattern, sentence in _ABOUTS:
         m = pattern.match(about)
         if m:
-            return Text(sentence, m.groupdict())
-    return about
+            values = {k: _day(v) if k == "iso" else v for k, v in m.groupdict().items()}
+            return Text(sentence, values)
+    return written_out(about)
+
+
+def _day(iso: str) -> str:
+    """An ISO date of the engine's, written out in the reader's language (as `written_out`)."""
+    try:
+        return long_day(date.fromisoformat(iso))
+    except ValueError:
+        return iso

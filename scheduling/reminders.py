@@ -25,15 +25,18 @@ from scheduling.engine import DUE, OVERDUE, Obligation
 #: What a row's dates count from. `due`: the obligation's (or action's) due date; `earliest`: the
 #: first day it can be met (a window opening); `meeting`: the booked meeting's date;
 #: `last_working_day`: the due date, or the working day before it when it is not one.
-Anchor = Literal["due", "earliest", "meeting", "last_working_day"]
+#: `daily`: every working day from the offset on (the once-a-working-day overdue repeat).
+Anchor = Literal["due", "earliest", "meeting", "last_working_day", "daily"]
 #: The last day a row still makes sense: the due (or meeting) day, the working day before it, or
 #: never (an overdue or trigger message stays wanted until the obligation is met).
-Expiry = Literal["due", "day_before", "never"]
+#: `same_day`: only the day it is planned for (a daily repeat missed is not sent late).
+Expiry = Literal["due", "day_before", "never", "same_day"]
 #: Extra condition: `unbooked` (no core group booked), `window_open` (the engine says DUE),
 #: `overdue` (past its due date), `reports_expected` (a meeting some professional owes a report).
 Condition = Literal["unbooked", "window_open", "overdue", "reports_expected"]
 #: Where a row's subjects come from: open obligations of its rule, booked meetings, plan actions.
-Source = Literal["obligation", "meeting", "action"]
+#: `chase`: every overdue obligation of a rule in `CHASED`, and every overdue plan action.
+Source = Literal["obligation", "meeting", "action", "chase"]
 #: For meeting rows, who is asked: each member not yet answering, each professional whose report
 #: is not in (and not attending), or once per meeting for the chair.
 Asks = Literal["members", "professionals", "once"]
@@ -185,19 +188,6 @@ PLAN: Final[tuple[PlanRow, ...]] = (
         threaded=True,
     ),
     PlanRow(
-        "minutes_overdue",
-        "minutes_circulated",
-        "first working day after due",
-        "channel+lead_sw_manager",
-        "Send the minutes now",
-        (_MINUTES,),
-        offset=1,
-        expiry="never",
-        stage="overdue",
-        condition="overdue",
-        threaded=True,
-    ),
-    PlanRow(
         "lead_visit_soon",
         "lead_sw_visit",
         "3 WD before due",
@@ -274,20 +264,86 @@ PLAN: Final[tuple[PlanRow, ...]] = (
         offset=-2,
         source="action",
     ),
+    # The chase of anything overdue (docs/messages.md "Noise"): the person responsible on the
+    # first working day after the deadline, their named manager once the day after, then the
+    # channel (or its digest) at most once a working day until it is met. `responsible` in the
+    # audience is the rule's person in `CHASED`; the buttons are the rule's (`CHASE_BUTTONS`).
     PlanRow(
-        "action_overdue",
-        "plan_action",
+        "overdue",
+        "*",
         "first working day after due",
-        "channel",
-        "Finish the action or say what is in the way",
-        (_DONE,),
+        "responsible",
+        "Do it now, or say what is in the way",
         offset=1,
         expiry="never",
         stage="overdue",
-        condition="overdue",
-        source="action",
+        source="chase",
+    ),
+    PlanRow(
+        "overdue_manager",
+        "*",
+        "second working day after due, once",
+        "manager:responsible",
+        "Check it is in hand",
+        offset=2,
+        expiry="never",
+        stage="overdue:manager",
+        source="chase",
+    ),
+    PlanRow(
+        "overdue_daily",
+        "*",
+        "every working day from the third after due",
+        "channel",
+        "Do it now, or say what is in the way",
+        offset=3,
+        anchor="daily",
+        expiry="same_day",
+        stage="overdue:{day}",
+        source="chase",
     ),
 )
+
+#: Who is responsible for an overdue obligation, per rule: the one chased first (and whose
+#: manager is chased next). The lead social worker coordinates the plan, so holds most of them.
+CHASED: Final[Mapping[str, str]] = {
+    "first_core_group": "lead_sw",
+    "second_core_group": "lead_sw",
+    "next_core_group": "lead_sw",
+    "post_review_core_group": "lead_sw",
+    "school_move_core_group": "lead_sw",
+    "final_core_group_window": "lead_sw",
+    "review_conference": "lead_sw",
+    "child_seen": "lead_sw",
+    "lead_sw_visit": "lead_sw",
+    "minutes_circulated": "minute_taker",
+    "chair_update_to_lead_sw": "chair",
+    "significant_change_to_conference_chair": "lead_sw",
+    "resolution_tier1_meeting": "lead_sw",
+    "resolution_review_core_group": "lead_sw",
+    "resolution_tier2_meeting": "lead_sw",
+    "plan_action": "owner",
+}
+#: The answer a chase offers, per rule (none for its manager: not theirs to press).
+CHASE_BUTTONS: Final[Mapping[str, tuple[Answer, ...]]] = {
+    "first_core_group": (_BOOK,),
+    "second_core_group": (_BOOK,),
+    "next_core_group": (_BOOK,),
+    "post_review_core_group": (_BOOK,),
+    "school_move_core_group": (_BOOK,),
+    "final_core_group_window": (_BOOK,),
+    "resolution_tier1_meeting": (_BOOK,),
+    "resolution_review_core_group": (_BOOK,),
+    "resolution_tier2_meeting": (_BOOK,),
+    "child_seen": (_VISIT,),
+    "lead_sw_visit": (_VISIT,),
+    "minutes_circulated": (_MINUTES,),
+    "chair_update_to_lead_sw": (Answer("Mark update sent", "{ref} chair update sent {day}"),),
+    "significant_change_to_conference_chair": (Answer("Mark it reported", "{ref} change reported {day}"),),
+    "plan_action": (_DONE,),
+}
+#: Meeting-related chases go in the meeting's thread.
+_THREADED_CHASE: Final = frozenset({"minutes_circulated", "chair_update_to_lead_sw"})
 ROWS: Final[dict[str, PlanRow]] = {r.kind: r for r in PLAN}
 
 
@@ -298,6 +354,7 @@ class _Index:
     by_rule: Mapping[str, tuple[PlanRow, ...]]
     meeting: tuple[PlanRow, ...]
     action: tuple[PlanRow, ...]
+    chase: tuple[PlanRow, ...]
 
     @classmethod
     def of(cls, plan: tuple[PlanRow, ...]) -> _Index:
@@ -306,6 +363,7 @@ class _Index:
             {rule: tuple(r for r in plan if r.source == "obligation" and r.rule == rule) for rule in rules},
             tuple(r for r in plan if r.source == "meeting"),
             tuple(r for r in plan if r.source == "action"),
+            tuple(r for r in plan if r.source == "chase"),
         )
 
 
@@ -331,6 +389,8 @@ class ActionFacts:
     owner: str | None
     due: date | None
     achieved: bool = False
+    #: The action's words, for its reminders (shortened there); never in the outbox payload.
+    text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,8 +437,17 @@ def _shift(cal: WorkingCalendar, d: date, offset: int) -> date:
     return d
 
 
-def _send_on(row: PlanRow, cal: WorkingCalendar, due: date, earliest: date | None) -> date | None:
+def _send_on(
+    row: PlanRow, cal: WorkingCalendar, due: date, earliest: date | None, today: date
+) -> date | None:
     """The day one row goes out for one subject; None when its anchor is unknown."""
+    if row.anchor == "daily":
+        # Today when it is a working day on or after the start; otherwise the next day it will
+        # go (later than today: the incremental sweep wakes the case then, scheduling/sweep.py).
+        start = _shift(cal, due, row.offset)
+        if today < start:
+            return start
+        return today if cal.is_working_day(today) else cal.add_working_days(today, 1)
     if row.anchor == "earliest":
         if earliest is None:
             return None
@@ -390,7 +459,9 @@ def _send_on(row: PlanRow, cal: WorkingCalendar, due: date, earliest: date | Non
     return _shift(cal, anchor, row.offset)
 
 
-def _expires_on(row: PlanRow, cal: WorkingCalendar, due: date) -> date:
+def _expires_on(row: PlanRow, cal: WorkingCalendar, due: date, send_on: date) -> date:
+    if row.expiry == "same_day":
+        return send_on
     if row.expiry == "never":
         return date.max
     if row.expiry == "day_before":
@@ -406,15 +477,19 @@ def plan_reminders(
     *,
     booked: bool | None = None,
     plan: tuple[PlanRow, ...] = PLAN,
+    upcoming: list[date] | None = None,
 ) -> list[Planned]:
     """Every reminder that is due to go out on or before `today` and has not expired.
 
     `booked`: whether a core group is booked (from the case state); default: whether `facts`
     lists any meeting. `plan`: the rows to run (tests try a new row without editing `PLAN`).
+    `upcoming`: when given, the send day of every row left out only because its day is still to
+    come is appended to it (subjects beyond `LOOKAHEAD` included), whatever the row: the
+    incremental sweep's next look at the case (handlers/sweep.py) is the earliest of them.
     """
     index = _INDEX if plan is PLAN else _Index.of(plan)
     out: list[Planned] = []
-    far = today + LOOKAHEAD
+    far = today + LOOKAHEAD if upcoming is None else date.max
     if booked is None:
         booked = bool(facts.meetings)
 
@@ -430,24 +505,32 @@ def plan_reminders(
         progress: tuple[int, int] | None = None,
         received: tuple[str, ...] = (),
         waiting: tuple[str, ...] = (),
+        rule: str | None = None,
+        thread: str | None = None,
     ) -> None:
-        send_on = _send_on(row, cal, due, earliest)
-        if send_on is None or send_on > today:
+        send_on = _send_on(row, cal, due, earliest, today)
+        if send_on is None:
             return
-        expires_on = _expires_on(row, cal, due)
+        if send_on > today:
+            if upcoming is not None:
+                upcoming.append(send_on)
+            return
+        if row.anchor == "daily" and upcoming is not None:
+            upcoming.append(cal.add_working_days(today, 1))  # tomorrow's repeat wakes the case
+        expires_on = _expires_on(row, cal, due, send_on)
         if today > expires_on:
             return
         out.append(
             Planned(
                 row.kind,
-                row.rule,
+                rule or row.rule,
                 subject,
-                row.stage.format(member=member) if member else row.stage,
+                row.stage.format(member=member, day=send_on.isoformat()),
                 audience or row.audience,
                 send_on,
                 due,
                 expires_on,
-                subject if row.threaded else None,
+                thread or (subject if row.threaded else None),
                 progress,
                 ob,
                 received,
@@ -467,6 +550,12 @@ def plan_reminders(
             ):
                 continue
             add(row, ob.subject, ob.due, ob.earliest, ob)
+        if ob.status == OVERDUE and ob.rule in CHASED:
+            who = CHASED[ob.rule]
+            thread = ob.subject if ob.rule in _THREADED_CHASE else None
+            for row in index.chase:
+                audience = row.audience.replace("responsible", who)
+                add(row, ob.subject, ob.due, ob=ob, audience=audience, rule=ob.rule, thread=thread)
 
     for m in facts.meetings:
         if m.date < today or m.date > far:
@@ -474,10 +563,21 @@ def plan_reminders(
         # Someone attending who sent a report anyway is counted with it (storage/facts.py).
         expected = [p for p in m.professionals if p not in m.attending or p in m.reports_in]
         progress = (sum(1 for p in expected if p in m.reports_in), len(expected))
+        # One ask per person at a time: once the report request is due (a meeting booked at
+        # short notice makes both due at once) it carries the attendance answer too, so whoever
+        # gets it is not also asked "are you coming?".
+        report_asked = {p for p in m.professionals if p not in m.attending and p not in m.reports_in}
+        report_due = any(
+            (_send_on(r, cal, m.date, None, today) or date.max) <= today
+            for r in index.meeting
+            if r.asks == "professionals"
+        )
         for row in index.meeting:
             counts = progress if row.progress != "none" else None
             if row.asks == "members":
                 for member in m.members:
+                    if report_due and member in report_asked:
+                        continue
                     if member not in m.attending and member not in m.apologies:
                         add(
                             row,
@@ -522,7 +622,25 @@ def plan_reminders(
             if audience == "owner":
                 audience = f"member:{a.owner}" if a.owner else "channel"
             add(row, subject, a.due, audience=audience)
+        if today > a.due:
+            owner = f"member:{a.owner}" if a.owner else "lead_sw"
+            for row in index.chase:
+                add(
+                    row,
+                    subject,
+                    a.due,
+                    audience=row.audience.replace("responsible", owner),
+                    rule="plan_action",
+                )
     return out
+
+
+def owes_report(kind: str, running: bool) -> bool:
+    """Whether a member is asked for a written report for a meeting: professionals only (family
+    are asked whether they are coming, never for a report), and not whoever runs the meeting —
+    its chair, its minute-taker, or the lead social worker (whose meeting it is). The one test
+    the planner's facts (storage/facts.py) and the progress count (handlers/answers.py) share."""
+    return kind == "professional" and not running
 
 
 class MeetingRoles(Protocol):

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.engine import obligations
 from scheduling.hours import next_send_time, send_time_on
-from scheduling.london import london_date
+from scheduling.london import LONDON, london_date
 from scheduling.profiles import Profile, load_profile
 from scheduling.reminders import CaseFacts, Planned, audience_member, plan_reminders
 
@@ -39,6 +39,9 @@ BUNDLE_AT: Final = time(10, 0)
 #: Rows of the outbox that are not chat reminders (the calendar worker sends them).
 NOT_REMINDERS: Final = ("calendar_invitation",)
 _NO_FACTS: Final = CaseFacts()
+#: More calendar days than 5 working days ever span (Christmas, local closures): where the search
+#: for the day a meeting enters the facts' horizon starts.
+_HORIZON_SPAN: Final = timedelta(days=21)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +149,16 @@ def plan_case(
     profiles: Profiles | None = None,
     *,
     bundle_at: time = BUNDLE_AT,
+    upcoming: list[date] | None = None,
 ) -> list[Outgoing]:
     """Every reminder of one case that should be in the outbox at `now` (pure).
 
     `state` is the engine's CaseState, `facts` a `storage.facts.ReminderFacts` (or None: no
-    meetings/actions facts).
+    meetings/actions facts). `upcoming`: when given, every later day on which this plan can
+    change with nothing recorded is appended to it (`next_look` reads it): the send days of rows
+    still to come (from the planner itself, whatever the row), and the deadlines that change what
+    the planner sees — each open obligation's window opening, due day and the day after, a
+    booked meeting entering the facts' horizon and the day after it, an open action's due day.
     """
     profiles = profiles or Profiles()
     profile, cal = profiles.get(state.profile)
@@ -164,12 +172,50 @@ def plan_case(
         if (m.status == "scheduled" or (m.status is None and m.date >= today)) and m.kind in CORE_GROUP_KINDS:
             booked = True
             break
-    for p in plan_reminders(obligations(state, profile, cal, today), plan_facts, cal, today, booked=booked):
+    obs = obligations(state, profile, cal, today)
+    if upcoming is not None:
+        _deadlines(upcoming, obs, state, plan_facts, profiles, today)
+    for p in plan_reminders(obs, plan_facts, cal, today, booked=booked, upcoming=upcoming):
         at = send_time_on(p.send_on, cal, hours, bundle_at if p.row.fixed_time else None)
         send_at = max(at, earliest)
         for audience, stage in audiences(p, facts):
             out.append(Outgoing(case_id, reference, state.profile, state.plan, p, audience, stage, send_at))
     return out
+
+
+def _deadlines(
+    upcoming: list[date], obs: Iterable[Any], state: Any, facts: CaseFacts, profiles: Profiles, today: date
+) -> None:
+    """The days on which what the planner is given changes by itself (see `plan_case`)."""
+    day = timedelta(days=1)
+    for ob in obs:
+        if ob.status != "met":
+            upcoming.append(ob.due)
+            upcoming.append(ob.due + day)
+            if ob.earliest is not None:
+                upcoming.append(ob.earliest)
+    horizon = profiles.horizon
+    for m in state.meetings:
+        if m.date >= today:
+            upcoming.append(m.date + day)
+            if m.date > horizon(state.profile, today):
+                # The first day the facts read this meeting (storage.facts, `horizon`).
+                enters = max(today + day, m.date - _HORIZON_SPAN)
+                while horizon(state.profile, enters) < m.date:
+                    enters += day
+                upcoming.append(enters)
+    for a in facts.actions:
+        if not a.achieved and a.due is not None:
+            upcoming.append(a.due + day)
+
+
+def next_look(upcoming: Iterable[date], today: date) -> datetime | None:
+    """When the incremental sweep must plan a case again: London midnight of the first day after
+    `today` in `upcoming` (what `plan_case` collected), or None when nothing is pending."""
+    first = min((d for d in upcoming if d > today), default=None)
+    if first is None:
+        return None
+    return datetime.combine(first, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
 def plan_sweep(

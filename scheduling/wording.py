@@ -6,6 +6,7 @@ ambiguous guidance always says so (docs/messages.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
@@ -82,6 +83,23 @@ def long_date(d: date) -> str:
 def short_date(d: date) -> str:
     """`Tue 5 Jan`."""
     return f"{d:%a} {d.day} {d:%b}"
+
+
+_ISO: Final = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def written_out(text: str) -> str:
+    """`conference 2026-12-18` → `conference Fri 18 Dec 2026`: the engine's `about` texts carry
+    ISO dates (they are also its subjects' keys), but people read dates written out
+    (docs/messages.md); anything that is not a real date is left as it is."""
+
+    def one(m: re.Match[str]) -> str:
+        try:
+            return long_date(date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:
+            return m[0]
+
+    return _ISO.sub(one, text)
 
 
 def _spec_line(spec: RuleSpec) -> str:

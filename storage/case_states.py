@@ -21,34 +21,61 @@ How the record maps to the engine's `scheduling.case.CaseState` (`case_state`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
 
 from scheduling.case import CaseState
 from storage.common import load_case
-from storage.models import CoreGroup
+from storage.models import REPLAN_NOW, CoreGroup
 from storage.states import CASE_COLUMNS, ActiveCase, Decoder, Parsers, assemble, load_states
 
 # --- the engine's view ---------------------------------------------------------------------------
 
 
-def case_state(session: Session, reference: str) -> CaseState:
+def case_state(session: Session, reference: str, *, from_tables: bool = False) -> CaseState:
     """Exactly the engine's `CaseState` for a case (the same value CASE.json would give).
 
     Works for closed cases too (the record is still there); see the module docstring for the
-    mapping from tables to fields.
+    mapping from tables to fields. The child-table facts come from the case's snapshot, which
+    every change rewrites in its own transaction (`storage.common.record_audit`), so a write
+    and the summary after it do not re-read the case's whole history; `from_tables` (or a
+    missing or old-format snapshot) reads the tables instead.
     """
     case = load_case(session, reference, writable=False)
     conn = session.connection()
-    row = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
+    row = conn.execute(
+        select(*CASE_COLUMNS, col(CoreGroup.state_snapshot)).where(col(CoreGroup.id) == case.id)
+    ).one()
+    if not from_tables:
+        facts = _decoder().decode(cast(str | None, row[-1]))
+        if facts is not None:
+            return assemble(row, facts).state
     return next(load_states(conn, [row])).state
 
 
-def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[ActiveCase]:
-    """Every active case, in batches (never one query per case).
+_shared: list[Decoder] = [Decoder()]
+
+
+def _decoder() -> Decoder:
+    """One decoder for the process (items recur across cases and writes), renewed when its
+    caches have grown large."""
+    if _shared[0].size() > _DECODER_LIMIT:
+        _shared[0] = Decoder()
+    return _shared[0]
+
+
+_DECODER_LIMIT = 200_000
+
+
+def active_case_states(
+    session: Session, *, batch_size: int = 2000, due_by: datetime | None = None
+) -> Iterator[ActiveCase]:
+    """Every active case, in batches (never one query per case); with `due_by`, only those whose
+    `replan_at` has come by then (the incremental sweep: `ix_core_group_replan`).
 
     Reads each case's snapshot (one row per case); a case without a current snapshot is computed
     from the tables with bulk queries. Streams: at most `batch_size` cases are in memory at once.
@@ -57,19 +84,70 @@ def active_case_states(session: Session, *, batch_size: int = 2000) -> Iterator[
     conn = session.connection()
     decoder = Decoder()
     parsers = Parsers()
+    columns = (
+        *CASE_COLUMNS,
+        col(CoreGroup.plan_revision),
+        col(CoreGroup.replan_at),
+        col(CoreGroup.state_snapshot),
+    )
+    due: list[int] | None = None
+    if due_by is not None:
+        # The ids alone, answered from the index (status, replan_at) without touching a case row:
+        # with nothing due this is the whole sweep. Then the due cases in batches of ids.
+        due = sorted(
+            cast(int, cid)
+            for cid in conn.execute(
+                select(col(CoreGroup.id)).where(
+                    col(CoreGroup.status) == "active", col(CoreGroup.replan_at) <= due_by
+                )
+            ).scalars()
+        )
     last: int = 0
     while True:
-        rows = conn.execute(
-            select(*CASE_COLUMNS, col(CoreGroup.state_snapshot))
-            .where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
-            .order_by(col(CoreGroup.id))
-            .limit(batch_size)
-        ).all()
+        if due is not None:
+            chunk, due = due[:batch_size], due[batch_size:]
+            if not chunk:
+                return
+            stmt = select(*columns).where(col(CoreGroup.id).in_(chunk), col(CoreGroup.status) == "active")
+        else:
+            stmt = select(*columns).where(col(CoreGroup.status) == "active", col(CoreGroup.id) > last)
+        rows = conn.execute(stmt.order_by(col(CoreGroup.id)).limit(batch_size)).all()
         if not rows:
+            if due is not None:
+                continue
             return
-        decoded = [(row, decoder.decode(row[-1])) for row in rows]
+        decoded = [(row, decoder.decode(cast(str | None, row[-1]))) for row in rows]
         stale = [row for row, facts in decoded if facts is None]
         computed = {a.id: a for a in load_states(conn, stale, parsers)} if stale else {}
         for row, facts in decoded:
-            yield assemble(row, facts) if facts is not None else computed[cast(int, row[0])]
+            a = assemble(row, facts) if facts is not None else computed[cast(int, row[0])]
+            yield ActiveCase(a.id, a.reference, a.state, cast(int, row[-3]), cast(datetime, row[-2]))
         last = cast(int, rows[-1][0])
+
+
+def set_replan(session: Session, moments: Iterable[tuple[int, int, datetime]]) -> int:
+    """Write the sweep's (case id, revision read, next look) back; returns how many were written.
+
+    A compare-and-set on `plan_revision`: a case changed while the sweep planned it keeps its
+    "plan now", so the next sweep sees the change. One executemany, in the caller's transaction.
+    """
+    values = [{"case": cid, "rev": rev, "at": at} for cid, rev, at in moments]
+    if not values:
+        return 0
+    table = CoreGroup.__table__  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("case"), table.c.plan_revision == bindparam("rev"))
+        .values(replan_at=bindparam("at", type_=table.c.replan_at.type)),
+        values,
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def replan_all(session: Session) -> int:
+    """Mark every active case "plan at the next sweep" (after a profile or holiday change)."""
+    table = CoreGroup.__table__  # type: ignore[attr-defined]
+    result = session.connection().execute(
+        update(table).where(table.c.status == "active").values(replan_at=REPLAN_NOW)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

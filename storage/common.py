@@ -34,7 +34,7 @@ from scheduling.case import MEETING_KINDS
 from scheduling.london import LONDON
 from storage import audit
 from storage.errors import CaseClosed, InvalidValue, NotAMember, UnknownCase, UnknownRecord
-from storage.models import REVIEW_CONFERENCE, CoreGroup, Meeting, Member
+from storage.models import REPLAN_NOW, REVIEW_CONFERENCE, CoreGroup, Meeting, Member
 from storage.snapshots import refresh_snapshot
 
 #: Every kind a Meeting row may have.
@@ -194,9 +194,12 @@ def record_audit(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> None:
-    """Record a change. Every change passes here, so it also refreshes the case's snapshot."""
+    """Record a change. Every change passes here, so it also refreshes the case's snapshot and
+    marks its reminder plan for the next (incremental) sweep."""
     if case is not None:
-        refresh_snapshot(session, case)
+        case.replan_at = REPLAN_NOW
+        case.plan_revision = (case.plan_revision or 0) + 1
+        refresh_snapshot(session, case, entity=entity, entity_id=entity_id)
     audit.append(
         session,
         actor=actor,

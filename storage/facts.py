@@ -26,7 +26,7 @@ from sqlmodel import col
 
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
-from scheduling.reminders import ActionFacts, CaseFacts, MeetingFacts
+from scheduling.reminders import ActionFacts, CaseFacts, MeetingFacts, owes_report
 from storage.models import (
     EMAIL_KIND,
     LEAD_SOCIAL_WORKER,
@@ -300,7 +300,7 @@ def load_facts(
             answers[int(meeting_id)]["reports"].add(int(member_id))
 
     actions: dict[int, list[ActionFacts]] = defaultdict(list)
-    for cid, _aid, owner, due_on, status in conn.execute(
+    for cid, _aid, owner, due_on, status, text in conn.execute(
         select(
             *as_text(
                 col(PlanAction.case_id),
@@ -308,6 +308,7 @@ def load_facts(
                 col(PlanAction.owner_member_id),
                 col(PlanAction.due_on),
                 col(PlanAction.status),
+                col(PlanAction.text),
             )
         )
         .where(_where(col(PlanAction.case_id), ids))
@@ -323,6 +324,7 @@ def load_facts(
                 None if owner is None else str(int(owner)),
                 p.opt_date(due_on),
                 achieved=status == "achieved",
+                text=str(text or ""),
             )
         )
 
@@ -356,18 +358,20 @@ def load_facts(
             # The chair and the minute-taker are not asked for a written report, but anyone who
             # sent one unasked is counted with it (as handlers/answers.progress counts it).
             sent = a.get("reports", set())
+            # Whoever runs the meeting (its chair and minute-taker, the lead social worker whose
+            # meeting it is) is asked neither whether they are coming nor for a report.
+            running = {m.chair, m.minute_taker, lead.get(cid)}
             professionals = tuple(
                 str(p.id)
                 for p in who.values()
-                if p.id in sent
-                or (p.kind == "professional" and p.id not in (m.chair, m.minute_taker) and p.reachable)
+                if p.id in sent or (owes_report(p.kind, p.id in running) and p.reachable)
             )
             meetings.append(
                 MeetingFacts(
                     subjects[m.id],
                     m.date,
                     professionals=professionals,
-                    members=tuple(str(p.id) for p in present if p.id not in (m.chair, m.minute_taker)),
+                    members=tuple(str(p.id) for p in present if p.id not in running),
                     attending=frozenset(map(str, a.get("attending", ()))),
                     apologies=frozenset(map(str, a.get("apologies", ()))),
                     reports_in=frozenset(map(str, a.get("reports", ()))),

@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship
@@ -42,6 +42,9 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 # --- vocabularies (kept as strings in the database; checked by the repository) ----------------
 
 CASE_STATUSES: Final = ("active", "closed")
+#: `CoreGroup.replan_at` for "plan this case at the next sweep" and for "nothing pending".
+REPLAN_NOW: Final = datetime(1970, 1, 1, tzinfo=UTC)
+REPLAN_NEVER: Final = datetime(9999, 12, 31, tzinfo=UTC)
 #: Roles the rules look at; any other role (e.g. "school", "police", "gp") is free text.
 LEAD_SOCIAL_WORKER: Final = "lead_social_worker"
 #: The channel kind whose address is a member's `email` (and their `line_manager_email`): those
@@ -114,6 +117,19 @@ class CoreGroup(SQLModel, table=True):
     state_snapshot: str | None = Field(default=None, sa_type=Text)
     #: Quiet digest: one reminder message a morning instead of separate posts.
     digest: bool = False
+    #: The incremental sweep's "look again at": the next moment this case's reminder plan can
+    #: change without anyone touching it (a send day, a deadline), or `REPLAN_NOW` after a change;
+    #: `REPLAN_NEVER` when nothing is pending. Derived, rewritten by the sweep (handlers/sweep.py).
+    replan_at: datetime = Field(
+        default=REPLAN_NOW,
+        sa_type=UTCDateTime,
+        sa_column_kwargs={"server_default": text("'1970-01-01 00:00:00'")},
+    )
+    #: Bumped by every change, so a sweep writing `replan_at` back never hides a change made
+    #: while it planned (a compare-and-set on this number).
+    plan_revision: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+
+    __table_args__ = (Index("ix_core_group_replan", "status", "replan_at"),)
 
 
 class ChildIdentity(SQLModel, table=True):

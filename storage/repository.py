@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from scheduling.london import LONDON
 from storage.actions import achieve_action, actions, add_action, delete_action, update_action
-from storage.case_states import active_case_states, case_state
+from storage.case_states import active_case_states, case_state, replan_all, set_replan
 from storage.cases import (
     case_by_channel,
     case_version,
@@ -152,6 +152,7 @@ __all__ = [
     "refresh_snapshot",
     "remove_member",
     "reopen_case",
+    "replan_all",
     "reports",
     "request_reports",
     "request_resolution",
@@ -163,6 +164,7 @@ __all__ = [
     "set_conversation_reference",
     "set_digest",
     "set_language",
+    "set_replan",
     "set_significant_risk_reduction",
     "set_summary_message_id",
     "submit_report",

@@ -19,8 +19,9 @@ child-table facts encoded as one short string, rewritten by the repository in th
 as every change to the case (it is refreshed where the audit event is written, which no change
 skips). The sweep reads 50,000 snapshot strings instead of 700,000 rows; a case whose snapshot is
 missing or in an older format is computed from the tables instead (and `coregroup db upgrade`
-rewrites them all). `case_state` for one case always reads the tables, and the tests check that
-both ways give the same value.
+rewrites them all). A change rewrites its case's snapshot without reading the case's visits
+back (`storage.snapshots.refresh_snapshot`), and `case_state` for one case reads the snapshot
+too (`from_tables=True` reads the tables); the tests check that both ways give the same value.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class ActiveCase(NamedTuple):
     id: int
     reference: str
     state: CaseState
+    #: `CoreGroup.plan_revision` and `.replan_at` as read (the incremental sweep's write-back).
+    revision: int = 0
+    replan_at: datetime | None = None
 
 
 CASE_COLUMNS: Final = (
@@ -194,13 +198,14 @@ def _rows(
 
 
 def load_states(
-    conn: Connection, cases: Sequence[Any], parsers: Parsers | None = None
+    conn: Connection, cases: Sequence[Any], parsers: Parsers | None = None, *, visits: bool = True
 ) -> Iterator[ActiveCase]:
     """CaseStates for case rows (`CASE_COLUMNS`, sorted by id): one query per child table.
 
     Child rows are selected by case id range (an index range scan, no giant IN list); rows of
     cases not in `cases` (closed ones in the range) are ignored. Pass one `Parsers` to every
     batch of a sweep so values seen in one batch are not converted again in the next.
+    `visits=False` leaves the visits out (the longest history; `storage.snapshots` keeps them).
     """
     if not cases:
         return
@@ -233,10 +238,14 @@ def load_states(
             tiers[cid] = (tuple(t1), tuple(t2))
 
     visit = p.visit
-    visits = {
-        cid: tuple(map(visit, keys))
-        for cid, keys in _rows(conn, col(Visit.case_id), VISIT_COLUMNS, lo, hi).items()
-    }
+    visits_of = (
+        {
+            cid: tuple(map(visit, keys))
+            for cid, keys in _rows(conn, col(Visit.case_id), VISIT_COLUMNS, lo, hi).items()
+        }
+        if visits
+        else {}
+    )
 
     moves: dict[int, tuple[date, ...]] = {}
     changes: dict[int, tuple[Change, ...]] = {}
@@ -260,7 +269,7 @@ def load_states(
                 reviews.get(cid, ()),
                 tier1,
                 tier2,
-                visits.get(cid, ()),
+                visits_of.get(cid, ()),
                 moves.get(cid, ()),
                 changes.get(cid, ()),
                 escalations.get(cid, ()),
@@ -327,6 +336,25 @@ def _b(v: bool | None) -> str:
     return "" if v is None else "1" if v else "0"
 
 
+def visit_item(v: CaseVisit) -> str:
+    """One visit as the snapshot writes it. Items sort as the loader orders visits: an ISO date
+    of fixed length, then `by` (two words, neither a prefix of the other), then the flag 0/1."""
+    return f"{v.date.isoformat()}|{v.by}|{_b(v.seen_alone)}"
+
+
+#: Where the visits are among a snapshot's `;`-separated parts (after the format tag).
+VISITS_PART: Final = 5
+
+
+def is_current(snapshot: str | None) -> bool:
+    """A snapshot in this format (so its parts can be reused as they are)."""
+    return (
+        snapshot is not None
+        and snapshot.startswith(SNAPSHOT_FORMAT + ";")
+        and snapshot.count(";") == _SECTIONS
+    )
+
+
 def encode(state: CaseState) -> str:
     """The child-table facts of a state as one string: sections `;`, items `,`, fields `|`.
 
@@ -345,7 +373,7 @@ def encode(state: CaseState) -> str:
         ",".join(d.isoformat() for d in state.review_conferences),
         ",".join(d.isoformat() for d in res.tier1_meetings),
         ",".join(d.isoformat() for d in res.tier2_meetings),
-        ",".join(f"{v.date.isoformat()}|{v.by}|{_b(v.seen_alone)}" for v in state.visits),
+        ",".join(map(visit_item, state.visits)),
         ",".join(d.isoformat() for d in state.school_moves),
         ",".join(f"{c.date.isoformat()}|{_o(c.reported)}" for c in state.significant_changes),
         ",".join(
@@ -367,6 +395,10 @@ class Decoder:
         self._days_cache: dict[str, date] = {}
         self._caches: dict[str, dict[str, Any]] = {"m": {}, "v": {}, "c": {}, "e": {}}
         self._day_lists: dict[str, tuple[date, ...]] = {"": ()}
+
+    def size(self) -> int:
+        """How many decoded values it holds."""
+        return len(self._days_cache) + len(self._day_lists) + sum(map(len, self._caches.values()))
 
     def _day(self, text: str) -> date:
         d = self._days_cache.get(text)

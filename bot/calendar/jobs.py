@@ -466,6 +466,8 @@ class CalendarJobs:
             )
         )
         tomorrow = now.astimezone(LONDON).date() + timedelta(days=1)
+        if effect.earliest is not None:
+            tomorrow = max(tomorrow, effect.earliest)
         request = SlotRequest(
             case_ref=case.reference,
             deadline=effect.deadline,

@@ -180,10 +180,11 @@ def test_bad_input_names_the_problem_and_changes_nothing(adapter: Driver) -> Non
         "meeting 2027-13-45 10:00": "I couldn't read `2027-13-45`: months run from 01 to 12.\n"
         'Try `/coregroup meeting 2027-02-26 10:00 venue:"Family '
         'centre"`',
+        # The examples are valid today (Mon 4 Jan): a visit is recorded once it has happened.
         "visit 12/01/2027": "I couldn't read `12/01/2027`: write dates as year-month-day, here "
-        "`2027-01-12`.\nTry `/coregroup visit 2027-01-12 seen-alone`",
+        "`2027-01-12`.\nTry `/coregroup visit 2027-01-04 seen-alone`",
         "visit 2027-01-20": "Wed 20 Jan 2027 is still to come: record a visit once it has "
-        "happened.\nTry `/coregroup visit 2027-01-12 seen-alone`",
+        "happened.\nTry `/coregroup visit 2027-01-04 seen-alone`",
     }
     for text, expected in cases.items():
         said = adapter.do("lead", text)

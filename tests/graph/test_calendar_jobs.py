@@ -144,7 +144,8 @@ def test_the_console_posts_ics_invitations_and_offers_slots(tmp_path: Path) -> N
     assert "CG-0001: core group meeting, Fri 15 Jan 2027, 10:00–11:00 (UK time), Family centre." in text
     ics = (tmp_path / "files" / "CG-0001-core_group-20270115.ics").read_bytes()
     assert b"UID:coregroup-CG-0001-1@coregroup" in ics and b"SEQUENCE:0" in ics
-    # After "held": times inside the next core group's window, from working hours (no Graph).
+    # After "held": times inside the next core group's window, from working hours (no Graph):
+    # in its last two working weeks, not the next three working days.
     assert "CG-0001: times for the next core group meeting before" in text
-    assert "Book Mon 18 Jan 10:00" in text
+    assert "Book Fri 12 Feb 10:00" in text and "Book Mon 18 Jan" not in text
     store.dispose()

@@ -249,14 +249,16 @@ def test_held_offers_the_next_slots_from_free_busy(
         h.command("meeting 2027-01-15 10:00", channel=channel)
         jobs.run_now()
         clock.set("2027-01-15T15:00")
-        # The lead social worker is busy every morning next week; the health visitor is not read.
+        # The slots fall in the next core group's last two working weeks (from Fri 12 Feb), not
+        # the next three days. The lead social worker is busy every morning then; the health
+        # visitor is not read.
         fake.external.add("hv@example.org")
-        for day in range(18, 23):
+        for day in (12, 15, 16, 17, 18, 19, 22, 23):
             fake.busy["lead@example.org"] = [
                 *fake.busy.get("lead@example.org", []),
                 (
-                    datetime.fromisoformat(f"2027-01-{day}T09:00+00:00"),
-                    datetime.fromisoformat(f"2027-01-{day}T13:00+00:00"),
+                    datetime.fromisoformat(f"2027-02-{day}T09:00+00:00"),
+                    datetime.fromisoformat(f"2027-02-{day}T13:00+00:00"),
                 ),
             ]
         h.command("held attended:<@U0LEAD|lead>,<@U0HV|hv>", channel=channel)
@@ -268,7 +270,7 @@ def test_held_offers_the_next_slots_from_free_busy(
         assert text.startswith("CG-0001: times for the next core group meeting before")
         assert "free/busy of 1 of 2 members" in text
         values = [el["value"] for b in offer["blocks"] if b["type"] == "actions" for el in b["elements"]]
-        assert values and all(v.startswith("meeting 2027-01-") and v.endswith("case:CG-0001") for v in values)
+        assert values and all(v.startswith("meeting 2027-02-") and v.endswith("case:CG-0001") for v in values)
         for v in values:  # every offered slot is in the afternoon, when the lead is free
             assert v.split()[2] >= "13:00"
         assert fake.graph_calls("POST", "/calendar/getSchedule")

@@ -24,7 +24,7 @@ def booked(ctx: CtxFactory, store: Store) -> None:
     setup_case(ctx, store)
     t = text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00"))
     assert "Chair: <@U0LEAD>; minutes: <@U0HV>" in t
-    assert "booked" in text(run(ctx(channel=CHANNEL), "meeting 2027-02-12 10:00 confirm"))
+    assert "booked" in text(run(ctx(channel=CHANNEL), "meeting 2027-02-12 10:00 another confirm"))
     run(ctx(channel=CHANNEL), "add <@U0POLICE> role:police agency:Police")
     run(ctx(channel=CHANNEL), 'add email:gp@example.org name:"Practice GP" role:gp agency:NHS')
 
@@ -373,7 +373,9 @@ def test_online_is_a_flag_and_the_venue_stays_as_typed(ctx: CtxFactory, store: S
     t = text(run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00 online"))
     assert "**Fri 15 Jan 2027 at 10:00**, online." in t
     assert "[Sending apologies] CG-0001 apologies 2027-01-15" in t
-    t = text(run(ctx(channel=CHANNEL), 'meeting 2027-02-12 10:00 venue:"Family centre" online confirm'))
+    t = text(
+        run(ctx(channel=CHANNEL), 'meeting 2027-02-12 10:00 venue:"Family centre" online another confirm')
+    )
     assert "**Fri 12 Feb 2027 at 10:00**, Family centre and online." in t
     with store.read() as s:
         got = [(m.venue, m.online) for m in repo.meetings(s, "CG-0001")]

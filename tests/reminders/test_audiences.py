@@ -14,7 +14,7 @@ from bot.slack.chat import SlackChat
 from storage import repository as repo
 from storage.db import Store
 
-BUNDLE = "written reports in for the core group on Tue 19 Jan"
+BUNDLE = "in for the core group on Tue 19 Jan"
 
 
 @pytest.fixture

@@ -61,9 +61,16 @@ def test_a_sweep_without_slack_prints_the_messages(db: Store, capsys: pytest.Cap
     assert "CG-0001  attendance             member:2               Tue 12 Jan 2027 09:30  sent" in out
     assert "coregroup → @UAHV (direct message)" in out
     assert "CG-0001: are you coming to the core group on Tue 19 Jan?" in out
-    assert out.rstrip().endswith("2 new reminder(s) queued for 1 active case(s); 2 sent now")
-    # Again: nothing new, nothing sent twice.
+    assert out.rstrip().endswith("2 new reminder(s) queued for 1 changed or due case(s); 2 sent now")
+    # Again: nothing new (the case is not even re-planned), nothing sent twice.
     assert main(["sweep", "--now", "2027-01-12T09:40"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith("0 new reminder(s) queued for 0 changed or due case(s); 0 sent now")
+    )
+    # A full re-plan reads the case again and still queues nothing twice.
+    assert main(["sweep", "--full", "--now", "2027-01-12T09:50"]) == 0
     assert (
         capsys.readouterr().out.rstrip().endswith("0 new reminder(s) queued for 1 active case(s); 0 sent now")
     )
@@ -74,7 +81,9 @@ def test_outside_working_hours_it_queues_for_the_morning(
 ) -> None:
     assert main(["sweep", "--now", "2027-01-12T07:00"]) == 0
     assert (
-        capsys.readouterr().out.rstrip().endswith("2 new reminder(s) queued for 1 active case(s); 0 sent now")
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith("2 new reminder(s) queued for 1 changed or due case(s); 0 sent now")
     )
 
 

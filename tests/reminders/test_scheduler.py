@@ -51,7 +51,7 @@ def test_a_tick_sweeps_and_delivers(store: Store, fake: FakeSlackAPI) -> None:
     assert job.tick()  # the second tick finds everything sent
     with store.read() as s:
         assert {r.status for r in outbox.reminders(s)} == {"sent"}
-    assert len(fake.args_of("chat.postMessage")) == 3
+    assert len(fake.args_of("chat.postMessage")) == 2  # the health visitor and the teacher
 
 
 def test_a_failing_tick_is_logged_and_the_next_tries_again(
@@ -95,3 +95,91 @@ def test_sweep_minutes_and_bundle_time_are_settings(monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("COREGROUP_SWEEP_MINUTES")
     monkeypatch.delenv("COREGROUP_BUNDLE_TIME")
     assert Settings().sweep_minutes == 5
+
+
+def test_serve_plans_in_another_process(store: Store, fake: FakeSlackAPI) -> None:
+    """What `coregroup serve` runs (bot/sweep_process.py): planning in a spawned child, so the
+    serving interpreter only waits; the first tick is a full re-plan, the next ones incremental."""
+    import os
+
+    from bot.sweep_process import SweepProcess
+
+    c = new_case(
+        store,
+        london(date(2027, 1, 6), "10:00"),
+        reference="CG-0001",
+        profile="suffolk",
+        start=date(2027, 1, 5),
+        prefix="P",
+    )
+    with store.transaction() as s:
+        repo.schedule_meeting(
+            s,
+            c.reference,
+            actor=ACTOR,
+            now=london(date(2027, 1, 6), "10:00"),
+            starts_at=london(date(2027, 1, 19), "10:00"),
+        )
+    sweeper = SweepProcess.for_store(store)
+    assert sweeper is not None
+    results: list[Any] = []
+    job = _job(store, fake, london(date(2027, 1, 12), "09:30"))
+    job.sweeper = sweeper
+    job.on_tick = lambda result, sent: results.append(result)
+    try:
+        assert job.tick() and job.tick()
+    finally:
+        sweeper.close()
+    assert sweeper.pid is not None and sweeper.pid != os.getpid()
+    assert [(r.full, r.cases) for r in results] == [(True, 1), (False, 0)]
+    with store.read() as s:
+        rows = outbox.reminders(s)
+    assert results[0].inserted == len(rows) > 0  # queued by the child, delivered here
+    assert {r.status for r in rows} == {"sent"}
+
+
+def test_an_in_memory_database_sweeps_in_process() -> None:
+    from bot.sweep_process import SweepProcess
+
+    store = Store.open("sqlite://", check_schema=False)
+    try:
+        assert SweepProcess.for_store(store) is None
+    finally:
+        store.dispose()
+
+
+def test_the_sweep_process_ends_with_a_killed_serve(store: Store) -> None:
+    """SIGKILL gives `serve` no chance to stop its sweep child: the child notices and ends, so no
+    orphan keeps the database connections and the server's output pipes."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, time\n"
+        "from datetime import UTC, datetime, time as t\n"
+        "from bot.sweep_process import SweepProcess\n"
+        "p = SweepProcess(sys.argv[1])\n"
+        "p(datetime(2027, 1, 12, 9, 30, tzinfo=UTC), full=True, bundle_at=t(10))\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    url = store.engine.url.render_as_string(hide_password=False)
+    serve = subprocess.Popen([sys.executable, "-c", script, url], stdout=subprocess.PIPE, text=True)
+    try:
+        assert serve.stdout is not None
+        child = int(serve.stdout.readline())
+        os.kill(child, 0)  # alive while its parent is
+    finally:
+        serve.send_signal(signal.SIGKILL)
+        serve.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(child, signal.SIGKILL)
+    pytest.fail("the sweep child outlived the killed serve")

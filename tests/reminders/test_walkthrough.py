@@ -267,5 +267,13 @@ def test_three_months_one_case_per_profile(store: Store, fake: FakeSlackAPI) -> 
     # Every profile's case was reminded of something, and the story's turns show up.
     assert {p for p, _, _ in raw} == set(PROFILES)
     kinds = Counter(k for _, _, k in raw)
-    for k in ("attendance", "report_request", "chair_bundle", "book_next", "action_soon", "action_overdue"):
+    for k in (
+        "attendance",
+        "report_request",
+        "chair_bundle",
+        "book_next",
+        "action_soon",
+        "overdue",
+        "overdue_manager",
+    ):
         assert kinds[k] > 0, k

@@ -91,7 +91,7 @@ def test_every_planned_reminder_goes_on_its_rows_offset() -> None:
             elif row.anchor == "due" and row.offset > 0:
                 assert p.send_on == ENG.add_working_days(p.due, row.offset), p.kind
             seen.add(p.kind)
-    assert {"minutes_soon", "minutes_due", "minutes_overdue"} <= seen
+    assert {"minutes_soon", "minutes_due", "overdue", "overdue_manager", "overdue_daily"} <= seen
 
 
 def test_no_chair_means_the_lead_social_worker_for_sweep_and_delivery() -> None:

@@ -171,8 +171,9 @@ def test_case_state_is_the_engine_state(store: Store) -> None:
     ref = build_rich_case(store)
     with store.read() as s:
         state = repo.case_state(s, ref)
+        from_tables = repo.case_state(s, ref, from_tables=True)
     assert isinstance(state, CaseState)
-    assert state == EXPECTED
+    assert state == from_tables == EXPECTED  # the snapshot every change rewrote, and the tables
 
 
 def test_case_state_round_trips_through_case_json(store: Store) -> None:
@@ -242,3 +243,31 @@ def test_missing_or_old_snapshots_fall_back_to_the_tables(store: Store) -> None:
     with store.read() as s:
         assert all(states.Decoder().decode(c.state_snapshot) for c in repo.list_cases(s))
         assert {a.reference: a.state for a in repo.active_case_states(s)} == want
+
+
+def test_a_write_does_not_read_the_case_history(store: Store) -> None:
+    """A change rewrites the snapshot without reading the case's visits back (the history that
+    grows), and the use case reads the state from the snapshot: a write's cost stays flat."""
+    from sqlalchemy import event
+
+    ref = build_rich_case(store)
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    now = datetime(2027, 6, 20, 12, tzinfo=LONDON)
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        with store.transaction() as s:
+            repo.record_visit(s, ref, actor="test", now=now, on=date(2027, 6, 18), by="professional")
+            repo.add_action(s, ref, actor="test", now=now, text="An action")
+            state = repo.case_state(s, ref)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    history = [q for q in statements if "FROM visit" in q and "visit.case_id BETWEEN" in q]
+    assert history == []
+    with store.read() as s:
+        assert state == repo.case_state(s, ref, from_tables=True)
+        assert repo.get_case(s, ref).state_snapshot == states.encode(state)
+    assert len(state.visits) == len(EXPECTED.visits) + 1

@@ -33,8 +33,10 @@ def test_a_repeated_sweep_inserts_nothing_and_says_so(store: Store) -> None:
     at = datetime(2027, 1, 14, 9, 5, tzinfo=LONDON)
     first = sweep(store, at)
     assert first.planned and first.inserted == len(first.planned)
-    second = sweep(store, at)
+    second = sweep(store, at, full=True)  # a full re-plan: every row planned again, none new
     assert len(second.planned) == len(first.planned)
     assert second.inserted == 0
+    third = sweep(store, at)  # incremental: nothing changed, nothing due, nothing planned
+    assert (third.cases, third.planned, third.inserted) == (0, [], 0)
     with store.read() as s:
         assert s.exec(select(func.count()).select_from(Reminder)).one() == first.inserted

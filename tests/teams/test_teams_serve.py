@@ -90,6 +90,7 @@ def test_serve_teams_answers_signed_activities(
     assert (served["unsigned"], served["signed"]) == (401, 200)
     assert served["kw"]["port"] == 3978
     assert [j.port.platform for j in jobs] == ["teams"]
+    assert type(jobs[0].sweeper).__name__ == "SweepProcess"  # planning off the serving interpreter
     store = Store(make_engine(f"sqlite:///{tmp_path / 'template.db'}"))
     with store.read() as s:
         assert repo.channel_of(s, "CG-0001", "teams") is not None

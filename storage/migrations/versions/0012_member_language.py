@@ -6,7 +6,7 @@ English profiles. Downgrade drops the column; the choices are also in the audit 
 (`member.language_set`).
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0014
 Create Date: 2026-12-02 03:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012'
-down_revision: str | Sequence[str] | None = '0009'
+down_revision: str | Sequence[str] | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
