@@ -34,7 +34,8 @@ def test_each_email_member_reads_their_own_language(story: Story, inbox: Inbox) 
     to_gp = [m["Subject"] for m in new if m["To"] == GP]
     # The chair and minute-taker are not asked; of the two English readers, at least one is.
     to_pc = [m["Subject"] for m in new if m["To"] in (PC, SCHOOL)]
-    assert "CG-0001: mae angen eich adroddiad ysgrifenedig cyn y grŵp craidd ar ddydd Gwener 15 Ionawr" in to_gp
+    welsh = "CG-0001: mae angen eich adroddiad ysgrifenedig cyn y grŵp craidd ar ddydd Gwener 15 Ionawr"
+    assert welsh in to_gp
     assert to_pc and all("Fri 15 Jan" in s for s in to_pc), to_pc
     assert all("Dydd" not in s and "ddydd" not in s for s in to_pc)
     body = next(m for m in new if m["To"] == GP).get_body(("plain",))
