@@ -57,7 +57,7 @@ from sqlmodel import col
 
 from bot.clock import Clock
 from bot.port import ChatError, ChatPort
-from handlers.common import Context, rules_for
+from handlers.common import Context, is_family, rules_for
 from handlers.i18n import Voice, voiced
 from handlers.language import address_voice, profile_channel_voice
 from handlers.nags import digest, render
@@ -160,6 +160,39 @@ def _actions_of(case: _Case) -> Callable[[str], tuple[str, str | None] | None]:
     outbox payload holds numbers only)."""
     acts = {str(a.number): (a.text, a.owner) for a in (case.facts.plan.actions if case.facts else ())}
     return acts.get
+
+
+#: What to do about an email that would not go, by the transport's code (bot/email/transport.py).
+_EMAIL_ADVICE = {
+    "smtp_5xx": "The mail server refused it: check the email address with them, then "
+    "`/coregroup remove` and `/coregroup add email:…` with the right one.",
+    "graph_4xx": "Microsoft Graph refused it: check the email address with them, and ask an "
+    "administrator to check the app's Mail.Send permission (docs/graph.md).",
+    "smtp_4xx": "The mail server kept asking to try later: ask an administrator to check the "
+    "council's mail relay.",
+    "graph_5xx": "Microsoft Graph kept failing: ask an administrator to check the Graph settings.",
+    "graph_token": "The bot could not sign in to Microsoft Graph: ask an administrator to check "
+    "the GRAPH_* settings.",
+    "unreachable": "The mail server could not be reached: ask an administrator to check COREGROUP_SMTP_URL.",
+}
+
+
+def _dead_letter_advice(o: Outgoing, code: str, by_email: bool) -> tuple[str, ...]:
+    """The dead-letter notice's words. Why two kinds: "still in the workspace" means nothing for
+    someone reached by email, whose problem is usually a mistyped or closed address."""
+    who = _label(o.audience.split(":")[0])
+    what = f"It was the {o.planned.kind.replace('_', ' ')} reminder for the {who}"
+    if by_email:
+        return (
+            f"{what}, by email (the mail service said `{code}`).",
+            _EMAIL_ADVICE.get(code, "Check the email address with them."),
+            "Until then, tell them yourself; `/coregroup status` shows everything that is due.",
+        )
+    return (
+        f"{what} (the chat service said `{code}`).",
+        "Check the person is still in the workspace and the app is in this channel; "
+        "`/coregroup status` shows everything that is due.",
+    )
 
 
 class Delivery:
@@ -405,12 +438,17 @@ class Delivery:
     ) -> Destination:
         if person.away_on(today):
             cover = people.get(person.cover) if person.cover is not None else None
-            if cover is not None and not cover.away_on(today) and cover.address(platform):
-                return Destination(
-                    "dm",
-                    str(cover.address(platform)),
-                    note=f"Sent to you as cover: the {_label(person.role)} (member {person.id}) is away.",
-                )
+            if cover is not None and not cover.away_on(today):
+                # On chat if they are there, else by email (a cover outside the workspace).
+                at = cover.address(platform)
+                cover_mail = None if at else self._mail(cover.addresses)
+                if at or cover_mail:
+                    return Destination(
+                        "dm",
+                        str(at or cover_mail),
+                        note=f"Sent to you as cover: the {_label(person.role)} (member {person.id}) is away.",
+                        via=None if at else self._via,
+                    )
             mgr = person.manager_address(platform)
             mail = None if mgr else self._mail(person.manager_addresses)
             if mgr or mail:
@@ -468,6 +506,9 @@ class Delivery:
             p = people.get(int(mid)) if mid.isdigit() else None
             return _label(p.role) if p else f"member {mid}"
 
+        # Plain words when it goes to a parent or carer themselves (not to someone covering).
+        member = audience_member(o.audience, o.planned.subject, case.facts) if case.facts else None
+        person = people.get(member) if member is not None else None
         message = render(
             o.payload(),
             case.reference,
@@ -476,6 +517,7 @@ class Delivery:
             note=note,
             rules=_rules(o.profile),
             action_of=_actions_of(case),
+            family=note is None and person is not None and is_family(person),
         )
         if note and o.planned.kind in _ANSWERED_BY_THEM:
             # A cover or manager pressing "Attending" would answer for themselves: no buttons.
@@ -539,7 +581,7 @@ class Delivery:
             else:
                 message_id = self._post(dest, message, parent)
         except Exception as exc:
-            return self._failed(rid, case, o, attempts, now, exc, sent)
+            return self._failed(rid, case, o, attempts, now, exc, sent, by_email=dest.via is not None)
         # Between the send above and this mark is the one place a crash duplicates a message.
         try:
             self._mark(rid, case, o, dest, message_id, parent, now)
@@ -583,7 +625,16 @@ class Delivery:
                 )
 
     def _failed(
-        self, rid: int, case: _Case, o: Outgoing, attempts: int, now: datetime, exc: Exception, sent: Sent
+        self,
+        rid: int,
+        case: _Case,
+        o: Outgoing,
+        attempts: int,
+        now: datetime,
+        exc: Exception,
+        sent: Sent,
+        *,
+        by_email: bool = False,
     ) -> Sent:
         code = exc.code if isinstance(exc, ChatError) else type(exc).__name__
         dead = attempts >= self.max_attempts
@@ -614,12 +665,7 @@ class Delivery:
         if dead and case.channel:
             notice = Message(
                 f"{case.reference}: a reminder could not be delivered after {attempts} tries",
-                (
-                    f"It was the {o.planned.kind.replace('_', ' ')} reminder for the "
-                    f"{_label(o.audience.split(':')[0])} (the chat service said `{code}`).",
-                    "Check the person is still in the workspace and the app is in this channel; "
-                    "`/coregroup status` shows everything that is due.",
-                ),
+                _dead_letter_advice(o, code, by_email),
                 (),
                 (f"{o.planned.rule} · outbox row {rid}",),
             )

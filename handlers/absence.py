@@ -21,6 +21,7 @@ from sqlmodel import Session
 from handlers.common import (
     Context,
     Refusal,
+    chat_id,
     may_use_powers,
     member_of,
     mention,
@@ -69,6 +70,19 @@ def _my_cases(s: Session, ctx: Context, explicit: str | None) -> list[_Mine]:
     return out
 
 
+def _cover(s: Session, reference: str, ctx: Context, who: str) -> Member:
+    """The covering member by their address on the actor's channel, or (someone outside it, such
+    as a GP covering a GP) by their email: bot/delivery.py then reaches them by email."""
+    try:
+        return repo.member_by_address(s, reference, ctx.actor.kind, who, on=ctx.today)
+    except NotAMember:
+        if "@" in who:
+            for m in repo.members(s, reference, on=ctx.today):
+                if m.email and m.email.lower() == who.lower():
+                    return m
+        raise
+
+
 def _span(cmd: Away) -> str:
     text = f"from {long_date(cmd.start)}" if cmd.start else "from today"
     return text + (f" until {long_date(cmd.until)}" if cmd.until else " until `back`")
@@ -103,12 +117,11 @@ def away(ctx: Context, cmd: Away) -> Outcome:
             cover_id = None
             if cmd.cover is not None:
                 try:
-                    cover = repo.member_by_address(
-                        s, m.case.reference, ctx.actor.kind, cmd.cover, on=ctx.today
-                    )
+                    cover = _cover(s, m.case.reference, ctx, cmd.cover)
                 except NotAMember:
+                    who = cmd.cover if "@" in cmd.cover else user_mention(cmd.cover)
                     raise CommandError(
-                        f"{user_mention(cmd.cover)} isn't in {m.case.reference}'s core group, so they can't "
+                        f"{who} isn't in {m.case.reference}'s core group, so they can't "
                         "cover there. Name a member, or leave `cover:` out and your line manager "
                         "hears instead.",
                         f"{SLASH} {m.case.reference} members (to see who is)",
@@ -188,7 +201,8 @@ def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:
     if me.cover_member_id is not None:
         cover = s.get(Member, me.cover_member_id)
         if cover is not None:
-            return f"{mention(cover)} (covering)"
+            by = "" if chat_id(cover) or not cover.email else ", by email"
+            return f"{mention(cover)} (covering{by})"
     manager = me.manager_address()
     if manager:
         return f"{whose} line manager {user_mention(manager)}"

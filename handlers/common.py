@@ -279,7 +279,15 @@ def is_social_worker(member: Member) -> bool:
     return member.role in SOCIAL_WORKER_ROLES
 
 
-def is_family(member: Member) -> bool:
+class HasKind(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+def is_family(member: HasKind) -> bool:
+    """A parent, carer or relative (`Member.kind`), not a professional: the one test of it, used
+    for what they may do and for the plain words their reminders use (handlers/nags.py,
+    bot/delivery.py)."""
     return member.kind in FAMILY_KINDS
 
 

@@ -162,8 +162,10 @@ def render(
     note: str | None = None,
     rules: Rules | None = None,
     action_of: ActionOf | None = None,
+    family: bool = False,
 ) -> Message:
-    """The message for one reminder. `note` is a first detail line (e.g. why a cover gets it)."""
+    """The message for one reminder. `note` is a first detail line (e.g. why a cover gets it).
+    `family`: it goes to a parent or carer, in plain words (no "core group", no "written report")."""
     kind = str(payload["kind"])
     rules = rules or rules_for(str(payload["profile"]))
     cal = rules.calendar
@@ -185,6 +187,21 @@ def render(
     elif kind == "book_next":
         preview = _("{ref}: the next core group must be held by {day}; none is booked", ref=ref, day=day)
         detail = [due_line, _("Book it so invitations go out in time.")]
+    elif kind == "attendance" and family:
+        preview = f"{ref}: can you come to the meeting about the plan on {short_date(mday)}?"
+        detail = [
+            f"The meeting is on {when(mday, today, cal)}. It is to check how the plan for your "
+            "family is going, and you can say what you think.",
+            "Please let us know if you can come. If you can't, that's OK: tell us, and tell the "
+            "social worker anything you want the meeting to hear.",
+        ]
+    elif kind == "report_request" and family:
+        preview = f"{ref}: is there anything you want the meeting on {short_date(mday)} to hear?"
+        detail = [
+            f"The meeting is on {when(mday, today, cal)}.",
+            "You can write a few lines about how things are going. The social worker will share "
+            "them at the meeting.",
+        ]
     elif kind == "attendance":
         preview = _("{ref}: are you coming to the {meeting} on {day}?", ref=ref, meeting=mlabel, day=mdate)
         detail = [
@@ -286,7 +303,8 @@ def render(
         str(payload["plan"]),
         interpretation=bool(payload.get("interpretation")) or None,
     )
-    return Message(preview, tuple(x for x in detail if x), buttons, (context,))
+    # A parent needs no rule citation (the guidance's clause is for the professionals).
+    return Message(preview, tuple(x for x in detail if x), buttons, () if family else (context,))
 
 
 def digest(reference: str, day: date, previews: list[str], *, quiet: bool = True) -> Message:

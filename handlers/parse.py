@@ -330,7 +330,7 @@ class Away(Command):
 
     start: date | None = None
     until: date | None = None
-    cover: str | None = None  # a workspace user id
+    cover: str | None = None  # a workspace user id, or the email of a member outside it
     #: Their line manager (a workspace user id), who hears when no member covers.
     manager: str | None = None
     name: str = field(default="away", init=False)
@@ -1078,7 +1078,12 @@ def _p_away(sub: str, toks: list[_Tok]) -> Command:
     if start is None and until_raw is None:
         raise CommandError("`away` needs the first day you are away, or `until` a date.", ex)
     until = parse_date(until_raw, ex) if until_raw else None
-    cover = parse_user(cover_raw, ex) if cover_raw else None
+    # A cover outside the workspace is named by their email (`cover:gp@example.org`), as an owner is.
+    cover = (
+        (parse_email(cover_raw, ex) if "@" in cover_raw.lstrip("<@") else parse_user(cover_raw, ex))
+        if cover_raw
+        else None
+    )
     manager = parse_user(manager_raw, ex) if manager_raw else None
     a.done()
     if start is not None and until is not None and until < start:

@@ -139,6 +139,9 @@ class CalendarJobs:
         self.name = worker or worker_name()
         self.worker = CalendarWorker(lambda: make_port(self.publish), warm_up=warm_up)
         self._lock: asyncio.Lock | None = None
+        #: The outbox row being carried out (rows go one at a time, under `_lock`): `publish`
+        #: records on it which attendees have had their invitation email.
+        self._row: _Row | None = None
         self._poller: concurrent.futures.Future[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -228,16 +231,20 @@ class CalendarJobs:
             return None
         assert plan.invite is not None
         failures: list[str] = []
-        result = await sync_invitation(
-            port,
-            plan.invite,
-            failures.append,
-            action=plan.action,
-            event_id=plan.event_id,
-            cancel_message=plan.message,
-            attempt=row.attempts,
-            clock=self.clock,
-        )
+        self._row = row
+        try:
+            result = await sync_invitation(
+                port,
+                plan.invite,
+                failures.append,
+                action=plan.action,
+                event_id=plan.event_id,
+                cancel_message=plan.message,
+                attempt=row.attempts,
+                clock=self.clock,
+            )
+        finally:
+            self._row = None
         if result.status == "sent":
             self._finish(
                 row,
@@ -406,11 +413,19 @@ class CalendarJobs:
             raise CalendarError("the case has no channel to post the invitation in yet", retryable=True)
         if self.email is not None:
             # Emails first: if one fails the row is retried before the channel sees a file, so
-            # the channel gets each file once (a retry may email an earlier attendee again).
+            # the channel gets each file once. Each attendee's email is recorded on the row as
+            # it goes, so a retry (an attendee refused, or the channel upload failing after the
+            # emails) emails only those not yet reached.
+            row, key = self._row, f"{f.method}:{f.uid}:{f.sequence}"
             try:
                 head, _, rest = f.message.partition(". ")
                 await asyncio.to_thread(
-                    self.email.send_invitation, Message(head, (rest,) if rest else ()), f.content, f.method
+                    self.email.send_invitation,
+                    Message(head, (rest,) if rest else ()),
+                    f.content,
+                    f.method,
+                    skip=self._emailed(row, key),
+                    on_each=(lambda address: self._record_emailed(row, key, address)) if row else None,
                 )
             except ChatError as exc:
                 raise CalendarError(
@@ -437,6 +452,30 @@ class CalendarJobs:
             raise CalendarError(
                 f"the file could not be posted in the channel ({exc.code})", retryable=True
             ) from exc
+
+    def _emailed(self, row: _Row | None, key: str) -> frozenset[str]:
+        """The attendees this row's file `key` has been emailed to (read fresh: another worker may
+        have carried the row before its lease ran out)."""
+        if row is None:
+            return frozenset()
+        with self.store.read() as s:
+            r = s.get(Reminder, row.id)
+            done = dict((r.payload or {}).get("emailed") or {}) if r is not None else {}
+        return frozenset(str(a).lower() for a in done.get(key, []))
+
+    def _record_emailed(self, row: _Row, key: str, address: str) -> None:
+        """One attendee emailed, committed before the next is tried. Recorded whoever holds the
+        row now: it is a fact about what left, not the row's state."""
+        with self.store.transaction() as s:
+            r = s.get(Reminder, row.id, with_for_update=True)
+            if r is None:
+                return
+            payload = dict(r.payload or {})
+            emailed = dict(payload.get("emailed") or {})
+            emailed[key] = sorted({*emailed.get(key, []), address.lower()})
+            payload["emailed"] = emailed
+            r.payload = payload  # a new dict: the JSON column sees the change
+            s.add(r)
 
     # -- "book the next one before you leave" ------------------------------------------------
 

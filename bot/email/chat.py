@@ -13,7 +13,7 @@ that member, that case and exactly the answers the message's buttons offer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from email.message import EmailMessage
 
 from icalendar import Calendar
@@ -116,8 +116,21 @@ class EmailChat:
 
     # -- invitations ------------------------------------------------------------------------------
 
-    def send_invitation(self, message: Message, ics: bytes, method: str) -> list[str]:
-        """iMIP: one email per attendee of the VCALENDAR, with the calendar part as it is."""
+    def send_invitation(
+        self,
+        message: Message,
+        ics: bytes,
+        method: str,
+        *,
+        skip: Collection[str] = (),
+        on_each: Callable[[str], None] | None = None,
+    ) -> list[str]:
+        """iMIP: one email per attendee of the VCALENDAR, with the calendar part as it is.
+
+        `skip`: attendees already emailed this file (a retried row), left out. `on_each` hears
+        each address as soon as its email is accepted, so the caller can record it before the
+        next is tried: one refused attendee then costs the others nothing on the retry."""
+        done = {a.lower() for a in skip}
         cal = Calendar.from_ical(ics)
         to: list[str] = []
         for ev in cal.walk("VEVENT"):
@@ -128,6 +141,8 @@ class EmailChat:
                     to.append(addr)
         ids = []
         for address in to:
+            if address.lower() in done:
+                continue
             mail = compose(
                 message,
                 sender=self.sender,
@@ -137,4 +152,6 @@ class EmailChat:
                 method=method,
             )
             ids.append(self._send(mail))
+            if on_each is not None:
+                on_each(address)
         return ids

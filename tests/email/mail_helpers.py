@@ -23,6 +23,17 @@ class Inbox:
     mail: list[EmailMessage] = field(default_factory=list)
     refuse: str | None = None
     attempts: int = 0
+    #: Recipients whose next RCPT TO is refused once with a 451 (a busy mailbox), then accepted.
+    refuse_once: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refuse_once:
+            self.refuse_once.discard(address)
+            return "451 4.2.1 Mailbox busy, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.attempts += 1

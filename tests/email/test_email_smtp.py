@@ -3,6 +3,7 @@ only in working hours, and a refusing server retried, then dead-lettered in the 
 
 from __future__ import annotations
 
+from datetime import date
 from email.message import EmailMessage
 
 import pytest
@@ -12,6 +13,7 @@ from mail_helpers import CASE, Inbox, Story, free_port
 from bot.delivery import Delivery, Pacer
 from bot.email.transport import SmtpSettings, SmtpTransport
 from handlers.sweep import sweep
+from storage import repository as repo
 
 GP = "gp@example.org"
 PC = "pc@police.example"
@@ -154,6 +156,8 @@ def test_a_refusing_server_is_retried_then_dead_lettered_in_the_channel(story: S
     printed = story.out.getvalue()[out_before:]
     assert "could not be delivered after 5 tries" in printed
     assert "smtp_5xx" in printed
+    assert "still in the workspace" not in printed, "an email recipient is not in the workspace"
+    assert "check the email address with them" in printed
 
 
 def test_connection_refused_is_retried_like_a_temporary_failure(story: Story, inbox: Inbox) -> None:
@@ -213,3 +217,87 @@ def test_a_plan_action_owned_by_someone_outside_the_workspace_is_reminded_by_ema
             break
     [reminder] = [m for m in inbox.to(GP) if "plan action 1" in m["Subject"]]
     assert reminder["Subject"] == "CG-0001: plan action 1 is due Wed 20 Jan"
+
+
+def test_a_retried_invitation_emails_only_the_attendees_it_has_not_reached(
+    story: Story, inbox: Inbox
+) -> None:
+    """The police officer's mailbox refuses once: the row is retried, and the retry emails the
+    police officer only. Each attendee gets one invitation; the channel gets one file."""
+    story.say(*CASE)
+    inbox.refuse_once = {PC}
+    story.say('/coregroup meeting 2027-01-15 10:00 venue:"Family centre"')
+    assert len(inbox.to(PC)) == 0, "refused at RCPT"
+    assert not list(story.session.files_dir.glob("*.ics")), "the channel waits for the emails"
+    jobs = story.session._calendar
+    assert jobs is not None
+    story.clock.set("2027-01-04T14:00")  # past the calendar row's backoff
+    jobs.run_now(30)
+    story.clock.set("2027-01-04T16:00")
+    jobs.run_now(30)  # nothing left to do: sends nothing more
+    assert len(inbox.to(GP)) == 1, "the GP, reached the first time, is not emailed again"
+    assert len(inbox.to(PC)) == 1
+    assert event_of(inbox.to(GP)[0])[1:] == event_of(inbox.to(PC)[0])[1:]
+    assert len(list(story.session.files_dir.glob("*.ics"))) == 1
+
+    # A move is a new file: both are emailed it, once each.
+    story.say('/coregroup meeting 2027-01-14 10:00 venue:"Family centre" move')
+    assert len(inbox.to(GP)) == 2 and len(inbox.to(PC)) == 2
+
+
+def test_a_cover_outside_the_workspace_is_reached_by_email(story: Story, inbox: Inbox) -> None:
+    """A member may name someone with only an email to cover (`cover:gp@example.org`), and what
+    the absent member would have been sent reaches the cover by email, saying why it came."""
+    story.say(*CASE, '/coregroup meeting 2027-01-15 10:00 venue:"Family centre"')
+    out = story.say(
+        "/as U0HV", f"/coregroup CG-0001 away 2027-01-11 until 2027-01-14 cover:{GP}", "/as U0LEAD"
+    )
+    assert "Practice GP (gp) (covering, by email)" in out
+    # The police officer (email only) is away, the GP covering: the officer's asks go to the GP.
+    with story.session.store.transaction() as s:
+        people = {m.email: m.id for m in repo.members(s, "CG-0001")}
+        repo.set_away(
+            s,
+            "CG-0001",
+            people[PC] or 0,
+            actor="test",
+            now=story.clock(),
+            away_from=date(2027, 1, 11),
+            away_until=date(2027, 1, 14),
+            cover_member_id=people[GP],
+        )
+    before = len(inbox.mail)
+    story.clock.set("2027-01-12T09:30")
+    deliver(story)
+    texts = [m.get_body(("plain",)).get_content() for m in inbox.mail[before:] if m["To"] == GP]  # type: ignore[union-attr]
+    covering = [t for t in texts if "Sent to you as cover: the police officer" in t]
+    assert covering, texts
+    assert all("Only they can answer this; pass it on." in t for t in covering)
+    assert not [m for m in inbox.mail[before:] if m["To"] == PC], "nothing to the absent officer"
+
+
+def test_a_parent_is_asked_in_plain_words(story: Story, inbox: Inbox) -> None:
+    """A family member's attendance ask says what the meeting is for, without "core group" or
+    "written report"; a professional's says it as before."""
+    parent = "parent@example.org"
+    story.say(
+        *CASE,
+        f'/coregroup add email:{parent} name:"Parent" role:"mother"',
+        '/coregroup meeting 2027-01-15 10:00 venue:"Family centre" family',
+    )
+    before = len(inbox.mail)
+    story.clock.set("2027-01-12T09:30")
+    deliver(story)
+    theirs = [m for m in inbox.mail[before:] if m["To"] == parent]
+    assert [m["Subject"] for m in theirs] == [
+        "CG-0001: can you come to the meeting about the plan on Fri 15 Jan?"
+    ]
+    body = theirs[0].get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "check how the plan for your family is going" in text
+    assert "core group" not in text.split("This email is from")[0].lower()
+    assert "written report" not in text
+    assert "Attending" in text, "they can still answer from the link"
+    gp = [m["Subject"] for m in inbox.mail[before:] if m["To"] == GP]
+    assert "CG-0001: are you coming to the core group on Fri 15 Jan?" in gp

@@ -61,10 +61,14 @@ def browser(tmp_path: Path) -> Iterator[Any]:
 
 def heading(browser: Any, text: str) -> None:
     """Wait for the page whose h1 is `text` (a click starts a navigation; it has not ended yet)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 30).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
+    # The old page's h1 can go stale between finding it and reading it: look again.
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "h1").text == text
+    )
 
 
 def test_a_report_written_in_a_real_browser(asked: Page, browser: Any, tmp_path: Path) -> None:

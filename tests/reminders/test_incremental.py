@@ -170,7 +170,10 @@ def test_incremental_sweeps_queue_what_full_sweeps_would(
         incremental, full = simulate(store, seed)
     finally:
         store.dispose()
-    assert incremental < full / 3  # most sweeps planned nothing
+    # Most sweeps planned nothing: a case is planned when it changed, or once on a day one of its
+    # reminders is due (an overdue item's daily repeat makes that every working day, and three
+    # sweeps a day bound it at a third), never at every sweep.
+    assert incremental < full / 2
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -182,7 +185,7 @@ def test_incremental_agrees_with_full_for_any_history(sqlite_template: Path, see
             incremental, full = simulate(store, seed)
         finally:
             store.dispose()
-    assert incremental < full / 3
+    assert incremental < full / 2  # as above: planned when changed or due, not at every sweep
 
 
 def test_a_sweep_with_nothing_new_is_one_query(store: Store) -> None:
