@@ -21,6 +21,7 @@ from collections.abc import Callable
 from bot.port import ChatError, ChatPort
 from handlers.cases import case_channel, link_channel
 from handlers.common import ChannelKind, Context
+from handlers.i18n import _, voiced
 from handlers.replies import (
     ArchiveChannel,
     CreateChannel,
@@ -92,7 +93,9 @@ def deliver(
             reply_to_actor(r.message)
     if outcome.form is not None:
         if trigger is None:
-            reply_to_actor(Message("This needs a form, which can't be opened from here."))
+            reply_to_actor(
+                voiced(Message(_("This needs a form, which can't be opened from here.")), outcome.voice)
+            )
         else:
             port.open_form(trigger, outcome.form, channel=ctx.channel_id)
     later: list[SyncInvitation | OfferSlots] = []
@@ -103,7 +106,7 @@ def deliver(
             _apply(effect, ctx=ctx, port=port, email=email, calendar=calendar, bundle=bundle)
         except ChatError as exc:
             log.warning("chat effect failed", extra={"effect": type(effect).__name__, "code": exc.code})
-            reply_to_actor(Message(_effect_failure(effect, exc, ctx.actor.channel)))
+            reply_to_actor(voiced(Message(_effect_failure(effect, exc, ctx.actor.channel)), outcome.voice))
 
     for effect in outcome.effects:
         if isinstance(effect, SyncInvitation | OfferSlots):
@@ -142,22 +145,33 @@ def deliver(
 def _effect_failure(effect: Effect, exc: ChatError, kind: ChannelKind) -> str:
     """What went wrong, in the words of the actor's channel kind (its registration)."""
     ref = getattr(effect, "reference", "")
-    admin = f"your {kind.title or kind.name} admin"
+    admin = _("your {platform} admin", platform=kind.title or kind.name)
     if isinstance(effect, CreateChannel):
         if not kind.makes_channels:  # it links the channel `new` was typed in; it makes none
-            return (
-                f"{ref}: the record is saved, but I couldn't link this channel to it "
-                f"({exc.code}). Ask {admin} to check the app is added to the "
-                f"{kind.people_place}."
+            return _(
+                "{ref}: the record is saved, but I couldn't link this channel to it ({code}). "
+                "Ask {admin} to check the app is added to the {place}.",
+                ref=ref,
+                code=exc.code,
+                admin=admin,
+                place=kind.people_place,
             )
-        return (
-            f"{ref}: the record is saved, but I couldn't create its channel ({exc.code}). "
-            f"Ask {admin} to check the app's permissions."
+        return _(
+            "{ref}: the record is saved, but I couldn't create its channel ({code}). "
+            "Ask {admin} to check the app's permissions.",
+            ref=ref,
+            code=exc.code,
+            admin=admin,
         )
     if isinstance(effect, Invite):
         who = ", ".join(f"{user_mention(u)}" for u in effect.users)
-        return f"{ref}: {who} is a member, but I couldn't invite them to the channel ({exc.code})."
-    return f"{ref}: the record is saved, but a chat step failed ({exc.code})."
+        return _(
+            "{ref}: {who} is a member, but I couldn't invite them to the channel ({code}).",
+            ref=ref,
+            who=who,
+            code=exc.code,
+        )
+    return _("{ref}: the record is saved, but a chat step failed ({code}).", ref=ref, code=exc.code)
 
 
 def _apply(

@@ -58,6 +58,8 @@ from sqlmodel import col
 from bot.clock import Clock
 from bot.port import ChatError, ChatPort
 from handlers.common import Context, is_family, rules_for
+from handlers.i18n import Voice, voiced
+from handlers.language import address_voice, profile_channel_voice
 from handlers.nags import digest, render
 from handlers.replies import Message, RefreshBundle
 from scheduling.hours import in_working_hours, next_send_time
@@ -524,6 +526,13 @@ class Delivery:
             )
         return message
 
+    def _voice(self, dest: Destination, profile: str) -> Voice:
+        """The reader's language: a DM in the person's, a channel post as the profile says."""
+        if dest.kind == "dm":
+            # `via`: the email port's kind for someone reached by email (their address's kind).
+            return address_voice(self.store, dest.via or self.port.platform, dest.target, profile)
+        return profile_channel_voice(profile)
+
     def _post(self, dest: Destination, message: Message, thread: str | None) -> str:
         self.pacer.wait(dest.target)
         if dest.kind == "dm":
@@ -551,6 +560,7 @@ class Delivery:
             "sent",
             preview=message.preview,
         )
+        message = voiced(message, self._voice(dest, o.profile))
         try:
             if not dest.target:
                 raise ChatError("no_channel", "the case has no channel on this platform")
@@ -688,6 +698,8 @@ class Delivery:
         ]
         previews += [self._message(case, o, now, None).preview for _, o in items]
         message = digest(case.reference, today, previews, quiet=case.digest)
+        if items:
+            message = voiced(message, profile_channel_voice(items[0][1].profile))
         out = [
             Sent(
                 rid,
@@ -784,9 +796,11 @@ def refresh_bundle(
     ) or _bundle_anyway(case.id, reference, state, c.facts, meeting_subject, today)
     if bundle is None:
         return False
-    port.update_message(
-        t.channel, t.message_id, Delivery(store, port, clock=clock)._message(c, bundle, now, None)
-    )
+    sender = Delivery(store, port, clock=clock)
+    message = sender._message(c, bundle, now, None)
+    # Read by whoever it was sent to: the chair (their language) or the channel (the profile's).
+    voice = sender._voice(sender.resolve(c, bundle, today), bundle.profile)
+    port.update_message(t.channel, t.message_id, voiced(message, voice))
     return True
 
 

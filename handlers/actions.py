@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from handlers.common import Context, chat_id, member_of, mention, not_before_start, resolve_case, short
 from handlers.forms import action_form
+from handlers.i18n import _, long_day, ngettext
 from handlers.parse import EXAMPLES, ActionDone, AddAction, CommandError, ListActions
 from handlers.replies import Message, Outcome, only
 from handlers.replies import mention as user_mention
-from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import Member, PlanAction
@@ -39,8 +39,11 @@ def _owner(s: Session, ctx: Context, reference: str, cmd: AddAction, ex: str) ->
             return repo.member_by_address(s, reference, ctx.actor.kind, cmd.owner, on=ctx.today)
         except NotAMember:
             raise CommandError(
-                f"{user_mention(cmd.owner)} isn't a member of {reference}'s core group; an action's "
-                "owner must be.",
+                _(
+                    "{who} isn't a member of {reference}'s core group; an action's owner must be.",
+                    who=user_mention(cmd.owner),
+                    reference=reference,
+                ),
                 ex,
             ) from None
     wanted = cmd.owner_email or cmd.owner_name
@@ -69,7 +72,7 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
         member_of(s, ctx, case)
         owner = _owner(s, ctx, case.reference, cmd, ex)
         if cmd.due is not None:
-            not_before_start(cmd.due, case, ex, "an action's due date")
+            not_before_start(cmd.due, case, ex, _("an action's due date"))
         action = repo.add_action(
             s,
             case.reference,
@@ -80,17 +83,27 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
             due_on=cmd.due,
         )
         number = [a.id for a in _numbered(s, case.reference)].index(action.id) + 1
-    parts = []
-    if owner:
-        parts.append(f"owner {mention(owner)}")
-    if cmd.due:
-        parts.append(f"due {long_date(cmd.due)}")
+    if owner and cmd.due:
+        line = _(
+            "“{text}” — owner {who}, due {day}", text=cmd.text, who=mention(owner), day=long_day(cmd.due)
+        )
+    elif owner:
+        line = _("“{text}” — owner {who}", text=cmd.text, who=mention(owner))
+    elif cmd.due:
+        line = _("“{text}” — due {day}", text=cmd.text, day=long_day(cmd.due))
+    else:
+        line = f"“{cmd.text}”"
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: plan action {number} added",
-            (f"“{cmd.text}”" + (f" — {', '.join(parts)}" if parts else ""),),
-            context=(f"Mark it done with `/coregroup action done {number}`; actions are never deleted",),
+            _("{reference}: plan action {number} added", reference=case.reference, number=number),
+            (line,),
+            context=(
+                _(
+                    "Mark it done with `/coregroup action done {number}`; actions are never deleted",
+                    number=number,
+                ),
+            ),
         ),
         "channel",
     )
@@ -104,19 +117,37 @@ def action_done(ctx: Context, cmd: ActionDone) -> Outcome:
         numbered = _numbered(s, case.reference)
         if not 1 <= cmd.number <= len(numbered):
             raise CommandError(
-                f"{case.reference} has {len(numbered)} plan action"
-                f"{'s' if len(numbered) != 1 else ''}; there is no number {cmd.number}.",
+                ngettext(
+                    "{reference} has {n} plan action; there is no number {number}.",
+                    "{reference} has {n} plan actions; there is no number {number}.",
+                    len(numbered),
+                    reference=case.reference,
+                    number=cmd.number,
+                ),
                 f"{EXAMPLES['actions']} (to see their numbers)",
             )
         action = numbered[cmd.number - 1]
         assert action.id is not None
         if action.status == "achieved":
             return only(
-                Message(f"{case.reference}: action {cmd.number} is already done.", ("Nothing has changed.",))
+                Message(
+                    _(
+                        "{reference}: action {number} is already done.",
+                        reference=case.reference,
+                        number=cmd.number,
+                    ),
+                    (_("Nothing has changed."),),
+                )
             )
         repo.achieve_action(s, case.reference, action.id, actor=ctx.actor.audit_id, now=ctx.now)
     out = Outcome(reference=case.reference)
-    out.say(Message(f"{case.reference}: plan action {cmd.number} done", (f"“{action.text}”",)), "channel")
+    out.say(
+        Message(
+            _("{reference}: plan action {number} done", reference=case.reference, number=cmd.number),
+            (f"“{action.text}”",),
+        ),
+        "channel",
+    )
     return out
 
 
@@ -132,15 +163,22 @@ def list_actions(ctx: Context, cmd: ListActions) -> Outcome:
         bits = [mention(owner)] if owner else []
         if a.due_on:
             late = a.status == "open" and a.due_on < ctx.today
-            bits.append(f"{'**was due**' if late else 'due'} {short(a.due_on)}")
-        state = "done" if a.status == "achieved" else "open"
+            bits.append(
+                _("**was due** {day}", day=short(a.due_on)) if late else _("due {day}", day=short(a.due_on))
+            )
+        state = _("done") if a.status == "achieved" else _("open")
         lines.append(f"{i}. [{state}] {a.text}" + (f" — {', '.join(bits)}" if bits else ""))
     open_count = sum(1 for a in numbered if a.status == "open")
     return only(
         Message(
-            f"{case.reference}: {open_count} open plan action{'s' if open_count != 1 else ''} of "
-            f"{len(numbered)}",
-            tuple(lines) or ("No actions yet.",),
-            context=(f"Add one: `{EXAMPLES['action']}`",),
+            ngettext(
+                "{reference}: {n} open plan action of {total}",
+                "{reference}: {n} open plan actions of {total}",
+                open_count,
+                reference=case.reference,
+                total=len(numbered),
+            ),
+            tuple(lines) or (_("No actions yet."),),
+            context=(_("Add one: `{example}`", example=EXAMPLES["action"]),),
         )
     )

@@ -39,13 +39,14 @@ from handlers.common import (
     when,
 )
 from handlers.forms import report_form
+from handlers.i18n import _, long_day, ngettext
 from handlers.parse import EXAMPLES, SLASH, Attending, CommandError, SendApologies, WriteReport
 from handlers.replies import Button, Message, Outcome, RefreshBundle
 from handlers.reports import report_due
+from handlers.words import meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.engine import Obligation
 from scheduling.reminders import owes_report
-from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 from storage.models import LEAD_SOCIAL_WORKER, REVIEW_CONFERENCE, CoreGroup, Meeting, Member
 
@@ -63,14 +64,21 @@ def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None, ve
         meeting = repo.next_meeting(s, case.reference, now=ctx.now, kinds=sorted(CORE_GROUP_KINDS))
         if meeting is None:
             raise CommandError(
-                f"{case.reference} has no core group booked, so there is nothing to answer for yet.",
+                _(
+                    "{reference} has no core group booked, so there is nothing to answer for yet.",
+                    reference=case.reference,
+                ),
                 EXAMPLES["meeting"],
             )
         return meeting
     if day < ctx.today:
         raise CommandError(
-            f"{long_date(day)} has passed: answers are for meetings still to come. To record who "
-            f"came, use `{EXAMPLES['held']}`.",
+            _(
+                "{day} has passed: answers are for meetings still to come. "
+                "To record who came, use `{example}`.",
+                day=long_day(day),
+                example=EXAMPLES["held"],
+            ),
             example,
         )
     scheduled = [
@@ -85,10 +93,18 @@ def find_meeting(s: Session, case: CoreGroup, ctx: Context, day: date | None, ve
     if upcoming:
         nxt = london_date(upcoming[0].starts_at)
         raise CommandError(
-            f"{case.reference} has no meeting booked on {long_date(day)}; the next is on {long_date(nxt)}.",
+            _(
+                "{reference} has no meeting booked on {day}; the next is on {next}.",
+                reference=case.reference,
+                day=long_day(day),
+                next=long_day(nxt),
+            ),
             f"{SLASH} {verb} {nxt.isoformat()}",
         )
-    raise CommandError(f"{case.reference} has no meeting booked on {long_date(day)}.", EXAMPLES["meeting"])
+    raise CommandError(
+        _("{reference} has no meeting booked on {day}.", reference=case.reference, day=long_day(day)),
+        EXAMPLES["meeting"],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +120,16 @@ class Progress:
     awaited: tuple[int, ...] = ()
 
     def line(self) -> str:
-        s = "s" if self.reports_expected != 1 else ""
-        return (
-            f"{self.reports_in} of {self.reports_expected} written report{s} in · "
-            f"{self.attending} attending · {self.apologies} sent apologies · "
-            f"{self.unanswered} not answered"
+        return ngettext(
+            "{got} of {n} written report in · {attending} attending · {apologies} sent apologies · "
+            "{unanswered} not answered",
+            "{got} of {n} written reports in · {attending} attending · {apologies} sent apologies · "
+            "{unanswered} not answered",
+            self.reports_expected,
+            got=self.reports_in,
+            attending=self.attending,
+            apologies=self.apologies,
+            unanswered=self.unanswered,
         )
 
 
@@ -173,8 +194,14 @@ def without_reports_in(s: Session, case: CoreGroup, obs: list[Obligation], today
 def _meeting_words(meeting: Meeting) -> str:
     day = london_date(meeting.starts_at)
     place = meeting_place(meeting.venue, meeting.online)
-    where = f", {place}" if place else ""
-    return f"the {meeting_label(meeting.kind)} on {long_date(day)} at {london_time(meeting.starts_at)}{where}"
+    values = {
+        "meeting": meeting_label(meeting.kind),
+        "day": long_day(day),
+        "time": london_time(meeting.starts_at),
+    }
+    if place:
+        return _("the {meeting} on {day} at {time}, {place}", place=place, **values)
+    return _("the {meeting} on {day} at {time}", **values)
 
 
 def _report_context(rules: Rules, plan: str) -> tuple[str, ...]:
@@ -185,7 +212,7 @@ def _report_context(rules: Rules, plan: str) -> tuple[str, ...]:
 
 def _report_button(reference: str, meeting: Meeting) -> Button:
     day = london_date(meeting.starts_at).isoformat()
-    return Button("Write my report", "cg.run", f"{reference} report {day}", primary=True)
+    return Button(_("Write my report"), "cg.run", f"{reference} report {day}", primary=True)
 
 
 def _status_of(s: Session, case: CoreGroup, meeting: Meeting, me: Member) -> str | None:
@@ -210,9 +237,17 @@ def attending(ctx: Context, cmd: Attending) -> Outcome:
     rules = rules_for(case.profile)
     day = london_date(meeting.starts_at)
     preview = (
-        f"{case.reference}: you were already down as attending {_meeting_words(meeting)}"
+        _(
+            "{reference}: you were already down as attending {meeting}",
+            reference=case.reference,
+            meeting=_meeting_words(meeting),
+        )
         if already
-        else f"{case.reference}: you're down as attending {_meeting_words(meeting)}"
+        else _(
+            "{reference}: you're down as attending {meeting}",
+            reference=case.reference,
+            meeting=_meeting_words(meeting),
+        )
     )
     out = Outcome(reference=None if already else case.reference)
     out.say(
@@ -220,9 +255,12 @@ def attending(ctx: Context, cmd: Attending) -> Outcome:
             preview,
             (
                 counts.line(),
-                f"If that changes, send apologies: `{SLASH} {case.reference} apologies {day.isoformat()}`.",
+                _(
+                    "If that changes, send apologies: `{command}`.",
+                    command=" ".join((SLASH, case.reference, "apologies", day.isoformat())),
+                ),
             ),
-            (Button("Sending apologies", "cg.run", f"{case.reference} apologies {day.isoformat()}"),),
+            (Button(_("Sending apologies"), "cg.run", f"{case.reference} apologies {day.isoformat()}"),),
             _report_context(rules, case.plan),
         )
     )
@@ -249,21 +287,25 @@ def send_apologies(ctx: Context, cmd: SendApologies) -> Outcome:
             )
         counts = progress(s, case, meeting, ctx.today, email=ctx.config.email)
     detail: list[str] = []
+    noted = {"reference": case.reference, "meeting": _meeting_words(meeting)}
     if report_in:
-        preview = (
-            f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
-            "written report is already in"
-        )
+        preview = _("{reference}: apologies noted for {meeting}; your written report is already in", **noted)
     elif asked:
-        by = when(london_date(due), ctx.today, rules.calendar) if due else "before the meeting"
-        preview = (
-            f"{case.reference}: apologies noted for {_meeting_words(meeting)}; your "
-            f"written report is due by {by}"
-        )
-        detail.append("Cover contact with the family, work done, concerns and progress against the plan.")
+        if due:
+            preview = _(
+                "{reference}: apologies noted for {meeting}; your written report is due by {by}",
+                by=when(london_date(due), ctx.today, rules.calendar),
+                **noted,
+            )
+        else:
+            preview = _(
+                "{reference}: apologies noted for {meeting}; your written report is due before the meeting",
+                **noted,
+            )
+        detail.append(_("Cover contact with the family, work done, concerns and progress against the plan."))
     else:
-        preview = f"{case.reference}: apologies noted for {_meeting_words(meeting)}"
-        detail.append("The social worker will tell the meeting anything you would like it to know.")
+        preview = _("{reference}: apologies noted for {meeting}", **noted)
+        detail.append(_("The social worker will tell the meeting anything you would like it to know."))
     detail.append(counts.line())
     out = Outcome(reference=case.reference)
     out.say(
@@ -284,7 +326,7 @@ def write_report(ctx: Context, cmd: WriteReport) -> Outcome:
             member_of(s, ctx, case)
             meeting = find_meeting(s, case, ctx, cmd.day, "report")
         assert meeting.id is not None
-        label = long_date(london_date(meeting.starts_at))
+        label = long_day(london_date(meeting.starts_at))
         return Outcome(form=report_form(case.reference, meeting.id, label), reference=case.reference)
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
@@ -313,16 +355,26 @@ def write_report(ctx: Context, cmd: WriteReport) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: your written report for the {meeting_label(meeting.kind)} on "
-            f"{long_date(day)} is in",
-            ("It is on the case record for the chair and the minutes.", counts.line()),
+            _(
+                "{reference}: your written report for the {meeting} on {day} is in",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                day=long_day(day),
+            ),
+            (_("It is on the case record for the chair and the minutes."), counts.line()),
         )
     )
-    s_ = "s" if counts.reports_expected != 1 else ""
     out.say(
         Message(
-            f"{case.reference}: {counts.reports_in} of {counts.reports_expected} written report{s_} "
-            f"in for the {meeting_label(meeting.kind)} on {when(day, ctx.today, rules.calendar)}",
+            ngettext(
+                "{reference}: {got} of {n} written report in for the {meeting} on {when}",
+                "{reference}: {got} of {n} written reports in for the {meeting} on {when}",
+                counts.reports_expected,
+                reference=case.reference,
+                got=counts.reports_in,
+                meeting=meeting_label(meeting.kind),
+                when=when(day, ctx.today, rules.calendar),
+            ),
         ),
         "channel",
     )

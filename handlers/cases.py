@@ -8,6 +8,7 @@ acknowledgement, so the channel's acknowledgement never waits on channel creatio
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlmodel import Session
 
@@ -26,6 +27,7 @@ from handlers.common import (
     when,
 )
 from handlers.forms import close_form, new_case_form
+from handlers.i18n import _, long_day, ngettext
 from handlers.parse import EXAMPLES, SLASH, SUMMARIES, ChangeCase, CloseCase, CommandError, Help
 from handlers.parse import NewCase as NewCaseCmd
 from handlers.replies import ArchiveChannel, Button, CreateChannel, Message, Outcome, only
@@ -68,7 +70,12 @@ def _profile(name: str, example: str) -> Rules:
         load_profile(name)
     except ProfileError:
         raise CommandError(
-            f"I don't know the profile `{name}`. Profiles: {', '.join(profile_names())}.", example
+            _(
+                "I don't know the profile `{name}`. Profiles: {names}.",
+                name=name,
+                names=", ".join(profile_names()),
+            ),
+            example,
         ) from None
     return rules_for(name)
 
@@ -81,16 +88,16 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
     rules = _profile(cmd.profile, ex)
     if cmd.plan not in rules.profile.plans:
         raise CommandError(
-            f"The {rules.profile.title} profile covers {', '.join(rules.profile.plans)} plans, not "
-            f"`{cmd.plan}`.",
+            _(
+                "The {profile} profile covers {plans} plans, not `{plan}`.",
+                profile=rules.profile.title,
+                plans=", ".join(rules.profile.plans),
+                plan=cmd.plan,
+            ),
             ex.replace("plan:cp", f"plan:{rules.profile.plans[0]}"),
         )
     if cmd.start > ctx.today:
-        raise CommandError(
-            f"`start:` is the date of the conference that started the plan; "
-            f"{long_date(cmd.start)} is still to come.",
-            ex,
-        )
+        raise CommandError(_still_to_come(cmd.start), ex)
     person = ctx.directory.person(ctx.actor.user_id) if ctx.directory else None
     prefix = ctx.config.reference_prefix
     if cmd.reference and not re.fullmatch(rf"{re.escape(prefix)}-\d{{1,8}}", cmd.reference):
@@ -128,20 +135,20 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
         # Whoever starts a case is its lead and holds its powers, granted by themself (audited).
         assert lead.id is not None
         repo.grant_powers(s, case.reference, lead.id, actor=ctx.actor.audit_id, now=ctx.now)
-        summary = case_summary(s, case, ctx, title="core group set up")
+        summary = case_summary(s, case, ctx, title=_("core group set up"))
     name = channel_name(ctx.config.channel_prefix, case.reference)
     out = Outcome(reference=case.reference)
     # Some channels' bots can't create a channel everywhere, so link the one `new` was typed in;
     # the others make the private channel.
     where = (
-        "I've linked the channel you typed this in and I'm posting the first deadlines there."
+        _("I've linked the channel you typed this in and I'm posting the first deadlines there.")
         if not ctx.actor.channel.makes_channels
-        else f"I'm creating the private channel #{name} and pinning the first deadlines there."
+        else _("I'm creating the private channel #{name} and pinning the first deadlines there.", name=name)
     )
     out.say(
         Message(
-            f"{case.reference} is set up and you are its lead social worker.",
-            (where, f"Next: add the core group with `{EXAMPLES['add']}`."),
+            _("{reference} is set up and you are its lead social worker.", reference=case.reference),
+            (where, _("Next: add the core group with `{example}`.", example=EXAMPLES["add"])),
         )
     )
     out.effects.append(CreateChannel(case.reference, name, (ctx.actor.user_id,), summary))
@@ -151,15 +158,11 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
 def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
     ex = EXAMPLES["change"]
     if cmd.start is not None and cmd.start > ctx.today:
-        raise CommandError(
-            f"`start:` is the date of the conference that started the plan; "
-            f"{long_date(cmd.start)} is still to come.",
-            ex,
-        )
+        raise CommandError(_still_to_come(cmd.start), ex)
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_or_manager(s, ctx, case)
-        what = "change its profile" if cmd.profile else "change its start date"
+        what = _("change its profile") if cmd.profile else _("change its start date")
         require_powers(ctx, me, case, what)
         before_profile, before_start = case.profile, case.start
         rules = rules_for(case.profile)
@@ -167,7 +170,11 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
             rules = _profile(cmd.profile, ex.replace("start:2027-01-04", "profile:suffolk"))
             if case.plan not in rules.profile.plans:
                 raise CommandError(
-                    f"The {rules.profile.title} profile doesn't cover {case.plan} plans.",
+                    _(
+                        "The {profile} profile doesn't cover {plan} plans.",
+                        profile=rules.profile.title,
+                        plan=case.plan,
+                    ),
                     f"{SLASH} change profile:shropshire",
                 )
             case = repo.update_case(
@@ -177,29 +184,48 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
             # The storage layer re-reads the whole record as the engine does and refuses a
             # start after anything already recorded (a meeting, a visit, a review).
             case = repo.change_start(s, case.reference, cmd.start, actor=ctx.actor.audit_id, now=ctx.now)
-        _, obs = case_obligations(s, case, ctx.today)
+        _rules, obs = case_obligations(s, case, ctx.today)
     nxt = next((o for o in obs if o.status != "met"), None)
     detail = []
-    changed = []
+    new_profile = bool(cmd.profile)
+    new_start = cmd.start is not None and cmd.start != before_start
     if cmd.profile:
-        changed.append(f"now follows {rules.profile.title}")
-        detail.append(f"It followed {load_profile(before_profile).title}.")
-    if cmd.start is not None and cmd.start != before_start:
-        changed.append(f"now starts on {long_date(case.start)}")
-        detail.append(f"The start was {long_date(before_start)}.")
-    if not changed:
+        detail.append(_("It followed {profile}.", profile=load_profile(before_profile).title))
+    if new_start:
+        detail.append(_("The start was {day}.", day=long_day(before_start)))
+    if not new_profile and not new_start:
         return only(
             Message(
-                f"{case.reference}: nothing to change.", (f"It already starts on {long_date(before_start)}.",)
+                _("{reference}: nothing to change.", reference=case.reference),
+                (_("It already starts on {day}.", day=long_day(before_start)),),
             )
         )
-    detail.append("Deadlines are recounted.")
+    detail.append(_("Deadlines are recounted."))
     if nxt:
-        detail.append(f"Next: **{rule_title(nxt.rule)}** by {when(nxt.due, ctx.today, rules.calendar)}")
+        detail.append(
+            _(
+                "Next: **{rule}** by {when}",
+                rule=rule_title(nxt.rule),
+                when=when(nxt.due, ctx.today, rules.calendar),
+            )
+        )
+    if new_profile and new_start:
+        headline = _(
+            "{reference} now follows {profile} and now starts on {day}.",
+            reference=case.reference,
+            profile=rules.profile.title,
+            day=long_day(case.start),
+        )
+    elif new_profile:
+        headline = _(
+            "{reference} now follows {profile}.", reference=case.reference, profile=rules.profile.title
+        )
+    else:
+        headline = _("{reference} now starts on {day}.", reference=case.reference, day=long_day(case.start))
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference} {' and '.join(changed)}.",
+            headline,
             tuple(detail),
             context=(rule_context(nxt.rule, rules, case.plan),) if nxt else (),
         ),
@@ -215,7 +241,7 @@ def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_or_manager(s, ctx, case)
-        require_powers(ctx, me, case, "close it")
+        require_powers(ctx, me, case, _("close it"))
         if case.status == "closed":
             raise CaseClosed(case.reference)
         still_open = _still_open(s, ctx, case.reference)
@@ -226,11 +252,15 @@ def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
         again = f'close reason:"{reason.replace(chr(34), chr(39))}" confirm case:{case.reference}'
         return only(
             Message(
-                f"{case.reference} still has {len(still_open)} thing{'s' if len(still_open) != 1 else ''} "
-                "open; nothing has been closed yet.",
-                (*still_open, "Closing stops every reminder and archives the channel. Close anyway?"),
-                (Button("Close anyway", "cg.run", again, primary=True),),
-                context=(f"Or finish them first, then `{EXAMPLES['close']}`.",),
+                ngettext(
+                    "{reference} still has {n} thing open; nothing has been closed yet.",
+                    "{reference} still has {n} things open; nothing has been closed yet.",
+                    len(still_open),
+                    reference=case.reference,
+                ),
+                (*still_open, _("Closing stops every reminder and archives the channel. Close anyway?")),
+                (Button(_("Close anyway"), "cg.run", again, primary=True),),
+                context=(_("Or finish them first, then `{example}`.", example=EXAMPLES["close"]),),
             )
         )
     with ctx.write() as s:
@@ -238,10 +268,12 @@ def close_case(ctx: Context, cmd: CloseCase) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference} is closed: {reason}",
+            _("{reference} is closed: {reason}", reference=case.reference, reason=reason),
             (
-                "Its record is kept for the retention period and can be exported; no more reminders "
-                "will be sent. The channel is archived.",
+                _(
+                    "Its record is kept for the retention period and can be exported; no more reminders "
+                    "will be sent. The channel is archived."
+                ),
             ),
         ),
         "channel",
@@ -273,12 +305,24 @@ def _still_open(s: Session, ctx: Context, reference: str) -> list[str]:
 def help_text(ctx: Context, cmd: Help) -> Outcome:
     if cmd.topic and cmd.topic in EXAMPLES:
         summary = dict(SUMMARIES).get(cmd.topic, "")
-        return only(Message(f"`{SLASH} {cmd.topic}`: {summary}", (f"`{EXAMPLES[cmd.topic]}`",)))
-    lines = tuple(f"`{name}` — {what}" for name, what in SUMMARIES)
+        return only(
+            Message(
+                _("`{command}`: {summary}", command=SLASH + " " + cmd.topic, summary=summary),
+                (f"`{EXAMPLES[cmd.topic]}`",),
+            )
+        )
+    lines = tuple(_("`{name}` — {what}", name=name, what=what) for name, what in SUMMARIES)
     return only(
         Message(
-            f"What I can do with `{SLASH}` (in a core group's channel the case is implied):",
+            _("What I can do with `{slash}` (in a core group's channel the case is implied):", slash=SLASH),
             lines,
-            context=(f"Example: `{EXAMPLES['meeting']}`",),
+            context=(_("Example: `{example}`", example=EXAMPLES["meeting"]),),
         )
+    )
+
+
+def _still_to_come(day: date) -> str:
+    return _(
+        "`start:` is the date of the conference that started the plan; {day} is still to come.",
+        day=long_day(day),
     )

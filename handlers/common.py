@@ -17,17 +17,19 @@ from typing import Final, Protocol
 
 from sqlmodel import Session
 
+from handlers.i18n import _, either, long_day, ngettext, short_day
 from handlers.parse import EXAMPLES, REFERENCE_RE, CommandError
 from handlers.replies import Message
 from handlers.replies import mention as user_mention
+from handlers.words import INTERPRETATION_NOTE
+from handlers.words import rule_title as rule_title
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.engine import Obligation, obligations
 from scheduling.london import LONDON, Clock, london_today
-from scheduling.profiles import Profile, load_profile
+from scheduling.profiles import Profile, RuleSpec, load_profile
 from scheduling.roles import FAMILY_KINDS, PROFESSIONAL, ROLES
 from scheduling.roles import role_key as role_key  # handlers import it from here
 from scheduling.roles import role_label as role_label
-from scheduling.wording import INTERPRETATION_NOTE, RULE_TITLES, long_date, short_date
 from storage import repository as repo
 from storage.db import Store
 from storage.errors import NotAMember, StorageError, UnknownCase, UnknownChannel
@@ -187,7 +189,7 @@ def resolve_case(s: Session, ctx: Context, explicit: str | None) -> CoreGroup:
         except UnknownChannel:
             pass
     raise CommandError(
-        "Which case? This isn't a core group's channel, so add the case reference.",
+        _("Which case? This isn't a core group's channel, so add the case reference."),
         f"{EXAMPLES['status']} CG-0001",
     )
 
@@ -197,8 +199,8 @@ def refusal_not_member(reference: str) -> Refusal:
     confirms that a reference exists."""
     return Refusal(
         Message(
-            f"Only members of {reference}'s core group can see or change its record.",
-            ('Ask the lead social worker to add you: `/coregroup add @you role:"…"`.',),
+            _("Only members of {reference}'s core group can see or change its record.", reference=reference),
+            (_('Ask the lead social worker to add you: `/coregroup add @you role:"…"`.'),),
         )
     )
 
@@ -219,11 +221,15 @@ def member_of(s: Session, ctx: Context, case: CoreGroup) -> Member:
 def refusal_closed(case: CoreGroup) -> Refusal:
     """What someone who was in a closed case's core group hears: it is closed, not "you are
     not a member" (they were; the record is kept, not theirs to change)."""
-    when_closed = f" on {long_date(london_date(case.closed_at))}" if case.closed_at else ""
+    when_closed = _(" on {day}", day=long_day(london_date(case.closed_at))) if case.closed_at else ""
     return Refusal(
         Message(
-            f"{case.reference} was closed{when_closed}; nothing more can be recorded for it.",
-            ("Its record is kept and can be exported by the lead social worker or their manager.",),
+            _(
+                "{reference} was closed{when}; nothing more can be recorded for it.",
+                reference=case.reference,
+                when=when_closed,
+            ),
+            (_("Its record is kept and can be exported by the lead social worker or their manager."),),
         )
     )
 
@@ -259,8 +265,12 @@ def require_powers(ctx: Context, member: Member | None, case: CoreGroup, what: s
     if not may_use_powers(ctx, member):
         raise Refusal(
             Message(
-                f"Only {case.reference}'s lead social worker or their manager can {what}.",
-                ("Nothing has changed. Ask the lead social worker if this needs doing.",),
+                _(
+                    "Only {reference}'s lead social worker or their manager can {what}.",
+                    reference=case.reference,
+                    what=what,
+                ),
+                (_("Nothing has changed. Ask the lead social worker if this needs doing."),),
             )
         )
 
@@ -346,7 +356,7 @@ _DOC = re.compile(r"^\d{3}_[0-9a-f]+\.txt\s*")
 def source_label(source: str, profile: Profile) -> str:
     """`002_…txt §2.1` → `Suffolk guidance §2.1`: readers know the council, not our file names."""
     if _DOC.match(source):
-        return f"{profile.title} guidance {_DOC.sub('', source)}".strip()
+        return _("{council} guidance {clause}", council=profile.title, clause=_DOC.sub("", source).strip())
     return source
 
 
@@ -356,29 +366,37 @@ def rule_context(rule_id: str, rules: Rules, plan: str, *, interpretation: bool 
     spec = rule.for_plan(plan) if rule else None
     if spec is None:
         return rule_id
-    parts = [rule_id, source_label(spec.source, rules.profile), spec.text.rstrip(".")]
+    source = source_label(spec.source, rules.profile)
+    text = rule_text(spec)
     if interpretation if interpretation is not None else spec.interpretation:
-        parts.append(INTERPRETATION_NOTE)
-    return " · ".join(parts)
+        return _(
+            "{rule} · {source} · {text} · {note}",
+            rule=rule_id,
+            source=source,
+            text=text,
+            note=INTERPRETATION_NOTE,
+        )
+    return _("{rule} · {source} · {text}", rule=rule_id, source=source, text=text)
 
 
-def rule_title(rule_id: str) -> str:
-    return RULE_TITLES.get(rule_id, rule_id.replace("_", " "))
+def rule_text(spec: RuleSpec) -> str:
+    """The rule in words, as the profile words it: in Welsh too where the profile gives it."""
+    return either(spec.text.rstrip("."), cy=spec.text_cy.rstrip(".") if spec.text_cy else None)
 
 
 def when(d: date, today: date, cal: WorkingCalendar) -> str:
     """`Tue 5 Jan 2027`, with "in 3 working days" beside dates in the next two weeks."""
-    text = long_date(d)
+    text = long_day(d)
     if d == today:
-        return f"{text} (today)"
+        return _("{day} (today)", day=text)
     if 0 < (d - today).days <= 14:
         n = cal.working_days_between(today, d)
         if n == 1 and (d - today).days == 1:
-            return f"{text} (tomorrow)"
-        return f"{text} (in {n} working day{'s' if n != 1 else ''})"
+            return _("{day} (tomorrow)", day=text)
+        return ngettext("{day} (in {n} working day)", "{day} (in {n} working days)", n, day=text)
     if d < today and (today - d).days <= 14:
         n = cal.working_days_between(d, today)
-        return f"{text} ({n} working day{'s' if n != 1 else ''} ago)"
+        return ngettext("{day} ({n} working day ago)", "{day} ({n} working days ago)", n, day=text)
     return text
 
 
@@ -386,12 +404,12 @@ def meeting_place(venue: str | None, online: bool) -> str:
     """Where a meeting is, as a message says it: "Family centre", "online", "Family centre and
     online", or "" when neither is known. (The venue is stored as typed; online is a flag.)"""
     if venue and online:
-        return f"{venue} and online"
-    return venue or ("online" if online else "")
+        return _("{venue} and online", venue=venue)
+    return venue or (_("online") if online else "")
 
 
 def short(d: date) -> str:
-    return short_date(d)
+    return short_day(d)
 
 
 def at_london(day: date, at: time) -> datetime:
@@ -457,15 +475,20 @@ def dated_example(example: str, today: date | None) -> str:
 
 def error_message(exc: CommandError | StorageError, today: date | None = None) -> Message:
     if isinstance(exc, CommandError):
-        return Message(exc.problem, (f"Try `{dated_example(exc.example, today)}`",))
-    detail = (f"Try `{dated_example(exc.example, today)}`",) if exc.example else ()
+        return Message(exc.problem, (_("Try `{example}`", example=dated_example(exc.example, today)),))
+    detail = (_("Try `{example}`", example=dated_example(exc.example, today)),) if exc.example else ()
     return Message(exc.message, detail)
 
 
 def not_before_start(day: date, case: CoreGroup, example: str, what: str) -> None:
     if day < case.start:
         raise CommandError(
-            f"{long_date(day)} is before {case.reference} started ({long_date(case.start)}): "
-            f"{what} can't be earlier than that.",
+            _(
+                "{day} is before {reference} started ({start}): {what} can't be earlier than that.",
+                day=long_day(day),
+                reference=case.reference,
+                start=long_day(case.start),
+                what=what,
+            ),
             example,
         )

@@ -19,6 +19,7 @@ from handlers import (
     cases,
     escalation,
     followthrough,
+    language,
     meetings,
     members,
     risk,
@@ -59,6 +60,7 @@ from handlers.parse import (
     ScheduleMeeting,
     ScheduleReview,
     SendApologies,
+    SetLanguage,
     SignificantChange,
     Status,
     TierMeeting,
@@ -119,13 +121,14 @@ ROUTES: dict[type[Command], Handler] = {
     Status: status.status,
     Rota: status.rota,
     OpenForm: _open_form,
+    SetLanguage: language.set_language,
 }
 
 
 #: Commands that only read (or open a form): no pinned summary to refresh after them. `new`
 #: pins its first summary itself (`CreateChannel`).
 READ_ONLY: frozenset[type[Command]] = frozenset(
-    {Help, Status, Rota, ListMembers, ListActions, OpenForm, NewCase}
+    {Help, Status, Rota, ListMembers, ListActions, OpenForm, NewCase, SetLanguage}
 )
 
 
@@ -157,7 +160,12 @@ def with_summaries(ctx: Context, outcome: Outcome) -> Outcome:
 
 
 def handle(ctx: Context, command: Command) -> Outcome:
-    """Run one command. Never raises for bad input, refusals or retries."""
+    """Run one command, its messages rendered for each reader (`handlers.language`). Never
+    raises for bad input, refusals or retries."""
+    return language.localise_outcome(ctx, _handle(ctx, command))
+
+
+def _handle(ctx: Context, command: Command) -> Outcome:
     try:
         return with_summaries(ctx, with_summary_refresh(command, ROUTES[type(command)](ctx, command)))
     except Duplicate:
@@ -178,5 +186,5 @@ def handle_text(ctx: Context, text: str) -> Outcome:
     try:
         command = parse(text)
     except CommandError as exc:
-        return only(error_message(exc, ctx.today))
+        return language.localise_outcome(ctx, only(error_message(exc, ctx.today)))
     return handle(ctx, command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from handlers.i18n import LANGUAGE_NAMES, _
 from handlers.parse import (
     EXAMPLES,
     AddAction,
@@ -36,9 +37,9 @@ from scheduling.roles import KIND_WORDS, MEMBER_KINDS
 FormValue = str | list[str] | None
 
 PLAN_LABELS = {
-    "cp": "Child protection plan (cp)",
-    "cin": "Child in need plan (cin)",
-    "lac": "Looked-after child (lac)",
+    "cp": _("Child protection plan (cp)"),
+    "cin": _("Child in need plan (cin)"),
+    "lac": _("Looked-after child (lac)"),
 }
 
 
@@ -53,27 +54,29 @@ class FormError(Exception):
 def new_case_form(profiles: Iterable[str]) -> Form:
     return Form(
         id="new",
-        title="New core group",
-        intro="Use the case reference only (like CG-0001), never the child's name.",
+        title=_("New core group"),
+        intro=_("Use the case reference only (like CG-0001), never the child's name."),
         fields=(
             FormField(
                 "reference",
-                "Case reference",
+                _("Case reference"),
                 optional=True,
                 placeholder="CG-0001",
-                hint="Leave empty to get the next free reference.",
+                hint=_("Leave empty to get the next free reference."),
             ),
-            FormField("profile", "Local guidance", "select", options=tuple(Option(p, p) for p in profiles)),
+            FormField(
+                "profile", _("Local guidance"), "select", options=tuple(Option(p, p) for p in profiles)
+            ),
             FormField(
                 "plan",
-                "Plan type",
+                _("Plan type"),
                 "select",
                 options=tuple(Option(p, PLAN_LABELS[p]) for p in PLANS),
                 initial="cp",
             ),
-            FormField("start", "Date of the conference (start event)", "date"),
+            FormField("start", _("Date of the conference (start event)"), "date"),
         ),
-        submit="Create",
+        submit=_("Create"),
     )
 
 
@@ -82,25 +85,35 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
     "workspace", "team")."""
     return Form(
         id="add",
-        title="Add a member",
+        title=_("Add a member"),
         context=reference,
-        intro=f"Pick someone in the {place}, or give the email of someone outside it.",
+        intro=_("Pick someone in the {place}, or give the email of someone outside it.", place=place),
         fields=(
-            FormField("user", f"Person in the {place}", "user", optional=True),
-            FormField("email", f"…or their email (outside the {place})", "email", optional=True),
-            FormField("name", f"Their name (outside the {place} only)", optional=True),
-            FormField("role", "Role", placeholder="health visitor"),
+            FormField("user", _("Person in the {place}", place=place), "user", optional=True),
+            FormField(
+                "email", _("…or their email (outside the {place})", place=place), "email", optional=True
+            ),
+            FormField("name", _("Their name (outside the {place} only)", place=place), optional=True),
+            FormField("role", _("Role"), placeholder="health visitor"),
             FormField(
                 "kind",
-                "Who they are",
+                _("Who they are"),
                 "select",
                 optional=True,
                 options=tuple(Option(k, f"{k}: {KIND_WORDS[k]}"[:75]) for k in MEMBER_KINDS),
-                hint="Leave empty to read it from the role (a mother is family, a GP a professional).",
+                hint=_("Leave empty to read it from the role (a mother is family, a GP a professional)."),
             ),
-            FormField("agency", "Agency", optional=True, placeholder="NHS"),
+            FormField("agency", _("Agency"), optional=True, placeholder="NHS"),
+            FormField(
+                "language",
+                _("Language they read"),
+                "select",
+                optional=True,
+                options=tuple(Option(code, name) for code, name in LANGUAGE_NAMES.items()),
+                hint=_("Leave empty to ask them (Welsh guidance) or use the guidance's default."),
+            ),
         ),
-        submit="Add",
+        submit=_("Add"),
     )
 
 
@@ -127,26 +140,26 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
     """`family`: family members with an email, offered only to the lead social worker, who
     decides whether each gets the calendar invitation (none is ticked by default)."""
     fields = [
-        FormField("date", "Date", "date"),
-        FormField("time", "Time", "time", initial="10:00"),
-        FormField("venue", "Venue", optional=True, placeholder="Family centre"),
+        FormField("date", _("Date"), "date"),
+        FormField("time", _("Time"), "time", initial="10:00"),
+        FormField("venue", _("Venue"), optional=True, placeholder="Family centre"),
         FormField(
-            "online", "Online", "checkbox", optional=True, options=(Option("online", "Online meeting"),)
+            "online", _("Online"), "checkbox", optional=True, options=(Option("online", _("Online meeting")),)
         ),
     ]
     if family:
         fields.append(
             FormField(
                 "family",
-                "Send the invitation to family members",
+                _("Send the invitation to family members"),
                 "checkbox",
                 optional=True,
                 options=tuple(Option(f"m:{mid}", label[:75]) for mid, label in family[:10]),
-                hint="Only the people you tick get the calendar invitation.",
+                hint=_("Only the people you tick get the calendar invitation."),
             )
         )
     return Form(
-        id="meeting", title="Book a core group", context=reference, fields=tuple(fields), submit="Book"
+        id="meeting", title=_("Book a core group"), context=reference, fields=tuple(fields), submit=_("Book")
     )
 
 
@@ -155,40 +168,43 @@ def held_form(reference: str, meeting_id: int, day: date, members: Sequence[tupl
     opts = tuple(Option(f"m:{mid}", label[:75]) for mid, label in members)
     return Form(
         id="held",
-        title="Meeting held",
+        title=_("Meeting held"),
         context=f"{reference}|{meeting_id}",
         fields=(
-            FormField("date", "Date it was held", "date", initial=day.isoformat()),
-            FormField("attended", "Who attended", "multi_select", options=opts),
-            FormField("apologies", "Who sent apologies", "multi_select", optional=True, options=opts),
+            FormField("date", _("Date it was held"), "date", initial=day.isoformat()),
+            FormField("attended", _("Who attended"), "multi_select", options=opts),
+            FormField("apologies", _("Who sent apologies"), "multi_select", optional=True, options=opts),
         ),
-        submit="Record",
+        submit=_("Record"),
     )
 
 
 def report_form(reference: str, meeting_id: int, meeting_label: str) -> Form:
     return Form(
         id="report",
-        title="Written report",
+        title=_("Written report"),
         context=f"{reference}|{meeting_id}",
-        intro=f"Your report for the core group on {meeting_label}: contact with the family, work "
-        "done, concerns, progress against the plan.",
-        fields=(FormField("text", "Report", "long_text"),),
-        submit="Send report",
+        intro=_(
+            "Your report for the core group on {day}: contact with the family, work done, concerns, "
+            "progress against the plan.",
+            day=meeting_label,
+        ),
+        fields=(FormField("text", _("Report"), "long_text"),),
+        submit=_("Send report"),
     )
 
 
 def action_form(reference: str) -> Form:
     return Form(
         id="action",
-        title="Add a plan action",
+        title=_("Add a plan action"),
         context=reference,
         fields=(
-            FormField("text", "Action", "long_text"),
-            FormField("owner", "Owner", "user", optional=True),
-            FormField("due", "Due", "date", optional=True),
+            FormField("text", _("Action"), "long_text"),
+            FormField("owner", _("Owner"), "user", optional=True),
+            FormField("due", _("Due"), "date", optional=True),
         ),
-        submit="Add",
+        submit=_("Add"),
     )
 
 
@@ -197,20 +213,20 @@ def visit_form(reference: str, today: date) -> Form:
     child was seen alone, and who visited when it was not the person filling it in."""
     return Form(
         id="visit",
-        title="Record a visit",
+        title=_("Record a visit"),
         context=reference,
         fields=(
-            FormField("date", "Date of the visit", "date", initial=today.isoformat()),
+            FormField("date", _("Date of the visit"), "date", initial=today.isoformat()),
             FormField(
                 "seen_alone",
-                "Seen alone",
+                _("Seen alone"),
                 "checkbox",
                 optional=True,
-                options=(Option("yes", "The child was seen alone"),),
+                options=(Option("yes", _("The child was seen alone")),),
             ),
-            FormField("by", "Visited by (leave empty if it was you)", "user", optional=True),
+            FormField("by", _("Visited by (leave empty if it was you)"), "user", optional=True),
         ),
-        submit="Record",
+        submit=_("Record"),
     )
 
 
@@ -218,15 +234,17 @@ def resolution_form(reference: str, today: date) -> Form:
     """Cwm Taf Morgannwg Appendix 3, the resolution request, reduced to what the record needs."""
     return Form(
         id="resolution",
-        title="Resolution request",
+        title=_("Resolution request"),
         context=reference,
-        intro="Appendix 3: a request for the resolution process (Tier 1). Keep it brief and "
-        "factual; the full form stays on the case record.",
-        fields=(
-            FormField("requested", "Date of the request", "date", initial=today.isoformat()),
-            FormField("reason", "Why the plan is not reducing the risk", "long_text"),
+        intro=_(
+            "Appendix 3: a request for the resolution process (Tier 1). Keep it brief and "
+            "factual; the full form stays on the case record."
         ),
-        submit="Send request",
+        fields=(
+            FormField("requested", _("Date of the request"), "date", initial=today.isoformat()),
+            FormField("reason", _("Why the plan is not reducing the risk"), "long_text"),
+        ),
+        submit=_("Send request"),
     )
 
 
@@ -273,7 +291,7 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
             errors[key] = exc.problem
             return None
 
-    ref, _, extra = context.partition("|")
+    ref, _sep, extra = context.partition("|")
     meeting_id = int(extra) if extra.isdigit() else None
     if form_id == "new":
         reference = _one(values, "reference") or ""
@@ -299,16 +317,27 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
                 errors["email"] = exc.problem
             if not user and not _one(values, "name"):
                 errors["name"] = "Give the name of someone added by email."
+        language = _one(values, "language")
+        if language and language not in LANGUAGE_NAMES:
+            errors["language"] = "Pick Cymraeg or English, or leave it empty."
         _raise(errors)
         kind = _one(values, "kind")
         if user:
-            return AddMember(case=ref, user=user, role=role, agency=_one(values, "agency"), kind=kind)
+            return AddMember(
+                case=ref,
+                user=user,
+                role=role,
+                agency=_one(values, "agency"),
+                kind=kind,
+                language=language or None,
+            )
         return AddMember(
             case=ref,
             email=email,
             display_name=_one(values, "name"),
             role=role,
             agency=_one(values, "agency"),
+            language=language or None,
             kind=kind,
         )
     if form_id == "close":

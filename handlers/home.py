@@ -18,9 +18,10 @@ from handlers.common import (
     rule_title,
     when,
 )
+from handlers.i18n import _
 from handlers.replies import Button, Message, RefreshHome
+from handlers.words import meeting_label
 from scheduling.catalogue import ANYONE_RULES, LEAD_RULES
-from scheduling.wording import meeting_label
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER
@@ -53,32 +54,50 @@ def home(ctx: Context) -> list[Message]:
                 if mine:
                     due = london_date(mine[0].due_at) if mine[0].due_at else london_date(nxt.starts_at)
                     lines.append(
-                        f"Your written report for the {meeting_label(nxt.kind)}: due by "
-                        f"**{when(due, ctx.today, rules.calendar)}**"
+                        _(
+                            "Your written report for the {meeting}: due by **{when}**",
+                            meeting=meeting_label(nxt.kind),
+                            when=when(due, ctx.today, rules.calendar),
+                        )
                     )
             numbered = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
             for i, a in enumerate(numbered, start=1):
                 if a.status == "open" and a.owner_member_id == me.id:
-                    due_txt = f" — due {when(a.due_on, ctx.today, rules.calendar)}" if a.due_on else ""
-                    lines.append(f"Action {i}: {a.text[:80]}{due_txt}")
+                    if a.due_on:
+                        lines.append(
+                            _(
+                                "Action {number}: {text} — due {when}",
+                                number=i,
+                                text=a.text[:80],
+                                when=when(a.due_on, ctx.today, rules.calendar),
+                            )
+                        )
+                    else:
+                        lines.append(_("Action {number}: {text}", number=i, text=a.text[:80]))
             wanted = LEAD_RULES if me.role == LEAD_SOCIAL_WORKER else ANYONE_RULES
             for o in obs:
                 if o.rule in wanted and o.status != "met":
-                    flag = "**Overdue**: " if o.status == "overdue" else ""
-                    lines.append(f"{flag}{rule_title(o.rule)} by {when(o.due, ctx.today, rules.calendar)}")
+                    values = {"rule": rule_title(o.rule), "when": when(o.due, ctx.today, rules.calendar)}
+                    lines.append(
+                        _("**Overdue**: {rule} by {when}", **values)
+                        if o.status == "overdue"
+                        else _("{rule} by {when}", **values)
+                    )
                     context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
             head = case.reference
             if nxt is not None:
-                head += (
-                    f" — next {meeting_label(nxt.kind)} "
-                    f"{when(london_date(nxt.starts_at), ctx.today, rules.calendar)} at "
-                    f"{london_time(nxt.starts_at)}"
+                head = _(
+                    "{reference} — next {meeting} {when} at {time}",
+                    reference=case.reference,
+                    meeting=meeting_label(nxt.kind),
+                    when=when(london_date(nxt.starts_at), ctx.today, rules.calendar),
+                    time=london_time(nxt.starts_at),
                 )
             out.append(
                 Message(
                     head,
-                    tuple(lines[:6]) or ("Nothing due from you.",),
-                    (Button("Status", "cg.run", f"status case:{case.reference}"),),
+                    tuple(lines[:6]) or (_("Nothing due from you."),),
+                    (Button(_("Status"), "cg.run", f"status case:{case.reference}"),),
                     tuple(context[:3]),
                 )
             )

@@ -33,6 +33,7 @@ from handlers.common import (
     when,
 )
 from handlers.forms import held_form, meeting_form
+from handlers.i18n import _, long_day, ngettext
 from handlers.invitations import family_ids, record_change
 from handlers.parse import (
     EXAMPLES,
@@ -48,10 +49,11 @@ from handlers.parse import (
 from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
 from handlers.replies import mention as user_mention
 from handlers.status import RotaSlot, chair_choice, chair_for_next, chair_member
+from handlers.words import about_words, meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
-from scheduling.wording import long_date, meeting_label, short_date, written_out
+from scheduling.wording import long_date, short_date
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
@@ -66,8 +68,12 @@ DEFAULT_TIME = time(10, 0)
 def _future(ctx: Context, day: date, at: time, example: str) -> None:
     if at_london(day, at) <= ctx.now:
         raise CommandError(
-            f"{long_date(day)} at {at:%H:%M} has already passed. To record a meeting that took "
-            f"place, use `{EXAMPLES['held']}`.",
+            _(
+                "{day} at {time} has already passed. To record a meeting that took place, use `{example}`.",
+                day=long_day(day),
+                time=at.strftime("%H:%M"),
+                example=EXAMPLES["held"],
+            ),
             example,
         )
 
@@ -79,16 +85,23 @@ def _family(s: Session, ctx: Context, reference: str, me: Member, cmd: ScheduleM
         return []
     if me.role not in SOCIAL_WORKER_ROLES:
         raise CommandError(
-            f"Only {reference}'s lead social worker can invite family members to a "
-            "meeting. Nothing has been booked.",
+            _(
+                "Only {reference}'s lead social worker can invite family members to a meeting. "
+                "Nothing has been booked.",
+                reference=reference,
+            ),
             f"{EXAMPLES['meeting']} (without family:)",
         )
     try:
         return family_ids(s, reference, repo.members(s, reference, on=ctx.today), cmd.family)
     except ValueError as exc:
         raise CommandError(
-            f"`{exc}` is not a family member of {reference}'s core group. Use "
-            "`family:all`, or the family members' numbers from the booking form.",
+            _(
+                "`{value}` is not a family member of {reference}'s core group. Use `family:all`, or the "
+                "family members' numbers from the booking form.",
+                value=str(exc),
+                reference=reference,
+            ),
             f"{EXAMPLES['meeting']} family:all",
         ) from None
 
@@ -98,13 +111,17 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_of(s, ctx, case)
-        not_before_start(cmd.day, case, ex, "a core group")
+        not_before_start(cmd.day, case, ex, _("a core group"))
         _future(ctx, cmd.day, cmd.at, ex)
         family = _family(s, ctx, case.reference, me, cmd)
         rules, obs = case_obligations(s, case, ctx.today)
         if cmd.move and _movable(s, case.reference, ctx) is None:
             raise CommandError(
-                f"{case.reference} has no core group booked to move. Book one instead (without `move`).", ex
+                _(
+                    "{reference} has no core group booked to move. Book one instead (without `move`).",
+                    reference=case.reference,
+                ),
+                ex,
             )
     if not cmd.move:
         booked = _already_booked(ctx, cmd, case.reference, rules)
@@ -162,21 +179,31 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
             family=family,
         )
     place = meeting_place(cmd.venue, cmd.online)
-    lines = [f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**{', ' + place if place else ''}."]
+    at = {"day": long_day(cmd.day), "time": f"{cmd.at:%H:%M}"}
+    lines = [
+        _("**{day} at {time}**, {place}.", place=place, **at) if place else _("**{day} at {time}**.", **at)
+    ]
     if slot.chair or slot.minutes:
         lines.append(
-            f"Chair: {mention(slot.chair) if slot.chair else 'to agree'}; minutes: "
-            f"{mention(slot.minutes) if slot.minutes else 'to agree'} (from `/coregroup rota`)."
+            _(
+                "Chair: {chair}; minutes: {minutes} (from `/coregroup rota`).",
+                chair=mention(slot.chair) if slot.chair else _("to agree"),
+                minutes=mention(slot.minutes) if slot.minutes else _("to agree"),
+            )
         )
-    lines.append("If you can't come, send apologies and a written report before the meeting.")
+    lines.append(_("If you can't come, send apologies and a written report before the meeting."))
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: core group booked for {when(cmd.day, ctx.today, rules.calendar)}",
+            _(
+                "{reference}: core group booked for {when}",
+                reference=case.reference,
+                when=when(cmd.day, ctx.today, rules.calendar),
+            ),
             tuple(lines),
             (
-                Button("Sending apologies", "cg.run", f"{case.reference} apologies {cmd.day}"),
-                Button("Write my report", "cg.run", f"{case.reference} report {cmd.day}"),
+                Button(_("Sending apologies"), "cg.run", f"{case.reference} apologies {cmd.day}"),
+                Button(_("Write my report"), "cg.run", f"{case.reference} report {cmd.day}"),
             ),
             (rule_context("written_report", rules, case.plan),)
             if "written_report" in rules.profile.rules
@@ -206,7 +233,9 @@ def _move_meeting(
     with ctx.write() as s:
         meeting = _movable(s, reference, ctx)
         if meeting is None:
-            raise CommandError(f"{reference} has no core group booked to move.", EXAMPLES["meeting"])
+            raise CommandError(
+                _("{reference} has no core group booked to move.", reference=reference), EXAMPLES["meeting"]
+            )
         was = meeting.starts_at
         length = (meeting.ends_at - meeting.starts_at) if meeting.ends_at else DEFAULT_LENGTH
         meeting = repo.reschedule_meeting(
@@ -240,15 +269,29 @@ def _move_meeting(
             family=family or None,
         )
     old_day = london_date(was)
+    moved = {
+        "old": long_day(old_day),
+        "old_time": london_time(was),
+        "day": long_day(cmd.day),
+        "time": f"{cmd.at:%H:%M}",
+    }
     out = Outcome(reference=reference)
     out.say(
         Message(
-            f"{reference}: core group moved to {when(cmd.day, ctx.today, rules.calendar)}",
+            _(
+                "{reference}: core group moved to {when}",
+                reference=reference,
+                when=when(cmd.day, ctx.today, rules.calendar),
+            ),
             (
-                f"It was {long_date(old_day)} at {london_time(was)}; it is now "
-                f"**{long_date(cmd.day)} at {cmd.at:%H:%M}**"
-                + (f", {place}." if (place := meeting_place(meeting.venue, meeting.online)) else "."),
-                "Everyone invited gets the updated invitation.",
+                _(
+                    "It was {old} at {old_time}; it is now **{day} at {time}**, {place}.",
+                    place=place,
+                    **moved,
+                )
+                if (place := meeting_place(meeting.venue, meeting.online))
+                else _("It was {old} at {old_time}; it is now **{day} at {time}**.", **moved),
+                _("Everyone invited gets the updated invitation."),
             ),
         ),
         "channel",
@@ -344,16 +387,34 @@ def _window_warning(
     spec_rule = rules.profile.rules[o.rule]
     spec = spec_rule.for_plan(plan) or spec_rule.spec
     problem = None
+    source = {"source": source_label(spec.source, rules.profile), "about": about_words(o.about)}
     if cmd.day > o.due:
         late = rules.calendar.working_days_between(o.due, cmd.day)
-        problem = (
-            f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after "
-            f"the latest date, **{long_date(o.due)}**"
-        )
+        values = {"day": long_day(cmd.day), "due": long_day(o.due), **source}
         if o.limit and cmd.day <= o.limit:
-            problem += f" (the outer limit is {long_date(o.limit)})"
+            problem = ngettext(
+                "{day} is {n} working day after the latest date, **{due}** (the outer limit is {limit}), "
+                "under {source} ({about}).",
+                "{day} is {n} working days after the latest date, **{due}** (the outer limit is {limit}), "
+                "under {source} ({about}).",
+                late,
+                limit=long_day(o.limit),
+                **values,
+            )
+        else:
+            problem = ngettext(
+                "{day} is {n} working day after the latest date, **{due}**, under {source} ({about}).",
+                "{day} is {n} working days after the latest date, **{due}**, under {source} ({about}).",
+                late,
+                **values,
+            )
     elif o.earliest and cmd.day < o.earliest:
-        problem = f"{long_date(cmd.day)} is before the earliest date, {long_date(o.earliest)}"
+        problem = _(
+            "{day} is before the earliest date, {earliest}, under {source} ({about}).",
+            day=long_day(cmd.day),
+            earliest=long_day(o.earliest),
+            **source,
+        )
     if problem is None:
         if times:
             return confirm_time(
@@ -361,15 +422,20 @@ def _window_warning(
             )
         return None
     return Message(
-        f"{reference}: {rule_title(o.rule).lower()} — {long_date(cmd.day)} is outside the window",
-        (
-            f"{problem}, under {source_label(spec.source, rules.profile)} ({written_out(o.about)}).",
-            *(f"{p[0].upper()}{p[1:]}." for p in times),
-            "Book it anyway (and record why in the minutes), or pick another date.",
+        _(
+            "{reference}: {rule:lower} — {day} is outside the window",
+            reference=reference,
+            rule=rule_title(o.rule),
+            day=long_day(cmd.day),
         ),
         (
-            Button("Book it anyway", "cg.run", to_text(confirmed)),
-            Button("Pick another date", "cg.dismiss", ""),
+            problem,
+            *(f"{p[0].upper()}{p[1:]}." for p in times),
+            _("Book it anyway (and record why in the minutes), or pick another date."),
+        ),
+        (
+            Button(_("Book it anyway"), "cg.run", to_text(confirmed)),
+            Button(_("Pick another date"), "cg.dismiss", ""),
         ),
         (rule_context(o.rule, rules, plan, interpretation=o.interpretation),),
     )
@@ -523,7 +589,9 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         rules, obs = case_obligations(s, case, ctx.today)
     day = london_date(meeting.starts_at)
     present = [people[i] for i in attended if i in people]
-    lines = [f"Attended: {len(present)}; apologies: {len(apologies)}."]
+    lines = [
+        _("Attended: {present}; apologies: {apologies}.", present=len(present), apologies=len(apologies))
+    ]
     context = []
     quorum_line, quorum_ctx = _quorum(present, rules, case.plan)
     if quorum_line:
@@ -534,8 +602,10 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         spec = rules.profile.rules["chair_update_to_lead_sw"].spec
         assert spec.period is not None
         lines.append(
-            f"The social worker wasn't there: the chair updates the lead social worker "
-            f"by {long_date(after(rules.calendar, day, spec.period))}."
+            _(
+                "The social worker wasn't there: the chair updates the lead social worker by {day}.",
+                day=long_day(after(rules.calendar, day, spec.period)),
+            )
         )
         context.append(rule_context("chair_update_to_lead_sw", rules, case.plan))
     minutes = [
@@ -543,7 +613,7 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
     ]
     if minutes:
         due_text = when(minutes[0].due, ctx.today, rules.calendar)
-        lines.append(f"Minutes go to every member by **{due_text}**.")
+        lines.append(_("Minutes go to every member by **{when}**.", when=due_text))
         context.append(
             rule_context("minutes_circulated", rules, case.plan, interpretation=minutes[0].interpretation)
         )
@@ -561,9 +631,14 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         )
     out.say(
         Message(
-            f"{case.reference}: {meeting_label(meeting.kind)} on {long_date(day)} recorded as held",
+            _(
+                "{reference}: {meeting} on {day} recorded as held",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                day=long_day(day),
+            ),
             tuple(lines),
-            (Button("Mark minutes sent", "cg.run", f"minutes sent case:{case.reference}", primary=True),)
+            (Button(_("Mark minutes sent"), "cg.run", f"minutes sent case:{case.reference}", primary=True),)
             if minutes
             else (),
             tuple(context),
@@ -693,18 +768,28 @@ def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
     if spec is not None and spec.period is not None:
         due = after(rules.calendar, mday, spec.period)
         if day <= due:
-            lines.append(f"On time: they were due by {long_date(due)}.")
+            lines.append(_("On time: they were due by {day}.", day=long_day(due)))
         else:
             late = rules.calendar.working_days_between(due, day)
             lines.append(
-                f"{late} working day{'s' if late != 1 else ''} after the due date, {long_date(due)}."
+                ngettext(
+                    "{n} working day after the due date, {day}.",
+                    "{n} working days after the due date, {day}.",
+                    late,
+                    day=long_day(due),
+                )
             )
         context.append(rule_context("minutes_circulated", rules, case.plan))
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: minutes of the {meeting_label(meeting.kind)} on {long_date(mday)} "
-            f"sent {long_date(day)}",
+            _(
+                "{reference}: minutes of the {meeting} on {mday} sent {day}",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                mday=long_day(mday),
+                day=long_day(day),
+            ),
             tuple(lines),
             context=tuple(context),
         ),
@@ -719,7 +804,10 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
         member_of(s, ctx, case)
         meeting = repo.next_meeting(s, case.reference, now=ctx.now)
         if meeting is None:
-            raise CommandError(f"{case.reference} has no meeting booked to cancel.", EXAMPLES["status"])
+            raise CommandError(
+                _("{reference} has no meeting booked to cancel.", reference=case.reference),
+                EXAMPLES["status"],
+            )
         meeting = repo.cancel_meeting(s, case.reference, _id(meeting), actor=ctx.actor.audit_id, now=ctx.now)
         rules, obs = case_obligations(s, case, ctx.today)
         sync = record_change(
@@ -735,14 +823,24 @@ def cancel_meeting(ctx: Context, cmd: CancelMeeting) -> Outcome:
     lines = []
     nxt = next((o for o in obs if o.rule in BOOKING_RULES and o.status != "met"), None)
     if nxt is not None:
-        lines.append(f"The next core group is still due by **{when(nxt.due, ctx.today, rules.calendar)}**.")
+        lines.append(
+            _(
+                "The next core group is still due by **{when}**.",
+                when=when(nxt.due, ctx.today, rules.calendar),
+            )
+        )
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: the {meeting_label(meeting.kind)} on {long_date(day)} at "
-            f"{london_time(meeting.starts_at)} is cancelled",
+            _(
+                "{reference}: the {meeting} on {day} at {time} is cancelled",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                day=long_day(day),
+                time=london_time(meeting.starts_at),
+            ),
             tuple(lines),
-            (Button("Book another date", "cg.run", f"meeting case:{case.reference}", primary=True),)
+            (Button(_("Book another date"), "cg.run", f"meeting case:{case.reference}", primary=True),)
             if nxt
             else (),
             (rule_context(nxt.rule, rules, case.plan),) if nxt else (),

@@ -27,7 +27,9 @@ from handlers.common import (
     role_label,
 )
 from handlers.forms import add_member_form
+from handlers.i18n import _, long_day, ngettext
 from handlers.invitations import members_changed
+from handlers.language import ask_language
 from handlers.parse import (
     EXAMPLES,
     AddMember,
@@ -38,8 +40,8 @@ from handlers.parse import (
 )
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
 from handlers.replies import mention as user_mention
+from scheduling.profiles import load_profile
 from scheduling.roles import FAMILY_KINDS, KIND_WORDS, MEMBER_KINDS, PROFESSIONAL, read_role
-from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER, CoreGroup, Member
@@ -99,12 +101,16 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         person = ctx.directory.person(cmd.user)
         if person is None:
             raise CommandError(
-                f"I can't find {user_mention(cmd.user)} in this {people_place(ctx)}. Pick them from the "
-                f"list as you type @, or add someone outside the {people_place(ctx)} by email.",
+                _(
+                    "I can't find {who} in this {place}. Pick them from the list as you type @, or add "
+                    "someone outside the {place} by email.",
+                    who=user_mention(cmd.user),
+                    place=people_place(ctx),
+                ),
                 EXAMPLES["add_email"],
             )
         if person.is_bot:
-            raise CommandError("Bots can't be core group members.", EXAMPLES["add"])
+            raise CommandError(_("Bots can't be core group members."), EXAMPLES["add"])
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         me = member_or_manager(s, ctx, case)
@@ -114,25 +120,40 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
         if existing is not None:
             return only(
                 Message(
-                    f"{case.reference}: {mention(existing)} is already in the core group "
-                    f"({role_label(existing.role)}).",
-                    ("Nothing has changed.",),
+                    _(
+                        "{reference}: {who} is already in the core group ({role}).",
+                        reference=case.reference,
+                        who=mention(existing),
+                        role=role_label(existing.role),
+                    ),
+                    (_("Nothing has changed."),),
                 )
             )
         if role == LEAD_SOCIAL_WORKER and any(
             m.role == LEAD_SOCIAL_WORKER for m in repo.members(s, case.reference, on=ctx.today)
         ):
             raise CommandError(
-                f'{case.reference} already has a lead social worker; add a colleague as "social worker".',
+                _(
+                    '{reference} already has a lead social worker; add a colleague as "social worker".',
+                    reference=case.reference,
+                ),
                 f'{EXAMPLES["add"].split(" role:")[0]} role:"social worker" agency:"Children\'s services"',
             )
         if role == LEAD_SOCIAL_WORKER and not entitled:
             # The lead's role carries the powers, so naming one is a grant.
             raise Refusal(
                 Message(
-                    f"Only {case.reference}'s lead social worker or their manager can name a new "
-                    "lead social worker.",
-                    ('Nothing has changed. Ask the team manager, or add them as "social worker" for now.',),
+                    _(
+                        "Only {reference}'s lead social worker or their manager can name a new "
+                        "lead social worker.",
+                        reference=case.reference,
+                    ),
+                    (
+                        _(
+                            "Nothing has changed. Ask the team manager, or add them as "
+                            '"social worker" for now.'
+                        ),
+                    ),
                 )
             )
         member = repo.add_member(
@@ -147,34 +168,51 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
             email=cmd.email or (person.email if person else None),
             addresses={ctx.actor.kind: cmd.user} if cmd.user else None,
             joined_on=ctx.today,
+            language=cmd.language,
         )
+        known_language = cmd.language or (
+            repo.language_of_address(s, ctx.actor.kind, cmd.user) if cmd.user else None
+        )
+        ask = load_profile(case.profile).language.ask_new_members and not known_language
         powerful = role == LEAD_SOCIAL_WORKER or role in ctx.config.manager_roles
         if powerful and entitled and member.kind == "professional":
             assert member.id is not None
             member = repo.grant_powers(s, case.reference, member.id, actor=ctx.actor.audit_id, now=ctx.now)
         # Future meetings' invitations gain the new member (sent after the acknowledgement).
         syncs = members_changed(s, ctx, case.reference)
-    agency = f", {member.agency}" if member.agency else ""
     out = Outcome(reference=case.reference)
     if powerful and not member.powers:
         out.say(
             Message(
-                f"{case.reference}: {mention(member)} is in as {role_label(member.role)}, without "
-                "a manager's powers (closing the case, changing it, removing others).",
+                _(
+                    "{reference}: {who} is in as {role}, without a manager's powers (closing the case, "
+                    "changing it, removing others).",
+                    reference=case.reference,
+                    who=mention(member),
+                    role=role_label(member.role),
+                ),
                 (
-                    "Only the lead social worker or a case manager can grant those. Ask the lead "
-                    f"social worker: `{EXAMPLES['grant'].replace('@someone', mention(member))}`.",
+                    _(
+                        "Only the lead social worker or a case manager can grant those. Ask the lead "
+                        "social worker: `{example}`.",
+                        example=EXAMPLES["grant"].replace("@someone", mention(member)),
+                    ),
                 ),
             )
         )
+    joined = {"reference": case.reference, "who": mention(member), "role": role_label(member.role)}
     out.say(
         Message(
-            f"{case.reference}: {mention(member)} joined the core group as "
-            f"{role_label(member.role)}{agency}.",
+            _("{reference}: {who} joined the core group as {role}, {agency}.", agency=member.agency, **joined)
+            if member.agency
+            else _("{reference}: {who} joined the core group as {role}.", **joined),
             () if chat_id(member) else _by_email(ctx, member),
         ),
         "channel",
     )
+    if ask and chat_id(member):
+        # The Welsh Language Standards: the choice is offered, not assumed.
+        out.say(ask_language(case.reference), "user", user=chat_id(member))
     if chat_id(member):
         out.effects.append(Invite(case.reference, (chat_id(member) or "",)))
     else:
@@ -189,18 +227,26 @@ def _by_email(ctx: Context, member: Member) -> tuple[str, ...]:
     place = people_place(ctx)
     if not ctx.config.email:
         return (
-            "Email is not set up: they will not hear from me; an administrator can set COREGROUP_SMTP_URL.",
-            f"Until then, someone in the {place} needs to pass on invitations and reminders.",
+            _(
+                "Email is not set up: they will not hear from me; an administrator can set COREGROUP_SMTP_URL."  # noqa: E501
+            ),
+            _("Until then, someone in the {place} needs to pass on invitations and reminders.", place=place),
         )
     if is_family(member):
         return (
-            f"They are outside the {place}, so I will email them the meeting invitations and ask "
-            "if they are coming, with a link to answer.",
+            _(
+                "They are outside the {place}, so I will email them the meeting invitations and ask "
+                "if they are coming, with a link to answer.",
+                place=place,
+            ),
         )
     return (
-        f"They are outside the {place}, so I will email them the meeting invitations, attendance "
-        "asks, written-report requests and reminders for plan actions they own, each with a link "
-        "to answer.",
+        _(
+            "They are outside the {place}, so I will email them the meeting invitations, attendance "
+            "asks, written-report requests and reminders for plan actions they own, each with a link "
+            "to answer.",
+            place=place,
+        ),
     )
 
 
@@ -222,8 +268,11 @@ def _may_add(case: CoreGroup, me: Member | None) -> None:
     if me is not None and me.kind != PROFESSIONAL:
         raise Refusal(
             Message(
-                f"Only the professionals in {case.reference}'s core group can add people.",
-                ("Nothing has changed. If someone should join, ask the lead social worker.",),
+                _(
+                    "Only the professionals in {reference}'s core group can add people.",
+                    reference=case.reference,
+                ),
+                (_("Nothing has changed. If someone should join, ask the lead social worker."),),
             )
         )
 
@@ -236,9 +285,11 @@ def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
         if (me is None or target.id != me.id) and not may_use_powers(ctx, me):
             raise Refusal(
                 Message(
-                    f"Only {case.reference}'s lead social worker can take someone else out of the "
-                    "core group.",
-                    ("Nothing has changed. You can remove yourself: `/coregroup remove @you`.",),
+                    _(
+                        "Only {reference}'s lead social worker can take someone else out of the core group.",
+                        reference=case.reference,
+                    ),
+                    (_("Nothing has changed. You can remove yourself: `/coregroup remove @you`."),),
                 )
             )
         assert target.id is not None
@@ -247,8 +298,8 @@ def remove_member(ctx: Context, cmd: RemoveMember) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: {mention(target)} has left the core group.",
-            ("Their contributions stay on the record.",),
+            _("{reference}: {who} has left the core group.", reference=case.reference, who=mention(target)),
+            (_("Their contributions stay on the record."),),
         ),
         "channel",
     )
@@ -262,7 +313,11 @@ def _target(s: Session, reference: str, ctx: Context, user: str) -> Member:
         return repo.member_by_address(s, reference, ctx.actor.kind, user, on=ctx.today)
     except NotAMember:
         raise CommandError(
-            f"{user_mention(user)} isn't a member of {reference}'s core group.",
+            _(
+                "{who} isn't a member of {reference}'s core group.",
+                who=user_mention(user),
+                reference=reference,
+            ),
             f"{EXAMPLES['members']} (to see who is)",
         ) from None
 
@@ -276,30 +331,46 @@ def grant_powers(ctx: Context, cmd: GrantPowers) -> Outcome:
         if not may_use_powers(ctx, me):
             raise Refusal(
                 Message(
-                    f"Only {case.reference}'s lead social worker or their manager can give or take "
-                    "back a manager's powers.",
-                    ("Nothing has changed. Ask the lead social worker if this needs doing.",),
+                    _(
+                        "Only {reference}'s lead social worker or their manager can give or take back a "
+                        "manager's powers.",
+                        reference=case.reference,
+                    ),
+                    (_("Nothing has changed. Ask the lead social worker if this needs doing."),),
                 )
             )
         target = _target(s, case.reference, ctx, cmd.user)
         assert target.id is not None
         if target.kind != PROFESSIONAL:
             raise CommandError(
-                f"{mention(target)} is family; family members never hold a case's powers."
+                _("{who} is family; family members never hold a case's powers.", who=mention(target))
                 if is_family(target)
-                else f"{mention(target)} is {target.kind}; only professionals hold a case's powers.",
+                else _(
+                    "{who} is {kind}; only professionals hold a case's powers.",
+                    who=mention(target),
+                    kind=target.kind,
+                ),
                 f"{EXAMPLES['grant']} (a professional in the core group)",
             )
         if cmd.withdraw and me is not None and target.id == me.id:
             raise CommandError(
-                "You can't take back your own powers; ask another manager.", f"{EXAMPLES['revoke']}"
+                _("You can't take back your own powers; ask another manager."), EXAMPLES["revoke"]
             )
         if has_powers(target) != cmd.withdraw:
             return only(
                 Message(
-                    f"{case.reference}: {mention(target)} "
-                    f"{'has no' if cmd.withdraw else 'already has the'} manager powers.",
-                    ("Nothing has changed.",),
+                    _(
+                        "{reference}: {who} has no manager powers.",
+                        reference=case.reference,
+                        who=mention(target),
+                    )
+                    if cmd.withdraw
+                    else _(
+                        "{reference}: {who} already has the manager powers.",
+                        reference=case.reference,
+                        who=mention(target),
+                    ),
+                    (_("Nothing has changed."),),
                 )
             )
         change = repo.withdraw_powers if cmd.withdraw else repo.grant_powers
@@ -308,19 +379,29 @@ def grant_powers(ctx: Context, cmd: GrantPowers) -> Outcome:
     if cmd.withdraw:
         out.say(
             Message(
-                f"{case.reference}: {mention(target)} no longer has the manager powers.",
-                ("They stay in the core group.",),
+                _(
+                    "{reference}: {who} no longer has the manager powers.",
+                    reference=case.reference,
+                    who=mention(target),
+                ),
+                (_("They stay in the core group."),),
             ),
             "channel",
         )
     else:
         out.say(
             Message(
-                f"{case.reference}: {mention(target)} now has the manager powers.",
+                _(
+                    "{reference}: {who} now has the manager powers.",
+                    reference=case.reference,
+                    who=mention(target),
+                ),
                 (
-                    "They can close the case, change its profile or start date, remove members and "
-                    f"grant these powers. `{EXAMPLES['revoke'].replace('@someone', mention(target))}` "
-                    "takes them back.",
+                    _(
+                        "They can close the case, change its profile or start date, remove members and "
+                        "grant these powers. `{example}` takes them back.",
+                        example=EXAMPLES["revoke"].replace("@someone", mention(target)),
+                    ),
                 ),
             ),
             "channel",
@@ -339,19 +420,32 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
     lines = []
     for m in people:
         agency = f" — {m.agency}" if m.agency else ""
-        where = "" if chat_id(m) else " (by email)"
+        where = "" if chat_id(m) else _(" (by email)")
         label = role_label(m.role)
         label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
         if m.kind != PROFESSIONAL:
             label += f" ({m.kind})"
         lines.append(
-            f"**{label}**: {mention(m)}{agency}{where}{_away(m, by_id, ctx.today)}{_powers(m, me, ctx)}"
+            _(
+                "**{role}**: {who}{agency}{where}{away}{powers}",
+                role=label,
+                who=mention(m),
+                agency=agency,
+                where=where,
+                away=_away(m, by_id, ctx.today),
+                powers=_powers(m, me, ctx),
+            )
         )
     return only(
         Message(
-            f"{case.reference}: {len(people)} member{'s' if len(people) != 1 else ''} in the core group",
+            ngettext(
+                "{reference}: {n} member in the core group",
+                "{reference}: {n} members in the core group",
+                len(people),
+                reference=case.reference,
+            ),
             tuple(lines),
-            context=(f"Add someone: `{EXAMPLES['add']}`",),
+            context=(_("Add someone: `{example}`", example=EXAMPLES["add"]),),
         )
     )
 
@@ -360,13 +454,16 @@ def _powers(m: Member, me: Member, ctx: Context) -> str:
     """Who holds the case's powers (everyone sees it); and, for those who can grant, a manager
     role that came without them (added by someone without the right, or before migration 0006)."""
     if has_powers(m):
-        return "" if m.role == LEAD_SOCIAL_WORKER else " — manager powers"
+        return "" if m.role == LEAD_SOCIAL_WORKER else _(" — manager powers")
     if (
         (m.role == LEAD_SOCIAL_WORKER or m.role in ctx.config.manager_roles)
         and not is_family(m)
         and may_use_powers(ctx, me)
     ):
-        return f" — no manager powers yet (`{EXAMPLES['grant'].replace('@someone', mention(m))}`)"
+        return _(
+            " — no manager powers yet (`{example}`)",
+            example=EXAMPLES["grant"].replace("@someone", mention(m)),
+        )
     return ""
 
 
@@ -374,13 +471,13 @@ def _away(m: Member, by_id: dict[int | None, Member], today: date) -> str:
     """ ", away until Fri 12 Feb 2027 (cover <@U…>)" for someone away now or soon; else ""."""
     if m.away_from is None or (m.away_until is not None and m.away_until < today):
         return ""
-    start = "" if m.away_from <= today else f" from {long_date(m.away_from)}"
-    until = f" until {long_date(m.away_until)}" if m.away_until else ""
+    start = "" if m.away_from <= today else _(" from {day}", day=long_day(m.away_from))
+    until = _(" until {day}", day=long_day(m.away_until)) if m.away_until else ""
     cover = by_id.get(m.cover_member_id) if m.cover_member_id else None
     if cover is not None:
-        who = f"cover {mention(cover)}"
+        who = _("cover {who}", who=mention(cover))
     elif manager := m.manager_address():
-        who = f"line manager {user_mention(manager)} hears"
+        who = _("line manager {who} hears", who=user_mention(manager))
     else:
-        who = "no cover named: reminders go to the channel"
-    return f" — **away**{start}{until} ({who})"
+        who = _("no cover named: reminders go to the channel")
+    return _(" — **away**{start}{until} ({who})", start=start, until=until, who=who)

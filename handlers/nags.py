@@ -16,9 +16,11 @@ from datetime import date
 from typing import Any
 
 from handlers.common import Rules, rule_context, rules_for, when
+from handlers.i18n import Lang, Localised, Text, _, localise, long_day, ngettext, short_day
 from handlers.replies import Button, Message
+from handlers.words import answer_label, meeting_label
 from scheduling.reminders import CHASE_BUTTONS, ROWS
-from scheduling.wording import long_date, meeting_label, short_date, written_out
+from scheduling.wording import long_date, short_date, written_out
 
 #: Who-label for a member id in a list ("health visitor"): never a name.
 RoleOf = Callable[[str], str]
@@ -67,7 +69,7 @@ def _progress(p: Any) -> str | None:
     if not p:
         return None
     got, total = int(p[0]), int(p[1])
-    return f"{got} of {total} written report{'s' if total != 1 else ''} in"
+    return ngettext("{got} of {n} written report in", "{got} of {n} written reports in", total, got=got)
 
 
 def shorten(text: str, limit: int = ACTION_WORDS) -> str:
@@ -148,7 +150,7 @@ def _chase(
 
 def _roles(ids: Any, role_of: RoleOf) -> str:
     names = [role_of(str(i)) for i in ids or ()]
-    return ", ".join(names) if names else "none"
+    return ", ".join(names) if names else _("none")
 
 
 def render(
@@ -172,15 +174,19 @@ def render(
     ref = reference
     meeting = meeting_of(subject)
     mday = meeting[0] if meeting else due
-    mlabel = meeting[1] if meeting else "core group"
+    mlabel = meeting[1] if meeting else meeting_label("core_group", "reminder")
     about = written_out(str(payload.get("about") or ""))
     iso = mday.isoformat()
     detail: list[str] = []
+    day, mdate = short_day(due), short_day(mday)
+    due_line = _("Due {when}.", when=when(due, today, cal))
 
-    if kind in ("book_next", "book_first"):
-        what = "first" if kind == "book_first" else "next"
-        preview = f"{ref}: the {what} core group must be held by {short_date(due)}; none is booked"
-        detail = [f"Due {when(due, today, cal)}.", "Book it so invitations go out in time."]
+    if kind == "book_first":
+        preview = _("{ref}: the first core group must be held by {day}; none is booked", ref=ref, day=day)
+        detail = [due_line, _("Book it so invitations go out in time.")]
+    elif kind == "book_next":
+        preview = _("{ref}: the next core group must be held by {day}; none is booked", ref=ref, day=day)
+        detail = [due_line, _("Book it so invitations go out in time.")]
     elif kind == "attendance" and family:
         preview = f"{ref}: can you come to the meeting about the plan on {short_date(mday)}?"
         detail = [
@@ -197,42 +203,52 @@ def render(
             "them at the meeting.",
         ]
     elif kind == "attendance":
-        preview = f"{ref}: are you coming to the {mlabel} on {short_date(mday)}?"
+        preview = _("{ref}: are you coming to the {meeting} on {day}?", ref=ref, meeting=mlabel, day=mdate)
         detail = [
-            f"The {mlabel} is on {when(mday, today, cal)}.",
-            "If you can't come, send apologies and a written report.",
+            _("The {meeting} is on {when}.", meeting=mlabel, when=when(mday, today, cal)),
+            _("If you can't come, send apologies and a written report."),
         ]
     elif kind == "report_request":
-        preview = f"{ref}: your written report is needed before the {mlabel} on {short_date(mday)}"
+        preview = _(
+            "{ref}: your written report is needed before the {meeting} on {day}",
+            ref=ref,
+            meeting=mlabel,
+            day=mdate,
+        )
         detail = [
-            f"The {mlabel} is on {when(mday, today, cal)} and you are not down as attending.",
-            "Cover contact with the family, work done, concerns and progress against the plan.",
+            _(
+                "The {meeting} is on {when} and you are not down as attending.",
+                meeting=mlabel,
+                when=when(mday, today, cal),
+            ),
+            _("Cover contact with the family, work done, concerns and progress against the plan."),
         ]
     elif kind == "chair_bundle":
-        got = _progress(payload.get("progress")) or "written reports"
-        preview = f"{ref}: {got} for the {mlabel} on {short_date(mday)}"
+        got = _progress(payload.get("progress")) or _("written reports")
+        preview = _("{ref}: {got} for the {meeting} on {day}", ref=ref, got=got, meeting=mlabel, day=mdate)
         detail = [
-            f"In: {_roles(payload.get('received'), role_of)}.",
-            f"Nothing yet from: {_roles(payload.get('waiting'), role_of)}.",
-            "Reports that arrive later are added here.",
+            _("In: {who}.", who=_roles(payload.get("received"), role_of)),
+            _("Nothing yet from: {who}.", who=_roles(payload.get("waiting"), role_of)),
+            _("Reports that arrive later are added here."),
         ]
     elif kind == "final_window":
-        preview = f"{ref}: the final core group before the review can be held now, by {short_date(due)}"
-        detail = [f"Due {when(due, today, cal)}.", about]
+        preview = _(
+            "{ref}: the final core group before the review can be held now, by {day}", ref=ref, day=day
+        )
+        detail = [due_line, about]
     elif kind in ("minutes_soon", "minutes_due", "minutes_overdue"):
-        state = {
-            "minutes_soon": f"are due by {short_date(due)}",
-            "minutes_due": "are due today",
-            "minutes_overdue": f"are overdue (due {short_date(due)})",
+        values = {"ref": ref, "meeting": mlabel, "mday": mdate, "day": day}
+        preview = {
+            "minutes_soon": _("{ref}: the minutes of the {meeting} on {mday} are due by {day}", **values),
+            "minutes_due": _("{ref}: the minutes of the {meeting} on {mday} are due today", **values),
+            "minutes_overdue": _(
+                "{ref}: the minutes of the {meeting} on {mday} are overdue (due {day})", **values
+            ),
         }[kind]
-        preview = f"{ref}: the minutes of the {mlabel} on {short_date(mday)} {state}"
-        detail = [
-            f"Due {when(due, today, cal)}.",
-            "Send them to everyone in the core group, then mark them sent.",
-        ]
+        detail = [due_line, _("Send them to everyone in the core group, then mark them sent.")]
     elif kind == "lead_visit_soon":
-        preview = f"{ref}: the lead social worker's visit is due by {short_date(due)}"
-        detail = [f"Due {when(due, today, cal)}.", about]
+        preview = _("{ref}: the lead social worker's visit is due by {day}", ref=ref, day=day)
+        detail = [due_line, about]
     elif kind == "child_seen_soon":
         # `about` says what the due date counts from: the last visit recorded, or (none yet)
         # the conference; only then is "no visit recorded yet" true.
@@ -240,19 +256,19 @@ def render(
         preview = f"{ref}: the child must be seen by {short_date(due)}; {since}"
         detail = [f"Due {when(due, today, cal)}.", "Whoever sees the child next, record the visit."]
     elif kind == "escalation_stage_end":
-        preview = f"{ref}: this escalation stage ends {short_date(due)}"
-        detail = [about, "Resolve it, or take it to the next stage."]
+        preview = _("{ref}: this escalation stage ends {day}", ref=ref, day=day)
+        detail = [about, _("Resolve it, or take it to the next stage.")]
     elif kind == "tier1_trigger":
-        preview = f"{ref}: a Tier 1 resolution meeting is now needed"
-        detail = [about, f"From {long_date(due)}."]
+        preview = _("{ref}: a Tier 1 resolution meeting is now needed", ref=ref)
+        detail = [about, _("From {day}.", day=long_day(due))]
     elif kind == "tier1_meeting":
-        preview = f"{ref}: the Tier 1 meeting must be held by {short_date(due)}"
-        detail = [f"Due {when(due, today, cal)}."]
+        preview = _("{ref}: the Tier 1 meeting must be held by {day}", ref=ref, day=day)
+        detail = [due_line]
     elif kind == "resolution_review":
-        preview = f"{ref}: the resolution review core group must be held by {short_date(due)}"
-        detail = [f"Due {when(due, today, cal)}.", "The social worker chairs it."]
+        preview = _("{ref}: the resolution review core group must be held by {day}", ref=ref, day=day)
+        detail = [due_line, _("The social worker chairs it.")]
     elif kind == "tier2_trigger":
-        preview = f"{ref}: decide today: significant risk reduction, or Tier 2"
+        preview = _("{ref}: decide today: significant risk reduction, or Tier 2", ref=ref)
         detail = [about]
     elif kind == "action_soon":
         what, owner = _action(subject.split(":", 1)[1], action_of, role_of)
@@ -261,7 +277,7 @@ def render(
     elif kind in _CHASES:
         preview, detail = _chase(kind, payload, ref, today, cal, role_of, action_of)
     else:  # a kind this version does not know (a newer process enqueued it): say it plainly
-        preview = f"{ref}: {kind.replace('_', ' ')} due {short_date(due)}"
+        preview = _("{ref}: {what} due {day}", ref=ref, what=kind.replace("_", " "), day=day)
     row = ROWS.get(kind)
     number = subject.split(":", 1)[1] if subject.startswith("action:") else ""
     answers = row.buttons if row else ()
@@ -271,12 +287,14 @@ def render(
         # The chair's update and a significant change are named by their day, not a meeting.
         iso = subject.rsplit(":", 1)[-1] if subject.startswith("change:") else iso
     buttons = tuple(
-        Button(a.label, "cg.run", a.command.format(ref=ref, day=iso, number=number), primary=i == 0)
+        Button(
+            answer_label(a.label), "cg.run", a.command.format(ref=ref, day=iso, number=number), primary=i == 0
+        )
         for i, a in enumerate(answers)
     )
     progress = _progress(payload.get("progress"))
     if progress and (row is None or row.progress != "bundle"):
-        detail.append(progress + ".")
+        detail.append(_("{progress}.", progress=progress))
     if note:
         detail.insert(0, note)
     context = rule_context(
@@ -305,5 +323,29 @@ def digest(reference: str, day: date, previews: list[str], *, quiet: bool = True
         f"{reference}: {n} reminder{'s' if n != 1 else ''} for {long_date(day)}",
         lines,
         (),
-        ("Quiet digest is on: `/coregroup digest off` to get them one by one",),
+        (_("Quiet digest is on: `/coregroup digest off` to get them one by one"),),
     )
+
+
+def _without_reference(preview: str, reference: str) -> str:
+    """A reminder's preview without its leading reference, still in the reader's language: the
+    digest line is the preview sentence, so the sentence's own translation is kept."""
+    if isinstance(preview, Text) and preview.values.get("ref") == reference:
+        return _("{line}", line=_Trimmed(preview, reference))
+    return preview.removeprefix(reference + ": ")
+
+
+class _Trimmed(Localised):
+    """A rendered preview with the "CG-0001: " it starts with taken off, in any language."""
+
+    text: str
+    reference: str
+
+    def __new__(cls, text: str, reference: str) -> _Trimmed:
+        self = super().__new__(cls, text.removeprefix(reference + ": "))
+        self.text = text
+        self.reference = reference
+        return self
+
+    def render(self, lang: Lang) -> str:
+        return localise(self.text, lang).removeprefix(self.reference + ": ")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Final
 
+from handlers.i18n import _
 from handlers.replies import clean
 from scheduling.case import PLANS
 
@@ -69,47 +70,49 @@ EXAMPLES: Final[dict[str, str]] = {
     "rota": f"{SLASH} rota",
     "close": f'{SLASH} close reason:"Plan ended at the review conference"',
     "change": f"{SLASH} change start:2027-01-04",
+    "language": f"{SLASH} language cy",
     "help": f"{SLASH} help",
 }
 
 #: What each sub-command does, one line each, in the order `help` lists them.
 SUMMARIES: Final[tuple[tuple[str, str], ...]] = (
-    ("new", "start a core group (opens a form without arguments)"),
-    ("add", "add a member, from the workspace or by email"),
-    ("remove", "take a member out of the core group"),
-    ("members", "list the members and their roles"),
-    ("grant", "give a member the manager powers (lead social worker; `revoke` takes them back)"),
-    ("meeting", "schedule the next core group"),
-    ("review", "record the date of the review conference"),
-    ("held", "record that a meeting took place, with attendance and apologies"),
-    ("minutes", "record that the minutes went to every member"),
-    ("update", "record the chair's update to the lead social worker (a meeting held without them)"),
+    ("new", _("start a core group (opens a form without arguments)")),
+    ("add", _("add a member, from the workspace or by email")),
+    ("remove", _("take a member out of the core group")),
+    ("members", _("list the members and their roles")),
+    ("grant", _("give a member the manager powers (lead social worker; `revoke` takes them back)")),
+    ("meeting", _("schedule the next core group")),
+    ("review", _("record the date of the review conference")),
+    ("held", _("record that a meeting took place, with attendance and apologies")),
+    ("minutes", _("record that the minutes went to every member")),
+    ("update", _("record the chair's update to the lead social worker (a meeting held without them)")),
     (
         "significant",
-        "record a significant change in the child's life; `significant reported` once the chair is told",
+        _("record a significant change in the child's life; `significant reported` once the chair is told"),
     ),
-    ("cancel", "cancel the next scheduled meeting"),
-    ("visit", "record a visit to the child"),
-    ("report", "write your report for the next meeting (or the one on a date)"),
-    ("attending", "say you will attend the next meeting (or the one on a date)"),
-    ("apologies", "send apologies for the next meeting, then your written report"),
-    ("away", "mark yourself away; your reminders go to your cover or line manager"),
-    ("back", "end your absence: reminders come to you again"),
-    ("digest", "on: one reminder message a morning in the channel; off: separate posts"),
-    ("action", "add a plan action, or mark one done"),
-    ("actions", "list the plan's actions"),
-    ("concern", "raise a disagreement, with its stage clock"),
-    ("escalate", "move the open concern to the next stage"),
-    ("resolve", "close the open concern"),
-    ("resolution", "Wales: request the resolution process (Appendix 3)"),
-    ("tier1", "Wales: record the Tier 1 meeting"),
-    ("tier2", "Wales: record the Tier 2 meeting"),
-    ("risk", "Wales: record significant risk reduction after Tier 1 (no Tier 2)"),
-    ("status", "what is due, overdue and next"),
-    ("rota", "the chair and minute-taker rota"),
-    ("change", "change the profile or start date (lead social worker)"),
-    ("close", "close the case (lead social worker)"),
-    ("help", "this list"),
+    ("cancel", _("cancel the next scheduled meeting")),
+    ("visit", _("record a visit to the child")),
+    ("report", _("write your report for the next meeting (or the one on a date)")),
+    ("attending", _("say you will attend the next meeting (or the one on a date)")),
+    ("apologies", _("send apologies for the next meeting, then your written report")),
+    ("away", _("mark yourself away; your reminders go to your cover or line manager")),
+    ("back", _("end your absence: reminders come to you again")),
+    ("digest", _("on: one reminder message a morning in the channel; off: separate posts")),
+    ("action", _("add a plan action, or mark one done")),
+    ("actions", _("list the plan's actions")),
+    ("concern", _("raise a disagreement, with its stage clock")),
+    ("escalate", _("move the open concern to the next stage")),
+    ("resolve", _("close the open concern")),
+    ("resolution", _("Wales: request the resolution process (Appendix 3)")),
+    ("tier1", _("Wales: record the Tier 1 meeting")),
+    ("tier2", _("Wales: record the Tier 2 meeting")),
+    ("risk", _("Wales: record significant risk reduction after Tier 1 (no Tier 2)")),
+    ("status", _("what is due, overdue and next")),
+    ("rota", _("the chair and minute-taker rota")),
+    ("change", _("change the profile or start date (lead social worker)")),
+    ("close", _("close the case (lead social worker)")),
+    ("language", _("cy or en: the language I use with you (Cymraeg neu Saesneg)")),
+    ("help", _("this list")),
 )
 
 _MONTHS: Final = [
@@ -182,9 +185,20 @@ class AddMember(Command):
     display_name: str | None = None
     role: str = ""
     agency: str | None = None
+    #: `cy` or `en` when the person's language is known as they are added; None: they are asked
+    #: (Welsh profiles) or their case's profile decides.
+    language: str | None = None
     #: professional, family, child or other (scheduling/roles.py); None: read from the role.
     kind: str | None = None
     name: str = field(default="add", init=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetLanguage(Command):
+    """The language the bot uses with this person (`en`, `cy`), in every case they are in."""
+
+    language: str
+    name: str = field(default="language", init=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -680,7 +694,10 @@ def _parse(text: str) -> Command:
         text = text[len(SLASH) :].strip()
     if not text:
         return Help()
-    head_raw, _, rest_raw = text.partition(" ")
+    head_raw, _sep, rest_raw = text.partition(" ")
+    if head_raw.lower() in WELSH_ALIASES:
+        head_raw = WELSH_ALIASES[head_raw.lower()]
+        text = f"{head_raw} {rest_raw}".strip()
     if REFERENCE_RE.match(head_raw.upper()) and rest_raw.strip():
         # `CG-0001 attending 2027-01-05`: a reminder's button names the case first, so the line
         # works from a direct message or App Home as well as the case's channel.
@@ -765,8 +782,17 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
             )
         agency = a.key("agency")
         kind = a.key("kind")
+        language = _language_key(a, ex)
         a.done()
-        return AddMember(case=a.case, email=email, display_name=display, role=role, agency=agency, kind=kind)
+        return AddMember(
+            case=a.case,
+            email=email,
+            display_name=display,
+            role=role,
+            agency=agency,
+            kind=kind,
+            language=language,
+        )
     who = a.need("a person (@someone) or an email address")
     user = parse_user(who.text, ex)
     role = a.key("role")
@@ -775,8 +801,42 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
     agency = a.key("agency")
     display = a.key("name")
     kind = a.key("kind")
+    language = _language_key(a, ex)
     a.done()
-    return AddMember(case=a.case, user=user, role=role, agency=agency, display_name=display, kind=kind)
+    return AddMember(
+        case=a.case, user=user, role=role, agency=agency, display_name=display, kind=kind, language=language
+    )
+
+
+_LANGUAGE_WORDS: Final = {
+    "cy": "cy",
+    "cymraeg": "cy",
+    "welsh": "cy",
+    "en": "en",
+    "english": "en",
+    "saesneg": "en",
+}
+
+
+def parse_language(text: str, example: str) -> str:
+    """`cy`, `en`, or either language's name in Welsh or English."""
+    lang = _LANGUAGE_WORDS.get(text.strip().lower())
+    if lang is None:
+        raise CommandError(f"`{text}` is not a language I speak: use cy (Cymraeg) or en (English).", example)
+    return lang
+
+
+def _language_key(a: _Args, example: str) -> str | None:
+    raw = a.key("lang") or a.key("language")
+    return parse_language(raw, f"{example} lang:cy") if raw else None
+
+
+def _p_language(sub: str, toks: list[_Tok]) -> Command:
+    ex = EXAMPLES["language"]
+    a = _Args(sub, toks, ex)
+    lang = parse_language(a.need("cy (Cymraeg) or en (English)").text, ex)
+    a.done()
+    return SetLanguage(case=a.case, language=lang)
 
 
 def _p_close(sub: str, toks: list[_Tok]) -> Command:
@@ -979,7 +1039,7 @@ def _free_text(rest: str) -> tuple[str, str | None]:
 def _p_report(sub: str, rest: str) -> Command:
     """`report` (form), `report TEXT`, `report DATE` (form for that meeting), `report DATE TEXT`."""
     text, case = _free_text(rest)
-    first, _, more = text.partition(" ")
+    first, _sep, more = text.partition(" ")
     if _ISO.match(first):
         day = parse_date(first, EXAMPLES["report"] + " 2027-01-15")
         return WriteReport(case=case, text=more.strip() or None, day=day)
@@ -1173,6 +1233,21 @@ _SUBCOMMANDS: Final = {
     "rota": _p_rota,
     "close": _p_close,
     "change": _p_change,
+    "language": _p_language,
+}
+
+#: Welsh names for the sub-commands used most: each stands for its English name, which stays
+#: the identifier (examples, audit, buttons).
+WELSH_ALIASES: Final = {
+    "iaith": "language",
+    "cymorth": "help",
+    "statws": "status",
+    "aelodau": "members",
+    "adroddiad": "report",
+    "ymddiheuriadau": "apologies",
+    "mynychu": "attending",
+    "ymweliad": "visit",
+    "cyfarfod": "meeting",
 }
 
 

@@ -266,6 +266,9 @@ class Outcome:
     reference: str | None = None
     #: True when the request was a platform retry already handled: send nothing.
     duplicate: bool = False
+    #: The language the acting person reads (set by `handlers.language.localise_outcome`), for
+    #: what the adapter itself says to them.
+    voice: Literal["en", "cy", "both"] = "en"
 
     def say(
         self, message: Message, audience: Audience = "actor", *, user: str | None = None, pin: bool = False

@@ -32,13 +32,15 @@ from handlers.common import (
     source_label,
     when,
 )
+from handlers.i18n import _, ngettext
 from handlers.parse import EXAMPLES, CommandError, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
 from handlers.replies import mention as user_mention
+from handlers.words import about_words, meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
 from scheduling.profiles import Profile
-from scheduling.wording import long_date, meeting_label, written_out
+from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import CoreGroup, Meeting, Member
@@ -128,26 +130,37 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     lines: list[str] = []
     context: list[str] = []
     for o in pending[:STATUS_LINES]:
-        flag = "**Overdue**" if o.status == "overdue" else "Due"
+        values = {
+            "rule": rule_title(o.rule),
+            "when": when(o.due, ctx.today, cal),
+            "about": about_words(o.about),  # dates written out, as main words them
+        }
         lines.append(
-            f"{flag}: {rule_title(o.rule)} by {when(o.due, ctx.today, cal)} — {written_out(o.about)}"
+            _("**Overdue**: {rule} by {when} — {about}", **values)
+            if o.status == "overdue"
+            else _("Due: {rule} by {when} — {about}", **values)
         )
         context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
     if len(pending) > STATUS_LINES:
-        lines.append(f"…and {len(pending) - STATUS_LINES} more.")
+        lines.append(ngettext("…and {n} more.", "…and {n} more.", len(pending) - STATUS_LINES))
     if nxt is not None:
         day = london_date(nxt.starts_at)
         place = meeting_place(nxt.venue, nxt.online)
-        where = f", {place}" if place else ""
+        meeting = {
+            "meeting": meeting_label(nxt.kind),
+            "when": when(day, ctx.today, cal),
+            "time": london_time(nxt.starts_at),
+        }
         lines.append(
-            f"Next meeting: {meeting_label(nxt.kind)} on {when(day, ctx.today, cal)} at "
-            f"{london_time(nxt.starts_at)}{where}"
+            _("Next meeting: {meeting} on {when} at {time}, {place}", place=place, **meeting)
+            if place
+            else _("Next meeting: {meeting} on {when} at {time}", **meeting)
         )
     else:
-        lines.append("No meeting is booked.")
+        lines.append(_("No meeting is booked."))
     if missing:
         who = ", ".join(mention(by_id[r.member_id]) for r in missing if r.member_id in by_id)
-        lines.append(f"Written reports still awaited: {who}")
+        lines.append(_("Written reports still awaited: {who}", who=who))
         if "written_report" in rules.profile.rules and not any(
             c.startswith("written_report ·") for c in context
         ):
@@ -164,26 +177,40 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     if open_actions:
         numbers = {a.id: i + 1 for i, a in enumerate(all_actions)}
         late = [a for a in open_actions if a.due_on and a.due_on < ctx.today]
-        text = f"Open plan actions: {len(open_actions)}"
         if late:
-            text += f" ({len(late)} past due: " + ", ".join(f"no. {numbers[a.id]}" for a in late) + ")"
+            text = _(
+                "Open plan actions: {n} ({late} past due: {numbers})",
+                n=len(open_actions),
+                late=len(late),
+                numbers=", ".join(_("no. {number}", number=numbers[a.id]) for a in late),
+            )
+        else:
+            text = _("Open plan actions: {n}", n=len(open_actions))
         lines.append(text)
-    head = f"{case.reference}: "
+    ref = case.reference
     if case.status == "closed":
-        head += "closed"
+        head = _("{ref}: closed", ref=ref)
     elif overdue:
-        head += (
-            f"{len(overdue)} overdue — {rule_title(overdue[0].rule).lower()} was due "
-            f"{when(overdue[0].due, ctx.today, cal)}"
+        head = _(
+            "{ref}: {n} overdue — {rule:lower} was due {when}",
+            ref=ref,
+            n=len(overdue),
+            rule=rule_title(overdue[0].rule),
+            when=when(overdue[0].due, ctx.today, cal),
         )
     elif pending:
-        head += f"next, {rule_title(pending[0].rule).lower()} by {when(pending[0].due, ctx.today, cal)}"
+        head = _(
+            "{ref}: next, {rule:lower} by {when}",
+            ref=ref,
+            rule=rule_title(pending[0].rule),
+            when=when(pending[0].due, ctx.today, cal),
+        )
     else:
-        head += "nothing is due"
+        head = _("{ref}: nothing is due", ref=ref)
     buttons: list[Button] = []
     if nxt is None and case.status == "active":
         buttons.append(
-            Button("Book the next core group", "cg.run", f"meeting case:{case.reference}", primary=True)
+            Button(_("Book the next core group"), "cg.run", f"meeting case:{case.reference}", primary=True)
         )
     return Message(head, tuple(lines), tuple(buttons), tuple(context))
 

@@ -28,9 +28,10 @@ from handlers.common import (
     rule_context,
     rule_title,
 )
+from handlers.i18n import _, long_day, ngettext
 from handlers.replies import Message
+from handlers.words import meeting_label, nation_name
 from scheduling.case import CORE_GROUP_KINDS
-from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 from storage.errors import StorageError
 from storage.models import CoreGroup
@@ -41,88 +42,136 @@ SUMMARY_DEADLINES = 4
 SUMMARY_ACTIONS = 3
 
 
-def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str = "core group summary") -> Message:
+def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None = None) -> Message:
     """The pinned summary of `case` as the record stands (read inside the caller's session).
 
     `title` starts the preview line: "core group set up" when it is first pinned."""
     from handlers.answers import progress, without_reports_in
 
+    title = title or _("core group summary")
     rules, obs = case_obligations(s, case, ctx.today)
     people = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
     current = repo.members(s, case.reference, on=ctx.today)
     lines = [
-        f"Follows **{rules.profile.title}** ({rules.profile.nation.replace('-', ' ').title()}), "
-        f"{case.plan} plan, started {long_date(case.start)}.",
+        _(
+            "Follows **{profile}** ({nation}), {plan} plan, started {day}.",
+            profile=rules.profile.title,
+            nation=nation_name(rules.profile.nation),
+            plan=case.plan,
+            day=long_day(case.start),
+        ),
     ]
     if case.status == "closed":
-        lines.append("**Closed**: no more reminders; the record is kept for the retention period.")
+        lines.append(_("**Closed**: no more reminders; the record is kept for the retention period."))
         return Message(
-            f"{case.reference}: closed",
+            _("{reference}: closed", reference=case.reference),
             tuple(lines),
-            context=(f"Updated {long_date(ctx.today)} {london_time(ctx.now)}",),
+            context=(_("Updated {day} {time}", day=long_day(ctx.today), time=london_time(ctx.now)),),
         )
 
     nxt = repo.next_meeting(s, case.reference, now=ctx.now)
     if nxt is not None:
         place = meeting_place(nxt.venue, nxt.online)
-        where = f", {place}" if place else ""
+        values = {
+            "meeting": meeting_label(nxt.kind),
+            "day": long_day(london_date(nxt.starts_at)),
+            "time": london_time(nxt.starts_at),
+        }
         lines.append(
-            f"**Next meeting**: {meeting_label(nxt.kind)} on "
-            f"{long_date(london_date(nxt.starts_at))} at "
-            f"{london_time(nxt.starts_at)}{where}"
+            _("**Next meeting**: {meeting} on {day} at {time}, {place}", place=place, **values)
+            if place
+            else _("**Next meeting**: {meeting} on {day} at {time}", **values)
         )
     else:
-        lines.append("**Next meeting**: none booked")
+        lines.append(_("**Next meeting**: none booked"))
 
     pending = [o for o in without_reports_in(s, case, obs, ctx.today) if o.status != "met"]
     shown = pending[:SUMMARY_DEADLINES]
     for o in shown:
-        flag = "**Overdue**: " if o.status == "overdue" else ""
-        lines.append(f"{flag}**{rule_title(o.rule)}** by {long_date(o.due)}")
+        if o.status == "overdue":
+            lines.append(_("**Overdue**: **{rule}** by {day}", rule=rule_title(o.rule), day=long_day(o.due)))
+        else:
+            lines.append(_("**{rule}** by {day}", rule=rule_title(o.rule), day=long_day(o.due)))
     if len(pending) > len(shown):
-        lines.append(f"…and {len(pending) - len(shown)} more in `/coregroup status`.")
+        lines.append(
+            ngettext(
+                "…and {n} more in `/coregroup status`.",
+                "…and {n} more in `/coregroup status`.",
+                len(pending) - len(shown),
+            )
+        )
 
     if nxt is not None and nxt.id is not None and nxt.kind in CORE_GROUP_KINDS:
         counts = progress(s, case, nxt, ctx.today, email=ctx.config.email)
         awaited = [people[i] for i in counts.awaited if i in people]
-        text = (
-            f"**Written reports**: {counts.reports_in} of {counts.reports_expected} in for "
-            f"{long_date(london_date(nxt.starts_at))}"
-        )
+        counted: dict[str, object] = {
+            "got": counts.reports_in,
+            "expected": counts.reports_expected,
+            "day": long_day(london_date(nxt.starts_at)),
+        }
         if awaited:
-            text += "; awaited from " + ", ".join(mention(m) for m in awaited)
+            text = _(
+                "**Written reports**: {got} of {expected} in for {day}; awaited from {who}",
+                who=", ".join(mention(m) for m in awaited),
+                **counted,
+            )
+        else:
+            text = _("**Written reports**: {got} of {expected} in for {day}", **counted)
         lines.append(text)
 
     numbered = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
     open_actions = [(i, a) for i, a in enumerate(numbered, start=1) if a.status == "open"]
     if open_actions:
-        lines.append(f"**Open plan actions**: {len(open_actions)}")
+        lines.append(_("**Open plan actions**: {n}", n=len(open_actions)))
         for i, a in open_actions[:SUMMARY_ACTIONS]:
             owner = people.get(a.owner_member_id) if a.owner_member_id else None
-            bits = [f"no. {i} {a.text[:60]}"]
+            bits = [_("no. {number} {text}", number=i, text=a.text[:60])]
             if owner is not None:
                 bits.append(mention(owner))
             if a.due_on:
-                late = " (**past due**)" if a.due_on < ctx.today else ""
-                bits.append(f"due {long_date(a.due_on)}{late}")
-            lines.append(" — ".join(bits))
+                if a.due_on < ctx.today:
+                    bits.append(_("due {day} (**past due**)", day=long_day(a.due_on)))
+                else:
+                    bits.append(_("due {day}", day=long_day(a.due_on)))
+            lines.append(
+                _("{first} — {second}", first=bits[0], second=bits[1])
+                if len(bits) == 2
+                else (
+                    _("{first} — {second} — {third}", first=bits[0], second=bits[1], third=bits[2])
+                    if len(bits) == 3
+                    else bits[0]
+                )
+            )
 
     for m in current:
         if m.away_on(ctx.today) or (m.away_from is not None and m.away_from > ctx.today):
-            until = f" until {long_date(m.away_until)}" if m.away_until else ""
-            start = "" if m.away_on(ctx.today) else f" from {long_date(m.away_from)}"  # type: ignore[arg-type]
+            until = _(" until {day}", day=long_day(m.away_until)) if m.away_until else ""
+            start = "" if m.away_on(ctx.today) else _(" from {day}", day=long_day(m.away_from))  # type: ignore[arg-type]
             cover = people.get(m.cover_member_id) if m.cover_member_id else None
-            by = f"; {mention(cover)} covers" if cover is not None else ""
-            lines.append(f"Away: {mention(m)}{start}{until}{by}")
+            by = _("; {who} covers", who=mention(cover)) if cover is not None else ""
+            lines.append(_("Away: {who}{start}{until}{by}", who=mention(m), start=start, until=until, by=by))
     if case.digest:
-        lines.append("Reminders here come as one morning digest (`/coregroup digest off`).")
+        lines.append(_("Reminders here come as one morning digest (`/coregroup digest off`)."))
 
     first = pending[0] if pending else None
-    preview = f"{case.reference}: {title}"
     if first is not None:
-        preview += f"; {rule_title(first.rule).lower()} due by {long_date(first.due)}"
+        preview = _(
+            "{reference}: {title}; {rule:lower} due by {day}",
+            reference=case.reference,
+            title=title,
+            rule=rule_title(first.rule),
+            day=long_day(first.due),
+        )
+    else:
+        preview = _("{reference}: {title}", reference=case.reference, title=title)
     context = [rule_context(o.rule, rules, case.plan, interpretation=o.interpretation) for o in shown]
-    context.append(f"Kept up to date by the bot · updated {long_date(ctx.today)} {london_time(ctx.now)}")
+    context.append(
+        _(
+            "Kept up to date by the bot · updated {day} {time}",
+            day=long_day(ctx.today),
+            time=london_time(ctx.now),
+        )
+    )
     return Message(preview, tuple(lines), context=tuple(context))
 
 

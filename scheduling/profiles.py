@@ -95,6 +95,8 @@ class RuleSpec(_Strict):
 
     source: str = Field(min_length=3)
     text: str = Field(min_length=3)
+    #: The same rule in Welsh, for a Welsh council's readers (docs/cymraeg.md); None: English.
+    text_cy: str | None = Field(default=None, min_length=3)
     interpretation: bool = False
     #: Plan types the rule applies to (default: all the profile's plans).
     plans: tuple[Literal["cp", "cin", "lac"], ...] | None = None
@@ -128,6 +130,17 @@ RuleSpec.model_rebuild()
 class WorkingHours(_Strict):
     start: time = time(9, 0)
     end: time = time(17, 0)
+
+
+class LanguageSettings(_Strict):
+    """Who reads which language (docs/cymraeg.md). `default`: what a member who has not chosen
+    reads (`both`: Welsh first, then English, as the Welsh Language Standards ask when the
+    choice is not known); `bilingual_channel`: the case channel's posts in Welsh and English;
+    `ask_new_members`: the bot asks each new member which language they want."""
+
+    default: Literal["en", "cy", "both"] = "en"
+    bilingual_channel: bool = False
+    ask_new_members: bool = False
 
 
 #: Who chairs (or takes the minutes of) a core group: "rota" (between agencies, `rota`),
@@ -165,6 +178,7 @@ class ProfileFile(_Strict):
     working_hours: WorkingHours | None = None
     #: May the lead social worker chair core groups? (Cwm Taf Morgannwg 004 §3: no.)
     social_worker_may_chair: bool | None = None
+    language: LanguageSettings | None = None
     chair: ChairRule | None = None
     omit: tuple[str, ...] = ()
     rules: dict[str, RuleSpec] = Field(default_factory=dict)
@@ -219,6 +233,7 @@ class Profile:
     inherits: str | None = None
     path: Path | None = None
     notes: tuple[str, ...] = ()
+    language: LanguageSettings = field(default_factory=LanguageSettings)
 
 
 class ProfileError(ValueError):
@@ -387,6 +402,7 @@ def _resolve(
         inherits=pf.inherits,
         path=path,
         notes=pf.notes,
+        language=pf.language or (parent.language if parent else LanguageSettings()),
     )
 
 

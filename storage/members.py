@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage.common import (
@@ -118,9 +118,11 @@ def add_member(
     line_manager_email: str | None = None,
     line_manager_addresses: Mapping[str, str | None] | None = None,
     joined_on: date | None = None,
+    language: str | None = None,
 ) -> Member:
     """Add someone to the core group. `addresses` ({channel kind: address}) are how the bot
-    reaches them; people outside every chat have none (email only)."""
+    reaches them; people outside every chat have none (email only). `language` (`en`, `cy`):
+    the one they chose, if known."""
     actor = check_actor(actor)
     today = london_today(now)
     values: dict[str, str | None] = {
@@ -142,6 +144,8 @@ def add_member(
         raise InvalidValue("role", f"{role!r} is not a role", 'role="health visitor"')
     kind = check_choice(kind, "kind", MEMBER_KINDS)
     check_date(joined_on, "joined_on")
+    if language is not None:
+        check_choice(language, "language", LANGUAGES)
     case = load_case(session, reference)
     _duplicate_member(session, case, today, exclude=None, addresses=own, email=clean["email"])
     member = Member(
@@ -150,6 +154,7 @@ def add_member(
         role=role,
         kind=kind,
         joined_on=joined_on or today,
+        language=language,
         created_at=now,
     )
     for key, value in clean.items():
@@ -166,7 +171,7 @@ def add_member(
         action="member.added",
         entity="member",
         entity_id=member.id,
-        after=snapshot_of(member, MEMBER_FIELDS),
+        after={**snapshot_of(member, MEMBER_FIELDS), **({"language": language} if language else {})},
     )
     return member
 
@@ -490,3 +495,80 @@ def cover_for(session: Session, reference: str, member_id: int, on: date) -> Mem
         if cover is not None and cover.active_on(on):
             return cover
     return m
+
+
+# --- language ----------------------------------------------------------------------------------
+
+#: The languages a member may choose (`handlers.i18n.Lang`).
+LANGUAGES: Final = ("en", "cy")
+
+
+def set_language(
+    session: Session, kind: str, address: str, language: str, *, actor: str, now: datetime
+) -> list[Member]:
+    """Set the language of every current membership of the person at (`kind`, `address`): a
+    person reads one language, whatever the case. Audited once per case. Returns the members."""
+    actor = check_actor(actor)
+    kind = check_kind(kind)
+    language = check_choice(language, "language", LANGUAGES)
+    stmt = (
+        select(Member)
+        .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+        .where(
+            col(MemberAddress.kind) == kind,
+            col(MemberAddress.address) == address,
+            col(MemberAddress.whose) == "member",
+            col(Member.left_on).is_(None),
+        )
+        .order_by(col(Member.id))
+    )
+    changed = list(session.scalars(stmt))
+    for member in changed:
+        before = member.language
+        if before == language:
+            continue
+        member.language = language
+        session.flush()
+        record_audit(
+            session,
+            session.get(CoreGroup, member.case_id),
+            actor=actor,
+            now=now,
+            action="member.language_set",
+            entity="member",
+            entity_id=member.id,
+            before={"language": before},
+            after={"language": language},
+        )
+    return changed
+
+
+def language_of_address(session: Session, kind: str, address: str) -> str | None:
+    """The language the person at (`kind`, `address`) chose in any current membership, None if
+    they never chose one. An email address (`EMAIL_KIND`) is the member's `email`."""
+    kind = check_kind(kind)
+    if kind == EMAIL_KIND:
+        by_mail = (
+            select(col(Member.language))
+            .where(
+                func.lower(col(Member.email)) == address.lower(),
+                col(Member.language).is_not(None),
+                col(Member.left_on).is_(None),
+            )
+            .order_by(col(Member.id).desc())
+            .limit(1)
+        )
+        return session.scalars(by_mail).first()
+    stmt = (
+        select(col(Member.language))
+        .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+        .where(
+            col(MemberAddress.kind) == kind,
+            col(MemberAddress.address) == address,
+            col(MemberAddress.whose) == "member",
+            col(Member.language).is_not(None),
+        )
+        .order_by(col(Member.id).desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).first()

@@ -167,6 +167,9 @@ class Member(SQLModel, table=True):
     #: Audit address of who granted the powers (`<kind>:<address>`), and when.
     powers_granted_by: str | None = Field(default=None, max_length=128)
     powers_granted_at: datetime | None = _dt(nullable=True)
+    #: The language they chose for what the bot says to them (`en`, `cy`); None: not chosen yet,
+    #: so the case's profile decides (`handlers.language`).
+    language: str | None = Field(default=None, max_length=8)
     created_at: datetime = _dt()
 
     if TYPE_CHECKING:

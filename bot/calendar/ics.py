@@ -166,7 +166,8 @@ class IcsCalendar:
             invite,
             "REQUEST",
             (
-                f"{invite.case_ref}: {invite.label}, {when_text(invite)}, {where_text(invite)}. "
+                # subject(): Welsh first for a Welsh profile's case (docs/cymraeg.md).
+                f"{subject(invite)}, {when_text(invite)}, {where_text(invite)}. "
                 "Open the attached invitation to add it to your calendar."
             ),
         )

@@ -19,7 +19,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Final
 
+from handlers.i18n import BILINGUAL_RULE, _, localise, long_day
+from handlers.words import meeting_label
 from scheduling.london import LONDON
+from scheduling.profiles import ProfileError, load_profile
 from scheduling.wording import MEETING_KIND_LABELS
 
 CORE_GROUP: Final = "core_group"
@@ -303,8 +306,69 @@ def where_text(invite: Invite) -> str:
 
 
 def subject(invite: Invite) -> str:
-    """`CG-0421: core group meeting` -- the case reference and the kind, nothing else."""
-    return f"{invite.case_ref}: {invite.label}"
+    """`CG-0421: core group meeting` -- the case reference and the kind, nothing else. For a
+    Welsh profile's case, Welsh first: `CG-0421: cyfarfod grŵp craidd / core group meeting` (one
+    invitation goes to everyone, so it is in both languages, as the channel is)."""
+    english = f"{invite.case_ref}: {invite.label}"
+    if not _bilingual(invite.profile):
+        return english
+    welsh = localise(
+        _(
+            "{reference}: {meeting}",
+            reference=invite.case_ref,
+            meeting=meeting_label(invite.kind, "invitation"),
+        ),
+        "cy",
+    )
+    return f"{welsh} / {invite.label}"
+
+
+def _bilingual(profile: str) -> bool:
+    try:
+        return load_profile(profile).language.bilingual_channel
+    except ProfileError:
+        return False
+
+
+def _welsh_body(invite: Invite) -> str:
+    """The invitation's essentials in Welsh, above the English (the agenda stays in English: it
+    is the guidance's own wording)."""
+    s, e = invite.local_start, invite.local_end
+    if invite.venue and invite.online:
+        where = _("{venue} and online", venue=invite.venue)
+    elif invite.venue or invite.online:
+        where = invite.venue or _("online")
+    else:
+        where = _("to be confirmed by the lead social worker")
+    lines = [
+        _(
+            "{reference}: {meeting}",
+            reference=invite.case_ref,
+            meeting=meeting_label(invite.kind, "invitation"),
+        ),
+        _(
+            "When: {day}, {start}–{end} (UK time)",
+            day=long_day(s.date()),
+            start=s.strftime("%H:%M"),
+            end=e.strftime("%H:%M"),
+        ),
+        _("Where: {where}", where=where),
+    ]
+    if invite.kind in CORE_GROUP_KINDS:
+        lines.append(
+            _(
+                "If you cannot attend, tell the lead social worker and send a written report before the "
+                "meeting."
+            )
+        )
+    lines.append(
+        _(
+            "This invitation names the case by its reference ({reference}) only. Please keep it that way "
+            "in replies.",
+            reference=invite.case_ref,
+        )
+    )
+    return "\n".join(localise(line, "cy") for line in lines)
 
 
 def _purpose(invite: Invite) -> list[str]:
@@ -340,7 +404,7 @@ def _purpose(invite: Invite) -> list[str]:
 def body_text(invite: Invite) -> str:
     """Plain text: it reads the same in Outlook, Gmail, a phone and an .ics DESCRIPTION."""
     lines = [
-        subject(invite),
+        f"{invite.case_ref}: {invite.label}",
         f"When: {when_text(invite)}",
         f"Where: {where_text(invite)}",
     ]
@@ -366,4 +430,7 @@ def body_text(invite: Invite) -> str:
         f"This invitation names the case by its reference ({invite.case_ref}) only. Please keep it that "
         "way in replies.",
     ]
-    return "\n".join(lines)
+    english = "\n".join(lines)
+    if _bilingual(invite.profile):
+        return f"{_welsh_body(invite)}\n\n{BILINGUAL_RULE}\n\n{english}"
+    return english

@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from bot.channels import register
 from handlers.common import ChannelKind
+from handlers.i18n import _
 
-SLACK = register(ChannelKind("slack", people_place="workspace", makes_channels=True, title="Slack"))
+SLACK = register(ChannelKind("slack", people_place=_("workspace"), makes_channels=True, title="Slack"))

@@ -7,5 +7,6 @@ from __future__ import annotations
 
 from bot.channels import register
 from handlers.common import ChannelKind
+from handlers.i18n import _
 
-TEAMS = register(ChannelKind("teams", people_place="team", makes_channels=False, title="Teams"))
+TEAMS = register(ChannelKind("teams", people_place=_("team"), makes_channels=False, title="Teams"))

@@ -44,6 +44,8 @@ class Said:
 
     private: list[str] = field(default_factory=list)
     channel: list[str] = field(default_factory=list)
+    #: Direct messages to the other people of the story, by role ("hv", "teacher").
+    dms: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -128,6 +130,9 @@ class SlackDriver:
                     said.private.append(slack_lines(c.args))
                 elif target == self.channel:
                     said.channel.append(slack_lines(c.args))
+                elif target in SLACK_IDS.values():
+                    role = next(r for r, i in SLACK_IDS.items() if i == target)
+                    said.dms.setdefault(role, []).append(slack_lines(c.args))
         return said
 
     def do(self, who: str, text: str, *, mentions: Sequence[str] = ()) -> Said:
@@ -207,6 +212,7 @@ class TeamsDriver:
     def _said(self, mark: int, who: str) -> Said:
         said = Said()
         personal = self.h.fake.personal_conversation(TEAMS_IDS[who])
+        others = {self.h.fake.personal_conversation(i): r for r, i in TEAMS_IDS.items() if r != who}
         for c in self.h.fake.calls[mark:]:
             if c.method != "POST" or c.status >= 400 or "/activities" not in c.path:
                 continue
@@ -217,6 +223,8 @@ class TeamsDriver:
                 said.private.append(teams_lines(c.body))
             elif conv == CHANNEL:
                 said.channel.append(teams_lines(c.body))
+            elif conv in others and not _is_form(c.body):
+                said.dms.setdefault(others[conv], []).append(teams_lines(c.body))
         return said
 
     def do(self, who: str, text: str, *, mentions: Sequence[str] = ()) -> Said:
@@ -317,6 +325,11 @@ class ConsoleDriver:
                 said.channel.append(console_lines(message))
             elif where.startswith(("(only @", "coregroup → @")):
                 said.private.append(console_lines(message))
+            if where.startswith("coregroup → @"):
+                uid = where.removeprefix("coregroup → @").split(" ", 1)[0]
+                role = next((r for r, i in SLACK_IDS.items() if i == uid), None)
+                if role is not None and uid != self.session.user:
+                    said.dms.setdefault(role, []).append(console_lines(message))
         return said
 
     def do(self, who: str, text: str, *, mentions: Sequence[str] = ()) -> Said:

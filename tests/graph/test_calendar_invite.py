@@ -67,8 +67,18 @@ def test_subject_and_body_name_the_case_by_reference_only() -> None:
     invite = make_invite(
         kind="resolution_review_core_group", profile="cwm-taf-morgannwg", chair_role="Lead social worker"
     )
-    assert subject(invite) == "CG-0421: core group meeting (review of the revised plan)"
-    body = body_text(invite)
+    # A Welsh profile: Welsh first, then English (docs/cymraeg.md).
+    assert subject(invite) == (
+        "CG-0421: cyfarfod grŵp craidd (adolygu'r cynllun diwygiedig) / "
+        "core group meeting (review of the revised plan)"
+    )
+    welsh, english = body_text(invite).split("\n\n———\n\n", 1)
+    assert welsh.splitlines()[:3] == [
+        "CG-0421: cyfarfod grŵp craidd (adolygu'r cynllun diwygiedig)",
+        "Pryd: Dydd Mawrth 5 Ionawr 2027, 10:00–11:30 (amser y DU)",
+        "Ble: Family centre, Room 2",
+    ]
+    body = english
     assert body.splitlines()[:4] == [
         "CG-0421: core group meeting (review of the revised plan)",
         "When: Tue 5 Jan 2027, 10:00–11:30 (UK time)",

@@ -83,7 +83,7 @@ def test_online_meeting_in_summer_time_keeps_london_wall_clock(
     assert body["isOnlineMeeting"] is True
     assert body["onlineMeetingProvider"] == "teamsForBusiness"
     assert "location" not in body
-    assert body["subject"] == "CG-0421: Tier 1 resolution meeting"
+    assert body["subject"] == "CG-0421: cyfarfod datrys Haen 1 / Tier 1 resolution meeting"
     # Cwm Taf Morgannwg Appendix 4, not the core group outline.
     assert "1. Welcome and apologies" in body["body"]["content"]
     assert "8. Date of next core group meeting" in body["body"]["content"]
