@@ -83,6 +83,7 @@ _MINUTES = Answer("Mark minutes sent", "{ref} minutes sent")
 _VISIT = Answer("Record a visit", "{ref} visit")
 _DONE = Answer("Done", "{ref} action done {number}")
 _ATTENDING = Answer("Attending", "{ref} attending {day}")
+_APOLOGIES = Answer("Sending apologies", "{ref} apologies {day}")
 
 #: The reminder plan (issue 5, "The reminder plan"), in the order rows of one subject are planned.
 PLAN: Final[tuple[PlanRow, ...]] = (
@@ -114,7 +115,7 @@ PLAN: Final[tuple[PlanRow, ...]] = (
         "5 WD before the meeting",
         "member",
         "Say whether you are coming",
-        (_ATTENDING, Answer("Sending apologies", "{ref} apologies {day}")),
+        (_ATTENDING, _APOLOGIES),
         offset=-5,
         anchor="meeting",
         expiry="day_before",
@@ -129,7 +130,8 @@ PLAN: Final[tuple[PlanRow, ...]] = (
         "3 WD before the meeting",
         "member",
         "Send your written report",
-        (Answer("Write my report", "{ref} report {day}"), _ATTENDING),
+        # The one nag of a member asked both (issue 12): the attendance answers ride along.
+        (Answer("Write my report", "{ref} report {day}"), _ATTENDING, _APOLOGIES),
         offset=-3,
         anchor="meeting",
         expiry="day_before",

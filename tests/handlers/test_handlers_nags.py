@@ -18,6 +18,7 @@ BEFORE = {
     "report_request": [
         ("Write my report", "CG-0001 report 2027-01-19", True),
         ("Attending", "CG-0001 attending 2027-01-19", False),
+        ("Sending apologies", "CG-0001 apologies 2027-01-19", False),
     ],
     "chair_bundle": [],
     "final_window": [("Book it", "CG-0001 meeting", True)],

@@ -69,10 +69,12 @@ def test_a_report_is_written_once_through_the_handlers(asked: Page) -> None:
 
 
 def test_attending_and_apologies_go_through_the_same_handlers(asked: Page) -> None:
-    link = asked.local(asked.mail.link(PC, "are you coming"))
+    # One nag per person (issue 12): the report request carries the attendance answers too.
+    link = asked.local(asked.mail.link(PC, "written report"))
     with httpx.Client() as browser:
         form = browser.get(link)
-        assert "Sending apologies" in form.text
+        for label in ("Attending", "Sending apologies", "Write my report"):
+            assert label in form.text
         done = browser.post(link, data={"csrf": csrf(form.text), "answer": "attending"})
     assert done.status_code == 200 and "You are down as attending" in done.text
     with asked.session.store.read() as s:
@@ -120,13 +122,14 @@ def test_a_late_report_edits_the_outside_chairs_bundle(page: Page) -> None:
         for m in page.mail.mail
         if m["To"] == GP and "written report" in m["Subject"] and " of " in m["Subject"]
     ]
-    assert bundles and bundles[-1]["Subject"].startswith("CG-0001: 0 of 2 written reports")
+    # The chair is never asked for their own meeting's report (issue 12): only the police officer's is due.
+    assert bundles and bundles[-1]["Subject"].startswith("CG-0001: 0 of 1 written report in")
     link = page.local(page.mail.link(PC, "written report"))
     with httpx.Client() as browser:
         form = browser.get(link)
         browser.post(link, data={"csrf": csrf(form.text), "answer": "report", "report": "Police check done."})
     bundles = [m for m in page.mail.mail if m["To"] == GP and " of " in m["Subject"]]
-    assert bundles[-1]["Subject"].startswith("CG-0001: 1 of 2 written reports")
+    assert bundles[-1]["Subject"].startswith("CG-0001: 1 of 1 written report in")
 
 
 def page_case_with_email_chair() -> list[str]:
@@ -139,7 +142,8 @@ def page_case_with_email_chair() -> list[str]:
 
 
 def test_a_changed_mind_is_recorded_and_a_double_submit_is_not(asked: Page) -> None:
-    link = asked.local(asked.mail.link(PC, "are you coming"))
+    # One nag per person (issue 12): the report request carries the attendance answers too.
+    link = asked.local(asked.mail.link(PC, "written report"))
 
     def status() -> set[str]:
         with asked.session.store.read() as s:

@@ -58,7 +58,11 @@ def test_a_reminder_goes_to_the_personal_chat_through_a_429(teams: TeamsHarness)
     assert card["body"][-1]["size"] == "Small" and card["body"][-1]["isSubtle"] is True
     assert card["body"][-1]["text"].startswith("written_report · Suffolk guidance §4.6")
     runs = [a["data"][LINE] for a in card["actions"] if a["data"][KIND] == "run"]
-    assert runs == ["CG-0001 report 2027-01-15", "CG-0001 attending 2027-01-15"]
+    assert runs == [
+        "CG-0001 report 2027-01-15",
+        "CG-0001 attending 2027-01-15",
+        "CG-0001 apologies 2027-01-15",
+    ]
     # Nothing went to the channel, and nothing was sent twice.
     assert teams.fake.activities(CHANNEL) == []
     assert Delivery(teams.store, teams.deps.chat(), clock=teams.clock, worker="t", pacer=Pacer(0)).run() == []
