@@ -1163,6 +1163,14 @@ assert _GATE_FIELDS == ("school_moves", "significant_changes", "escalations", "r
 _PLANS: dict[tuple[int, str, int], tuple[Profile, WorkingCalendar, tuple[_Steps, ...]]] = {}
 
 
+def _never_lists(r: _Rule) -> bool:
+    if r.id == "escalation_stage":
+        return bool(r.spec.record_only) or r.after is None
+    if r.id == "lead_sw_visit":
+        return bool(r.spec.record_only)
+    return False
+
+
 def _steps(profile: Profile, plan: str, cal: WorkingCalendar, mask: int = 0b1111) -> _Steps:
     """Which rules apply to a plan under a profile, worked out once rather than once per case.
 
@@ -1179,12 +1187,8 @@ def _steps(profile: Profile, plan: str, cal: WorkingCalendar, mask: int = 0b1111
         if spec is not None:
             steps.append((RULES[rid], _Rule(rule, spec, shared)))
     steps.sort(key=lambda st: st[1].order)  # catalogue order: `obligations` relies on it
-    # an escalation rule that only records the stage (or has no period) never lists anything
-    steps = [
-        st
-        for st in steps
-        if not (st[1].id == "escalation_stage" and (st[1].spec.record_only or st[1].after is None))
-    ]
+    # an escalation or lead visit rule that only records (or has no period) never lists anything
+    steps = [st for st in steps if not _never_lists(st[1])]
     variants = tuple(
         [st for st in steps if _GATE_BIT.get(st[1].id, m) & m or st[1].id not in _GATE_BIT]
         for m in range(1 << len(_GATE_FIELDS))
