@@ -8,23 +8,16 @@ applicable rule called and compare every field, so a gate that hid a real obliga
 
 from __future__ import annotations
 
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
+from bench.timeline import TODAY, build
 from scheduling import engine
 from scheduling.calendar import WorkingCalendar, calendar_for
 from scheduling.case import CaseState
 from scheduling.engine import Obligation, obligations
 from scheduling.profiles import Profile, load_profile, profile_names
-
-ROOT = Path(__file__).resolve().parent.parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.timeline import TODAY, build  # noqa: E402
 
 PROFILES: dict[str, Profile] = {n: load_profile(n) for n in profile_names()}
 CALS: dict[str, WorkingCalendar] = {n: calendar_for(p.nation, p.closures) for n, p in PROFILES.items()}
