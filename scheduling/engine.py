@@ -215,6 +215,7 @@ class _Facts:
         "plan",
         "scheduled",
         "tie",
+        "tier1",
         "today",
         "upcoming_reviews",
     )
@@ -238,6 +239,7 @@ class _Facts:
         self.held_reviews = held_reviews
         self.upcoming_reviews = upcoming_reviews
         self.next_review: tuple[date, bool] | None = _NOT_YET
+        self.tier1: tuple[date, int | None] = _NOT_YET
         #: set by a rule that listed two or more obligations: only then can two tie on (due, order)
         self.tie = False
 
@@ -883,7 +885,18 @@ def escalation_stage(r: _Rule, f: _Facts, out: _Out) -> None:
 
 
 def _tier1_trigger(p: _Plan, f: _Facts) -> tuple[date, int | None]:
-    """The automatic Tier 1 date, and the review conference number that set it (else None)."""
+    """The automatic Tier 1 date, and the review conference number that set it (else None).
+
+    Two rules ask (the trigger itself and the Tier 1 meeting's clock): worked out once per case.
+    """
+    got = f.tier1
+    if got is not _NOT_YET:
+        return got
+    f.tier1 = got = _work_out_tier1_trigger(p, f)
+    return got
+
+
+def _work_out_tier1_trigger(p: _Plan, f: _Facts) -> tuple[date, int | None]:
     spec = p.tier1_spec
     assert spec is not None and spec.review_count is not None and p.tier1_after is not None
     by_time = p.tier1_after(f.case.registered_on)
@@ -1129,17 +1142,44 @@ def check_plan(case: CaseState, profile: Profile) -> None:
 
 
 _Steps = list[tuple[_RuleFn, _Rule]]
-#: (profile, plan, calendar) -> the rule functions to run with what they need, in catalogue order.
+#: Rules that list nothing when a case field is empty: a case with no school move, significant
+#: change, escalation or Tier 1 meeting (most cases) skips them rather than calling each to find
+#: out. Bit i of a case's mask is set when `_GATE_FIELDS[i]` is non-empty (`obligations` tests them
+#: in that order).
+_GATES: tuple[tuple[str, str], ...] = (
+    ("school_move_core_group", "school_moves"),
+    ("significant_change_to_conference_chair", "significant_changes"),
+    ("escalation_stage", "escalations"),
+    # these three follow the last held Tier 1 meeting: with none listed there is nothing to follow
+    ("resolution_review_core_group", "resolution.tier1_meetings"),
+    ("resolution_tier2_trigger", "resolution.tier1_meetings"),
+    ("resolution_tier2_meeting", "resolution.tier1_meetings"),
+)
+_GATE_FIELDS = tuple(dict.fromkeys(field for _rid, field in _GATES))
+_GATE_BIT = {rid: 1 << _GATE_FIELDS.index(field) for rid, field in _GATES}
+assert _GATE_FIELDS == ("school_moves", "significant_changes", "escalations", "resolution.tier1_meetings")
+#: (profile, plan, calendar) -> the steps for each mask, in catalogue order.
 #: Keyed by ids with the objects kept in the value, so an id is never reused while its entry lives.
-_PLANS: dict[tuple[int, str, int], tuple[Profile, WorkingCalendar, _Steps]] = {}
+_PLANS: dict[tuple[int, str, int], tuple[Profile, WorkingCalendar, tuple[_Steps, ...]]] = {}
 
 
-def _steps(profile: Profile, plan: str, cal: WorkingCalendar) -> _Steps:
-    """Which rules apply to a plan under a profile, worked out once rather than once per case."""
+def _never_lists(r: _Rule) -> bool:
+    if r.id == "escalation_stage":
+        return bool(r.spec.record_only) or r.after is None
+    if r.id == "lead_sw_visit":
+        return bool(r.spec.record_only)
+    return False
+
+
+def _steps(profile: Profile, plan: str, cal: WorkingCalendar, mask: int = 0b1111) -> _Steps:
+    """Which rules apply to a plan under a profile, worked out once rather than once per case.
+
+    `mask` says which gated case fields are non-empty (all, by default: every rule that applies).
+    """
     key = (id(profile), plan, id(cal))
     hit = _PLANS.get(key)
     if hit is not None and hit[0] is profile and hit[1] is cal:
-        return hit[2]
+        return hit[2][mask]
     shared = _Plan(profile, plan, cal)
     steps: _Steps = []
     for rid, rule in profile.rules.items():
@@ -1147,10 +1187,16 @@ def _steps(profile: Profile, plan: str, cal: WorkingCalendar) -> _Steps:
         if spec is not None:
             steps.append((RULES[rid], _Rule(rule, spec, shared)))
     steps.sort(key=lambda st: st[1].order)  # catalogue order: `obligations` relies on it
+    # an escalation or lead visit rule that only records (or has no period) never lists anything
+    steps = [st for st in steps if not _never_lists(st[1])]
+    variants = tuple(
+        [st for st in steps if _GATE_BIT.get(st[1].id, m) & m or st[1].id not in _GATE_BIT]
+        for m in range(1 << len(_GATE_FIELDS))
+    )
     if len(_PLANS) >= 256:  # profile files loaded over and over (tests, a long-lived shell)
         _PLANS.clear()
-    _PLANS[key] = (profile, cal, steps)
-    return steps
+    _PLANS[key] = (profile, cal, variants)
+    return variants[mask]
 
 
 #: The timeline's order is (due, catalogue order, about). Sorting on the first two is enough unless
@@ -1195,9 +1241,20 @@ def obligations(case: CaseState, profile: Profile, cal: WorkingCalendar, today: 
         facts = _Facts(case, today, held, held_meetings, scheduled, reviews[:i], reviews[i:])
     else:
         facts = _Facts(case, today, held, held_meetings, scheduled, (), ())
+    mask = 0
+    if case.school_moves:
+        mask = 1
+    if case.significant_changes:
+        mask |= 2
+    if case.escalations:
+        mask |= 4
+    if case.resolution.tier1_meetings:
+        mask |= 8
     hit = _PLANS.get((id(profile), case.plan, id(cal)))
     steps = (
-        hit[2] if hit is not None and hit[0] is profile and hit[1] is cal else _steps(profile, case.plan, cal)
+        hit[2][mask]
+        if hit is not None and hit[0] is profile and hit[1] is cal
+        else _steps(profile, case.plan, cal, mask)
     )
     out: list[Obligation] = []
     for fn, rule in steps:
