@@ -31,8 +31,9 @@ Anchor = Literal["due", "earliest", "meeting", "last_working_day", "daily"]
 #: never (an overdue or trigger message stays wanted until the obligation is met).
 #: `same_day`: only the day it is planned for (a daily repeat missed is not sent late).
 Expiry = Literal["due", "day_before", "never", "same_day"]
-#: Extra condition: `unbooked` (no core group booked), `window_open` (the engine says DUE),
-#: `overdue` (past its due date), `reports_expected` (a meeting some professional owes a report).
+#: Extra condition: `unbooked` (no core group booked), `window_open` (the engine says DUE and no
+#: core group is booked between the window's first day and its due date), `overdue` (past its
+#: due date), `reports_expected` (a meeting some professional owes a report).
 Condition = Literal["unbooked", "window_open", "overdue", "reports_expected"]
 #: Where a row's subjects come from: open obligations of its rule, booked meetings, plan actions.
 #: `chase`: every overdue obligation of a rule in `CHASED`, and every overdue plan action.
