@@ -295,14 +295,25 @@ def chair_choice(profile: Profile, meetings: Sequence[Meeting], before: datetime
     return rule.later
 
 
+def rota_turns(profile: Profile, meetings: Sequence[Meeting]) -> int:
+    """Core groups that used up a turn of the rota. One chaired under the after-Tier-1 exception
+    (the social worker, between a Tier 1 meeting and the next core group) is outside the rota, so
+    the agency whose turn it was chairs the one after it instead of losing its turn."""
+    core = [m for m in meetings if m.status in ("held", "scheduled") and m.kind in CORE_GROUP_KINDS]
+    exception = profile.chair.after_tier1
+    if exception is None or exception == "rota":
+        return len(core)
+    return sum(1 for m in core if chair_choice(profile, meetings, m.starts_at) != exception)
+
+
 def chair_for_next(
     people: Sequence[Member], meetings: Sequence[Meeting], profile: Profile, offset: int = 0
 ) -> RotaSlot:
     """Chair and minute-taker the profile gives the next core group to book (`offset` more
     after it, for the rota's look ahead): stored on the meeting when it is booked, and from then
     on the meeting's stored value is the one answer (`stored_slot`)."""
-    taken = sum(1 for m in meetings if m.status in ("held", "scheduled") and m.kind in CORE_GROUP_KINDS)
-    rota_slot = plan_rota(people, taken + offset, profile.social_worker_may_chair, 1)[0]
+    turns = rota_turns(profile, meetings) + offset
+    rota_slot = plan_rota(people, turns, profile.social_worker_may_chair, 1)[0]
     choice = chair_choice(profile, meetings, None) if offset == 0 else profile.chair.later
     if choice == "rota":
         chair = rota_slot.chair

@@ -14,7 +14,7 @@ the sweep (no double nag) and delivery (whom to message) alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final, Literal, Protocol
@@ -31,8 +31,9 @@ Anchor = Literal["due", "earliest", "meeting", "last_working_day", "daily"]
 #: never (an overdue or trigger message stays wanted until the obligation is met).
 #: `same_day`: only the day it is planned for (a daily repeat missed is not sent late).
 Expiry = Literal["due", "day_before", "never", "same_day"]
-#: Extra condition: `unbooked` (no core group booked), `window_open` (the engine says DUE),
-#: `overdue` (past its due date), `reports_expected` (a meeting some professional owes a report).
+#: Extra condition: `unbooked` (no core group booked), `window_open` (the engine says DUE and no
+#: core group is booked between the window's first day and its due date), `overdue` (past its
+#: due date), `reports_expected` (a meeting some professional owes a report).
 Condition = Literal["unbooked", "window_open", "overdue", "reports_expected"]
 #: Where a row's subjects come from: open obligations of its rule, booked meetings, plan actions.
 #: `chase`: every overdue obligation of a rule in `CHASED`, and every overdue plan action.
@@ -478,13 +479,17 @@ def plan_reminders(
     today: date,
     *,
     booked: bool | None = None,
+    booked_on: Sequence[date] | None = None,
     plan: tuple[PlanRow, ...] = PLAN,
     upcoming: list[date] | None = None,
 ) -> list[Planned]:
     """Every reminder that is due to go out on or before `today` and has not expired.
 
     `booked`: whether a core group is booked (from the case state); default: whether `facts`
-    lists any meeting. `plan`: the rows to run (tests try a new row without editing `PLAN`).
+    lists any meeting. `booked_on`: the days of the booked core groups (the case state knows
+    them all; `facts` holds only the near ones), so a window's "hold it now" is not sent while one
+    is already booked inside it; default: `facts`' meeting days. `plan`: the rows to run (tests
+    try a new row without editing `PLAN`).
     `upcoming`: when given, the send day of every row left out only because its day is still to
     come is appended to it (subjects beyond `LOOKAHEAD` included), whatever the row: the
     incremental sweep's next look at the case (handlers/sweep.py) is the earliest of them.
@@ -492,8 +497,13 @@ def plan_reminders(
     index = _INDEX if plan is PLAN else _Index.of(plan)
     out: list[Planned] = []
     far = today + LOOKAHEAD if upcoming is None else date.max
+    if booked_on is None:
+        booked_on = [m.date for m in facts.meetings]
     if booked is None:
         booked = bool(facts.meetings)
+
+    def booked_within(ob: Obligation) -> bool:
+        return any((ob.earliest is None or ob.earliest <= d) and d <= ob.due for d in booked_on)
 
     def add(
         row: PlanRow,
@@ -547,7 +557,7 @@ def plan_reminders(
             cond = row.condition
             if cond is not None and not (
                 (cond == "unbooked" and not booked)
-                or (cond == "window_open" and ob.status == DUE)
+                or (cond == "window_open" and ob.status == DUE and not booked_within(ob))
                 or (cond == "overdue" and ob.status == OVERDUE)
             ):
                 continue

@@ -167,15 +167,17 @@ def plan_case(
     earliest = profiles.earliest(state.profile, now)
     plan_facts: CaseFacts = facts.plan if facts is not None else _NO_FACTS
     out: list[Outgoing] = []
-    booked = False
-    for m in state.meetings:
-        if (m.status == "scheduled" or (m.status is None and m.date >= today)) and m.kind in CORE_GROUP_KINDS:
-            booked = True
-            break
+    booked_on = [
+        m.date
+        for m in state.meetings
+        if (m.status == "scheduled" or (m.status is None and m.date >= today)) and m.kind in CORE_GROUP_KINDS
+    ]
     obs = obligations(state, profile, cal, today)
     if upcoming is not None:
         _deadlines(upcoming, obs, state, plan_facts, profiles, today)
-    for p in plan_reminders(obs, plan_facts, cal, today, booked=booked, upcoming=upcoming):
+    for p in plan_reminders(
+        obs, plan_facts, cal, today, booked=bool(booked_on), booked_on=booked_on, upcoming=upcoming
+    ):
         at = send_time_on(p.send_on, cal, hours, bundle_at if p.row.fixed_time else None)
         send_at = max(at, earliest)
         for audience, stage in audiences(p, facts):

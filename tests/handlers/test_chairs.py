@@ -88,3 +88,30 @@ def test_ctm_social_worker_chairs_only_the_core_group_after_tier_1(
     t = text(run(ctx(channel=CHANNEL), "meeting 2027-03-10 10:00 confirm"))
     assert "Chair: <@U0LEAD>" in t, t
     assert _booked_chair(store, ctx)[0] == "lead_social_worker"
+
+
+def test_ctm_after_tier_1_chair_does_not_use_up_a_rota_turn(
+    ctx: CtxFactory, store: Store, clock: MovableClock
+) -> None:
+    # The walkthrough's CG-0002: the health visitor chaired 15 Jan, the social worker chaired the
+    # core group after Tier 1 (an exception outside the rota), so the teacher's turn comes next,
+    # not the health visitor's again.
+    setup_case(ctx, store, profile="cwm-taf-morgannwg")
+    run(ctx(channel=CHANNEL), "meeting 2027-01-15 10:00")
+    assert _booked_chair(store, ctx)[0] == "health_visitor"
+    clock.set("2027-01-15T16:00")
+    run(ctx(channel=CHANNEL), "held 2027-01-15 attended:<@U0LEAD>,<@U0HV>,<@U0TEACH>")
+    clock.set("2027-03-01T10:00")
+    run(ctx(channel=CHANNEL), "resolution request 2027-03-01")
+    run(ctx(channel=CHANNEL), "tier1 2027-03-05 10:00")
+    clock.set("2027-03-05T16:00")
+    run(ctx(channel=CHANNEL), "held 2027-03-05 attended:<@U0LEAD>,<@U0HV>")
+    run(ctx(channel=CHANNEL), "meeting 2027-03-10 10:00 confirm")
+    assert _booked_chair(store, ctx)[0] == "lead_social_worker"
+    clock.set("2027-03-10T16:00")
+    run(ctx(channel=CHANNEL), "held 2027-03-10 attended:<@U0LEAD>,<@U0HV>,<@U0TEACH>")
+    t = text(run(ctx(channel=CHANNEL), "rota"))
+    assert "Meeting 3: chair <@U0TEACH>" in t and "Meeting 4: chair <@U0HV>" in t, t
+    t = text(run(ctx(channel=CHANNEL), "meeting 2027-04-26 10:00 confirm"))
+    assert "Chair: <@U0TEACH>" in t, t
+    assert _booked_chair(store, ctx)[0] == "designated_teacher"
