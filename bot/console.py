@@ -295,6 +295,8 @@ class ConsoleSession:
     links: LinkSigner | None = field(default=None, init=False, repr=False)
     buttons: list[Button] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
+    #: `/quit` was typed inside a form: the loop ends once the form is left.
+    quitting: bool = field(default=False, init=False)
     chat: ConsoleChat = field(init=False)
     lines: Lines = field(init=False)
     _triggers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -415,7 +417,9 @@ class ConsoleSession:
                 value = self._ask(f)
                 if isinstance(value, _Leave):
                     self.out.write("    (form cancelled: nothing was recorded)\n")
-                    if value.command:
+                    if value.command in ("/quit", "/exit"):
+                        self.quitting = True  # the loop ends once the form is left
+                    elif value.command:
                         self.out.write(f"  (running `{clean(value.command)}`)\n")
                         if not self.meta(value.command):
                             self.run(value.command)
@@ -620,9 +624,10 @@ class ConsoleSession:
                 continue
             if line in ("/quit", "/exit"):
                 break
-            if self.meta(line):
-                continue
-            self.run(line)
+            if not self.meta(line):
+                self.run(line)
+            if self.quitting:  # `/quit` typed inside a form
+                break
         self.out.write("\n")
 
 

@@ -142,3 +142,12 @@ def test_a_post_to_an_archived_channel_is_told_privately_not_a_crash(
     deliver(late, ctx=ctx, port=session.chat, reply_to_actor=session.tell)
     tail = out.getvalue().rsplit("(#cg-cg-0001 archived)", 1)[1]
     assert "(only @U0LEAD sees this)\n  CG-0001: a late note for the channel" in tail
+
+
+def test_quit_typed_inside_a_form_leaves_the_form_and_the_console(console) -> None:  # type: ignore[no-untyped-def]
+    """`/quit` answering a form's question is not an unknown command: the form is left with
+    nothing recorded, and the console ends as `/quit` anywhere else would."""
+    out = console(NEW + "/coregroup close\n/quit\n/coregroup status\n")
+    assert "(form cancelled: nothing was recorded)" in out
+    assert "I don't know `/quit`" not in out
+    assert "> /coregroup status" not in out, "the console ended at /quit"
