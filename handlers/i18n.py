@@ -25,7 +25,8 @@ import gettext
 import io
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from functools import cache
@@ -123,6 +124,16 @@ def either(en: str, *, cy: str | None = None) -> str:
     return Either(en, cy)
 
 
+class Verbatim(Localised):
+    """Text that is the same in every language because a person wrote it or it names something:
+    a note someone typed, a role, a place, a reference. Marked so the check for sentences that
+    bypassed the catalogue (`unlocalised`) can tell data from a forgotten `_()`."""
+
+
+def verbatim(text: str) -> str:
+    return text if isinstance(text, Localised) else Verbatim(text)
+
+
 def _(msgid: str, /, **values: object) -> str:
     """The sentence `msgid` (English, with `{named}` placeholders), translated when read."""
     return Text(msgid, values)
@@ -154,6 +165,21 @@ def localise(text: str, lang: Lang) -> str:
     return text
 
 
+def unlocalised(message: Message | Form) -> list[str]:
+    """The texts of `message` (or a form) that are neither a catalogue sentence nor marked as
+    data: a sentence that bypassed the catalogue, or one glued together from translated pieces
+    (`a + b` and f-strings give a plain `str`). Empty texts and texts with no letters (a rule, an
+    emoji, a reference's digits) are not sentences. What the contract suite checks every output
+    against."""
+    if isinstance(message, Form):
+        texts = [message.title, message.submit, message.intro or ""]
+        for f in message.fields:
+            texts += [f.label, f.hint or "", f.placeholder or "", *(o.label for o in f.options)]
+    else:
+        texts = [message.preview, *message.detail, *(b.label for b in message.buttons), *message.context]
+    return [t for t in texts if not isinstance(t, Localised) and re.search(r"[^\W\d_]", t)]
+
+
 def localise_message(message: Message, lang: Lang) -> Message:
     if lang == "en":
         return message
@@ -182,12 +208,36 @@ def bilingual(message: Message) -> Message:
     return Message(cy.preview, detail, buttons, context)
 
 
+#: While the leak check runs (`watching_for_leaks`), every text that reached a reader without
+#: passing through the catalogue, with the message it came in.
+_leaks: list[tuple[str, Message | Form]] | None = None
+
+
+@contextmanager
+def watching_for_leaks() -> Iterator[list[tuple[str, Message | Form]]]:
+    """Collect every untranslated text a reader is sent while the block runs (the contract
+    suite's check that nothing bypasses the catalogue)."""
+    global _leaks
+    outer, _leaks = _leaks, []
+    try:
+        yield _leaks
+    finally:
+        _leaks = outer
+
+
+def _watch(message: Message | Form) -> None:
+    if _leaks is not None:
+        _leaks.extend((t, message) for t in unlocalised(message))
+
+
 def voiced(message: Message, voice: Voice) -> Message:
     """`message` for a reader (or a channel) with that voice."""
+    _watch(message)
     return bilingual(message) if voice == "both" else localise_message(message, voice)
 
 
 def localise_form(form: Form, lang: Lang) -> Form:
+    _watch(form)
     if lang == "en":
         return form
 

@@ -87,3 +87,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if parent.parent == here and parent.name in _TEAMS_SDK_FOLDERS:
             item.add_marker(pytest.mark.filterwarnings("ignore:The bot client is deprecated"))
             item.add_marker(pytest.mark.filterwarnings("ignore:.*in preview"))
+
+
+@pytest.fixture(autouse=True)
+def _leak_report(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With `COREGROUP_LEAK_REPORT=<file>`, append every text a reader was sent that bypassed the
+    Welsh catalogue (`handlers.i18n.unlocalised`) to that file: the inventory a translator works
+    from. The contract suite asserts there are none (tests/contract/conftest.py)."""
+    import os
+
+    target = os.environ.get("COREGROUP_LEAK_REPORT")
+    if not target:
+        yield
+        return
+    from handlers.i18n import watching_for_leaks
+
+    with watching_for_leaks() as leaks:
+        yield
+    if leaks:
+        with open(target, "a", encoding="utf-8") as fh:
+            for text, _message in leaks:
+                fh.write(f"{request.node.nodeid}\t{text!r}\n")
