@@ -21,26 +21,37 @@ from handlers.common import (
     rule_context,
     rules_for,
 )
+from handlers.i18n import _, long_day, ngettext
 from handlers.parse import EXAMPLES, ChairUpdateSent, CommandError, SignificantChange
 from handlers.replies import Message, Outcome
+from handlers.words import meeting_label
 from scheduling.engine import after
-from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 
 
-def _timing(rule_id: str, profile: str, plan: str, start: date, done: date) -> tuple[list[str], list[str]]:
-    """ "On time: due by …" or "2 working days after the due date …", and the rule's context."""
+def _timing(
+    rule_id: str, profile: str, plan: str, start: date, done: date, *, recording: bool = False
+) -> tuple[list[str], list[str]]:
+    """ "On time: due by …" or "2 working days after the due date …", and the rule's context.
+    `recording` a change as it happens: "Report it to the conference chair by …" instead."""
     rules = rules_for(profile)
     rule = rules.profile.rules.get(rule_id)
     spec = rule.for_plan(plan) if rule else None
     if spec is None or spec.period is None:
         return [], []
     due = after(rules.calendar, start, spec.period)
-    if done <= due:
-        line = f"On time: it was due by {long_date(due)}."
+    if recording:
+        line = _("Report it to the conference chair by {day}.", day=long_day(due))
+    elif done <= due:
+        line = _("On time: it was due by {day}.", day=long_day(due))
     else:
         late = rules.calendar.working_days_between(due, done)
-        line = f"{late} working day{'s' if late != 1 else ''} after the due date, {long_date(due)}."
+        line = ngettext(
+            "{n} working day after the due date, {day}.",
+            "{n} working days after the due date, {day}.",
+            late,
+            day=long_day(due),
+        )
     return [line], [rule_context(rule_id, rules, plan)]
 
 
@@ -48,11 +59,13 @@ def chair_update_sent(ctx: Context, cmd: ChairUpdateSent) -> Outcome:
     ex = EXAMPLES["update"]
     day = cmd.day or ctx.today
     if day > ctx.today:
-        raise CommandError(f"{long_date(day)} is still to come: record the update once it is sent.", ex)
+        raise CommandError(
+            _("{day} is still to come: record the update once it is sent.", day=long_day(day)), ex
+        )
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
-        not_before_start(day, case, ex, "update")
+        not_before_start(day, case, ex, _("the chair's update"))
         waiting = [
             m
             for m in repo.meetings(s, case.reference, status="held")
@@ -62,8 +75,12 @@ def chair_update_sent(ctx: Context, cmd: ChairUpdateSent) -> Outcome:
         ]
         if not waiting:
             raise CommandError(
-                f"{case.reference} has no meeting held without the social worker on or before "
-                f"{long_date(day)} still waiting for the chair's update.",
+                _(
+                    "{reference} has no meeting held without the social worker on or before {day} "
+                    "still waiting for the chair's update.",
+                    reference=case.reference,
+                    day=long_day(day),
+                ),
                 f"{EXAMPLES['held']} (record the meeting first)",
             )
         meeting = max(waiting, key=lambda m: m.starts_at)
@@ -81,8 +98,14 @@ def chair_update_sent(ctx: Context, cmd: ChairUpdateSent) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: the chair's update on the {meeting_label(meeting.kind)} of "
-            f"{long_date(mday)} went to the lead social worker {long_date(day)}",
+            _(
+                "{reference}: the chair's update on the {meeting} of {mday} went to the lead social "
+                "worker {day}",
+                reference=case.reference,
+                meeting=meeting_label(meeting.kind),
+                mday=long_day(mday),
+                day=long_day(day),
+            ),
             tuple(lines),
             context=tuple(context),
         ),
@@ -95,14 +118,16 @@ def significant_change(ctx: Context, cmd: SignificantChange) -> Outcome:
     ex = EXAMPLES["significant_reported" if cmd.reported else "significant"]
     day = cmd.day or ctx.today
     if day > ctx.today:
-        what = "report it once the chair is told" if cmd.reported else "record a change once it has happened"
         raise CommandError(
-            f"{long_date(day)} is still to come: {what}.", f"{ex.rsplit(' ', 1)[0]} {ctx.today}"
+            _("{day} is still to come: report it once the chair is told.", day=long_day(day))
+            if cmd.reported
+            else _("{day} is still to come: record a change once it has happened.", day=long_day(day)),
+            f"{ex.rsplit(' ', 1)[0]} {ctx.today}",
         )
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
-        not_before_start(day, case, ex, "significant")
+        not_before_start(day, case, ex, _("a significant change"))
         if cmd.reported:
             open_changes = [
                 e
@@ -111,8 +136,12 @@ def significant_change(ctx: Context, cmd: SignificantChange) -> Outcome:
             ]
             if not open_changes:
                 raise CommandError(
-                    f"{case.reference} has no significant change on or before {long_date(day)} "
-                    "still to be reported to the conference chair.",
+                    _(
+                        "{reference} has no significant change on or before {day} still to be reported "
+                        "to the conference chair.",
+                        reference=case.reference,
+                        day=long_day(day),
+                    ),
                     f"{EXAMPLES['significant']} (record the change first)",
                 )
             event = open_changes[-1]
@@ -129,18 +158,29 @@ def significant_change(ctx: Context, cmd: SignificantChange) -> Outcome:
         lines, context = _timing(
             "significant_change_to_conference_chair", case.profile, case.plan, occurred, day
         )
-        preview = (
-            f"{case.reference}: the significant change of {long_date(occurred)} was reported to "
-            f"the conference chair {long_date(day)}"
+        preview = _(
+            "{reference}: the significant change of {occurred} was reported to the conference chair {day}",
+            reference=case.reference,
+            occurred=long_day(occurred),
+            day=long_day(day),
         )
     else:
         lines, context = _timing(
-            "significant_change_to_conference_chair", case.profile, case.plan, occurred, occurred
+            "significant_change_to_conference_chair",
+            case.profile,
+            case.plan,
+            occurred,
+            occurred,
+            recording=True,
         )
-        lines = [
-            line.replace("On time: it was due by", "Report it to the conference chair by") for line in lines
-        ]
-        lines.append(f"Once they are told: `{EXAMPLES['significant_reported'].rsplit(' ', 1)[0]}`.")
-        preview = f"{case.reference}: significant change recorded for {long_date(day)}"
+        lines.append(
+            _(
+                "Once they are told: `{example}`.",
+                example=EXAMPLES["significant_reported"].rsplit(" ", 1)[0],
+            )
+        )
+        preview = _(
+            "{reference}: significant change recorded for {day}", reference=case.reference, day=long_day(day)
+        )
     out.say(Message(preview, tuple(lines), context=tuple(context)), "channel")
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from handlers.i18n import LANGUAGE_NAMES, _
+from handlers.i18n import LANGUAGE_NAMES, _, verbatim
 from handlers.parse import (
     EXAMPLES,
     AddAction,
@@ -154,7 +154,10 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
                 _("Send the invitation to family members"),
                 "checkbox",
                 optional=True,
-                options=tuple(Option(f"m:{mid}", label[:75]) for mid, label in family[:10]),
+                options=tuple(
+                    Option(f"m:{mid}", label if len(label) <= 75 else verbatim(label[:75]))
+                    for mid, label in family[:10]
+                ),
                 hint=_("Only the people you tick get the calendar invitation."),
             )
         )
@@ -165,7 +168,10 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
 
 def held_form(reference: str, meeting_id: int, day: date, members: Sequence[tuple[int, str]]) -> Form:
     """Attendance and apologies; members are offered by id so people outside the chat count too."""
-    opts = tuple(Option(f"m:{mid}", label[:75]) for mid, label in members)
+    # A slice is a plain str: cut only a label that is too long, and keep it marked as data.
+    opts = tuple(
+        Option(f"m:{mid}", label if len(label) <= 75 else verbatim(label[:75])) for mid, label in members
+    )
     return Form(
         id="held",
         title=_("Meeting held"),

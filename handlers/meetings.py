@@ -33,7 +33,7 @@ from handlers.common import (
     when,
 )
 from handlers.forms import held_form, meeting_form
-from handlers.i18n import _, long_day, ngettext
+from handlers.i18n import _, long_day, ngettext, short_day, verbatim
 from handlers.invitations import family_ids, record_change
 from handlers.parse import (
     EXAMPLES,
@@ -49,11 +49,11 @@ from handlers.parse import (
 from handlers.replies import Button, Effect, Message, OfferSlots, Outcome, only
 from handlers.replies import mention as user_mention
 from handlers.status import RotaSlot, chair_choice, chair_for_next, chair_member
-from handlers.words import about_words, meeting_label
+from handlers.words import about_words, meeting_label, nation_name
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.catalogue import BOOKING_RULES
 from scheduling.engine import Obligation, after
-from scheduling.wording import long_date, short_date
+from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownRecord
 from storage.models import REVIEW_CONFERENCE, SOCIAL_WORKER_ROLES, Meeting, Member
@@ -152,7 +152,7 @@ def schedule_meeting(ctx: Context, cmd: ScheduleMeeting) -> Outcome:
         if minutes_id is not None:
             if slot.chair is not None and slot.chair.id == minutes_id:
                 raise CommandError(
-                    "One person can't both chair and take the minutes. Nothing has been booked.", ex
+                    _("One person can't both chair and take the minutes. Nothing has been booked."), ex
                 )
             slot = RotaSlot(slot.chair, by_id.get(minutes_id))
         meeting = repo.schedule_meeting(
@@ -312,22 +312,38 @@ def _already_booked(ctx: Context, cmd: ScheduleMeeting, reference: str, rules: R
         return None
     if booked.starts_at == at_london(cmd.day, cmd.at):
         return Message(
-            f"{reference}: the {meeting_label(booked.kind)} on {long_date(day)} at {at} is already booked",
-            ("Nothing has changed, and no second invitation has gone out.",),
+            _(
+                "{reference}: the {meeting} on {day} at {time} is already booked",
+                reference=reference,
+                meeting=meeting_label(booked.kind),
+                day=long_day(day),
+                time=at,
+            ),
+            (_("Nothing has changed, and no second invitation has gone out."),),
         )
     moved = replace(cmd, move=True, case=reference)
     return Message(
-        f"{reference}: a {meeting_label(booked.kind)} is already booked for "
-        f"{when(day, ctx.today, rules.calendar)}",
-        (
-            f"A core group has one next meeting at a time. Move the one on {long_date(day)} at {at} "
-            f"to **{long_date(cmd.day)} at {cmd.at:%H:%M}**, book both, or keep it.",
-            "Moving it sends everyone the updated invitation.",
+        _(
+            "{reference}: a {meeting} is already booked for {when}",
+            reference=reference,
+            meeting=meeting_label(booked.kind),
+            when=when(day, ctx.today, rules.calendar),
         ),
         (
-            Button(f"Move it to {short_date(cmd.day)}", "cg.run", to_text(moved), primary=True),
-            Button("Book both", "cg.run", to_text(replace(cmd, another=True, case=reference))),
-            Button(f"Keep {short_date(day)}", "cg.dismiss", ""),
+            _(
+                "A core group has one next meeting at a time. Move the one on {old} at {old_time} "
+                "to **{day} at {time}**, book both, or keep it.",
+                old=long_day(day),
+                old_time=at,
+                day=long_day(cmd.day),
+                time=cmd.at.strftime("%H:%M"),
+            ),
+            _("Moving it sends everyone the updated invitation."),
+        ),
+        (
+            Button(_("Move it to {day}", day=short_day(cmd.day)), "cg.run", to_text(moved), primary=True),
+            Button(_("Book both"), "cg.run", to_text(replace(cmd, another=True, case=reference))),
+            Button(_("Keep {day}", day=short_day(day)), "cg.dismiss", ""),
         ),
     )
 
@@ -340,11 +356,29 @@ def time_problems(day: date, at: time, rules: Rules) -> list[str]:
     cal = rules.calendar
     if not cal.is_working_day(day):
         name = cal.holiday_names.get(day)
-        what = f"{name}, a bank holiday" if name and name != "local closure day" else name or f"a {day:%A}"
-        out.append(f"{long_date(day)} is {what}: not a working day in {rules.profile.nation.title()}")
+        values = {"day": long_day(day), "nation": nation_name(rules.profile.nation)}
+        if name == "local closure day":
+            out.append(_("{day} is a local closure day: not a working day in {nation}.", **values))
+        elif name:
+            out.append(
+                _("{day} is {name}, a bank holiday: not a working day in {nation}.", name=name, **values)
+            )
+        elif day.weekday() == 5:
+            out.append(_("{day} is a Saturday: not a working day in {nation}.", **values))
+        elif day.weekday() == 6:
+            out.append(_("{day} is a Sunday: not a working day in {nation}.", **values))
+        else:
+            out.append(_("{day} is not a working day in {nation}.", **values))
     hours = rules.profile.working_hours
     if at < hours.start or at >= hours.end:
-        out.append(f"{at:%H:%M} is outside working hours ({hours.start:%H:%M}–{hours.end:%H:%M})")
+        out.append(
+            _(
+                "{time} is outside working hours ({start}–{end}).",
+                time=at.strftime("%H:%M"),
+                start=hours.start.strftime("%H:%M"),
+                end=hours.end.strftime("%H:%M"),
+            )
+        )
     return out
 
 
@@ -353,20 +387,24 @@ def confirm_time(preview: str, problems: list[str], confirmed: str, context: tup
     it names every problem, and "Book it anyway" books exactly what was asked."""
     return Message(
         preview,
+        (*problems, _("Book it anyway (and record why in the minutes), or pick another date.")),
         (
-            *(f"{p[0].upper()}{p[1:]}." for p in problems),
-            "Book it anyway (and record why in the minutes), or pick another date.",
-        ),
-        (
-            Button("Book it anyway", "cg.run", confirmed),
-            Button("Pick another date", "cg.dismiss", ""),
+            Button(_("Book it anyway"), "cg.run", confirmed),
+            Button(_("Pick another date"), "cg.dismiss", ""),
         ),
         context,
     )
 
 
 def _unusual(reference: str, what: str, day: date, at: time) -> str:
-    return f"{reference}: {long_date(day)} at {at:%H:%M} is not a working time for {what}"
+    """`what` is a catalogue phrase ("a core group", "a Tier 1 meeting")."""
+    return _(
+        "{reference}: {day} at {time} is not a working time for {what}",
+        reference=reference,
+        day=long_day(day),
+        time=at.strftime("%H:%M"),
+        what=what,
+    )
 
 
 def _window_warning(
@@ -380,7 +418,7 @@ def _window_warning(
     if not pending:
         if times:
             return confirm_time(
-                _unusual(reference, "a core group", cmd.day, cmd.at), times, to_text(confirmed)
+                _unusual(reference, _("a core group"), cmd.day, cmd.at), times, to_text(confirmed)
             )
         return None
     o = min(pending, key=lambda o: o.due)
@@ -418,7 +456,7 @@ def _window_warning(
     if problem is None:
         if times:
             return confirm_time(
-                _unusual(reference, "a core group", cmd.day, cmd.at), times, to_text(confirmed)
+                _unusual(reference, _("a core group"), cmd.day, cmd.at), times, to_text(confirmed)
             )
         return None
     return Message(
@@ -430,7 +468,7 @@ def _window_warning(
         ),
         (
             problem,
-            *(f"{p[0].upper()}{p[1:]}." for p in times),
+            *times,
             _("Book it anyway (and record why in the minutes), or pick another date."),
         ),
         (
@@ -463,8 +501,12 @@ def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
         member_of(s, ctx, case)
         if cmd.day <= case.start:
             raise CommandError(
-                f"A review conference follows the conference that started the plan "
-                f"({long_date(case.start)}); {long_date(cmd.day)} is not after it.",
+                _(
+                    "A review conference follows the conference that started the plan ({start}); "
+                    "{day} is not after it.",
+                    start=long_day(case.start),
+                    day=long_day(cmd.day),
+                ),
                 ex,
             )
         rules, before = case_obligations(s, case, ctx.today)
@@ -481,22 +523,33 @@ def schedule_review(ctx: Context, cmd: ScheduleReview) -> Outcome:
         sync = (
             record_change(s, ctx, case.reference, review, "create") if review.status == "scheduled" else None
         )
-        _, after_obs = case_obligations(s, case, ctx.today)
-    lines = [f"Review conference on **{when(cmd.day, ctx.today, rules.calendar)}**."]
+        after_obs = case_obligations(s, case, ctx.today)[1]
+    lines = [_("Review conference on **{when}**.", when=when(cmd.day, ctx.today, rules.calendar))]
     context = []
     if due is not None:
         context.append(rule_context("review_conference", rules, case.plan))
         if cmd.day > due.due:
-            lines.append(f"That is after the latest date the rule allows, {long_date(due.due)}.")
+            lines.append(_("That is after the latest date the rule allows, {day}.", day=long_day(due.due)))
     window = next((o for o in after_obs if o.rule == "final_core_group_window" and o.status != "met"), None)
     if window is not None:
-        span = f"between {long_date(window.earliest)} and " if window.earliest else "by "
-        lines.append(f"The last core group before it should be held {span}{long_date(window.due)}.")
+        lines.append(
+            _(
+                "The last core group before it should be held between {start} and {end}.",
+                start=long_day(window.earliest),
+                end=long_day(window.due),
+            )
+            if window.earliest
+            else _("The last core group before it should be held by {day}.", day=long_day(window.due))
+        )
         context.append(rule_context(window.rule, rules, case.plan))
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: review conference set for {long_date(cmd.day)}",
+            _(
+                "{reference}: review conference set for {day}",
+                reference=case.reference,
+                day=long_day(cmd.day),
+            ),
             tuple(lines),
             context=tuple(context),
         ),
@@ -524,7 +577,8 @@ def _member_ids(s: Session, reference: str, ctx: Context, who: tuple[str, ...]) 
                 repo.get_member(s, reference, mid)
             except (UnknownRecord, NotAMember):
                 raise CommandError(
-                    f"Member {mid} isn't in {reference}'s core group.", EXAMPLES["held"]
+                    _("Member {number} isn't in {reference}'s core group.", number=mid, reference=reference),
+                    EXAMPLES["held"],
                 ) from None
             ids.append(mid)
             continue
@@ -532,7 +586,11 @@ def _member_ids(s: Session, reference: str, ctx: Context, who: tuple[str, ...]) 
             m = repo.member_by_address(s, reference, ctx.actor.kind, w, on=ctx.today)
         except NotAMember:
             raise CommandError(
-                f"{user_mention(w)} isn't a member of {reference}'s core group.",
+                _(
+                    "{who} isn't a member of {reference}'s core group.",
+                    who=user_mention(w),
+                    reference=reference,
+                ),
                 f"{EXAMPLES['held']} attended:@someone,@someone-else apologies:@another",
             ) from None
         assert m.id is not None
@@ -544,7 +602,11 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
     ex = EXAMPLES["held"]
     if cmd.day is not None and cmd.day > ctx.today:
         raise CommandError(
-            f"{long_date(cmd.day)} hasn't happened yet: record a meeting as held on or after the day.", ex
+            _(
+                "{day} hasn't happened yet: record a meeting as held on or after the day.",
+                day=long_day(cmd.day),
+            ),
+            ex,
         )
     if cmd.attended is None:
         return _held_form(ctx, cmd)
@@ -552,7 +614,7 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
         if cmd.day is not None:
-            not_before_start(cmd.day, case, ex, "a core group")
+            not_before_start(cmd.day, case, ex, _("a core group"))
         if cmd.meeting_id is not None:
             meeting: Meeting | None = repo.get_meeting(s, case.reference, cmd.meeting_id)
         else:
@@ -561,10 +623,10 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
         apologies = _member_ids(s, case.reference, ctx, cmd.apologies)
         both = set(attended) & set(apologies)
         if both:
-            raise CommandError("Someone can't both attend and send apologies.", ex)
+            raise CommandError(_("Someone can't both attend and send apologies."), ex)
         if meeting is None:
             if cmd.day is None:
-                raise CommandError("No meeting was booked on or before today: give the date.", ex)
+                raise CommandError(_("No meeting was booked on or before today: give the date."), ex)
             meeting = repo.record_held_meeting(
                 s,
                 case.reference,
@@ -620,8 +682,10 @@ def record_held(ctx: Context, cmd: RecordHeld) -> Outcome:
     window = _next_window(obs, rules, ctx.today)
     if window is not None:
         lines.append(
-            f"Next core group by {when(window[1], ctx.today, rules.calendar)}: I'll "
-            "suggest times below, so you can book it before you leave."
+            _(
+                "Next core group by {when}: I'll suggest times below, so you can book it before you leave.",
+                when=when(window[1], ctx.today, rules.calendar),
+            )
         )
     out = Outcome(reference=case.reference)
     if window is not None:
@@ -689,20 +753,65 @@ def _quorum(present: list[Member], rules: Rules, plan: str) -> tuple[str | None,
     if spec is None:
         return None, ""
     pros = sum(1 for m in present if m.kind == "professional")
-    ok = True
-    why = []
-    if spec.min_professionals is not None:
-        ok = ok and pros >= spec.min_professionals
-        why.append(
-            f"{pros} professional member{'s' if pros != 1 else ''} attended; at least "
-            f"{spec.min_professionals} needed"
-        )
-    if spec.lead_sw_required:
-        lead = any(m.role in SOCIAL_WORKER_ROLES for m in present)
-        ok = ok and lead
-        why.append("the lead social worker or a representative " + ("attended" if lead else "did not attend"))
-    line = f"Quorate: **{'yes' if ok else 'no'}** — {'; '.join(why)}."
+    lead = any(m.role in SOCIAL_WORKER_ROLES for m in present)
+    needed = spec.min_professionals
+    enough = needed is None or pros >= needed
+    line = _quorum_line(pros, needed, enough, lead if spec.lead_sw_required else None)
+    if line is None:
+        return None, ""
     return line, rule_context("quorum", rules, plan)
+
+
+def _quorum_line(pros: int, needed: int | None, enough: bool, lead: bool | None) -> str | None:
+    """Whether the meeting was quorate, and why, as one whole sentence for each case (a
+    translator sees the yes and the no, and each reason, together). `lead` is None when the
+    profile does not require the lead social worker."""
+    if needed is not None and lead is None:
+        if enough:
+            return ngettext(
+                "Quorate: **yes** — {n} professional member attended; at least {needed} needed.",
+                "Quorate: **yes** — {n} professional members attended; at least {needed} needed.",
+                pros,
+                needed=needed,
+            )
+        return ngettext(
+            "Quorate: **no** — {n} professional member attended; at least {needed} needed.",
+            "Quorate: **no** — {n} professional members attended; at least {needed} needed.",
+            pros,
+            needed=needed,
+        )
+    if needed is None and lead is not None:
+        if lead:
+            return _("Quorate: **yes** — the lead social worker or a representative attended.")
+        return _("Quorate: **no** — the lead social worker or a representative did not attend.")
+    if needed is not None and lead is not None:
+        if not lead:
+            return ngettext(
+                "Quorate: **no** — {n} professional member attended; at least {needed} needed; "
+                "the lead social worker or a representative did not attend.",
+                "Quorate: **no** — {n} professional members attended; at least {needed} needed; "
+                "the lead social worker or a representative did not attend.",
+                pros,
+                needed=needed,
+            )
+        if enough:
+            return ngettext(
+                "Quorate: **yes** — {n} professional member attended; at least {needed} needed; "
+                "the lead social worker or a representative attended.",
+                "Quorate: **yes** — {n} professional members attended; at least {needed} needed; "
+                "the lead social worker or a representative attended.",
+                pros,
+                needed=needed,
+            )
+        return ngettext(
+            "Quorate: **no** — {n} professional member attended; at least {needed} needed; "
+            "the lead social worker or a representative attended.",
+            "Quorate: **no** — {n} professional members attended; at least {needed} needed; "
+            "the lead social worker or a representative attended.",
+            pros,
+            needed=needed,
+        )
+    return None
 
 
 def _held_form(ctx: Context, cmd: RecordHeld) -> Outcome:
@@ -710,13 +819,13 @@ def _held_form(ctx: Context, cmd: RecordHeld) -> Outcome:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
         if cmd.day is not None:
-            not_before_start(cmd.day, case, EXAMPLES["held"], "a core group")
+            not_before_start(cmd.day, case, EXAMPLES["held"], _("a core group"))
         meeting = _find_scheduled(s, case.reference, cmd.day, ctx.today)
         people = repo.members(s, case.reference, on=ctx.today)
     if meeting is None:
         if cmd.day is None:
             raise CommandError(
-                "No meeting was booked on or before today: give the date it was held.", EXAMPLES["held"]
+                _("No meeting was booked on or before today: give the date it was held."), EXAMPLES["held"]
             )
         mid, day = 0, cmd.day
     else:
@@ -726,19 +835,20 @@ def _held_form(ctx: Context, cmd: RecordHeld) -> Outcome:
 
 
 def _label(m: Member) -> str:
+    """A member as the forms list them: the name and the role as typed (data, in any language)."""
     role = m.role.replace("_", " ")
-    return f"{m.display_name} ({role})"
+    return verbatim(f"{m.display_name} ({role})")
 
 
 def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
     ex = EXAMPLES["minutes"]
     day = cmd.day or ctx.today
     if day > ctx.today:
-        raise CommandError(f"{long_date(day)} is still to come: record the minutes once sent.", ex)
+        raise CommandError(_("{day} is still to come: record the minutes once sent.", day=long_day(day)), ex)
     with ctx.write() as s:
         case = resolve_case(s, ctx, cmd.case)
         member_of(s, ctx, case)
-        not_before_start(day, case, ex, "minutes")
+        not_before_start(day, case, ex, _("the minutes"))
         held = [
             m
             for m in repo.meetings(s, case.reference, status="held")
@@ -746,8 +856,11 @@ def minutes_sent(ctx: Context, cmd: MinutesSent) -> Outcome:
         ]
         if not held:
             raise CommandError(
-                f"{case.reference} has no meeting held on or before {long_date(day)} still "
-                "waiting for its minutes.",
+                _(
+                    "{reference} has no meeting held on or before {day} still waiting for its minutes.",
+                    reference=case.reference,
+                    day=long_day(day),
+                ),
                 f"{EXAMPLES['held']} (record the meeting first)",
             )
         meeting = max(held, key=lambda m: m.starts_at)
@@ -864,18 +977,28 @@ def _tier_warning(
         late = rules.calendar.working_days_between(due.due, cmd.day)
         problems.insert(
             0,
-            f"{long_date(cmd.day)} is {late} working day{'s' if late != 1 else ''} after the "
-            f"Tier {cmd.tier} deadline, **{long_date(due.due)}**",
+            ngettext(
+                "{day} is {n} working day after the Tier {tier} deadline, **{due}**.",
+                "{day} is {n} working days after the Tier {tier} deadline, **{due}**.",
+                late,
+                day=long_day(cmd.day),
+                tier=cmd.tier,
+                due=long_day(due.due),
+            ),
         )
         context = (rule_context(rule, rules, plan, interpretation=due.interpretation),)
     if not problems:
         return None
     confirmed = replace(cmd, confirmed=True, case=reference)
-    what = f"a Tier {cmd.tier} meeting"
     preview = (
-        f"{reference}: {what} on {long_date(cmd.day)} would be after its deadline"
+        _(
+            "{reference}: a Tier {tier} meeting on {day} would be after its deadline",
+            reference=reference,
+            tier=cmd.tier,
+            day=long_day(cmd.day),
+        )
         if context
-        else _unusual(reference, what, cmd.day, at)
+        else _unusual(reference, _("a Tier {tier} meeting", tier=cmd.tier), cmd.day, at)
     )
     return confirm_time(preview, problems, to_text(confirmed), context)
 
@@ -890,11 +1013,15 @@ def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
         rules = rules_for(case.profile)
         if f"resolution_tier{cmd.tier}_meeting" not in rules.profile.rules:
             raise CommandError(
-                f"Tier 1 and Tier 2 meetings belong to Cwm Taf Morgannwg's resolution process; "
-                f"{case.reference} follows {rules.profile.title}.",
+                _(
+                    "Tier 1 and Tier 2 meetings belong to Cwm Taf Morgannwg's resolution process; "
+                    "{reference} follows {profile}.",
+                    reference=case.reference,
+                    profile=rules.profile.title,
+                ),
                 f"{EXAMPLES['concern']} (to raise a concern instead)",
             )
-        not_before_start(cmd.day, case, ex, f"a Tier {cmd.tier} meeting")
+        not_before_start(cmd.day, case, ex, _("a Tier {tier} meeting", tier=cmd.tier))
         future = at_london(cmd.day, at) > ctx.now
         if future and not cmd.confirmed:
             warning = _tier_warning(s, ctx, case.reference, case.plan, cmd, at, rules)
@@ -912,13 +1039,27 @@ def tier_meeting(ctx: Context, cmd: TierMeeting) -> Outcome:
         sync = record_change(s, ctx, case.reference, tier, "create") if tier.status == "scheduled" else None
         rules, obs = case_obligations(s, case, ctx.today)
     follow = [o for o in obs if o.rule.startswith("resolution_") and o.status != "met"]
-    lines = [f"Tier {cmd.tier} meeting on **{when(cmd.day, ctx.today, rules.calendar)}** at {at:%H:%M}."]
+    lines = [
+        _(
+            "Tier {tier} meeting on **{when}** at {time}.",
+            tier=cmd.tier,
+            when=when(cmd.day, ctx.today, rules.calendar),
+            time=at.strftime("%H:%M"),
+        )
+    ]
     for o in follow[:3]:
-        lines.append(f"{rule_title(o.rule)} by {when(o.due, ctx.today, rules.calendar)}.")
+        lines.append(
+            _("{rule} by {when}.", rule=rule_title(o.rule), when=when(o.due, ctx.today, rules.calendar))
+        )
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: Tier {cmd.tier} resolution meeting recorded for {long_date(cmd.day)}",
+            _(
+                "{reference}: Tier {tier} resolution meeting recorded for {day}",
+                reference=case.reference,
+                tier=cmd.tier,
+                day=long_day(cmd.day),
+            ),
             tuple(lines),
             context=tuple(rule_context(o.rule, rules, case.plan) for o in follow[:3]),
         ),

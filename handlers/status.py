@@ -32,7 +32,7 @@ from handlers.common import (
     source_label,
     when,
 )
-from handlers.i18n import _, ngettext
+from handlers.i18n import Lang, Localised, _, either, localise, long_day, ngettext, verbatim
 from handlers.parse import EXAMPLES, CommandError, Rota, Status
 from handlers.replies import Button, Message, Outcome, only
 from handlers.replies import mention as user_mention
@@ -40,7 +40,6 @@ from handlers.words import about_words, meeting_label
 from scheduling.case import CORE_GROUP_KINDS
 from scheduling.london import LONDON
 from scheduling.profiles import Profile
-from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import CoreGroup, Meeting, Member
@@ -112,12 +111,17 @@ def status(ctx: Context, cmd: Status) -> Outcome:
 def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     if case.status == "closed":
         # Nothing is due on a closed case: listing deadlines would invite work nobody will chase.
-        closed = f" on {long_date(london_date(case.closed_at))}" if case.closed_at else ""
-        reason = (f"Why: {case.closed_reason}",) if case.closed_reason else ()
-        return Message(
-            f"{case.reference}: closed{closed}",
-            (*reason, "No reminders are sent; its record is kept and can be exported."),
+        head = (
+            _(
+                "{reference}: closed on {day}",
+                reference=case.reference,
+                day=long_day(london_date(case.closed_at)),
+            )
+            if case.closed_at
+            else _("{reference}: closed", reference=case.reference)
         )
+        reason = (_("Why: {reason}", reason=verbatim(case.closed_reason)),) if case.closed_reason else ()
+        return Message(head, (*reason, _("No reminders are sent; its record is kept and can be exported.")))
     rules, obs = case_obligations(s, case, ctx.today)
     nxt = repo.next_meeting(s, case.reference, now=ctx.now)
     missing = repo.outstanding_reports(s, case.reference, nxt.id) if nxt and nxt.id else []
@@ -172,8 +176,18 @@ def _status_message(s: Session, ctx: Context, case: CoreGroup) -> Message:
     ]
     if unreachable:
         who = ", ".join(mention(m) for m in unreachable)
-        why = "email is not set up" if not ctx.config.email else "no chat id or email is recorded"
-        lines.append(f"Cannot be reached by the bot ({why}): {who}. Pass on what they need yourself.")
+        lines.append(
+            _(
+                "Cannot be reached by the bot (email is not set up): {who}. Pass on what they need yourself.",
+                who=who,
+            )
+            if not ctx.config.email
+            else _(
+                "Cannot be reached by the bot (no chat id or email is recorded): {who}. "
+                "Pass on what they need yourself.",
+                who=who,
+            )
+        )
     if open_actions:
         numbers = {a.id: i + 1 for i, a in enumerate(all_actions)}
         late = [a for a in open_actions if a.due_on and a.due_on < ctx.today]
@@ -340,16 +354,36 @@ def chair_rule_line(profile: Profile) -> str:
     rule = profile.chair
     if rule.text:
         src = source_label(rule.source, profile) if rule.source else profile.title
-        return f"chair · {src} · {rule.text.rstrip('.')}"
+        text = either(rule.text.rstrip("."), cy=rule.text_cy.rstrip(".") if rule.text_cy else None)
+        return _("{rule} · {source} · {text}", rule="chair", source=src, text=text)
     if profile.social_worker_may_chair:
-        return (
-            f"chair · {profile.title}: chaired by a member the core group agrees; "
-            "the rota moves between agencies"
+        return _(
+            "chair · {profile}: chaired by a member the core group agrees; the rota moves between agencies",
+            profile=profile.title,
         )
-    return (
-        f"chair · {profile.title} guidance §3: the chair must not be the social worker "
-        "and rotates between agencies"
+    return _(
+        "chair · {profile} guidance §3: the chair must not be the social worker and rotates between agencies",
+        profile=profile.title,
     )
+
+
+class _Capitalised(Localised):
+    """A phrase that starts a line ("Core group", "Grŵp craidd"): a capital first letter in
+    whichever language it is read."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _Capitalised:
+        self = super().__new__(cls, text[:1].upper() + text[1:])
+        self.text = text
+        return self
+
+    def render(self, lang: Lang) -> str:
+        out = localise(self.text, lang)
+        return out[:1].upper() + out[1:]
+
+    def __getnewargs__(self) -> tuple[str]:
+        return (self.text,)
 
 
 def rota(ctx: Context, cmd: Rota) -> Outcome:
@@ -372,23 +406,33 @@ def rota(ctx: Context, cmd: Rota) -> Outcome:
     held = sum(1 for m in all_meetings if m.status == "held" and m.kind in CORE_GROUP_KINDS)
     lines = []
     for i in range(max(ROTA_MEETINGS, len(upcoming))):
+        values: dict[str, object]
         if i < len(upcoming):
             m = upcoming[i]
             slot = stored_slot(m, everyone)
-            label = (
-                f"{meeting_label(m.kind).capitalize()} "
-                f"{when(london_date(m.starts_at), ctx.today, rules.calendar)}"
-            )
+            values = {
+                "meeting": _Capitalised(meeting_label(m.kind)),
+                "when": when(london_date(m.starts_at), ctx.today, rules.calendar),
+            }
         else:
             slot = chair_for_next(people, all_meetings, profile, i - len(upcoming))
-            label = f"Meeting {held + i + 1}"
-        chair = mention(slot.chair) if slot.chair else "to agree"
-        minutes = mention(slot.minutes) if slot.minutes else "to agree"
-        lines.append(f"{label}: chair {chair}; minutes {minutes}")
-    hint = (f"Set a booked meeting's: `{EXAMPLES['rota']} chair:@someone minutes:@someone`",)
+            values = {"number": held + i + 1}
+        values["chair"] = mention(slot.chair) if slot.chair else _("to agree")
+        values["minutes"] = mention(slot.minutes) if slot.minutes else _("to agree")
+        lines.append(
+            _("{meeting} {when}: chair {chair}; minutes {minutes}", **values)
+            if "meeting" in values
+            else _("Meeting {number}: chair {chair}; minutes {minutes}", **values)
+        )
+    hint = (
+        _(
+            "Set a booked meeting's: `{example} chair:@someone minutes:@someone`",
+            example=EXAMPLES["rota"],
+        ),
+    )
     return only(
         Message(
-            f"{case.reference}: chair and minute-taker rota",
+            _("{reference}: chair and minute-taker rota", reference=case.reference),
             (*lines, *hint),
             context=(chair_rule_line(profile),),
         )
@@ -406,26 +450,50 @@ def chair_member(
     try:
         m = repo.member_by_address(s, reference, ctx.actor.kind, user, on=ctx.today)
     except NotAMember:
+        values = {"who": user_mention(user), "reference": reference}
         raise CommandError(
-            f"{user_mention(user)} isn't in {reference}'s core group, so can't be its {what}.",
+            _("{who} isn't in {reference}'s core group, so can't be its chair.", **values)
+            if what == "chair"
+            else _("{who} isn't in {reference}'s core group, so can't be its minute-taker.", **values),
             f"{EXAMPLES['members']} (to see who is)",
         ) from None
     if not is_professional(m):
-        raise CommandError(
-            f"{mention(m)} is {m.kind}; only a professional in the core group chairs or takes the "
-            "minutes. Nothing has changed.",
-            f"{EXAMPLES['rota']} chair:@someone",
-        )
+        raise CommandError(_not_professional(m), f"{EXAMPLES['rota']} chair:@someone")
     allowed = profile.social_worker_may_chair or (tier1 and profile.chair.after_tier1 is not None)
     if what == "chair" and is_social_worker(m) and not allowed:
         raise CommandError(
-            f"In {profile.title} the chair is never the social worker "
-            f"({source_label(profile.chair.source, profile) if profile.chair.source else profile.title}); "
-            "pick a member from another agency. Nothing has changed.",
+            _(
+                "In {profile} the chair is never the social worker ({source}); pick a member from "
+                "another agency. Nothing has changed.",
+                profile=profile.title,
+                source=source_label(profile.chair.source, profile) if profile.chair.source else profile.title,
+            ),
             f"{EXAMPLES['rota']} chair:@someone",
         )
     assert m.id is not None
     return m.id
+
+
+def _not_professional(m: Member) -> str:
+    """Why a family member, the child or another attendee cannot chair: a sentence per kind."""
+    who = mention(m)
+    if m.kind == "family":
+        return _(
+            "{who} is family; only a professional in the core group chairs or takes the minutes. "
+            "Nothing has changed.",
+            who=who,
+        )
+    if m.kind == "child":
+        return _(
+            "{who} is the child; only a professional in the core group chairs or takes the minutes. "
+            "Nothing has changed.",
+            who=who,
+        )
+    return _(
+        "{who} is not a core-group professional; only a professional in the core group chairs or "
+        "takes the minutes. Nothing has changed.",
+        who=who,
+    )
 
 
 def set_chair(ctx: Context, cmd: Rota) -> Outcome:
@@ -440,7 +508,10 @@ def set_chair(ctx: Context, cmd: Rota) -> Outcome:
         meeting = repo.next_meeting(s, case.reference, now=ctx.now, kinds=sorted(CORE_GROUP_KINDS))
         if meeting is None or meeting.id is None:
             raise CommandError(
-                f"{case.reference} has no core group booked to set a chair for. Book one with the chair.",
+                _(
+                    "{reference} has no core group booked to set a chair for. Book one with the chair.",
+                    reference=case.reference,
+                ),
                 f"{EXAMPLES['meeting']} chair:@someone",
             )
         all_meetings = repo.meetings(s, case.reference)
@@ -452,7 +523,7 @@ def set_chair(ctx: Context, cmd: Rota) -> Outcome:
         if new_chair is not None and new_chair == new_minutes:
             if cmd.minutes is not None and cmd.chair is not None:
                 raise CommandError(
-                    "One person can't both chair and take the minutes.",
+                    _("One person can't both chair and take the minutes."),
                     f"{EXAMPLES['rota']} chair:@someone minutes:@someone-else",
                 )
             # The new chair was down for the minutes (or the other way round): that is now open.
@@ -474,10 +545,14 @@ def set_chair(ctx: Context, cmd: Rota) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: the core group on {long_date(london_date(meeting.starts_at))} — chair "
-            f"{mention(slot.chair) if slot.chair else 'to agree'}; minutes "
-            f"{mention(slot.minutes) if slot.minutes else 'to agree'}",
-            ("The reminders, the chair's papers and the record follow this.",),
+            _(
+                "{reference}: the core group on {day} — chair {chair}; minutes {minutes}",
+                reference=case.reference,
+                day=long_day(london_date(meeting.starts_at)),
+                chair=mention(slot.chair) if slot.chair else _("to agree"),
+                minutes=mention(slot.minutes) if slot.minutes else _("to agree"),
+            ),
+            (_("The reminders, the chair's papers and the record follow this."),),
         ),
         "channel",
     )

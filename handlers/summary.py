@@ -16,6 +16,9 @@ would go stale overnight; the last line says when it was brought up to date.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Final
+
 from sqlmodel import Session
 
 from handlers.common import (
@@ -28,13 +31,13 @@ from handlers.common import (
     rule_context,
     rule_title,
 )
-from handlers.i18n import _, long_day, ngettext
+from handlers.i18n import N_, _, long_day, ngettext, verbatim
 from handlers.replies import Message
 from handlers.words import meeting_label, nation_name
 from scheduling.case import CORE_GROUP_KINDS
 from storage import repository as repo
 from storage.errors import StorageError
-from storage.models import CoreGroup
+from storage.models import CoreGroup, Member
 
 #: How many deadlines the summary lists (the rest are one `status` away).
 SUMMARY_DEADLINES = 4
@@ -125,31 +128,12 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None
         lines.append(_("**Open plan actions**: {n}", n=len(open_actions)))
         for i, a in open_actions[:SUMMARY_ACTIONS]:
             owner = people.get(a.owner_member_id) if a.owner_member_id else None
-            bits = [_("no. {number} {text}", number=i, text=a.text[:60])]
-            if owner is not None:
-                bits.append(mention(owner))
-            if a.due_on:
-                if a.due_on < ctx.today:
-                    bits.append(_("due {day} (**past due**)", day=long_day(a.due_on)))
-                else:
-                    bits.append(_("due {day}", day=long_day(a.due_on)))
-            lines.append(
-                _("{first} — {second}", first=bits[0], second=bits[1])
-                if len(bits) == 2
-                else (
-                    _("{first} — {second} — {third}", first=bits[0], second=bits[1], third=bits[2])
-                    if len(bits) == 3
-                    else bits[0]
-                )
-            )
+            lines.append(_action_line(i, a.text[:60], owner, a.due_on, ctx.today))
 
     for m in current:
         if m.away_on(ctx.today) or (m.away_from is not None and m.away_from > ctx.today):
-            until = _(" until {day}", day=long_day(m.away_until)) if m.away_until else ""
-            start = "" if m.away_on(ctx.today) else _(" from {day}", day=long_day(m.away_from))  # type: ignore[arg-type]
             cover = people.get(m.cover_member_id) if m.cover_member_id else None
-            by = _("; {who} covers", who=mention(cover)) if cover is not None else ""
-            lines.append(_("Away: {who}{start}{until}{by}", who=mention(m), start=start, until=until, by=by))
+            lines.append(_away_line(m, cover, None if m.away_on(ctx.today) else m.away_from))
     if case.digest:
         lines.append(_("Reminders here come as one morning digest (`/coregroup digest off`)."))
 
@@ -173,6 +157,55 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None
         )
     )
     return Message(preview, tuple(lines), context=tuple(context))
+
+
+def _action_line(number: int, text: str, owner: Member | None, due: date | None, today: date) -> str:
+    """An open plan action: its number and words, its owner and due date where it has them."""
+    values: dict[str, object] = {"number": number, "text": verbatim(text)}
+    if owner is not None:
+        values["who"] = mention(owner)
+    if due is not None:
+        values["day"] = long_day(due)
+    state = None if due is None else ("late" if due < today else "due")
+    return _(_ACTIONS[(owner is not None, state)], **values)
+
+
+#: (has an owner, None / "due" / "late") → the sentence.
+_ACTIONS: Final[dict[tuple[bool, str | None], str]] = {
+    (False, None): N_("no. {number} {text}"),
+    (True, None): N_("no. {number} {text} — {who}"),
+    (False, "due"): N_("no. {number} {text} — due {day}"),
+    (False, "late"): N_("no. {number} {text} — due {day} (**past due**)"),
+    (True, "due"): N_("no. {number} {text} — {who} — due {day}"),
+    (True, "late"): N_("no. {number} {text} — {who} — due {day} (**past due**)"),
+}
+
+
+def _away_line(m: Member, cover: Member | None, start: date | None) -> str:
+    """Who is away, from when (None: already away), until when and who covers: one whole
+    sentence for each combination, so a translator can order it as Welsh needs."""
+    values: dict[str, object] = {"who": mention(m)}
+    if cover is not None:
+        values["cover"] = mention(cover)
+    if m.away_until is not None:
+        values["until"] = long_day(m.away_until)
+    if start is not None:
+        values["start"] = long_day(start)
+    key = (start is not None, m.away_until is not None, cover is not None)
+    return _(_AWAY[key], **values)
+
+
+#: (from a date, until a date, covered) → the sentence.
+_AWAY: Final[dict[tuple[bool, bool, bool], str]] = {
+    (False, False, False): N_("Away: {who}"),
+    (False, False, True): N_("Away: {who}; {cover} covers"),
+    (False, True, False): N_("Away: {who} until {until}"),
+    (False, True, True): N_("Away: {who} until {until}; {cover} covers"),
+    (True, False, False): N_("Away: {who} from {start}"),
+    (True, False, True): N_("Away: {who} from {start}; {cover} covers"),
+    (True, True, False): N_("Away: {who} from {start} until {until}"),
+    (True, True, True): N_("Away: {who} from {start} until {until}; {cover} covers"),
+}
 
 
 def summary_message(ctx: Context, reference: str) -> Message | None:

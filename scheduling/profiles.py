@@ -165,6 +165,8 @@ class ChairRule(_Strict):
     minutes: ChairChoice = "rota"
     source: str = ""
     text: str = ""
+    #: The rule in Welsh, as a rule's `text_cy` (shown under the rota to a Welsh reader).
+    text_cy: str | None = Field(default=None, min_length=3)
 
 
 class ProfileFile(_Strict):
