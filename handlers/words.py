@@ -299,7 +299,8 @@ def _values(m: re.Match[str]) -> dict[str, object]:
         elif key == "need":
             n = found.get("need_n")
             values[key] = (
-                ngettext("at least {n} professional member", "at least {n} professional members", int(n))
+                # The engine says "members" for any number (a profile's minimum is 2 or more).
+                _("at least {n} professional members", n=int(n))
                 if n
                 else _("the lead social worker or a representative")
             )
