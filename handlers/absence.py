@@ -28,10 +28,10 @@ from handlers.common import (
     people_place,
     resolve_case,
 )
+from handlers.i18n import _, long_day
 from handlers.parse import EXAMPLES, SLASH, Away, Back, CommandError, Digest
 from handlers.replies import Message, Outcome, RefreshSummary
 from handlers.replies import mention as user_mention
-from scheduling.wording import long_date
 from storage import repository as repo
 from storage.errors import NotAMember, UnknownChannel
 from storage.models import CoreGroup, Member
@@ -64,7 +64,7 @@ def _my_cases(s: Session, ctx: Context, explicit: str | None) -> list[_Mine]:
         out.append(_Mine(case, me))
     if not out:
         raise CommandError(
-            "You aren't in any core group, so there is nothing to mark.",
+            _("You aren't in any core group, so there is nothing to mark."),
             f"{SLASH} CG-0001 away 2027-02-01 until 2027-02-12",
         )
     return out
@@ -84,28 +84,47 @@ def _cover(s: Session, reference: str, ctx: Context, who: str) -> Member:
 
 
 def _span(cmd: Away) -> str:
-    text = f"from {long_date(cmd.start)}" if cmd.start else "from today"
-    return text + (f" until {long_date(cmd.until)}" if cmd.until else " until `back`")
+    """ "from Mon 1 Feb 2027 until Fri 12 Feb 2027": the whole phrase, as Welsh words each
+    pairing differently."""
+    if cmd.start and cmd.until:
+        return _("from {start} until {until}", start=long_day(cmd.start), until=long_day(cmd.until))
+    if cmd.start:
+        return _("from {start} until `back`", start=long_day(cmd.start))
+    if cmd.until:
+        return _("from today until {until}", until=long_day(cmd.until))
+    return _("from today until `back`")
 
 
 def away(ctx: Context, cmd: Away) -> Outcome:
     ex = EXAMPLES["away"]
     start = cmd.start or ctx.today
     if cmd.until is not None and cmd.until < ctx.today:
-        raise CommandError(f"{long_date(cmd.until)} has passed, so that absence is already over.", ex)
+        raise CommandError(
+            _("{day} has passed, so that absence is already over.", day=long_day(cmd.until)), ex
+        )
     if cmd.until is not None and cmd.until < start:
-        raise CommandError(f"`until {cmd.until}` is before the first day away ({start}).", ex)
+        raise CommandError(
+            _(
+                "`until {until}` is before the first day away ({start}).",
+                until=str(cmd.until),
+                start=str(start),
+            ),
+            ex,
+        )
     if cmd.cover is not None and cmd.cover == ctx.actor.user_id:
-        raise CommandError("You can't cover for yourself: name a colleague in the core group.", ex)
+        raise CommandError(_("You can't cover for yourself: name a colleague in the core group."), ex)
     manager = None
     if cmd.manager is not None:
         if cmd.manager == ctx.actor.user_id:
-            raise CommandError("Name your line manager, not yourself.", ex)
+            raise CommandError(_("Name your line manager, not yourself."), ex)
         manager = ctx.directory.person(cmd.manager) if ctx.directory else None
         if ctx.directory is not None and manager is None:
             raise CommandError(
-                f"I can't find {user_mention(cmd.manager)} in this {people_place(ctx)}. "
-                "Pick them from the list as you type @.",
+                _(
+                    "I can't find {who} in this {place}. Pick them from the list as you type @.",
+                    who=user_mention(cmd.manager),
+                    place=people_place(ctx),
+                ),
                 ex,
             )
     lines: list[str] = []
@@ -121,9 +140,12 @@ def away(ctx: Context, cmd: Away) -> Outcome:
                 except NotAMember:
                     who = cmd.cover if "@" in cmd.cover else user_mention(cmd.cover)
                     raise CommandError(
-                        f"{who} isn't in {m.case.reference}'s core group, so they can't "
-                        "cover there. Name a member, or leave `cover:` out and your line manager "
-                        "hears instead.",
+                        _(
+                            "{who} isn't in {reference}'s core group, so they can't cover there. Name "
+                            "a member, or leave `cover:` out and your line manager hears instead.",
+                            who=who,
+                            reference=m.case.reference,
+                        ),
                         f"{SLASH} {m.case.reference} members (to see who is)",
                     ) from None
                 cover_id = cover.id
@@ -152,22 +174,34 @@ def away(ctx: Context, cmd: Away) -> Outcome:
                 away_until=cmd.until,
                 cover_member_id=cover_id,
             )
-            lines.append(f"{m.case.reference}: your reminders go to {_who_hears(s, me)}.")
-            heard.append(f"Their reminders go to {_who_hears(s, me, theirs=True)}.")
+            lines.append(
+                _(
+                    "{reference}: your reminders go to {who}.",
+                    reference=m.case.reference,
+                    who=_who_hears(s, me),
+                )
+            )
+            heard.append(_("Their reminders go to {who}.", who=_who_hears(s, me, theirs=True)))
     refs = [m.case.reference for m in mine]
     span = _span(cmd)
     out = Outcome(reference=refs[0] if len(refs) == 1 else None)
     out.say(
         Message(
-            f"{', '.join(refs)}: you're marked away {span}",
+            _("{references}: you're marked away {span}", references=", ".join(refs), span=span),
             (
                 *lines,
-                f"When you're back early, say `{SLASH} back`.",
+                _("When you're back early, say `{command}`.", command=SLASH + " back"),
             ),
         )
     )
     if len(refs) == 1:
-        out.say(Message(f"{refs[0]}: {mention(mine[0].me)} is away {span}", (heard[0],)), "channel")
+        out.say(
+            Message(
+                _("{reference}: {who} is away {span}", reference=refs[0], who=mention(mine[0].me), span=span),
+                (heard[0],),
+            ),
+            "channel",
+        )
     else:
         out.effects.extend(RefreshSummary(r) for r in refs)
     return out
@@ -184,11 +218,16 @@ def _check_line_manager(s: Session, ctx: Context, m: _Mine, manager: str) -> Non
     except NotAMember:
         raise Refusal(
             Message(
-                f"{user_mention(manager)} isn't in {m.case.reference}'s core group, so I can't send its "
-                "reminders to them.",
+                _(
+                    "{who} isn't in {reference}'s core group, so I can't send its reminders to them.",
+                    who=user_mention(manager),
+                    reference=m.case.reference,
+                ),
                 (
-                    "Nothing has changed. Ask the lead social worker to add your line manager to the "
-                    "core group first, or leave `manager:` out.",
+                    _(
+                        "Nothing has changed. Ask the lead social worker to add your line manager to the "
+                        "core group first, or leave `manager:` out."
+                    ),
                 ),
             )
         ) from None
@@ -197,18 +236,20 @@ def _check_line_manager(s: Session, ctx: Context, m: _Mine, manager: str) -> Non
 def _who_hears(s: Session, me: Member, *, theirs: bool = False) -> str:
     """Who gets the absent member's reminders, as `bot.delivery` routes them: the cover, else
     the line manager (by chat id), else the case's channel."""
-    whose = "their" if theirs else "your"
     if me.cover_member_id is not None:
         cover = s.get(Member, me.cover_member_id)
         if cover is not None:
-            by = "" if chat_id(cover) or not cover.email else ", by email"
-            return f"{mention(cover)} (covering{by})"
+            if chat_id(cover) or not cover.email:
+                return _("{who} (covering)", who=mention(cover))
+            return _("{who} (covering, by email)", who=mention(cover))
     manager = me.manager_address()
     if manager:
-        return f"{whose} line manager {user_mention(manager)}"
+        if theirs:
+            return _("their line manager {who}", who=user_mention(manager))
+        return _("your line manager {who}", who=user_mention(manager))
     if theirs:
-        return "this channel (no cover or line manager named)"
-    return (
+        return _("this channel (no cover or line manager named)")
+    return _(
         "this channel, as no one covers: name a colleague with `cover:@someone` or your "
         "line manager with `manager:@someone`"
     )
@@ -226,20 +267,25 @@ def back(ctx: Context, cmd: Back) -> Outcome:
         out = Outcome()
         out.say(
             Message(
-                f"{', '.join(refs)}: you weren't marked away, so nothing has changed.",
-                (f"To mark an absence: `{EXAMPLES['away']}`",),
+                _(
+                    "{references}: you weren't marked away, so nothing has changed.",
+                    references=", ".join(refs),
+                ),
+                (_("To mark an absence: `{example}`", example=EXAMPLES["away"]),),
             )
         )
         return out
     out = Outcome(reference=refs[0] if len(refs) == 1 else None)
     out.say(
         Message(
-            f"{', '.join(refs)}: welcome back — your reminders come to you again",
-            (f"Anything that came up while you were away is in `{SLASH} status`.",),
+            _("{references}: welcome back — your reminders come to you again", references=", ".join(refs)),
+            (_("Anything that came up while you were away is in `{command}`.", command=SLASH + " status"),),
         )
     )
     if len(refs) == 1:
-        out.say(Message(f"{refs[0]}: {mention(away_in[0].me)} is back"), "channel")
+        out.say(
+            Message(_("{reference}: {who} is back", reference=refs[0], who=mention(away_in[0].me))), "channel"
+        )
     else:
         out.effects.extend(RefreshSummary(r) for r in refs)
     return out
@@ -253,27 +299,47 @@ def digest(ctx: Context, cmd: Digest) -> Outcome:
             out = Outcome()
             out.say(
                 Message(
-                    f"{case.reference}: the morning digest is already "
-                    f"{'on' if cmd.on else 'off'}; nothing has changed."
+                    _(
+                        "{reference}: the morning digest is already on; nothing has changed.",
+                        reference=case.reference,
+                    )
+                    if cmd.on
+                    else _(
+                        "{reference}: the morning digest is already off; nothing has changed.",
+                        reference=case.reference,
+                    )
                 )
             )
             return out
         repo.set_digest(s, case.reference, cmd.on, actor=ctx.actor.audit_id, now=ctx.now)
     detail: tuple[str, ...]
     if cmd.on:
-        preview = f"{case.reference}: reminders in this channel now come as one morning digest"
+        preview = _(
+            "{reference}: reminders in this channel now come as one morning digest", reference=case.reference
+        )
         detail = (
-            "From the next working morning, the reminders the bot would post here "
-            "separately arrive together in one message.",
-            "Reminders to one person (reports, your actions) still go to them directly.",
-            f"{mention(me)} turned this on; `{SLASH} digest off` goes back to separate posts.",
+            _(
+                "From the next working morning, the reminders the bot would post here "
+                "separately arrive together in one message."
+            ),
+            _("Reminders to one person (reports, your actions) still go to them directly."),
+            _(
+                "{who} turned this on; `{command}` goes back to separate posts.",
+                who=mention(me),
+                command=SLASH + " digest off",
+            ),
         )
     else:
-        preview = f"{case.reference}: reminders in this channel are separate posts again"
+        preview = _(
+            "{reference}: reminders in this channel are separate posts again", reference=case.reference
+        )
         detail = (
-            "Each reminder is posted here when it falls due, in the meeting's thread.",
-            f"{mention(me)} turned the digest off; `{SLASH} digest on` gathers them "
-            "into one morning message.",
+            _("Each reminder is posted here when it falls due, in the meeting's thread."),
+            _(
+                "{who} turned the digest off; `{command}` gathers them into one morning message.",
+                who=mention(me),
+                command=SLASH + " digest on",
+            ),
         )
     out = Outcome(reference=case.reference)
     out.say(Message(preview, detail), "channel")

@@ -10,10 +10,11 @@ from sqlmodel import Session
 
 from handlers.common import Context, chat_id, member_of, mention, not_before_start, resolve_case, short
 from handlers.forms import action_form
-from handlers.i18n import _, long_day, ngettext
+from handlers.i18n import _, long_day, ngettext, verbatim
 from handlers.parse import EXAMPLES, ActionDone, AddAction, CommandError, ListActions
 from handlers.replies import Message, Outcome, only
 from handlers.replies import mention as user_mention
+from handlers.words import joined
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import Member, PlanAction
@@ -56,13 +57,31 @@ def _owner(s: Session, ctx: Context, reference: str, cmd: AddAction, ex: str) ->
         found = [m for m in people if m.display_name.strip().lower() == wanted.strip().lower()]
     if len(found) == 1:
         return found[0]
-    named = [f'"{m.display_name}"' for m in people if not chat_id(m)]
-    hint = f" Members by email: {', '.join(named)}." if named else ""
-    raise CommandError(
-        f"`{wanted}` is {'more than one' if found else 'not a'} member of {reference}'s core group"
-        f"{': use their email' if found else ''}; an action's owner must be one.{hint}",
-        ex,
-    )
+    named = ", ".join(f'"{m.display_name}"' for m in people if not chat_id(m))
+    values = {"wanted": wanted, "reference": reference, "named": named}
+    if found and named:
+        problem = _(
+            "`{wanted}` is more than one member of {reference}'s core group: use their email; an action's "
+            "owner must be one. Members by email: {named}.",
+            **values,
+        )
+    elif found:
+        problem = _(
+            "`{wanted}` is more than one member of {reference}'s core group: use their email; an action's "
+            "owner must be one.",
+            **values,
+        )
+    elif named:
+        problem = _(
+            "`{wanted}` is not a member of {reference}'s core group; an action's owner must be one. Members "
+            "by email: {named}.",
+            **values,
+        )
+    else:
+        problem = _(
+            "`{wanted}` is not a member of {reference}'s core group; an action's owner must be one.", **values
+        )
+    raise CommandError(problem, ex)
 
 
 def add_action(ctx: Context, cmd: AddAction) -> Outcome:
@@ -92,7 +111,7 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
     elif cmd.due:
         line = _("“{text}” — due {day}", text=cmd.text, day=long_day(cmd.due))
     else:
-        line = f"“{cmd.text}”"
+        line = verbatim(f"“{cmd.text}”")
     out = Outcome(reference=case.reference)
     out.say(
         Message(
@@ -144,7 +163,7 @@ def action_done(ctx: Context, cmd: ActionDone) -> Outcome:
     out.say(
         Message(
             _("{reference}: plan action {number} done", reference=case.reference, number=cmd.number),
-            (f"“{action.text}”",),
+            (verbatim(f"“{action.text}”"),),
         ),
         "channel",
     )
@@ -167,7 +186,17 @@ def list_actions(ctx: Context, cmd: ListActions) -> Outcome:
                 _("**was due** {day}", day=short(a.due_on)) if late else _("due {day}", day=short(a.due_on))
             )
         state = _("done") if a.status == "achieved" else _("open")
-        lines.append(f"{i}. [{state}] {a.text}" + (f" — {', '.join(bits)}" if bits else ""))
+        lines.append(
+            _(
+                "{number}. [{state}] {text} — {details}",
+                number=i,
+                state=state,
+                text=a.text,
+                details=joined(bits),
+            )
+            if bits
+            else _("{number}. [{state}] {text}", number=i, state=state, text=a.text)
+        )
     open_count = sum(1 for a in numbered if a.status == "open")
     return only(
         Message(

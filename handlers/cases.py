@@ -27,13 +27,13 @@ from handlers.common import (
     when,
 )
 from handlers.forms import close_form, new_case_form
-from handlers.i18n import _, long_day, ngettext
+from handlers.i18n import _, long_day, ngettext, verbatim
 from handlers.parse import EXAMPLES, SLASH, SUMMARIES, ChangeCase, CloseCase, CommandError, Help
 from handlers.parse import NewCase as NewCaseCmd
 from handlers.replies import ArchiveChannel, Button, CreateChannel, Message, Outcome, only
 from handlers.summary import case_summary
+from handlers.words import meeting_label
 from scheduling.profiles import ProfileError, load_profile, profile_names
-from scheduling.wording import long_date, meeting_label
 from storage import repository as repo
 from storage.errors import CaseClosed, StorageError
 from storage.models import LEAD_SOCIAL_WORKER
@@ -104,9 +104,14 @@ def new_case(ctx: Context, cmd: NewCaseCmd) -> Outcome:
         with ctx.read() as s:
             free = repo.next_reference(s, prefix)
         raise CommandError(
-            f"`{cmd.reference}` isn't a case reference here: references are {prefix}- then digits, "
-            f"like {free}. A reference names the case's channel, so it must never carry a name. "
-            "Leave it out and I'll give the case the next free one. Nothing has been set up.",
+            _(
+                "`{reference}` isn't a case reference here: references are {prefix}- then digits, like "
+                "{free}. A reference names the case's channel, so it must never carry a name. Leave it out "
+                "and I'll give the case the next free one. Nothing has been set up.",
+                reference=cmd.reference,
+                prefix=prefix,
+                free=free,
+            ),
             f"{SLASH} new profile:{cmd.profile} plan:{cmd.plan} start:{cmd.start.isoformat()}",
         )
     with ctx.write() as s:
@@ -288,16 +293,31 @@ def _still_open(s: Session, ctx: Context, reference: str) -> list[str]:
     people = {m.id: m for m in repo.members(s, reference, include_left=True)}
     for a in repo.actions(s, reference, status="open"):
         owner = people.get(a.owner_member_id) if a.owner_member_id else None
-        who = f", {mention(owner)}" if owner else ""
-        due = f", due {long_date(a.due_on)}" if a.due_on else ""
-        lines.append(f"Open plan action {a.id}: {a.text}{who}{due}.")
+        values = {"number": a.id, "text": a.text}
+        if owner and a.due_on:
+            line = _(
+                "Open plan action {number}: {text}, {who}, due {day}.",
+                who=mention(owner),
+                day=long_day(a.due_on),
+                **values,
+            )
+        elif owner:
+            line = _("Open plan action {number}: {text}, {who}.", who=mention(owner), **values)
+        elif a.due_on:
+            line = _("Open plan action {number}: {text}, due {day}.", day=long_day(a.due_on), **values)
+        else:
+            line = _("Open plan action {number}: {text}.", **values)
+        lines.append(line)
     for e in repo.escalations(s, reference, open_only=True):
-        lines.append(f"An open concern, raised {long_date(london_date(e.raised_at))}.")
+        lines.append(_("An open concern, raised {day}.", day=long_day(london_date(e.raised_at))))
     for m in repo.meetings(s, reference, status="scheduled"):
         if m.starts_at >= ctx.now:
             lines.append(
-                f"A {meeting_label(m.kind)} booked for {long_date(london_date(m.starts_at))}; "
-                "its invitation is not cancelled by closing."
+                _(
+                    "A {meeting} booked for {day}; its invitation is not cancelled by closing.",
+                    meeting=meeting_label(m.kind),
+                    day=long_day(london_date(m.starts_at)),
+                )
             )
     return lines
 
@@ -308,7 +328,7 @@ def help_text(ctx: Context, cmd: Help) -> Outcome:
         return only(
             Message(
                 _("`{command}`: {summary}", command=SLASH + " " + cmd.topic, summary=summary),
-                (f"`{EXAMPLES[cmd.topic]}`",),
+                (verbatim(f"`{EXAMPLES[cmd.topic]}`"),),
             )
         )
     lines = tuple(_("`{name}` — {what}", name=name, what=what) for name, what in SUMMARIES)

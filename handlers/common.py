@@ -17,7 +17,7 @@ from typing import Final, Protocol
 
 from sqlmodel import Session
 
-from handlers.i18n import _, either, long_day, ngettext, short_day
+from handlers.i18n import N_, Text, _, either, long_day, ngettext, short_day, verbatim
 from handlers.parse import EXAMPLES, REFERENCE_RE, CommandError
 from handlers.replies import Message
 from handlers.replies import mention as user_mention
@@ -312,7 +312,7 @@ def mention(member: Member) -> str:
     """How a member is named in chat: a mention for workspace users, else their role."""
     if chat_id(member):
         return user_mention(chat_id(member) or "")
-    return f"{member.display_name} ({role_label(member.role)})"
+    return _("{name} ({role})", name=verbatim(member.display_name), role=verbatim(role_label(member.role)))
 
 
 def case_version(s: Session, case: CoreGroup) -> int:
@@ -357,7 +357,7 @@ def source_label(source: str, profile: Profile) -> str:
     """`002_…txt §2.1` → `Suffolk guidance §2.1`: readers know the council, not our file names."""
     if _DOC.match(source):
         return _("{council} guidance {clause}", council=profile.title, clause=_DOC.sub("", source).strip())
-    return source
+    return verbatim(source)
 
 
 def rule_context(rule_id: str, rules: Rules, plan: str, *, interpretation: bool | None = None) -> str:
@@ -365,7 +365,7 @@ def rule_context(rule_id: str, rules: Rules, plan: str, *, interpretation: bool 
     rule = rules.profile.rules.get(rule_id)
     spec = rule.for_plan(plan) if rule else None
     if spec is None:
-        return rule_id
+        return verbatim(rule_id)
     source = source_label(spec.source, rules.profile)
     text = rule_text(spec)
     if interpretation if interpretation is not None else spec.interpretation:
@@ -405,7 +405,7 @@ def meeting_place(venue: str | None, online: bool) -> str:
     online", or "" when neither is known. (The venue is stored as typed; online is a flag.)"""
     if venue and online:
         return _("{venue} and online", venue=venue)
-    return venue or (_("online") if online else "")
+    return verbatim(venue) if venue else (_("online") if online else "")
 
 
 def short(d: date) -> str:
@@ -477,7 +477,63 @@ def error_message(exc: CommandError | StorageError, today: date | None = None) -
     if isinstance(exc, CommandError):
         return Message(exc.problem, (_("Try `{example}`", example=dated_example(exc.example, today)),))
     detail = (_("Try `{example}`", example=dated_example(exc.example, today)),) if exc.example else ()
-    return Message(exc.message, detail)
+    return Message(storage_words(exc), detail)
+
+
+_STORAGE_SENTENCES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (
+        re.compile(r"^A case with reference (?P<reference>\S+) already exists\.$"),
+        N_("A case with reference {reference} already exists."),
+    ),
+    (
+        re.compile(r"^A link from this channel \(to (?P<reference>\S+)\) already exists\.$"),
+        N_("A link from this channel (to {reference}) already exists."),
+    ),
+    (
+        re.compile(r"^Member (?P<id>\d+) of (?P<reference>\S+) with that user already exists\.$"),
+        N_("Member {id} of {reference} with that user already exists."),
+    ),
+    (
+        re.compile(r"^Action (?P<id>\d+) of (?P<reference>\S+) is already achieved\.$"),
+        N_("Action {id} of {reference} is already achieved."),
+    ),
+    (
+        re.compile(r"^Escalation (?P<id>\d+) of (?P<reference>\S+) is already resolved\.$"),
+        N_("Escalation {id} of {reference} is already resolved."),
+    ),
+    (
+        re.compile(r"^Meeting (?P<id>\d+) of (?P<reference>\S+) was cancelled\.$"),
+        N_("Meeting {id} of {reference} was cancelled."),
+    ),
+    (re.compile(r"^(?P<reference>\S+) is already open\.$"), N_("{reference} is already open.")),
+    (
+        re.compile(r"^(?P<reference>\S+) is closed; its record can be read and exported but not changed\.$"),
+        N_("{reference} is closed; its record can be read and exported but not changed."),
+    ),
+    (
+        re.compile(r"^This channel is not linked to a core group\.$"),
+        N_("This channel is not linked to a core group."),
+    ),
+    (
+        re.compile(r"^There is no core group with the reference '(?P<reference>[^']*)'\.$"),
+        N_("There is no core group with the reference '{reference}'."),
+    ),
+    (
+        re.compile(r"^Member (?P<id>\S+) is not \(or no longer\) in (?P<reference>\S+)'s core group\.$"),
+        N_("Member {id} is not (or no longer) in {reference}'s core group."),
+    ),
+)
+
+
+def storage_words(exc: StorageError) -> str:
+    """A storage error's message in the reader's language. The storage layer sits below the
+    catalogue (it never imports handlers), so its English is matched here, whole, as
+    `handlers.words.about_words` matches the engine's; one not listed is shown as written."""
+    for pattern, sentence in _STORAGE_SENTENCES:
+        m = pattern.match(exc.message)
+        if m:
+            return Text(sentence, m.groupdict())
+    return exc.message
 
 
 def not_before_start(day: date, case: CoreGroup, example: str, what: str) -> None:

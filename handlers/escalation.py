@@ -22,6 +22,7 @@ from handlers.common import (
     when,
 )
 from handlers.forms import resolution_form
+from handlers.i18n import _, long_day, verbatim
 from handlers.parse import (
     EXAMPLES,
     CommandError,
@@ -31,8 +32,8 @@ from handlers.parse import (
     Resolve,
 )
 from handlers.replies import Message, Outcome
+from handlers.words import joined, stage_name
 from scheduling.engine import after
-from scheduling.wording import long_date
 from storage import repository as repo
 from storage.models import CoreGroup, Escalation
 
@@ -47,23 +48,35 @@ def _stage_lines(rules: Rules, plan: str, esc: Escalation, ctx: Context) -> tupl
     if spec is None:
         return (
             [
-                f"Stage {esc.stage}. {rules.profile.title}'s guidance sets no stage timescale; "
-                "agree one in the core group."
+                _(
+                    "Stage {stage}. {council}'s guidance sets no stage timescale; "
+                    "agree one in the core group.",
+                    stage=esc.stage,
+                    council=rules.profile.title,
+                )
             ],
             [],
         )
     stages = spec.stages
     name = stages[esc.stage - 1] if esc.stage <= len(stages) else "final stage"
-    lines = [f"Stage {esc.stage}: **{name}**."]
+    lines = [_("Stage {stage}: **{name}**.", stage=esc.stage, name=stage_name(name))]
     if spec.record_only or spec.period is None:
         lines.append(
-            f"{rules.profile.title} follows {', '.join(stages) or 'its protocol'}; no stage timescale is set."
+            _(
+                "{council} follows {stages}; no stage timescale is set.",
+                council=rules.profile.title,
+                stages=joined(stage_name(x) for x in stages) if stages else _("its protocol"),
+            )
         )
     else:
         due = after(rules.calendar, london_date(esc.stage_started_at), spec.period)
         nxt = stages[esc.stage] if esc.stage < len(stages) else None
-        tail = f", or it moves to {nxt}" if nxt else ""
-        lines.append(f"To be resolved by **{when(due, ctx.today, rules.calendar)}**{tail}.")
+        by = when(due, ctx.today, rules.calendar)
+        lines.append(
+            _("To be resolved by **{when}**, or it moves to {next}.", when=by, next=stage_name(nxt))
+            if nxt
+            else _("To be resolved by **{when}**.", when=by)
+        )
     return lines, [rule_context("escalation_stage", rules, plan)]
 
 
@@ -71,7 +84,8 @@ def _open(s: Session, case: CoreGroup, example: str) -> Escalation:
     open_ = repo.escalations(s, case.reference, open_only=True)
     if not open_:
         raise CommandError(
-            f"{case.reference} has no open concern.", EXAMPLES["concern"] if example == "concern" else example
+            _("{reference} has no open concern.", reference=case.reference),
+            EXAMPLES["concern"] if example == "concern" else example,
         )
     return max(open_, key=lambda e: e.raised_at)
 
@@ -93,7 +107,9 @@ def raise_concern(ctx: Context, cmd: RaiseConcern) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: concern raised", (f"“{cmd.text[:ABOUT_MAX]}”", *lines), context=tuple(context)
+            _("{reference}: concern raised", reference=case.reference),
+            (verbatim(f"“{cmd.text[:ABOUT_MAX]}”"), *lines),
+            context=tuple(context),
         ),
         "channel",
     )
@@ -112,7 +128,9 @@ def escalate(ctx: Context, cmd: Escalate) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: concern escalated to stage {esc.stage}", tuple(lines), context=tuple(context)
+            _("{reference}: concern escalated to stage {stage}", reference=case.reference, stage=esc.stage),
+            tuple(lines),
+            context=tuple(context),
         ),
         "channel",
     )
@@ -129,8 +147,8 @@ def resolve(ctx: Context, cmd: Resolve) -> Outcome:
     out = Outcome(reference=case.reference)
     out.say(
         Message(
-            f"{case.reference}: concern resolved at stage {esc.stage}",
-            ("Record the outcome in the next core group's minutes.",),
+            _("{reference}: concern resolved at stage {stage}", reference=case.reference, stage=esc.stage),
+            (_("Record the outcome in the next core group's minutes."),),
         ),
         "channel",
     )
@@ -145,34 +163,52 @@ def resolution_request(ctx: Context, cmd: ResolutionRequest) -> Outcome:
     rules = rules_for(case.profile)
     if "resolution_tier1_meeting" not in rules.profile.rules:
         raise CommandError(
-            f"The resolution request (Appendix 3) is part of Cwm Taf Morgannwg's process; "
-            f"{case.reference} follows {rules.profile.title}. Raise a concern instead.",
+            _(
+                "The resolution request (Appendix 3) is part of Cwm Taf Morgannwg's process; "
+                "{reference} follows {council}. Raise a concern instead.",
+                reference=case.reference,
+                council=rules.profile.title,
+            ),
             EXAMPLES["concern"],
         )
     if cmd.reason is None and cmd.requested is None:
         return Outcome(form=resolution_form(case.reference, ctx.today), reference=case.reference)
     on = cmd.requested or ctx.today
     if on > ctx.today:
-        raise CommandError(f"{long_date(on)} is still to come: give the date of the request.", ex)
+        raise CommandError(_("{day} is still to come: give the date of the request.", day=long_day(on)), ex)
     if on < case.start:
         raise CommandError(
-            f"{long_date(on)} is before {case.reference} started ({long_date(case.start)}).", ex
+            _(
+                "{day} is before {reference} started ({start}).",
+                day=long_day(on),
+                reference=case.reference,
+                start=long_day(case.start),
+            ),
+            ex,
         )
     with ctx.write() as s:
         repo.request_resolution(s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, on=on)
         rules, obs = case_obligations(s, case, ctx.today)
     tier1 = next((o for o in obs if o.rule == "resolution_tier1_meeting" and o.status != "met"), None)
-    lines = [f"Requested {long_date(on)} (Appendix 3)."]
+    lines = [_("Requested {day} (Appendix 3).", day=long_day(on))]
     context = []
     if tier1 is not None:
         lines.append(
-            f"{rule_title(tier1.rule)} by **{when(tier1.due, ctx.today, rules.calendar)}**"
-            f" — book it with `{EXAMPLES['tier1']}`."
+            _(
+                "{rule} by **{when}** — book it with `{example}`.",
+                rule=rule_title(tier1.rule),
+                when=when(tier1.due, ctx.today, rules.calendar),
+                example=EXAMPLES["tier1"],
+            )
         )
         context.append(rule_context(tier1.rule, rules, case.plan))
     out = Outcome(reference=case.reference)
     out.say(
-        Message(f"{case.reference}: resolution process requested", tuple(lines), context=tuple(context)),
+        Message(
+            _("{reference}: resolution process requested", reference=case.reference),
+            tuple(lines),
+            context=tuple(context),
+        ),
         "channel",
     )
     return out

@@ -27,7 +27,7 @@ from handlers.common import (
     role_label,
 )
 from handlers.forms import add_member_form
-from handlers.i18n import _, long_day, ngettext
+from handlers.i18n import _, long_day, ngettext, verbatim
 from handlers.invitations import members_changed
 from handlers.language import ask_language
 from handlers.parse import (
@@ -40,8 +40,9 @@ from handlers.parse import (
 )
 from handlers.replies import EmailInvitation, Invite, Kick, Message, Outcome, only
 from handlers.replies import mention as user_mention
+from handlers.words import joined, kind_label, kind_words
 from scheduling.profiles import load_profile
-from scheduling.roles import FAMILY_KINDS, KIND_WORDS, MEMBER_KINDS, PROFESSIONAL, read_role
+from scheduling.roles import FAMILY_KINDS, MEMBER_KINDS, PROFESSIONAL, read_role
 from storage import repository as repo
 from storage.errors import NotAMember
 from storage.models import LEAD_SOCIAL_WORKER, CoreGroup, Member
@@ -53,15 +54,17 @@ def _role_and_kind(cmd: AddMember, example: str) -> tuple[str, str]:
     misspelling, is asked about: a wrong kind would miscount quorum or make a parent chair."""
     reading = read_role(cmd.role)
     if not reading.key:
-        raise CommandError("The role is empty.", example)
+        raise CommandError(_("The role is empty."), example)
     base = example.split(" role:")[0]
     if cmd.kind is not None:
         kind = role_key(cmd.kind)
         if kind not in MEMBER_KINDS:
             raise CommandError(
-                f"`kind:{cmd.kind}` isn't a kind of member. Use one of: "
-                + "; ".join(f"`{k}`: {KIND_WORDS[k]}" for k in MEMBER_KINDS)
-                + ".",
+                _(
+                    "`kind:{kind}` isn't a kind of member. Use one of: {kinds}.",
+                    kind=cmd.kind,
+                    kinds=_kinds(),
+                ),
                 f'{base} role:"{role_label(reading.key)}" kind:{reading.kind or PROFESSIONAL}',
             )
         clash = (reading.kind == PROFESSIONAL and kind in FAMILY_KINDS) or (
@@ -69,7 +72,12 @@ def _role_and_kind(cmd: AddMember, example: str) -> tuple[str, str]:
         )
         if clash:
             raise CommandError(
-                f"A {role_label(reading.key)} is {reading.kind}, not {kind}. Nothing has changed.",
+                _(
+                    "A {role} is {kind}, not {other}. Nothing has changed.",
+                    role=verbatim(role_label(reading.key)),
+                    kind=kind_label(reading.kind or ""),
+                    other=kind_label(kind),
+                ),
                 f'{base} role:"{role_label(reading.key)}"',
             )
         return reading.key, kind
@@ -77,16 +85,27 @@ def _role_and_kind(cmd: AddMember, example: str) -> tuple[str, str]:
         return reading.key, reading.kind
     if reading.suggestion is not None:
         raise CommandError(
-            f'I don\'t know the role "{cmd.role}". Did you mean {reading.suggestion}? Nothing has changed.',
+            _(
+                'I don\'t know the role "{role}". Did you mean {suggestion}? Nothing has changed.',
+                role=cmd.role,
+                suggestion=reading.suggestion,
+            ),
             f'{base} role:"{reading.suggestion}"',
         )
     raise CommandError(
-        f"I don't know the role \"{cmd.role}\", so I can't tell who they are in the core group. "
-        "Add `kind:` with one of: "
-        + "; ".join(f"`{k}`: {KIND_WORDS[k]}" for k in MEMBER_KINDS)
-        + ". Nothing has changed.",
+        _(
+            "I don't know the role \"{role}\", so I can't tell who they are in the core group. Add `kind:` "
+            "with one of: {kinds}. Nothing has changed.",
+            role=cmd.role,
+            kinds=_kinds(),
+        ),
         f'{base} role:"{cmd.role}" kind:professional',
     )
+
+
+def _kinds() -> str:
+    """ "`professional`: an agency's professional; `family`: …", in the reader's words."""
+    return joined((_("`{kind}`: {words}", kind=k, words=kind_words(k)) for k in MEMBER_KINDS), "; ")
 
 
 def add_member(ctx: Context, cmd: AddMember) -> Outcome:
@@ -200,12 +219,12 @@ def add_member(ctx: Context, cmd: AddMember) -> Outcome:
                 ),
             )
         )
-    joined = {"reference": case.reference, "who": mention(member), "role": role_label(member.role)}
+    said = {"reference": case.reference, "who": mention(member), "role": role_label(member.role)}
     out.say(
         Message(
-            _("{reference}: {who} joined the core group as {role}, {agency}.", agency=member.agency, **joined)
+            _("{reference}: {who} joined the core group as {role}, {agency}.", agency=member.agency, **said)
             if member.agency
-            else _("{reference}: {who} joined the core group as {role}.", **joined),
+            else _("{reference}: {who} joined the core group as {role}.", **said),
             () if chat_id(member) else _by_email(ctx, member),
         ),
         "channel",
@@ -348,7 +367,7 @@ def grant_powers(ctx: Context, cmd: GrantPowers) -> Outcome:
                 else _(
                     "{who} is {kind}; only professionals hold a case's powers.",
                     who=mention(target),
-                    kind=target.kind,
+                    kind=kind_label(target.kind),
                 ),
                 f"{EXAMPLES['grant']} (a professional in the core group)",
             )
@@ -419,12 +438,12 @@ def list_members(ctx: Context, cmd: ListMembers) -> Outcome:
     people.sort(key=lambda m: (order.get(m.role, 1), m.kind != "professional", m.id or 0))
     lines = []
     for m in people:
-        agency = f" — {m.agency}" if m.agency else ""
+        agency = _(" — {agency}", agency=m.agency) if m.agency else ""
         where = "" if chat_id(m) else _(" (by email)")
-        label = role_label(m.role)
-        label = label.upper() if len(label) <= 3 else label[:1].upper() + label[1:]
+        words = role_label(m.role)
+        label = verbatim(words.upper() if len(words) <= 3 else words[:1].upper() + words[1:])
         if m.kind != PROFESSIONAL:
-            label += f" ({m.kind})"
+            label = _("{role} ({kind})", role=label, kind=kind_label(m.kind))
         lines.append(
             _(
                 "**{role}**: {who}{agency}{where}{away}{powers}",

@@ -11,16 +11,16 @@ work from a direct message too; the commands themselves are handled by the answe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from handlers.common import Rules, rule_context, rules_for, when
-from handlers.i18n import Lang, Localised, Text, _, localise, long_day, ngettext, short_day
+from handlers.i18n import Lang, Localised, Text, _, localise, long_day, ngettext, short_day, verbatim
 from handlers.replies import Button, Message
-from handlers.words import answer_label, meeting_label
+from handlers.words import about_words, answer_label, meeting_label
 from scheduling.reminders import CHASE_BUTTONS, ROWS
-from scheduling.wording import long_date, short_date, written_out
 
 #: Who-label for a member id in a list ("health visitor"): never a name.
 RoleOf = Callable[[str], str]
@@ -32,21 +32,22 @@ _CHASES = ("overdue", "overdue_manager", "overdue_daily")
 
 #: What is overdue, per rule, as the chase says it ("… was due Fri 15 Jan").
 _OVERDUE_WHAT = {
-    "first_core_group": "the first core group",
-    "second_core_group": "the second core group",
-    "next_core_group": "the next core group",
-    "post_review_core_group": "the core group after the review conference",
-    "school_move_core_group": "the core group after the school move",
-    "final_core_group_window": "the final core group before the review conference",
-    "review_conference": "the review conference",
-    "child_seen": "seeing the child",
-    "lead_sw_visit": "the lead social worker's visit",
-    "minutes_circulated": "the minutes",
-    "chair_update_to_lead_sw": "the chair's update to the lead social worker",
-    "significant_change_to_conference_chair": "the report of the significant change to the conference chair",
-    "resolution_tier1_meeting": "the Tier 1 resolution meeting",
-    "resolution_review_core_group": "the resolution review core group",
-    "resolution_tier2_meeting": "the Tier 2 resolution meeting",
+    "first_core_group": _("the first core group"),
+    "second_core_group": _("the second core group"),
+    "next_core_group": _("the next core group"),
+    "post_review_core_group": _("the core group after the review conference"),
+    "school_move_core_group": _("the core group after the school move"),
+    "final_core_group_window": _("the final core group before the review conference"),
+    "review_conference": _("the review conference"),
+    "child_seen": _("seeing the child"),
+    "lead_sw_visit": _("the lead social worker's visit"),
+    "chair_update_to_lead_sw": _("the chair's update to the lead social worker"),
+    "significant_change_to_conference_chair": _(
+        "the report of the significant change to the conference chair"
+    ),
+    "resolution_tier1_meeting": _("the Tier 1 resolution meeting"),
+    "resolution_review_core_group": _("the resolution review core group"),
+    "resolution_tier2_meeting": _("the Tier 2 resolution meeting"),
 }
 
 
@@ -81,19 +82,48 @@ def shorten(text: str, limit: int = ACTION_WORDS) -> str:
 
 
 def _since(about: str) -> str:
-    """The visit rules' `about` ("last seen Mon 4 Jan 2027" / "since the conference Tue 5 Jan
-    2027") as what no visit is recorded since."""
-    return f"since {about.removeprefix('last seen ')}" if about.startswith("last seen") else about
+    """The visit rules' `about` ("last seen 2027-01-04" / "since the conference 2027-01-05") as
+    what no visit is recorded since, dates written out in the reader's words."""
+    seen = re.fullmatch(r"last seen (\d{4}-\d\d-\d\d)", about)
+    if seen:
+        try:
+            return _("since {day}", day=long_day(date.fromisoformat(seen[1])))
+        except ValueError:
+            pass
+    return about_words(about)
+
+
+class _Capital(Localised):
+    """A sentence (an obligation's `about`) starting with a capital in any language, as a
+    detail line of its own."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _Capital:
+        self = super().__new__(cls, text[:1].upper() + text[1:])
+        self.text = text
+        return self
+
+    def render(self, lang: Lang) -> str:
+        out = localise(self.text, lang)
+        return out[:1].upper() + out[1:]
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self.text,)
 
 
 def _action(number: str, action_of: ActionOf | None, role_of: RoleOf) -> tuple[str, str]:
     """("plan action 4 (“Book the dentist”)", "health visitor"): the action and who owns it."""
     got = action_of(number) if action_of else None
     if got is None:
-        return f"plan action {number}", "nobody named"
+        return _("plan action {number}", number=number), _("nobody named")
     text, owner = got
-    words = f"plan action {number} (“{shorten(text)}”)" if text else f"plan action {number}"
-    return words, role_of(owner) if owner else "nobody named"
+    words = (
+        _("plan action {number} (“{text}”)", number=number, text=shorten(text))
+        if text
+        else _("plan action {number}", number=number)
+    )
+    return words, role_of(owner) if owner else _("nobody named")
 
 
 def _chase(
@@ -109,42 +139,65 @@ def _chase(
     rule = str(payload["rule"])
     due = _d(payload["due"])
     subject = str(payload["subject"])
-    about = written_out(str(payload.get("about") or ""))
+    raw = str(payload.get("about") or "")
+    about = about_words(raw) if raw else ""
     meeting = meeting_of(subject)
     owner = ""
+    day = short_day(due)
+    values = {"ref": ref, "day": day}
     if rule == "plan_action":
         what, owner = _action(subject.split(":", 1)[1], action_of, role_of)
+        preview = _("{ref}: {what} is overdue (due {day})", what=what, **values)
     elif rule == "child_seen":
-        what = "seeing the child"
+        preview = _(
+            "{ref}: the child was due to be seen by {day}; no visit recorded {since}",
+            since=_since(raw),
+            **values,
+        )
+    elif rule == "lead_sw_visit":
+        preview = _(
+            "{ref}: the lead social worker's visit to the child was due by {day}; no visit recorded {since}",
+            since=_since(raw),
+            **values,
+        )
     elif rule == "minutes_circulated" and meeting:
-        what = f"the minutes of the {meeting[1]} on {short_date(meeting[0])}"
+        preview = _(
+            "{ref}: the minutes of the {meeting} on {mday} are overdue (due {day})",
+            meeting=meeting[1],
+            mday=short_day(meeting[0]),
+            **values,
+        )
+    elif rule == "minutes_circulated":
+        preview = _("{ref}: the minutes are overdue (due {day})", **values)
     elif rule == "chair_update_to_lead_sw" and meeting:
-        what = (
-            f"the chair's update to the lead social worker after the {meeting[1]} on {short_date(meeting[0])}"
+        preview = _(
+            "{ref}: the chair's update to the lead social worker after the {meeting} on {mday} is overdue "
+            "(due {day})",
+            meeting=meeting[1],
+            mday=short_day(meeting[0]),
+            **values,
         )
     else:
-        what = _OVERDUE_WHAT.get(rule, rule.replace("_", " "))
+        what = _OVERDUE_WHAT.get(rule) or verbatim(rule.replace("_", " "))
+        preview = _("{ref}: {what} is overdue (due {day})", what=what, **values)
     late = cal.working_days_between(due, today)
-    verb = "are" if rule == "minutes_circulated" else "is"
-    preview = f"{ref}: {what} {verb} overdue (due {short_date(due)})"
-    if rule in ("child_seen", "lead_sw_visit"):
-        who = "the child" if rule == "child_seen" else "the lead social worker's visit to the child"
-        preview = f"{ref}: {who} was due by {short_date(due)}; no visit recorded {_since(about)}"
-        if rule == "child_seen":
-            preview = (
-                f"{ref}: the child was due to be seen by {short_date(due)}; no visit recorded {_since(about)}"
-            )
-    detail = [f"Due {long_date(due)}: {late} working day{'s' if late != 1 else ''} ago."]
+    detail = [
+        ngettext(
+            "Due {day}: {n} working day ago.", "Due {day}: {n} working days ago.", late, day=long_day(due)
+        )
+    ]
     if owner:
-        detail.append(f"Owner: {owner}.")
+        detail.append(_("Owner: {who}.", who=owner))
     if about and rule not in ("plan_action", "child_seen", "lead_sw_visit"):
-        detail.append(about[0].upper() + about[1:] + ".")
+        detail.append(_("{about}.", about=_Capital(about)))
     if kind == "overdue_manager":
-        detail.append("You are told as their line manager: please check it is in hand.")
+        detail.append(_("You are told as their line manager: please check it is in hand."))
     elif kind == "overdue_daily":
-        detail.append("This is repeated once a working day until it is done; `/coregroup status` shows it.")
+        detail.append(
+            _("This is repeated once a working day until it is done; `/coregroup status` shows it.")
+        )
     else:
-        detail.append("Do it now, or say in the channel what is in the way.")
+        detail.append(_("Do it now, or say in the channel what is in the way."))
     return preview, detail
 
 
@@ -175,7 +228,8 @@ def render(
     meeting = meeting_of(subject)
     mday = meeting[0] if meeting else due
     mlabel = meeting[1] if meeting else meeting_label("core_group", "reminder")
-    about = written_out(str(payload.get("about") or ""))
+    raw_about = str(payload.get("about") or "")
+    about = about_words(raw_about) if raw_about else ""
     iso = mday.isoformat()
     detail: list[str] = []
     day, mdate = short_day(due), short_day(mday)
@@ -188,19 +242,26 @@ def render(
         preview = _("{ref}: the next core group must be held by {day}; none is booked", ref=ref, day=day)
         detail = [due_line, _("Book it so invitations go out in time.")]
     elif kind == "attendance" and family:
-        preview = f"{ref}: can you come to the meeting about the plan on {short_date(mday)}?"
+        preview = _("{ref}: can you come to the meeting about the plan on {day}?", ref=ref, day=mdate)
         detail = [
-            f"The meeting is on {when(mday, today, cal)}. It is to check how the plan for your "
-            "family is going, and you can say what you think.",
-            "Please let us know if you can come. If you can't, that's OK: tell us, and tell the "
-            "social worker anything you want the meeting to hear.",
+            _(
+                "The meeting is on {when}. It is to check how the plan for your family is going, and you "
+                "can say what you think.",
+                when=when(mday, today, cal),
+            ),
+            _(
+                "Please let us know if you can come. If you can't, that's OK: tell us, and tell the "
+                "social worker anything you want the meeting to hear."
+            ),
         ]
     elif kind == "report_request" and family:
-        preview = f"{ref}: is there anything you want the meeting on {short_date(mday)} to hear?"
+        preview = _("{ref}: is there anything you want the meeting on {day} to hear?", ref=ref, day=mdate)
         detail = [
-            f"The meeting is on {when(mday, today, cal)}.",
-            "You can write a few lines about how things are going. The social worker will share "
-            "them at the meeting.",
+            _("The meeting is on {when}.", when=when(mday, today, cal)),
+            _(
+                "You can write a few lines about how things are going. The social worker will share "
+                "them at the meeting."
+            ),
         ]
     elif kind == "attendance":
         preview = _("{ref}: are you coming to the {meeting} on {day}?", ref=ref, meeting=mlabel, day=mdate)
@@ -252,9 +313,16 @@ def render(
     elif kind == "child_seen_soon":
         # `about` says what the due date counts from: the last visit recorded, or (none yet)
         # the conference; only then is "no visit recorded yet" true.
-        since = about if about.startswith("last seen") else f"no visit recorded {_since(about)}"
-        preview = f"{ref}: the child must be seen by {short_date(due)}; {since}"
-        detail = [f"Due {when(due, today, cal)}.", "Whoever sees the child next, record the visit."]
+        if raw_about.startswith("last seen"):
+            preview = _("{ref}: the child must be seen by {day}; {about}", ref=ref, day=day, about=about)
+        else:
+            preview = _(
+                "{ref}: the child must be seen by {day}; no visit recorded {since}",
+                ref=ref,
+                day=day,
+                since=_since(raw_about),
+            )
+        detail = [due_line, _("Whoever sees the child next, record the visit.")]
     elif kind == "escalation_stage_end":
         preview = _("{ref}: this escalation stage ends {day}", ref=ref, day=day)
         detail = [about, _("Resolve it, or take it to the next stage.")]
@@ -272,8 +340,8 @@ def render(
         detail = [about]
     elif kind == "action_soon":
         what, owner = _action(subject.split(":", 1)[1], action_of, role_of)
-        preview = f"{ref}: {what} is due {short_date(due)}"
-        detail = [f"Due {when(due, today, cal)}.", f"Owner: {owner}."]
+        preview = _("{ref}: {what} is due {day}", ref=ref, what=what, day=day)
+        detail = [due_line, _("Owner: {who}.", who=owner)]
     elif kind in _CHASES:
         preview, detail = _chase(kind, payload, ref, today, cal, role_of, action_of)
     else:  # a kind this version does not know (a newer process enqueued it): say it plainly
@@ -311,20 +379,38 @@ def digest(reference: str, day: date, previews: list[str], *, quiet: bool = True
     """One channel message a morning: in quiet mode every reminder of the day; otherwise the
     daily repeat of what is still overdue (once a working day, docs/messages.md "Noise")."""
     n = len(previews)
-    lines = tuple(f"• {p.removeprefix(reference + ': ')}" for p in previews)
+    lines = tuple(_digest_line(p, reference) for p in previews)
     if not quiet:
         return Message(
-            f"{reference}: {n} item{'s' if n != 1 else ''} still overdue on {long_date(day)}",
+            ngettext(
+                "{reference}: {n} item still overdue on {day}",
+                "{reference}: {n} items still overdue on {day}",
+                n,
+                reference=reference,
+                day=long_day(day),
+            ),
             lines,
             (),
-            ("Repeated once a working day until done; `/coregroup status` shows everything that is due",),
+            (_("Repeated once a working day until done; `/coregroup status` shows everything that is due"),),
         )
     return Message(
-        f"{reference}: {n} reminder{'s' if n != 1 else ''} for {long_date(day)}",
+        ngettext(
+            "{reference}: {n} reminder for {day}",
+            "{reference}: {n} reminders for {day}",
+            n,
+            reference=reference,
+            day=long_day(day),
+        ),
         lines,
         (),
         (_("Quiet digest is on: `/coregroup digest off` to get them one by one"),),
     )
+
+
+def _digest_line(preview: str, reference: str) -> str:
+    """A digest's line: the reminder's preview without its reference, after a bullet."""
+    line = _without_reference(preview, reference)
+    return _("• {line}", line=line) if isinstance(line, Localised) else f"• {line}"
 
 
 def _without_reference(preview: str, reference: str) -> str:

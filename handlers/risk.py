@@ -21,9 +21,9 @@ from handlers.common import (
     rules_for,
     when,
 )
+from handlers.i18n import _, long_day
 from handlers.parse import EXAMPLES, SLASH, CommandError, RiskReduced
 from handlers.replies import Message, Outcome
-from scheduling.wording import long_date
 from storage import repository as repo
 
 RULE = "resolution_tier2_trigger"
@@ -36,24 +36,39 @@ def risk_reduced(ctx: Context, cmd: RiskReduced) -> Outcome:
         rules = rules_for(case.profile)
         if RULE not in rules.profile.rules:
             raise CommandError(
-                f"Significant risk reduction is the step before Tier 2 in Cwm Taf Morgannwg's "
-                f"resolution process; {case.reference} follows {rules.profile.title}, which has "
-                "no Tier 2. Nothing has changed.",
+                _(
+                    "Significant risk reduction is the step before Tier 2 in Cwm Taf Morgannwg's "
+                    "resolution process; {reference} follows {council}, which has no Tier 2. Nothing "
+                    "has changed.",
+                    reference=case.reference,
+                    council=rules.profile.title,
+                ),
                 f"{EXAMPLES['concern']} (to raise a concern instead)",
             )
         tier1 = [m for m in repo.meetings(s, case.reference, status="held") if m.kind == "resolution_tier1"]
         if not tier1:
             raise CommandError(
-                f"{case.reference} has no Tier 1 meeting on the record, and risk reduction is "
-                "decided after it. Record the Tier 1 meeting first.",
+                _(
+                    "{reference} has no Tier 1 meeting on the record, and risk reduction is decided "
+                    "after it. Record the Tier 1 meeting first.",
+                    reference=case.reference,
+                ),
                 EXAMPLES["tier1"],
             )
         if case.significant_risk_reduction == cmd.reduced:
             out = Outcome()
             out.say(
                 Message(
-                    f"{case.reference}: significant risk reduction is already "
-                    f"{'recorded' if cmd.reduced else 'not recorded'}; nothing has changed."
+                    _(
+                        "{reference}: significant risk reduction is already recorded; nothing has changed.",
+                        reference=case.reference,
+                    )
+                    if cmd.reduced
+                    else _(
+                        "{reference}: significant risk reduction is already not recorded; "
+                        "nothing has changed.",
+                        reference=case.reference,
+                    )
                 )
             )
             return out
@@ -64,18 +79,33 @@ def risk_reduced(ctx: Context, cmd: RiskReduced) -> Outcome:
     last = max(london_date(m.starts_at) for m in tier1)
     context = [rule_context(RULE, rules, case.plan)]
     if cmd.reduced:
-        preview = f"{case.reference}: significant risk reduction recorded — no Tier 2"
+        preview = _("{reference}: significant risk reduction recorded — no Tier 2", reference=case.reference)
         lines = [
-            f"After the Tier 1 meeting on {long_date(last)} the core group found the risk "
-            "significantly reduced, so no Tier 2 meeting is due.",
-            f"Recorded by {mention(me)}. Made in error? `{SLASH} risk not reduced`.",
+            _(
+                "After the Tier 1 meeting on {day} the core group found the risk significantly reduced, "
+                "so no Tier 2 meeting is due.",
+                day=long_day(last),
+            ),
+            _(
+                "Recorded by {who}. Made in error? `{command}`.",
+                who=mention(me),
+                command=SLASH + " risk not reduced",
+            ),
         ]
     else:
-        preview = f"{case.reference}: significant risk reduction withdrawn — Tier 2 steps apply"
-        lines = [f"Recorded by {mention(me)}."]
+        preview = _(
+            "{reference}: significant risk reduction withdrawn — Tier 2 steps apply", reference=case.reference
+        )
+        lines = [_("Recorded by {who}.", who=mention(me))]
         for o in obs:
             if o.rule.startswith("resolution_tier2") and o.status != "met":
-                lines.append(f"{rule_title(o.rule)} by {when(o.due, ctx.today, rules.calendar)}.")
+                lines.append(
+                    _(
+                        "{rule} by {when}.",
+                        rule=rule_title(o.rule),
+                        when=when(o.due, ctx.today, rules.calendar),
+                    )
+                )
                 if o.rule != RULE:
                     context.append(rule_context(o.rule, rules, case.plan))
     out = Outcome(reference=case.reference)
