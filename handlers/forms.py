@@ -37,7 +37,7 @@ from scheduling.roles import MEMBER_KINDS
 
 FormValue = str | list[str] | None
 
-#: The longest option label every chat shows in full (a Slack option's text).
+#: The longest option label every chat shows in full (the strictest chat's limit).
 OPTION_MAX = 75
 
 PLAN_LABELS = {

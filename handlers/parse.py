@@ -167,7 +167,10 @@ _QUOTES: Final = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\
 
 
 class CommandError(ValueError):
-    """Input we could not use: `problem` says why, `example` is a correct line to copy."""
+    """Input we could not use: `problem` says why, `example` is a correct line to copy.
+
+    `problem` is a catalogue sentence (`_()`), kept as it is so each reader gets it in their
+    language: read it from `exc.problem`, never from `str(exc)` (the English, for logs only)."""
 
     def __init__(self, problem: str, example: str) -> None:
         self.problem = problem
