@@ -27,6 +27,7 @@ from handlers import (
     visits,
 )
 from handlers.common import Context, Duplicate, Refusal, error_message
+from handlers.i18n import _, verbatim
 from handlers.parse import (
     ActionDone,
     AddAction,
@@ -83,7 +84,7 @@ def _open_form(ctx: Context, cmd: OpenForm) -> Outcome:
         return meetings.open_meeting_form(ctx, cmd.case)
     if cmd.form == "action":
         return actions.open_action_form(ctx, cmd.case)
-    raise CommandError(f"There is no `{cmd.form}` form.", "/coregroup help")
+    raise CommandError(_("There is no `{form}` form.", form=cmd.form), "/coregroup help")
 
 
 ROUTES: dict[type[Command], Handler] = {
@@ -177,9 +178,19 @@ def _handle(ctx: Context, command: Command) -> Outcome:
     except (CommandError, StorageError) as exc:
         return only(error_message(exc, ctx.today))
     except CaseError as exc:
-        return only(Message(f"{exc.problem[:1].upper()}{exc.problem[1:]}.", (f"Try `{exc.example}`",)))
+        # The scheduling rules say what is wrong in English (they know no catalogue): the detail
+        # is carried as data inside a sentence that is translated.
+        problem = verbatim(f"{exc.problem[:1].upper()}{exc.problem[1:]}")
+        return only(
+            Message(
+                # Translators: {problem} is a detail from the scheduling rules, in English.
+                _("{problem}.", problem=problem),
+                (_("Try `{example}`", example=exc.example),),
+            )
+        )
     except ProfileError as exc:
-        return only(Message(str(exc)))
+        # Translators: {problem} names a broken local guidance file, in English (for whoever runs the bot).
+        return only(Message(_("The local guidance could not be read: {problem}", problem=verbatim(str(exc)))))
 
 
 def handle_text(ctx: Context, text: str) -> Outcome:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
-from handlers.i18n import LANGUAGE_NAMES, _, verbatim
+from handlers.i18n import LANGUAGE_NAMES, Lang, Localised, _, localise, verbatim
 from handlers.parse import (
     EXAMPLES,
     AddAction,
@@ -32,15 +33,67 @@ from handlers.parse import (
 )
 from handlers.replies import Form, FormField, Option, clean
 from scheduling.case import PLANS
-from scheduling.roles import KIND_WORDS, MEMBER_KINDS
+from scheduling.roles import MEMBER_KINDS
 
 FormValue = str | list[str] | None
+
+#: The longest option label every chat shows in full (the strictest chat's limit).
+OPTION_MAX = 75
 
 PLAN_LABELS = {
     "cp": _("Child protection plan (cp)"),
     "cin": _("Child in need plan (cin)"),
     "lac": _("Looked-after child (lac)"),
 }
+
+
+#: Who a member is, as the add form offers it (`scheduling.roles.KIND_WORDS`, said for readers).
+KIND_LABELS = {
+    "professional": _("professional: an agency's professional"),
+    "family": _("family: a parent, carer or relative"),
+    "child": _("child: the child or young person"),
+    "other": _("other: attends but isn't a core-group professional (interpreter, advocate)"),
+}
+
+
+class _Clipped(Localised):
+    """An option label cut to what a chat shows, after it is said in the reader's language (a
+    member's label, translated, may be longer in Welsh than in English)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _Clipped:
+        self = super().__new__(cls, str(text)[:OPTION_MAX])
+        self.text = text
+        return self
+
+    def render(self, lang: Lang) -> str:
+        return localise(self.text, lang)[:OPTION_MAX]
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self.text,)
+
+
+def clipped(label: str) -> str:
+    """`label` cut to `OPTION_MAX`; a plain `str` stays plain, so the leak check still sees it."""
+    return _Clipped(label) if isinstance(label, Localised) else label[:OPTION_MAX]
+
+
+class _Joined(Localised):
+    """Sentences one after another, each said in the reader's language."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: Sequence[str]) -> _Joined:
+        self = super().__new__(cls, " ".join(parts))
+        self.parts = tuple(parts)
+        return self
+
+    def render(self, lang: Lang) -> str:
+        return " ".join(localise(p, lang) for p in self.parts)
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self.parts,)
 
 
 class FormError(Exception):
@@ -61,11 +114,14 @@ def new_case_form(profiles: Iterable[str]) -> Form:
                 "reference",
                 _("Case reference"),
                 optional=True,
-                placeholder="CG-0001",
+                placeholder=verbatim("CG-0001"),
                 hint=_("Leave empty to get the next free reference."),
             ),
             FormField(
-                "profile", _("Local guidance"), "select", options=tuple(Option(p, p) for p in profiles)
+                "profile",
+                _("Local guidance"),
+                "select",
+                options=tuple(Option(p, verbatim(p)) for p in profiles),
             ),
             FormField(
                 "plan",
@@ -80,7 +136,7 @@ def new_case_form(profiles: Iterable[str]) -> Form:
     )
 
 
-def add_member_form(reference: str, place: str = "workspace") -> Form:
+def add_member_form(reference: str, place: str = _("workspace")) -> Form:
     """`place`: where the people picker looks, in the channel's words (`ChannelKind.people_place`:
     "workspace", "team")."""
     return Form(
@@ -94,22 +150,24 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
                 "email", _("…or their email (outside the {place})", place=place), "email", optional=True
             ),
             FormField("name", _("Their name (outside the {place} only)", place=place), optional=True),
-            FormField("role", _("Role"), placeholder="health visitor"),
+            # Roles are read in English (`scheduling.roles`), so the example stays as it is typed.
+            FormField("role", _("Role"), placeholder=verbatim("health visitor")),
             FormField(
                 "kind",
                 _("Who they are"),
                 "select",
                 optional=True,
-                options=tuple(Option(k, f"{k}: {KIND_WORDS[k]}"[:75]) for k in MEMBER_KINDS),
+                options=tuple(Option(k, KIND_LABELS[k]) for k in MEMBER_KINDS),
                 hint=_("Leave empty to read it from the role (a mother is family, a GP a professional)."),
             ),
-            FormField("agency", _("Agency"), optional=True, placeholder="NHS"),
+            FormField("agency", _("Agency"), optional=True, placeholder=_("NHS")),
             FormField(
                 "language",
                 _("Language they read"),
                 "select",
                 optional=True,
-                options=tuple(Option(code, name) for code, name in LANGUAGE_NAMES.items()),
+                # Each language by its own name, the same for every reader.
+                options=tuple(Option(code, verbatim(name)) for code, name in LANGUAGE_NAMES.items()),
                 hint=_("Leave empty to ask them (Welsh guidance) or use the guidance's default."),
             ),
         ),
@@ -119,20 +177,27 @@ def add_member_form(reference: str, place: str = "workspace") -> Form:
 
 def close_form(reference: str, still_open: Sequence[str] = ()) -> Form:
     """Why the case is closing; what is still open is shown above, so closing is a decision."""
-    intro = "Closing stops every reminder and archives the channel."
-    if still_open:
-        intro += " Still open: " + " ".join(still_open)
+    intro = (
+        _(
+            "Closing stops every reminder and archives the channel. Still open: {items}",
+            items=_Joined(still_open),
+        )
+        if still_open
+        else _("Closing stops every reminder and archives the channel.")
+    )
     return Form(
         id="close",
-        title="Close the case",
+        title=_("Close the case"),
         context=reference,
         intro=intro,
         fields=(
             FormField(
-                "reason", "Why is the case closing?", placeholder="Plan ended at the review conference"
+                "reason",
+                _("Why is the case closing?"),
+                placeholder=_("Plan ended at the review conference"),
             ),
         ),
-        submit="Close",
+        submit=_("Close"),
     )
 
 
@@ -142,7 +207,7 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
     fields = [
         FormField("date", _("Date"), "date"),
         FormField("time", _("Time"), "time", initial="10:00"),
-        FormField("venue", _("Venue"), optional=True, placeholder="Family centre"),
+        FormField("venue", _("Venue"), optional=True, placeholder=_("Family centre")),
         FormField(
             "online", _("Online"), "checkbox", optional=True, options=(Option("online", _("Online meeting")),)
         ),
@@ -154,10 +219,7 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
                 _("Send the invitation to family members"),
                 "checkbox",
                 optional=True,
-                options=tuple(
-                    Option(f"m:{mid}", label if len(label) <= 75 else verbatim(label[:75]))
-                    for mid, label in family[:10]
-                ),
+                options=tuple(Option(f"m:{mid}", clipped(label)) for mid, label in family[:10]),
                 hint=_("Only the people you tick get the calendar invitation."),
             )
         )
@@ -168,10 +230,7 @@ def meeting_form(reference: str, family: Sequence[tuple[int, str]] = ()) -> Form
 
 def held_form(reference: str, meeting_id: int, day: date, members: Sequence[tuple[int, str]]) -> Form:
     """Attendance and apologies; members are offered by id so people outside the chat count too."""
-    # A slice is a plain str: cut only a label that is too long, and keep it marked as data.
-    opts = tuple(
-        Option(f"m:{mid}", label if len(label) <= 75 else verbatim(label[:75])) for mid, label in members
-    )
+    opts = tuple(Option(f"m:{mid}", clipped(label)) for mid, label in members)
     return Form(
         id="held",
         title=_("Meeting held"),
@@ -283,7 +342,7 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
     def need(key: str, what: str) -> str:
         v = _one(values, key)
         if v is None:
-            errors[key] = f"Please give {what}."
+            errors[key] = _("Please give {what}.", what=what)
             return ""
         return v
 
@@ -306,26 +365,26 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
                 reference = parse_reference(reference, EXAMPLES["new"])
             except CommandError as exc:
                 errors["reference"] = exc.problem
-        profile = need("profile", "the local guidance")
-        plan = need("plan", "the plan type")
-        start = dated("start", "the conference date", EXAMPLES["new"])
+        profile = need("profile", _("the local guidance"))
+        plan = need("plan", _("the plan type"))
+        start = dated("start", _("the conference date"), EXAMPLES["new"])
         _raise(errors)
         return NewCase(reference=reference, profile=profile, plan=plan, start=start)
     if form_id == "add":
         user, email = _one(values, "user"), _one(values, "email")
-        role = need("role", "their role")
+        role = need("role", _("their role"))
         if not user and not email:
-            errors["user"] = "Pick a person, or give an email address below."
+            errors["user"] = _("Pick a person, or give an email address below.")
         if email:
             try:
                 email = parse_email(email, EXAMPLES["add_email"])
             except CommandError as exc:
                 errors["email"] = exc.problem
             if not user and not _one(values, "name"):
-                errors["name"] = "Give the name of someone added by email."
+                errors["name"] = _("Give the name of someone added by email.")
         language = _one(values, "language")
         if language and language not in LANGUAGE_NAMES:
-            errors["language"] = "Pick Cymraeg or English, or leave it empty."
+            errors["language"] = _("Pick Cymraeg or English, or leave it empty.")
         _raise(errors)
         kind = _one(values, "kind")
         if user:
@@ -347,13 +406,13 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
             kind=kind,
         )
     if form_id == "close":
-        reason = need("reason", "why the case is closing")
+        reason = need("reason", _("why the case is closing"))
         _raise(errors)
         # The form showed what is still open: submitting it is the confirmation.
         return CloseCase(case=ref, reason=reason, confirmed=True)
     if form_id == "meeting":
-        day = dated("date", "the date", EXAMPLES["meeting"])
-        raw_time = need("time", "the time")
+        day = dated("date", _("the date"), EXAMPLES["meeting"])
+        raw_time = need("time", _("the time"))
         at = None
         if raw_time:
             try:
@@ -371,37 +430,37 @@ def submit(form_id: str, values: Mapping[str, FormValue], context: str) -> Comma
             family=_many(values, "family"),
         )
     if form_id == "held":
-        day = dated("date", "the date it was held", EXAMPLES["held"])
+        day = dated("date", _("the date it was held"), EXAMPLES["held"])
         attended = _many(values, "attended")
         if not attended:
-            errors["attended"] = "Pick who attended."
+            errors["attended"] = _("Pick who attended.")
         apologies = _many(values, "apologies")
         both = set(attended) & set(apologies)
         if both:
-            errors["apologies"] = "Someone can't both attend and send apologies."
+            errors["apologies"] = _("Someone can't both attend and send apologies.")
         _raise(errors)
         return RecordHeld(case=ref, day=day, attended=attended, apologies=apologies, meeting_id=meeting_id)
     if form_id == "report":
-        text = need("text", "your report")
+        text = need("text", _("your report"))
         _raise(errors)
         return WriteReport(case=ref, text=text, meeting_id=meeting_id)
     if form_id == "action":
-        text = need("text", "the action")
-        due = dated("due", "the due date", EXAMPLES["action"], required=False)
+        text = need("text", _("the action"))
+        due = dated("due", _("the due date"), EXAMPLES["action"], required=False)
         _raise(errors)
         return AddAction(case=ref, text=text, owner=_one(values, "owner"), due=due)
     if form_id == "visit":
-        day = dated("date", "the date of the visit", EXAMPLES["visit"])
+        day = dated("date", _("the date of the visit"), EXAMPLES["visit"])
         _raise(errors)
         return RecordVisit(
             case=ref, day=day, seen_alone=bool(_many(values, "seen_alone")), by=_one(values, "by")
         )
     if form_id == "resolution":
-        requested = dated("requested", "the date of the request", EXAMPLES["resolution"])
-        reason = need("reason", "the reason")
+        requested = dated("requested", _("the date of the request"), EXAMPLES["resolution"])
+        reason = need("reason", _("the reason"))
         _raise(errors)
         return ResolutionRequest(case=ref, reason=reason, requested=requested)
-    raise FormError({"_": f"unknown form {form_id!r}"})
+    raise FormError({"_": _("There is no `{form}` form.", form=form_id)})
 
 
 def problem_lines(form_id: str, errors: Mapping[str, str]) -> list[str]:
@@ -409,8 +468,12 @@ def problem_lines(form_id: str, errors: Mapping[str, str]) -> list[str]:
     ("**Who attended**: Pick who attended."), not its id. A chat with modals shows them beside
     the field by id instead; the others list them."""
     labels = _labels().get(form_id, {})
-    lines = [f"**{labels.get(k, k)}**: {v}" for k, v in errors.items() if k != "_"]
-    return lines or [str(v) for v in errors.values()]
+    lines = [
+        _("**{label}**: {problem}", label=labels.get(k, verbatim(k)), problem=v)
+        for k, v in errors.items()
+        if k != "_"
+    ]
+    return lines or list(errors.values())
 
 
 def _labels() -> dict[str, dict[str, str]]:

@@ -18,7 +18,7 @@ from handlers.common import (
     rule_title,
     when,
 )
-from handlers.i18n import _
+from handlers.i18n import _, verbatim
 from handlers.replies import Button, Message, RefreshHome
 from handlers.words import meeting_label
 from scheduling.catalogue import ANYONE_RULES, LEAD_RULES
@@ -84,7 +84,7 @@ def home(ctx: Context) -> list[Message]:
                         else _("{rule} by {when}", **values)
                     )
                     context.append(rule_context(o.rule, rules, case.plan, interpretation=o.interpretation))
-            head = case.reference
+            head = verbatim(case.reference)
             if nxt is not None:
                 head = _(
                     "{reference} — next {meeting} {when} at {time}",

@@ -23,6 +23,7 @@ from handlers.i18n import (
     _,
     form_voice,
     localise_form,
+    verbatim,
     voiced,
 )
 from handlers.parse import SetLanguage
@@ -141,8 +142,9 @@ def ask_language(reference: str) -> Message:
         _("{reference}: which language would you like me to use with you?", reference=reference),
         (_("You can change it at any time with `/coregroup language cy` or `/coregroup language en`."),),
         (
-            Button("Cymraeg", "cg.run", f"{reference} language cy", primary=True),
-            Button("English", "cg.run", f"{reference} language en"),
+            # Each language by its own name, the same for every reader.
+            Button(verbatim(LANGUAGE_NAMES["cy"]), "cg.run", f"{reference} language cy", primary=True),
+            Button(verbatim(LANGUAGE_NAMES["en"]), "cg.run", f"{reference} language en"),
         ),
     )
 

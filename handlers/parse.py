@@ -22,9 +22,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, time
-from typing import Final
+from typing import Any, Final
 
-from handlers.i18n import _
+from babel.dates import format_date
+
+from handlers.i18n import Lang, Localised, _, ngettext
 from handlers.replies import clean
 from scheduling.case import PLANS
 
@@ -131,6 +133,28 @@ _MONTHS: Final = [
     "December",
 ]
 
+
+class _Month(Localised):
+    """A month and its year, `February 2027` / `Chwefror 2027`, in the reader's language."""
+
+    year: int
+    month: int
+
+    def __new__(cls, year: int, month: int) -> _Month:
+        self = super().__new__(cls, f"{_MONTHS[month]} {year}")
+        self.year = year
+        self.month = month
+        return self
+
+    def render(self, lang: Lang) -> str:
+        if lang == "en":
+            return str.__str__(self)
+        return format_date(date(self.year, self.month, 1), "LLLL y", locale=lang)
+
+    def __getnewargs__(self) -> tuple[Any, ...]:
+        return (self.year, self.month)
+
+
 REFERENCE_RE: Final = re.compile(r"^[A-Z]{1,6}-\d{1,8}$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$")
@@ -143,7 +167,10 @@ _QUOTES: Final = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\
 
 
 class CommandError(ValueError):
-    """Input we could not use: `problem` says why, `example` is a correct line to copy."""
+    """Input we could not use: `problem` says why, `example` is a correct line to copy.
+
+    `problem` is a catalogue sentence (`_()`), kept as it is so each reader gets it in their
+    language: read it from `exc.problem`, never from `str(exc)` (the English, for logs only)."""
 
     def __init__(self, problem: str, example: str) -> None:
         self.problem = problem
@@ -530,7 +557,7 @@ def tokenize(text: str, example: str = EXAMPLES["help"]) -> list[_Tok]:
                 end = text.find('"', i + 1)
                 if end == -1:
                     raise CommandError(
-                        f"A quote opened at `{text[start : start + 20]}` is never closed.",
+                        _("A quote opened at `{text}` is never closed.", text=text[start : start + 20]),
                         example,
                     )
                 buf.append(_spoken(text[i + 1 : end]))
@@ -557,20 +584,36 @@ def parse_date(raw: str, example: str) -> date:
                 y += 2000
             hint = f"{y:04d}-{mo:02d}-{d:02d}"
             raise CommandError(
-                f"I couldn't read `{raw}`: write dates as year-month-day, here `{hint}`.", example
+                _(
+                    "I couldn't read `{raw}`: write dates as year-month-day, here `{hint}`.",
+                    raw=raw,
+                    hint=hint,
+                ),
+                example,
             )
         raise CommandError(
-            f"I couldn't read `{raw}` as a date: write it as year-month-day, like 2027-02-26.",
+            _("I couldn't read `{raw}` as a date: write it as year-month-day, like 2027-02-26.", raw=raw),
             example,
         )
     y, mo, d = (int(g) for g in m.groups())
     if not 1 <= mo <= 12:
-        raise CommandError(f"I couldn't read `{raw}`: months run from 01 to 12.", example)
+        raise CommandError(_("I couldn't read `{raw}`: months run from 01 to 12.", raw=raw), example)
     if not 2000 <= y <= 2075:
-        raise CommandError(f"I couldn't read `{raw}`: the year should be between 2000 and 2075.", example)
+        raise CommandError(
+            _("I couldn't read `{raw}`: the year should be between 2000 and 2075.", raw=raw), example
+        )
     last = _cal.monthrange(y, mo)[1]
     if not 1 <= d <= last:
-        raise CommandError(f"I couldn't read `{raw}` — {_MONTHS[mo]} {y} has {last} days.", example)
+        raise CommandError(
+            ngettext(
+                "I couldn't read `{raw}` — {month} has {n} day.",
+                "I couldn't read `{raw}` — {month} has {n} days.",
+                last,
+                raw=raw,
+                month=_Month(y, mo),
+            ),
+            example,
+        )
     return date(y, mo, d)
 
 
@@ -578,17 +621,25 @@ def parse_time(raw: str, example: str) -> time:
     """`10:00`, `14.30`, `10am`, `2:30pm`."""
     m = _TIME.match(raw.strip())
     if not m:
-        raise CommandError(f"I couldn't read `{raw}` as a time: write it as 10:00 or 14:30.", example)
+        raise CommandError(
+            _("I couldn't read `{raw}` as a time: write it as 10:00 or 14:30.", raw=raw), example
+        )
     hour, minute = int(m.group(1)), int(m.group(2) or 0)
     ampm = (m.group(3) or "").lower()
     if ampm:
         if not 1 <= hour <= 12:
-            raise CommandError(f"I couldn't read `{raw}`: with am/pm the hour runs 1 to 12.", example)
+            raise CommandError(
+                _("I couldn't read `{raw}`: with am/pm the hour runs 1 to 12.", raw=raw), example
+            )
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     elif m.group(2) is None:
-        raise CommandError(f"I couldn't read `{raw}` as a time: write it as {hour:02d}:00.", example)
+        hint = f"{hour:02d}:00"
+        raise CommandError(
+            _("I couldn't read `{raw}` as a time: write it as {hint}.", raw=raw, hint=hint),
+            example,
+        )
     if hour > 23 or minute > 59:
-        raise CommandError(f"I couldn't read `{raw}`: there is no such time of day.", example)
+        raise CommandError(_("I couldn't read `{raw}`: there is no such time of day.", raw=raw), example)
     return time(hour, minute)
 
 
@@ -599,18 +650,21 @@ def parse_user(raw: str, example: str) -> str:
         return m.group(1) or m.group(2)
     if raw.startswith("@"):
         raise CommandError(
-            f"I couldn't tell who `{raw}` is. Pick the person from the list your chat shows as you "
-            "type @, so their mention turns blue.",
+            _(
+                "I couldn't tell who `{raw}` is. Pick the person from the list your chat shows as you "
+                "type @, so their mention turns blue.",
+                raw=raw,
+            ),
             example,
         )
-    raise CommandError(f"`{raw}` is not a person: mention them with @.", example)
+    raise CommandError(_("`{raw}` is not a person: mention them with @.", raw=raw), example)
 
 
 def parse_email(raw: str, example: str) -> str:
     m = _MAILTO.match(raw)
     value = m.group(1) if m else raw
     if not _EMAIL.match(value):
-        raise CommandError(f"`{value}` is not an email address.", example)
+        raise CommandError(_("`{value}` is not an email address.", value=value), example)
     return value.lower()
 
 
@@ -618,8 +672,11 @@ def parse_reference(raw: str, example: str) -> str:
     ref = raw.upper()
     if not REFERENCE_RE.match(ref):
         raise CommandError(
-            f"`{raw}` is not a case reference: use letters, a hyphen and digits, like CG-0001 "
-            "(never a name).",
+            _(
+                "`{raw}` is not a case reference: use letters, a hyphen and digits, like CG-0001 "
+                "(never a name).",
+                raw=raw,
+            ),
             example,
         )
     return ref
@@ -642,7 +699,7 @@ class _Args:
                 self.case = parse_reference(t.text, example)
             elif t.key is not None:
                 if t.key in self.keys:
-                    raise CommandError(f"`{t.key}:` is given twice.", example)
+                    raise CommandError(_("`{key}:` is given twice.", key=t.key), example)
                 self.keys[t.key] = t
             elif not t.quoted and REFERENCE_RE.match(t.text.upper()) and sub != "new":
                 self.case = t.text.upper()
@@ -654,7 +711,7 @@ class _Args:
         if t is None:
             return None
         if not t.text.strip():
-            raise CommandError(f"`{name}:` needs a value.", self.example)
+            raise CommandError(_("`{key}:` needs a value.", key=name), self.example)
         return t.text.strip()
 
     def flag(self, *words: str) -> bool:
@@ -668,18 +725,26 @@ class _Args:
         return self.positional.pop(0) if self.positional else None
 
     def need(self, what: str) -> _Tok:
+        """The next positional token; `what` (a catalogue phrase: "a date and a time") names what
+        is missing in the error."""
         t = self.take()
         if t is None:
-            raise CommandError(f"`{self.sub}` needs {what}.", self.example)
+            raise CommandError(_("`{command}` needs {what}.", command=self.sub, what=what), self.example)
         return t
 
     def done(self) -> None:
         if self.keys:
             k = next(iter(self.keys))
-            raise CommandError(f"`{self.sub}` does not take `{k}:`.", self.example)
+            raise CommandError(
+                _("`{command}` does not take `{key}:`.", command=self.sub, key=k), self.example
+            )
         if self.positional:
             raise CommandError(
-                f"I didn't understand `{self.positional[0].text}` after `{self.sub}`.",
+                _(
+                    "I didn't understand `{text}` after `{command}`.",
+                    text=self.positional[0].text,
+                    command=self.sub,
+                ),
                 self.example,
             )
 
@@ -705,7 +770,8 @@ def _parse(text: str) -> Command:
         ref = head_raw.upper()
         if command.case is not None and command.case != ref:
             raise CommandError(
-                f"The line names two cases, {ref} and {command.case}.", f"{SLASH} {ref} status"
+                _("The line names two cases, {first} and {second}.", first=ref, second=command.case),
+                f"{SLASH} {ref} status",
             )
         return replace(command, case=ref) if command.case is None else command
     if head_raw.lower() in _FREE_TEXT:
@@ -716,11 +782,21 @@ def _parse(text: str) -> Command:
     fn = _SUBCOMMANDS.get(head)
     if fn is None:
         near = _closest(head)
-        hint = f" Did you mean `{near}`?" if near else ""
-        raise CommandError(
-            f"I don't know `{toks[0].text}`.{hint} `{SLASH} help` lists everything I can do.",
-            EXAMPLES.get(near or "", EXAMPLES["status"]),
+        problem = (
+            _(
+                "I don't know `{word}`. Did you mean `{near}`? `{help}` lists everything I can do.",
+                word=toks[0].text,
+                near=near,
+                help=EXAMPLES["help"],
+            )
+            if near
+            else _(
+                "I don't know `{word}`. `{help}` lists everything I can do.",
+                word=toks[0].text,
+                help=EXAMPLES["help"],
+            )
         )
+        raise CommandError(problem, EXAMPLES.get(near or "", EXAMPLES["status"]))
     return fn(head, rest)
 
 
@@ -750,10 +826,10 @@ def _p_new(sub: str, toks: list[_Tok]) -> Command:
     start_raw = a.key("start")
     missing = [k for k, v in (("profile", profile), ("plan", plan), ("start", start_raw)) if not v]
     if missing:
-        raise CommandError(f"`new` needs {', '.join(k + ':' for k in missing)} too.", ex)
+        raise CommandError(_("`new` needs {keys} too.", keys=", ".join(k + ":" for k in missing)), ex)
     assert profile and plan and start_raw
     if plan.lower() not in PLANS:
-        raise CommandError(f"`plan:{plan}` is not a plan type: use cp, cin or lac.", ex)
+        raise CommandError(_("`plan:{plan}` is not a plan type: use cp, cin or lac.", plan=plan), ex)
     start = parse_date(start_raw, ex)
     a.done()
     return NewCase(reference=ref, profile=profile.lower(), plan=plan.lower(), start=start)
@@ -769,7 +845,7 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
         # An address typed straight after `add` (the chat may link it as <mailto:…>).
         first = a.positional[0].text if a.positional else ""
         if _MAILTO.match(first) or _EMAIL.match(first):
-            email_raw = a.need("an email").text
+            email_raw = a.need(_("an email")).text
     if email_raw is not None:
         ex = EXAMPLES["add_email"]
         a.example = ex
@@ -778,7 +854,7 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
         role = a.key("role")
         if not display or not role:
             raise CommandError(
-                "Someone outside the workspace needs `name:` and `role:` as well as the email.", ex
+                _("Someone outside the workspace needs `name:` and `role:` as well as the email."), ex
             )
         agency = a.key("agency")
         kind = a.key("kind")
@@ -793,11 +869,11 @@ def _p_add(sub: str, toks: list[_Tok]) -> Command:
             kind=kind,
             language=language,
         )
-    who = a.need("a person (@someone) or an email address")
+    who = a.need(_("a person (@someone) or an email address"))
     user = parse_user(who.text, ex)
     role = a.key("role")
     if not role:
-        raise CommandError("`add` needs the person's `role:`.", ex)
+        raise CommandError(_("`add` needs the person's `role:`."), ex)
     agency = a.key("agency")
     display = a.key("name")
     kind = a.key("kind")
@@ -822,7 +898,9 @@ def parse_language(text: str, example: str) -> str:
     """`cy`, `en`, or either language's name in Welsh or English."""
     lang = _LANGUAGE_WORDS.get(text.strip().lower())
     if lang is None:
-        raise CommandError(f"`{text}` is not a language I speak: use cy (Cymraeg) or en (English).", example)
+        raise CommandError(
+            _("`{text}` is not a language I speak: use cy (Cymraeg) or en (English).", text=text), example
+        )
     return lang
 
 
@@ -834,7 +912,7 @@ def _language_key(a: _Args, example: str) -> str | None:
 def _p_language(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["language"]
     a = _Args(sub, toks, ex)
-    lang = parse_language(a.need("cy (Cymraeg) or en (English)").text, ex)
+    lang = parse_language(a.need(_("cy (Cymraeg) or en (English)")).text, ex)
     a.done()
     return SetLanguage(case=a.case, language=lang)
 
@@ -850,7 +928,7 @@ def _p_close(sub: str, toks: list[_Tok]) -> Command:
 def _p_remove(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["remove"]
     a = _Args(sub, toks, ex)
-    user = parse_user(a.need("the person to remove (@someone)").text, ex)
+    user = parse_user(a.need(_("the person to remove (@someone)")).text, ex)
     a.done()
     return RemoveMember(case=a.case, user=user)
 
@@ -858,7 +936,8 @@ def _p_remove(sub: str, toks: list[_Tok]) -> Command:
 def _p_grant(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES[sub]
     a = _Args(sub, toks, ex)
-    user = parse_user(a.need(f"the person to {sub} (@someone)").text, ex)
+    what = _("the person to revoke (@someone)") if sub == "revoke" else _("the person to grant (@someone)")
+    user = parse_user(a.need(what).text, ex)
     a.done()
     return GrantPowers(case=a.case, user=user, withdraw=sub == "revoke")
 
@@ -888,8 +967,8 @@ def _p_meeting(sub: str, toks: list[_Tok]) -> Command:
     a = _Args(sub, toks, ex)
     if not a.positional and not a.keys:
         return OpenForm(case=a.case, form="meeting")
-    day = parse_date(a.need("a date and a time").text, ex)
-    at = parse_time(a.need("a time").text, ex)
+    day = parse_date(a.need(_("a date and a time")).text, ex)
+    at = parse_time(a.need(_("a time")).text, ex)
     online = a.flag(*ONLINE_WORDS)
     venue = a.key("venue")
     confirmed = a.flag("confirm", "confirmed")
@@ -931,7 +1010,7 @@ def _p_rota(sub: str, toks: list[_Tok]) -> Command:
 def _p_review(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["review"]
     a = _Args(sub, toks, ex)
-    day = parse_date(a.need("the conference date").text, ex)
+    day = parse_date(a.need(_("the conference date")).text, ex)
     t = a.take()
     at = parse_time(t.text, ex) if t else None
     a.done()
@@ -983,7 +1062,7 @@ def _p_significant(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["significant_reported" if reported else "significant"]
     t = a.take()
     if t is None and not reported:
-        raise CommandError("`significant` needs the date the change happened.", ex)
+        raise CommandError(_("`significant` needs the date the change happened."), ex)
     day = parse_date(t.text, ex) if t else None
     a.done()
     return SignificantChange(case=a.case, day=day, reported=reported)
@@ -999,11 +1078,11 @@ def _p_visit(sub: str, toks: list[_Tok]) -> Command:
     if word == "today":
         a.take()
     elif dated:
-        day = parse_date(a.need("the date of the visit").text, ex)
+        day = parse_date(a.need(_("the date of the visit")).text, ex)
     seen_alone = a.flag("seen-alone", "seen_alone", "alone")
     by_raw = a.key("by")
     if by_raw is None and a.flag("by"):
-        by_raw = a.need("the person after `by` (by @someone)").text
+        by_raw = a.need(_("the person after `by` (by @someone)")).text
     by = parse_user(by_raw, ex) if by_raw else None
     a.done()
     # Bare `visit` (the reminder's button): the form, with today filled in and "seen alone" to
@@ -1070,13 +1149,13 @@ def _p_away(sub: str, toks: list[_Tok]) -> Command:
         and not a.positional[0].quoted
         and a.positional[0].text.lower() not in ("until", "to", "cover")
     ):
-        start = parse_date(a.need("the first day away").text, ex)
+        start = parse_date(a.need(_("the first day away")).text, ex)
     if until_raw is None and a.flag("until", "to"):
-        until_raw = a.need("the last day away after `until`").text
+        until_raw = a.need(_("the last day away after `until`")).text
     if cover_raw is None and a.flag("cover"):
-        cover_raw = a.need("the person covering after `cover` (cover @someone)").text
+        cover_raw = a.need(_("the person covering after `cover` (cover @someone)")).text
     if start is None and until_raw is None:
-        raise CommandError("`away` needs the first day you are away, or `until` a date.", ex)
+        raise CommandError(_("`away` needs the first day you are away, or `until` a date."), ex)
     until = parse_date(until_raw, ex) if until_raw else None
     # A cover outside the workspace is named by their email (`cover:gp@example.org`), as an owner is.
     cover = (
@@ -1087,16 +1166,23 @@ def _p_away(sub: str, toks: list[_Tok]) -> Command:
     manager = parse_user(manager_raw, ex) if manager_raw else None
     a.done()
     if start is not None and until is not None and until < start:
-        raise CommandError(f"`until {until_raw}` is before the first day away ({start}).", ex)
+        raise CommandError(
+            _(
+                "`until {until}` is before the first day away ({start}).",
+                until=until_raw,
+                start=start.isoformat(),
+            ),
+            ex,
+        )
     return Away(case=a.case, start=start, until=until, cover=cover, manager=manager)
 
 
 def _p_digest(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES["digest"]
     a = _Args(sub, toks, ex)
-    word = a.need("`on` or `off`").text.lower()
+    word = a.need(_("`on` or `off`")).text.lower()
     if word not in ("on", "off"):
-        raise CommandError(f"`digest {word}`: say `digest on` or `digest off`.", ex)
+        raise CommandError(_("`digest {word}`: say `digest on` or `digest off`.", word=word), ex)
     a.done()
     return Digest(case=a.case, on=word == "on")
 
@@ -1106,7 +1192,7 @@ def _p_risk(sub: str, toks: list[_Tok]) -> Command:
     a = _Args(sub, toks, ex)
     negated = a.flag("not", "no")
     if not a.flag("reduced", "reduction"):
-        raise CommandError("Say `risk reduced` (or `risk not reduced` to undo it).", ex)
+        raise CommandError(_("Say `risk reduced` (or `risk not reduced` to undo it)."), ex)
     a.done()
     return RiskReduced(case=a.case, reduced=not negated)
 
@@ -1116,23 +1202,23 @@ def _p_action(sub: str, toks: list[_Tok]) -> Command:
     a = _Args(sub, toks, ex)
     if not a.positional and not a.keys:
         return OpenForm(case=a.case, form="action")
-    verb = a.need("`add` or `done`").text.lower()
+    verb = a.need(_("`add` or `done`")).text.lower()
     if verb in ("done", "achieved", "achieve", "complete"):
         ex = EXAMPLES["action_done"]
         a.example = ex
-        raw = a.need("the action's number (see `/coregroup actions`)").text.lstrip("#")
+        raw = a.need(_("the action's number (see `/coregroup actions`)")).text.lstrip("#")
         if not raw.isdigit() or int(raw) < 1:
-            raise CommandError(f"`{raw}` is not an action number.", ex)
+            raise CommandError(_("`{raw}` is not an action number.", raw=raw), ex)
         a.done()
         return ActionDone(case=a.case, number=int(raw))
     if verb in ("delete", "remove"):
         raise CommandError(
-            "Plan actions are never deleted: they stay on the record and are marked done.",
+            _("Plan actions are never deleted: they stay on the record and are marked done."),
             EXAMPLES["action_done"],
         )
     if verb != "add":
-        raise CommandError(f"`action {verb}`: use `action add` or `action done`.", ex)
-    t = a.need('the action in quotes ("…")')
+        raise CommandError(_("`action {verb}`: use `action add` or `action done`.", verb=verb), ex)
+    t = a.need(_('the action in quotes ("…")'))
     if not t.quoted:
         words = [t.text]
         while a.positional and not a.positional[0].quoted:
@@ -1141,7 +1227,7 @@ def _p_action(sub: str, toks: list[_Tok]) -> Command:
     else:
         text = t.text
     if not text.strip():
-        raise CommandError("The action's text is empty.", ex)
+        raise CommandError(_("The action's text is empty."), ex)
     owner_raw = a.key("owner")
     owner = owner_email = owner_name = None
     if owner_raw and (_MAILTO.match(owner_raw) or _EMAIL.match(owner_raw)):
@@ -1161,7 +1247,7 @@ def _p_action(sub: str, toks: list[_Tok]) -> Command:
 def _p_concern(sub: str, rest: str) -> Command:
     text, case = _free_text(rest)
     if not text:
-        raise CommandError("Say briefly what the concern is about, in quotes.", EXAMPLES["concern"])
+        raise CommandError(_("Say briefly what the concern is about, in quotes."), EXAMPLES["concern"])
     return RaiseConcern(case=case, text=text)
 
 
@@ -1181,7 +1267,7 @@ def _p_tier(sub: str, toks: list[_Tok]) -> Command:
     ex = EXAMPLES[f"tier{tier}"]
     a = _Args(sub, toks, ex)
     confirmed = a.flag("confirm", "confirmed")
-    day = parse_date(a.need("the meeting date").text, ex)
+    day = parse_date(a.need(_("the meeting date")).text, ex)
     t = a.take()
     at = parse_time(t.text, ex) if t else None
     a.done()
@@ -1194,7 +1280,7 @@ def _p_change(sub: str, toks: list[_Tok]) -> Command:
     profile = a.key("profile")
     start_raw = a.key("start")
     if not profile and not start_raw:
-        raise CommandError("`change` needs `profile:` or `start:`.", ex)
+        raise CommandError(_("`change` needs `profile:` or `start:`."), ex)
     start = parse_date(start_raw, ex) if start_raw else None
     a.done()
     return ChangeCase(case=a.case, profile=profile.lower() if profile else None, start=start)
