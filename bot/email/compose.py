@@ -127,10 +127,11 @@ def compose(
     domain = sender.rpartition("@")[2] or "coregroup.invalid"
     mail["Message-ID"] = make_msgid(domain=domain)
     mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office loops
-    mail["Content-Language"] = {"en": "en", "cy": "cy", "both": "cy, en"}[voice]
     mail.set_content(
         body_text(message, answer_url=answer_url, note=note, voice=voice, language_urls=language_urls)
     )
     if calendar is not None:
         mail.add_alternative(calendar.decode("utf-8"), subtype="calendar", params={"method": method})
+    # RFC 3282; last: setting the content moves Content-* headers into the parts.
+    mail["Content-Language"] = {"en": "en", "cy": "cy", "both": "cy, en"}[voice]
     return mail

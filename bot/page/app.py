@@ -392,7 +392,7 @@ class AnswerPage:
             httponly=True,
             samesite="strict",
             secure=self.deps.links.public_url.startswith("https://"),
-            path=f"/l/{token}",
+            path=f"/l/{token}/{lang}",  # the Cymraeg and the English page, open side by side, both work
         )
         return response
 
