@@ -178,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.sweep_process import SweepProcess
 
     # Email for members outside the workspace (bot/email/), and the answer page its links open.
-    email = email_port(settings, system_clock)
+    email = email_port(settings, system_clock, store=store)
     deps.bundle = partial(refresh_bundle_effect, email=email)
     page = answer_page_routes(
         settings, store, system_clock, lambda: SlackChat(app.client), email, deps.config

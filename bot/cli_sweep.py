@@ -107,7 +107,7 @@ def cmd_sweep(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
         now = clock()
         try:
-            email = email_port(settings, clock)
+            email = email_port(settings, clock, store=store)
         except ValueError as exc:  # COREGROUP_SMTP_URL / _MAIL_FROM / _LINK_SECRET as typed
             raise UsageError(str(exc)) from None
         result = sweep(

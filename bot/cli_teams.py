@@ -147,7 +147,7 @@ def cmd_serve_teams(args: argparse.Namespace) -> int:
     from bot.sweep_process import SweepProcess
 
     # Email for members outside the team (bot/email/), and the answer page its links open.
-    email = email_port(settings, system_clock)
+    email = email_port(settings, system_clock, store=store)
     deps.bundle = partial(refresh_bundle_effect, email=email)
     page = answer_page_routes(settings, store, system_clock, deps.chat, email, deps.config)
     # Reminders through the same port as answers: one delivery, two adapters; planned in a

@@ -308,7 +308,10 @@ class ConsoleSession:
         if self.email_on:
             self.links = LinkSigner(new_secret(), CONSOLE_URL)
             self.email = EmailChat(
-                self.mail or ConsoleMail(self.out), clock=lambda: self.clock(), links=self.links
+                self.mail or ConsoleMail(self.out),
+                clock=lambda: self.clock(),
+                links=self.links,
+                store=self.store,
             )
             self.config = replace(self.config, email=True)
 

@@ -4,7 +4,8 @@
     .venv/bin/python scripts/catalogue.py --check   # exit 1 naming every sentence not in the .po
 
 Finds every `_("…")` and `ngettext("…", "…", n)` in `handlers/` and `bot/` with babel's
-extractor (what `pybabel extract` does), then merges them into
+extractor (what `pybabel extract` does), the answer page's templates (`bot/page/templates/**.html`,
+`{{ _("…") }}`) with Jinja2's, then merges them into
 `handlers/locale/cy/LC_MESSAGES/coregroup.po`: translations already there are kept, a new
 sentence arrives with an empty translation for a translator to fill in (Poedit, or any text
 editor), a sentence the code no longer says is removed. `tests/i18n/` fails the build while any
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "handlers" / "locale" / "cy" / "LC_MESSAGES" / "coregroup.po"
 SOURCES = ("handlers", "bot")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: Python everywhere; the answer page's Jinja2 templates (their `_()` is bot.page.app's `say`).
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
 
 def source_catalogue() -> Catalog:
@@ -31,7 +34,7 @@ def source_catalogue() -> Catalog:
     template = Catalog(domain="coregroup", project="coregroup")
     for folder in SOURCES:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("Translators:",)
+            ROOT / folder, method_map=METHODS, keywords=KEYWORDS, comment_tags=("Translators:",)
         ):
             template.add(
                 message,

@@ -522,6 +522,12 @@ def set_language(
         )
         .order_by(col(Member.id))
     )
+    if kind == EMAIL_KIND:  # the email column is that kind's address (the answer page's switch)
+        stmt = (
+            select(Member)
+            .where(func.lower(col(Member.email)) == address.lower(), col(Member.left_on).is_(None))
+            .order_by(col(Member.id))
+        )
     changed = list(session.scalars(stmt))
     for member in changed:
         before = member.language

@@ -8,6 +8,12 @@ case's chat channel instead, which is where channel reminders belong anyway).
 
 Each email that expects an answer carries one link to the answer page (bot/page/), signed for
 that member, that case and exactly the answers the message's buttons offer.
+
+With the record (`store`), each email's own words are in the reader's language (their choice, else
+the case's profile default), and in a case whose profile asks new members their language
+(`[language] ask_new_members`), every email to someone who has not chosen yet carries the
+question, in both languages, with a signed link for Cymraeg and one for English: an email-only
+member (a parent, a GP) has no chat to press the buttons chat members get.
 """
 
 from __future__ import annotations
@@ -22,10 +28,15 @@ from bot.clock import Clock
 from bot.email.channel import EMAIL
 from bot.email.compose import compose
 from bot.email.transport import MailTransport
-from bot.page.links import Link, LinkSigner, answerable, until_for
+from bot.page.links import OPEN_ENDED, LanguageLink, Link, LinkSigner, answerable, until_for
 from bot.port import ChatError
+from handlers.i18n import LANGS, Lang, Voice
 from handlers.replies import Form, Message
 from scheduling.london import LONDON
+from scheduling.profiles import LanguageSettings, load_profile
+from storage import repository as repo
+from storage.db import Store
+from storage.errors import StorageError
 
 log = logging.getLogger("coregroup.email")
 
@@ -42,11 +53,40 @@ class EmailChat:
         clock: Clock,
         links: LinkSigner | None = None,
         on_sent: Callable[[EmailMessage], None] | None = None,
+        store: Store | None = None,
     ) -> None:
         self.transport = transport
         self.clock = clock
         self.links = links
         self.on_sent = on_sent
+        self.store = store
+
+    def reader(self, reference: str, address: str) -> tuple[Voice, bool]:
+        """The reader's voice, and whether to ask them their language (English, and no question,
+        without the record)."""
+        if self.store is None:
+            return "en", False
+        with self.store.read() as s:
+            chosen = repo.language_of_address(s, EMAIL.name, address)
+            try:
+                settings = load_profile(repo.get_case(s, reference).profile).language
+            except StorageError:
+                settings = LanguageSettings()
+        if chosen in ("cy", "en"):
+            return ("cy" if chosen == "cy" else "en"), False
+        return settings.default, settings.ask_new_members
+
+    def language_links(self, reference: str, address: str) -> dict[Lang, str] | None:
+        """The language question's links for this member, None without the page."""
+        if self.links is None:
+            return None
+        today = self.clock().astimezone(LONDON).date()
+        link = LanguageLink(reference, address, today + OPEN_ENDED)
+        return {lang: self.links.language_url(link, lang) for lang in LANGS[::-1]}
+
+    def _frame(self, reference: str, address: str) -> tuple[Voice, dict[Lang, str] | None]:
+        voice, ask = self.reader(reference, address)
+        return voice, self.language_links(reference, address) if ask else None
 
     @property
     def sender(self) -> str:
@@ -74,12 +114,15 @@ class EmailChat:
 
     def direct_message(self, user: str, message: Message) -> str:
         reference = message.preview.split(":", 1)[0].strip()
+        voice, language_urls = self._frame(reference, user)
         mail = compose(
             message,
             sender=self.sender,
             to=[user],
             now=self.clock(),
             answer_url=self.answer_link(reference, user, message),
+            voice=voice,
+            language_urls=language_urls,
         )
         return self._send(mail)
 
@@ -140,9 +183,11 @@ class EmailChat:
                 if addr and addr.lower() not in {t.lower() for t in to}:
                     to.append(addr)
         ids = []
+        reference = message.preview.split(":", 1)[0].strip()
         for address in to:
             if address.lower() in done:
                 continue
+            voice, language_urls = self._frame(reference, address)
             mail = compose(
                 message,
                 sender=self.sender,
@@ -150,6 +195,8 @@ class EmailChat:
                 now=self.clock(),
                 calendar=ics,
                 method=method,
+                voice=voice,
+                language_urls=language_urls,
             )
             ids.append(self._send(mail))
             if on_each is not None:

@@ -14,6 +14,7 @@ from bot.email.transport import transport_from_settings
 from bot.page.links import LinkSigner
 from bot.port import ChatPort
 from handlers.common import Config
+from storage.db import Store
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -48,8 +49,11 @@ def email_port(
     *,
     links: LinkSigner | None = None,
     on_sent: Callable[[EmailMessage], None] | None = None,
+    store: Store | None = None,
 ) -> EmailChat | None:
-    """The email port, or None when email is not set up (neither Graph nor SMTP)."""
+    """The email port, or None when email is not set up (neither Graph nor SMTP). With the
+    record (`store`) each email's own words are in its reader's language, and the language
+    question goes to members who have not chosen (bot.email.chat)."""
     transport = transport_from_settings(settings)
     if transport is None:
         return None
@@ -57,7 +61,7 @@ def email_port(
         links = link_signer(settings)
     if links is None:
         log.warning("COREGROUP_PUBLIC_URL is not set: emails will carry no answer links")
-    return EmailChat(transport, clock=clock, links=links, on_sent=on_sent)
+    return EmailChat(transport, clock=clock, links=links, on_sent=on_sent, store=store)
 
 
 def answer_page_routes(

@@ -10,6 +10,13 @@ Refusals are plain pages that say what to do (contact the lead social worker) an
 a forged link, an expired one (its meeting is past), a report link used once already (that visit
 shows what was sent), and a POST whose CSRF pair does not match (a double-submit cookie, signed
 over the link, SameSite=Strict). Pages are Jinja2 templates with autoescaping on; no JavaScript.
+
+Every word is from the catalogue, in the member's language (their choice, else their case's
+profile default; Welsh for someone who reads both), `_("…")` in the templates as in the code (the
+templates are extracted into the same `.po` by scripts/catalogue.py). A small form on the page
+switches language: it stores the choice where `/coregroup language` does (audited) and shows the
+page again. The language question an email carries opens `/l/<token>/<lang>`: its own signed
+link (scoped to that member and case, expiring), which asks, and a button sets it.
 """
 
 from __future__ import annotations
@@ -26,21 +33,23 @@ from urllib.parse import parse_qsl
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.chat import deliver
 from bot.clock import Clock
 from bot.delivery import refresh_bundle_effect
 from bot.email.channel import EMAIL
-from bot.page.links import Link, LinkError, LinkSigner
+from bot.page.links import LanguageLink, Link, LinkError, LinkSigner
 from bot.port import ChatPort
 from handlers.common import Actor, Config, Context
 from handlers.dispatch import handle, handle_text
+from handlers.i18n import LANGUAGE_NAMES, N_, Lang, Text, _, form_voice, localise, long_day, parse_lang
+from handlers.language import address_voice
 from handlers.parse import WriteReport
 from handlers.replies import Message
+from handlers.words import meeting_label
 from scheduling.london import LONDON
-from scheduling.wording import long_date
 from storage import repository as repo
 from storage.db import Store
 from storage.errors import StorageError
@@ -56,11 +65,24 @@ _TEMPLATES = Environment(
     lstrip_blocks=True,
 )
 _LABELS = {
-    "attending": "Attending",
-    "apologies": "Sending apologies",
-    "report": "Write my report",
-    "action done": "Done",
+    "attending": N_("Attending"),
+    "apologies": N_("Sending apologies"),
+    "report": N_("Write my report"),
+    "action done": N_("Done"),
 }
+
+
+def say(lang: Lang, msgid: str, **values: object) -> str:
+    """A catalogue sentence (marked with `_`/`N_` where it is written) in `lang`."""
+    return localise(Text(msgid, values), lang)
+
+
+def _one_of(items: list[str], lang: Lang) -> str:
+    """`a, or b, or c` in the reader's words (each step one catalogue sentence)."""
+    out = items[0] if items else ""
+    for item in items[1:]:
+        out = localise(_("{items}, or {last}", items=out, last=item), lang)
+    return out
 
 
 @dataclass
@@ -76,8 +98,11 @@ class PageDeps:
     config: Config = field(default_factory=Config)
 
 
-def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
-    html = _TEMPLATES.get_template(name).render(**values)
+def _page(name: str, status: int = 200, *, lang: Lang = "en", **values: Any) -> HTMLResponse:
+    def gettext(msgid: str, /, **named: object) -> str:
+        return say(lang, msgid, **named)
+
+    html = _TEMPLATES.get_template(name).render(_=gettext, lang=lang, **values)
     return HTMLResponse(
         html,
         status_code=status,
@@ -88,36 +113,46 @@ def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
             "Referrer-Policy": "no-referrer",
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
             "frame-ancestors 'none'",
+            "Content-Language": lang,
         },
     )
 
 
-def problem(reason: str) -> HTMLResponse:
-    """The plain refusal: what happened, and what to do instead."""
+def problem(reason: str, lang: Lang = "en") -> HTMLResponse:
+    """The plain refusal: what happened, and what to do instead. A forged or expired link has no
+    reader to know the language of: English, as the link's email was to them."""
     words = {
         "forged": (
-            "This link does not work",
-            ["The link is not one the core group's reminder service sent, or part of it is missing."],
+            _("This link does not work"),
+            [_("The link is not one the core group's reminder service sent, or part of it is missing.")],
             400,
         ),
         "expired": (
-            "This link has expired",
-            ["The meeting it was for has passed, so the answer can no longer be taken here."],
+            _("This link has expired"),
+            [_("The meeting it was for has passed, so the answer can no longer be taken here.")],
             410,
         ),
         "csrf": (
-            "Your answer was not sent",
-            ["The form had expired or was sent from somewhere else. Open the link from your email again."],
+            _("Your answer was not sent"),
+            [_("The form had expired or was sent from somewhere else. Open the link from your email again.")],
             403,
         ),
         "member": (
-            "This link no longer works for you",
-            ["You are no longer listed in this core group, or its case is closed."],
+            _("This link no longer works for you"),
+            [_("You are no longer listed in this core group, or its case is closed.")],
             403,
         ),
     }
     heading, lines, status = words.get(reason, words["forged"])
-    return _page("problem.html", status, title=heading, heading=heading, lines=lines)
+    heading = localise(heading, lang)
+    return _page(
+        "problem.html",
+        status,
+        lang=lang,
+        title=heading,
+        heading=heading,
+        lines=[localise(t, lang) for t in lines],
+    )
 
 
 @dataclass(frozen=True)
@@ -143,7 +178,17 @@ class AnswerPage:
     def _link(self, token: str) -> Link:
         return self.deps.links.read(token, self.deps.clock())
 
-    def _view(self, link: Link) -> _View | None:
+    def _lang(self, reference: str, address: str) -> Lang:
+        """The page's language for this member: their choice, else their case's profile
+        default (Welsh for someone who reads both: they see it first)."""
+        with self.deps.store.read() as s:
+            try:
+                profile = repo.get_case(s, reference).profile
+            except StorageError:
+                return "en"
+        return form_voice(address_voice(self.deps.store, EMAIL.name, address, profile))
+
+    def _view(self, link: Link, lang: Lang) -> _View | None:
         """The meeting's words and any report already sent; None if the member or case is gone."""
         today = self.deps.clock().astimezone(LONDON).date()
         with self.deps.store.read() as s:
@@ -156,7 +201,7 @@ class AnswerPage:
                 return None
             day = link.day
             if day is None:
-                return _View("plan action", None)
+                return _View(say(lang, N_("plan action")), None)
             meeting = next(
                 (
                     m
@@ -166,43 +211,60 @@ class AnswerPage:
                 None,
             )
             if meeting is None or meeting.id is None:
-                return _View(f"the meeting on {long_date(day)} (no longer booked)", None)
+                return _View(
+                    say(lang, N_("the meeting on {day} (no longer booked)"), day=long_day(day)), None
+                )
             at = meeting.starts_at.astimezone(LONDON)
             mine = next(
                 (r for r in repo.reports(s, link.reference, meeting.id) if r.member_id == me.id), None
             )
             sent = mine.text if mine is not None and mine.submitted_at is not None else None
-            label = meeting.kind.replace("_", " ")
-            return _View(f"{label[:1].upper()}{label[1:]}, {long_date(day)} at {at:%H:%M}", sent)
+            label = localise(meeting_label(meeting.kind), lang)
+            return _View(
+                say(
+                    lang,
+                    N_("{meeting}, {day} at {time}"),
+                    meeting=f"{label[:1].upper()}{label[1:]}",
+                    day=long_day(day),
+                    time=f"{at:%H:%M}",
+                ),
+                sent,
+            )
 
     def _form(
         self,
         token: str,
         link: Link,
         view: _View,
+        lang: Lang,
         *,
         errors: list[tuple[str, str]] | None = None,
         chosen: str = "",
         text: str = "",
     ) -> HTMLResponse:
-        choices = [(_verb(cmd), _LABELS.get(_verb(cmd), label)) for label, cmd in link.commands]
+        choices = [
+            (_verb(cmd), say(lang, _LABELS[_verb(cmd)]) if _verb(cmd) in _LABELS else label)
+            for label, cmd in link.commands
+        ]
         report = any(v == "report" for v, _ in choices)
         if link.day is None:
-            asked = "Whether the plan action is done."
+            asked = _("Whether the plan action is done.")
         elif report:
-            asked = "Your written report before the meeting, or whether you are coming instead."
+            asked = _("Your written report before the meeting, or whether you are coming instead.")
         else:
-            asked = "Whether you are coming, or your apologies."
+            asked = _("Whether you are coming, or your apologies.")
         nonce = secrets.token_urlsafe(16)
         errors = errors or []
+        other: Lang = "en" if lang == "cy" else "cy"
         response = _page(
             "answer.html",
             400 if errors else 200,
-            title=f"{link.reference}: your answer",
-            heading="Your answer for the core group",
+            lang=lang,
+            title=say(lang, N_("{reference}: your answer"), reference=link.reference),
+            heading=say(lang, N_("Your answer for the core group")),
             reference=link.reference,
             meeting=view.meeting,
-            asked=asked,
+            asked=localise(asked, lang),
             action=f"/r/{token}",
             csrf=self.deps.links.form_token(nonce, token),
             choices=choices,
@@ -211,6 +273,8 @@ class AnswerPage:
             text=text,
             errors=errors,
             error_for=dict(errors),
+            other=other,
+            other_name=LANGUAGE_NAMES[other],
         )
         response.set_cookie(
             COOKIE,
@@ -229,22 +293,146 @@ class AnswerPage:
             link = self._link(token)
         except LinkError as exc:
             return problem(exc.reason)
-        view = self._view(link)
+        lang = self._lang(link.reference, link.address)
+        view = self._view(link, lang)
         if view is None:
-            return problem("member")
+            return problem("member", lang)
         if view.report_sent is not None:
-            return self._already(link, view)
-        return self._form(token, link, view)
+            return self._already(link, view, lang)
+        return self._form(token, link, view, lang)
 
-    def _already(self, link: Link, view: _View) -> HTMLResponse:
+    def _already(self, link: Link, view: _View, lang: Lang) -> HTMLResponse:
+        heading = say(lang, N_("Your report is already in"))
         return _page(
             "done.html",
-            title="Your report is already in",
-            heading="Your report is already in",
+            lang=lang,
+            title=heading,
+            heading=heading,
             reference=link.reference,
-            lines=[f"It is on the record for {view.meeting}. This link works once for a report."],
+            lines=[
+                say(
+                    lang,
+                    N_("It is on the record for {meeting}. This link works once for a report."),
+                    meeting=view.meeting,
+                )
+            ],
             sent=view.report_sent,
         )
+
+    # -- the language switch ----------------------------------------------------------------------
+
+    def _set_language(self, address: str, lang: Lang) -> bool:
+        """Store the choice where `/coregroup language` does (every current membership, audited)."""
+        actor = Actor(address, EMAIL, "page")
+        with self.deps.store.transaction() as s:
+            changed = repo.set_language(
+                s, EMAIL.name, address, lang, actor=actor.audit_id, now=self.deps.clock()
+            )
+        log.info("language chosen on the answer page", extra={"language": lang})
+        return bool(changed)
+
+    async def switch(self, request: Request) -> Response:
+        """The answer page's own switch: set the language, then show the page again (a GET)."""
+        token = str(request.path_params["token"])
+        try:
+            link = self._link(token)
+        except LinkError as exc:
+            return problem(exc.reason)
+        form = _form_fields(await request.body())
+        lang = self._lang(link.reference, link.address)
+        if not self.deps.links.form_ok(str(form.get("csrf", "")), request.cookies.get(COOKIE), token):
+            return problem("csrf", lang)
+        chosen = parse_lang(str(form.get("lang", "")))
+        if chosen is None:
+            return problem("forged", lang)
+        if not self._set_language(link.address, chosen):
+            return problem("member", chosen)
+        return RedirectResponse(f"/r/{token}", status_code=303, headers={"Cache-Control": "no-store"})
+
+    def _language_link(self, request: Request) -> tuple[str, LanguageLink, Lang] | Response:
+        token = str(request.path_params["token"])
+        lang = parse_lang(str(request.path_params["lang"]))
+        try:
+            link = self.deps.links.read_language(token, self.deps.clock())
+        except LinkError as exc:
+            return problem(exc.reason)
+        if lang is None:
+            return problem("forged")
+        return token, link, lang
+
+    async def language_get(self, request: Request) -> Response:
+        """The email's language question, opened: one button sets the language (a GET never
+        does: a mail scanner opening links would choose for the member)."""
+        found = self._language_link(request)
+        if isinstance(found, Response):
+            return found
+        token, link, lang = found
+        if self._view_member(link) is None:
+            return problem("member", lang)
+        nonce = secrets.token_urlsafe(16)
+        other: Lang = "en" if lang == "cy" else "cy"
+        heading = say(lang, N_("Which language would you like me to use with you?"))
+        response = _page(
+            "language.html",
+            lang=lang,
+            title=heading,
+            heading=heading,
+            reference=link.reference,
+            action=f"/l/{token}/{lang}",
+            csrf=self.deps.links.form_token(nonce, token),
+            language=LANGUAGE_NAMES[lang],
+            other_url=f"/l/{token}/{other}",
+            other_name=LANGUAGE_NAMES[other],
+            other=other,
+        )
+        response.set_cookie(
+            COOKIE,
+            nonce,
+            max_age=3600,
+            httponly=True,
+            samesite="strict",
+            secure=self.deps.links.public_url.startswith("https://"),
+            path=f"/l/{token}/{lang}",  # the Cymraeg and the English page, open side by side, both work
+        )
+        return response
+
+    async def language_post(self, request: Request) -> Response:
+        found = self._language_link(request)
+        if isinstance(found, Response):
+            return found
+        token, link, lang = found
+        form = _form_fields(await request.body())
+        if not self.deps.links.form_ok(str(form.get("csrf", "")), request.cookies.get(COOKIE), token):
+            return problem("csrf", lang)
+        if self._view_member(link) is None or not self._set_language(link.address, lang):
+            return problem("member", lang)
+        heading = say(lang, N_("I'll write to you in {language} from now on."), language=LANGUAGE_NAMES[lang])
+        return _page(
+            "done.html",
+            lang=lang,
+            title=heading,
+            heading=heading,
+            reference=link.reference,
+            lines=[
+                say(
+                    lang,
+                    N_("Emails from the core group and the answer page will be in {language}."),
+                    language=LANGUAGE_NAMES[lang],
+                )
+            ],
+            sent=None,
+        )
+
+    def _view_member(self, link: LanguageLink) -> object | None:
+        """The member the language link is for, if they are still in the active case."""
+        today = self.deps.clock().astimezone(LONDON).date()
+        with self.deps.store.read() as s:
+            try:
+                case = repo.get_case(s, link.reference)
+                me = repo.member_by_address(s, link.reference, EMAIL.name, link.address, on=today)
+            except StorageError:
+                return None
+        return me if case.status == "active" else None
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -255,52 +443,70 @@ class AnswerPage:
         except LinkError as exc:
             return problem(exc.reason)
         form = _form_fields(await request.body())
+        lang = self._lang(link.reference, link.address)
         if not self.deps.links.form_ok(str(form.get("csrf", "")), request.cookies.get(COOKIE), token):
-            return problem("csrf")
-        view = self._view(link)
+            return problem("csrf", lang)
+        view = self._view(link, lang)
         if view is None:
-            return problem("member")
+            return problem("member", lang)
         if view.report_sent is not None:
-            return self._already(link, view)
+            return self._already(link, view, lang)
         answer = str(form.get("answer", ""))
         text = str(form.get("report", "")).strip()
         offered = {_verb(cmd): cmd for _, cmd in link.commands}
         errors: list[tuple[str, str]] = []
         if answer not in offered:
-            errors.append(
-                ("answer", "Choose your answer: " + ", or ".join(_LABELS[v] for v in offered) + ".")
-            )
+            answers = _one_of([say(lang, _LABELS[v]) for v in offered], lang)
+            errors.append(("answer", say(lang, N_("Choose your answer: {answers}."), answers=answers)))
         elif answer == "report" and not text:
-            errors.append(("report", "Write your report in the box, or choose another answer."))
+            errors.append(
+                ("report", say(lang, N_("Write your report in the box, or choose another answer.")))
+            )
         elif len(text) > MAX_REPORT:
-            errors.append(("report", f"Your report is {len(text):,} characters; the most is {MAX_REPORT:,}."))
+            errors.append(
+                (
+                    "report",
+                    say(
+                        lang,
+                        N_("Your report is {count} characters; the most is {most}."),
+                        count=f"{len(text):,}",
+                        most=f"{MAX_REPORT:,}",
+                    ),
+                )
+            )
         if errors:
-            return self._form(token, link, view, errors=errors, chosen=answer, text=text)
+            return self._form(token, link, view, lang, errors=errors, chosen=answer, text=text)
         nonce = request.cookies.get(COOKIE) or ""
         replies = self._answer(link, nonce, answer, offered[answer], text)
         heading = {
-            "attending": "You are down as attending",
-            "apologies": "Your apologies are sent",
-            "report": "Your report is in",
-            "action done": "The action is marked done",
+            "attending": _("You are down as attending"),
+            "apologies": _("Your apologies are sent"),
+            "report": _("Your report is in"),
+            "action done": _("The action is marked done"),
         }[answer]
-        after = self._view(link)
+        lang = self._lang(link.reference, link.address)
+        heading = localise(heading, lang)
+        after = self._view(link, lang)
         failed = answer == "report" and (after is None or after.report_sent is None)
         if failed:
+            title = say(lang, N_("Your report was not recorded"))
             return _page(
                 "problem.html",
                 409,
-                title="Your report was not recorded",
-                heading="Your report was not recorded",
-                lines=[_plain(m.preview) for m in replies] or ["The record did not take it."],
+                lang=lang,
+                title=title,
+                heading=title,
+                lines=[_plain(m.preview, lang) for m in replies]
+                or [say(lang, N_("The record did not take it."))],
             )
         return _page(
             "done.html",
+            lang=lang,
             title=heading,
             heading=heading,
             reference=link.reference,
-            lines=[_plain(m.preview) for m in replies]
-            + [_plain(d) for m in replies[:1] for d in m.detail[:1]],
+            lines=[_plain(m.preview, lang) for m in replies]
+            + [_plain(d, lang) for m in replies[:1] for d in m.detail[:1]],
             sent=text if answer == "report" else None,
         )
 
@@ -346,10 +552,10 @@ def _form_fields(body: bytes) -> dict[str, str]:
     return out
 
 
-def _plain(text: str) -> str:
+def _plain(text: str, lang: Lang) -> str:
     from bot.email.compose import plain
 
-    return plain(text)
+    return plain(localise(text, lang), lang)
 
 
 def page_routes(deps: PageDeps) -> list[Route]:
@@ -358,4 +564,7 @@ def page_routes(deps: PageDeps) -> list[Route]:
     return [
         Route("/r/{token}", page.get, methods=["GET"]),
         Route("/r/{token}", page.post, methods=["POST"]),
+        Route("/r/{token}/language", page.switch, methods=["POST"]),
+        Route("/l/{token}/{lang}", page.language_get, methods=["GET"]),
+        Route("/l/{token}/{lang}", page.language_post, methods=["POST"]),
     ]

@@ -25,6 +25,7 @@ from scheduling.london import LONDON
 
 SALT = "coregroup.answer-link.v1"
 CSRF_SALT = "coregroup.answer-form.v1"
+LANGUAGE_SALT = "coregroup.language-link.v1"
 #: How long a link for something without a meeting date (a plan action) stays good.
 OPEN_ENDED = timedelta(days=30)
 _DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -62,6 +63,15 @@ class Link:
         return next((c for _, c in self.commands if _verb(c) == verb), None)
 
 
+@dataclass(frozen=True, slots=True)
+class LanguageLink:
+    """What a verified language link allows: that member choosing the language they read."""
+
+    reference: str
+    address: str
+    until: date
+
+
 def _verb(command: str) -> str:
     """`CG-0001 attending 2027-01-05` -> `attending`; `CG-0001 action done 3` -> `action done`."""
     words = command.split()[1:]
@@ -96,6 +106,7 @@ class LinkSigner:
             raise ValueError("COREGROUP_LINK_SECRET must be at least 16 characters (32 random ones is good)")
         self._links = URLSafeSerializer(secret, salt=SALT)
         self._forms = URLSafeSerializer(secret, salt=CSRF_SALT)
+        self._languages = URLSafeSerializer(secret, salt=LANGUAGE_SALT)
         self.public_url = public_url.rstrip("/")
 
     def token(self, link: Link) -> str:
@@ -127,6 +138,27 @@ class LinkSigner:
             raise LinkError("forged") from None
         if not all(answerable(c) for _, c in link.commands):
             raise LinkError("forged")
+        if now.astimezone(LONDON).date() > link.until:
+            raise LinkError("expired")
+        return link
+
+    # -- the language question's links: a salt of their own, so one never opens the answer form --
+
+    def language_token(self, link: LanguageLink) -> str:
+        return str(
+            self._languages.dumps({"r": link.reference, "a": link.address, "u": link.until.isoformat()})
+        )
+
+    def language_url(self, link: LanguageLink, lang: str) -> str:
+        """The link that offers `lang` (`cy`, `en`); opening it asks, a button then sets it."""
+        return f"{self.public_url}/l/{self.language_token(link)}/{lang}"
+
+    def read_language(self, token: str, now: datetime) -> LanguageLink:
+        try:
+            raw = self._languages.loads(token)
+            link = LanguageLink(str(raw["r"]), str(raw["a"]), date.fromisoformat(str(raw["u"])))
+        except (BadSignature, KeyError, TypeError, ValueError):
+            raise LinkError("forged") from None
         if now.astimezone(LONDON).date() > link.until:
             raise LinkError("expired")
         return link

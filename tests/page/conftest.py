@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fakes.env import MovableClock
-from page_helpers import CASE, Caught, Page
+from page_helpers import CASE, WELSH_CASE, Caught, Page
 
 from bot.console import ConsoleSession
 from bot.ops.routes import ops_routes, side_app
@@ -46,6 +46,17 @@ def page(store: Store, clock: MovableClock, tmp_path: Any) -> Iterator[Page]:
 def asked(page: Page) -> Page:
     """The case booked, and the sweep of Tue 12 Jan 09:30 has emailed the report requests."""
     page.say(*CASE)
+    page.clock.set("2027-01-12T09:30")
+    page.deliver()
+    return page
+
+
+@pytest.fixture
+def asked_cy(page: Page) -> Page:
+    """A Welsh profile's case booked (WELSH_CASE), and the sweep of Tue 12 Jan 09:30 has emailed
+    the asks: Welsh to the GP, English to the officer, both (and the language question) to the
+    parent."""
+    page.say(*WELSH_CASE)
     page.clock.set("2027-01-12T09:30")
     page.deliver()
     return page

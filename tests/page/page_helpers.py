@@ -69,3 +69,32 @@ class Page:
     def local(self, link: str) -> str:
         """The emailed link, pointed at the test's server."""
         return self.url + link[link.index("/r/") :]
+
+    def local_path(self, link: str) -> str:
+        """An emailed language link, pointed at the test's server."""
+        return self.url + link[link.index("/l/") :]
+
+
+PARENT = "parent@example.org"
+#: A Cwm Taf Morgannwg case (the `wales` profile's language settings): the GP reads Welsh, the
+#: officer English, and the parent has not said (so reads both and is asked).
+WELSH_CASE = [
+    "/coregroup new CG-0001 profile:cwm-taf-morgannwg plan:cp start:2027-01-04",
+    '/coregroup add @U0HV role:"health visitor" agency:"NHS"',
+    f'/coregroup add email:{GP} name:"Practice GP" role:"GP" agency:"NHS" lang:cy',
+    f'/coregroup add email:{PC} name:"PC Officer" role:"police officer" agency:"Police" lang:en',
+    f'/coregroup add email:{PARENT} name:"Parent" role:"mother"',
+    '/coregroup meeting 2027-01-15 10:00 venue:"Family centre" family',
+]
+_LANGUAGE_LINK = re.compile(r"http://\S+/l/[A-Za-z0-9._-]+/(?:cy|en)")
+
+
+def language_links(mail: list[EmailMessage], to: str) -> list[str]:
+    """The language question's links in the latest email to `to` that carries them."""
+    for m in reversed(mail):
+        body = m.get_body(("plain",))
+        if m["To"] == to and body is not None:
+            found = _LANGUAGE_LINK.findall(body.get_content())
+            if found:
+                return list(found)
+    raise AssertionError(f"no language question in the emails to {to}")

@@ -4,7 +4,8 @@ system chromedriver (never selenium-manager, which would fetch a browser from th
 It opens the link from a received email, writes a report, submits it and sees the confirmation;
 the record then holds the report (the export) and the chair's bundle counts it. The same browser
 then tries a forged link and an expired one. It takes a picture of the page at phone width
-(into docs/answer-page.png, for the README, with COREGROUP_SCREENSHOT=1). Skipped only where
+(into docs/answer-page.png, for the README, with COREGROUP_SCREENSHOT=1). A Welsh member's page
+is Welsh (`lang="cy"`), and its switch goes to English and back (docs/answer-page-cy.png). Skipped only where
 Chromium is absent; with COREGROUP_REQUIRE_BROWSER=1 (CI) that is a failure instead.
 """
 
@@ -17,13 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from page_helpers import GP, Page
+from page_helpers import GP, Page, language_links
 
+from storage import repository as repo
 from storage.export import case_record
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = "/usr/bin/chromedriver"
 SHOT = Path(__file__).resolve().parents[2] / "docs" / "answer-page.png"
+SHOT_CY = SHOT.with_name("answer-page-cy.png")
 
 
 @pytest.fixture
@@ -130,3 +133,46 @@ def test_a_report_written_in_a_real_browser(asked: Page, browser: Any, tmp_path:
     browser.get(other)
     heading(browser, "This link has expired")
     assert not browser.find_elements(By.TAG_NAME, "form")
+
+
+def test_a_welsh_members_page_in_a_real_browser_and_its_language_switch(
+    asked_cy: Page, browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    link = asked_cy.local(asked_cy.mail.link(GP, "adroddiad ysgrifenedig"))
+    browser.get(link)
+    heading(browser, "Eich ateb i'r grŵp craidd")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Grŵp craidd, Dydd Gwener 15 Ionawr 2027 am 10:00" in main
+    assert "Ysgrifennu fy adroddiad" in main and "Eich adroddiad ysgrifenedig" in main
+    assert browser.title == "CG-0001: eich ateb – grŵp craidd"
+    browser.find_element(By.CSS_SELECTOR, "label[for='answer']").click()
+    browser.find_element(By.ID, "report").send_keys("Gwelwyd yn y feddygfa ddydd Llun.\nDim pryderon newydd.")
+    browser.execute_script("window.scrollTo(0, 0)")
+    shot = SHOT_CY if os.environ.get("COREGROUP_SCREENSHOT") == "1" else tmp_path / SHOT_CY.name
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 1000
+
+    # The switch: English, stored as the member's choice, then back to Cymraeg.
+    switch = browser.find_element(By.ID, "switch-language")
+    assert switch.text == "English" and switch.get_attribute("lang") == "en"
+    switch.click()
+    heading(browser, "Your answer for the core group")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en-GB"
+    assert "Core group, Fri 15 Jan 2027 at 10:00" in browser.find_element(By.TAG_NAME, "main").text
+    with asked_cy.session.store.read() as s:
+        assert repo.language_of_address(s, "email", GP) == "en"
+    browser.find_element(By.ID, "switch-language").click()
+    heading(browser, "Eich ateb i'r grŵp craidd")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
+
+    # The parent's language question, in the same browser: the link asks, the button sets.
+    cy = next(u for u in language_links(asked_cy.mail.mail, "parent@example.org") if u.endswith("/cy"))
+    browser.get(asked_cy.url + cy[cy.index("/l/") :])
+    heading(browser, "Pa iaith hoffech chi i mi ei defnyddio gyda chi?")
+    browser.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+    heading(browser, "Byddaf yn ysgrifennu atoch yn Cymraeg o hyn ymlaen.")
+    with asked_cy.session.store.read() as s:
+        assert repo.language_of_address(s, "email", "parent@example.org") == "cy"
