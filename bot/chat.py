@@ -16,12 +16,15 @@ chair's bundle belongs to the reminders, which the adapter wiring passes in (`bu
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from bot.port import ChatError, ChatPort
 from handlers.cases import case_channel, link_channel
 from handlers.common import ChannelKind, Context
-from handlers.i18n import _, voiced
+from handlers.i18n import Lang, Voice, _, form_voice, localise, voiced
+from handlers.language import channel_voice, user_voice
 from handlers.replies import (
     ArchiveChannel,
     CreateChannel,
@@ -56,6 +59,43 @@ CalendarSender = Callable[[SyncInvitation | OfferSlots], None]
 BundleRefresher = Callable[[RefreshBundle, Context, ChatPort], object]
 
 
+#: Who the adapter is rendering for: its own words around a handler's (a modal's Cancel, App
+#: Home's heading, "…more with `/coregroup status`") must be in that reader's language. A
+#: context variable rather than a parameter because the port's signatures are shared by every
+#: adapter (and the test doubles), most of which add no words of their own; `deliver` and the
+#: reminder delivery set it around each call, and it is "en" outside them.
+_reader: ContextVar[Voice] = ContextVar("coregroup_reader", default="en")
+
+
+@contextmanager
+def reading(voice: Voice) -> Iterator[None]:
+    """Port calls in this block render the adapter's own words for a reader with `voice`."""
+    token = _reader.set(voice)
+    try:
+        yield
+    finally:
+        _reader.reset(token)
+
+
+def reader_voice() -> Voice:
+    return _reader.get()
+
+
+def reader_lang() -> Lang:
+    """One language, for what holds one (a form, App Home): Welsh for a reader of both."""
+    return form_voice(_reader.get())
+
+
+def said(text: str, voice: Voice | None = None) -> str:
+    """An adapter's own sentence (`_()`) for the current reader; both languages, Welsh first,
+    for a bilingual channel, as its buttons are labelled."""
+    voice = voice or _reader.get()
+    if voice != "both":
+        return localise(text, voice)
+    cy, en = localise(text, "cy"), localise(text, "en")
+    return en if cy == en else f"{cy} / {en}"
+
+
 def log_calendar(effect: SyncInvitation | OfferSlots) -> None:
     log.info(
         "calendar work left in the outbox: no calendar worker in this process",
@@ -88,6 +128,20 @@ def deliver(
     """Carry out `outcome`: private replies, the form, slow effects, then channel posts."""
     if outcome.duplicate:
         return
+    with reading(outcome.voice):
+        _deliver(outcome, ctx, port, reply_to_actor, trigger, email, calendar, bundle)
+
+
+def _deliver(
+    outcome: Outcome,
+    ctx: Context,
+    port: ChatPort,
+    reply_to_actor: Callable[[Message], object],
+    trigger: str | None,
+    email: EmailSender,
+    calendar: CalendarSender,
+    bundle: BundleRefresher,
+) -> None:
     for r in outcome.replies:
         if r.audience == "actor":
             reply_to_actor(r.message)
@@ -123,7 +177,8 @@ def deliver(
                 reply_to_actor(r.message)
                 continue
             try:
-                message_id = port.post_message(channel, r.message)
+                with reading(channel_voice(ctx, outcome.reference)):
+                    message_id = port.post_message(channel, r.message)
             except ChatError as exc:
                 # An archived (closed case's) or vanished channel: the person still hears what
                 # happened, privately, instead of the request failing after the change is saved.
@@ -206,7 +261,9 @@ def _apply(
     elif isinstance(effect, RefreshBundle):
         bundle(effect, ctx, port)
     elif isinstance(effect, RefreshHome):
-        port.publish_home(effect.user, list(effect.page))
+        # The page's heading in its owner's language (the page itself is rendered for them).
+        with reading(user_voice(ctx, effect.user, None)):
+            port.publish_home(effect.user, list(effect.page))
 
 
 def _create_channel(effect: CreateChannel, *, ctx: Context, port: ChatPort) -> None:

@@ -12,7 +12,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from bot.chat import said
 from handlers.forms import FormValue
+from handlers.i18n import Lang, Voice, _
 from handlers.replies import Button, Form, FormField, Message, render
 
 MAX_BLOCKS: Final = 50
@@ -91,7 +93,10 @@ def _button(b: Button, index: int) -> dict[str, Any]:
     return el
 
 
-def message_blocks(msg: Message, *, max_blocks: int = MAX_BLOCKS) -> list[dict[str, Any]]:
+def message_blocks(
+    msg: Message, *, max_blocks: int = MAX_BLOCKS, voice: Voice = "en"
+) -> list[dict[str, Any]]:
+    """`voice`: the reader's, for the one line the layout adds (a message cut short)."""
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": _clip(mrkdwn(msg.preview), SECTION_CHARS)}}
     ]
@@ -110,14 +115,14 @@ def message_blocks(msg: Message, *, max_blocks: int = MAX_BLOCKS) -> list[dict[s
     for i in range(0, len(ctx), CONTEXT_ELEMENTS):
         blocks.append({"type": "context", "elements": ctx[i : i + CONTEXT_ELEMENTS]})
     if len(blocks) > max_blocks:
-        more = {"type": "mrkdwn", "text": "…more with `/coregroup status`"}
+        more = {"type": "mrkdwn", "text": mrkdwn(said(_("…more with `/coregroup status`"), voice))}
         blocks = [*blocks[: max_blocks - 1], {"type": "context", "elements": [more]}]
     return blocks
 
 
-def message_payload(msg: Message) -> dict[str, Any]:
+def message_payload(msg: Message, *, voice: Voice = "en") -> dict[str, Any]:
     """`text` (the notification preview, plain) and `blocks` for chat.postMessage & co."""
-    return {"text": _clip(fallback(msg.preview), 3000), "blocks": message_blocks(msg)}
+    return {"text": _clip(fallback(msg.preview), 3000), "blocks": message_blocks(msg, voice=voice)}
 
 
 # --- forms ---------------------------------------------------------------------------------------
@@ -170,8 +175,10 @@ def _element(f: FormField) -> dict[str, Any]:
     return el
 
 
-def modal_view(form: Form, *, channel: str | None = None) -> dict[str, Any]:
-    """A modal for `form`; the channel it was opened from rides along in private_metadata."""
+def modal_view(form: Form, *, channel: str | None = None, lang: Lang = "en") -> dict[str, Any]:
+    """A modal for `form` (already in the reader's language `lang`, which the modal's own Cancel
+    follows); the channel it was opened from and that language ride along in private_metadata,
+    so the problems of a submission are told in it too, with no lookup before the ack."""
     blocks: list[dict[str, Any]] = []
     if form.intro:
         blocks.append(
@@ -188,13 +195,15 @@ def modal_view(form: Form, *, channel: str | None = None) -> dict[str, Any]:
         if f.hint:
             block["hint"] = _text(f.hint)
         blocks.append(block)
-    meta = json.dumps({"form": form.id, "context": form.context, "channel": channel}, separators=(",", ":"))
+    meta = json.dumps(
+        {"form": form.id, "context": form.context, "channel": channel, "lang": lang}, separators=(",", ":")
+    )
     return {
         "type": "modal",
         "callback_id": FORM_CALLBACK,
         "title": _text(_clip(form.title, TITLE_CHARS)),
         "submit": _text(_clip(form.submit, TITLE_CHARS)),
-        "close": _text("Cancel"),
+        "close": _text(_clip(said(_("Cancel"), lang), TITLE_CHARS)),
         "private_metadata": meta[:3000],
         "blocks": blocks[:MAX_VIEW_BLOCKS],
     }
@@ -202,11 +211,21 @@ def modal_view(form: Form, *, channel: str | None = None) -> dict[str, Any]:
 
 def read_metadata(view: Mapping[str, Any]) -> tuple[str, str, str | None]:
     """(form id, context, channel) from a submitted view's private_metadata."""
+    meta = _metadata(view)
+    return str(meta.get("form", "")), str(meta.get("context", "")), meta.get("channel")
+
+
+def form_lang(view: Mapping[str, Any]) -> Lang:
+    """The language a submitted modal was shown in (English for one opened before it was kept)."""
+    return "cy" if _metadata(view).get("lang") == "cy" else "en"
+
+
+def _metadata(view: Mapping[str, Any]) -> dict[str, Any]:
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
-        meta = {}
-    return str(meta.get("form", "")), str(meta.get("context", "")), meta.get("channel")
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def form_values(state: Mapping[str, Any]) -> dict[str, FormValue]:
@@ -240,16 +259,24 @@ def form_values(state: Mapping[str, Any]) -> dict[str, FormValue]:
 # --- App Home -----------------------------------------------------------------------------------
 
 
-def home_view(cases: Sequence[Message]) -> dict[str, Any]:
+def home_view(cases: Sequence[Message], *, lang: Lang = "en") -> dict[str, Any]:
+    """The App Home tab; `lang` is its owner's (the cases' messages are rendered for them)."""
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": _text("Your core groups")},
+        {"type": "header", "text": _text(said(_("Your core groups"), lang))},
         {
             "type": "context",
             "elements": [
                 {
                     "type": "mrkdwn",
-                    "text": "Newest first. What is due from you; `/coregroup status` in a case's "
-                    "channel shows everything.",
+                    "text": mrkdwn(
+                        said(
+                            _(
+                                "Newest first. What is due from you; `/coregroup status` in a case's "
+                                "channel shows everything."
+                            ),
+                            lang,
+                        )
+                    ),
                 }
             ],
         },
@@ -260,14 +287,21 @@ def home_view(cases: Sequence[Message]) -> dict[str, Any]:
                 "type": "section",
                 "text": {
                     "type": "mrkdwn",
-                    "text": "You aren't in any core group yet. A lead social worker adds you with "
-                    '`/coregroup add @you role:"…"`.',
+                    "text": mrkdwn(
+                        said(
+                            _(
+                                "You aren't in any core group yet. A lead social worker adds you with "
+                                '`/coregroup add @you role:"…"`.'
+                            ),
+                            lang,
+                        )
+                    ),
                 },
             }
         )
     for i, msg in enumerate(cases):
         blocks.append({"type": "divider"})
-        for b in message_blocks(msg):
+        for b in message_blocks(msg, voice=lang):
             if b["type"] == "actions":
                 b = {
                     **b,
@@ -277,7 +311,10 @@ def home_view(cases: Sequence[Message]) -> dict[str, Any]:
             blocks.append(b)
         if len(blocks) > MAX_VIEW_BLOCKS - 5:
             blocks.append(
-                {"type": "context", "elements": [{"type": "mrkdwn", "text": "…and more core groups."}]}
+                {
+                    "type": "context",
+                    "elements": [{"type": "mrkdwn", "text": mrkdwn(said(_("…and more core groups."), lang))}],
+                }
             )
             break
     return {"type": "home", "blocks": blocks[:MAX_VIEW_BLOCKS]}

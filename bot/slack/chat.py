@@ -17,7 +17,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.chat import ChatError
+from bot.chat import ChatError, reader_lang, reader_voice
 from bot.ops.metrics import chat_error
 from bot.slack.blocks import home_view, message_payload, modal_view, mrkdwn
 from handlers.common import Person
@@ -61,7 +61,7 @@ class SlackChat:
             thread_ts=thread,
             unfurl_links=False,
             unfurl_media=False,
-            **message_payload(message),
+            **message_payload(message, voice=reader_voice()),
         )
         return str(r["ts"])
 
@@ -71,7 +71,7 @@ class SlackChat:
             self.client.chat_postEphemeral,
             channel=channel,
             user=user,
-            **message_payload(message),
+            **message_payload(message, voice=reader_voice()),
         )
 
     def direct_message(self, user: str, message: Message) -> str:
@@ -84,7 +84,7 @@ class SlackChat:
             self.client.chat_postMessage,
             channel=user,
             unfurl_links=False,
-            **message_payload(message),
+            **message_payload(message, voice=reader_voice()),
         )
         return f"{r['channel']}:{r['ts']}" if r.get("channel") else str(r["ts"])
 
@@ -92,7 +92,11 @@ class SlackChat:
         if ":" in message_id:  # a direct message's id (see direct_message)
             channel, message_id = message_id.split(":", 1)
         _call(
-            "chat.update", self.client.chat_update, channel=channel, ts=message_id, **message_payload(message)
+            "chat.update",
+            self.client.chat_update,
+            channel=channel,
+            ts=message_id,
+            **message_payload(message, voice=reader_voice()),
         )
 
     def pin(self, channel: str, message_id: str) -> None:
@@ -100,7 +104,10 @@ class SlackChat:
 
     def open_form(self, trigger: str, form: Form, *, channel: str | None = None) -> None:
         _call(
-            "views.open", self.client.views_open, trigger_id=trigger, view=modal_view(form, channel=channel)
+            "views.open",
+            self.client.views_open,
+            trigger_id=trigger,
+            view=modal_view(form, channel=channel, lang=reader_lang()),
         )
 
     def create_private_channel(self, name: str) -> str:
@@ -123,7 +130,12 @@ class SlackChat:
         _call("conversations.archive", self.client.conversations_archive, channel=channel)
 
     def publish_home(self, user: str, cases: Sequence[Message]) -> None:
-        _call("views.publish", self.client.views_publish, user_id=user, view=home_view(cases))
+        _call(
+            "views.publish",
+            self.client.views_publish,
+            user_id=user,
+            view=home_view(cases, lang=reader_lang()),
+        )
 
     def upload_file(
         self, channel: str, filename: str, content: bytes, title: str, *, comment: str | None = None

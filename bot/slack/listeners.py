@@ -25,12 +25,21 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot.chat import BundleRefresher, CalendarSender, EmailSender, deliver, log_calendar, log_email
+from bot.chat import (
+    BundleRefresher,
+    CalendarSender,
+    EmailSender,
+    deliver,
+    log_calendar,
+    log_email,
+    reader_voice,
+)
 from bot.clock import Clock
 from bot.delivery import refresh_bundle_effect
 from bot.inbound import ALREADY_DONE, InboundQueue
 from bot.slack.blocks import (
     FORM_CALLBACK,
+    form_lang,
     form_values,
     home_view,
     message_payload,
@@ -44,6 +53,8 @@ from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, submit
 from handlers.home import home
+from handlers.i18n import form_voice, localise, voiced
+from handlers.language import user_voice
 from handlers.replies import Message
 from storage.db import Store
 
@@ -89,7 +100,11 @@ class SlackDeps:
 
 
 def _ephemeral(message: Message) -> dict[str, Any]:
-    return {**message_payload(message), "response_type": "ephemeral", "replace_original": False}
+    return {
+        **message_payload(message, voice=reader_voice()),
+        "response_type": "ephemeral",
+        "replace_original": False,
+    }
 
 
 def on_error(
@@ -289,7 +304,9 @@ def register(app: App, deps: SlackDeps) -> None:
         try:
             parse_form(body)
         except FormError as exc:
-            errors = {k: plain(v) for k, v in exc.errors.items() if k != "_"}
+            # Beside each field, in the language the modal was shown in.
+            lang = form_lang(body["view"])
+            errors = {k: plain(localise(v, lang)) for k, v in exc.errors.items() if k != "_"}
             if errors:
                 ack(response_action="errors", errors=errors)
                 return
@@ -304,7 +321,9 @@ def register(app: App, deps: SlackDeps) -> None:
         client = client_for(body)
         user = body["event"]["user"]
         ctx = deps.context(client, user, None, None)
-        client.views_publish(user_id=user, view=home_view(home(ctx)))
+        voice = user_voice(ctx, user, None)
+        pages = [voiced(m, voice) for m in home(ctx)]
+        client.views_publish(user_id=user, view=home_view(pages, lang=form_voice(voice)))
 
     queue.register("home", publish_home, lambda body, m: None)
 

@@ -46,6 +46,7 @@ from bot.chat import (
     deliver,
     log_calendar,
     log_email,
+    said,
 )
 from bot.clock import Clock
 from bot.delivery import refresh_bundle_effect
@@ -59,6 +60,7 @@ from bot.teams.cards import (
     FORM,
     KIND,
     LINE,
+    card_voice,
     command_text,
     people_fields,
     submitted_values,
@@ -78,6 +80,8 @@ from bot.work import SeenKeys, Worker
 from handlers.common import Actor, Config, Context, Person
 from handlers.dispatch import handle, handle_text
 from handlers.forms import FormError, problem_lines, submit
+from handlers.i18n import _, form_voice, localise, verbatim, voiced
+from handlers.language import user_voice
 from handlers.replies import Message
 from storage import repository as repo
 from storage.db import Store
@@ -344,12 +348,13 @@ class Listeners:
     def _run(self, activity: dict[str, Any], text: str, *, key: str | None) -> None:
         here = here_of(activity)
         user = str((activity.get("from") or {}).get("id") or "")
+        ctx = self.deps.context(here, user, key)
         if _is_new(text):
             taken = self.deps.linked_case(here.channel_id) if here.channel_id else None
             if here.channel_id is None or taken:
-                self._teller(activity)(_channel_taken(taken) if taken else NEW_IN_A_CHANNEL)
+                answer = _channel_taken(taken) if taken else NEW_IN_A_CHANNEL
+                self._teller(activity)(voiced(answer, user_voice(ctx, user, None)))
                 return
-        ctx = self.deps.context(here, user, key)
         outcome = handle_text(ctx, text)
         self._done_already(outcome, self._teller(activity))
         deliver(
@@ -403,10 +408,10 @@ class Listeners:
             here = replace(here, team_id=str(ref["teamId"]))
         user = str((activity.get("from") or {}).get("id") or "")
         tell = self._teller(activity)
-        if form_id == "new" and channel is None:
-            tell(NEW_IN_A_CHANNEL)
-            return
         ctx = self.deps.context(here, user, activity.get("id"))
+        if form_id == "new" and channel is None:
+            tell(voiced(NEW_IN_A_CHANNEL, form_voice(card_voice(data))))
+            return
         values = submitted_values(data)
         values.update(typed_people(data, values))  # phones: an address typed instead of a pick
         values = self._people(ctx, people_fields(data), values)
@@ -414,10 +419,18 @@ class Listeners:
             command = submit(form_id, values, context)
         except FormError as exc:
             problems = problem_lines(form_id, exc.errors)
+            # In the language the card was written in (a problem line names a field by its label).
+            lang = form_voice(card_voice(data))
             tell(
-                Message(
-                    "That form needs another look; nothing was saved.",
-                    (*problems, "Correct it in the card and press the button again."),
+                voiced(
+                    Message(
+                        _("That form needs another look; nothing was saved."),
+                        (
+                            *(verbatim(localise(p, lang)) for p in problems),
+                            _("Correct it in the card and press the button again."),
+                        ),
+                    ),
+                    lang,
                 )
             )
             return
@@ -451,20 +464,25 @@ class Listeners:
 #: Teams can't make a channel for the case everywhere, so `new` links the channel it is typed in;
 #: from a 1:1 chat there is none, and a case without a channel would never get channel posts.
 NEW_IN_A_CHANNEL = Message(
-    "In Teams, a core group lives in a team channel: type `@coregroup new …` there.",
+    _("In Teams, a core group lives in a team channel: type `@coregroup new …` there."),
     (
-        "I link the channel you type it in to the case; nothing has been saved yet.",
-        "Try `@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04` in the channel.",
+        _("I link the channel you type it in to the case; nothing has been saved yet."),
+        _(
+            "Try `{example}` in the channel.",
+            example="@coregroup new CG-0001 profile:suffolk plan:cp start:2027-01-04",
+        ),
     ),
 )
 
 
 def _channel_taken(reference: str) -> Message:
     return Message(
-        f"This channel is already {reference}'s core group channel.",
+        _("This channel is already {reference}'s core group channel.", reference=reference),
         (
-            "Nothing has been saved. Make a channel for the new case (private where your tenant "
-            "allows), add the app to it, and type `@coregroup new …` there.",
+            _(
+                "Nothing has been saved. Make a channel for the new case (private where your tenant "
+                "allows), add the app to it, and type `@coregroup new …` there."
+            ),
         ),
     )
 
@@ -529,10 +547,11 @@ def build_app(
             AdaptiveCardActionMessageResponse,
         )
 
-        await asyncio.to_thread(
-            listeners.accept, ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
-        )
-        return AdaptiveCardActionMessageResponse(value="Got it: working on it.")
+        activity = ctx.activity.model_dump(by_alias=True, exclude_none=True, mode="json")
+        await asyncio.to_thread(listeners.accept, activity)
+        # In the voice of the card that was pressed: no lookup stands between the press and this.
+        data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
+        return AdaptiveCardActionMessageResponse(value=said(_("Got it: working on it."), card_voice(data)))
 
     app.on_message(on_message)
     app.on_card_action(on_card_action)

@@ -24,7 +24,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from bot.chat import said
 from handlers.forms import FormValue
+from handlers.i18n import Lang, Voice, _
 from handlers.replies import Button, Form, FormField, Message, clean, render
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -42,6 +44,9 @@ PEOPLE_DATASET = "graph.microsoft.com/users?scope=currentContext"
 TYPED = "_typed"
 #: Keys of our own in Action.Submit data (inputs use the form's field ids, which never start "cg.").
 KIND, LINE, FORM, CONTEXT, CHANNEL = "cg.kind", "cg.line", "cg.form", "cg.context", "cg.channel"
+#: The voice the card was written in (absent: English), so the answer to pressing one of its
+#: buttons, given before any lookup, is in it too.
+VOICE = "cg.voice"
 #: Which inputs answer with several values ("a,b") and which with a person (Entra object id).
 MANY, PEOPLE = "cg.many", "cg.people"
 
@@ -113,12 +118,14 @@ def plain(value: str) -> str:
     return render(value.replace("**", ""), escape=str, mention=lambda u: "@" + u)
 
 
-def _button(b: Button) -> dict[str, Any]:
+def _button(b: Button, voice: Voice = "en") -> dict[str, Any]:
     action: dict[str, Any] = {"type": "Action.Submit", "title": plain(b.label)[:40]}
     if b.action == "cg.run":
         action["data"] = {KIND: "run", LINE: b.value}
     else:
         action["data"] = {KIND: "dismiss"}
+    if voice != "en":
+        action["data"][VOICE] = voice
     if b.primary:
         action["style"] = "positive"
     elif b.danger:
@@ -126,7 +133,7 @@ def _button(b: Button) -> dict[str, Any]:
     return action
 
 
-def message_card(message: Message, name_of: NameOf = _unnamed) -> dict[str, Any]:
+def message_card(message: Message, name_of: NameOf = _unnamed, voice: Voice = "en") -> dict[str, Any]:
     mentions = _Mentions(name_of)
     body: list[dict[str, Any]] = [
         {"type": "TextBlock", "text": mentions.text(message.preview), "wrap": True, "weight": "Bolder"},
@@ -154,28 +161,28 @@ def message_card(message: Message, name_of: NameOf = _unnamed) -> dict[str, Any]
         "msteams": {"width": "Full"},
     }
     if message.buttons:
-        card["actions"] = [_button(b) for b in message.buttons]
+        card["actions"] = [_button(b, voice) for b in message.buttons]
     if mentions.entities:
         card["msteams"]["entities"] = mentions.entities
     return card
 
 
-def message_activity(message: Message, name_of: NameOf = _unnamed) -> dict[str, Any]:
-    """A Bot Connector message activity carrying the message as a card."""
+def message_activity(message: Message, name_of: NameOf = _unnamed, voice: Voice = "en") -> dict[str, Any]:
+    """A Bot Connector message activity carrying the message as a card; `voice` is its reader's."""
     return {
         "type": "message",
         "summary": plain(message.preview)[:250],
-        "attachments": [{"contentType": CARD_TYPE, "content": message_card(message, name_of)}],
+        "attachments": [{"contentType": CARD_TYPE, "content": message_card(message, name_of, voice)}],
     }
 
 
 # --- forms ---------------------------------------------------------------------------------------
 
 
-def _input(f: FormField) -> dict[str, Any]:
+def _input(f: FormField, lang: Lang = "en") -> dict[str, Any]:
     base: dict[str, Any] = {"id": f.id, "label": plain(f.label), "isRequired": not f.optional}
     if not f.optional:
-        base["errorMessage"] = f"{plain(f.label)} is needed."
+        base["errorMessage"] = said(_("{label} is needed.", label=plain(f.label)), lang)
     if f.placeholder:
         base["placeholder"] = plain(f.placeholder)
     initial = f.initial
@@ -222,19 +229,19 @@ def _input(f: FormField) -> dict[str, Any]:
     return base
 
 
-def _people_inputs(f: FormField) -> list[dict[str, Any]]:
+def _people_inputs(f: FormField, lang: Lang = "en") -> list[dict[str, Any]]:
     """A people picker limited to the channel's members, and under it a text input for their
     work email or sign-in name: Teams on phones does not show the picker, and the readers are on
     phones. The adapter looks the typed address up in the channel's roster (`typed_people`)."""
     typed = {
         "type": "Input.Text",
         "id": f.id + TYPED,
-        "label": f"…or type their work email ({plain(f.label).lower()}; on a phone)",
+        "label": said(_("…or type their work email ({field:lower}; on a phone)", field=plain(f.label)), lang),
         "style": "Email",
         "isRequired": False,
         "placeholder": "name@council.gov.uk",
     }
-    return [_input(f), typed]
+    return [_input(f, lang), typed]
 
 
 def typed_people(data: Mapping[str, Any], values: dict[str, FormValue]) -> dict[str, str]:
@@ -248,7 +255,9 @@ def typed_people(data: Mapping[str, Any], values: dict[str, FormValue]) -> dict[
     return out
 
 
-def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
+def form_card(form: Form, *, channel: str | None = None, lang: Lang = "en") -> dict[str, Any]:
+    """The form as a card; `form` is in its reader's language `lang`, which the card's own
+    words (a field that is needed, the typed companion of a people picker) follow."""
     body: list[dict[str, Any]] = [
         {
             "type": "TextBlock",
@@ -261,7 +270,7 @@ def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     if form.intro:
         body.append({"type": "TextBlock", "text": _markdown(form.intro), "wrap": True, "isSubtle": True})
     for f in form.fields:
-        body += _people_inputs(f) if f.kind == "user" else [_input(f)]
+        body += _people_inputs(f, lang) if f.kind == "user" else [_input(f, lang)]
     data = {
         KIND: "form",
         FORM: form.id,
@@ -270,6 +279,8 @@ def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
         MANY: ",".join(f.id for f in form.fields if f.kind in ("multi_select", "checkbox")),
         PEOPLE: ",".join(f.id for f in form.fields if f.kind == "user"),
     }
+    if lang != "en":
+        data[VOICE] = lang
     return {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
@@ -280,12 +291,18 @@ def form_card(form: Form, *, channel: str | None = None) -> dict[str, Any]:
     }
 
 
-def form_activity(form: Form, *, channel: str | None = None) -> dict[str, Any]:
+def form_activity(form: Form, *, channel: str | None = None, lang: Lang = "en") -> dict[str, Any]:
     return {
         "type": "message",
-        "summary": f"Form: {form.title}",
-        "attachments": [{"contentType": CARD_TYPE, "content": form_card(form, channel=channel)}],
+        "summary": said(_("Form: {title}", title=form.title), lang),
+        "attachments": [{"contentType": CARD_TYPE, "content": form_card(form, channel=channel, lang=lang)}],
     }
+
+
+def card_voice(data: Mapping[str, Any]) -> Voice:
+    """The voice a pressed card was written in (see `VOICE`)."""
+    voice = data.get(VOICE)
+    return voice if voice in ("cy", "both") else "en"
 
 
 def submitted_values(data: Mapping[str, Any]) -> dict[str, FormValue]:

@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from bot.chat import ChatError
+from bot.chat import ChatError, reader_lang, reader_voice
 from bot.teams.cards import NameOf, form_activity, message_activity
 from bot.teams.connector import Connector
 from handlers.common import Person
+from handlers.i18n import _, verbatim, voiced
 from handlers.replies import Form, Message, clean
 
 log = logging.getLogger("coregroup.teams")
@@ -87,7 +88,7 @@ def reference_json(here: Here) -> str:
 
 #: The sentence of an .ics message that points at the file (Teams gets no file).
 _ATTACHED = re.compile(r"\s*Open the attached [^.]*\.")
-NO_FILE_HINT = (
+NO_FILE_HINT = _(
     "Teams can't take a calendar file from the bot in a channel: add it to your "
     "calendar by hand. (With Microsoft Graph set up, the bot sends real invitations.)"
 )
@@ -173,14 +174,18 @@ class TeamsChat:
 
     def post_message(self, channel: str, message: Message, *, thread: str | None = None) -> str:
         conversation = f"{channel};messageid={thread}" if thread else channel
-        return self.send(self._service_for(channel), conversation, message_activity(message, self.name_of))
+        return self.send(
+            self._service_for(channel), conversation, message_activity(message, self.name_of, reader_voice())
+        )
 
     def reply_here(self, message: Message) -> str:
         """Answer in the conversation the activity came from (a 1:1 or group chat)."""
         if self.here is None:
             raise ChatError("no_conversation", "nothing to answer")
         return self.send(
-            self.here.service_url, self.here.conversation_id, message_activity(message, self.name_of)
+            self.here.service_url,
+            self.here.conversation_id,
+            message_activity(message, self.name_of, reader_voice()),
         )
 
     def post_ephemeral(self, channel: str, user: str, message: Message) -> None:
@@ -210,10 +215,10 @@ class TeamsChat:
 
     def direct_message(self, user: str, message: Message) -> str:
         service, conversation = self._personal_chat(user)
-        return self.send(service, conversation, message_activity(message, self.name_of))
+        return self.send(service, conversation, message_activity(message, self.name_of, reader_voice()))
 
     def update_message(self, channel: str, message_id: str, message: Message) -> None:
-        activity = {**message_activity(message, self.name_of), "id": message_id}
+        activity = {**message_activity(message, self.name_of, reader_voice()), "id": message_id}
         self.connector.call(
             "PUT",
             self._service_for(channel),
@@ -236,7 +241,8 @@ class TeamsChat:
         a Graph upload to the team's SharePoint). `comment` already carries what, when and where;
         its "open the attached file" sentence would point at nothing, so it is replaced."""
         text = _ATTACHED.sub("", comment or title).strip()
-        return self.post_message(channel, Message(text, (NO_FILE_HINT,)))
+        # `comment` is written for the channel's readers already; the hint is said in their voice.
+        return self.post_message(channel, voiced(Message(verbatim(text), (NO_FILE_HINT,)), reader_voice()))
 
     def pin(self, channel: str, message_id: str) -> None:
         log.debug("teams has no pins for bots; summary left unpinned")
@@ -245,7 +251,7 @@ class TeamsChat:
         """The form card goes to the person's chat with the bot (a form is theirs to fill in,
         as a Slack modal is); `trigger` is their Teams user id."""
         service, conversation = self._personal_chat(trigger)
-        self.send(service, conversation, form_activity(form, channel=channel))
+        self.send(service, conversation, form_activity(form, channel=channel, lang=reader_lang()))
 
     def create_private_channel(self, name: str) -> str:
         if self.here is None or not self.here.channel_id:
