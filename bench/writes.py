@@ -83,8 +83,11 @@ class Bot:
         self.proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "bot.cli",
+                *(
+                    [str(ROOT / "bench" / "_sampled.py")]
+                    if os.environ.get("COREGROUP_BENCH_SAMPLES")
+                    else ["-m", "bot.cli"]
+                ),
                 "serve",
                 "--port",
                 str(self.port),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, wait
@@ -69,11 +70,18 @@ class Worker:
             self._pending.discard(future)
 
     def drain(self, timeout: float | None = None) -> bool:
-        """Wait for the work submitted so far; True if it all finished in time."""
-        with self._lock:
-            pending = set(self._pending)
-        _, not_done = wait(pending, timeout=timeout)
-        return not not_done
+        """Wait for the work submitted so far and the work it hands on (the inbound queue's
+        batches submit their replies); True if it all finished in time."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                pending = set(self._pending)
+            if not pending:
+                return True
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            _, not_done = wait(pending, timeout=left)
+            if not_done:
+                return False
 
     def cancel_waiting(self) -> int:
         """Drop the work not started yet (a stop whose grace ran out); how many were dropped."""

@@ -101,7 +101,8 @@ def add_action(ctx: Context, cmd: AddAction) -> Outcome:
             owner_member_id=owner.id if owner else None,
             due_on=cmd.due,
         )
-        number = [a.id for a in _numbered(s, case.reference)].index(action.id) + 1
+        assert action.id is not None
+        number = repo.action_number(s, case.reference, action.id)
     if owner and cmd.due:
         line = _(
             "“{text}” — owner {who}, due {day}", text=cmd.text, who=mention(owner), day=long_day(cmd.due)

@@ -143,6 +143,9 @@ class Context:
     request_key: str | None = None
     directory: Directory | None = None
     config: Config = field(default_factory=Config)
+    #: Leave each `RefreshSummary` unrendered: the adapter renders the case's summary once for a
+    #: whole batch of writes (`handlers.dispatch.rendered_summaries`), not once per write.
+    defer_summaries: bool = False
 
     @property
     def now(self) -> datetime:

@@ -150,7 +150,13 @@ def with_summary_refresh(command: Command, outcome: Outcome) -> Outcome:
 
 def with_summaries(ctx: Context, outcome: Outcome) -> Outcome:
     """Put the finished summary into each `RefreshSummary`, read once the change is saved, so
-    the adapter only has to post it."""
+    the adapter only has to post it (unless the adapter renders them later, once per batch)."""
+    if ctx.defer_summaries:
+        return outcome
+    return _rendered(ctx, outcome)
+
+
+def _rendered(ctx: Context, outcome: Outcome) -> Outcome:
     outcome.effects = [
         RefreshSummary(e.reference, summary_message(ctx, e.reference))
         if isinstance(e, RefreshSummary) and e.message is None
@@ -158,6 +164,13 @@ def with_summaries(ctx: Context, outcome: Outcome) -> Outcome:
         for e in outcome.effects
     ]
     return outcome
+
+
+def rendered_summaries(ctx: Context, effects: list[RefreshSummary]) -> list[RefreshSummary]:
+    """The summaries a batch of writes left unrendered (`Context.defer_summaries`), rendered now
+    as they are saved and in the case channel's language: one render per case for the batch."""
+    out = language.localise_outcome(ctx, _rendered(ctx, Outcome(effects=list(effects))))
+    return [e for e in out.effects if isinstance(e, RefreshSummary)]
 
 
 def handle(ctx: Context, command: Command) -> Outcome:

@@ -122,11 +122,10 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None
             text = _("**Written reports**: {got} of {expected} in for {day}", **counted)
         lines.append(text)
 
-    numbered = sorted(repo.actions(s, case.reference), key=lambda a: a.id or 0)
-    open_actions = [(i, a) for i, a in enumerate(numbered, start=1) if a.status == "open"]
-    if open_actions:
-        lines.append(_("**Open plan actions**: {n}", n=len(open_actions)))
-        for i, a in open_actions[:SUMMARY_ACTIONS]:
+    open_count, open_actions = repo.open_actions_numbered(s, case.reference, limit=SUMMARY_ACTIONS)
+    if open_count:
+        lines.append(_("**Open plan actions**: {n}", n=open_count))
+        for i, a in open_actions:
             owner = people.get(a.owner_member_id) if a.owner_member_id else None
             lines.append(_action_line(i, a.text[:60], owner, a.due_on, ctx.today))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from storage.common import (
@@ -166,3 +166,32 @@ def actions(session: Session, reference: str, *, status: str | None = None) -> l
     if status is not None:
         stmt = stmt.where(col(PlanAction.status) == status)
     return list(session.scalars(stmt.order_by(col(PlanAction.id))))
+
+
+def action_number(session: Session, reference: str, action_id: int) -> int:
+    """The action's number as people see it (1 for the case's first action, by id), counted by
+    the database instead of loading every action: a case's plan only grows."""
+    case = load_case(session, reference, writable=False)
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(PlanAction)
+            .where(col(PlanAction.case_id) == case.id, col(PlanAction.id) <= action_id)
+        )
+        or 0
+    )
+
+
+def open_actions_numbered(
+    session: Session, reference: str, *, limit: int
+) -> tuple[int, list[tuple[int, PlanAction]]]:
+    """How many actions are open, and the first `limit` of them with their numbers: what the
+    pinned summary shows, in a few small queries however long the plan is."""
+    case = load_case(session, reference, writable=False)
+    mine = col(PlanAction.case_id) == case.id
+    is_open = col(PlanAction.status) == "open"
+    total = int(session.scalar(select(func.count()).select_from(PlanAction).where(mine, is_open)) or 0)
+    first = list(
+        session.scalars(select(PlanAction).where(mine, is_open).order_by(col(PlanAction.id)).limit(limit))
+    )
+    return total, [(action_number(session, reference, a.id or 0), a) for a in first]

@@ -150,6 +150,8 @@ class Store:
     _sqlite_writer: _WriterLock = field(
         default_factory=lambda: _WriterLock(), init=False, repr=False, compare=False
     )
+    #: The open `batch()` of each thread: (its session, its connection).
+    _ambient: threading.local = field(default_factory=threading.local, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, settings: Settings | str, *, check_schema: bool = True) -> Store:
@@ -166,9 +168,54 @@ class Store:
         return store
 
     @contextmanager
+    def batch(self) -> Iterator[Session]:
+        """One write transaction around many units of work on this thread (the inbound queue's
+        writer on SQLite): every `transaction()` and `read()` the thread opens inside it is a
+        SAVEPOINT on the same connection, so a unit that fails rolls back alone, a unit sees what
+        the ones before it wrote, and the whole batch pays one BEGIN, one COMMIT and one anchor
+        write instead of one per unit. Nothing in it is durable until the batch commits."""
+        if getattr(self._ambient, "session", None) is not None:
+            raise RuntimeError("a batch is already open on this thread")
+        with self.transaction() as outer:
+            self._ambient.session, self._ambient.conn = outer, outer.connection()
+            try:
+                yield outer
+            finally:
+                self._ambient.session = self._ambient.conn = None
+
+    def in_batch(self) -> bool:
+        return getattr(self._ambient, "session", None) is not None
+
+    @contextmanager
+    def _unit(self, *, write: bool) -> Iterator[Session]:
+        """A transaction inside this thread's batch: its own session (and identity map, as a
+        separate transaction would have) in a SAVEPOINT of the batch's connection."""
+        outer: Session = self._ambient.session
+        with Session(
+            bind=self._ambient.conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        ) as session:
+            if not write:
+                yield session
+                return
+            try:
+                yield session
+                session.commit()  # releases the SAVEPOINT; the batch commits it
+            except BaseException:
+                session.rollback()
+                raise
+            last = session.info.pop("audit_last", None)
+            if isinstance(last, Anchored):
+                outer.info["audit_last"] = last  # anchored when the batch commits
+
+    @contextmanager
     def transaction(self, *, urgent: bool = False) -> Iterator[Session]:
         """A write transaction: committed if the block succeeds, rolled back if it raises.
-        `urgent`: a short write someone is waiting on (an acknowledgement), first in line."""
+        `urgent`: a short write someone is waiting on (an acknowledgement), first in line.
+        Inside this thread's `batch()` it is a SAVEPOINT of the batch instead."""
+        if self.in_batch():
+            with self._unit(write=True) as session:
+                yield session
+            return
         sqlite = is_sqlite(self.engine)
         with (
             self._sqlite_writer.hold(urgent) if sqlite else nullcontext(),
@@ -191,8 +238,13 @@ class Store:
         """A read-only transaction (never committed; SQLite readers do not take the write lock).
 
         Closing (rather than rolling back) ends the transaction without expiring what was loaded,
-        so objects read here stay usable, detached, after the block.
+        so objects read here stay usable, detached, after the block. Inside this thread's
+        `batch()` it reads the batch's connection, so it sees what the batch wrote so far.
         """
+        if self.in_batch():
+            with self._unit(write=False) as session:
+                yield session
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 

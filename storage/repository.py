@@ -8,7 +8,15 @@ conventions every function follows are in `storage.common`.
 from __future__ import annotations
 
 from scheduling.london import LONDON
-from storage.actions import achieve_action, actions, add_action, delete_action, update_action
+from storage.actions import (
+    achieve_action,
+    action_number,
+    actions,
+    add_action,
+    delete_action,
+    open_actions_numbered,
+    update_action,
+)
 from storage.case_states import active_case_states, case_state, replan_all, set_replan
 from storage.cases import (
     case_by_channel,
@@ -95,6 +103,7 @@ __all__ = [
     "TIER_KINDS",
     "UNSET",
     "achieve_action",
+    "action_number",
     "actions",
     "active_case_states",
     "add_action",
@@ -139,6 +148,7 @@ __all__ = [
     "next_reference",
     "normalise_reference",
     "normalise_role",
+    "open_actions_numbered",
     "outstanding_reports",
     "purge_closed_cases",
     "raise_calendar_sequence",

@@ -36,7 +36,7 @@ from bot.chat import (
 )
 from bot.clock import Clock
 from bot.delivery import refresh_bundle_effect
-from bot.inbound import ALREADY_DONE, InboundQueue
+from bot.inbound import ALREADY_DONE, InboundQueue, Later
 from bot.slack.blocks import (
     FORM_CALLBACK,
     form_lang,
@@ -55,7 +55,7 @@ from handlers.forms import FormError, submit
 from handlers.home import home
 from handlers.i18n import form_voice, localise, voiced
 from handlers.language import user_voice
-from handlers.replies import Message
+from handlers.replies import Message, Outcome
 from storage.db import Store
 
 log = logging.getLogger("coregroup.slack")
@@ -87,7 +87,9 @@ class SlackDeps:
     directory_cache: OrderedDict[str, Person | None] = field(default_factory=OrderedDict)
     directory_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def context(self, client: WebClient, user: str, channel: str | None, key: str | None) -> Context:
+    def context(
+        self, client: WebClient, user: str, channel: str | None, key: str | None, *, defer: bool = False
+    ) -> Context:
         return Context(
             actor=Actor(user, SLACK, "slack"),
             store=self.store,
@@ -96,6 +98,7 @@ class SlackDeps:
             request_key=f"slack:{key}" if key else None,
             directory=SlackDirectory(client, self.directory_cache, self.directory_lock),
             config=self.config,
+            defer_summaries=defer,
         )
 
 
@@ -189,26 +192,42 @@ def register(app: App, deps: SlackDeps) -> None:
         if redo and outcome.duplicate:
             reply(ALREADY_DONE)
 
+    def later(
+        send: Callable[[Outcome | None], None], outcome: Outcome | None, ctx: Context | None
+    ) -> Later | None:
+        """Batched (SQLite): what to send once the batch commits. Else: send it now."""
+        if queue.batched:
+            return Later(send, outcome, ctx)
+        send(outcome)
+        return None
+
     # -- /coregroup ---------------------------------------------------------------------------
 
-    def run_command(body: dict[str, Any], redo: bool) -> None:
+    def run_command(body: dict[str, Any], redo: bool) -> Later | None:
         client = client_for(body)
-        ctx = deps.context(client, body["user_id"], body.get("channel_id"), request_key(body))
+        ctx = deps.context(
+            client, body["user_id"], body.get("channel_id"), request_key(body), defer=queue.batched
+        )
         outcome = handle_text(ctx, body.get("text", ""))
         reply: Callable[[Message], object] = lambda m: tell_reply(body, m)  # noqa: E731
-        done_already(reply, outcome, redo)
-        deliver(
-            outcome,
-            ctx=ctx,
-            port=SlackChat(client),
-            reply_to_actor=reply,
-            trigger=body.get("trigger_id"),
-            email=deps.email,
-            calendar=deps.calendar,
-            bundle=deps.bundle,
-        )
 
-    queue.register("command", run_command, tell_reply)
+        def send(outcome: Outcome | None) -> None:
+            assert outcome is not None
+            done_already(reply, outcome, redo)
+            deliver(
+                outcome,
+                ctx=ctx,
+                port=SlackChat(client),
+                reply_to_actor=reply,
+                trigger=body.get("trigger_id"),
+                email=deps.email,
+                calendar=deps.calendar,
+                bundle=deps.bundle,
+            )
+
+        return later(send, outcome, ctx)
+
+    queue.register("command", run_command, tell_reply, batch=True)
 
     @app.command("/coregroup")
     def on_command(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
@@ -221,35 +240,45 @@ def register(app: App, deps: SlackDeps) -> None:
         channel = (body.get("channel") or {}).get("id")
         return channel or (body.get("container") or {}).get("channel_id")
 
-    def run_button(body: dict[str, Any], redo: bool) -> None:
+    def run_button(body: dict[str, Any], redo: bool) -> Later | None:
         client = client_for(body)
         action = body["actions"][0]
-        ctx = deps.context(client, body["user"]["id"], actor_channel(body), request_key(body))
+        ctx = deps.context(
+            client, body["user"]["id"], actor_channel(body), request_key(body), defer=queue.batched
+        )
         outcome = handle_text(ctx, action.get("value", ""))
         reply: Callable[[Message], object] = lambda m: tell_user(body, m)  # noqa: E731
-        done_already(reply, outcome, redo)
-        deliver(
-            outcome,
-            ctx=ctx,
-            port=SlackChat(client),
-            reply_to_actor=reply,
-            trigger=body.get("trigger_id"),
-            email=deps.email,
-            calendar=deps.calendar,
-            bundle=deps.bundle,
-        )
 
-    queue.register("run", run_button, tell_user)
+        def send(outcome: Outcome | None) -> None:
+            assert outcome is not None
+            done_already(reply, outcome, redo)
+            deliver(
+                outcome,
+                ctx=ctx,
+                port=SlackChat(client),
+                reply_to_actor=reply,
+                trigger=body.get("trigger_id"),
+                email=deps.email,
+                calendar=deps.calendar,
+                bundle=deps.bundle,
+            )
+
+        return later(send, outcome, ctx)
+
+    queue.register("run", run_button, tell_user, batch=True)
 
     @app.action(re.compile(r"^cg\.run:"))
     def on_run(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
         queue.accept("run", slim("run", body, context.team_id))
         ack()
 
-    def run_dismiss(body: dict[str, Any], redo: bool) -> None:
-        respond_to(body)(delete_original=True)
+    def run_dismiss(body: dict[str, Any], redo: bool) -> Later | None:
+        def send(_: Outcome | None) -> None:
+            respond_to(body)(delete_original=True)
 
-    queue.register("dismiss", run_dismiss, lambda body, m: None)
+        return later(send, None, None)
+
+    queue.register("dismiss", run_dismiss, lambda body, m: None, batch=True)
 
     @app.action(re.compile(r"^cg\.dismiss:"))
     def on_dismiss(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
@@ -268,11 +297,13 @@ def register(app: App, deps: SlackDeps) -> None:
     def tell_form(body: dict[str, Any], m: Message) -> None:
         SlackChat(client_for(body)).direct_message(body["user"]["id"], m)
 
-    def run_form(body: dict[str, Any], redo: bool) -> None:
+    def run_form(body: dict[str, Any], redo: bool) -> Later | None:
         client = client_for(body)
         command, channel = parse_form(body)
         user = body["user"]["id"]
-        ctx = deps.context(client, user, channel, request_key(body) or f"view:{body['view']['id']}")
+        ctx = deps.context(
+            client, user, channel, request_key(body) or f"view:{body['view']['id']}", defer=queue.batched
+        )
         outcome = handle(ctx, command)
         port = SlackChat(client)
 
@@ -285,19 +316,23 @@ def register(app: App, deps: SlackDeps) -> None:
                     log.info("ephemeral reply fell back to DM", extra={"error": type(exc).__name__})
             port.direct_message(user, m)
 
-        done_already(tell, outcome, redo)
-        deliver(
-            outcome,
-            ctx=ctx,
-            port=port,
-            reply_to_actor=tell,
-            trigger=body.get("trigger_id"),
-            email=deps.email,
-            calendar=deps.calendar,
-            bundle=deps.bundle,
-        )
+        def send(outcome: Outcome | None) -> None:
+            assert outcome is not None
+            done_already(tell, outcome, redo)
+            deliver(
+                outcome,
+                ctx=ctx,
+                port=port,
+                reply_to_actor=tell,
+                trigger=body.get("trigger_id"),
+                email=deps.email,
+                calendar=deps.calendar,
+                bundle=deps.bundle,
+            )
 
-    queue.register("form", run_form, tell_form)
+        return later(send, outcome, ctx)
+
+    queue.register("form", run_form, tell_form, batch=True)
 
     @app.view(FORM_CALLBACK)
     def on_form(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
