@@ -29,7 +29,7 @@ def locked() -> dict[str, str]:
     """Package name -> pinned version, from the lock."""
     out = {}
     for line in LOCK.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^ \\]+)", line)
+        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^ \\]+)", line)
         if m:
             out[_name(m.group(1))] = m.group(2)
     return out
