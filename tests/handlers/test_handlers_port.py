@@ -24,12 +24,14 @@ CHAT = Path(__file__).resolve().parents[2] / "bot" / "chat.py"
 #: The handler modules bot/chat.py may use: the reply types, the Context type and the small
 #: use-case functions it calls while delivering.
 # handlers.i18n is pure (the catalogue and rendering, no storage): deliver words its own notes.
+# handlers.language: who reads which language (user_voice, channel_voice), asked while delivering.
 ALLOWED_HANDLERS = {
     "handlers.replies",
     "handlers.common",
     "handlers.cases",
     "handlers.summary",
     "handlers.i18n",
+    "handlers.language",
 }
 
 

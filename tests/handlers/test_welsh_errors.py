@@ -64,7 +64,6 @@ def test_a_welsh_reader_gets_each_error_in_welsh_with_an_example(
     assert "Try `" not in said and "I couldn't" not in said
 
 
-@pytest.mark.xfail(reason="meetings.py's working-time warnings are translated on branch i-cy-meet")
 def test_a_welsh_reader_is_told_about_a_weekend_in_welsh(ctx: CtxFactory, store: Store) -> None:
     setup_case(ctx, store)
     run(ctx(channel=CHANNEL), "language cy")
