@@ -58,7 +58,7 @@ from sqlmodel import col
 from bot.clock import Clock
 from bot.port import ChatError, ChatPort
 from handlers.common import Context, is_family, rules_for
-from handlers.i18n import Voice, voiced
+from handlers.i18n import Voice, _, verbatim, voiced
 from handlers.language import address_voice, profile_channel_voice
 from handlers.nags import digest, render
 from handlers.replies import Message, RefreshBundle
@@ -348,7 +348,7 @@ class Delivery:
                 message = replace(
                     message,
                     buttons=(),
-                    detail=(*message.detail, "Only the core group can record this; pass it on to them."),
+                    detail=(*message.detail, _("Only the core group can record this; pass it on to them.")),
                 )
             result = self._send_one(rid, case, fresh, dest, message, attempts, now)
             if result.outcome == "retry":
@@ -399,7 +399,7 @@ class Delivery:
                 "channel",
                 channel,
                 thread_key=thread,
-                note="For the lead social worker's manager: no chat id is recorded for them.",
+                note=_("For the lead social worker's manager: no chat id is recorded for them."),
             )
         if aud.startswith("manager:"):
             # The chase's second step: the named line manager of whoever was chased first.
@@ -413,7 +413,9 @@ class Delivery:
                 "channel",
                 channel,
                 thread_key=thread,
-                note=f"For the {role}'s line manager: no chat id is recorded for them.",
+                note=_(
+                    "For the {role}'s line manager: no chat id is recorded for them.", role=verbatim(role)
+                ),
             )
         # The same resolution the sweep used to plan the row (no chair: the lead social worker).
         member = audience_member(aud, o.planned.subject, facts)
@@ -423,7 +425,10 @@ class Delivery:
                 "channel",
                 channel,
                 thread_key=thread,
-                note=f"For the {_label(aud.split(':')[0])}: nobody with a chat id holds this role.",
+                note=_(
+                    "For the {role}: nobody with a chat id holds this role.",
+                    role=verbatim(_label(aud.split(":")[0])),
+                ),
             )
         return self._person(person, people, platform, channel, thread, today)
 
@@ -446,7 +451,11 @@ class Delivery:
                     return Destination(
                         "dm",
                         str(at or cover_mail),
-                        note=f"Sent to you as cover: the {_label(person.role)} (member {person.id}) is away.",
+                        note=_(
+                            "Sent to you as cover: the {role} (member {number}) is away.",
+                            role=verbatim(_label(person.role)),
+                            number=person.id,
+                        ),
                         via=None if at else self._via,
                     )
             mgr = person.manager_address(platform)
@@ -455,8 +464,11 @@ class Delivery:
                 return Destination(
                     "dm",
                     mgr or mail or "",
-                    note=f"Sent to you as line manager: the {_label(person.role)} "
-                    f"(member {person.id}) is away.",
+                    note=_(
+                        "Sent to you as line manager: the {role} (member {number}) is away.",
+                        role=verbatim(_label(person.role)),
+                        number=person.id,
+                    ),
                     via=None if mgr else self._via,
                     outsider=True,
                 )
@@ -464,9 +476,12 @@ class Delivery:
                 "channel",
                 channel,
                 thread_key=thread,
-                note=f"For the core group: the {_label(person.role)} (member "
-                f"{person.id}) is away, with no cover or line manager "
-                "recorded.",
+                note=_(
+                    "For the core group: the {role} (member {number}) is away, with no cover or line "
+                    "manager recorded.",
+                    role=verbatim(_label(person.role)),
+                    number=person.id,
+                ),
             )
         # The member's address on this port's channel kind: a new kind of channel is reached
         # by registering its adapter, with no branch here.
@@ -480,8 +495,11 @@ class Delivery:
             "channel",
             channel,
             thread_key=thread,
-            note=f"For the {_label(person.role)} (member {person.id}), who is not "
-            "on chat: please pass it on.",
+            note=_(
+                "For the {role} (member {number}), who is not on chat: please pass it on.",
+                role=verbatim(_label(person.role)),
+                number=person.id,
+            ),
         )
 
     @property
@@ -522,7 +540,7 @@ class Delivery:
         if note and o.planned.kind in _ANSWERED_BY_THEM:
             # A cover or manager pressing "Attending" would answer for themselves: no buttons.
             message = replace(
-                message, buttons=(), detail=(*message.detail, "Only they can answer this; pass it on.")
+                message, buttons=(), detail=(*message.detail, _("Only they can answer this; pass it on."))
             )
         return message
 

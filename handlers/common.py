@@ -525,6 +525,20 @@ _STORAGE_SENTENCES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
         re.compile(r"^Member (?P<id>\S+) is not \(or no longer\) in (?P<reference>\S+)'s core group\.$"),
         N_("Member {id} is not (or no longer) in {reference}'s core group."),
     ),
+    (
+        re.compile(
+            r"^(?P<reference>\S+) can't start on (?P<start>\S+): "
+            r"a visit is recorded on (?P<day>\S+), before it\.$"
+        ),
+        N_("{reference} can't start on {start}: a visit is recorded on {day}, before it."),
+    ),
+    (
+        re.compile(
+            r"^(?P<reference>\S+) can't start on (?P<start>\S+): "
+            r"a meeting is recorded on (?P<day>\S+), before it\.$"
+        ),
+        N_("{reference} can't start on {start}: a meeting is recorded on {day}, before it."),
+    ),
 )
 
 

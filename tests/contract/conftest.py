@@ -26,3 +26,17 @@ def every_adapter(sqlite_template: Path, tmp_path: Path) -> Iterator[dict[str, D
         yield {
             name: stack.enter_context(driver_for(name, sqlite_template, tmp_path / name)) for name in ADAPTERS
         }
+
+
+@pytest.fixture(autouse=True)
+def _nothing_bypasses_the_catalogue() -> Iterator[None]:
+    """Issue 14: every text a reader is sent in the contract suite — replies, forms, channel
+    posts, the pinned summary, reminders — is a catalogue sentence (or marked as data with
+    `verbatim`). A sentence written as a plain `str`, or glued from translated pieces, would
+    reach a Welsh reader in English; here it fails the test that sent it, whatever its language."""
+    from handlers.i18n import watching_for_leaks
+
+    with watching_for_leaks() as leaks:
+        yield
+    texts = sorted({text for text, _message in leaks})
+    assert not texts, f"{len(texts)} text(s) bypassed the Welsh catalogue: {texts[:20]}"

@@ -69,14 +69,14 @@ def test_each_member_reads_their_own_language_and_the_channel_both(adapter: Driv
         t for s, step in zip(said, WELSH_STORY, strict=True) if step.who == "lead" for t in s.private
     ]
     assert lead_private and not _english_lines(lead_private), _english_lines(lead_private)
-    assert said[1].private[0].startswith("Byddaf yn ysgrifennu atoch yn Cymraeg")
+    assert said[1].private[0].startswith("Byddaf yn ysgrifennu atoch yn Gymraeg")
 
     # The teacher, not asked yet, is asked in both languages; their answer is in Welsh.
     ask = said[3].dms["teacher"]
     assert len(ask) == 1 and ask[0].startswith("CG-0001: pa iaith hoffech chi")
     assert "CG-0001: which language would you like me to use with you?" in ask[0]
     assert "hv" not in said[2].dms  # lang:en given when she was added: not asked
-    assert said[4].private[0].startswith("Byddaf yn ysgrifennu atoch yn Cymraeg")
+    assert said[4].private[0].startswith("Byddaf yn ysgrifennu atoch yn Gymraeg")
 
     # The English-speaking health visitor's own replies: English.
     hv_private = said[7].private

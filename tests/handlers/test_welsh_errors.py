@@ -55,7 +55,7 @@ def test_a_welsh_reader_gets_each_error_in_welsh_with_an_example(
     ctx: CtxFactory, store: Store, line: str, welsh: str, example: str
 ) -> None:
     setup_case(ctx, store)
-    assert "Byddaf yn ysgrifennu atoch yn Cymraeg" in text(run(ctx(channel=CHANNEL), "language cy"))
+    assert "Byddaf yn ysgrifennu atoch yn Gymraeg" in text(run(ctx(channel=CHANNEL), "language cy"))
     with watching_for_leaks() as leaks:
         said = text(run(ctx(channel=CHANNEL), line))
     assert leaks == [], [t for t, _m in leaks]

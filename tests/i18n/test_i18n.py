@@ -25,7 +25,7 @@ TUESDAY = date(2027, 1, 5)
 def test_a_sentence_is_its_english_until_it_is_read_in_welsh() -> None:
     text = _("I'll write to you in {language} from now on.", language="Cymraeg")
     assert text == "I'll write to you in Cymraeg from now on."
-    assert localise(text, "cy") == "Byddaf yn ysgrifennu atoch yn Cymraeg o hyn ymlaen."
+    assert localise(text, "cy") == "Byddaf yn ysgrifennu atoch yn Gymraeg o hyn ymlaen."
     assert localise("CG-0001", "cy") == "CG-0001"  # not from the catalogue: as it is
 
 
@@ -80,7 +80,7 @@ def test_a_bilingual_message_is_welsh_first_then_english() -> None:
         (Button(_("workspace"), "cg.run", "status"),),
     )
     both = bilingual(m)
-    assert both.preview == "Byddaf yn ysgrifennu atoch yn Cymraeg o hyn ymlaen."
+    assert both.preview == "Byddaf yn ysgrifennu atoch yn Gymraeg o hyn ymlaen."
     assert both.detail == ("CG-0001", BILINGUAL_RULE, "I'll write to you in Cymraeg from now on.")
     assert both.buttons[0].label == "gweithle / workspace"
     # Nothing to translate: said once.
@@ -95,3 +95,16 @@ def test_sentences_survive_copying_and_pickling() -> None:
     for other in (copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
         assert other == text
         assert localise(other, "cy") == localise(text, "cy")
+
+
+def test_the_leak_watch_catches_a_sentence_that_bypassed_the_catalogue() -> None:
+    """What the contract suite's guard (tests/contract/conftest.py) relies on: an f-string or a
+    plain English line reaching a reader is recorded; a catalogue sentence, data marked with
+    `verbatim` (a name, a reference) are not."""
+    from handlers.i18n import verbatim, voiced, watching_for_leaks
+
+    glued = _("{reference} is already open.", reference="CG-0001") + " Ask the chair."
+    with watching_for_leaks() as leaks:
+        voiced(Message(_("{reference} is already open.", reference="CG-0001"), (verbatim("CG-0001"),)), "cy")
+        voiced(Message(verbatim("Dr Example"), (f"Meeting {1} moved.", glued)), "both")
+    assert [text for text, _message in leaks] == ["Meeting 1 moved.", glued]

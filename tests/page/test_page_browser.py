@@ -173,6 +173,6 @@ def test_a_welsh_members_page_in_a_real_browser_and_its_language_switch(
     browser.get(asked_cy.url + cy[cy.index("/l/") :])
     heading(browser, "Pa iaith hoffech chi i mi ei defnyddio gyda chi?")
     browser.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
-    heading(browser, "Byddaf yn ysgrifennu atoch yn Cymraeg o hyn ymlaen.")
+    heading(browser, "Byddaf yn ysgrifennu atoch yn Gymraeg o hyn ymlaen.")
     with asked_cy.session.store.read() as s:
         assert repo.language_of_address(s, "email", "parent@example.org") == "cy"

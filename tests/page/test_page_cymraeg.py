@@ -101,7 +101,7 @@ def test_the_parents_language_question_opens_a_page_that_asks_then_sets_it(asked
             english.text
         )
         done = browser.post(cy, data={"csrf": csrf(asks.text)})
-    assert done.status_code == 200 and "Byddaf yn ysgrifennu atoch yn Cymraeg o hyn ymlaen." in unescape(
+    assert done.status_code == 200 and "Byddaf yn ysgrifennu atoch yn Gymraeg o hyn ymlaen." in unescape(
         done.text
     )
     assert language_of(asked_cy, PARENT) == "cy"
