@@ -92,15 +92,48 @@ class _StatusCache:
 STATUS_CACHE = _StatusCache()
 
 
+class _MemberCache:
+    """Who was found a current member of a case, by (database, case, record version, day, kind,
+    address). Every change to a membership (added, removed, left, address changed, case closed)
+    is an audit event of the case, so it changes the version and a removed member misses here and
+    is refused by the database at once, in this process or any other. Only successes are kept."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._items: OrderedDict[tuple[object, ...], None] = OrderedDict()
+        self._lock = Lock()
+        self._size = size
+
+    def __contains__(self, key: tuple[object, ...]) -> bool:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return True
+            return False
+
+    def add(self, key: tuple[object, ...]) -> None:
+        with self._lock:
+            self._items[key] = None
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+MEMBER_CACHE = _MemberCache()
+
+
 def status(ctx: Context, cmd: Status) -> Outcome:
     with ctx.read() as s:
         case = resolve_case(s, ctx, cmd.case)
-        member_of(s, ctx, case)
         assert case.id is not None
+        url = str(ctx.store.engine.url)
+        version = case_version(s, case)
+        who = (url, case.id, version, ctx.today, ctx.actor.kind, ctx.actor.user_id)
+        if who not in MEMBER_CACHE:
+            member_of(s, ctx, case)
+            MEMBER_CACHE.add(who)
         key = (
-            str(ctx.store.engine.url),
+            url,
             case.id,
-            case_version(s, case),
+            version,
             ctx.now.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M"),
             ctx.config.email,
         )

@@ -383,11 +383,30 @@ def member_by_address(
     """The current member of this case with that address on that channel kind (NotAMember if
     none)."""
     kind = check_kind(kind)
-    for m in members(session, reference, on=on):
-        if m.address(kind) == address:
+    if kind == EMAIL_KIND:
+        for m in members(session, reference, on=on):
+            if m.address(kind) == address:
+                return m
+            if m.email and m.email.lower() == address.lower():
+                return m  # the email column is that kind's address (models.EMAIL_KIND)
+        raise NotAMember(address, normalise_reference(reference))
+    # A chat address: one indexed lookup (ix_member_address_kind_address) rather than loading
+    # every member of the case. A member has at most one address per (whose, kind).
+    case = load_case(session, reference, writable=False)
+    stmt = (
+        select(Member)
+        .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+        .where(
+            col(Member.case_id) == case.id,
+            col(MemberAddress.kind) == kind,
+            col(MemberAddress.address) == address,
+            col(MemberAddress.whose) == "member",
+        )
+        .order_by(col(Member.id))
+    )
+    for m in session.scalars(stmt):
+        if (m.left_on is None) if on is None else m.active_on(on):
             return m
-        if kind == EMAIL_KIND and m.email and m.email.lower() == address.lower():
-            return m  # the email column is that kind's address (models.EMAIL_KIND)
     raise NotAMember(address, normalise_reference(reference))
 
 
