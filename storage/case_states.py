@@ -142,8 +142,7 @@ def set_replan(session: Session, moments: Iterable[tuple[int, int, datetime]]) -
         process = table.c.replan_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         converted: dict[datetime, object] = {}
         ats = []
-        for v in values:
-            at = v["at"]
+        for _cid, _rev, at in ((v["case"], v["rev"], cast(datetime, v["at"])) for v in values):
             got = converted.get(at)
             if got is None:
                 got = converted[at] = process(at) if process is not None else at

@@ -34,6 +34,7 @@ from bot.calendar.invite import Invite, body_text, london_wall, subject
 from bot.calendar.port import CalendarError, SlotOffer, SlotRequest
 from bot.calendar.slots import Busy, offer_slots
 from bot.ops.metrics import graph_failed
+from handlers.i18n import _
 from scheduling.hours import local
 
 if TYPE_CHECKING:
@@ -385,7 +386,7 @@ class GraphCalendar:
             )
         )
         if not emails:
-            return offer_slots(request, None, note="no member has an email address")
+            return offer_slots(request, None, note=_("no member has an email address"))
         end = local(request.deadline + timedelta(days=1), time(0, 0))
         start = min(request.earliest, end)
         try:
@@ -393,8 +394,12 @@ class GraphCalendar:
                 emails, start, end, request.step
             )
         except CalendarError as err:
-            return offer_slots(request, None, note=f"free/busy could not be read: {err.message}")
+            return offer_slots(
+                request, None, note=_("free/busy could not be read: {problem}", problem=err.message)
+            )
         known: dict[str, Busy] = dict(busy)
         if not known:
-            return offer_slots(request, None, note="no member's calendar is in the organiser's organisation")
-        return offer_slots(request, known, note="others are outside the organiser's organisation")
+            return offer_slots(
+                request, None, note=_("no member's calendar is in the organiser's organisation")
+            )
+        return offer_slots(request, known, note=_("others are outside the organiser's organisation"))

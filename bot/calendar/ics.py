@@ -24,6 +24,7 @@ from bot.calendar.invite import Invite, body_text, subject, when_text, where_tex
 from bot.calendar.port import SlotOffer, SlotRequest
 from bot.calendar.slots import offer_slots
 from bot.clock import Clock, system_clock
+from handlers.i18n import _
 
 PRODID = "-//coregroup//coregroup calendar 1.0//EN"
 TZID = "Europe/London"
@@ -205,4 +206,4 @@ class IcsCalendar:
         )
 
     async def find_slots(self, request: SlotRequest) -> SlotOffer:
-        return offer_slots(request, None, note="no Microsoft Graph connection, so calendars are not read")
+        return offer_slots(request, None, note=_("no Microsoft Graph connection, so calendars are not read"))

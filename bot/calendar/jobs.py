@@ -50,13 +50,13 @@ from bot.calendar.sync import Action, SyncResult, sync_invitation
 from bot.calendar.worker import CalendarWorker
 from bot.clock import Clock
 from bot.port import ChatError, ChatPort, FileUploads
+from handlers.i18n import _, short_day
 from handlers.invitations import CALENDAR_RULE
 from handlers.parse import ScheduleMeeting, to_text
 from handlers.replies import Button, Message, OfferSlots, SyncInvitation
 from scheduling.hours import local
 from scheduling.london import LONDON
 from scheduling.roles import FAMILY_KINDS
-from scheduling.wording import short_date
 from storage import outbox
 from storage import repository as repo
 from storage.db import Store
@@ -536,7 +536,7 @@ async def _logged(job: Awaitable[T], what: str) -> T | None:
 
 def slot_message(reference: str, offer: SlotOffer, venue: str | None, deadline: date) -> Message:
     """The offer as a channel message: each slot a button that books it (`cg.run`)."""
-    lines = offer.message.split("\n")
+    lines = offer.lines
     buttons: list[Button] = []
     for i, slot in enumerate(offer.slots):
         start = slot.starts_at.astimezone(LONDON)
@@ -544,21 +544,26 @@ def slot_message(reference: str, offer: SlotOffer, venue: str | None, deadline: 
             case=reference, day=start.date(), at=start.time().replace(second=0), venue=venue
         )
         buttons.append(
-            Button(f"Book {short_date(start.date())} {start:%H:%M}", "cg.run", to_text(cmd), primary=i == 0)
+            Button(
+                _("Book {day} {time}", day=short_day(start.date()), time=f"{start:%H:%M}"),
+                "cg.run",
+                to_text(cmd),
+                primary=i == 0,
+            )
         )
     if not offer.fits:
-        buttons.append(Button("Book another date", "cg.run", f"meeting case:{reference}"))
-    basis = (
-        "Times checked against calendars (free/busy)"
-        if offer.basis == "free/busy"
-        else "Times from working hours only; calendars were not read"
-    )
-    return Message(
-        lines[0],
-        tuple(line for line in lines[1:] if line),
-        tuple(buttons),
-        (f"{basis} · next core group due by {short_date(deadline)}",),
-    )
+        buttons.append(Button(_("Book another date"), "cg.run", f"meeting case:{reference}"))
+    if offer.basis == "free/busy":
+        context = _(
+            "Times checked against calendars (free/busy) · next core group due by {day}",
+            day=short_day(deadline),
+        )
+    else:
+        context = _(
+            "Times from working hours only; calendars were not read · next core group due by {day}",
+            day=short_day(deadline),
+        )
+    return Message(lines[0], tuple(line for line in lines[1:] if line), tuple(buttons), (context,))
 
 
 def _newest_stage(s: Any, row: _Row) -> int:

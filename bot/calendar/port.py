@@ -78,9 +78,14 @@ class SlotOffer:
     basis: Literal["free/busy", "working hours"]
     #: False when no slot with the lead social worker fits before the deadline.
     fits: bool
-    #: Plain text for the channel (first line works as a notification preview).
-    message: str
+    #: The lines for the channel, catalogue sentences (the first works as a notification preview).
+    lines: tuple[str, ...]
     checked: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """The offer as plain English text, a line each (logs and tests)."""
+        return "\n".join(self.lines)
 
 
 @runtime_checkable

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 
-from bot.calendar.invite import KIND_LABELS
 from bot.calendar.port import Slot, SlotOffer, SlotRequest
+from handlers.i18n import _, long_day
+from handlers.words import meeting_label
 from scheduling.calendar import DateOutOfRange, calendar_for
 from scheduling.hours import local
 from scheduling.london import LONDON
-from scheduling.wording import long_date
 
 Busy = Sequence[tuple[datetime, datetime]]
 
@@ -46,19 +46,23 @@ def _free(busy: Busy, start: datetime, end: datetime) -> bool:
 
 
 def _hours_text(req: SlotRequest) -> str:
-    return f"{req.hours.start:%H:%M}–{req.hours.end:%H:%M} on working days"
+    return _("{start}–{end} on working days", start=f"{req.hours.start:%H:%M}", end=f"{req.hours.end:%H:%M}")
 
 
 def _slot_line(slot: Slot) -> str:
+    """One suggested time, a whole sentence in the catalogue for each case (no glued pieces)."""
     s, e = slot.starts_at.astimezone(LONDON), slot.ends_at.astimezone(LONDON)
-    line = f"• {long_date(s.date())}, {s:%H:%M}–{e:%H:%M}"
-    if slot.checked:
-        line += (
-            " — everyone checked is free"
-            if slot.free == slot.checked
-            else f" — {slot.free} of {slot.checked} checked are free"
-        )
-    return line
+    when = {"day": long_day(s.date()), "start": f"{s:%H:%M}", "end": f"{e:%H:%M}"}
+    if not slot.checked:
+        return _("• {day}, {start}–{end}", **when)
+    if slot.free == slot.checked:
+        return _("• {day}, {start}–{end} — everyone checked is free", **when)
+    return _(
+        "• {day}, {start}–{end} — {free} of {checked} checked are free",
+        free=slot.free,
+        checked=slot.checked,
+        **when,
+    )
 
 
 def _pick(scored: list[Slot], n: int) -> tuple[Slot, ...]:
@@ -84,17 +88,23 @@ def _pick(scored: list[Slot], n: int) -> tuple[Slot, ...]:
 def offer_slots(req: SlotRequest, busy: Mapping[str, Busy] | None = None, note: str = "") -> SlotOffer:
     """Slots for the next meeting. `busy` holds free/busy for the addresses it could be read for
     (absent = unknown); None means none could be read. `note` explains a fallback."""
-    label = KIND_LABELS.get(req.kind, "meeting")
-    deadline = long_date(req.deadline)
+    label = meeting_label(req.kind, "invitation")
+    deadline = long_day(req.deadline)
+    ref = req.case_ref
     starts = list(candidate_starts(req))
     if not starts:
         return SlotOffer(
             slots=(),
             basis="working hours" if not busy else "free/busy",
             fits=False,
-            message=(
-                f"{req.case_ref}: no working time is left before the deadline for the next {label} "
-                f"({deadline}). Book the earliest date you can and note why it is late."
+            lines=(
+                _(
+                    "{reference}: no working time is left before the deadline for the next {meeting} "
+                    "({deadline}). Book the earliest date you can and note why it is late.",
+                    reference=ref,
+                    meeting=label,
+                    deadline=deadline,
+                ),
             ),
         )
 
@@ -114,13 +124,20 @@ def offer_slots(req: SlotRequest, busy: Mapping[str, Busy] | None = None, note: 
             if cur is None or (cur.astimezone(LONDON).time() != preferred and here == preferred):
                 by_day[d] = t
         slots = tuple(Slot(t, t + req.duration) for _, t in sorted(by_day.items())[: req.max_slots])
-        why = note or "free/busy could not be read for these members"
-        lines = [
-            f"{req.case_ref}: times for the next {label} before {deadline}, from working hours only "
-            f"({_hours_text(req)}; {why}). Check them with the lead social worker before booking:",
+        why = note or _("free/busy could not be read for these members")
+        lines = (
+            _(
+                "{reference}: times for the next {meeting} before {deadline}, from working hours only "
+                "({hours}; {why}). Check them with the lead social worker before booking:",
+                reference=ref,
+                meeting=label,
+                deadline=deadline,
+                hours=_hours_text(req),
+                why=why,
+            ),
             *(_slot_line(s) for s in slots),
-        ]
-        return SlotOffer(slots=slots, basis="working hours", fits=True, message="\n".join(lines))
+        )
+        return SlotOffer(slots=slots, basis="working hours", fits=True, lines=lines)
 
     scored: list[Slot] = []
     for t in starts:
@@ -136,23 +153,35 @@ def offer_slots(req: SlotRequest, busy: Mapping[str, Busy] | None = None, note: 
             basis="free/busy",
             fits=False,
             checked=checked,
-            message=(
-                f"{req.case_ref}: no time before {deadline} suits the lead social worker "
-                f"({_hours_text(req)}), so the next {label} cannot be booked inside its deadline "
-                "from their calendar. Ask them to free some time, or book the earliest date after "
-                "the deadline and note why it is late."
+            lines=(
+                _(
+                    "{reference}: no time before {deadline} suits the lead social worker "
+                    "({hours}), so the next {meeting} cannot be booked inside its deadline "
+                    "from their calendar. Ask them to free some time, or book the earliest date after "
+                    "the deadline and note why it is late.",
+                    reference=ref,
+                    deadline=deadline,
+                    hours=_hours_text(req),
+                    meeting=label,
+                ),
             ),
         )
 
     slots = _pick(scored, req.max_slots)
     unchecked = len(people) - len(checked)
-    basis_text = f"free/busy of {len(checked)} of {len(people)} members"
+    basis = _("free/busy of {checked} of {people} members", checked=len(checked), people=len(people))
     if lsw is not None and lsw not in known:
-        basis_text += "; the lead social worker's calendar could not be read"
+        basis = _("{basis}; the lead social worker's calendar could not be read", basis=basis)
     if unchecked and note:
-        basis_text += f"; {note}"
-    lines = [
-        f"{req.case_ref}: times for the next {label} before {deadline} ({basis_text}):",
+        basis = _("{basis}; {note}", basis=basis, note=note)
+    lines = (
+        _(
+            "{reference}: times for the next {meeting} before {deadline} ({basis}):",
+            reference=ref,
+            meeting=label,
+            deadline=deadline,
+            basis=basis,
+        ),
         *(_slot_line(s) for s in slots),
-    ]
-    return SlotOffer(slots=slots, basis="free/busy", fits=True, message="\n".join(lines), checked=checked)
+    )
+    return SlotOffer(slots=slots, basis="free/busy", fits=True, lines=lines, checked=checked)

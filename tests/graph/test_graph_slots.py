@@ -105,3 +105,21 @@ def test_a_long_window_is_asked_in_pieces_graph_accepts(fake: FakeGraphServer, s
     calls = fake.graph_calls("POST", "/calendar/getSchedule")
     assert len(calls) == 4 and all(c.status == 200 for c in calls)
     assert offer.basis == "free/busy" and offer.fits
+
+
+def test_a_welsh_reader_gets_the_suggested_times_in_welsh() -> None:
+    """Issue 14: the offer's lines are catalogue sentences, so a Welsh channel reads them in
+    Welsh (dates written out, the meeting kind in Welsh) and the buttons say `Trefnu`."""
+    from bot.calendar.jobs import slot_message
+    from bot.calendar.slots import offer_slots
+    from handlers.i18n import localise_message, unlocalised
+
+    offer = offer_slots(_request(), None, note="")
+    message = slot_message("CG-0421", offer, None, date(2027, 1, 6))
+    assert unlocalised(message) == []
+    welsh = localise_message(message, "cy")
+    assert welsh.preview.startswith("CG-0421: amseroedd ar gyfer y ")
+    assert "o oriau gwaith yn unig" in welsh.preview and "Ionawr 2027" in welsh.preview
+    assert welsh.detail[0].startswith("• Dydd Iau 17 Rhagfyr 2026, 10:00")
+    assert welsh.buttons[0].label.startswith("Trefnu ")
+    assert welsh.context[0].startswith("Amseroedd o oriau gwaith yn unig")
