@@ -46,18 +46,21 @@ def profile_language(ctx: Context, reference: str | None) -> LanguageSettings:
     return load_profile(profile).language
 
 
-def user_voice(ctx: Context, user_id: str, reference: str | None) -> Voice:
-    """How the bot speaks to one person: their choice, else the case's profile default."""
+def user_voice(
+    ctx: Context, user_id: str, reference: str | None, settings: LanguageSettings | None = None
+) -> Voice:
+    """How the bot speaks to one person: their choice, else the case's profile default
+    (`settings`: the profile's, when the caller has read them already)."""
     with ctx.read() as s:
         chosen = repo.language_of_address(s, ctx.actor.kind, user_id)
     if chosen in ("en", "cy"):
         return "cy" if chosen == "cy" else "en"
-    return profile_language(ctx, reference).default
+    return (settings if settings is not None else profile_language(ctx, reference)).default
 
 
-def channel_voice(ctx: Context, reference: str | None) -> Voice:
+def channel_voice(ctx: Context, reference: str | None, settings: LanguageSettings | None = None) -> Voice:
     """How the case's channel is written: both languages where the profile says so."""
-    settings = profile_language(ctx, reference)
+    settings = settings if settings is not None else profile_language(ctx, reference)
     if settings.bilingual_channel:
         return "both"
     return settings.default
@@ -68,14 +71,22 @@ def localise_outcome(ctx: Context, outcome: Outcome) -> Outcome:
     if outcome.duplicate:
         return outcome
     ref = outcome.reference
-    actor = user_voice(ctx, ctx.actor.user_id, ref)
-    channel = channel_voice(ctx, ref)
+    # Each case's profile read once for the outcome, however many messages it holds.
+    read: dict[str | None, LanguageSettings] = {}
+
+    def settings(reference: str | None) -> LanguageSettings:
+        if reference not in read:
+            read[reference] = profile_language(ctx, reference)
+        return read[reference]
+
+    actor = user_voice(ctx, ctx.actor.user_id, ref, settings(ref))
+    channel = channel_voice(ctx, ref, settings(ref))
 
     def for_reply(r: Reply) -> Reply:
         if r.audience == "channel":
             voice = channel
         elif r.audience == "user" and r.user:
-            voice = user_voice(ctx, r.user, ref)
+            voice = user_voice(ctx, r.user, ref, settings(ref))
         else:
             voice = actor
         return replace(r, message=voiced(r.message, voice))
@@ -86,9 +97,9 @@ def localise_outcome(ctx: Context, outcome: Outcome) -> Outcome:
     effects = []
     for e in outcome.effects:
         if isinstance(e, CreateChannel):
-            e = replace(e, summary=voiced(e.summary, channel_voice(ctx, e.reference)))
+            e = replace(e, summary=voiced(e.summary, channel_voice(ctx, e.reference, settings(e.reference))))
         elif isinstance(e, RefreshSummary) and e.message is not None:
-            e = replace(e, message=voiced(e.message, channel_voice(ctx, e.reference)))
+            e = replace(e, message=voiced(e.message, channel_voice(ctx, e.reference, settings(e.reference))))
         elif isinstance(e, RefreshHome):
             voice = user_voice(ctx, e.user, None)
             e = replace(e, page=tuple(voiced(m, voice) for m in e.page))
