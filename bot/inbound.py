@@ -198,10 +198,8 @@ class InboundQueue:
             # The claims (attempt counts) are committed before the work: a batch that takes
             # the process down is not retried for ever (`max_attempts`).
             with self.store.transaction() as s:
-                for row_id in ids:
-                    got = inbound.claim(s, row_id, now=self.clock(), worker=self.name, lease=self.lease)
-                    if got is not None:
-                        rows.append(_detach(got))
+                got = inbound.claim_many(s, ids, now=self.clock(), worker=self.name, lease=self.lease)
+                rows.extend(_detach(r) for r in got)
             taken_ids = {r.id for r in rows}
             self._finished([i for i in ids if i not in taken_ids])  # done already, or elsewhere
         units: list[_Row] = []

@@ -53,8 +53,9 @@ def case_summary(s: Session, case: CoreGroup, ctx: Context, *, title: str | None
 
     title = title or _("core group summary")
     rules, obs = case_obligations(s, case, ctx.today)
-    people = {m.id: m for m in repo.members(s, case.reference, include_left=True)}
-    current = repo.members(s, case.reference, on=ctx.today)
+    everyone = repo.members(s, case.reference, include_left=True)
+    people = {m.id: m for m in everyone}
+    current = [m for m in everyone if m.active_on(ctx.today)]  # as `members(on=today)` gives
     lines = [
         _(
             "Follows **{profile}** ({nation}), {plan} plan, started {day}.",

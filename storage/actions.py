@@ -186,12 +186,28 @@ def open_actions_numbered(
     session: Session, reference: str, *, limit: int
 ) -> tuple[int, list[tuple[int, PlanAction]]]:
     """How many actions are open, and the first `limit` of them with their numbers: what the
-    pinned summary shows, in a few small queries however long the plan is."""
+    pinned summary shows, in two small queries however long the plan is (the numbers by a window
+    over the case's actions, counted in the database: `action_number` for each)."""
     case = load_case(session, reference, writable=False)
     mine = col(PlanAction.case_id) == case.id
     is_open = col(PlanAction.status) == "open"
     total = int(session.scalar(select(func.count()).select_from(PlanAction).where(mine, is_open)) or 0)
-    first = list(
-        session.scalars(select(PlanAction).where(mine, is_open).order_by(col(PlanAction.id)).limit(limit))
+    if not total:
+        return 0, []
+    numbered = (
+        select(
+            col(PlanAction.id).label("id"),
+            col(PlanAction.status).label("status"),
+            func.row_number().over(order_by=col(PlanAction.id)).label("number"),
+        )
+        .where(mine)
+        .subquery()
     )
-    return total, [(action_number(session, reference, a.id or 0), a) for a in first]
+    rows = session.execute(
+        select(PlanAction, numbered.c.number)
+        .join(numbered, numbered.c.id == col(PlanAction.id))
+        .where(numbered.c.status == "open")
+        .order_by(col(PlanAction.id))
+        .limit(limit)
+    ).all()
+    return total, [(int(number), action) for action, number in rows]

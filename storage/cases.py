@@ -26,6 +26,7 @@ from storage.common import (
     london_today,
     normalise_reference,
     record_audit,
+    remember_case,
     required_text,
     rowcount,
     snapshot_of,
@@ -143,13 +144,23 @@ def case_by_channel(session: Session, channel_id: str) -> CoreGroup:
     ).first()
     if case is None:
         raise UnknownChannel(channel_id)
+    remember_case(session, case)
     return case
 
 
 def conversation(session: Session, reference: str, kind: str) -> CaseConversation | None:
-    """Where the case is talked about on that channel kind, None if nowhere yet."""
-    case = load_case(session, reference, writable=False, closed_ok=True)
-    return _conversation(session, case_id_of(case), kind)
+    """Where the case is talked about on that channel kind, None if nowhere yet.
+
+    One query by reference (every message delivered asks where its case's channel is); the
+    case itself is read only when there is no such conversation, to tell "no case" apart."""
+    found = session.scalars(
+        select(CaseConversation)
+        .join(CoreGroup, col(CoreGroup.id) == col(CaseConversation.case_id))
+        .where(col(CoreGroup.reference) == normalise_reference(reference), col(CaseConversation.kind) == kind)
+    ).first()
+    if found is None:
+        load_case(session, reference, writable=False, closed_ok=True)  # UnknownCase if none
+    return found
 
 
 def _conversation(session: Session, case_id: int, kind: str) -> CaseConversation | None:

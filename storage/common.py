@@ -27,7 +27,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, SQLModel, col
 
 from scheduling.case import MEETING_KINDS
@@ -220,18 +222,59 @@ def load_case(
     """The case by reference; for a change, also locks its row and refuses a closed case.
 
     The row lock (PostgreSQL; SQLite has one writer anyway) serialises changes to one case, so
-    its snapshot is always recomputed from a consistent view.
+    its snapshot is always recomputed from a consistent view. A use case asks for its case many
+    times in one transaction (the membership check, the write, the summary: ten times a write),
+    so the transaction remembers it (`remember_case`): the same object the identity map would
+    give, without the query. A case read unlocked is read again, locked, for a change.
     """
     ref = normalise_reference(reference)
-    stmt = select(CoreGroup).where(col(CoreGroup.reference) == ref)
-    if writable:
-        stmt = stmt.with_for_update()
-    case = session.scalars(stmt).first()
-    if case is None:
-        raise UnknownCase(str(reference))
+    known = session.info.get(_CASES)
+    hit = None if known is None else known.get(ref)
+    if hit is not None and (hit[1] or not writable) and _still_here(hit[0]):
+        case = hit[0]
+    else:
+        stmt = select(CoreGroup).where(col(CoreGroup.reference) == ref)
+        if writable:
+            stmt = stmt.with_for_update()
+        found = session.scalars(stmt).first()
+        if found is None:
+            raise UnknownCase(str(reference))
+        case = found
+        # SQLite has no row locks: a write transaction there holds the whole file already.
+        remember_case(session, case, locked=writable or _one_writer(session))
     if writable and not closed_ok and case.status != "active":
         raise CaseClosed(case.reference)
     return case
+
+
+#: `Session.info` key: the cases this transaction has loaded, by reference: (case, row locked).
+_CASES: Final = "coregroup.cases"
+
+
+def remember_case(session: Session, case: CoreGroup, *, locked: bool = False) -> None:
+    """Let later `load_case` calls in this transaction use `case` (found some other way)."""
+    known = session.info.setdefault(_CASES, {})
+    was = known.get(case.reference)
+    locked = locked or _one_writer(session) or (was is not None and was[0] is case and was[1])
+    known[case.reference] = (case, locked)
+
+
+def _one_writer(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def _still_here(case: CoreGroup) -> bool:
+    state = inspect(case)
+    return not (state.deleted or state.detached or state.was_deleted)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_cases(session: OrmSession, transaction: SessionTransaction) -> None:
+    """A row lock ends with its transaction, and what another transaction wrote may differ, so
+    what `load_case` remembers lasts one transaction (a SAVEPOINT's end forgets it too; the
+    inner "subtransaction" every flush opens does not)."""
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_CASES, None)
 
 
 def case_id_of(case: CoreGroup) -> int:

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import Session, col
 
 from storage.errors import InvalidValue
@@ -50,20 +50,24 @@ def add(
 ) -> int:
     """Queue one request, leased to `worker` (the process that will hand it to its threads)."""
     _aware(now, "now")
-    row = InboundRequest(
-        platform=platform,
-        kind=kind,
-        body=body,
-        status="pending",
-        attempts=0,
-        available_at=now + lease,
-        claimed_by=worker,
-        created_at=now,
-    )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id
+    # A Core INSERT … RETURNING: the listener waits for it before acknowledging, and it needs
+    # the id only (no ORM object to build, flush and track).
+    table = InboundRequest.__table__  # type: ignore[attr-defined]
+    row_id = session.execute(
+        insert(table)
+        .values(
+            platform=platform,
+            kind=kind,
+            body=body,
+            status="pending",
+            attempts=0,
+            available_at=now + lease,
+            claimed_by=worker,
+            created_at=now,
+        )
+        .returning(table.c.id)
+    ).scalar_one()
+    return int(row_id)
 
 
 def claim(
@@ -71,11 +75,22 @@ def claim(
 ) -> InboundRequest | None:
     """Take one row for work: a pending row, or one whose lease has run out. None when it is
     gone (done) or another worker holds it; the conditional UPDATE makes the take atomic."""
+    taken = claim_many(session, [row_id], now=now, worker=worker, lease=lease)
+    return taken[0] if taken else None
+
+
+def claim_many(
+    session: Session, row_ids: list[int], *, now: datetime, worker: str, lease: timedelta = DEFAULT_LEASE
+) -> list[InboundRequest]:
+    """`claim` for a batch's rows in one conditional UPDATE … RETURNING (one statement, not two
+    a row): the rows taken, in the order asked; those gone or held elsewhere are left out."""
     _aware(now, "now")
-    taken = session.execute(
+    if not row_ids:
+        return []
+    stmt = (
         update(InboundRequest)
         .where(
-            col(InboundRequest.id) == row_id,
+            col(InboundRequest.id).in_(row_ids),
             or_(
                 col(InboundRequest.status) == "pending",
                 (col(InboundRequest.status) == "claimed") & (col(InboundRequest.available_at) <= now),
@@ -88,11 +103,11 @@ def claim(
             available_at=now + lease,
             attempts=InboundRequest.attempts + 1,
         )
-    ).rowcount  # type: ignore[attr-defined]
-    if not taken:
-        return None
-    row = session.get(InboundRequest, row_id, populate_existing=True)
-    return row
+        .returning(InboundRequest)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    order = {row_id: k for k, row_id in enumerate(row_ids)}
+    return sorted(session.scalars(stmt), key=lambda r: order.get(r.id or 0, 0))
 
 
 def claim_due(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import insort
-from typing import cast
+from typing import Final, cast
 
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session, col
@@ -11,6 +11,11 @@ from sqlmodel import Session, col
 from scheduling.case import Visit as CaseVisit
 from storage.models import CoreGroup, Visit
 from storage.states import CASE_COLUMNS, VISITS_PART, encode, is_current, load_states, visit_item
+
+#: What an audited change may be about (`record_audit(entity=…)`) that no part of the engine's
+#: `CaseState` is read from: the snapshot holds meetings, visits, case events and escalations
+#: (`storage.states.load_states`), and the case's own columns are read from its row.
+OUTSIDE_THE_STATE: Final = frozenset({"action", "member", "reminder", "report"})
 
 
 def refresh_snapshot(
@@ -25,8 +30,13 @@ def refresh_snapshot(
       `storage.visits.record_visit` writes visits;
     - no current snapshot (missing, older format): all of it from the tables.
 
+    - a change to a table the snapshot does not hold (`OUTSIDE_THE_STATE`: actions, members,
+      reminders, reports) with a current snapshot: nothing to recompute.
+
     tests/reminders/test_incremental.py checks the result against the tables after every change.
     """
+    if entity in OUTSIDE_THE_STATE and is_current(case.state_snapshot):
+        return
     session.flush()
     conn = session.connection()
     row = conn.execute(select(*CASE_COLUMNS).where(col(CoreGroup.id) == case.id)).one()
