@@ -185,6 +185,7 @@ def change_case(ctx: Context, cmd: ChangeCase) -> Outcome:
             case = repo.update_case(
                 s, case.reference, actor=ctx.actor.audit_id, now=ctx.now, profile=cmd.profile
             )
+            ctx.read_profiles.pop(case.reference, None)  # the answer follows the new profile
         if cmd.start is not None and cmd.start != case.start:
             # The storage layer re-reads the whole record as the engine does and refuses a
             # start after anything already recorded (a meeting, a visit, a review).

@@ -146,6 +146,12 @@ class Context:
     #: Leave each `RefreshSummary` unrendered: the adapter renders the case's summary once for a
     #: whole batch of writes (`handlers.dispatch.rendered_summaries`), not once per write.
     defer_summaries: bool = False
+    #: What this request has read of each case's profile name (from the case it resolved) and of
+    #: each reader's chosen language, for `handlers.language`: the outcome, its delivery and the
+    #: batch's summary ask again and again (a read each, ~5 a write). Cleared as each request
+    #: starts (`language.forget`); `change_case` forgets the profile it changes.
+    read_profiles: dict[str, str] = field(default_factory=dict, repr=False)
+    read_languages: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -181,16 +187,23 @@ def resolve_case(s: Session, ctx: Context, explicit: str | None) -> CoreGroup:
     """The case named in the command, else the case of the channel it was typed in."""
     if explicit:
         try:
-            return repo.get_case(s, explicit)
+            case = repo.get_case(s, explicit)
+            ctx.read_profiles[case.reference] = case.profile  # as below
+            return case
         except UnknownCase:
             # The same answer as for a case the person is not in: a refusal must not tell an
             # outsider which references exist.
             raise refusal_not_member(repo.normalise_reference(explicit)) from None
     if ctx.channel_id:
         try:
-            return repo.case_by_channel(s, ctx.channel_id)
+            case = repo.case_by_channel(s, ctx.channel_id)
         except UnknownChannel:
             pass
+        else:
+            # Its language settings, for the answer (`handlers.language`); `change_case`, the one
+            # use case that changes a profile, forgets this.
+            ctx.read_profiles[case.reference] = case.profile
+            return case
     raise CommandError(
         _("Which case? This isn't a core group's channel, so add the case reference."),
         f"{EXAMPLES['status']} CG-0001",

@@ -176,6 +176,7 @@ def rendered_summaries(ctx: Context, effects: list[RefreshSummary]) -> list[Refr
 def handle(ctx: Context, command: Command) -> Outcome:
     """Run one command, its messages rendered for each reader (`handlers.language`). Never
     raises for bad input, refusals or retries."""
+    language.forget(ctx)
     return language.localise_outcome(ctx, _handle(ctx, command))
 
 
@@ -210,5 +211,6 @@ def handle_text(ctx: Context, text: str) -> Outcome:
     try:
         command = parse(text)
     except CommandError as exc:
+        language.forget(ctx)
         return language.localise_outcome(ctx, only(error_message(exc, ctx.today)))
     return handle(ctx, command)

@@ -34,15 +34,24 @@ from storage.db import Store
 from storage.errors import StorageError
 
 
+def forget(ctx: Context) -> None:
+    """Start a request afresh: what the last one read (`Context.read_profiles`) may have changed."""
+    ctx.read_profiles.clear()
+    ctx.read_languages.clear()
+
+
 def profile_language(ctx: Context, reference: str | None) -> LanguageSettings:
     """The language settings of the case's profile; English throughout without a case."""
     if not reference:
         return LanguageSettings()
-    try:
-        with ctx.read() as s:
-            profile = repo.get_case(s, reference).profile
-    except StorageError:
-        return LanguageSettings()
+    profile = ctx.read_profiles.get(reference)
+    if profile is None:
+        try:
+            with ctx.read() as s:
+                profile = repo.get_case(s, reference).profile
+        except StorageError:
+            return LanguageSettings()
+        ctx.read_profiles[reference] = profile
     return load_profile(profile).language
 
 
@@ -51,8 +60,13 @@ def user_voice(
 ) -> Voice:
     """How the bot speaks to one person: their choice, else the case's profile default
     (`settings`: the profile's, when the caller has read them already)."""
-    with ctx.read() as s:
-        chosen = repo.language_of_address(s, ctx.actor.kind, user_id)
+    key = (ctx.actor.kind, user_id)
+    if key in ctx.read_languages:
+        chosen = ctx.read_languages[key]
+    else:
+        with ctx.read() as s:
+            chosen = repo.language_of_address(s, ctx.actor.kind, user_id)
+        ctx.read_languages[key] = chosen
     if chosen in ("en", "cy"):
         return "cy" if chosen == "cy" else "en"
     return (settings if settings is not None else profile_language(ctx, reference)).default
