@@ -14,7 +14,9 @@ With `--sigterm-at S` the bot gets SIGTERM S seconds in: it stops taking request
 after are refused and are not acknowledged: Slack would show an error and the user may resend),
 gets `--grace` seconds to finish, and is started again; the bench then waits until every
 acknowledged command is recorded. It prints acked vs recorded (and recorded twice), the
-latencies, and the machine's load average. A bench run by hand, not a timed test.
+latencies, the bot process's CPU per acknowledged write (user + system from /proc, every thread:
+a write's whole cost, acknowledgement, work and answer), and the machine's load average. A
+bench run by hand, not a timed test.
 """
 
 from __future__ import annotations
@@ -114,6 +116,14 @@ class Bot:
                 raise SystemExit("serve did not start")
             time.sleep(0.05)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the bot's process has used so far (Linux /proc), its threads too."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self, timeout: float) -> int:
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -194,6 +204,7 @@ def run(
             say(f"restarted {time.monotonic() - t0:.1f} s after the SIGTERM")
             stopped.set()
 
+        cpu_before = bot.cpu_seconds()
         began = time.monotonic()
         stopper: threading.Thread | None = None
         with ThreadPoolExecutor(max_workers=100) as pool:
@@ -242,6 +253,10 @@ def run(
                 break
             time.sleep(0.2)
         finished = time.monotonic() - began
+        # CPU of the bot's process per acknowledged write (one process: without a restart).
+        cpu_per_write = (
+            (bot.cpu_seconds() - cpu_before) / max(1, len(acked)) if len(bots) == 1 else float("nan")
+        )
         rec = recorded()
         rep = replied()
         bot.stop(timeout=grace + 30)
@@ -267,6 +282,7 @@ def run(
         "reply_p99": _pct(reply_lat, 99),
         "reply_max": max(reply_lat, default=float("nan")),
         "all_done_after": finished,
+        "cpu_per_write": cpu_per_write,
         "load_before": load_before,
         "load_after": os.getloadavg(),
     }
@@ -284,6 +300,7 @@ def run(
         f"reply latency p50 {result['reply_p50']:.2f} s  p99 {result['reply_p99']:.2f} s  "
         f"max {result['reply_max']:.2f} s; everything done {finished:.1f} s after the first send"
     )
+    say(f"bot CPU per write {cpu_per_write * 1000:.1f} ms (user + system of the serve process)")
     say(
         f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}; "
         f"after {result['load_after'][0]:.2f} {result['load_after'][1]:.2f} "
