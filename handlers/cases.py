@@ -48,6 +48,9 @@ def channel_name(prefix: str, reference: str) -> str:
 
 def case_channel(ctx: Context, reference: str, kind: str) -> str | None:
     """The case's channel on that channel kind (None: no such case, or no channel there yet)."""
+    known = ctx.read_channels.get((reference, kind))
+    if known is not None:
+        return known  # the channel the request came from (`handlers.common.resolve_case`)
     with ctx.read() as s:
         try:
             return repo.channel_of(s, reference, kind)
@@ -57,6 +60,7 @@ def case_channel(ctx: Context, reference: str, kind: str) -> str | None:
 
 def link_channel(ctx: Context, reference: str, kind: str, channel_id: str) -> None:
     """Record the channel the adapter made (or linked) for the case, audited as the actor's."""
+    ctx.read_channels.pop((reference, kind), None)
     with ctx.store.transaction() as s:
         repo.link_channel(
             s, reference, actor=ctx.actor.audit_id, now=ctx.now, kind=kind, channel_id=channel_id

@@ -146,12 +146,15 @@ class Context:
     #: Leave each `RefreshSummary` unrendered: the adapter renders the case's summary once for a
     #: whole batch of writes (`handlers.dispatch.rendered_summaries`), not once per write.
     defer_summaries: bool = False
-    #: What this request has read of each case's profile name (from the case it resolved) and of
-    #: each reader's chosen language, for `handlers.language`: the outcome, its delivery and the
-    #: batch's summary ask again and again (a read each, ~5 a write). Cleared as each request
-    #: starts (`language.forget`); `change_case` forgets the profile it changes.
+    #: What this request has read of each case's profile name (from the case it resolved), of
+    #: its channel and of each reader's chosen language, for `handlers.language` and delivery:
+    #: the outcome, its delivery and the batch's summary ask again and again (a read each, ~6 a
+    #: write). Cleared as each request starts (`language.forget`); `change_case` forgets the
+    #: profile it changes, `link_channel` the channel.
     read_profiles: dict[str, str] = field(default_factory=dict, repr=False)
     read_languages: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    #: The channel (case reference, channel kind) the request was typed in, found by it.
+    read_channels: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -196,13 +199,15 @@ def resolve_case(s: Session, ctx: Context, explicit: str | None) -> CoreGroup:
             raise refusal_not_member(repo.normalise_reference(explicit)) from None
     if ctx.channel_id:
         try:
-            case = repo.case_by_channel(s, ctx.channel_id)
+            case, kind = repo.case_on_channel(s, ctx.channel_id)
         except UnknownChannel:
             pass
         else:
-            # Its language settings, for the answer (`handlers.language`); `change_case`, the one
-            # use case that changes a profile, forgets this.
+            # Its language settings and its channel, for the answer (`handlers.language`,
+            # `handlers.cases.case_channel`); `change_case`, the one use case that changes a
+            # profile, and `link_channel` forget theirs.
             ctx.read_profiles[case.reference] = case.profile
+            ctx.read_channels[(case.reference, kind)] = ctx.channel_id
             return case
     raise CommandError(
         _("Which case? This isn't a core group's channel, so add the case reference."),

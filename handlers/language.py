@@ -38,6 +38,7 @@ def forget(ctx: Context) -> None:
     """Start a request afresh: what the last one read (`Context.read_profiles`) may have changed."""
     ctx.read_profiles.clear()
     ctx.read_languages.clear()
+    ctx.read_channels.clear()
 
 
 def profile_language(ctx: Context, reference: str | None) -> LanguageSettings:

@@ -137,15 +137,21 @@ def case_version(session: Session, reference: str) -> int:
 
 def case_by_channel(session: Session, channel_id: str) -> CoreGroup:
     """The case linked to that channel, of whatever kind (UnknownChannel if none)."""
-    case = session.scalars(
-        select(CoreGroup)
+    return case_on_channel(session, channel_id)[0]
+
+
+def case_on_channel(session: Session, channel_id: str) -> tuple[CoreGroup, str]:
+    """The case linked to that channel and the channel's kind (UnknownChannel if none)."""
+    found = session.execute(
+        select(CoreGroup, col(CaseConversation.kind))
         .join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
         .where(col(CaseConversation.channel) == channel_id)
     ).first()
-    if case is None:
+    if found is None:
         raise UnknownChannel(channel_id)
+    case, kind = found
     remember_case(session, case)
-    return case
+    return case, kind
 
 
 def conversation(session: Session, reference: str, kind: str) -> CaseConversation | None:

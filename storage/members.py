@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col
 
 from storage.common import (
@@ -403,8 +404,11 @@ def member_by_address(
             col(MemberAddress.whose) == "member",
         )
         .order_by(col(Member.id))
+        # The member's addresses in the same query (the relationship would select them in a
+        # second one): every write checks its author here.
+        .options(joinedload(Member.addresses))  # type: ignore[arg-type]
     )
-    for m in session.scalars(stmt):
+    for m in session.scalars(stmt).unique():
         if (m.left_on is None) if on is None else m.active_on(on):
             return m
     raise NotAMember(address, normalise_reference(reference))

@@ -20,6 +20,7 @@ from storage.actions import (
 from storage.case_states import active_case_states, case_state, replan_all, set_replan
 from storage.cases import (
     case_by_channel,
+    case_on_channel,
     case_version,
     change_start,
     channel_of,
@@ -113,6 +114,7 @@ __all__ = [
     "cancel_meeting",
     "case_by_channel",
     "case_events",
+    "case_on_channel",
     "case_state",
     "case_version",
     "cases_for_address",
