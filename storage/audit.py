@@ -78,6 +78,12 @@ def _lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_LOCK_KEY})
 
 
+_EVENTS = AuditEvent.__table__  # type: ignore[attr-defined]
+#: Built once: the statement every write sends (its values are parameters).
+_INSERT_EVENT: Final = insert(_EVENTS).returning(_EVENTS.c.id)
+_LAST_HASH: Final = select(_EVENTS.c.hash).order_by(_EVENTS.c.id.desc()).limit(1)
+
+
 def append(
     session: Session,
     *,
@@ -94,7 +100,7 @@ def append(
     """Add one event to the chain in the caller's transaction."""
     _lock_chain(session)
     session.flush()
-    prev = session.execute(select(col(AuditEvent.hash)).order_by(col(AuditEvent.id).desc()).limit(1)).scalar()
+    prev = session.connection().execute(_LAST_HASH).scalar()
     at = now.astimezone(UTC)
     before_s = None if before is None else canonical(before)
     after_s = None if after is None else canonical(after)
@@ -114,8 +120,7 @@ def append(
     values["hash"] = event_hash(**values)
     # A Core INSERT ... RETURNING: every write pays for one event, and nothing reads it back
     # through the session (an ORM object to build, flush and track cost ~5% of a write).
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
-    event_id = int(session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one())
+    event_id = int(session.connection().execute(_INSERT_EVENT, values).scalar_one())
     # What `Store.transaction` anchors outside the table once this commits (storage/anchor.py).
     session.info["audit_last"] = Anchored(event_id, values["hash"])
     return AuditEvent(id=event_id, **values)  # as saved; not in the session

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlmodel import Session, col
 
 from scheduling.case import PLANS
@@ -140,13 +140,22 @@ def case_by_channel(session: Session, channel_id: str) -> CoreGroup:
     return case_on_channel(session, channel_id)[0]
 
 
+#: Built once, as the statements below: every command typed in a channel is resolved by it.
+_ON_CHANNEL: Final = (
+    select(CoreGroup, col(CaseConversation.kind))
+    .join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
+    .where(col(CaseConversation.channel) == bindparam("channel"))
+)
+_CONVERSATION: Final = (
+    select(CaseConversation)
+    .join(CoreGroup, col(CoreGroup.id) == col(CaseConversation.case_id))
+    .where(col(CoreGroup.reference) == bindparam("ref"), col(CaseConversation.kind) == bindparam("kind"))
+)
+
+
 def case_on_channel(session: Session, channel_id: str) -> tuple[CoreGroup, str]:
     """The case linked to that channel and the channel's kind (UnknownChannel if none)."""
-    found = session.execute(
-        select(CoreGroup, col(CaseConversation.kind))
-        .join(CaseConversation, col(CaseConversation.case_id) == col(CoreGroup.id))
-        .where(col(CaseConversation.channel) == channel_id)
-    ).first()
+    found = session.execute(_ON_CHANNEL, {"channel": channel_id}).first()
     if found is None:
         raise UnknownChannel(channel_id)
     case, kind = found
@@ -159,11 +168,7 @@ def conversation(session: Session, reference: str, kind: str) -> CaseConversatio
 
     One query by reference (every message delivered asks where its case's channel is); the
     case itself is read only when there is no such conversation, to tell "no case" apart."""
-    found = session.scalars(
-        select(CaseConversation)
-        .join(CoreGroup, col(CoreGroup.id) == col(CaseConversation.case_id))
-        .where(col(CoreGroup.reference) == normalise_reference(reference), col(CaseConversation.kind) == kind)
-    ).first()
+    found = session.scalars(_CONVERSATION, {"ref": normalise_reference(reference), "kind": kind}).first()
     if found is None:
         load_case(session, reference, writable=False, closed_ok=True)  # UnknownCase if none
     return found

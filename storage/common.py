@@ -27,7 +27,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, SQLModel, col
@@ -233,10 +233,7 @@ def load_case(
     if hit is not None and (hit[1] or not writable) and _still_here(hit[0]):
         case = hit[0]
     else:
-        stmt = select(CoreGroup).where(col(CoreGroup.reference) == ref)
-        if writable:
-            stmt = stmt.with_for_update()
-        found = session.scalars(stmt).first()
+        found = session.scalars(_BY_REFERENCE_LOCKED if writable else _BY_REFERENCE, {"ref": ref}).first()
         if found is None:
             raise UnknownCase(str(reference))
         case = found
@@ -246,6 +243,10 @@ def load_case(
         raise CaseClosed(case.reference)
     return case
 
+
+#: Built once (a write sends them several times): the case by reference, and locked.
+_BY_REFERENCE: Final = select(CoreGroup).where(col(CoreGroup.reference) == bindparam("ref"))
+_BY_REFERENCE_LOCKED: Final = _BY_REFERENCE.with_for_update()
 
 #: `Session.info` key: the cases this transaction has loaded, by reference: (case, row locked).
 _CASES: Final = "coregroup.cases"

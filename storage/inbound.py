@@ -38,6 +38,11 @@ def _aware(value: datetime, field: str) -> datetime:
     return value
 
 
+_REQUESTS = InboundRequest.__table__  # type: ignore[attr-defined]
+#: Built once: the statement every acknowledgement waits for (its values are parameters).
+_INSERT_REQUEST: Final = insert(_REQUESTS).returning(_REQUESTS.c.id)
+
+
 def add(
     session: Session,
     *,
@@ -52,21 +57,23 @@ def add(
     _aware(now, "now")
     # A Core INSERT … RETURNING: the listener waits for it before acknowledging, and it needs
     # the id only (no ORM object to build, flush and track).
-    table = InboundRequest.__table__  # type: ignore[attr-defined]
-    row_id = session.execute(
-        insert(table)
-        .values(
-            platform=platform,
-            kind=kind,
-            body=body,
-            status="pending",
-            attempts=0,
-            available_at=now + lease,
-            claimed_by=worker,
-            created_at=now,
+    row_id = (
+        session.connection()
+        .execute(
+            _INSERT_REQUEST,
+            {
+                "platform": platform,
+                "kind": kind,
+                "body": body,
+                "status": "pending",
+                "attempts": 0,
+                "available_at": now + lease,
+                "claimed_by": worker,
+                "created_at": now,
+            },
         )
-        .returning(table.c.id)
-    ).scalar_one()
+        .scalar_one()
+    )
     return int(row_id)
 
 

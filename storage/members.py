@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col
 
@@ -378,6 +378,22 @@ def members(
     return [m for m in rows if m.active_on(on)]
 
 
+#: Built once: every write checks its author with it. The member's addresses come in the same
+#: query (the relationship would select them in a second one).
+_BY_ADDRESS: Final = (
+    select(Member)
+    .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+    .where(
+        col(Member.case_id) == bindparam("case"),
+        col(MemberAddress.kind) == bindparam("kind"),
+        col(MemberAddress.address) == bindparam("address"),
+        col(MemberAddress.whose) == "member",
+    )
+    .order_by(col(Member.id))
+    .options(joinedload(Member.addresses))  # type: ignore[arg-type]
+)
+
+
 def member_by_address(
     session: Session, reference: str, kind: str, address: str, *, on: date | None = None
 ) -> Member:
@@ -394,21 +410,8 @@ def member_by_address(
     # A chat address: one indexed lookup (ix_member_address_kind_address) rather than loading
     # every member of the case. A member has at most one address per (whose, kind).
     case = load_case(session, reference, writable=False)
-    stmt = (
-        select(Member)
-        .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
-        .where(
-            col(Member.case_id) == case.id,
-            col(MemberAddress.kind) == kind,
-            col(MemberAddress.address) == address,
-            col(MemberAddress.whose) == "member",
-        )
-        .order_by(col(Member.id))
-        # The member's addresses in the same query (the relationship would select them in a
-        # second one): every write checks its author here.
-        .options(joinedload(Member.addresses))  # type: ignore[arg-type]
-    )
-    for m in session.scalars(stmt).unique():
+    found = session.scalars(_BY_ADDRESS, {"case": case.id, "kind": kind, "address": address}).unique()
+    for m in found:
         if (m.left_on is None) if on is None else m.active_on(on):
             return m
     raise NotAMember(address, normalise_reference(reference))

@@ -30,7 +30,7 @@ def first_time(session: Session, key: str, *, now: datetime) -> bool:
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(table.c.key)
     )
-    return session.execute(stmt).scalar() is not None
+    return session.connection().execute(stmt).scalar() is not None  # Core: no ORM to go through
 
 
 #: How long a request id is remembered. Chat platforms retry a request within about five minutes
