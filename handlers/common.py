@@ -181,6 +181,14 @@ class Context:
             if self.request_key and not repo.first_time(s, self.request_key, now=self.now):
                 raise Duplicate(self.request_key)
             yield s
+            if self.actor.user_id:
+                # The answer is written in the actor's language (`handlers.language`): read it
+                # here, as this write leaves it, rather than in a transaction of its own after.
+                try:
+                    chosen = repo.language_of_address(s, self.actor.kind, self.actor.user_id)
+                except StorageError:
+                    return
+                self.read_languages[(self.actor.kind, self.actor.user_id)] = chosen
 
 
 # --- the case in question, and may this person touch it? ---------------------------------------

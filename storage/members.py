@@ -591,16 +591,21 @@ def language_of_address(session: Session, kind: str, address: str) -> str | None
             .limit(1)
         )
         return session.scalars(by_mail).first()
-    stmt = (
-        select(col(Member.language))
-        .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
-        .where(
-            col(MemberAddress.kind) == kind,
-            col(MemberAddress.address) == address,
-            col(MemberAddress.whose) == "member",
-            col(Member.language).is_not(None),
-        )
-        .order_by(col(Member.id).desc())
-        .limit(1)
+    session.flush()  # a choice made in this transaction counts (the query below is Core)
+    found = session.connection().execute(_LANGUAGE, {"kind": kind, "address": address}).scalar()
+    return None if found is None else str(found)
+
+
+#: Built once: every answer is written in its reader's language.
+_LANGUAGE: Final = (
+    select(col(Member.language))
+    .join(MemberAddress, col(MemberAddress.member_id) == col(Member.id))
+    .where(
+        col(MemberAddress.kind) == bindparam("kind"),
+        col(MemberAddress.address) == bindparam("address"),
+        col(MemberAddress.whose) == "member",
+        col(Member.language).is_not(None),
     )
-    return session.scalars(stmt).first()
+    .order_by(col(Member.id).desc())
+    .limit(1)
+)
